@@ -1,0 +1,33 @@
+#pragma once
+// A latency-vs-batch-size curve: measured (batch, seconds) points and linear interpolation between
+// them. This is the profile interface the simulator consumes: calibrated model profiles
+// (kernels/profiles/*.json) and scenario tables both become a LatencyCurve.
+//
+// Between two points: linear interpolation. Below the smallest batch: the smallest batch's latency.
+// Above the largest batch: the last segment's slope continues (never decreasing); with a single
+// point the curve is flat.
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace recsim {
+
+class LatencyCurve {
+ public:
+  struct Point {
+    int batch;
+    double seconds;
+  };
+  // Points must have strictly increasing batch sizes >= 1 and latencies > 0; at least one point.
+  // Throws std::invalid_argument describing the first violation.
+  explicit LatencyCurve(std::vector<Point> points);
+
+  double seconds_at(int batch) const;
+  const std::vector<Point>& points() const { return points_; }
+
+ private:
+  std::vector<Point> points_;
+  double tail_slope_ = 0.0;  // seconds per item beyond the last point
+};
+
+}  // namespace recsim

@@ -1,0 +1,18 @@
+#pragma once
+// The `recsim` subcommands. Each registers its flags on the CLI11 app and returns the exit status
+// (0 done, 2 invalid input, 1 other failure) from its callback.
+#include <CLI/CLI.hpp>
+
+#include <functional>
+
+namespace recsim {
+
+// Registers `recsim run`; `run` is set to the function that executes it after parsing.
+void add_run_command(CLI::App& app, std::function<int()>& run);
+
+// Exit statuses of the contract.
+constexpr int kExitDone = 0;
+constexpr int kExitFailure = 1;
+constexpr int kExitInvalid = 2;
+
+}  // namespace recsim

@@ -1,0 +1,62 @@
+#include "sim/engine/load_generator.h"
+
+#include <simgrid/s4u/Actor.hpp>
+#include <simgrid/s4u/Engine.hpp>
+
+namespace recsim {
+
+LoadGenerator::LoadGenerator(const Scenario& scenario, QuerySource& source,
+                             std::vector<std::unique_ptr<Server>>& servers, QueryTracker& tracker,
+                             std::function<void(const Progress&)> progress)
+    : scenario_(scenario),
+      source_(source),
+      servers_(servers),
+      tracker_(tracker),
+      progress_(std::move(progress)),
+      policy_(scenario.scheduler.batch_size),
+      empty_(simgrid::s4u::Semaphore::create(0)) {}
+
+Server& LoadGenerator::select_server() {
+  if (servers_.size() == 1) return *servers_.front();
+  if (scenario_.scheduler.server_selection == SchedulerSpec::ServerSelection::round_robin) {
+    Server& s = *servers_[next_round_robin_];
+    next_round_robin_ = (next_round_robin_ + 1) % servers_.size();
+    return s;
+  }
+  Server* best = servers_.front().get();
+  for (const auto& s : servers_)
+    if (s->load_per_core() < best->load_per_core()) best = s.get();
+  return *best;
+}
+
+void LoadGenerator::operator()() {
+  const std::uint64_t total = scenario_.run.queries;
+  const std::uint64_t warmup = scenario_.run.warmup_queries;
+  const std::uint64_t max_in_flight = scenario_.run.max_in_flight;
+  constexpr std::uint64_t kProgressEvery = 4096;
+  QueryArrival arrival;
+  for (std::uint64_t i = 0; i < total; ++i) {
+    if (!source_.next(arrival)) break;
+    const double gap = arrival.time - last_arrival_;
+    if (gap > 0.0) simgrid::s4u::this_actor::sleep_for(gap);
+    if (tracker_.in_flight() >= max_in_flight) {
+      saturation_reason_ = "more than " + std::to_string(max_in_flight) +
+                           " queries in the system (run.max_in_flight): the servers cannot keep up";
+      break;
+    }
+    const double now = arrival.time;  // exact: the clock reached it by sleeping the gap
+    last_arrival_ = now;
+    const int requests = policy_.request_count(arrival.size);
+    const std::uint32_t slot = tracker_.open(now, requests, i >= warmup);
+    Server& server = select_server();
+    for (int r = 0; r < requests; ++r) server.submit(slot, policy_.request_items(arrival.size, r));
+    if (progress_ && i % kProgressEvery == 0) progress_({now, tracker_.completed(), total});
+  }
+  if (!saturated()) {
+    tracker_.on_empty([this] { empty_->release(); });
+    if (tracker_.in_flight() > 0) empty_->acquire();
+  }
+  if (progress_) progress_({simgrid::s4u::Engine::get_clock(), tracker_.completed(), total});
+}
+
+}  // namespace recsim

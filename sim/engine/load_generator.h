@@ -1,0 +1,56 @@
+#pragma once
+// The load generator actor (on the frontend host): it pulls queries from the workload's
+// QuerySource, sleeps in virtual time until each arrives, picks a server, and lets the scheduling
+// policy split the query into requests there. It stops early when the system saturates (more queries
+// in flight than the scenario allows), and otherwise waits until the last query completes.
+#include "sim/engine/query_tracker.h"
+#include "sim/engine/server.h"
+#include "sim/scenario/scenario.h"
+#include "sim/scheduling/static_policy.h"
+#include "workloads/query_source.h"
+
+#include <simgrid/s4u/Semaphore.hpp>
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace recsim {
+
+struct Progress {
+  double virtual_seconds;
+  std::uint64_t completed;
+  std::uint64_t total;
+};
+
+class LoadGenerator {
+ public:
+  LoadGenerator(const Scenario& scenario, QuerySource& source, std::vector<std::unique_ptr<Server>>& servers,
+                QueryTracker& tracker, std::function<void(const Progress&)> progress);
+
+  // The actor's body.
+  void operator()();
+
+  bool saturated() const { return !saturation_reason_.empty(); }
+  const std::string& saturation_reason() const { return saturation_reason_; }
+  // Virtual time of the last arrival.
+  double last_arrival() const { return last_arrival_; }
+
+ private:
+  Server& select_server();
+
+  const Scenario& scenario_;
+  QuerySource& source_;
+  std::vector<std::unique_ptr<Server>>& servers_;
+  QueryTracker& tracker_;
+  std::function<void(const Progress&)> progress_;
+  StaticPolicy policy_;
+  simgrid::s4u::SemaphorePtr empty_;
+  std::size_t next_round_robin_ = 0;
+  std::string saturation_reason_;
+  double last_arrival_ = 0.0;
+};
+
+}  // namespace recsim

@@ -1,0 +1,32 @@
+#include "sim/engine/platform.h"
+
+#include <simgrid/s4u/NetZone.hpp>
+
+namespace recsim {
+namespace {
+// Host speed in flop/s. Service times are virtual-time durations drawn from the service model, so the
+// speed only matters to SimGrid's own bookkeeping; a core of a server host has this speed.
+constexpr double kCoreSpeed = 1e9;
+}  // namespace
+
+Platform build_platform(const Scenario& scenario) {
+  Platform platform;
+  auto* zone = simgrid::s4u::create_full_zone("cluster");
+  platform.frontend = zone->create_host("frontend", kCoreSpeed);
+  platform.frontend->seal();
+  for (const auto& group : scenario.servers) {
+    for (int i = 0; i < group.count; ++i) {
+      ServerHost server;
+      server.name = group.name + "-" + std::to_string(i);
+      server.cpu_cores = group.cpu_cores;
+      server.host = zone->create_host(server.name, kCoreSpeed);
+      server.host->set_core_count(group.cpu_cores);
+      server.host->seal();
+      platform.servers.push_back(server);
+    }
+  }
+  zone->seal();
+  return platform;
+}
+
+}  // namespace recsim

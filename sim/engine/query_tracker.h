@@ -1,0 +1,44 @@
+#pragma once
+// The queries in the system: a fixed pool of records reused as queries complete (memory bounded by
+// the number in flight), request counting (a query completes with its last request), and the
+// hand-off of completed queries to the run's metrics.
+#include "sim/metrics/run_metrics.h"
+
+#include <cstdint>
+#include <functional>
+#include <vector>
+
+namespace recsim {
+
+class QueryTracker {
+ public:
+  explicit QueryTracker(RunMetrics& metrics) : metrics_(metrics) {}
+
+  // A query arrives at `now` and will be served as `requests` requests. Returns its slot.
+  std::uint32_t open(double now, int requests, bool measured);
+  // Its request starts service (the first start ends the query's wait).
+  void request_started(std::uint32_t slot, double now);
+  // Its request finishes; true when that was the query's last request.
+  bool request_finished(std::uint32_t slot, double now);
+
+  std::uint64_t in_flight() const { return in_flight_; }
+  std::uint64_t arrived() const { return arrived_; }
+  std::uint64_t completed() const { return completed_; }
+  // Called whenever the system becomes empty (no query in flight).
+  void on_empty(std::function<void()> callback) { on_empty_ = std::move(callback); }
+
+ private:
+  struct Record {
+    double arrival = 0.0;
+    double first_start = -1.0;
+    int remaining = 0;
+    bool measured = false;
+  };
+  RunMetrics& metrics_;
+  std::vector<Record> records_;
+  std::vector<std::uint32_t> free_;
+  std::uint64_t in_flight_ = 0, arrived_ = 0, completed_ = 0;
+  std::function<void()> on_empty_;
+};
+
+}  // namespace recsim

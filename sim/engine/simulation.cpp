@@ -1,0 +1,119 @@
+#include "sim/engine/simulation.h"
+
+#include "sim/engine/platform.h"
+#include "sim/engine/query_tracker.h"
+#include "sim/engine/server.h"
+#include "sim/service/service_time_model.h"
+#include "workloads/query_source.h"
+
+#include <simgrid/s4u/Actor.hpp>
+#include <simgrid/s4u/Engine.hpp>
+#include <xbt/log.h>
+
+#include <chrono>
+#include <cstdio>
+#include <numeric>
+#include <stdexcept>
+
+namespace recsim {
+namespace {
+
+bool g_engine_used = false;
+
+std::unique_ptr<QuerySizeDistribution> make_sizes(const QuerySizeSpec& q) {
+  switch (q.distribution) {
+    case QuerySizeSpec::Distribution::fixed: return make_fixed_sizes(q.value);
+    case QuerySizeSpec::Distribution::normal: return make_normal_sizes(q.mean, q.sd, q.max);
+    case QuerySizeSpec::Distribution::lognormal: return make_lognormal_sizes(q.mu, q.sigma, q.max);
+    case QuerySizeSpec::Distribution::empirical: return make_empirical_sizes(q.table);
+    case QuerySizeSpec::Distribution::trace: break;
+  }
+  throw std::logic_error("query sizes come from the trace");
+}
+
+std::unique_ptr<QuerySource> make_source(const Scenario& s) {
+  if (s.arrival.process == ArrivalSpec::Process::trace) return make_trace_source(s.arrival.trace_file);
+  return make_synthetic_source(PoissonArrivals(s.arrival.qps, make_stream(s.seed, StreamId::arrivals)),
+                               make_sizes(s.query_size), make_stream(s.seed, StreamId::query_sizes));
+}
+
+// SimGrid's engine, configured for this simulator: quiet logs, small actor stacks without guard
+// pages (workers hold no large locals), and the fastest context switching this build allows.
+simgrid::s4u::Engine make_engine() {
+  static char name[] = "recsim";
+  static char log[] = "--log=root.thresh:error";
+  static char stack[] = "--cfg=contexts/stack-size:64";
+  static char guard[] = "--cfg=contexts/guard-size:0";
+#ifdef RECSIM_SANITIZED
+  static char factory[] = "--cfg=contexts/factory:thread";  // sanitizers cannot follow raw stack switches
+#else
+  static char factory[] = "--cfg=contexts/factory:raw";
+#endif
+  static char* argv[] = {name, log, stack, guard, factory, nullptr};
+  int argc = 5;
+  return simgrid::s4u::Engine(&argc, argv);
+}
+
+}  // namespace
+
+RunResults simulate(const Scenario& scenario, const SimulationOptions& options) {
+  if (g_engine_used) throw std::logic_error("simulate() runs once per process; use simulate_isolated()");
+  g_engine_used = true;
+  const auto wall_start = std::chrono::steady_clock::now();
+
+  simgrid::s4u::Engine engine = make_engine();
+  const Platform platform = build_platform(scenario);
+  const auto service = make_service_model(scenario.service);
+  const auto source = make_source(scenario);
+
+  RunMetrics metrics;
+  QueryTracker tracker(metrics);
+  std::vector<std::unique_ptr<Server>> servers;
+  for (std::size_t i = 0; i < platform.servers.size(); ++i)
+    servers.push_back(std::make_unique<Server>(platform.servers[i], *service,
+                                               make_stream(scenario.seed, StreamId::service, static_cast<std::uint32_t>(i)),
+                                               tracker, metrics));
+  for (auto& s : servers) s->start();
+  LoadGenerator generator(scenario, *source, servers, tracker, options.progress);
+  simgrid::s4u::Actor::create("load-generator", platform.frontend, [&generator] { generator(); });
+
+  engine.run();
+  const double end = simgrid::s4u::Engine::get_clock();
+
+  RunResults r;
+  r.scenario = scenario.name;
+  r.seed = scenario.seed;
+  r.arrived = tracker.arrived();
+  r.completed = tracker.completed();
+  r.virtual_seconds = end;
+  const double window = metrics.window_open() ? end - metrics.window_start() : 0.0;
+  const double arrival_span = metrics.window_open() ? generator.last_arrival() - metrics.window_start() : 0.0;
+  double busy_total = 0.0;
+  std::string overloaded;
+  for (const auto& s : servers) {
+    ServerUtilization u;
+    u.name = s->host().name;
+    const auto busy = s->core_busy_seconds(end);
+    for (double b : busy) u.cores.push_back(window > 0.0 ? b / window : 0.0);
+    const double busy_sum = std::accumulate(busy.begin(), busy.end(), 0.0);
+    busy_total += busy_sum;
+    u.cpu = window > 0.0 ? busy_sum / (window * s->host().cpu_cores) : 0.0;
+    u.offered = arrival_span > 0.0 ? s->offered_work_seconds() / (arrival_span * s->host().cpu_cores) : 0.0;
+    if (u.offered >= 1.0 && overloaded.empty()) {
+      char buf[160];
+      std::snprintf(buf, sizeof buf, "offered load %.3f >= 1 on %s: work arrives faster than its cores can serve it",
+                    u.offered, u.name.c_str());
+      overloaded = buf;
+    }
+    r.requests_simulated += s->requests_served();
+    r.servers.push_back(std::move(u));
+  }
+  r.cpu_utilization = window > 0.0 ? busy_total / (window * scenario.total_cores()) : 0.0;
+  r.saturated = generator.saturated() || !overloaded.empty();
+  r.saturation_reason = generator.saturated() ? generator.saturation_reason() : overloaded;
+  metrics.summarise(end, scenario.sla.percentile, scenario.sla.target_ms, r);
+  r.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
+  return r;
+}
+
+}  // namespace recsim

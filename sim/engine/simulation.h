@@ -1,0 +1,23 @@
+#pragma once
+// One simulation run: builds the SimGrid engine and platform from a validated scenario, runs the
+// load generator and the servers in virtual time, and returns the results.
+//
+// SimGrid's engine is a per-process singleton, so simulate() may run once per process. Callers that
+// need many runs (tests, capacity searches, tuning) use simulate_isolated() (isolated_run.h), which
+// runs each simulation in a child process.
+#include "sim/engine/load_generator.h"
+#include "sim/metrics/run_results.h"
+#include "sim/scenario/scenario.h"
+
+#include <functional>
+
+namespace recsim {
+
+struct SimulationOptions {
+  // Called from inside the simulation every few thousand arrivals and once at the end.
+  std::function<void(const Progress&)> progress;
+};
+
+RunResults simulate(const Scenario& scenario, const SimulationOptions& options = {});
+
+}  // namespace recsim

@@ -1,0 +1,50 @@
+#include "sim/metrics/latency_histogram.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace recsim {
+namespace {
+
+unsigned bin_count() {
+  return static_cast<unsigned>(
+      std::ceil(std::log(LatencyHistogram::kMaxSeconds / LatencyHistogram::kMinSeconds) /
+                std::log1p(LatencyHistogram::kRelativeBinWidth)));
+}
+
+}  // namespace
+
+LatencyHistogram::LatencyHistogram()
+    : histogram_(boost::histogram::make_histogram_with(boost::histogram::dense_storage<std::uint64_t>(),
+                                                       Axis(bin_count(), kMinSeconds, kMaxSeconds))) {}
+
+void LatencyHistogram::add(double seconds) {
+  histogram_(seconds);
+  if (count_ == 0) {
+    min_ = max_ = seconds;
+  } else {
+    min_ = std::min(min_, seconds);
+    max_ = std::max(max_, seconds);
+  }
+  ++count_;
+  sum_ += seconds;
+}
+
+double LatencyHistogram::percentile(double p) const {
+  if (count_ == 0) return 0.0;
+  const auto rank = static_cast<std::uint64_t>(std::max(1.0, std::ceil(p / 100.0 * static_cast<double>(count_) - 1e-9)));
+  const auto& axis = histogram_.axis(0);
+  std::uint64_t seen = 0;
+  for (int i = -1; i <= axis.size(); ++i) {  // -1: underflow, size(): overflow
+    seen += histogram_.at(i);
+    if (seen >= rank) {
+      if (i < 0) return min_;
+      if (i >= axis.size()) return max_;
+      const double centre = std::sqrt(axis.value(i) * axis.value(i + 1));
+      return std::clamp(centre, min_, max_);
+    }
+  }
+  return max_;
+}
+
+}  // namespace recsim

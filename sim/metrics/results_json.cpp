@@ -1,0 +1,86 @@
+#include "sim/metrics/results_json.h"
+
+namespace recsim {
+namespace {
+
+nlohmann::ordered_json latency_to_json(const LatencySummary& s) {
+  return {{"mean", s.mean}, {"p50", s.p50}, {"p90", s.p90}, {"p95", s.p95},
+          {"p99", s.p99},   {"p999", s.p999}, {"max", s.max}};
+}
+
+template <typename T>
+nlohmann::ordered_json optional_to_json(const std::optional<T>& value) {
+  return value ? nlohmann::ordered_json(*value) : nlohmann::ordered_json(nullptr);
+}
+
+}  // namespace
+
+nlohmann::ordered_json results_to_json(const RunResults& r) {
+  using json = nlohmann::ordered_json;
+  json servers = json::array();
+  for (const auto& s : r.servers)
+    servers.push_back({{"name", s.name}, {"cpu", s.cpu}, {"offered", s.offered}, {"cores", s.cores}});
+  json j;
+  j["scenario"] = r.scenario;
+  j["seed"] = r.seed;
+  j["saturated"] = r.saturated;
+  j["saturation_reason"] = r.saturated ? json(r.saturation_reason) : json(nullptr);
+  j["queries"] = {{"arrived", r.arrived}, {"completed", r.completed}, {"measured", r.measured}};
+  j["throughput_qps"] = r.throughput_qps;
+  j["latency_ms"] = r.latency_ms ? latency_to_json(*r.latency_ms) : json(nullptr);
+  j["wait_ms"] = {{"mean", r.mean_wait_ms}, {"waited_fraction", r.waited_fraction}};
+  j["sla"] = {{"percentile", r.sla_percentile},
+              {"target_ms", r.sla_target_ms},
+              {"observed_ms", optional_to_json(r.sla_observed_ms)},
+              {"met", r.sla_met}};
+  j["utilization"] = {{"cpu", r.cpu_utilization}, {"gpu", nullptr}, {"servers", servers}};
+  j["engine"] = {{"wall_seconds", r.wall_seconds},
+                 {"requests_simulated", r.requests_simulated},
+                 {"virtual_seconds", r.virtual_seconds}};
+  return j;
+}
+
+RunResults results_from_json(const nlohmann::json& j) {
+  RunResults r;
+  r.scenario = j.at("scenario").get<std::string>();
+  r.seed = j.at("seed").get<std::uint64_t>();
+  r.saturated = j.at("saturated").get<bool>();
+  if (!j.at("saturation_reason").is_null()) r.saturation_reason = j.at("saturation_reason").get<std::string>();
+  r.arrived = j.at("queries").at("arrived").get<std::uint64_t>();
+  r.completed = j.at("queries").at("completed").get<std::uint64_t>();
+  r.measured = j.at("queries").at("measured").get<std::uint64_t>();
+  r.throughput_qps = j.at("throughput_qps").get<double>();
+  if (const auto& l = j.at("latency_ms"); !l.is_null()) {
+    LatencySummary s;
+    s.mean = l.at("mean").get<double>();
+    s.p50 = l.at("p50").get<double>();
+    s.p90 = l.at("p90").get<double>();
+    s.p95 = l.at("p95").get<double>();
+    s.p99 = l.at("p99").get<double>();
+    s.p999 = l.at("p999").get<double>();
+    s.max = l.at("max").get<double>();
+    r.latency_ms = s;
+  }
+  r.mean_wait_ms = j.at("wait_ms").at("mean").get<double>();
+  r.waited_fraction = j.at("wait_ms").at("waited_fraction").get<double>();
+  const auto& sla = j.at("sla");
+  r.sla_percentile = sla.at("percentile").get<double>();
+  r.sla_target_ms = sla.at("target_ms").get<double>();
+  if (!sla.at("observed_ms").is_null()) r.sla_observed_ms = sla.at("observed_ms").get<double>();
+  r.sla_met = sla.at("met").get<bool>();
+  r.cpu_utilization = j.at("utilization").at("cpu").get<double>();
+  for (const auto& s : j.at("utilization").at("servers")) {
+    ServerUtilization u;
+    u.name = s.at("name").get<std::string>();
+    u.cpu = s.at("cpu").get<double>();
+    u.offered = s.at("offered").get<double>();
+    u.cores = s.at("cores").get<std::vector<double>>();
+    r.servers.push_back(std::move(u));
+  }
+  r.wall_seconds = j.at("engine").at("wall_seconds").get<double>();
+  r.requests_simulated = j.at("engine").at("requests_simulated").get<std::uint64_t>();
+  r.virtual_seconds = j.at("engine").at("virtual_seconds").get<double>();
+  return r;
+}
+
+}  // namespace recsim

@@ -1,0 +1,47 @@
+#include "sim/metrics/run_metrics.h"
+
+namespace recsim {
+
+void RunMetrics::measured_arrival(double now) {
+  if (!window_open_) {
+    window_open_ = true;
+    window_start_ = now;
+  }
+}
+
+void RunMetrics::measured_completion(double arrival, double first_start, double completion) {
+  latency_.add(completion - arrival);
+  const double wait = first_start - arrival;
+  wait_sum_ += wait;
+  if (wait > 0.0) ++waited_;
+}
+
+void RunMetrics::summarise(double end, double sla_percentile, double sla_target_ms, RunResults& out) const {
+  const auto n = latency_.count();
+  out.measured = n;
+  out.sla_percentile = sla_percentile;
+  out.sla_target_ms = sla_target_ms;
+  const double window = end - window_start_;
+  out.throughput_qps = (window_open_ && window > 0.0) ? static_cast<double>(n) / window : 0.0;
+  if (n == 0) {
+    out.latency_ms.reset();
+    out.sla_observed_ms.reset();
+    out.sla_met = false;
+    return;
+  }
+  LatencySummary s;
+  s.mean = latency_.mean() * 1e3;
+  s.p50 = latency_.percentile(50) * 1e3;
+  s.p90 = latency_.percentile(90) * 1e3;
+  s.p95 = latency_.percentile(95) * 1e3;
+  s.p99 = latency_.percentile(99) * 1e3;
+  s.p999 = latency_.percentile(99.9) * 1e3;
+  s.max = latency_.max() * 1e3;
+  out.latency_ms = s;
+  out.mean_wait_ms = static_cast<double>(wait_sum_ / static_cast<long double>(n)) * 1e3;
+  out.waited_fraction = static_cast<double>(waited_) / static_cast<double>(n);
+  out.sla_observed_ms = latency_.percentile(sla_percentile) * 1e3;
+  out.sla_met = !out.saturated && *out.sla_observed_ms <= sla_target_ms;
+}
+
+}  // namespace recsim

@@ -1,0 +1,41 @@
+#pragma once
+// What one simulation run reports: the contract's results JSON (docs/results-format.md) in typed form.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace recsim {
+
+struct LatencySummary {  // milliseconds
+  double mean = 0, p50 = 0, p90 = 0, p95 = 0, p99 = 0, p999 = 0, max = 0;
+};
+
+struct ServerUtilization {
+  std::string name;
+  double cpu = 0.0;           // mean busy fraction of its cores over the measurement window
+  double offered = 0.0;       // work dispatched to it / (cores x arrival span): >= 1 means overload
+  std::vector<double> cores;  // busy fraction of each core
+};
+
+struct RunResults {
+  std::string scenario;
+  std::uint64_t seed = 0;
+  bool saturated = false;
+  std::string saturation_reason;  // empty unless saturated
+  std::uint64_t arrived = 0, completed = 0, measured = 0;
+  double throughput_qps = 0.0;
+  std::optional<LatencySummary> latency_ms;  // absent when no query was measured
+  double mean_wait_ms = 0.0;                 // arrival to the start of the query's first request
+  double waited_fraction = 0.0;              // share of measured queries that waited at all
+  double sla_percentile = 0.0, sla_target_ms = 0.0;
+  std::optional<double> sla_observed_ms;
+  bool sla_met = false;
+  double cpu_utilization = 0.0;
+  std::vector<ServerUtilization> servers;
+  double wall_seconds = 0.0;
+  double virtual_seconds = 0.0;
+  std::uint64_t requests_simulated = 0;
+};
+
+}  // namespace recsim

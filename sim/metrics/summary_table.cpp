@@ -1,0 +1,52 @@
+#include "sim/metrics/summary_table.h"
+
+#include <cstdio>
+#include <string>
+
+namespace recsim {
+namespace {
+
+std::string line(const char* label, const std::string& value) {
+  char buf[256];
+  std::snprintf(buf, sizeof buf, "  %-22s %s\n", label, value.c_str());
+  return buf;
+}
+
+std::string fmt(const char* format, double x) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, format, x);
+  return buf;
+}
+
+}  // namespace
+
+std::string format_summary(const RunResults& r) {
+  std::string out = "recsim run: " + r.scenario + " (seed " + std::to_string(r.seed) + ")\n";
+  out += line("queries", std::to_string(r.completed) + " completed, " + std::to_string(r.measured) +
+                             " measured (after warm-up)");
+  out += line("throughput", fmt("%.1f queries/s", r.throughput_qps));
+  if (r.latency_ms) {
+    const auto& l = *r.latency_ms;
+    out += "  latency (ms)           mean      p50      p90      p95      p99    p99.9      max\n";
+    char buf[256];
+    std::snprintf(buf, sizeof buf, "                     %9.3f %8.3f %8.3f %8.3f %8.3f %8.3f %8.3f\n", l.mean, l.p50,
+                  l.p90, l.p95, l.p99, l.p999, l.max);
+    out += buf;
+    out += line("mean wait", fmt("%.3f ms", r.mean_wait_ms) + fmt(" (%.1f%% of queries waited)", 100.0 * r.waited_fraction));
+  } else {
+    out += line("latency", "none measured (the run stopped before the warm-up ended)");
+  }
+  std::string verdict = r.sla_observed_ms ? fmt("p%g = ", r.sla_percentile) + fmt("%.3f ms", *r.sla_observed_ms) +
+                                                fmt(" vs target %g ms: ", r.sla_target_ms) + (r.sla_met ? "MET" : "MISSED")
+                                          : fmt("p%g: ", r.sla_percentile) + "not measured: MISSED";
+  out += line("SLA", verdict);
+  out += line("CPU utilisation", fmt("%.1f%%", 100.0 * r.cpu_utilization));
+  for (const auto& s : r.servers)
+    out += line(("  " + s.name).c_str(), fmt("%.1f%% busy", 100.0 * s.cpu) + fmt(", offered load %.3f", s.offered));
+  if (r.saturated) out += line("SATURATED", r.saturation_reason);
+  out += line("engine", std::to_string(r.requests_simulated) + " requests in " + fmt("%.3f s wall", r.wall_seconds) +
+                            fmt(", %.3f s virtual", r.virtual_seconds));
+  return out;
+}
+
+}  // namespace recsim

@@ -1,0 +1,227 @@
+#include "sim/scenario/scenario_parser.h"
+
+#include "sim/scenario/json_reader.h"
+#include "sim/scenario/overrides.h"
+#include "workloads/input_error.h"
+#include "workloads/size_table_file.h"
+#include "workloads/trace_file.h"
+
+#include <filesystem>
+#include <fstream>
+#include <limits>
+#include <sstream>
+
+namespace recsim {
+namespace {
+
+constexpr double kInf = std::numeric_limits<double>::infinity();
+constexpr std::int64_t kMaxCount = 1'000'000'000'000;  // 1e12: far beyond any run, below overflow
+constexpr int kMaxQuerySize = 1'000'000'000;
+
+std::string resolve(const std::string& base_dir, const std::string& file) {
+  std::filesystem::path p(file);
+  if (p.is_relative()) p = std::filesystem::path(base_dir) / p;
+  return p.lexically_normal().string();
+}
+
+void require_file(const std::string& json_path, const std::string& resolved) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(resolved, ec))
+    throw InputError(json_path, "file \"" + resolved + "\" does not exist or is not a regular file");
+}
+
+std::vector<ServerGroup> parse_platform(JsonReader platform) {
+  std::vector<ServerGroup> groups;
+  const auto& servers = platform.array("servers");
+  const std::string servers_path = platform.child_path("servers");
+  if (servers.empty()) throw InputError(servers_path, "expected at least one server group");
+  for (std::size_t i = 0; i < servers.size(); ++i) {
+    JsonReader g(servers[i], servers_path + "." + std::to_string(i));
+    ServerGroup group;
+    group.name = g.string_or("name", servers.size() == 1 ? "server" : "group" + std::to_string(i));
+    group.count = static_cast<int>(g.integer_or("count", 1, 1, 100000));
+    group.cpu_cores = static_cast<int>(g.integer("cpu_cores", 1, 4096));
+    g.finish();
+    for (const auto& other : groups)
+      if (other.name == group.name) throw InputError(g.child_path("name"), "server group name \"" + group.name + "\" is used twice");
+    groups.push_back(group);
+  }
+  platform.finish();
+  return groups;
+}
+
+void parse_workload(JsonReader workload, const std::string& base_dir, Scenario& s) {
+  JsonReader arrival = workload.object("arrival");
+  const auto process = arrival.choice("process", {"poisson", "trace"});
+  if (process == "poisson") {
+    s.arrival.process = ArrivalSpec::Process::poisson;
+    s.arrival.qps = arrival.number("qps", 0.0, 1e12, true);
+  } else {
+    s.arrival.process = ArrivalSpec::Process::trace;
+    s.arrival.trace_file = resolve(base_dir, arrival.string("file"));
+    require_file(arrival.child_path("file"), s.arrival.trace_file);
+  }
+  arrival.finish();
+
+  if (s.arrival.process == ArrivalSpec::Process::trace) {
+    if (workload.has("query_size"))
+      throw InputError(workload.child_path("query_size"),
+                       "must be absent with \"process\": \"trace\" (sizes come from the trace file)");
+    s.query_size.distribution = QuerySizeSpec::Distribution::trace;
+  } else {
+    JsonReader size = workload.object("query_size");
+    auto& q = s.query_size;
+    const auto dist = size.choice("distribution", {"fixed", "normal", "lognormal", "empirical"});
+    if (dist == "fixed") {
+      q.distribution = QuerySizeSpec::Distribution::fixed;
+      q.value = static_cast<int>(size.integer("value", 1, kMaxQuerySize));
+    } else if (dist == "normal") {
+      q.distribution = QuerySizeSpec::Distribution::normal;
+      q.mean = size.number("mean", -kInf, kInf);
+      q.sd = size.number("sd", 0.0, kInf);
+      q.max = static_cast<int>(size.integer("max", 1, kMaxQuerySize));
+    } else if (dist == "lognormal") {
+      q.distribution = QuerySizeSpec::Distribution::lognormal;
+      q.mu = size.number("mu", -50.0, 50.0);
+      q.sigma = size.number("sigma", 0.0, 10.0);
+      q.max = static_cast<int>(size.integer("max", 1, kMaxQuerySize));
+    } else {
+      q.distribution = QuerySizeSpec::Distribution::empirical;
+      q.table_file = resolve(base_dir, size.string("file"));
+      require_file(size.child_path("file"), q.table_file);
+      q.table = read_size_table(q.table_file);
+    }
+    size.finish();
+  }
+  workload.finish();
+}
+
+ServiceSpec parse_service(JsonReader service) {
+  ServiceSpec spec;
+  const auto type = service.choice("type", {"exponential", "deterministic", "table"});
+  if (type == "exponential") {
+    spec.type = ServiceSpec::Type::exponential;
+    spec.mean_ms = service.number("mean_ms", 0.0, 1e9, true);
+  } else if (type == "deterministic") {
+    spec.type = ServiceSpec::Type::deterministic;
+    spec.ms = service.number("ms", 0.0, 1e9, true);
+  } else {
+    spec.type = ServiceSpec::Type::table;
+    const auto& points = service.array("points");
+    const std::string points_path = service.child_path("points");
+    if (points.empty()) throw InputError(points_path, "expected at least one {\"batch\", \"ms\"} point");
+    for (std::size_t i = 0; i < points.size(); ++i) {
+      JsonReader p(points[i], points_path + "." + std::to_string(i));
+      const int batch = static_cast<int>(p.integer("batch", 1, kMaxQuerySize));
+      const double ms = p.number("ms", 0.0, 1e9, true);
+      p.finish();
+      if (!spec.batch_ms.empty() && batch <= spec.batch_ms.back().first)
+        throw InputError(p.child_path("batch"), "batch sizes must increase strictly from point to point");
+      spec.batch_ms.emplace_back(batch, ms);
+    }
+  }
+  service.finish();
+  return spec;
+}
+
+SchedulerSpec parse_scheduler(JsonReader scheduler) {
+  SchedulerSpec spec;
+  scheduler.choice("policy", {"static"});
+  spec.policy = SchedulerSpec::Policy::static_batch;
+  spec.batch_size = static_cast<int>(scheduler.integer("batch_size", 1, kMaxQuerySize));
+  const auto selection = scheduler.choice_or("server_selection", {"least_loaded", "round_robin"}, "least_loaded");
+  spec.server_selection = selection == "round_robin" ? SchedulerSpec::ServerSelection::round_robin
+                                                     : SchedulerSpec::ServerSelection::least_loaded;
+  scheduler.finish();
+  return spec;
+}
+
+std::string line_and_column(const std::string& text, std::size_t byte) {
+  std::size_t line = 1, column = 1;
+  for (std::size_t i = 0; i < byte && i < text.size(); ++i) {
+    if (text[i] == '\n') {
+      ++line;
+      column = 1;
+    } else {
+      ++column;
+    }
+  }
+  return "line " + std::to_string(line) + ", column " + std::to_string(column);
+}
+
+}  // namespace
+
+nlohmann::json read_json_file(const std::string& path) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) throw InputError(path, "file does not exist or is not a regular file");
+  std::ifstream in(path);
+  if (!in) throw InputError(path, "cannot open the file");
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  const std::string text = buffer.str();
+  try {
+    return nlohmann::json::parse(text);
+  } catch (const nlohmann::json::parse_error& e) {
+    std::string message = e.what();
+    if (auto colon = message.rfind(": "); colon != std::string::npos) message = message.substr(colon + 2);
+    throw InputError(path, "malformed JSON at " + line_and_column(text, e.byte == 0 ? 0 : e.byte - 1) + ": " + message);
+  }
+}
+
+Scenario parse_scenario(const nlohmann::json& document, const std::string& base_dir) {
+  Scenario s;
+  JsonReader top(document, "");
+  s.name = top.string("name");
+  top.string_or("description", "");
+  s.seed = static_cast<std::uint64_t>(top.integer_or("seed", 1, 0, std::numeric_limits<std::int64_t>::max()));
+  s.servers = parse_platform(top.object("platform"));
+  parse_workload(top.object("workload"), base_dir, s);
+  s.service = parse_service(top.object("service"));
+  s.scheduler = parse_scheduler(top.object("scheduler"));
+
+  JsonReader sla = top.object("sla");
+  s.sla.percentile = sla.number("percentile", 0.0, 100.0, true, true);
+  s.sla.target_ms = sla.number("target_ms", 0.0, 1e12, true);
+  sla.finish();
+
+  JsonReader run = top.object("run");
+  if (s.arrival.process == ArrivalSpec::Process::trace) {
+    const auto rows = validate_trace(s.arrival.trace_file);
+    s.run.queries = static_cast<std::uint64_t>(run.integer_or("queries", static_cast<std::int64_t>(rows), 1, kMaxCount));
+    if (s.run.queries > rows)
+      throw InputError(run.child_path("queries"), "the trace has only " + std::to_string(rows) + " queries, fewer than " +
+                                                      std::to_string(s.run.queries));
+  } else {
+    s.run.queries = static_cast<std::uint64_t>(run.integer("queries", 1, kMaxCount));
+  }
+  s.run.warmup_queries = static_cast<std::uint64_t>(run.integer_or("warmup_queries", 0, 0, kMaxCount));
+  if (s.run.warmup_queries >= s.run.queries)
+    throw InputError(run.child_path("warmup_queries"),
+                     "expected fewer warm-up queries than run.queries (" + std::to_string(s.run.queries) + ")");
+  s.run.max_in_flight = static_cast<std::uint64_t>(run.integer_or("max_in_flight", 100000, 1, 100'000'000));
+  run.finish();
+
+  top.finish();
+  return s;
+}
+
+Scenario load_scenario(const std::string& path, const std::vector<std::string>& overrides) {
+  nlohmann::json document = read_json_file(path);
+  for (const auto& assignment : overrides) apply_override(document, assignment);
+  const auto base_dir = std::filesystem::path(path).parent_path().string();
+  return parse_scenario(document, base_dir.empty() ? "." : base_dir);
+}
+
+int Scenario::total_servers() const {
+  int n = 0;
+  for (const auto& g : servers) n += g.count;
+  return n;
+}
+
+int Scenario::total_cores() const {
+  int n = 0;
+  for (const auto& g : servers) n += g.count * g.cpu_cores;
+  return n;
+}
+
+}  // namespace recsim

@@ -1,0 +1,22 @@
+#pragma once
+// Scenario loading: read the file, apply --set overrides, validate every key (docs/scenario-format.md).
+// Any problem throws InputError naming the JSON path (or file and line) and what was expected.
+#include "sim/scenario/scenario.h"
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+#include <vector>
+
+namespace recsim {
+
+// Reads a JSON file; malformed JSON is reported with its line and column.
+nlohmann::json read_json_file(const std::string& path);
+
+// Validates a scenario document. Relative file paths inside it are resolved against base_dir.
+Scenario parse_scenario(const nlohmann::json& document, const std::string& base_dir);
+
+// read_json_file + apply_override for each assignment + parse_scenario.
+Scenario load_scenario(const std::string& path, const std::vector<std::string>& overrides);
+
+}  // namespace recsim

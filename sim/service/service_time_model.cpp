@@ -1,0 +1,66 @@
+#include "sim/service/service_time_model.h"
+
+#include <boost/random/exponential_distribution.hpp>
+
+namespace recsim {
+namespace {
+
+class ExponentialService final : public ServiceTimeModel {
+ public:
+  explicit ExponentialService(double mean) : mean_(mean) {}
+  double sample_seconds(int, Rng& rng) const override {
+    boost::random::exponential_distribution<double> unit(1.0);
+    return mean_ * unit(rng);
+  }
+  double mean_seconds(int) const override { return mean_; }
+
+ private:
+  double mean_;
+};
+
+class DeterministicService final : public ServiceTimeModel {
+ public:
+  explicit DeterministicService(double seconds) : seconds_(seconds) {}
+  double sample_seconds(int, Rng&) const override { return seconds_; }
+  double mean_seconds(int) const override { return seconds_; }
+
+ private:
+  double seconds_;
+};
+
+class TableService final : public ServiceTimeModel {
+ public:
+  explicit TableService(LatencyCurve curve) : curve_(std::move(curve)) {}
+  double sample_seconds(int items, Rng&) const override { return curve_.seconds_at(items); }
+  double mean_seconds(int items) const override { return curve_.seconds_at(items); }
+
+ private:
+  LatencyCurve curve_;
+};
+
+}  // namespace
+
+std::unique_ptr<ServiceTimeModel> make_exponential_service(double mean_seconds) {
+  return std::make_unique<ExponentialService>(mean_seconds);
+}
+std::unique_ptr<ServiceTimeModel> make_deterministic_service(double seconds) {
+  return std::make_unique<DeterministicService>(seconds);
+}
+std::unique_ptr<ServiceTimeModel> make_table_service(LatencyCurve curve) {
+  return std::make_unique<TableService>(std::move(curve));
+}
+
+std::unique_ptr<ServiceTimeModel> make_service_model(const ServiceSpec& spec) {
+  switch (spec.type) {
+    case ServiceSpec::Type::exponential: return make_exponential_service(spec.mean_ms / 1000.0);
+    case ServiceSpec::Type::deterministic: return make_deterministic_service(spec.ms / 1000.0);
+    case ServiceSpec::Type::table: {
+      std::vector<LatencyCurve::Point> points;
+      for (const auto& [batch, ms] : spec.batch_ms) points.push_back({batch, ms / 1000.0});
+      return make_table_service(LatencyCurve(std::move(points)));
+    }
+  }
+  return nullptr;
+}
+
+}  // namespace recsim

@@ -1,0 +1,117 @@
+#include "workloads/query_size_distribution.h"
+
+#include <boost/random/discrete_distribution.hpp>
+#include <boost/random/lognormal_distribution.hpp>
+#include <boost/random/normal_distribution.hpp>
+
+#include <algorithm>
+#include <cmath>
+
+namespace recsim {
+namespace {
+
+int round_and_clip(double x, int max) {
+  if (!(x >= 1.0)) return 1;  // also catches NaN
+  if (x >= max) return max;
+  return std::clamp(static_cast<int>(std::lround(x)), 1, max);
+}
+
+// Mean of round_and_clip(X) for a continuous X, by summing P(X rounds to k) * k.
+template <typename Cdf>
+double clipped_rounded_mean(Cdf cdf, int max) {
+  double mean = 0.0;
+  double below = 0.0;  // P(X < 1.5) goes to size 1
+  for (int k = 1; k < max; ++k) {
+    const double upper = cdf(k + 0.5);
+    mean += k * (upper - below);
+    below = upper;
+  }
+  mean += max * (1.0 - below);
+  return mean;
+}
+
+class FixedSizes final : public QuerySizeDistribution {
+ public:
+  explicit FixedSizes(int value) : value_(value) {}
+  int sample(Rng&) override { return value_; }
+  double mean() const override { return value_; }
+
+ private:
+  int value_;
+};
+
+class NormalSizes final : public QuerySizeDistribution {
+ public:
+  NormalSizes(double mean, double sd, int max) : dist_(mean, sd), max_(max) {
+    mean_ = sd == 0.0 ? round_and_clip(mean, max)
+                      : clipped_rounded_mean(
+                            [&](double x) { return 0.5 * std::erfc(-(x - mean) / (sd * std::sqrt(2.0))); },
+                            max);
+  }
+  int sample(Rng& rng) override { return round_and_clip(dist_(rng), max_); }
+  double mean() const override { return mean_; }
+
+ private:
+  boost::random::normal_distribution<double> dist_;
+  int max_;
+  double mean_;
+};
+
+class LognormalSizes final : public QuerySizeDistribution {
+ public:
+  LognormalSizes(double mu, double sigma, int max) : dist_(mu, sigma), max_(max) {
+    mean_ = sigma == 0.0
+                ? round_and_clip(std::exp(mu), max)
+                : clipped_rounded_mean(
+                      [&](double x) { return 0.5 * std::erfc(-(std::log(x) - mu) / (sigma * std::sqrt(2.0))); },
+                      max);
+  }
+  int sample(Rng& rng) override { return round_and_clip(dist_(rng), max_); }
+  double mean() const override { return mean_; }
+
+ private:
+  boost::random::lognormal_distribution<double> dist_;
+  int max_;
+  double mean_;
+};
+
+class EmpiricalSizes final : public QuerySizeDistribution {
+ public:
+  explicit EmpiricalSizes(const std::vector<std::pair<int, double>>& table) {
+    std::vector<double> weights;
+    double total = 0.0, weighted = 0.0;
+    for (const auto& [size, weight] : table) {
+      sizes_.push_back(size);
+      weights.push_back(weight);
+      total += weight;
+      weighted += size * weight;
+    }
+    dist_ = boost::random::discrete_distribution<int, double>(weights.begin(), weights.end());
+    mean_ = weighted / total;
+  }
+  int sample(Rng& rng) override { return sizes_[static_cast<std::size_t>(dist_(rng))]; }
+  double mean() const override { return mean_; }
+
+ private:
+  std::vector<int> sizes_;
+  boost::random::discrete_distribution<int, double> dist_;
+  double mean_ = 0.0;
+};
+
+}  // namespace
+
+std::unique_ptr<QuerySizeDistribution> make_fixed_sizes(int value) {
+  return std::make_unique<FixedSizes>(value);
+}
+std::unique_ptr<QuerySizeDistribution> make_normal_sizes(double mean, double sd, int max) {
+  return std::make_unique<NormalSizes>(mean, sd, max);
+}
+std::unique_ptr<QuerySizeDistribution> make_lognormal_sizes(double mu, double sigma, int max) {
+  return std::make_unique<LognormalSizes>(mu, sigma, max);
+}
+std::unique_ptr<QuerySizeDistribution> make_empirical_sizes(
+    const std::vector<std::pair<int, double>>& size_weights) {
+  return std::make_unique<EmpiricalSizes>(size_weights);
+}
+
+}  // namespace recsim

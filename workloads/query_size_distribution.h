@@ -1,0 +1,29 @@
+#pragma once
+// Query-size distributions: how many items a query asks to rank. Sizes are integers >= 1.
+#include "workloads/random_stream.h"
+
+#include <memory>
+#include <utility>
+#include <vector>
+
+namespace recsim {
+
+class QuerySizeDistribution {
+ public:
+  virtual ~QuerySizeDistribution() = default;
+  virtual int sample(Rng& rng) = 0;
+  // Mean of the distribution as sampled (after rounding and clipping), for reports and checks.
+  virtual double mean() const = 0;
+};
+
+// Every query has the same size.
+std::unique_ptr<QuerySizeDistribution> make_fixed_sizes(int value);
+// Normal(mean, sd), rounded to the nearest integer and clipped to [1, max].
+std::unique_ptr<QuerySizeDistribution> make_normal_sizes(double mean, double sd, int max);
+// exp(Normal(mu, sigma)), rounded to the nearest integer and clipped to [1, max].
+std::unique_ptr<QuerySizeDistribution> make_lognormal_sizes(double mu, double sigma, int max);
+// An empirical table: each size with its (unnormalised) weight.
+std::unique_ptr<QuerySizeDistribution> make_empirical_sizes(
+    const std::vector<std::pair<int, double>>& size_weights);
+
+}  // namespace recsim

@@ -1,0 +1,32 @@
+#pragma once
+// Where queries come from: a stream of (arrival time, size) in virtual time. The simulator's load
+// generator pulls from a QuerySource and knows nothing else about the workload.
+#include "workloads/poisson_arrivals.h"
+#include "workloads/query_size_distribution.h"
+#include "workloads/trace_file.h"
+
+#include <memory>
+#include <string>
+
+namespace recsim {
+
+struct QueryArrival {
+  double time = 0.0;  // seconds of virtual time since the start of the run
+  int size = 1;       // items to rank
+};
+
+class QuerySource {
+ public:
+  virtual ~QuerySource() = default;
+  // The next query; false when the source is exhausted.
+  virtual bool next(QueryArrival& out) = 0;
+};
+
+// Poisson arrivals with sizes from a distribution; never exhausted.
+std::unique_ptr<QuerySource> make_synthetic_source(PoissonArrivals arrivals,
+                                                   std::unique_ptr<QuerySizeDistribution> sizes,
+                                                   Rng size_rng);
+// Replays a trace file (see trace_file.h); exhausted at its end.
+std::unique_ptr<QuerySource> make_trace_source(const std::string& path);
+
+}  // namespace recsim

@@ -1,0 +1,15 @@
+#include "workloads/random_stream.h"
+
+#include <boost/random/seed_seq.hpp>
+
+namespace recsim {
+
+Rng make_stream(std::uint64_t seed, StreamId component, std::uint32_t index) {
+  const std::uint32_t words[5] = {static_cast<std::uint32_t>(seed),
+                                  static_cast<std::uint32_t>(seed >> 32),
+                                  static_cast<std::uint32_t>(component), index, 0x72656373u};
+  boost::random::seed_seq seq(words, words + 5);
+  return Rng(seq);
+}
+
+}  // namespace recsim

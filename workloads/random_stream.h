@@ -1,0 +1,23 @@
+#pragma once
+// One independent pseudo-random stream per simulation component. Every stream is a Boost.Random
+// mt19937_64 seeded from (scenario seed, component, index) through Boost's seed_seq, so the numbers
+// a component draws do not depend on how many numbers any other component drew, and they are the
+// same on every platform that has the same Boost.
+#include <boost/random/mersenne_twister.hpp>
+#include <cstdint>
+
+namespace recsim {
+
+using Rng = boost::random::mt19937_64;
+
+enum class StreamId : std::uint32_t {
+  arrivals = 1,    // inter-arrival gaps
+  query_sizes = 2, // query sizes
+  service = 3,     // service-time draws, one stream per server (index = server number)
+  selection = 4,   // random server selection
+  keys = 5,        // embedding keys (parameter server)
+};
+
+Rng make_stream(std::uint64_t seed, StreamId component, std::uint32_t index = 0);
+
+}  // namespace recsim
