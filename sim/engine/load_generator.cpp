@@ -23,10 +23,16 @@ Server& LoadGenerator::select_server() {
     next_round_robin_ = (next_round_robin_ + 1) % servers_.size();
     return s;
   }
-  Server* best = servers_.front().get();
-  for (const auto& s : servers_)
-    if (s->load_per_core() < best->load_per_core()) best = s.get();
-  return *best;
+  // Least requests per core; ties go to the first server at or after a rotating start, so idle
+  // servers share the load instead of the first one taking it all.
+  const std::size_t n = servers_.size();
+  std::size_t best = next_round_robin_;
+  for (std::size_t k = 1; k < n; ++k) {
+    const std::size_t i = (next_round_robin_ + k) % n;
+    if (servers_[i]->load_per_core() < servers_[best]->load_per_core()) best = i;
+  }
+  next_round_robin_ = (next_round_robin_ + 1) % n;
+  return *servers_[best];
 }
 
 void LoadGenerator::operator()() {
@@ -37,14 +43,16 @@ void LoadGenerator::operator()() {
   QueryArrival arrival;
   for (std::uint64_t i = 0; i < total; ++i) {
     if (!source_.next(arrival)) break;
-    const double gap = arrival.time - last_arrival_;
+    const double gap = arrival.time - simgrid::s4u::Engine::get_clock();
     if (gap > 0.0) simgrid::s4u::this_actor::sleep_for(gap);
     if (tracker_.in_flight() >= max_in_flight) {
       saturation_reason_ = "more than " + std::to_string(max_in_flight) +
                            " queries in the system (run.max_in_flight): the servers cannot keep up";
       break;
     }
-    const double now = arrival.time;  // exact: the clock reached it by sleeping the gap
+    // The engine's clock, not arrival.time: they differ by rounding, and the workers read the clock,
+    // so a request that starts at once must see a wait of exactly zero.
+    const double now = simgrid::s4u::Engine::get_clock();
     last_arrival_ = now;
     const int requests = policy_.request_count(arrival.size);
     const std::uint32_t slot = tracker_.open(now, requests, i >= warmup);

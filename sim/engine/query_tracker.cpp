@@ -1,8 +1,23 @@
 #include "sim/engine/query_tracker.h"
 
+#include <algorithm>
+
 namespace recsim {
 
+void QueryTracker::advance_area(double now) {
+  if (!metrics_.window_open()) return;
+  area_ += static_cast<double>(in_flight_) * (now - std::max(area_time_, metrics_.window_start()));
+  area_time_ = now;
+}
+
+double QueryTracker::in_system_area(double now) const {
+  if (!metrics_.window_open()) return 0.0;
+  return area_ + static_cast<double>(in_flight_) * (now - std::max(area_time_, metrics_.window_start()));
+}
+
 std::uint32_t QueryTracker::open(double now, int requests, bool measured) {
+  if (measured) metrics_.measured_arrival(now);
+  advance_area(now);
   std::uint32_t slot;
   if (!free_.empty()) {
     slot = free_.back();
@@ -14,7 +29,6 @@ std::uint32_t QueryTracker::open(double now, int requests, bool measured) {
   records_[slot] = Record{now, -1.0, requests, measured};
   ++in_flight_;
   ++arrived_;
-  if (measured) metrics_.measured_arrival(now);
   return slot;
 }
 
@@ -27,6 +41,7 @@ bool QueryTracker::request_finished(std::uint32_t slot, double now) {
   Record& r = records_[slot];
   if (--r.remaining > 0) return false;
   if (r.measured) metrics_.measured_completion(r.arrival, r.first_start, now);
+  advance_area(now);
   free_.push_back(slot);
   --in_flight_;
   ++completed_;

@@ -22,6 +22,9 @@ class QueryTracker {
   bool request_finished(std::uint32_t slot, double now);
 
   std::uint64_t in_flight() const { return in_flight_; }
+  // Time integral of the number of queries in the system since the measurement window opened,
+  // up to `now` (for Little's law: its mean over the window is L).
+  double in_system_area(double now) const;
   std::uint64_t arrived() const { return arrived_; }
   std::uint64_t completed() const { return completed_; }
   // Called whenever the system becomes empty (no query in flight).
@@ -37,7 +40,9 @@ class QueryTracker {
   RunMetrics& metrics_;
   std::vector<Record> records_;
   std::vector<std::uint32_t> free_;
+  void advance_area(double now);
   std::uint64_t in_flight_ = 0, arrived_ = 0, completed_ = 0;
+  double area_ = 0.0, area_time_ = 0.0;
   std::function<void()> on_empty_;
 };
 

@@ -108,6 +108,7 @@ RunResults simulate(const Scenario& scenario, const SimulationOptions& options) 
     r.requests_simulated += s->requests_served();
     r.servers.push_back(std::move(u));
   }
+  r.mean_in_system = window > 0.0 ? tracker.in_system_area(end) / window : 0.0;
   r.cpu_utilization = window > 0.0 ? busy_total / (window * scenario.total_cores()) : 0.0;
   r.saturated = generator.saturated() || !overloaded.empty();
   r.saturation_reason = generator.saturated() ? generator.saturation_reason() : overloaded;

@@ -25,7 +25,8 @@ nlohmann::ordered_json results_to_json(const RunResults& r) {
   j["seed"] = r.seed;
   j["saturated"] = r.saturated;
   j["saturation_reason"] = r.saturated ? json(r.saturation_reason) : json(nullptr);
-  j["queries"] = {{"arrived", r.arrived}, {"completed", r.completed}, {"measured", r.measured}};
+  j["queries"] = {{"arrived", r.arrived}, {"completed", r.completed}, {"measured", r.measured},
+                  {"mean_in_system", r.mean_in_system}};
   j["throughput_qps"] = r.throughput_qps;
   j["latency_ms"] = r.latency_ms ? latency_to_json(*r.latency_ms) : json(nullptr);
   j["wait_ms"] = {{"mean", r.mean_wait_ms}, {"waited_fraction", r.waited_fraction}};
@@ -49,6 +50,7 @@ RunResults results_from_json(const nlohmann::json& j) {
   r.arrived = j.at("queries").at("arrived").get<std::uint64_t>();
   r.completed = j.at("queries").at("completed").get<std::uint64_t>();
   r.measured = j.at("queries").at("measured").get<std::uint64_t>();
+  r.mean_in_system = j.at("queries").at("mean_in_system").get<double>();
   r.throughput_qps = j.at("throughput_qps").get<double>();
   if (const auto& l = j.at("latency_ms"); !l.is_null()) {
     LatencySummary s;

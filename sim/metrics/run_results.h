@@ -25,6 +25,7 @@ struct RunResults {
   std::string saturation_reason;  // empty unless saturated
   std::uint64_t arrived = 0, completed = 0, measured = 0;
   double throughput_qps = 0.0;
+  double mean_in_system = 0.0;  // time-average number of queries in the system over the window (L)
   std::optional<LatencySummary> latency_ms;  // absent when no query was measured
   double mean_wait_ms = 0.0;                 // arrival to the start of the query's first request
   double waited_fraction = 0.0;              // share of measured queries that waited at all

@@ -127,7 +127,10 @@ double JsonReader::number_or(const std::string& key, double fallback, double lo,
 
 std::int64_t JsonReader::integer(const std::string& key, std::int64_t lo, std::int64_t hi) {
   const auto& v = at(key);
-  const std::string expected = "expected an integer " + range_text(static_cast<double>(lo), static_cast<double>(hi), false, false);
+  // Bounds beyond 1e12 are technical limits, not part of the user's contract: shown as ">= lo".
+  const std::string expected = "expected an integer " + (hi >= 1'000'000'000'000
+                                                              ? ">= " + std::to_string(lo)
+                                                              : "in [" + std::to_string(lo) + ", " + std::to_string(hi) + "]");
   bool integral = v.is_number_integer();
   if (!integral && v.is_number_float()) {  // 1e6 and 5.0 are integers too
     const double x = v.get<double>();

@@ -55,7 +55,7 @@ void parse_workload(JsonReader workload, const std::string& base_dir, Scenario& 
   const auto process = arrival.choice("process", {"poisson", "trace"});
   if (process == "poisson") {
     s.arrival.process = ArrivalSpec::Process::poisson;
-    s.arrival.qps = arrival.number("qps", 0.0, 1e12, true);
+    s.arrival.qps = arrival.number("qps", 0.0, kInf, true);
   } else {
     s.arrival.process = ArrivalSpec::Process::trace;
     s.arrival.trace_file = resolve(base_dir, arrival.string("file"));

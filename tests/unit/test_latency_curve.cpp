@@ -1,0 +1,34 @@
+// Latency-vs-batch interpolation on a synthetic profile.
+#include "kernels/profiles/latency_curve.h"
+
+#include <catch2/catch.hpp>
+
+#include <stdexcept>
+
+using recsim::LatencyCurve;
+
+TEST_CASE("latency curve interpolates between measured batch sizes", "[profiles][curve]") {
+  // A synthetic profile: 1 ms at batch 1, 2 ms at 16, 10 ms at 256.
+  const LatencyCurve curve({{1, 1e-3}, {16, 2e-3}, {256, 10e-3}});
+  CHECK(curve.seconds_at(1) == Approx(1e-3));
+  CHECK(curve.seconds_at(16) == Approx(2e-3));
+  CHECK(curve.seconds_at(256) == Approx(10e-3));
+  CHECK(curve.seconds_at(6) == Approx(1e-3 + 5.0 / 15.0 * 1e-3));      // linear inside a segment
+  CHECK(curve.seconds_at(136) == Approx(2e-3 + 120.0 / 240.0 * 8e-3)); // halfway from 16 to 256
+  CHECK(curve.seconds_at(512) == Approx(10e-3 + 256 * (8e-3 / 240)));  // last slope continues
+}
+
+TEST_CASE("latency curve edges and validation", "[profiles][curve]") {
+  const LatencyCurve single({{64, 3e-3}});
+  CHECK(single.seconds_at(1) == Approx(3e-3));
+  CHECK(single.seconds_at(1000) == Approx(3e-3));
+  const LatencyCurve from_eight({{8, 2e-3}, {16, 3e-3}});
+  CHECK(from_eight.seconds_at(2) == Approx(2e-3));  // below the first point: its latency
+  CHECK_THROWS_AS(LatencyCurve({}), std::invalid_argument);
+  CHECK_THROWS_AS(LatencyCurve({{4, 1e-3}, {4, 2e-3}}), std::invalid_argument);
+  CHECK_THROWS_AS(LatencyCurve({{0, 1e-3}}), std::invalid_argument);
+  CHECK_THROWS_AS(LatencyCurve({{1, -1e-3}}), std::invalid_argument);
+  // A decreasing last segment does not extrapolate downwards.
+  const LatencyCurve dip({{1, 2e-3}, {2, 1e-3}});
+  CHECK(dip.seconds_at(100) == Approx(1e-3));
+}

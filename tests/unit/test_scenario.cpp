@@ -1,0 +1,145 @@
+// Scenario validation: every invalid input names its JSON path and what was expected.
+#include "sim/scenario/overrides.h"
+#include "sim/scenario/scenario_parser.h"
+#include "support/cli_runner.h"
+#include "support/temp_dir.h"
+#include "workloads/input_error.h"
+
+#include <catch2/catch.hpp>
+
+using namespace recsim;
+using recsim::test::TempDir;
+
+namespace {
+
+nlohmann::json base() { return nlohmann::json::parse(recsim::test::base_scenario_text()); }
+
+// The error message parse_scenario gives for `doc`, or "valid".
+std::string error_of(const nlohmann::json& doc, const std::string& dir = ".") {
+  try {
+    parse_scenario(doc, dir);
+  } catch (const InputError& e) {
+    return e.what();
+  }
+  return "valid";
+}
+
+std::string override_error(nlohmann::json doc, const std::string& assignment) {
+  try {
+    apply_override(doc, assignment);
+  } catch (const InputError& e) {
+    return e.what();
+  }
+  return "valid";
+}
+
+}  // namespace
+
+TEST_CASE("the contract's example scenario parses to the right values", "[scenario]") {
+  const Scenario s = parse_scenario(base(), ".");
+  CHECK(s.name == "cli-test");
+  CHECK(s.seed == 7);
+  REQUIRE(s.servers.size() == 1);
+  CHECK(s.servers[0].cpu_cores == 8);
+  CHECK(s.servers[0].name == "server");
+  CHECK(s.arrival.qps == 5600);
+  CHECK(s.service.type == ServiceSpec::Type::exponential);
+  CHECK(s.service.mean_ms == 1.0);
+  CHECK(s.scheduler.batch_size == 1);
+  CHECK(s.scheduler.server_selection == SchedulerSpec::ServerSelection::least_loaded);
+  CHECK(s.sla.percentile == 95);
+  CHECK(s.run.queries == 20000);
+  CHECK(s.run.warmup_queries == 1000);
+  CHECK(s.run.max_in_flight == 100000);
+  CHECK(s.total_cores() == 8);
+}
+
+TEST_CASE("invalid scenarios name the JSON path and what was expected", "[scenario][errors]") {
+  auto with = [](const std::string& assignment) {
+    auto doc = base();
+    apply_override(doc, assignment);
+    return doc;
+  };
+  CHECK(error_of(with("workload.arrival.qps=-5")) == "workload.arrival.qps: expected a number > 0, got -5");
+  CHECK(error_of(with("workload.arrival.qps=\"fast\"")) == "workload.arrival.qps: expected a number > 0, got \"fast\"");
+  CHECK(error_of(with("platform.servers.0.cpu_cores=0")) ==
+        "platform.servers.0.cpu_cores: expected an integer in [1, 4096], got 0");
+  CHECK(error_of(with("platform.servers.0.cpu_cores=2.5")) ==
+        "platform.servers.0.cpu_cores: expected an integer in [1, 4096], got 2.5");
+  CHECK(error_of(with("platform.servers.0.typo=1")) == "platform.servers.0.typo: unknown key");
+  CHECK(error_of(with("extra=true")) == "extra: unknown key");
+  CHECK(error_of(with("service.type=\"gaussian\"")) ==
+        "service.type: expected one of \"exponential\", \"deterministic\", \"table\", got \"gaussian\"");
+  CHECK(error_of(with("sla.percentile=100")) == "sla.percentile: expected a number in (0, 100), got 100");
+  CHECK(error_of(with("run.warmup_queries=20000")) ==
+        "run.warmup_queries: expected fewer warm-up queries than run.queries (20000)");
+  CHECK(error_of(with("platform.servers=[]")) == "platform.servers: expected at least one server group");
+  CHECK(error_of(with("platform=3")) == "platform: expected an object, got a number");
+  CHECK(error_of(with("scheduler.batch_size=0")) == "scheduler.batch_size: expected an integer in [1, 1000000000], got 0");
+  CHECK(error_of(with("name=\"\"")) == "name: expected a non-empty string");
+
+  auto missing = base();
+  missing["workload"]["arrival"].erase("qps");
+  CHECK(error_of(missing) == "workload.arrival.qps: required key is missing");
+  missing["workload"]["arrival"]["qsp"] = 5;  // a typo gets a hint
+  CHECK(error_of(missing) == "workload.arrival.qps: required key is missing (is \"qsp\" a misspelling of it?)");
+
+  auto table = base();
+  table["service"] = {{"type", "table"}, {"points", {{{"batch", 8}, {"ms", 1}}, {{"batch", 4}, {"ms", 2}}}}};
+  CHECK(error_of(table) == "service.points.1.batch: batch sizes must increase strictly from point to point");
+}
+
+TEST_CASE("referenced files must exist and be valid", "[scenario][errors][files]") {
+  TempDir dir;
+  auto doc = base();
+  doc["workload"]["query_size"] = {{"distribution", "empirical"}, {"file", "sizes.csv"}};
+  CHECK(error_of(doc, dir.path()) == "workload.query_size.file: file \"" + dir.file("sizes.csv") +
+                                         "\" does not exist or is not a regular file");
+  dir.write("sizes.csv", "1,1\nbad\n");
+  CHECK(error_of(doc, dir.path()) == dir.file("sizes.csv") + ":2: expected a line \"size,weight\" (an integer size and a number)");
+  dir.write("sizes.csv", "1,1\n2,3\n");
+  CHECK(error_of(doc, dir.path()) == "valid");
+
+  auto trace = base();
+  trace["workload"] = {{"arrival", {{"process", "trace"}, {"file", "t.csv"}}}};
+  dir.write("t.csv", "0,1\n1,2\n");
+  CHECK(error_of(trace, dir.path()) == "run.queries: the trace has only 2 queries, fewer than 20000");
+  trace["run"] = {{"warmup_queries", 1}};
+  const Scenario s = parse_scenario(trace, dir.path());
+  CHECK(s.run.queries == 2);  // defaults to the trace's length
+  trace["workload"]["query_size"] = {{"distribution", "fixed"}, {"value", 1}};
+  CHECK(error_of(trace, dir.path()) ==
+        "workload.query_size: must be absent with \"process\": \"trace\" (sizes come from the trace file)");
+}
+
+TEST_CASE("overrides (--set): dotted paths, array indices, JSON or string values", "[scenario][overrides]") {
+  auto doc = base();
+  apply_override(doc, "workload.arrival.qps=6000");
+  CHECK(doc["workload"]["arrival"]["qps"] == 6000);
+  apply_override(doc, "platform.servers.0.cpu_cores=16");
+  CHECK(doc["platform"]["servers"][0]["cpu_cores"] == 16);
+  apply_override(doc, "name=renamed");  // not JSON: taken as a string
+  CHECK(doc["name"] == "renamed");
+  apply_override(doc, "workload.query_size={\"distribution\":\"lognormal\",\"mu\":5.1,\"sigma\":0.2,\"max\":1024}");
+  CHECK(doc["workload"]["query_size"]["mu"] == 5.1);
+  apply_override(doc, "new.branch.leaf=1");  // objects are created; validation rejects the key later
+  CHECK(doc["new"]["branch"]["leaf"] == 1);
+  CHECK(override_error(base(), "platform.servers.3.cpu_cores=1") ==
+        "--set platform.servers.3.cpu_cores=1: \"platform.servers\" has 1 elements; index 3 is out of range");
+  CHECK(override_error(base(), "platform.servers.x=1") ==
+        "--set platform.servers.x=1: \"platform.servers\" is an array; expected an index, got \"x\"");
+  CHECK(override_error(base(), "name.first=1") == "--set name.first=1: \"name\" is a string; cannot set \"name.first\" inside it");
+  CHECK(override_error(base(), "noequals") == "--set noequals: expected PATH=VALUE");
+  CHECK(override_error(base(), "a..b=1") == "--set a..b=1: PATH \"a..b\" has an empty component");
+}
+
+TEST_CASE("malformed JSON is reported with its line and column", "[scenario][errors]") {
+  TempDir dir;
+  const auto path = dir.write("bad.json", "{\n  \"name\": \"x\",\n  \"seed\": ,\n}");
+  try {
+    read_json_file(path);
+    FAIL("no error");
+  } catch (const InputError& e) {
+    CHECK(std::string(e.what()).rfind(path + ": malformed JSON at line 3, column 11", 0) == 0);
+  }
+}
