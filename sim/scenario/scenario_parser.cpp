@@ -1,15 +1,13 @@
 #include "sim/scenario/scenario_parser.h"
 
-#include "sim/scenario/json_reader.h"
 #include "sim/scenario/overrides.h"
+#include "workloads/json_reader.h"
 #include "workloads/input_error.h"
 #include "workloads/size_table_file.h"
 #include "workloads/trace_file.h"
 
 #include <filesystem>
-#include <fstream>
 #include <limits>
-#include <sstream>
 
 namespace recsim {
 namespace {
@@ -136,37 +134,7 @@ SchedulerSpec parse_scheduler(JsonReader scheduler) {
   return spec;
 }
 
-std::string line_and_column(const std::string& text, std::size_t byte) {
-  std::size_t line = 1, column = 1;
-  for (std::size_t i = 0; i < byte && i < text.size(); ++i) {
-    if (text[i] == '\n') {
-      ++line;
-      column = 1;
-    } else {
-      ++column;
-    }
-  }
-  return "line " + std::to_string(line) + ", column " + std::to_string(column);
-}
-
 }  // namespace
-
-nlohmann::json read_json_file(const std::string& path) {
-  std::error_code ec;
-  if (!std::filesystem::is_regular_file(path, ec)) throw InputError(path, "file does not exist or is not a regular file");
-  std::ifstream in(path);
-  if (!in) throw InputError(path, "cannot open the file");
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  const std::string text = buffer.str();
-  try {
-    return nlohmann::json::parse(text);
-  } catch (const nlohmann::json::parse_error& e) {
-    std::string message = e.what();
-    if (auto colon = message.rfind(": "); colon != std::string::npos) message = message.substr(colon + 2);
-    throw InputError(path, "malformed JSON at " + line_and_column(text, e.byte == 0 ? 0 : e.byte - 1) + ": " + message);
-  }
-}
 
 Scenario parse_scenario(const nlohmann::json& document, const std::string& base_dir) {
   Scenario s;

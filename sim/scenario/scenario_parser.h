@@ -2,6 +2,7 @@
 // Scenario loading: read the file, apply --set overrides, validate every key (docs/scenario-format.md).
 // Any problem throws InputError naming the JSON path (or file and line) and what was expected.
 #include "sim/scenario/scenario.h"
+#include "workloads/json_reader.h"
 
 #include <nlohmann/json.hpp>
 
@@ -9,9 +10,6 @@
 #include <vector>
 
 namespace recsim {
-
-// Reads a JSON file; malformed JSON is reported with its line and column.
-nlohmann::json read_json_file(const std::string& path);
 
 // Validates a scenario document. Relative file paths inside it are resolved against base_dir.
 Scenario parse_scenario(const nlohmann::json& document, const std::string& base_dir);

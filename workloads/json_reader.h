@@ -1,5 +1,5 @@
 #pragma once
-// Path-aware, strict reading of one JSON object of a scenario: every read names its JSON path in
+// Path-aware, strict reading of one JSON object of a scenario, model file or profile: every read names its JSON path in
 // errors ("workload.arrival.qps: expected a number > 0, got -5"), and finish() rejects any key that
 // was not read, so a typo never silently changes an experiment.
 #include <nlohmann/json.hpp>
@@ -45,6 +45,10 @@ class JsonReader {
   std::string path_;
   std::set<std::string> read_;
 };
+
+// Reads a JSON file. A missing file or malformed JSON throws InputError naming the file (and the
+// line and column of the syntax error).
+nlohmann::json read_json_file(const std::string& path);
 
 // Describes a JSON value's type for error messages ("a string", "an array", ...).
 std::string json_type_name(const nlohmann::json& value);
