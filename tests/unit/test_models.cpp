@@ -1,0 +1,93 @@
+// The eight models: their definition files, derived sizes, and the oneDNN backend's outputs against
+// the naive reference on small inputs.
+#include "kernels/cpu/onednn_ops.h"
+#include "kernels/model/model_forward.h"
+#include "kernels/model/model_spec.h"
+#include "kernels/reference/reference_ops.h"
+#include "workloads/input_error.h"
+
+#include <catch2/catch.hpp>
+
+#include <cmath>
+
+using namespace recsim;
+
+TEST_CASE("every shipped model definition loads", "[models]") {
+  for (const auto& name : shipped_model_names()) {
+    CAPTURE(name);
+    const ModelSpec m = load_model_spec(model_file(name));
+    CHECK(m.name == name);
+    CHECK(m.flops_per_item() > 0);
+    CHECK(m.sla_low_ms == Approx(m.sla_medium_ms * 0.5));
+    CHECK(m.sla_high_ms == Approx(m.sla_medium_ms * 1.5));
+  }
+  CHECK_THROWS_AS(model_file("dlrm-rmc9"), InputError);
+}
+
+TEST_CASE("model sizes follow the reference architectures", "[models]") {
+  const ModelSpec rmc1 = load_model_spec(model_file("dlrm-rmc1"));
+  CHECK(rmc1.table_count() == 8);
+  CHECK(rmc1.lookups_per_item() == 8 * 80);
+  CHECK(top_input_width(rmc1) == 288);  // (8 + 1) x 32
+  CHECK(rmc1.input_bytes_per_item() == 128 * 4 + 640 * 4);
+  CHECK(rmc1.output_bytes_per_item() == 4);
+  CHECK(rmc1.embedding_bytes_per_item() == 640 * 32 * 4);
+  CHECK(top_input_width(load_model_spec(model_file("dlrm-rmc2"))) == 2112);  // 33 x 64
+  CHECK(top_input_width(load_model_spec(model_file("dlrm-rmc3"))) == 352);   // 11 x 32
+  const ModelSpec wnd = load_model_spec(model_file("wnd"));
+  CHECK(top_input_width(wnd) == 1376);  // 27 x 32 + 512
+  CHECK(wnd.flops_per_item() == 2.0 * (1376 * 1024 + 1024 * 512 + 512 * 256 + 256 * 1));
+  const ModelSpec din = load_model_spec(model_file("din"));
+  CHECK(din.table_count() == 254);  // not the public code's 4
+  const ModelSpec mtwnd = load_model_spec(model_file("mtwnd"));
+  CHECK(mtwnd.table_count() == 43);
+  CHECK(mtwnd.outputs_per_item() == 3);  // one per task head, not the public code's single head
+  CHECK(load_model_spec(model_file("dien")).table_count() == 43);
+}
+
+TEST_CASE("invalid model files name the path and the problem", "[models][errors]") {
+  nlohmann::json doc = nlohmann::json::parse(R"({"name": "m", "family": "dlrm", "class": "mlp-dominated",
+    "source": "test", "dense_features": 4, "bottom_mlp": [4], "top_mlp": [1],
+    "tables": [{"rows": 10, "dim": 4, "lookups": 0}], "sla_ms": {"low": 1, "medium": 2, "high": 3}})");
+  auto error_of = [&](const nlohmann::json& d) {
+    try {
+      parse_model_spec(d, "m.json: ");
+    } catch (const InputError& e) {
+      return std::string(e.what());
+    }
+    return std::string("valid");
+  };
+  CHECK(error_of(doc) == "m.json: tables.0.lookups: expected an integer in [1, 100000], got 0");
+  doc["tables"][0]["lookups"] = 2;
+  CHECK(error_of(doc) == "valid");
+  doc.erase("bottom_mlp");
+  CHECK(error_of(doc) == "m.json: bottom_mlp: a DLRM needs a bottom MLP");
+}
+
+TEST_CASE("oneDNN backend matches the naive reference for every model", "[models][onednn]") {
+  const auto name = GENERATE(from_range(shipped_model_names()));
+  const int batch = GENERATE(1, 3, 17);
+  CAPTURE(name, batch);
+  const ModelSpec spec = load_model_spec(model_file(name));
+  const ModelWeights weights = make_model_weights(spec, rows_scale_for(spec, 16e6), 42);
+  Rng rng = make_stream(3, StreamId::keys);
+  const ModelInputs inputs = make_model_inputs(weights, batch, {KeyPopularity::Kind::power_law, 1.05}, rng);
+
+  ReferenceOps reference_ops;
+  OneDnnOps onednn_ops;
+  ModelForward reference(weights, reference_ops, 32), onednn(weights, onednn_ops, 32);
+  const std::size_t n = static_cast<std::size_t>(batch) * spec.outputs_per_item();
+  std::vector<float> expected(n), actual(n);
+  reference.forward(inputs, expected.data());
+  onednn.forward(inputs, actual.data());
+  onednn.forward(inputs, actual.data());  // reused primitives give the same answer
+  double worst = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    REQUIRE(std::isfinite(actual[i]));
+    worst = std::max(worst, static_cast<double>(std::fabs(actual[i] - expected[i])));
+  }
+  CHECK(worst <= 1e-4);
+  // Outputs are probabilities; not all equal (the model depends on its inputs).
+  for (float x : actual) CHECK((x >= 0.0f && x <= 1.0f));
+  if (batch > 1) CHECK(actual[0] != actual[n - spec.outputs_per_item()]);
+}
