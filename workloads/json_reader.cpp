@@ -157,6 +157,13 @@ double JsonReader::number_or(const std::string& key, double fallback, double lo,
   return has(key) ? number(key, lo, hi, lo_open, hi_open) : fallback;
 }
 
+bool JsonReader::boolean_or(const std::string& key, bool fallback) {
+  if (!has(key)) return fallback;
+  const auto& v = at(key);
+  if (!v.is_boolean()) throw InputError(child_path(key), "expected true or false, got " + shown(v));
+  return v.get<bool>();
+}
+
 std::int64_t JsonReader::integer(const std::string& key, std::int64_t lo, std::int64_t hi) {
   const auto& v = at(key);
   // Bounds beyond 1e12 are technical limits, not part of the user's contract: shown as ">= lo".

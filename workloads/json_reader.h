@@ -30,6 +30,7 @@ class JsonReader {
   double number(const std::string& key, double lo, double hi, bool lo_open = false, bool hi_open = false);
   double number_or(const std::string& key, double fallback, double lo, double hi, bool lo_open = false,
                    bool hi_open = false);
+  bool boolean_or(const std::string& key, bool fallback);
   std::int64_t integer(const std::string& key, std::int64_t lo, std::int64_t hi);
   std::int64_t integer_or(const std::string& key, std::int64_t fallback, std::int64_t lo, std::int64_t hi);
   // A nested object or array, marked as read.

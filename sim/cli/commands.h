@@ -4,11 +4,15 @@
 #include <CLI/CLI.hpp>
 
 #include <functional>
+#include <string>
 
 namespace recsim {
 
 // Registers `recsim run`; `run` is set to the function that executes it after parsing.
 void add_run_command(CLI::App& app, std::function<int()>& run);
+
+// Registers `recsim calibrate`; `command_line` is recorded in the profile's provenance.
+void add_calibrate_command(CLI::App& app, std::function<int()>& run, const std::string& command_line);
 
 // Exit statuses of the contract.
 constexpr int kExitDone = 0;

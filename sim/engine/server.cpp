@@ -23,7 +23,7 @@ void Server::start() {
 void Server::submit(std::uint32_t slot, int items) {
   const double seconds = service_.sample_seconds(items, rng_);
   if (metrics_.window_open()) offered_work_ += seconds;
-  queue_.push_back({slot, seconds});
+  queue_.push_back({slot, items, seconds});
   ++outstanding_;
   if (!idle_.empty()) {
     const int core = idle_.front();
@@ -49,8 +49,13 @@ void Server::worker(int c) {
     const double start = simgrid::s4u::Engine::get_clock();
     core.current_start = start;
     tracker_.request_started(request.query, start);
-    simgrid::s4u::this_actor::sleep_for(request.service_seconds);
-    const double end = start + request.service_seconds;
+    const double others_busy =
+        host_.cpu_cores > 1 ? static_cast<double>(busy_cores_) / (host_.cpu_cores - 1) : 0.0;
+    const double service = request.service_seconds * service_.contention_factor(request.items, others_busy);
+    ++busy_cores_;
+    simgrid::s4u::this_actor::sleep_for(service);
+    --busy_cores_;
+    const double end = start + service;
     core.busy_seconds += busy_since_window(start, end);
     core.current_start = -1.0;
     --outstanding_;

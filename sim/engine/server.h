@@ -40,7 +40,8 @@ class Server {
  private:
   struct Request {
     std::uint32_t query;
-    double service_seconds;
+    int items;
+    double service_seconds;  // drawn when queued; scaled by contention when it starts
   };
   struct Core {
     simgrid::s4u::Actor* actor = nullptr;  // parked (suspended) while the queue is empty
@@ -59,6 +60,7 @@ class Server {
   std::deque<int> idle_;
   std::vector<Core> cores_;
   std::uint64_t outstanding_ = 0;
+  int busy_cores_ = 0;
   std::uint64_t served_ = 0;
   double offered_work_ = 0.0;
 };

@@ -86,6 +86,16 @@ RunResults simulate(const Scenario& scenario, const SimulationOptions& options) 
   r.arrived = tracker.arrived();
   r.completed = tracker.completed();
   r.virtual_seconds = end;
+  switch (scenario.service.type) {
+    case ServiceSpec::Type::exponential: r.service = "exponential"; break;
+    case ServiceSpec::Type::deterministic: r.service = "deterministic"; break;
+    case ServiceSpec::Type::table: r.service = "table"; break;
+    case ServiceSpec::Type::model:
+      r.service = "model " + scenario.service.model;
+      r.service_profile = scenario.service.profile_file;
+      r.service_source = scenario.service.profile_source;
+      break;
+  }
   const double window = metrics.window_open() ? end - metrics.window_start() : 0.0;
   const double arrival_span = metrics.window_open() ? generator.last_arrival() - metrics.window_start() : 0.0;
   double busy_total = 0.0;

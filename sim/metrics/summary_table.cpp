@@ -22,6 +22,11 @@ std::string fmt(const char* format, double x) {
 
 std::string format_summary(const RunResults& r) {
   std::string out = "recsim run: " + r.scenario + " (seed " + std::to_string(r.seed) + ")\n";
+  std::string service = r.service;
+  if (!r.service_profile.empty()) service += " (" + r.service_source + " profile " + r.service_profile + ")";
+  out += line("service", service);
+  if (r.service_source == "analytic")
+    out += line("NOTE", "service times come from an analytic model, not from measurements");
   out += line("queries", std::to_string(r.completed) + " completed, " + std::to_string(r.measured) +
                              " measured (after warm-up)");
   out += line("throughput", fmt("%.1f queries/s", r.throughput_qps));

@@ -1,6 +1,8 @@
 #pragma once
 // The validated, typed form of a scenario file (format v1, documented key by key in
 // docs/scenario-format.md). Everything downstream of the parser trusts these values.
+#include "kernels/profiles/latency_curve.h"
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -32,10 +34,16 @@ struct QuerySizeSpec {
 };
 
 struct ServiceSpec {
-  enum class Type { exponential, deterministic, table } type = Type::deterministic;
+  enum class Type { exponential, deterministic, table, model } type = Type::deterministic;
   double mean_ms = 0.0;                           // exponential
   double ms = 0.0;                                // deterministic
   std::vector<std::pair<int, double>> batch_ms;   // table: (batch, ms), increasing batch
+  // model: a calibrated profile's curves for one model
+  std::string model;
+  std::string profile_file;                       // resolved path
+  std::string profile_source;                     // "measured" or "analytic"
+  std::optional<LatencyCurve> curve;              // one instance alone
+  std::optional<LatencyCurve> contention_curve;   // every core busy (absent: no contention model)
 };
 
 struct SchedulerSpec {

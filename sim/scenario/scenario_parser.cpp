@@ -1,5 +1,6 @@
 #include "sim/scenario/scenario_parser.h"
 
+#include "kernels/profiles/latency_profile.h"
 #include "sim/scenario/overrides.h"
 #include "workloads/json_reader.h"
 #include "workloads/input_error.h"
@@ -94,15 +95,31 @@ void parse_workload(JsonReader workload, const std::string& base_dir, Scenario& 
   workload.finish();
 }
 
-ServiceSpec parse_service(JsonReader service) {
+ServiceSpec parse_service(JsonReader service, const std::string& base_dir) {
   ServiceSpec spec;
-  const auto type = service.choice("type", {"exponential", "deterministic", "table"});
+  const auto type = service.choice("type", {"exponential", "deterministic", "table", "model"});
   if (type == "exponential") {
     spec.type = ServiceSpec::Type::exponential;
     spec.mean_ms = service.number("mean_ms", 0.0, 1e9, true);
   } else if (type == "deterministic") {
     spec.type = ServiceSpec::Type::deterministic;
     spec.ms = service.number("ms", 0.0, 1e9, true);
+  } else if (type == "model") {
+    spec.type = ServiceSpec::Type::model;
+    spec.model = service.string("model");
+    spec.profile_file = resolve(base_dir, service.string("profile"));
+    require_file(service.child_path("profile"), spec.profile_file);
+    const LatencyProfile profile = load_latency_profile(spec.profile_file);
+    if (profile.device != "cpu")
+      throw InputError(service.child_path("profile"), "expected a CPU profile (\"device\": \"cpu\"), got \"" + profile.device + "\"");
+    spec.profile_source = profile.source;
+    spec.curve = profile.curve(spec.model, service.child_path("model"));
+    if (service.boolean_or("contention", true)) {
+      spec.contention_curve = profile.contention_curve(spec.model);
+      if (!spec.contention_curve)
+        throw InputError(service.child_path("contention"),
+                         "the profile has no contention measurement for \"" + spec.model + "\"; set it to false");
+    }
   } else {
     spec.type = ServiceSpec::Type::table;
     const auto& points = service.array("points");
@@ -144,7 +161,7 @@ Scenario parse_scenario(const nlohmann::json& document, const std::string& base_
   s.seed = static_cast<std::uint64_t>(top.integer_or("seed", 1, 0, std::numeric_limits<std::int64_t>::max()));
   s.servers = parse_platform(top.object("platform"));
   parse_workload(top.object("workload"), base_dir, s);
-  s.service = parse_service(top.object("service"));
+  s.service = parse_service(top.object("service"), base_dir);
   s.scheduler = parse_scheduler(top.object("scheduler"));
 
   JsonReader sla = top.object("sla");

@@ -38,7 +38,28 @@ class TableService final : public ServiceTimeModel {
   LatencyCurve curve_;
 };
 
+class ProfiledService final : public ServiceTimeModel {
+ public:
+  ProfiledService(LatencyCurve alone, std::optional<LatencyCurve> all_busy)
+      : alone_(std::move(alone)), all_busy_(std::move(all_busy)) {}
+  double sample_seconds(int items, Rng&) const override { return alone_.seconds_at(items); }
+  double mean_seconds(int items) const override { return alone_.seconds_at(items); }
+  double contention_factor(int items, double others_busy) const override {
+    if (!all_busy_ || others_busy <= 0.0) return 1.0;
+    const double ratio = all_busy_->seconds_at(items) / alone_.seconds_at(items);
+    return 1.0 + (ratio - 1.0) * others_busy;
+  }
+
+ private:
+  LatencyCurve alone_;
+  std::optional<LatencyCurve> all_busy_;
+};
+
 }  // namespace
+
+std::unique_ptr<ServiceTimeModel> make_profiled_service(LatencyCurve alone, std::optional<LatencyCurve> all_busy) {
+  return std::make_unique<ProfiledService>(std::move(alone), std::move(all_busy));
+}
 
 std::unique_ptr<ServiceTimeModel> make_exponential_service(double mean_seconds) {
   return std::make_unique<ExponentialService>(mean_seconds);
@@ -59,6 +80,7 @@ std::unique_ptr<ServiceTimeModel> make_service_model(const ServiceSpec& spec) {
       for (const auto& [batch, ms] : spec.batch_ms) points.push_back({batch, ms / 1000.0});
       return make_table_service(LatencyCurve(std::move(points)));
     }
+    case ServiceSpec::Type::model: return make_profiled_service(*spec.curve, spec.contention_curve);
   }
   return nullptr;
 }

@@ -2,13 +2,16 @@
 // Service-time models: how long one core takes to serve one request of `items` items.
 //   exponential   — i.i.d. exponential times with a given mean, whatever the batch (queueing checks)
 //   deterministic — a constant time per request, whatever the batch
-//   table         — a latency-vs-batch LatencyCurve (kernels/profiles), deterministic per batch size;
-//                   calibrated model profiles plug in here.
+//   table         — a latency-vs-batch LatencyCurve (kernels/profiles), deterministic per batch size
+//   model         — a calibrated profile's curve for one model, with its contention curve: a request
+//                   that starts while other cores are busy is slowed by the measured all-busy /
+//                   alone ratio at its batch size, scaled by the fraction of other cores busy.
 #include "kernels/profiles/latency_curve.h"
 #include "sim/scenario/scenario.h"
 #include "workloads/random_stream.h"
 
 #include <memory>
+#include <optional>
 
 namespace recsim {
 
@@ -19,11 +22,15 @@ class ServiceTimeModel {
   virtual double sample_seconds(int items, Rng& rng) const = 0;
   // The mean service time, in seconds, of a request of `items` items.
   virtual double mean_seconds(int items) const = 0;
+  // Slowdown of a request that starts while a fraction `others_busy` in [0, 1] of the server's other
+  // cores are busy (memory-bandwidth and cache contention). 1 unless the model measured it.
+  virtual double contention_factor(int /*items*/, double /*others_busy*/) const { return 1.0; }
 };
 
 std::unique_ptr<ServiceTimeModel> make_exponential_service(double mean_seconds);
 std::unique_ptr<ServiceTimeModel> make_deterministic_service(double seconds);
 std::unique_ptr<ServiceTimeModel> make_table_service(LatencyCurve curve);
+std::unique_ptr<ServiceTimeModel> make_profiled_service(LatencyCurve alone, std::optional<LatencyCurve> all_busy);
 std::unique_ptr<ServiceTimeModel> make_service_model(const ServiceSpec& spec);
 
 }  // namespace recsim

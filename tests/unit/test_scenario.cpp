@@ -69,7 +69,7 @@ TEST_CASE("invalid scenarios name the JSON path and what was expected", "[scenar
   CHECK(error_of(with("platform.servers.0.typo=1")) == "platform.servers.0.typo: unknown key");
   CHECK(error_of(with("extra=true")) == "extra: unknown key");
   CHECK(error_of(with("service.type=\"gaussian\"")) ==
-        "service.type: expected one of \"exponential\", \"deterministic\", \"table\", got \"gaussian\"");
+        "service.type: expected one of \"exponential\", \"deterministic\", \"table\", \"model\", got \"gaussian\"");
   CHECK(error_of(with("sla.percentile=100")) == "sla.percentile: expected a number in (0, 100), got 100");
   CHECK(error_of(with("run.warmup_queries=20000")) ==
         "run.warmup_queries: expected fewer warm-up queries than run.queries (20000)");

@@ -1,0 +1,125 @@
+#include "kernels/calibration/cpu_calibrator.h"
+
+#include "kernels/cpu/onednn_ops.h"
+#include "kernels/model/model_forward.h"
+
+#include <omp.h>
+
+#include <algorithm>
+#include <barrier>
+#include <chrono>
+#include <cstdio>
+#include <thread>
+
+namespace recsim {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+constexpr int kInputSets = 4;  // distinct inputs cycled through, so no run sees the last one's keys
+
+double quantile(const std::vector<double>& sorted, double q) {
+  const double pos = q * static_cast<double>(sorted.size() - 1);
+  const auto lo = static_cast<std::size_t>(pos);
+  const auto hi = std::min(lo + 1, sorted.size() - 1);
+  return sorted[lo] + (pos - static_cast<double>(lo)) * (sorted[hi] - sorted[lo]);
+}
+
+// One instance: its own oneDNN primitives and buffers, sharing the model's weights.
+struct Instance {
+  OneDnnOps ops;
+  ModelForward forward;
+  std::vector<float> out;
+  Instance(const ModelWeights& w, int max_batch)
+      : forward(w, ops, max_batch), out(static_cast<std::size_t>(max_batch) * w.spec.outputs_per_item()) {}
+  double run_ms(const ModelInputs& in) {
+    const auto t0 = Clock::now();
+    forward.forward(in, out.data());
+    return std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+  }
+};
+
+// Timed runs of one instance at one batch size: warm-up, then at least `repeats` runs and
+// `min_seconds` of work.
+std::vector<double> measure(Instance& inst, const std::vector<ModelInputs>& inputs, const CpuCalibrationOptions& o) {
+  for (int i = 0; i < o.warmup; ++i) inst.run_ms(inputs[static_cast<std::size_t>(i) % inputs.size()]);
+  std::vector<double> samples;
+  double total = 0;
+  while (static_cast<int>(samples.size()) < o.repeats ||
+         (total < o.min_seconds * 1e3 && static_cast<int>(samples.size()) < o.max_repeats)) {
+    const double ms = inst.run_ms(inputs[samples.size() % inputs.size()]);
+    samples.push_back(ms);
+    total += ms;
+  }
+  return samples;
+}
+
+}  // namespace
+
+std::vector<int> default_batch_ladder() {
+  std::vector<int> ladder;
+  for (int b = 1; b <= 1024; b *= 2) {
+    ladder.push_back(b);
+    if (b >= 2 && b < 1024) ladder.push_back(b + b / 2);
+  }
+  return ladder;
+}
+
+LatencyPoint summarise_samples(int batch, std::vector<double> samples_ms) {
+  std::sort(samples_ms.begin(), samples_ms.end());
+  LatencyPoint p;
+  p.batch = batch;
+  p.samples = static_cast<int>(samples_ms.size());
+  p.median_ms = quantile(samples_ms, 0.5);
+  p.p10_ms = quantile(samples_ms, 0.1);
+  p.p90_ms = quantile(samples_ms, 0.9);
+  p.min_ms = samples_ms.front();
+  p.max_ms = samples_ms.back();
+  return p;
+}
+
+ModelLatency calibrate_cpu_model(const ModelSpec& spec, const CpuCalibrationOptions& o,
+                                 const std::function<void(const std::string&)>& progress) {
+  ModelLatency result;
+  result.rows_scale = rows_scale_for(spec, o.max_table_bytes);
+  const ModelWeights weights = make_model_weights(spec, result.rows_scale, o.seed);
+  const int max_batch = *std::max_element(o.batches.begin(), o.batches.end());
+  const int instances = std::max(1, o.instances);
+  std::vector<std::unique_ptr<Instance>> pool;
+  for (int i = 0; i < instances; ++i) pool.push_back(std::make_unique<Instance>(weights, max_batch));
+  Rng rng = make_stream(o.seed, StreamId::keys);
+
+  omp_set_num_threads(1);  // single-core latency: one thread per instance
+  for (int batch : o.batches) {
+    std::vector<ModelInputs> inputs;
+    for (int i = 0; i < kInputSets; ++i) inputs.push_back(make_model_inputs(weights, batch, o.keys, rng));
+    const LatencyPoint alone = summarise_samples(batch, measure(*pool[0], inputs, o));
+    result.single.push_back(alone);
+    char line[160];
+    if (instances > 1) {
+      // Every instance on its own thread (one per core), all measuring at once.
+      std::vector<std::vector<double>> per(static_cast<std::size_t>(instances));
+      std::barrier start(instances);
+      std::vector<std::thread> threads;
+      for (int i = 0; i < instances; ++i)
+        threads.emplace_back([&, i] {
+          omp_set_num_threads(1);
+          start.arrive_and_wait();
+          per[static_cast<std::size_t>(i)] = measure(*pool[static_cast<std::size_t>(i)], inputs, o);
+        });
+      for (auto& t : threads) t.join();
+      std::vector<double> all;
+      for (const auto& v : per) all.insert(all.end(), v.begin(), v.end());
+      const LatencyPoint busy = summarise_samples(batch, all);
+      result.contention.push_back(busy);
+      result.contention_instances = instances;
+      std::snprintf(line, sizeof line, "%s batch %d: %.4g ms alone, %.4g ms with %d instances", spec.name.c_str(), batch,
+                    alone.median_ms, busy.median_ms, instances);
+    } else {
+      std::snprintf(line, sizeof line, "%s batch %d: %.4g ms", spec.name.c_str(), batch, alone.median_ms);
+    }
+    if (progress) progress(line);
+  }
+  return result;
+}
+
+}  // namespace recsim

@@ -1,0 +1,37 @@
+#pragma once
+// CPU calibration: runs a model's oneDNN kernels at each batch size and records the latency
+// distribution, (1) alone on one core and (2) while every core runs its own instance at once
+// (contention), so the simulator can model a busy server.
+#include "kernels/model/model_inputs.h"
+#include "kernels/model/model_spec.h"
+#include "kernels/profiles/latency_profile.h"
+
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace recsim {
+
+struct CpuCalibrationOptions {
+  std::vector<int> batches;          // batch sizes to measure
+  int repeats = 7;                   // minimum timed runs per batch size
+  double min_seconds = 0.03;         // ... and at least this much timed work per batch size
+  int max_repeats = 200;
+  int warmup = 2;                    // untimed runs first
+  int instances = 1;                 // contention: instances at once (0 or 1: no contention run)
+  double max_table_bytes = 512e6;    // tables are shrunk (rows_scale) to fit
+  KeyPopularity keys{KeyPopularity::Kind::power_law, 1.05};
+  std::uint64_t seed = 1;
+};
+
+// The default ladder: powers of two from 1 to 1024 and the midpoints between them (3, 6, 12, ...).
+std::vector<int> default_batch_ladder();
+
+// Measures one model. `progress` is told each finished batch size ("dlrm-rmc1 batch 64: 1.23 ms").
+ModelLatency calibrate_cpu_model(const ModelSpec& spec, const CpuCalibrationOptions& options,
+                                 const std::function<void(const std::string&)>& progress);
+
+// Summary statistics of latency samples (milliseconds).
+LatencyPoint summarise_samples(int batch, std::vector<double> samples_ms);
+
+}  // namespace recsim

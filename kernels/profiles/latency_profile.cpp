@@ -1,0 +1,125 @@
+#include "kernels/profiles/latency_profile.h"
+
+#include "workloads/input_error.h"
+#include "workloads/json_reader.h"
+
+#include <stdexcept>
+
+namespace recsim {
+namespace {
+
+nlohmann::ordered_json points_to_json(const std::vector<LatencyPoint>& points) {
+  auto a = nlohmann::ordered_json::array();
+  for (const auto& p : points)
+    a.push_back({{"batch", p.batch}, {"median", p.median_ms}, {"p10", p.p10_ms}, {"p90", p.p90_ms},
+                 {"min", p.min_ms}, {"max", p.max_ms}, {"samples", p.samples}});
+  return a;
+}
+
+std::vector<LatencyPoint> points_from_json(const nlohmann::json& array, const std::string& path) {
+  if (!array.is_array() || array.empty()) throw InputError(path, "expected a non-empty array of points");
+  std::vector<LatencyPoint> out;
+  for (std::size_t i = 0; i < array.size(); ++i) {
+    JsonReader r(array[i], path + "." + std::to_string(i));
+    LatencyPoint p;
+    p.batch = static_cast<int>(r.integer("batch", 1, 1'000'000'000));
+    p.median_ms = r.number("median", 0, 1e9, true);
+    p.p10_ms = r.number_or("p10", p.median_ms, 0, 1e9);
+    p.p90_ms = r.number_or("p90", p.median_ms, 0, 1e9);
+    p.min_ms = r.number_or("min", p.median_ms, 0, 1e9);
+    p.max_ms = r.number_or("max", p.median_ms, 0, 1e9);
+    p.samples = static_cast<int>(r.integer_or("samples", 0, 0, 1'000'000'000));
+    r.finish();
+    if (!out.empty() && p.batch <= out.back().batch)
+      throw InputError(r.child_path("batch"), "batch sizes must increase strictly");
+    out.push_back(p);
+  }
+  return out;
+}
+
+LatencyCurve to_curve(const std::vector<LatencyPoint>& points) {
+  std::vector<LatencyCurve::Point> c;
+  for (const auto& p : points) c.push_back({p.batch, p.median_ms / 1e3});
+  return LatencyCurve(std::move(c));
+}
+
+}  // namespace
+
+LatencyCurve LatencyProfile::curve(const std::string& model, const std::string& where) const {
+  const auto it = models.find(model);
+  if (it == models.end()) {
+    std::string list;
+    for (const auto& [name, m] : models) list += (list.empty() ? "" : ", ") + name;
+    throw InputError(where, "the profile has no model \"" + model + "\" (it has: " + list + ")");
+  }
+  return to_curve(it->second.single);
+}
+
+std::optional<LatencyCurve> LatencyProfile::contention_curve(const std::string& model) const {
+  const auto it = models.find(model);
+  if (it == models.end() || it->second.contention.empty()) return std::nullopt;
+  return to_curve(it->second.contention);
+}
+
+nlohmann::ordered_json profile_to_json(const LatencyProfile& p) {
+  nlohmann::ordered_json j;
+  j["format"] = "recsim-profile/1";
+  j["device"] = p.device;
+  j["source"] = p.source;
+  j["provenance"] = p.provenance;
+  nlohmann::ordered_json models = nlohmann::ordered_json::object();
+  for (const auto& [name, m] : p.models) {
+    nlohmann::ordered_json e;
+    e["rows_scale"] = m.rows_scale;
+    e["latency_ms"] = points_to_json(m.single);
+    if (!m.contention.empty())
+      e["contention"] = {{"instances", m.contention_instances}, {"latency_ms", points_to_json(m.contention)}};
+    if (!m.kernel_only.empty()) e["kernel_only_ms"] = points_to_json(m.kernel_only);
+    models[name] = e;
+  }
+  j["models"] = models;
+  return j;
+}
+
+LatencyProfile load_latency_profile(const std::string& path) {
+  const auto doc = read_json_file(path);
+  LatencyProfile p;
+  try {
+    JsonReader r(doc, "");
+    if (r.string("format") != "recsim-profile/1")
+      throw InputError("format", "expected \"recsim-profile/1\"");
+    p.device = r.choice("device", {"cpu", "gpu"});
+    p.source = r.choice("source", {"measured", "analytic"});
+    JsonReader prov = r.object("provenance");
+    (void)prov;
+    p.provenance = doc.at("provenance");
+    JsonReader models = r.object("models");
+    for (const auto& [name, value] : doc.at("models").items()) {
+      JsonReader m = models.object(name);
+      ModelLatency ml;
+      ml.rows_scale = m.number_or("rows_scale", 1.0, 0, 1, true);
+      ml.single = points_from_json(m.array("latency_ms"), m.child_path("latency_ms"));
+      // Points are checked through LatencyCurve's rules too (positive latencies, increasing batches).
+      try {
+        to_curve(ml.single);
+      } catch (const std::invalid_argument& e) {
+        throw InputError(m.child_path("latency_ms"), e.what());
+      }
+      if (m.has("contention")) {
+        JsonReader c = m.object("contention");
+        ml.contention_instances = static_cast<int>(c.integer("instances", 1, 1'000'000));
+        ml.contention = points_from_json(c.array("latency_ms"), c.child_path("latency_ms"));
+        c.finish();
+      }
+      if (m.has("kernel_only_ms")) ml.kernel_only = points_from_json(m.array("kernel_only_ms"), m.child_path("kernel_only_ms"));
+      m.finish();
+      p.models[name] = std::move(ml);
+    }
+    r.finish();
+  } catch (const InputError& e) {
+    throw InputError(path + ": " + e.where(), e.expected());
+  }
+  return p;
+}
+
+}  // namespace recsim

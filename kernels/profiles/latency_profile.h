@@ -1,0 +1,45 @@
+#pragma once
+// A measured (or analytic) latency profile: for each model, latency vs batch size on one device,
+// with its provenance. Written by `recsim calibrate`, read by the simulator. The file format is
+// documented in docs/calibration.md.
+#include "kernels/profiles/latency_curve.h"
+
+#include <nlohmann/json.hpp>
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace recsim {
+
+struct LatencyPoint {
+  int batch = 1;
+  double median_ms = 0, p10_ms = 0, p90_ms = 0, min_ms = 0, max_ms = 0;
+  int samples = 0;
+};
+
+struct ModelLatency {
+  double rows_scale = 1.0;
+  std::vector<LatencyPoint> single;       // one instance alone (one core, or the GPU end to end)
+  int contention_instances = 0;           // CPU: instances running at once for `contention`
+  std::vector<LatencyPoint> contention;   // CPU: latency while every core runs its own instance
+  std::vector<LatencyPoint> kernel_only;  // GPU: kernel time without transfers
+};
+
+struct LatencyProfile {
+  std::string device;   // "cpu" or "gpu"
+  std::string source;   // "measured" or "analytic"
+  nlohmann::ordered_json provenance;  // where and how it was measured (or the analytic inputs)
+  std::map<std::string, ModelLatency> models;
+
+  // The model's single-instance curve (median latencies). Throws InputError if the model is absent.
+  LatencyCurve curve(const std::string& model, const std::string& where) const;
+  std::optional<LatencyCurve> contention_curve(const std::string& model) const;
+};
+
+nlohmann::ordered_json profile_to_json(const LatencyProfile& profile);
+// Throws InputError naming the file and JSON path on any invalid content.
+LatencyProfile load_latency_profile(const std::string& path);
+
+}  // namespace recsim

@@ -1,0 +1,145 @@
+// `recsim calibrate --device cpu|gpu [--models a,b,...] [--batches 1,2,4,...] [--repeats N]
+//                   [--threads N] [--isa ISA] [--max-table-mib N] [--out FILE] [--quiet]`
+#include "kernels/calibration/cpu_calibrator.h"
+#include "kernels/cpu/onednn_ops.h"
+#include "kernels/model/model_spec.h"
+#include "sim/cli/commands.h"
+#include "sim/cli/list_parsing.h"
+#include "sim/cli/output_path.h"
+#include "sim/engine/atomic_file.h"
+#include "workloads/input_error.h"
+
+#include <oneapi/dnnl/dnnl.hpp>
+
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+#include <fstream>
+#include <memory>
+#include <thread>
+
+namespace recsim {
+namespace {
+
+struct CalibrateFlags {
+  std::string device = "cpu";
+  std::string models;
+  std::string batches;
+  int repeats = 7;
+  int threads = 0;
+  std::string isa = "all";
+  double max_table_mib = 512;
+  std::string out;
+  bool quiet = false;
+  std::string command_line;
+};
+
+std::string cpu_model_name() {
+  std::ifstream in("/proc/cpuinfo");
+  std::string line;
+  while (std::getline(in, line))
+    if (line.rfind("model name", 0) == 0) {
+      const auto colon = line.find(':');
+      return colon == std::string::npos ? line : line.substr(colon + 2);
+    }
+  return "unknown";
+}
+
+std::string utc_now() {
+  const std::time_t t = std::time(nullptr);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
+  return buf;
+}
+
+void set_isa(const std::string& isa) {
+  static const std::pair<const char*, dnnl::cpu_isa> isas[] = {
+      {"all", dnnl::cpu_isa::all},     {"sse41", dnnl::cpu_isa::sse41}, {"avx", dnnl::cpu_isa::avx},
+      {"avx2", dnnl::cpu_isa::avx2},   {"avx512_core", dnnl::cpu_isa::avx512_core}};
+  for (const auto& [name, value] : isas)
+    if (isa == name) {
+      dnnl::set_max_cpu_isa(value);
+      return;
+    }
+  throw InputError("--isa", "expected one of all, sse41, avx, avx2, avx512_core, got \"" + isa + "\"");
+}
+
+int execute(const CalibrateFlags& f) {
+  if (f.device == "gpu")
+    throw std::runtime_error(
+        "GPU calibration needs recsim built with CUDA and a GPU; this build has no CUDA backend (see docs/calibration.md)");
+  std::vector<std::string> names = f.models.empty() ? shipped_model_names() : split_list("--models", f.models);
+  std::vector<ModelSpec> specs;
+  for (const auto& n : names) {
+    try {
+      specs.push_back(load_model_spec(model_file(n)));
+    } catch (const InputError& e) {
+      throw InputError("--models", e.what());
+    }
+  }
+  CpuCalibrationOptions o;
+  o.batches = f.batches.empty() ? default_batch_ladder() : parse_int_list("--batches", f.batches, 1, 65536);
+  o.repeats = f.repeats;
+  o.instances = f.threads > 0 ? f.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  o.max_table_bytes = f.max_table_mib * 1024.0 * 1024.0;
+  if (!f.out.empty()) check_output_path(f.out);
+  set_isa(f.isa);
+
+  LatencyProfile profile;
+  profile.device = "cpu";
+  profile.source = "measured";
+  const auto started = std::chrono::steady_clock::now();
+  auto progress = [&](const std::string& line) {
+    if (!f.quiet) std::fprintf(stderr, "calibrate: %s\n", line.c_str());
+  };
+  for (const auto& spec : specs) profile.models[spec.name] = calibrate_cpu_model(spec, o, progress);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+
+  profile.provenance = {
+      {"cpu_model", cpu_model_name()},
+      {"cores", std::thread::hardware_concurrency()},
+      {"isa", onednn_cpu_isa()},
+      {"isa_cap", f.isa},
+      {"libraries", {{"onednn", onednn_version()}, {"compiler", std::string("g++ ") + __VERSION__}}},
+      {"date", utc_now()},
+      {"command", f.command_line},
+      {"method",
+       {{"threads_per_instance", 1},
+        {"contention_instances", o.instances},
+        {"repeats_min", o.repeats},
+        {"min_seconds_per_point", o.min_seconds},
+        {"warmup_runs", o.warmup},
+        {"keys", "power law, alpha 1.05, per table"},
+        {"max_table_bytes", o.max_table_bytes},
+        {"statistic", "median of the timed runs; p10, p90, min, max beside it"}}},
+      {"calibration_seconds", seconds},
+  };
+  const std::string text = profile_to_json(profile).dump(2) + "\n";
+  if (f.out.empty())
+    std::fputs(text.c_str(), stdout);
+  else
+    write_file_atomically(f.out, text);
+  return kExitDone;
+}
+
+}  // namespace
+
+void add_calibrate_command(CLI::App& app, std::function<int()>& run, const std::string& command_line) {
+  auto f = std::make_shared<CalibrateFlags>();
+  f->command_line = command_line;
+  auto* cmd = app.add_subcommand("calibrate", "Measure the models' latency vs batch size on this machine");
+  cmd->add_option("--device", f->device, "cpu or gpu")->check(CLI::IsMember({"cpu", "gpu"}));
+  cmd->add_option("--models", f->models, "Comma-separated model names (default: all eight)");
+  cmd->add_option("--batches", f->batches, "Comma-separated batch sizes (default: 1..1024, powers of two and midpoints)");
+  cmd->add_option("--repeats", f->repeats, "Minimum timed runs per batch size")->check(CLI::Range(1, 100000));
+  cmd->add_option("--threads", f->threads, "Instances run at once for the contention profile (default: all cores)")
+      ->check(CLI::Range(1, 4096));
+  cmd->add_option("--isa", f->isa, "Cap oneDNN's CPU ISA: all, sse41, avx, avx2, avx512_core");
+  cmd->add_option("--max-table-mib", f->max_table_mib, "Shrink each model's tables (rows_scale) to fit this many MiB")
+      ->check(CLI::Range(1.0, 1e7));
+  cmd->add_option("--out", f->out, "Write the profile JSON to FILE (default: stdout)");
+  cmd->add_flag("--quiet", f->quiet, "No progress lines on stderr");
+  cmd->callback([f, &run] { run = [f] { return execute(*f); }; });
+}
+
+}  // namespace recsim

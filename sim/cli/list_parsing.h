@@ -1,0 +1,12 @@
+#pragma once
+// Comma-separated flag values ("--models a,b", "--batches 1,2,4"). Errors throw InputError naming the flag.
+#include <string>
+#include <vector>
+
+namespace recsim {
+
+std::vector<std::string> split_list(const std::string& flag, const std::string& text);
+// Positive integers, strictly increasing after sorting and without duplicates.
+std::vector<int> parse_int_list(const std::string& flag, const std::string& text, int lo, int hi);
+
+}  // namespace recsim
