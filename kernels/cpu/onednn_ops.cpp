@@ -12,19 +12,31 @@ using dt = dnnl::memory::data_type;
 struct OneDnnOps::MlpPlan {
   struct Step {
     dnnl::primitive prim;
-    memory src, weights, bias, dst;
+    memory src, weights, bias, dst, scratchpad;
   };
   std::vector<Step> steps;
   std::vector<std::vector<float>> buffers;  // outputs of the hidden layers
   bool softmax = false;
   dnnl::softmax_forward softmax_prim;
-  memory softmax_mem;
+  memory softmax_mem, softmax_scratchpad;
 };
 
 struct OneDnnOps::RnnPlan {
   dnnl::primitive prim;
-  memory src_layer, attention, weights_layer, weights_iter, bias, dst_layer, dst_iter;
+  memory src_layer, attention, weights_layer, weights_iter, bias, dst_layer, dst_iter, scratchpad;
 };
+
+namespace {
+// Every primitive gets its own scratchpad, owned by its plan: with oneDNN's default library-managed
+// scratchpad, identical primitives created by two instances (the primitive cache hands both the
+// same object) would share one, which corrupts memory when the instances run on two threads at
+// once, as the contention calibration does.
+dnnl::primitive_attr private_scratchpad() {
+  dnnl::primitive_attr attr;
+  attr.set_scratchpad_mode(dnnl::scratchpad_mode::user);
+  return attr;
+}
+}  // namespace
 
 OneDnnOps::OneDnnOps() : engine_(dnnl::engine::kind::cpu, 0), stream_(engine_) {}
 OneDnnOps::~OneDnnOps() = default;
@@ -66,7 +78,7 @@ OneDnnOps::MlpPlan& OneDnnOps::mlp_plan(const Mlp& mlp, int in_ld, int rows) {
     const Activation act = last ? mlp.last : Activation::relu;
     if (act == Activation::relu) po.append_eltwise(1.0f, dnnl::algorithm::eltwise_relu, 0.0f, 0.0f);
     if (act == Activation::sigmoid) po.append_eltwise(1.0f, dnnl::algorithm::eltwise_logistic, 0.0f, 0.0f);
-    dnnl::primitive_attr attr;
+    dnnl::primitive_attr attr = private_scratchpad();
     attr.set_post_ops(po);
     dnnl::matmul::primitive_desc pd(dnnl::matmul::desc(src_md, w_md, b_md, dst_md), attr, engine_);
     MlpPlan::Step step;
@@ -75,6 +87,7 @@ OneDnnOps::MlpPlan& OneDnnOps::mlp_plan(const Mlp& mlp, int in_ld, int rows) {
     step.weights = memory(w_md, engine_, const_cast<float*>(layer.w.data()));
     step.bias = memory(b_md, engine_, const_cast<float*>(layer.b.data()));
     step.dst = memory(dst_md, engine_, DNNL_MEMORY_NONE);
+    step.scratchpad = memory(pd.scratchpad_desc(), engine_);
     plan->steps.push_back(std::move(step));
     if (!last) plan->buffers.emplace_back(static_cast<std::size_t>(M * N));
   }
@@ -82,8 +95,9 @@ OneDnnOps::MlpPlan& OneDnnOps::mlp_plan(const Mlp& mlp, int in_ld, int rows) {
     plan->softmax = true;
     memory::desc md({M, static_cast<memory::dim>(mlp.out())}, dt::f32, tag::ab);
     dnnl::softmax_forward::primitive_desc pd(
-        dnnl::softmax_forward::desc(dnnl::prop_kind::forward_inference, md, 1), engine_);
+        dnnl::softmax_forward::desc(dnnl::prop_kind::forward_inference, md, 1), private_scratchpad(), engine_);
     plan->softmax_prim = dnnl::softmax_forward(pd);
+    plan->softmax_scratchpad = memory(pd.scratchpad_desc(), engine_);
     plan->softmax_mem = memory(md, engine_, DNNL_MEMORY_NONE);
   }
   return *mlp_plans_.emplace(key, std::move(plan)).first->second;
@@ -98,12 +112,13 @@ void OneDnnOps::mlp(const Mlp& mlp, const float* in, int in_ld, int rows, float*
     s.src.set_data_handle(const_cast<float*>(src));
     s.dst.set_data_handle(dst);
     s.prim.execute(stream_, {{DNNL_ARG_SRC, s.src}, {DNNL_ARG_WEIGHTS, s.weights}, {DNNL_ARG_BIAS, s.bias},
-                             {DNNL_ARG_DST, s.dst}});
+                             {DNNL_ARG_DST, s.dst}, {DNNL_ARG_SCRATCHPAD, s.scratchpad}});
     src = dst;
   }
   if (plan.softmax) {
     plan.softmax_mem.set_data_handle(out);
-    plan.softmax_prim.execute(stream_, {{DNNL_ARG_SRC, plan.softmax_mem}, {DNNL_ARG_DST, plan.softmax_mem}});
+    plan.softmax_prim.execute(stream_, {{DNNL_ARG_SRC, plan.softmax_mem}, {DNNL_ARG_DST, plan.softmax_mem},
+                                                  {DNNL_ARG_SCRATCHPAD, plan.softmax_scratchpad}});
   }
   stream_.wait();
 }
@@ -127,16 +142,18 @@ OneDnnOps::RnnPlan& OneDnnOps::rnn_plan(const GruWeights& g, bool attention, int
     dnnl::augru_forward::primitive_desc pd(
         dnnl::augru_forward::desc(dnnl::prop_kind::forward_inference, dnnl::rnn_direction::unidirectional_left2right,
                                   src_md, none, att_md, wl_any, wi_any, bias_md, dst_md, dst_iter_md),
-        engine_);
+        private_scratchpad(), engine_);
     plan->prim = dnnl::augru_forward(pd);
+    plan->scratchpad = memory(pd.scratchpad_desc(), engine_);
     wl_md = pd.weights_layer_desc();
     wi_md = pd.weights_iter_desc();
   } else {
     dnnl::gru_forward::primitive_desc pd(
         dnnl::gru_forward::desc(dnnl::prop_kind::forward_inference, dnnl::rnn_direction::unidirectional_left2right,
                                 src_md, none, wl_any, wi_any, bias_md, dst_md, dst_iter_md),
-        engine_);
+        private_scratchpad(), engine_);
     plan->prim = dnnl::gru_forward(pd);
+    plan->scratchpad = memory(pd.scratchpad_desc(), engine_);
     wl_md = pd.weights_layer_desc();
     wi_md = pd.weights_iter_desc();
   }
@@ -164,7 +181,8 @@ void OneDnnOps::gru(const GruWeights& g, const float* x, int steps, int batch, f
   p.dst_layer.set_data_handle(h_all);
   p.prim.execute(stream_, {{DNNL_ARG_SRC_LAYER, p.src_layer}, {DNNL_ARG_WEIGHTS_LAYER, p.weights_layer},
                            {DNNL_ARG_WEIGHTS_ITER, p.weights_iter}, {DNNL_ARG_BIAS, p.bias},
-                           {DNNL_ARG_DST_LAYER, p.dst_layer}, {DNNL_ARG_DST_ITER, p.dst_iter}});
+                           {DNNL_ARG_DST_LAYER, p.dst_layer}, {DNNL_ARG_DST_ITER, p.dst_iter},
+                           {DNNL_ARG_SCRATCHPAD, p.scratchpad}});
   stream_.wait();
 }
 
@@ -175,7 +193,7 @@ void OneDnnOps::augru(const GruWeights& g, const float* x, const float* att, int
   p.prim.execute(stream_, {{DNNL_ARG_SRC_LAYER, p.src_layer}, {DNNL_ARG_AUGRU_ATTENTION, p.attention},
                            {DNNL_ARG_WEIGHTS_LAYER, p.weights_layer}, {DNNL_ARG_WEIGHTS_ITER, p.weights_iter},
                            {DNNL_ARG_BIAS, p.bias}, {DNNL_ARG_DST_LAYER, p.dst_layer},
-                           {DNNL_ARG_DST_ITER, p.dst_iter}});
+                           {DNNL_ARG_DST_ITER, p.dst_iter}, {DNNL_ARG_SCRATCHPAD, p.scratchpad}});
   stream_.wait();
   std::memcpy(h_last, p.dst_iter.get_data_handle(), static_cast<std::size_t>(batch) * g.hidden * sizeof(float));
 }

@@ -9,6 +9,7 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <thread>
 
 using namespace recsim;
 
@@ -90,4 +91,35 @@ TEST_CASE("oneDNN backend matches the naive reference for every model", "[models
   // Outputs are probabilities; not all equal (the model depends on its inputs).
   for (float x : actual) CHECK((x >= 0.0f && x <= 1.0f));
   if (batch > 1) CHECK(actual[0] != actual[n - spec.outputs_per_item()]);
+}
+
+TEST_CASE("oneDNN instances on two threads at once each give the reference's answer", "[models][onednn][threads]") {
+  // Calibration's contention runs one instance per core; identical primitives come from oneDNN's
+  // primitive cache, so any state they shared (a library-managed scratchpad) would corrupt them.
+  const auto name = GENERATE(as<std::string>{}, "dien", "dlrm-rmc2");
+  CAPTURE(name);
+  const ModelSpec spec = load_model_spec(model_file(name));
+  const ModelWeights weights = make_model_weights(spec, rows_scale_for(spec, 16e6), 42);
+  const int batch = 64;
+  Rng rng = make_stream(5, StreamId::keys);
+  const ModelInputs inputs = make_model_inputs(weights, batch, {KeyPopularity::Kind::uniform, 0.0}, rng);
+  const std::size_t n = static_cast<std::size_t>(batch) * spec.outputs_per_item();
+  std::vector<float> expected(n);
+  ReferenceOps reference_ops;
+  ModelForward(weights, reference_ops, batch).forward(inputs, expected.data());
+
+  std::vector<std::vector<float>> outputs(2, std::vector<float>(n));
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 2; ++t)
+    threads.emplace_back([&, t] {
+      OneDnnOps ops;
+      ModelForward forward(weights, ops, batch);
+      for (int i = 0; i < 20; ++i) forward.forward(inputs, outputs[static_cast<std::size_t>(t)].data());
+    });
+  for (auto& th : threads) th.join();
+  for (const auto& out : outputs) {
+    double worst = 0;
+    for (std::size_t i = 0; i < n; ++i) worst = std::max(worst, static_cast<double>(std::fabs(out[i] - expected[i])));
+    CHECK(worst <= 1e-4);
+  }
 }
