@@ -75,6 +75,8 @@ nlohmann::ordered_json profile_to_json(const LatencyProfile& p) {
     if (!m.contention.empty())
       e["contention"] = {{"instances", m.contention_instances}, {"latency_ms", points_to_json(m.contention)}};
     if (!m.kernel_only.empty()) e["kernel_only_ms"] = points_to_json(m.kernel_only);
+    if (!m.upload.empty()) e["upload_ms"] = points_to_json(m.upload);
+    if (!m.download.empty()) e["download_ms"] = points_to_json(m.download);
     models[name] = e;
   }
   j["models"] = models;
@@ -112,6 +114,8 @@ LatencyProfile load_latency_profile(const std::string& path) {
         c.finish();
       }
       if (m.has("kernel_only_ms")) ml.kernel_only = points_from_json(m.array("kernel_only_ms"), m.child_path("kernel_only_ms"));
+      if (m.has("upload_ms")) ml.upload = points_from_json(m.array("upload_ms"), m.child_path("upload_ms"));
+      if (m.has("download_ms")) ml.download = points_from_json(m.array("download_ms"), m.child_path("download_ms"));
       m.finish();
       p.models[name] = std::move(ml);
     }

@@ -25,6 +25,8 @@ struct ModelLatency {
   int contention_instances = 0;           // CPU: instances running at once for `contention`
   std::vector<LatencyPoint> contention;   // CPU: latency while every core runs its own instance
   std::vector<LatencyPoint> kernel_only;  // GPU: kernel time without transfers
+  std::vector<LatencyPoint> upload;       // GPU: host -> device copy of the inputs
+  std::vector<LatencyPoint> download;     // GPU: device -> host copy of the outputs
 };
 
 struct LatencyProfile {
