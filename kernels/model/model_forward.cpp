@@ -1,5 +1,6 @@
 #include "kernels/model/model_forward.h"
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace recsim {
@@ -32,7 +33,16 @@ ModelForward::ModelForward(const ModelWeights& weights, KernelOps& ops, int max_
   const auto& spec = weights.spec;
   const std::size_t B = static_cast<std::size_t>(max_batch);
   if (spec.dense_features > 0) dense_ = ops_.alloc_floats(B * spec.dense_features);
-  for (const auto& t : weights.tables) indices_.push_back(ops_.alloc_ints(B * t.lookups));
+  // All tables' keys travel in one buffer (one host-to-device copy per batch): for a batch of b items,
+  // table t's b x lookups block starts at b x (lookups of the tables before t).
+  std::size_t lookups = 0;
+  for (const auto& t : weights.tables) {
+    lookups_before_.push_back(lookups);
+    lookups += static_cast<std::size_t>(t.lookups);
+  }
+  all_indices_ = ops_.alloc_ints(B * lookups);
+  staged_indices_.resize(B * lookups);
+  indices_.resize(weights.tables.size());
   out_ = ops_.alloc_floats(B * spec.outputs_per_item());
   top_in_ = top_input_width(spec);
   scratch_.push_back(ops_.alloc_floats(B * top_in_));  // 0: the top MLP's input
@@ -79,8 +89,17 @@ void ModelForward::upload(const ModelInputs& in) {
   if (in.indices.size() != weights_.tables.size()) throw std::invalid_argument("inputs do not match the model");
   batch_ = in.batch;
   if (dense_) ops_.upload(in.dense.data(), dense_, in.dense.size() * sizeof(float));
-  for (std::size_t t = 0; t < indices_.size(); ++t)
-    ops_.upload(in.indices[t].data(), indices_[t], in.indices[t].size() * sizeof(std::int32_t));
+  const std::size_t b = static_cast<std::size_t>(batch_);
+  std::size_t staged = 0;
+  for (std::size_t t = 0; t < indices_.size(); ++t) {
+    const auto& keys = in.indices[t];
+    if (keys.size() != b * static_cast<std::size_t>(weights_.tables[t].lookups))
+      throw std::invalid_argument("inputs do not match the model");
+    std::copy(keys.begin(), keys.end(), staged_indices_.begin() + static_cast<std::ptrdiff_t>(staged));
+    indices_[t] = all_indices_ + b * lookups_before_[t];
+    staged += keys.size();
+  }
+  if (staged > 0) ops_.upload(staged_indices_.data(), all_indices_, staged * sizeof(std::int32_t));
 }
 
 void ModelForward::download(float* host_out) {

@@ -38,7 +38,10 @@ class ModelForward {
   int max_batch_;
   int batch_ = 0;
   float* dense_ = nullptr;
-  std::vector<std::int32_t*> indices_;
+  std::int32_t* all_indices_ = nullptr;           // every table's keys, one backend buffer
+  std::vector<std::size_t> lookups_before_;       // per table: lookups per item of the tables before it
+  std::vector<std::int32_t> staged_indices_;      // host staging for the single upload
+  std::vector<std::int32_t*> indices_;            // per table: its block of all_indices_ for this batch
   float* out_ = nullptr;
   std::vector<float*> scratch_;  // family-specific buffers
   int top_in_ = 0;

@@ -1,6 +1,11 @@
 // `recsim calibrate --device cpu|gpu [--models a,b,...] [--batches 1,2,4,...] [--repeats N]
-//                   [--threads N] [--isa ISA] [--max-table-mib N] [--out FILE] [--quiet]`
+//                   [--threads N] [--isa ISA] [--max-table-mib N] [--analytic GPU_FILE] [--out FILE] [--quiet]`
+#include "kernels/analytic/analytic_gpu_profile.h"
 #include "kernels/calibration/cpu_calibrator.h"
+#ifdef RECSIM_HAVE_CUDA
+#include "kernels/calibration/gpu_calibrator.h"
+#include "kernels/gpu/cuda_ops.h"
+#endif
 #include "kernels/cpu/onednn_ops.h"
 #include "kernels/model/model_spec.h"
 #include "sim/cli/commands.h"
@@ -28,7 +33,8 @@ struct CalibrateFlags {
   int repeats = 7;
   int threads = 0;
   std::string isa = "all";
-  double max_table_mib = 512;
+  double max_table_mib = 0;  // 0: the device's default (CPU 512 MiB, GPU 8 GiB)
+  std::string analytic;
   std::string out;
   bool quiet = false;
   std::string command_line;
@@ -64,10 +70,15 @@ void set_isa(const std::string& isa) {
   throw InputError("--isa", "expected one of all, sse41, avx, avx2, avx512_core, got \"" + isa + "\"");
 }
 
-int execute(const CalibrateFlags& f) {
-  if (f.device == "gpu")
-    throw std::runtime_error(
-        "GPU calibration needs recsim built with CUDA and a GPU; this build has no CUDA backend (see docs/calibration.md)");
+void write_profile(const LatencyProfile& profile, const std::string& out) {
+  const std::string text = profile_to_json(profile).dump(2) + "\n";
+  if (out.empty())
+    std::fputs(text.c_str(), stdout);
+  else
+    write_file_atomically(out, text);
+}
+
+std::vector<ModelSpec> load_specs(const CalibrateFlags& f) {
   std::vector<std::string> names = f.models.empty() ? shipped_model_names() : split_list("--models", f.models);
   std::vector<ModelSpec> specs;
   for (const auto& n : names) {
@@ -77,11 +88,99 @@ int execute(const CalibrateFlags& f) {
       throw InputError("--models", e.what());
     }
   }
+  return specs;
+}
+
+// A GPU profile from the roofline model of a named GPU: computed, labelled "analytic".
+int execute_analytic(const CalibrateFlags& f) {
+  const std::vector<ModelSpec> specs = load_specs(f);
+  const std::vector<int> batches =
+      f.batches.empty() ? default_batch_ladder() : parse_int_list("--batches", f.batches, 1, 65536);
+  GpuSpec gpu;
+  try {
+    gpu = load_gpu_spec(f.analytic);
+  } catch (const InputError& e) {
+    throw InputError("--analytic", e.what());
+  }
+  if (!f.out.empty()) check_output_path(f.out);
+  LatencyProfile profile;
+  profile.device = "gpu";
+  profile.source = "analytic";
+  for (const auto& spec : specs) profile.models[spec.name] = analytic_gpu_model(spec, gpu, batches);
+  profile.provenance = {
+      {"model", "roofline"},
+      {"gpu", gpu.document},
+      {"method",
+       "per kernel: launch overhead + max(FLOPs / peak FP32, bytes / memory bandwidth); per copy: launch overhead + "
+       "bytes / PCIe bandwidth; kernels as the CUDA backend launches them (kernels/analytic/roofline_ops.h). Not "
+       "measured: no caches, no occupancy limits, no overlap of copies and kernels."},
+      {"date", utc_now()},
+      {"command", f.command_line},
+  };
+  write_profile(profile, f.out);
+  return kExitDone;
+}
+
+// Measured GPU profile: the CUDA backend on device 0.
+int execute_gpu(const CalibrateFlags& f) {
+#ifdef RECSIM_HAVE_CUDA
+  if (f.isa != "all") throw InputError("--isa", "caps oneDNN's CPU instruction set; it does not apply to --device gpu");
+  const std::vector<ModelSpec> specs = load_specs(f);
+  GpuCalibrationOptions o;
+  o.batches = f.batches.empty() ? default_batch_ladder() : parse_int_list("--batches", f.batches, 1, 65536);
+  o.repeats = f.repeats;
+  if (f.max_table_mib > 0) o.max_table_bytes = f.max_table_mib * 1024.0 * 1024.0;
+  if (!f.out.empty()) check_output_path(f.out);
+  if (!cuda_device_available()) throw std::runtime_error("no CUDA device is visible to this process");
+  LatencyProfile profile;
+  profile.device = "gpu";
+  profile.source = "measured";
+  const auto started = std::chrono::steady_clock::now();
+  auto progress = [&](const std::string& line) {
+    if (!f.quiet) std::fprintf(stderr, "calibrate: %s\n", line.c_str());
+  };
+  for (const auto& spec : specs) profile.models[spec.name] = calibrate_gpu_model(spec, o, progress);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  profile.provenance = {
+      {"gpu", cuda_device_description()},
+      {"host_cpu_model", cpu_model_name()},
+      {"libraries", {{"cuda_runtime", cuda_runtime_version()}, {"cublas", cublas_version()},
+                     {"compiler", std::string("g++ ") + __VERSION__}}},
+      {"date", utc_now()},
+      {"command", f.command_line},
+      {"method",
+       {{"end_to_end", "host clock around upload + compute + download, synchronised"},
+        {"parts", "device time between events: upload, compute (kernel_only), download"},
+        {"repeats_min", o.repeats},
+        {"min_seconds_per_point", o.min_seconds},
+        {"warmup_runs", o.warmup},
+        {"keys", "power law, alpha 1.05, per table"},
+        {"max_table_bytes", o.max_table_bytes},
+        {"statistic", "median of the timed runs; p10, p90, min, max beside it"}}},
+      {"calibration_seconds", seconds},
+  };
+  write_profile(profile, f.out);
+  return kExitDone;
+#else
+  (void)f;
+  throw std::runtime_error(
+      "this recsim was built without the CUDA backend (nvcc was not found, or RECSIM_CUDA=OFF); rebuild with CUDA or "
+      "use --analytic GPU_FILE (see docs/calibration.md)");
+#endif
+}
+
+int execute(const CalibrateFlags& f) {
+  if (!f.analytic.empty()) {
+    if (f.device != "gpu") throw InputError("--analytic", "an analytic profile is a GPU profile: add --device gpu");
+    return execute_analytic(f);
+  }
+  if (f.device == "gpu") return execute_gpu(f);
+  const std::vector<ModelSpec> specs = load_specs(f);
   CpuCalibrationOptions o;
   o.batches = f.batches.empty() ? default_batch_ladder() : parse_int_list("--batches", f.batches, 1, 65536);
   o.repeats = f.repeats;
   o.instances = f.threads > 0 ? f.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  o.max_table_bytes = f.max_table_mib * 1024.0 * 1024.0;
+  if (f.max_table_mib > 0) o.max_table_bytes = f.max_table_mib * 1024.0 * 1024.0;
   if (!f.out.empty()) check_output_path(f.out);
   set_isa(f.isa);
 
@@ -114,11 +213,7 @@ int execute(const CalibrateFlags& f) {
         {"statistic", "median of the timed runs; p10, p90, min, max beside it"}}},
       {"calibration_seconds", seconds},
   };
-  const std::string text = profile_to_json(profile).dump(2) + "\n";
-  if (f.out.empty())
-    std::fputs(text.c_str(), stdout);
-  else
-    write_file_atomically(f.out, text);
+  write_profile(profile, f.out);
   return kExitDone;
 }
 
@@ -135,8 +230,10 @@ void add_calibrate_command(CLI::App& app, std::function<int()>& run, const std::
   cmd->add_option("--threads", f->threads, "Instances run at once for the contention profile (default: all cores)")
       ->check(CLI::Range(1, 4096));
   cmd->add_option("--isa", f->isa, "Cap oneDNN's CPU ISA: all, sse41, avx, avx2, avx512_core");
-  cmd->add_option("--max-table-mib", f->max_table_mib, "Shrink each model's tables (rows_scale) to fit this many MiB")
+  cmd->add_option("--max-table-mib", f->max_table_mib, "Shrink each model's tables (rows_scale) to fit this many MiB (default: CPU 512, GPU 8192)")
       ->check(CLI::Range(1.0, 1e7));
+  cmd->add_option("--analytic", f->analytic,
+                  "With --device gpu: compute a roofline profile of the GPU described in FILE (kernels/gpus/)");
   cmd->add_option("--out", f->out, "Write the profile JSON to FILE (default: stdout)");
   cmd->add_flag("--quiet", f->quiet, "No progress lines on stderr");
   cmd->callback([f, &run] { run = [f] { return execute(*f); }; });

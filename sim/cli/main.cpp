@@ -16,6 +16,7 @@ int main(int argc, char** argv) {
   std::string command_line = "recsim";
   for (int i = 1; i < argc; ++i) command_line += std::string(" ") + argv[i];
   recsim::add_calibrate_command(app, command, command_line);
+  recsim::add_accuracy_command(app, command);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

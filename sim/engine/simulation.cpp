@@ -87,11 +87,12 @@ RunResults simulate(const Scenario& scenario, const SimulationOptions& options) 
   r.completed = tracker.completed();
   r.virtual_seconds = end;
   switch (scenario.service.type) {
-    case ServiceSpec::Type::exponential: r.service = "exponential"; break;
-    case ServiceSpec::Type::deterministic: r.service = "deterministic"; break;
-    case ServiceSpec::Type::table: r.service = "table"; break;
+    case ServiceSpec::Type::exponential: r.service_type = "exponential"; break;
+    case ServiceSpec::Type::deterministic: r.service_type = "deterministic"; break;
+    case ServiceSpec::Type::table: r.service_type = "table"; break;
     case ServiceSpec::Type::model:
-      r.service = "model " + scenario.service.model;
+      r.service_type = "model";
+      r.service_model = scenario.service.model;
       r.service_profile = scenario.service.profile_file;
       r.service_source = scenario.service.profile_source;
       break;

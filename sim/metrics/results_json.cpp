@@ -34,7 +34,8 @@ nlohmann::ordered_json results_to_json(const RunResults& r) {
               {"target_ms", r.sla_target_ms},
               {"observed_ms", optional_to_json(r.sla_observed_ms)},
               {"met", r.sla_met}};
-  j["service"] = {{"model", r.service},
+  j["service"] = {{"type", r.service_type},
+                  {"model", r.service_model.empty() ? json(nullptr) : json(r.service_model)},
                   {"profile", r.service_profile.empty() ? json(nullptr) : json(r.service_profile)},
                   {"source", r.service_source.empty() ? json(nullptr) : json(r.service_source)}};
   j["utilization"] = {{"cpu", r.cpu_utilization}, {"gpu", nullptr}, {"servers", servers}};
@@ -73,7 +74,8 @@ RunResults results_from_json(const nlohmann::json& j) {
   r.sla_target_ms = sla.at("target_ms").get<double>();
   if (!sla.at("observed_ms").is_null()) r.sla_observed_ms = sla.at("observed_ms").get<double>();
   r.sla_met = sla.at("met").get<bool>();
-  r.service = j.at("service").at("model").get<std::string>();
+  r.service_type = j.at("service").at("type").get<std::string>();
+  if (!j.at("service").at("model").is_null()) r.service_model = j.at("service").at("model").get<std::string>();
   if (!j.at("service").at("profile").is_null()) r.service_profile = j.at("service").at("profile").get<std::string>();
   if (!j.at("service").at("source").is_null()) r.service_source = j.at("service").at("source").get<std::string>();
   r.cpu_utilization = j.at("utilization").at("cpu").get<double>();

@@ -34,7 +34,8 @@ struct RunResults {
   bool sla_met = false;
   double cpu_utilization = 0.0;
   std::vector<ServerUtilization> servers;
-  std::string service;          // "exponential", "deterministic", "table" or "model <name>"
+  std::string service_type;     // "exponential", "deterministic", "table" or "model"
+  std::string service_model;    // model: the model's name
   std::string service_profile;  // model: the profile file
   std::string service_source;   // model: "measured" or "analytic"
   double wall_seconds = 0.0;

@@ -22,7 +22,7 @@ std::string fmt(const char* format, double x) {
 
 std::string format_summary(const RunResults& r) {
   std::string out = "recsim run: " + r.scenario + " (seed " + std::to_string(r.seed) + ")\n";
-  std::string service = r.service;
+  std::string service = r.service_model.empty() ? r.service_type : "model " + r.service_model;
   if (!r.service_profile.empty()) service += " (" + r.service_source + " profile " + r.service_profile + ")";
   out += line("service", service);
   if (r.service_source == "analytic")

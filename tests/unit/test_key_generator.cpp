@@ -20,7 +20,7 @@ TEST_CASE("generalized harmonic numbers match closed forms and direct sums", "[w
   CHECK(generalized_harmonic(1'000'000'000, 1.0) == Approx(std::log(n) + 0.57721566490153286 + 1 / (2 * n)).epsilon(1e-13));
 }
 
-TEST_CASE("the key permutation is a seeded bijection of [0, n)", "[workloads][keys]") {
+TEST_CASE("the key permutation is a seeded bijection of 0 .. n-1", "[workloads][keys]") {
   for (std::uint64_t n : {1ULL, 2ULL, 7ULL, 1000ULL, 4096ULL, 5003ULL}) {
     KeyPermutation p(n, 42);
     std::set<std::uint64_t> images;

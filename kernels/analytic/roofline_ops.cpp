@@ -1,0 +1,94 @@
+#include "kernels/analytic/roofline_ops.h"
+
+#include <algorithm>
+
+namespace recsim {
+namespace {
+constexpr double kFloat = 4.0;  // bytes per float or int32
+}
+
+// Buffers exist (ModelForward does pointer arithmetic on them) but are never read or written.
+float* RooflineOps::alloc_floats(std::size_t count) {
+  floats_.push_back(std::make_unique<float[]>(count));
+  return floats_.back().get();
+}
+
+std::int32_t* RooflineOps::alloc_ints(std::size_t count) {
+  ints_.push_back(std::make_unique<std::int32_t[]>(count));
+  return ints_.back().get();
+}
+
+void RooflineOps::upload(const void*, void*, std::size_t bytes) {
+  upload_s_ += gpu_.launch_overhead_s + static_cast<double>(bytes) / gpu_.pcie_bytes_per_s;
+}
+
+void RooflineOps::download(const void*, void*, std::size_t bytes) {
+  download_s_ += gpu_.launch_overhead_s + static_cast<double>(bytes) / gpu_.pcie_bytes_per_s;
+}
+
+void RooflineOps::kernel(double flops, double bytes) {
+  kernel_s_ += gpu_.launch_overhead_s + std::max(flops / gpu_.fp32_flops_per_s, bytes / gpu_.memory_bytes_per_s);
+}
+
+// C (m x n) = A (m x k) B (k x n): each operand read once, the result written once.
+void RooflineOps::gemm(double m, double n, double k) { kernel(2 * m * n * k, kFloat * (m * k + k * n + m * n)); }
+
+void RooflineOps::embedding_bag(const EmbeddingTable& t, const std::int32_t*, int batch, float*, int, int) {
+  const double b = batch, lookups = t.lookups, dim = t.dim;
+  kernel(b * lookups * dim, kFloat * (b * lookups * (dim + 1) + b * dim));
+}
+
+void RooflineOps::mlp(const Mlp& mlp, const float*, int, int rows, float*) {
+  const double m = rows;
+  for (const auto& layer : mlp.layers) {
+    gemm(m, layer.out, layer.in);
+    kernel(2 * m * layer.out, kFloat * (2 * m * layer.out + layer.out));  // bias + activation in place
+  }
+  if (mlp.last == Activation::softmax) kernel(4 * m * mlp.out(), kFloat * 2 * m * mlp.out());
+}
+
+void RooflineOps::copy_block(const float*, int, int, int rows, int cols, float*, int, int) {
+  kernel(0, kFloat * 2.0 * rows * cols);
+}
+
+void RooflineOps::multiply_block(const float*, int, const float*, int, int, int rows, int cols, float*, int, int) {
+  kernel(1.0 * rows * cols, kFloat * 3.0 * rows * cols);
+}
+
+void RooflineOps::sum_blocks(const float*, int, int rows, int blocks, int width, float*) {
+  kernel(1.0 * rows * blocks * width, kFloat * (1.0 * rows * blocks * width + 1.0 * rows * width));
+}
+
+void RooflineOps::din_attention_input(const float*, const float*, int batch, int k, int d, float*) {
+  const double b = batch;
+  kernel(b * k * d, kFloat * (b * k * d + b * d + 3 * b * k * d));
+}
+
+void RooflineOps::weighted_sum(const float*, const float*, int batch, int k, int d, float*, int, int) {
+  const double b = batch;
+  kernel(2 * b * k * d, kFloat * (b * k * d + b * k + b * d));
+}
+
+void RooflineOps::sequence_attention(const float*, const float*, int steps, int batch, int hidden, float*) {
+  const double t = steps, b = batch;
+  kernel(2 * t * b * hidden + 4 * t * b, kFloat * (t * b * hidden + b * hidden + t * b));
+}
+
+void RooflineOps::recurrent(const GruWeights& g, int steps, int batch) {
+  const double b = batch, h = g.hidden;
+  gemm(static_cast<double>(steps) * b, 3 * h, g.input);  // every step's input projection at once
+  for (int t = 0; t < steps; ++t) {
+    gemm(b, 2 * h, h);                                  // h . [Wu Wr]
+    kernel(8 * b * h, kFloat * (2 * b * 2 * h + 2 * b * h));  // gates u, r and r * h
+    gemm(b, h, h);                                      // (r * h) . Wo
+    kernel(8 * b * h, kFloat * (4 * b * h));            // candidate and new state
+  }
+}
+
+void RooflineOps::gru(const GruWeights& g, const float*, int steps, int batch, float*) { recurrent(g, steps, batch); }
+
+void RooflineOps::augru(const GruWeights& g, const float*, const float*, int steps, int batch, float*) {
+  recurrent(g, steps, batch);
+}
+
+}  // namespace recsim

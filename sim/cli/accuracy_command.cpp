@@ -1,0 +1,65 @@
+// `recsim accuracy PROFILE [--json]`: how well interpolation between measured batch sizes predicts
+// the batch sizes it was not given (kernels/calibration/holdout_accuracy.h). Prints one table row
+// per model (median and max relative error, which batch sizes were held out) and, with --json, the
+// per-point comparison as JSON on stdout.
+#include "kernels/calibration/holdout_accuracy.h"
+#include "kernels/profiles/latency_profile.h"
+#include "sim/cli/commands.h"
+#include "workloads/input_error.h"
+
+#include <nlohmann/json.hpp>
+
+#include <cstdio>
+#include <memory>
+
+namespace recsim {
+namespace {
+
+struct AccuracyFlags {
+  std::string profile;
+  bool json = false;
+};
+
+int execute(const AccuracyFlags& f) {
+  const LatencyProfile profile = load_latency_profile(f.profile);
+  const auto accuracy = holdout_accuracy(profile);
+  if (accuracy.empty())
+    throw InputError(f.profile, "no model has two or more power-of-two batch sizes and another batch size to predict");
+  if (f.json) {
+    nlohmann::ordered_json out = nlohmann::ordered_json::object();
+    for (const auto& a : accuracy) {
+      auto& m = out[a.model];
+      m["median_error"] = a.median_error;
+      m["max_error"] = a.max_error;
+      m["points"] = nlohmann::ordered_json::array();
+      for (const auto& p : a.points)
+        m["points"].push_back({{"batch", p.batch}, {"measured_ms", p.measured_ms}, {"predicted_ms", p.predicted_ms},
+                               {"relative_error", p.relative_error}});
+    }
+    std::fputs((out.dump(2) + "\n").c_str(), stdout);
+    return kExitDone;
+  }
+  std::printf("interpolation from the power-of-two batch sizes, predicting the others (%s)\n", f.profile.c_str());
+  std::printf("%-10s %9s %9s %9s  %s\n", "model", "points", "median", "max", "worst at batch");
+  for (const auto& a : accuracy) {
+    const HoldoutError* worst = &a.points.front();
+    for (const auto& p : a.points)
+      if (p.relative_error > worst->relative_error) worst = &p;
+    std::printf("%-10s %9zu %8.2f%% %8.2f%%  %d (%.4g ms measured, %.4g ms predicted)\n", a.model.c_str(),
+                a.points.size(), 100 * a.median_error, 100 * a.max_error, worst->batch, worst->measured_ms,
+                worst->predicted_ms);
+  }
+  return kExitDone;
+}
+
+}  // namespace
+
+void add_accuracy_command(CLI::App& app, std::function<int()>& run) {
+  auto f = std::make_shared<AccuracyFlags>();
+  auto* cmd = app.add_subcommand("accuracy", "Check a profile's interpolation against its held-out batch sizes");
+  cmd->add_option("profile", f->profile, "Profile JSON written by recsim calibrate")->required();
+  cmd->add_flag("--json", f->json, "Print every held-out point as JSON");
+  cmd->callback([f, &run] { run = [f] { return execute(*f); }; });
+}
+
+}  // namespace recsim

@@ -1,0 +1,139 @@
+// Service times from a calibrated profile (`service.type: "model"`): interpolation, the busy-server
+// contention factor, and the profile's validation, on a synthetic profile.
+#include "sim/engine/isolated_run.h"
+#include "sim/service/service_time_model.h"
+#include "support/scenarios.h"
+#include "support/temp_dir.h"
+#include "workloads/input_error.h"
+
+#include <catch2/catch.hpp>
+
+using namespace recsim;
+using namespace recsim::test;
+
+namespace {
+
+// Model "m": 1 ms per item alone (1 ms at batch 1, 4 ms at 4, 64 ms at 64); with every core busy,
+// twice that at batch 1 and 4 and 1.5 times at 64.
+nlohmann::json synthetic_profile(const std::string& device = "cpu", bool with_contention = true) {
+  auto points = [](std::initializer_list<std::pair<int, double>> pts) {
+    auto a = nlohmann::json::array();
+    for (auto [b, ms] : pts) a.push_back({{"batch", b}, {"median", ms}});
+    return a;
+  };
+  nlohmann::json m = {{"rows_scale", 1.0}, {"latency_ms", points({{1, 1.0}, {4, 4.0}, {64, 64.0}})}};
+  if (with_contention)
+    m["contention"] = {{"instances", 2}, {"latency_ms", points({{1, 2.0}, {4, 8.0}, {64, 96.0}})}};
+  return {{"format", "recsim-profile/1"},
+          {"device", device},
+          {"source", "measured"},
+          {"provenance", {{"note", "synthetic, for tests"}}},
+          {"models", {{"m", m}}}};
+}
+
+// One server of `cores` cores replaying `trace`, service from the profile in `dir`.
+nlohmann::json model_document(const TempDir& dir, const std::string& trace, int cores, int batch) {
+  auto doc = mmc_document(cores, 1.0, 1.0, 1, 0);
+  doc["workload"] = {{"arrival", {{"process", "trace"}, {"file", trace}}}};
+  doc["service"] = {{"type", "model"}, {"model", "m"}, {"profile", "profile.json"}};
+  doc["scheduler"]["batch_size"] = batch;
+  doc["run"] = nlohmann::json::object();
+  (void)dir;
+  return doc;
+}
+
+std::string error_of(const nlohmann::json& doc, const std::string& dir) {
+  try {
+    scenario_from(doc, dir);
+  } catch (const InputError& e) {
+    return e.what();
+  }
+  return "valid";
+}
+
+}  // namespace
+
+TEST_CASE("profiled service interpolates the profile and scales by busy cores", "[service][model]") {
+  const LatencyCurve alone({{1, 1e-3}, {4, 4e-3}, {64, 64e-3}});
+  const LatencyCurve busy({{1, 2e-3}, {4, 8e-3}, {64, 96e-3}});
+  const auto service = make_profiled_service(alone, busy);
+  Rng rng = make_stream(1, StreamId::service);
+  CHECK(service->sample_seconds(34, rng) == Approx(34e-3));  // halfway between 4 and 64
+  CHECK(service->mean_seconds(2) == Approx(2e-3));
+  CHECK(service->contention_factor(4, 0.0) == Approx(1.0));
+  CHECK(service->contention_factor(4, 1.0) == Approx(2.0));
+  CHECK(service->contention_factor(4, 0.5) == Approx(1.5));
+  CHECK(service->contention_factor(64, 1.0) == Approx(1.5));
+  CHECK(service->contention_factor(34, 1.0) == Approx(52e-3 / 34e-3));  // both curves interpolated: (8 + 88/2) / (4 + 60/2)
+  CHECK(make_profiled_service(alone, std::nullopt)->contention_factor(4, 1.0) == 1.0);
+}
+
+TEST_CASE("a model scenario takes its service times from the profile", "[service][model][engine]") {
+  TempDir dir;
+  dir.write_json("profile.json", synthetic_profile());
+  // One query of 8 items split into two requests of 4.
+  const auto trace = dir.write("t.csv", "0,8\n");
+  SECTION("one core: no other core is ever busy, 4 + 4 ms") {
+    const auto r = simulate_isolated(scenario_from(model_document(dir, trace, 1, 4), dir.path()));
+    CHECK(r.latency_ms->max == Approx(8.0).epsilon(1e-3));
+    CHECK(r.service_type == "model");
+    CHECK(r.service_model == "m");
+    CHECK(r.service_source == "measured");
+  }
+  SECTION("two cores: the second request starts with the other core busy and runs at the all-busy latency") {
+    const auto r = simulate_isolated(scenario_from(model_document(dir, trace, 2, 4), dir.path()));
+    CHECK(r.latency_ms->max == Approx(8.0).epsilon(1e-3));
+    CHECK(r.requests_simulated == 2);
+  }
+  SECTION("three cores: one other of two busy, half the slowdown") {
+    const auto r = simulate_isolated(scenario_from(model_document(dir, trace, 3, 4), dir.path()));
+    CHECK(r.latency_ms->max == Approx(6.0).epsilon(1e-3));
+  }
+  SECTION("contention off: every request at the alone latency") {
+    auto doc = model_document(dir, trace, 2, 4);
+    doc["service"]["contention"] = false;
+    const auto r = simulate_isolated(scenario_from(doc, dir.path()));
+    CHECK(r.latency_ms->max == Approx(4.0).epsilon(1e-3));
+  }
+}
+
+TEST_CASE("model service: invalid profiles and references are named", "[service][model][errors]") {
+  TempDir dir;
+  const auto trace = dir.write("t.csv", "0,8\n");
+  auto doc = model_document(dir, trace, 2, 4);
+  const std::string profile = dir.file("profile.json");
+
+  dir.write_json("profile.json", synthetic_profile());
+  CHECK(error_of(doc, dir.path()) == "valid");
+
+  doc["service"]["model"] = "dlrm-rmc1";
+  CHECK(error_of(doc, dir.path()) == "service.model: the profile has no model \"dlrm-rmc1\" (it has: m)");
+  doc["service"]["model"] = "m";
+
+  dir.write_json("profile.json", synthetic_profile("gpu"));
+  CHECK(error_of(doc, dir.path()) == "service.profile: expected a CPU profile (\"device\": \"cpu\"), got \"gpu\"");
+
+  dir.write_json("profile.json", synthetic_profile("cpu", false));
+  CHECK(error_of(doc, dir.path()) ==
+        "service.contention: the profile has no contention measurement for \"m\"; set it to false");
+  doc["service"]["contention"] = false;
+  CHECK(error_of(doc, dir.path()) == "valid");
+
+  auto bad = synthetic_profile();
+  bad["models"]["m"]["latency_ms"][1]["batch"] = 1;
+  dir.write_json("profile.json", bad);
+  CHECK(error_of(doc, dir.path()) == profile + ": models.m.latency_ms.1.batch: batch sizes must increase strictly");
+
+  bad = synthetic_profile();
+  bad["format"] = "recsim-profile/0";
+  dir.write_json("profile.json", bad);
+  CHECK(error_of(doc, dir.path()) == profile + ": format: expected \"recsim-profile/1\"");
+
+  bad = synthetic_profile();
+  bad["models"]["m"]["latency_ms"][0]["median"] = -1;
+  dir.write_json("profile.json", bad);
+  CHECK(error_of(doc, dir.path()) == profile + ": models.m.latency_ms.0.median: expected a number in (0, 1e+09], got -1");
+
+  doc["service"]["profile"] = "missing.json";
+  CHECK(error_of(doc, dir.path()).rfind("service.profile: ", 0) == 0);
+}
