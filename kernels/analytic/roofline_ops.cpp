@@ -40,11 +40,13 @@ void RooflineOps::embedding_bag(const EmbeddingTable& t, const std::int32_t*, in
 
 void RooflineOps::mlp(const Mlp& mlp, const float*, int, int rows, float*) {
   const double m = rows;
-  for (const auto& layer : mlp.layers) {
+  for (std::size_t l = 0; l < mlp.layers.size(); ++l) {
+    const auto& layer = mlp.layers[l];
     gemm(m, layer.out, layer.in);
-    kernel(2 * m * layer.out, kFloat * (2 * m * layer.out + layer.out));  // bias + activation in place
+    // Bias + activation in place, one kernel; for a softmax head, bias + softmax in one kernel.
+    const bool softmax = l + 1 == mlp.layers.size() && mlp.last == Activation::softmax;
+    kernel((softmax ? 5 : 2) * m * layer.out, kFloat * (2 * m * layer.out + layer.out));
   }
-  if (mlp.last == Activation::softmax) kernel(4 * m * mlp.out(), kFloat * 2 * m * mlp.out());
 }
 
 void RooflineOps::copy_block(const float*, int, int, int rows, int cols, float*, int, int) {
@@ -78,9 +80,9 @@ void RooflineOps::recurrent(const GruWeights& g, int steps, int batch) {
   const double b = batch, h = g.hidden;
   gemm(static_cast<double>(steps) * b, 3 * h, g.input);  // every step's input projection at once
   for (int t = 0; t < steps; ++t) {
-    gemm(b, 2 * h, h);                                  // h . [Wu Wr]
+    if (t > 0) gemm(b, 2 * h, h);                       // h . [Wu Wr] (the first step's h is zero)
     kernel(8 * b * h, kFloat * (2 * b * 2 * h + 2 * b * h));  // gates u, r and r * h
-    gemm(b, h, h);                                      // (r * h) . Wo
+    if (t > 0) gemm(b, h, h);                           // (r * h) . Wo
     kernel(8 * b * h, kFloat * (4 * b * h));            // candidate and new state
   }
 }

@@ -4,7 +4,8 @@
 // gives its kernels on a named GPU: per kernel, launch overhead + max(FLOPs / peak FP32 rate,
 // bytes moved / memory bandwidth); per copy, launch overhead + bytes / PCIe bandwidth. The kernel
 // count of each operation mirrors kernels/gpu/cuda_ops.cu (an MLP layer is a GEMM and a bias +
-// activation kernel; a GRU is one input GEMM and, per step, two GEMMs and two element-wise kernels).
+// activation (or bias + softmax) kernel; a GRU is one input GEMM and, per step, two GEMMs (none at
+// the first step, whose state is zero) and two element-wise kernels).
 #include "kernels/analytic/gpu_spec.h"
 #include "kernels/model/kernel_ops.h"
 

@@ -89,35 +89,51 @@ ModelLatency calibrate_cpu_model(const ModelSpec& spec, const CpuCalibrationOpti
   Rng rng = make_stream(o.seed, StreamId::keys);
 
   omp_set_num_threads(1);  // single-core latency: one thread per instance
-  for (int batch : o.batches) {
-    std::vector<ModelInputs> inputs;
-    for (int i = 0; i < kInputSets; ++i) inputs.push_back(make_model_inputs(weights, batch, o.keys, rng));
-    const LatencyPoint alone = summarise_samples(batch, measure(*pool[0], inputs, o));
-    result.single.push_back(alone);
-    char line[160];
-    if (instances > 1) {
-      // Every instance on its own thread (one per core), all measuring at once.
-      std::vector<std::vector<double>> per(static_cast<std::size_t>(instances));
-      std::barrier start(instances);
-      std::vector<std::thread> threads;
-      for (int i = 0; i < instances; ++i)
-        threads.emplace_back([&, i] {
-          omp_set_num_threads(1);
-          start.arrive_and_wait();
-          per[static_cast<std::size_t>(i)] = measure(*pool[static_cast<std::size_t>(i)], inputs, o);
-        });
-      for (auto& t : threads) t.join();
-      std::vector<double> all;
-      for (const auto& v : per) all.insert(all.end(), v.begin(), v.end());
-      const LatencyPoint busy = summarise_samples(batch, all);
-      result.contention.push_back(busy);
-      result.contention_instances = instances;
-      std::snprintf(line, sizeof line, "%s batch %d: %.4g ms alone, %.4g ms with %d instances", spec.name.c_str(), batch,
-                    alone.median_ms, busy.median_ms, instances);
-    } else {
-      std::snprintf(line, sizeof line, "%s batch %d: %.4g ms", spec.name.c_str(), batch, alone.median_ms);
+  // The ladder is walked `passes` times and each batch size's samples are pooled, so slow drifts of
+  // the machine (frequency, neighbours on a shared host) spread over all batch sizes instead of
+  // biasing the ones measured while they lasted.
+  const int passes = std::max(1, o.passes);
+  CpuCalibrationOptions per_pass = o;
+  per_pass.repeats = (o.repeats + passes - 1) / passes;
+  per_pass.min_seconds = o.min_seconds / passes;
+  per_pass.max_repeats = std::max(1, o.max_repeats / passes);
+  std::vector<std::vector<double>> alone_samples(o.batches.size()), busy_samples(o.batches.size());
+  for (int pass = 0; pass < passes; ++pass) {
+    for (std::size_t bi = 0; bi < o.batches.size(); ++bi) {
+      const int batch = o.batches[bi];
+      std::vector<ModelInputs> inputs;
+      for (int i = 0; i < kInputSets; ++i) inputs.push_back(make_model_inputs(weights, batch, o.keys, rng));
+      const auto alone = measure(*pool[0], inputs, per_pass);
+      alone_samples[bi].insert(alone_samples[bi].end(), alone.begin(), alone.end());
+      if (instances > 1) {
+        // Every instance on its own thread (one per core), all measuring at once.
+        std::vector<std::vector<double>> per(static_cast<std::size_t>(instances));
+        std::barrier start(instances);
+        std::vector<std::thread> threads;
+        for (int i = 0; i < instances; ++i)
+          threads.emplace_back([&, i] {
+            omp_set_num_threads(1);
+            start.arrive_and_wait();
+            per[static_cast<std::size_t>(i)] = measure(*pool[static_cast<std::size_t>(i)], inputs, per_pass);
+          });
+        for (auto& t : threads) t.join();
+        for (const auto& v : per) busy_samples[bi].insert(busy_samples[bi].end(), v.begin(), v.end());
+      }
+      if (pass + 1 < passes) continue;
+      const LatencyPoint a = summarise_samples(batch, alone_samples[bi]);
+      result.single.push_back(a);
+      char line[160];
+      if (instances > 1) {
+        const LatencyPoint busy = summarise_samples(batch, busy_samples[bi]);
+        result.contention.push_back(busy);
+        result.contention_instances = instances;
+        std::snprintf(line, sizeof line, "%s batch %d: %.4g ms alone, %.4g ms with %d instances", spec.name.c_str(),
+                      batch, a.median_ms, busy.median_ms, instances);
+      } else {
+        std::snprintf(line, sizeof line, "%s batch %d: %.4g ms", spec.name.c_str(), batch, a.median_ms);
+      }
+      if (progress) progress(line);
     }
-    if (progress) progress(line);
   }
   return result;
 }

@@ -14,8 +14,9 @@ namespace recsim {
 
 struct CpuCalibrationOptions {
   std::vector<int> batches;          // batch sizes to measure
-  int repeats = 7;                   // minimum timed runs per batch size
-  double min_seconds = 0.1;          // ... and at least this much timed work per batch size
+  int passes = 5;                    // walks over the ladder; samples are pooled across passes
+  int repeats = 15;                  // minimum timed runs per batch size (over all passes)
+  double min_seconds = 0.25;         // ... and at least this much timed work per batch size
   int max_repeats = 200;
   int warmup = 2;                    // untimed runs first
   int instances = 1;                 // contention: instances at once (0 or 1: no contention run)

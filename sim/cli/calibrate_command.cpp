@@ -1,4 +1,4 @@
-// `recsim calibrate --device cpu|gpu [--models a,b,...] [--batches 1,2,4,...] [--repeats N]
+// `recsim calibrate --device cpu|gpu [--models a,b,...] [--batches 1,2,4,...] [--repeats N] [--min-time MS] [--passes N]
 //                   [--threads N] [--isa ISA] [--max-table-mib N] [--analytic GPU_FILE] [--out FILE] [--quiet]`
 #include "kernels/analytic/analytic_gpu_profile.h"
 #include "kernels/calibration/cpu_calibrator.h"
@@ -30,7 +30,9 @@ struct CalibrateFlags {
   std::string device = "cpu";
   std::string models;
   std::string batches;
-  int repeats = 7;
+  int repeats = 15;
+  int passes = 5;
+  double min_time_ms = 0;  // 0: the device's default (CPU 250 ms, GPU 30 ms)
   int threads = 0;
   std::string isa = "all";
   double max_table_mib = 0;  // 0: the device's default (CPU 512 MiB, GPU 8 GiB)
@@ -129,6 +131,7 @@ int execute_gpu(const CalibrateFlags& f) {
   GpuCalibrationOptions o;
   o.batches = f.batches.empty() ? default_batch_ladder() : parse_int_list("--batches", f.batches, 1, 65536);
   o.repeats = f.repeats;
+  if (f.min_time_ms > 0) o.min_seconds = f.min_time_ms / 1e3;
   if (f.max_table_mib > 0) o.max_table_bytes = f.max_table_mib * 1024.0 * 1024.0;
   if (!f.out.empty()) check_output_path(f.out);
   if (!cuda_device_available()) throw std::runtime_error("no CUDA device is visible to this process");
@@ -179,6 +182,8 @@ int execute(const CalibrateFlags& f) {
   CpuCalibrationOptions o;
   o.batches = f.batches.empty() ? default_batch_ladder() : parse_int_list("--batches", f.batches, 1, 65536);
   o.repeats = f.repeats;
+  o.passes = f.passes;
+  if (f.min_time_ms > 0) o.min_seconds = f.min_time_ms / 1e3;
   o.instances = f.threads > 0 ? f.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   if (f.max_table_mib > 0) o.max_table_bytes = f.max_table_mib * 1024.0 * 1024.0;
   if (!f.out.empty()) check_output_path(f.out);
@@ -205,6 +210,7 @@ int execute(const CalibrateFlags& f) {
       {"method",
        {{"threads_per_instance", 1},
         {"contention_instances", o.instances},
+        {"passes", o.passes},
         {"repeats_min", o.repeats},
         {"min_seconds_per_point", o.min_seconds},
         {"warmup_runs", o.warmup},
@@ -227,6 +233,11 @@ void add_calibrate_command(CLI::App& app, std::function<int()>& run, const std::
   cmd->add_option("--models", f->models, "Comma-separated model names (default: all eight)");
   cmd->add_option("--batches", f->batches, "Comma-separated batch sizes (default: 1..1024, powers of two and midpoints)");
   cmd->add_option("--repeats", f->repeats, "Minimum timed runs per batch size")->check(CLI::Range(1, 100000));
+  cmd->add_option("--min-time", f->min_time_ms,
+                  "Timed work per batch size, ms, over all passes (default: CPU 250, GPU 30)")
+      ->check(CLI::Range(0.001, 1e7));
+  cmd->add_option("--passes", f->passes, "CPU: walks over the batch ladder, samples pooled (default 5)")
+      ->check(CLI::Range(1, 1000));
   cmd->add_option("--threads", f->threads, "Instances run at once for the contention profile (default: all cores)")
       ->check(CLI::Range(1, 4096));
   cmd->add_option("--isa", f->isa, "Cap oneDNN's CPU ISA: all, sse41, avx, avx2, avx512_core");

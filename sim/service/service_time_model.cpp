@@ -2,6 +2,8 @@
 
 #include <boost/random/exponential_distribution.hpp>
 
+#include <algorithm>
+
 namespace recsim {
 namespace {
 
@@ -46,7 +48,9 @@ class ProfiledService final : public ServiceTimeModel {
   double mean_seconds(int items) const override { return alone_.seconds_at(items); }
   double contention_factor(int items, double others_busy) const override {
     if (!all_busy_ || others_busy <= 0.0) return 1.0;
-    const double ratio = all_busy_->seconds_at(items) / alone_.seconds_at(items);
+    // Measured all-busy / alone ratios a little below 1 are measurement noise: contention never
+    // makes a request faster.
+    const double ratio = std::max(1.0, all_busy_->seconds_at(items) / alone_.seconds_at(items));
     return 1.0 + (ratio - 1.0) * others_busy;
   }
 

@@ -1,12 +1,15 @@
 // Service times from a calibrated profile (`service.type: "model"`): interpolation, the busy-server
 // contention factor, and the profile's validation, on a synthetic profile.
 #include "sim/engine/isolated_run.h"
+#include "sim/scenario/scenario_parser.h"
 #include "sim/service/service_time_model.h"
 #include "support/scenarios.h"
 #include "support/temp_dir.h"
 #include "workloads/input_error.h"
 
 #include <catch2/catch.hpp>
+
+#include <filesystem>
 
 using namespace recsim;
 using namespace recsim::test;
@@ -66,6 +69,9 @@ TEST_CASE("profiled service interpolates the profile and scales by busy cores", 
   CHECK(service->contention_factor(64, 1.0) == Approx(1.5));
   CHECK(service->contention_factor(34, 1.0) == Approx(52e-3 / 34e-3));  // both curves interpolated: (8 + 88/2) / (4 + 60/2)
   CHECK(make_profiled_service(alone, std::nullopt)->contention_factor(4, 1.0) == 1.0);
+  // A busy curve below the alone curve (noise) never speeds requests up.
+  const auto faster = make_profiled_service(alone, LatencyCurve({{1, 0.9e-3}, {64, 60e-3}}));
+  CHECK(faster->contention_factor(1, 1.0) == 1.0);
 }
 
 TEST_CASE("a model scenario takes its service times from the profile", "[service][model][engine]") {
@@ -136,4 +142,23 @@ TEST_CASE("model service: invalid profiles and references are named", "[service]
 
   doc["service"]["profile"] = "missing.json";
   CHECK(error_of(doc, dir.path()).rfind("service.profile: ", 0) == 0);
+}
+
+TEST_CASE("every shipped scenario is valid, and each model has one on the shipped CPU profile", "[scenario][shipped]") {
+  namespace fs = std::filesystem;
+  const fs::path root = RECSIM_SOURCE_DIR;
+  int models = 0;
+  for (const auto& entry : fs::recursive_directory_iterator(root / "scenarios")) {
+    if (entry.path().extension() != ".json") continue;
+    CAPTURE(entry.path().string());
+    const Scenario s = load_scenario(entry.path().string(), {});
+    if (entry.path().parent_path().filename() == "models") {
+      ++models;
+      CHECK(s.service.type == ServiceSpec::Type::model);
+      CHECK(s.service.model == entry.path().stem().string());
+      CHECK(s.service.profile_source == "measured");
+      CHECK(s.service.contention_curve.has_value());
+    }
+  }
+  CHECK(models == 8);
 }

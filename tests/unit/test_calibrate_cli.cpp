@@ -1,0 +1,104 @@
+// `recsim calibrate` and `recsim accuracy` as a user runs them: a small real CPU calibration that
+// the simulator can load, an analytic GPU profile, exact accuracy figures on a synthetic profile,
+// and one-line errors with exit status 2.
+#include "kernels/profiles/latency_profile.h"
+#include "support/cli_runner.h"
+#include "support/temp_dir.h"
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+
+using namespace recsim;
+using namespace recsim::test;
+
+namespace {
+bool one_line(const std::string& s) { return !s.empty() && s.back() == '\n' && std::count(s.begin(), s.end(), '\n') == 1; }
+}  // namespace
+
+TEST_CASE("recsim calibrate measures a CPU profile the simulator can load", "[cli][calibrate]") {
+  TempDir dir;
+  const auto out = dir.file("p.json");
+  const auto r = run_recsim({"calibrate", "--device", "cpu", "--models", "ncf", "--batches", "1,4,16", "--repeats", "3",
+                             "--min-time", "1", "--passes", "2", "--threads", "2", "--quiet", "--out", out});
+  REQUIRE(r.status == 0);
+  CHECK(r.err.empty());
+  const LatencyProfile p = load_latency_profile(out);
+  CHECK(p.device == "cpu");
+  CHECK(p.source == "measured");
+  REQUIRE(p.models.count("ncf") == 1);
+  const auto& m = p.models.at("ncf");
+  REQUIRE(m.single.size() == 3);
+  CHECK(m.single[2].batch == 16);
+  CHECK(m.single[0].samples >= 3);
+  CHECK(m.contention_instances == 2);
+  CHECK(m.contention.size() == 3);
+  for (const auto& pt : m.single) CHECK((pt.min_ms <= pt.median_ms && pt.median_ms <= pt.max_ms));
+  for (const char* k : {"cpu_model", "cores", "isa", "libraries", "date", "command", "method"})
+    CHECK(p.provenance.contains(k));
+  CHECK(p.provenance["command"].get<std::string>().rfind("recsim calibrate --device cpu --models ncf", 0) == 0);
+}
+
+TEST_CASE("recsim calibrate --analytic computes a labelled GPU profile", "[cli][calibrate]") {
+  TempDir dir;
+  const auto out = dir.file("g.json");
+  const auto r = run_recsim({"calibrate", "--device", "gpu", "--analytic",
+                             std::string(RECSIM_SOURCE_DIR) + "/kernels/gpus/h100-sxm.json", "--models",
+                             "dlrm-rmc1,dien", "--batches", "1,64,1024", "--out", out});
+  REQUIRE(r.status == 0);
+  const LatencyProfile p = load_latency_profile(out);
+  CHECK(p.device == "gpu");
+  CHECK(p.source == "analytic");
+  CHECK(p.provenance["gpu"]["name"] == "NVIDIA H100 SXM5 80GB");
+  const auto& m = p.models.at("dlrm-rmc1");
+  REQUIRE(m.kernel_only.size() == 3);
+  for (std::size_t i = 0; i < 3; ++i) {
+    // End to end = copies + kernels; latency grows with the batch.
+    CHECK(m.single[i].median_ms == Approx(m.upload[i].median_ms + m.kernel_only[i].median_ms + m.download[i].median_ms));
+    if (i > 0) CHECK(m.single[i].median_ms > m.single[i - 1].median_ms);
+  }
+  // DIEN's recurrent layers launch many small kernels: launch overhead dominates at batch 1.
+  CHECK(p.models.at("dien").kernel_only[0].median_ms > 100 * 0.005);
+}
+
+TEST_CASE("recsim accuracy reports held-out interpolation errors exactly", "[cli][accuracy]") {
+  TempDir dir;
+  // Powers of two lie on 1 ms per item; the midpoints are measured 10% and 2% off that line.
+  const nlohmann::json profile = {
+      {"format", "recsim-profile/1"}, {"device", "cpu"}, {"source", "measured"}, {"provenance", {{"note", "synthetic"}}},
+      {"models",
+       {{"m",
+         {{"latency_ms",
+           {{{"batch", 1}, {"median", 1.0}}, {{"batch", 2}, {"median", 2.0}}, {{"batch", 3}, {"median", 3.0 / 1.1}},
+            {{"batch", 4}, {"median", 4.0}}, {{"batch", 6}, {"median", 6.0 / 1.02}}, {{"batch", 8}, {"median", 8.0}}}}}}}}};
+  const auto path = dir.write_json("p.json", profile);
+  const auto r = run_recsim({"accuracy", path, "--json"});
+  REQUIRE(r.status == 0);
+  const auto j = nlohmann::json::parse(r.out);
+  CHECK(j["m"]["max_error"].get<double>() == Approx(0.1));
+  CHECK(j["m"]["median_error"].get<double>() == Approx(0.06));  // mean of 10% and 2%
+  CHECK(j["m"]["points"][0]["batch"] == 3);
+  CHECK(j["m"]["points"][0]["predicted_ms"].get<double>() == Approx(3.0));
+  const auto table = run_recsim({"accuracy", path});
+  CHECK(table.out.find("m                  2     6.00%    10.00%  3 (2.727 ms measured, 3 ms predicted)") != std::string::npos);
+}
+
+TEST_CASE("calibrate and accuracy: bad input exits 2 with one line", "[cli][calibrate][errors]") {
+  TempDir dir;
+  auto check = [](const CliResult& r, const std::string& expected) {
+    CHECK(r.status == 2);
+    CHECK(one_line(r.err));
+    CHECK(r.err.find(expected) != std::string::npos);
+    CHECK(r.out.empty());
+  };
+  check(run_recsim({"calibrate", "--models", "dlrm-rmc9"}), "--models");
+  check(run_recsim({"calibrate", "--models", "ncf", "--batches", "4,0"}), "--batches");
+  check(run_recsim({"calibrate", "--device", "tpu"}), "--device");
+  check(run_recsim({"calibrate", "--analytic", "x.json"}), "--analytic: an analytic profile is a GPU profile: add --device gpu");
+  check(run_recsim({"calibrate", "--device", "gpu", "--analytic", dir.file("missing.json")}), "--analytic");
+  check(run_recsim({"calibrate", "--isa", "avx9", "--models", "ncf"}), "--isa");
+  check(run_recsim({"accuracy", dir.file("missing.json")}), "missing.json");
+  const auto bad = dir.write("bad.json", "{\"format\": \"recsim-profile/1\", \"device\": \"cpu\"");
+  check(run_recsim({"accuracy", bad}), "bad.json");
+}
