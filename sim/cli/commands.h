@@ -14,6 +14,9 @@ void add_run_command(CLI::App& app, std::function<int()>& run);
 // Registers `recsim calibrate`; `command_line` is recorded in the profile's provenance.
 void add_calibrate_command(CLI::App& app, std::function<int()>& run, const std::string& command_line);
 
+// Registers `recsim capacity`.
+void add_capacity_command(CLI::App& app, std::function<int()>& run);
+
 // Registers `recsim accuracy PROFILE`.
 void add_accuracy_command(CLI::App& app, std::function<int()>& run);
 

@@ -13,6 +13,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   std::function<int()> command;
   recsim::add_run_command(app, command);
+  recsim::add_capacity_command(app, command);
   std::string command_line = "recsim";
   for (int i = 1; i < argc; ++i) command_line += std::string(" ") + argv[i];
   recsim::add_calibrate_command(app, command, command_line);

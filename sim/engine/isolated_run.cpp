@@ -7,6 +7,8 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
+#include <iostream>
 #include <cstring>
 #include <stdexcept>
 #include <string>
@@ -27,6 +29,10 @@ void write_all(int fd, const std::string& data) {
 }  // namespace
 
 IsolatedRun::IsolatedRun(const Scenario& scenario) {
+  // Output buffered in this process would otherwise be written twice, once by the child.
+  std::cout.flush();
+  std::cerr.flush();
+  std::fflush(nullptr);
   int fds[2];
   if (::pipe(fds) != 0) throw std::runtime_error(std::string("pipe failed: ") + std::strerror(errno));
   pid_ = ::fork();

@@ -66,7 +66,7 @@ RunResults simulate(const Scenario& scenario, const SimulationOptions& options) 
   const auto service = make_service_model(scenario.service);
   const auto source = make_source(scenario);
 
-  RunMetrics metrics;
+  RunMetrics metrics(scenario.run.queries - scenario.run.warmup_queries);
   QueryTracker tracker(metrics);
   std::vector<std::unique_ptr<Server>> servers;
   for (std::size_t i = 0; i < platform.servers.size(); ++i)

@@ -33,6 +33,7 @@ nlohmann::ordered_json results_to_json(const RunResults& r) {
   j["sla"] = {{"percentile", r.sla_percentile},
               {"target_ms", r.sla_target_ms},
               {"observed_ms", optional_to_json(r.sla_observed_ms)},
+              {"ci95_ms", r.sla_ci95_ms ? json::array({r.sla_ci95_ms->first, r.sla_ci95_ms->second}) : json(nullptr)},
               {"met", r.sla_met}};
   j["service"] = {{"type", r.service_type},
                   {"model", r.service_model.empty() ? json(nullptr) : json(r.service_model)},
@@ -74,6 +75,7 @@ RunResults results_from_json(const nlohmann::json& j) {
   r.sla_target_ms = sla.at("target_ms").get<double>();
   if (!sla.at("observed_ms").is_null()) r.sla_observed_ms = sla.at("observed_ms").get<double>();
   r.sla_met = sla.at("met").get<bool>();
+  if (!sla.at("ci95_ms").is_null()) r.sla_ci95_ms = std::make_pair(sla.at("ci95_ms").at(0).get<double>(), sla.at("ci95_ms").at(1).get<double>());
   r.service_type = j.at("service").at("type").get<std::string>();
   if (!j.at("service").at("model").is_null()) r.service_model = j.at("service").at("model").get<std::string>();
   if (!j.at("service").at("profile").is_null()) r.service_profile = j.at("service").at("profile").get<std::string>();

@@ -1,6 +1,14 @@
 #include "sim/metrics/run_metrics.h"
 
+#include <boost/math/distributions/students_t.hpp>
+
+#include <cmath>
+
 namespace recsim {
+
+RunMetrics::RunMetrics(std::uint64_t expected_measured) : expected_(expected_measured) {
+  if (expected_measured >= kBatches * kMinPerBatch) batches_.resize(kBatches);
+}
 
 void RunMetrics::measured_arrival(double now) {
   if (!window_open_) {
@@ -10,6 +18,10 @@ void RunMetrics::measured_arrival(double now) {
 }
 
 void RunMetrics::measured_completion(double arrival, double first_start, double completion) {
+  if (!batches_.empty()) {
+    const std::uint64_t index = latency_.count() * kBatches / expected_;
+    batches_[index < kBatches ? index : kBatches - 1].add(completion - arrival);
+  }
   latency_.add(completion - arrival);
   const double wait = first_start - arrival;
   wait_sum_ += wait;
@@ -42,6 +54,20 @@ void RunMetrics::summarise(double end, double sla_percentile, double sla_target_
   out.waited_fraction = static_cast<double>(waited_) / static_cast<double>(n);
   out.sla_observed_ms = latency_.percentile(sla_percentile) * 1e3;
   out.sla_met = !out.saturated && *out.sla_observed_ms <= sla_target_ms;
+  out.sla_ci95_ms.reset();
+  if (batches_.empty() || out.saturated) return;
+  double sum = 0.0, sum_sq = 0.0;
+  for (const auto& b : batches_) {
+    if (b.count() < kMinPerBatch) return;  // the run ended early
+    const double x = b.percentile(sla_percentile) * 1e3;
+    sum += x;
+    sum_sq += x * x;
+  }
+  const double k = kBatches, mean = sum / k;
+  const double sd = std::sqrt(std::max(0.0, (sum_sq - k * mean * mean) / (k - 1)));
+  const double t = boost::math::quantile(boost::math::students_t(k - 1), 0.975);
+  const double half = t * sd / std::sqrt(k);
+  out.sla_ci95_ms = std::make_pair(*out.sla_observed_ms - half, *out.sla_observed_ms + half);
 }
 
 }  // namespace recsim

@@ -1,15 +1,28 @@
 #pragma once
 // Collects the measurements of one run as queries complete: the latency histogram of measured
 // (post-warm-up) queries, their waits, and the measurement window. Bounded memory.
+//
+// Confidence interval of the SLA percentile, by batch means: the measured queries are cut, in
+// completion order, into kBatches consecutive batches with a histogram each; the batches' percentiles
+// are treated as independent estimates (consecutive latencies in a queue are correlated, but
+// batches of thousands of queries much less so), and the 95% interval is the overall percentile
+// ± t(0.975, kBatches − 1) · sd / sqrt(kBatches).
 #include "sim/metrics/latency_histogram.h"
 #include "sim/metrics/run_results.h"
 
 #include <cstdint>
+#include <vector>
 
 namespace recsim {
 
 class RunMetrics {
  public:
+  static constexpr int kBatches = 20;
+  static constexpr std::uint64_t kMinPerBatch = 50;  // fewer measured queries: no interval
+
+  // expected_measured: how many measured queries the run will have if it completes (sizes batches).
+  explicit RunMetrics(std::uint64_t expected_measured = 0);
+
   // A measured query arrived: the window opens at the first one.
   void measured_arrival(double now);
   // A measured query completed.
@@ -24,6 +37,8 @@ class RunMetrics {
 
  private:
   LatencyHistogram latency_;
+  std::vector<LatencyHistogram> batches_;  // empty when the run is too short for an interval
+  std::uint64_t expected_ = 0;
   long double wait_sum_ = 0.0L;
   std::uint64_t waited_ = 0;
   bool window_open_ = false;

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace recsim {
@@ -31,6 +32,7 @@ struct RunResults {
   double waited_fraction = 0.0;              // share of measured queries that waited at all
   double sla_percentile = 0.0, sla_target_ms = 0.0;
   std::optional<double> sla_observed_ms;
+  std::optional<std::pair<double, double>> sla_ci95_ms;  // batch-means 95% interval of the percentile
   bool sla_met = false;
   double cpu_utilization = 0.0;
   std::vector<ServerUtilization> servers;

@@ -1,0 +1,108 @@
+// `recsim capacity SCENARIO.json [--out FILE] [--set PATH=VALUE]... [--jobs N] [--precision P] [--quiet]`:
+// the highest Poisson rate whose SLA percentile meets the target (sim/search/capacity_search.h).
+#include "sim/cli/commands.h"
+#include "sim/cli/output_path.h"
+#include "sim/engine/atomic_file.h"
+#include "sim/scenario/scenario_parser.h"
+#include "sim/search/capacity_search.h"
+#include "workloads/input_error.h"
+
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <cstdio>
+#include <memory>
+#include <thread>
+
+namespace recsim {
+namespace {
+
+struct CapacityFlags {
+  std::string scenario;
+  std::string out;
+  std::vector<std::string> sets;
+  int jobs = 0;  // 0: the number of cores
+  double precision = 0.01;
+  bool quiet = false;
+};
+
+nlohmann::ordered_json to_json(const Scenario& s, const CapacityResult& r, const CapacityOptions& o, double wall) {
+  using json = nlohmann::ordered_json;
+  json points = json::array();
+  for (const auto& p : r.points)
+    points.push_back({{"qps", p.qps},
+                      {"observed_ms", p.observed_ms ? json(*p.observed_ms) : json(nullptr)},
+                      {"ci95_ms", p.ci95_ms ? json::array({p.ci95_ms->first, p.ci95_ms->second}) : json(nullptr)},
+                      {"met", p.met},
+                      {"saturated", p.saturated}});
+  return {{"scenario", s.name},
+          {"seed", s.seed},
+          {"max_qps", r.max_qps},
+          {"found", r.found},
+          {"note", r.note.empty() ? json(nullptr) : json(r.note)},
+          {"missed_qps", r.missed_qps ? json(*r.missed_qps) : json(nullptr)},
+          {"precision", o.precision},
+          {"sla", {{"percentile", s.sla.percentile}, {"target_ms", s.sla.target_ms}}},
+          {"evaluations", r.points.size()},
+          {"points", points},
+          {"engine", {{"wall_seconds", wall}, {"jobs", o.jobs}, {"queries_per_evaluation", s.run.queries}}}};
+}
+
+std::string summary(const Scenario& s, const CapacityResult& r, double wall) {
+  char line[200];
+  std::snprintf(line, sizeof line, "recsim capacity: %s (seed %llu), p%g <= %g ms\n", s.name.c_str(),
+                static_cast<unsigned long long>(s.seed), s.sla.percentile, s.sla.target_ms);
+  std::string out = line;
+  std::snprintf(line, sizeof line, "  %12s  %12s  %23s  %s\n", "qps", "observed ms", "95% interval (ms)", "verdict");
+  out += line;
+  for (const auto& p : r.points) {
+    char ci[64] = "-";
+    if (p.ci95_ms) std::snprintf(ci, sizeof ci, "[%.4g, %.4g]", p.ci95_ms->first, p.ci95_ms->second);
+    char obs[32] = "-";
+    if (p.observed_ms) std::snprintf(obs, sizeof obs, "%.4g", *p.observed_ms);
+    std::snprintf(line, sizeof line, "  %12.6g  %12s  %23s  %s\n", p.qps, obs, ci,
+                  p.saturated ? "saturated" : (p.met ? "met" : "missed"));
+    out += line;
+  }
+  if (r.found)
+    std::snprintf(line, sizeof line, "  max load under SLA: %.6g qps (missed at %.6g), %zu evaluations in %.2f s\n",
+                  r.max_qps, *r.missed_qps, r.points.size(), wall);
+  else
+    std::snprintf(line, sizeof line, "  no capacity found: %s (%zu evaluations, %.2f s)\n", r.note.c_str(),
+                  r.points.size(), wall);
+  return out + line;
+}
+
+int execute(const CapacityFlags& f) {
+  const Scenario scenario = load_scenario(f.scenario, f.sets);
+  if (scenario.arrival.process != ArrivalSpec::Process::poisson)
+    throw InputError("workload.arrival.process", "recsim capacity varies the Poisson rate: expected \"poisson\", got \"trace\"");
+  if (!f.out.empty()) check_output_path(f.out);
+  CapacityOptions o;
+  o.precision = f.precision;
+  o.jobs = f.jobs > 0 ? f.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  const auto started = std::chrono::steady_clock::now();
+  const CapacityResult r = find_capacity(scenario, o, isolated_evaluator(o.jobs));
+  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  if (!f.out.empty()) write_file_atomically(f.out, to_json(scenario, r, o, wall).dump(2) + "\n");
+  if (!f.quiet) std::fputs(summary(scenario, r, wall).c_str(), stdout);
+  return kExitDone;
+}
+
+}  // namespace
+
+void add_capacity_command(CLI::App& app, std::function<int()>& run) {
+  auto f = std::make_shared<CapacityFlags>();
+  auto* cmd = app.add_subcommand("capacity", "Find the highest Poisson rate that meets the SLA");
+  cmd->add_option("scenario", f->scenario, "Scenario JSON file")->required();
+  cmd->add_option("--out", f->out, "Write the capacity JSON to FILE (atomically)");
+  cmd->add_option("--set", f->sets, "Override a scenario value before validation: PATH=VALUE (repeatable)")
+      ->allow_extra_args(false);
+  cmd->add_option("--jobs", f->jobs, "Simulations run at once (default: the number of cores)")->check(CLI::Range(1, 1024));
+  cmd->add_option("--precision", f->precision, "Relative width of the final bracket (default 0.01)")
+      ->check(CLI::Range(1e-6, 1.0));
+  cmd->add_flag("--quiet", f->quiet, "Print nothing on success");
+  cmd->callback([f, &run] { run = [f] { return execute(*f); }; });
+}
+
+}  // namespace recsim

@@ -1,0 +1,53 @@
+#pragma once
+// The highest Poisson rate whose SLA percentile meets the target ("max load under SLA").
+//
+// Bracketing: from the scenario's rate, double while the SLA is met (or halve while it is not)
+// until a met rate and a missed rate are known; then bisection until (missed - met) / met is at
+// most the precision. With `jobs` > 1 each round evaluates `jobs` rates at once: the next `jobs`
+// doublings (halvings) while bracketing, `jobs` evenly spaced rates inside the bracket while
+// bisecting. Every evaluation is a full simulation of the scenario at that rate with the same seed,
+// so all rates share their random numbers (arrival gaps are unit-rate gaps scaled by 1/rate) and the
+// observed percentile rises with the rate. A saturated run counts as missed.
+#include "sim/metrics/run_results.h"
+#include "sim/scenario/scenario.h"
+
+#include <functional>
+#include <optional>
+#include <utility>
+#include <vector>
+
+namespace recsim {
+
+struct CapacityOptions {
+  double precision = 0.01;  // relative width of the final bracket
+  int jobs = 1;             // rates evaluated at once
+  int max_evaluations = 200;
+};
+
+struct CapacityPoint {
+  double qps = 0;
+  std::optional<double> observed_ms;  // null when nothing was measured
+  std::optional<std::pair<double, double>> ci95_ms;
+  bool met = false;
+  bool saturated = false;
+  double wall_seconds = 0;
+};
+
+struct CapacityResult {
+  double max_qps = 0;        // 0 when even the lowest rate tried missed the SLA
+  std::optional<double> missed_qps;  // the lowest missed rate (the bracket's upper end)
+  bool found = false;        // a met and a missed rate bracket max_qps to the precision
+  std::string note;          // why not found, in words
+  std::vector<CapacityPoint> points;  // in evaluation order
+};
+
+// Runs the scenarios (the same scenario at several rates) and returns their results in order.
+using RateEvaluator = std::function<std::vector<RunResults>(const std::vector<Scenario>&)>;
+
+// Evaluates each scenario in its own process, up to `jobs` at once.
+RateEvaluator isolated_evaluator(int jobs);
+
+// Requires Poisson arrivals (the caller validates). Starts from scenario.arrival.qps.
+CapacityResult find_capacity(const Scenario& scenario, const CapacityOptions& options, const RateEvaluator& evaluate);
+
+}  // namespace recsim

@@ -1,0 +1,180 @@
+// The capacity search: bracketing and bisection on a synthetic monotone response with a known answer,
+// the M/M/c closed form (the rate whose sojourn-time p95 equals the target), the batch-means
+// interval on the percentile, and the `recsim capacity` command.
+#include "sim/engine/isolated_run.h"
+#include "sim/search/capacity_search.h"
+#include "support/cli_runner.h"
+#include "support/queueing_formulas.h"
+#include "support/scenarios.h"
+#include "support/temp_dir.h"
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+
+using namespace recsim;
+using namespace recsim::test;
+
+namespace {
+
+// A fake evaluator: the observed percentile is 1 / (capacity - qps) seconds, saturated at or above
+// `capacity`; met when <= the scenario's target.
+RateEvaluator synthetic(double capacity, int* calls) {
+  return [capacity, calls](const std::vector<Scenario>& batch) {
+    ++*calls;
+    std::vector<RunResults> out;
+    for (const auto& s : batch) {
+      RunResults r;
+      const double q = s.arrival.qps;
+      r.saturated = q >= capacity;
+      if (!r.saturated) r.sla_observed_ms = 1e3 / (capacity - q);
+      r.sla_met = !r.saturated && *r.sla_observed_ms <= s.sla.target_ms;
+      out.push_back(r);
+    }
+    return out;
+  };
+}
+
+Scenario synthetic_scenario(double start_qps, double target_ms) {
+  Scenario s = scenario_from(mmc_document(1, start_qps, 1.0, 1000, 0));
+  s.sla.target_ms = target_ms;
+  return s;
+}
+
+}  // namespace
+
+TEST_CASE("capacity search brackets and bisects to the precision", "[capacity]") {
+  // Capacity 1000 qps, target 10 ms: met while 1/(1000 - q) <= 0.01, i.e. q <= 900.
+  const double answer = 900.0;
+  for (int jobs : {1, 3}) {
+    for (double start : {10.0, 900.0, 5000.0}) {
+      CAPTURE(jobs, start);
+      int calls = 0;
+      CapacityOptions o;
+      o.jobs = jobs;
+      o.precision = 0.001;
+      const auto r = find_capacity(synthetic_scenario(start, 10.0), o, synthetic(1000.0, &calls));
+      REQUIRE(r.found);
+      CHECK(r.max_qps <= answer);
+      CHECK(*r.missed_qps > answer);
+      CHECK((*r.missed_qps - r.max_qps) / r.max_qps <= 0.001);
+      CHECK(calls * jobs >= static_cast<int>(r.points.size()));  // each call evaluates `jobs` rates at once
+      for (const auto& p : r.points) CHECK(p.met == (p.qps <= answer));
+    }
+  }
+  // Three rates per round narrow the bracket fourfold, one rate twofold: fewer rounds.
+  int serial = 0, parallel = 0;
+  CapacityOptions o;
+  o.precision = 1e-4;
+  find_capacity(synthetic_scenario(100, 10.0), o, synthetic(1000.0, &serial));
+  o.jobs = 3;
+  find_capacity(synthetic_scenario(100, 10.0), o, synthetic(1000.0, &parallel));
+  CHECK(parallel < serial);
+}
+
+TEST_CASE("capacity search says when no rate meets the SLA, or every rate does", "[capacity]") {
+  int calls = 0;
+  // 1/(capacity - q) > 0.5 ms for every q >= 0 when capacity < 2000: target 0.5 ms is unreachable.
+  auto r = find_capacity(synthetic_scenario(100, 0.5), {}, synthetic(1000.0, &calls));
+  CHECK_FALSE(r.found);
+  CHECK(r.max_qps == 0.0);
+  CHECK(r.note.find("the target is below the latency of a lone query") != std::string::npos);
+
+  const RateEvaluator always_met = [](const std::vector<Scenario>& batch) {
+    std::vector<RunResults> out(batch.size());
+    for (auto& r : out) {
+      r.sla_observed_ms = 1.0;
+      r.sla_met = true;
+    }
+    return out;
+  };
+  r = find_capacity(synthetic_scenario(100, 10.0), {}, always_met);
+  CHECK_FALSE(r.found);
+  CHECK(r.note == "the SLA is met at every rate tried");
+}
+
+TEST_CASE("capacity of an M/M/c queue matches the closed-form p95 sojourn time", "[capacity][queueing]") {
+  // c = 4 cores, 1 ms exponential service, p95 of the sojourn time <= 4 ms. The exact answer is the
+  // rate whose M/M/4 p95 equals 4 ms.
+  const int c = 4;
+  const double mu = 1000.0, target_s = 4e-3;
+  double lo = 1.0, hi = c * mu * (1 - 1e-9);
+  for (int i = 0; i < 200; ++i) {
+    const double mid = 0.5 * (lo + hi);
+    (mmc_sojourn_quantile(c, mid, mu, 0.95) <= target_s ? lo : hi) = mid;
+  }
+  const double exact = lo;
+  auto doc = mmc_document(c, 1000.0, 1.0, 400000, 20000, 3);
+  doc["sla"]["target_ms"] = target_s * 1e3;
+  CapacityOptions o;
+  o.jobs = 2;
+  o.precision = 0.005;
+  const auto r = find_capacity(scenario_from(doc), o, isolated_evaluator(2));
+  REQUIRE(r.found);
+  INFO("exact " << exact << " qps, found " << r.max_qps << " .. " << *r.missed_qps);
+  CHECK(r.max_qps == Approx(exact).epsilon(0.01));
+  // Every evaluation below the answer met it, and above it missed, by more than the percentile's
+  // sampling noise.
+  for (const auto& p : r.points) {
+    if (p.qps < exact * 0.97) CHECK(p.met);
+    if (p.qps > exact * 1.03) CHECK_FALSE(p.met);
+  }
+}
+
+TEST_CASE("batch-means 95% interval of the SLA percentile covers the exact M/M/c value", "[capacity][ci]") {
+  // M/M/2 at 70% load: the exact p95 sojourn time; count how often the interval covers it.
+  const int c = 2;
+  const double lambda = 1400.0, mu = 1000.0;
+  const double exact_ms = mmc_sojourn_quantile(c, lambda, mu, 0.95) * 1e3;
+  int covered = 0, runs = 24;
+  double width = 0;
+  for (int seed = 1; seed <= runs; ++seed) {
+    const auto r = simulate_isolated(scenario_from(mmc_document(c, lambda, 1.0, 60000, 2000, seed)));
+    REQUIRE(r.sla_ci95_ms.has_value());
+    CHECK(r.sla_ci95_ms->first <= *r.sla_observed_ms);
+    CHECK(*r.sla_observed_ms <= r.sla_ci95_ms->second);
+    covered += r.sla_ci95_ms->first <= exact_ms && exact_ms <= r.sla_ci95_ms->second;
+    width += (r.sla_ci95_ms->second - r.sla_ci95_ms->first) / exact_ms;
+  }
+  INFO("covered " << covered << " of " << runs << ", mean relative width " << width / runs);
+  CHECK(covered >= 19);          // 95% nominal; at least 80% of 24
+  CHECK(width / runs < 0.15);    // and informative
+  // Too short a run for 20 batches of 50: no interval.
+  const auto short_run = simulate_isolated(scenario_from(mmc_document(c, lambda, 1.0, 900, 0)));
+  CHECK_FALSE(short_run.sla_ci95_ms.has_value());
+}
+
+TEST_CASE("recsim capacity writes the contract's JSON; bad input exits 2", "[cli][capacity]") {
+  TempDir dir;
+  auto doc = nlohmann::json::parse(base_scenario_text());
+  doc["run"] = {{"queries", 20000}, {"warmup_queries", 1000}};
+  const auto scenario = dir.write_json("s.json", doc);
+  const auto out = dir.file("c.json");
+  const auto r = run_recsim({"capacity", scenario, "--out", out, "--jobs", "2", "--precision", "0.02",
+                             "--set", "sla.target_ms=5"});
+  REQUIRE(r.status == 0);
+  CHECK(r.out.find("max load under SLA") != std::string::npos);
+  const auto j = nlohmann::json::parse(read_file(out));
+  CHECK(j["max_qps"].get<double>() > 0);
+  CHECK(j["sla"]["target_ms"] == 5);
+  CHECK(j["evaluations"] == j["points"].size());
+  for (const auto& p : j["points"]) {
+    CHECK(p["qps"].is_number());
+    CHECK(p["met"].is_boolean());
+    if (p["met"].get<bool>()) CHECK(p["observed_ms"].get<double>() <= 5.0);
+    if (p["qps"].get<double>() <= j["max_qps"].get<double>()) CHECK(p["met"] == true);
+  }
+  CHECK((j["missed_qps"].get<double>() - j["max_qps"].get<double>()) / j["max_qps"].get<double>() <= 0.02);
+
+  const auto trace = dir.write("t.csv", "0,1\n1,1\n");
+  auto tdoc = doc;
+  tdoc["workload"] = {{"arrival", {{"process", "trace"}, {"file", trace}}}};
+  tdoc["run"] = nlohmann::json::object();
+  const auto bad = run_recsim({"capacity", dir.write_json("t.json", tdoc), "--out", dir.file("x.json")});
+  CHECK(bad.status == 2);
+  CHECK(bad.err == "recsim: error: workload.arrival.process: recsim capacity varies the Poisson rate: expected \"poisson\", got \"trace\"\n");
+  CHECK_FALSE(file_exists(dir.file("x.json")));
+  CHECK(run_recsim({"capacity", scenario, "--jobs", "0"}).status == 2);
+  CHECK(run_recsim({"capacity", scenario, "--precision", "2"}).status == 2);
+}
