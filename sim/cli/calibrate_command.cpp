@@ -80,6 +80,18 @@ void write_profile(const LatencyProfile& profile, const std::string& out) {
     write_file_atomically(out, text);
 }
 
+// Calibrates each model into `profile` with `calibrate(spec, progress)`, telling progress on stderr
+// unless quiet; returns the wall seconds taken.
+template <class Calibrate>
+double calibrate_each(const std::vector<ModelSpec>& specs, bool quiet, LatencyProfile& profile, Calibrate calibrate) {
+  const auto started = std::chrono::steady_clock::now();
+  const std::function<void(const std::string&)> progress = [quiet](const std::string& line) {
+    if (!quiet) std::fprintf(stderr, "calibrate: %s\n", line.c_str());
+  };
+  for (const auto& spec : specs) profile.models[spec.name] = calibrate(spec, progress);
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+}
+
 std::vector<ModelSpec> load_specs(const CalibrateFlags& f) {
   std::vector<std::string> names = f.models.empty() ? shipped_model_names() : split_list("--models", f.models);
   std::vector<ModelSpec> specs;
@@ -138,12 +150,9 @@ int execute_gpu(const CalibrateFlags& f) {
   LatencyProfile profile;
   profile.device = "gpu";
   profile.source = "measured";
-  const auto started = std::chrono::steady_clock::now();
-  auto progress = [&](const std::string& line) {
-    if (!f.quiet) std::fprintf(stderr, "calibrate: %s\n", line.c_str());
-  };
-  for (const auto& spec : specs) profile.models[spec.name] = calibrate_gpu_model(spec, o, progress);
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  const double seconds = calibrate_each(specs, f.quiet, profile, [&](const ModelSpec& spec, const auto& progress) {
+    return calibrate_gpu_model(spec, o, progress);
+  });
   profile.provenance = {
       {"gpu", cuda_device_description()},
       {"host_cpu_model", cpu_model_name()},
@@ -192,12 +201,9 @@ int execute(const CalibrateFlags& f) {
   LatencyProfile profile;
   profile.device = "cpu";
   profile.source = "measured";
-  const auto started = std::chrono::steady_clock::now();
-  auto progress = [&](const std::string& line) {
-    if (!f.quiet) std::fprintf(stderr, "calibrate: %s\n", line.c_str());
-  };
-  for (const auto& spec : specs) profile.models[spec.name] = calibrate_cpu_model(spec, o, progress);
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  const double seconds = calibrate_each(specs, f.quiet, profile, [&](const ModelSpec& spec, const auto& progress) {
+    return calibrate_cpu_model(spec, o, progress);
+  });
 
   profile.provenance = {
       {"cpu_model", cpu_model_name()},

@@ -17,6 +17,9 @@ void add_calibrate_command(CLI::App& app, std::function<int()>& run, const std::
 // Registers `recsim capacity`.
 void add_capacity_command(CLI::App& app, std::function<int()>& run);
 
+// Registers `recsim tune`.
+void add_tune_command(CLI::App& app, std::function<int()>& run);
+
 // Registers `recsim accuracy PROFILE`.
 void add_accuracy_command(CLI::App& app, std::function<int()>& run);
 

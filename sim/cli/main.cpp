@@ -14,6 +14,7 @@ int main(int argc, char** argv) {
   std::function<int()> command;
   recsim::add_run_command(app, command);
   recsim::add_capacity_command(app, command);
+  recsim::add_tune_command(app, command);
   std::string command_line = "recsim";
   for (int i = 1; i < argc; ++i) command_line += std::string(" ") + argv[i];
   recsim::add_calibrate_command(app, command, command_line);

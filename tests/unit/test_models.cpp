@@ -4,6 +4,7 @@
 #include "kernels/model/model_forward.h"
 #include "kernels/model/model_spec.h"
 #include "kernels/reference/reference_ops.h"
+#include "support/model_cases.h"
 #include "workloads/input_error.h"
 
 #include <catch2/catch.hpp>
@@ -12,6 +13,7 @@
 #include <thread>
 
 using namespace recsim;
+using namespace recsim::test;
 
 TEST_CASE("every shipped model definition loads", "[models]") {
   for (const auto& name : shipped_model_names()) {
@@ -69,28 +71,15 @@ TEST_CASE("oneDNN backend matches the naive reference for every model", "[models
   const auto name = GENERATE(from_range(shipped_model_names()));
   const int batch = GENERATE(1, 3, 17);
   CAPTURE(name, batch);
-  const ModelSpec spec = load_model_spec(model_file(name));
-  const ModelWeights weights = make_model_weights(spec, rows_scale_for(spec, 16e6), 42);
-  Rng rng = make_stream(3, StreamId::keys);
-  const ModelInputs inputs = make_model_inputs(weights, batch, {KeyPopularity::Kind::power_law, 1.05}, rng);
-
+  const ModelCase c = make_model_case(name, batch);
   ReferenceOps reference_ops;
   OneDnnOps onednn_ops;
-  ModelForward reference(weights, reference_ops, 32), onednn(weights, onednn_ops, 32);
-  const std::size_t n = static_cast<std::size_t>(batch) * spec.outputs_per_item();
-  std::vector<float> expected(n), actual(n);
-  reference.forward(inputs, expected.data());
-  onednn.forward(inputs, actual.data());
-  onednn.forward(inputs, actual.data());  // reused primitives give the same answer
-  double worst = 0;
-  for (std::size_t i = 0; i < n; ++i) {
-    REQUIRE(std::isfinite(actual[i]));
-    worst = std::max(worst, static_cast<double>(std::fabs(actual[i] - expected[i])));
-  }
-  CHECK(worst <= 1e-4);
-  // Outputs are probabilities; not all equal (the model depends on its inputs).
-  for (float x : actual) CHECK((x >= 0.0f && x <= 1.0f));
-  if (batch > 1) CHECK(actual[0] != actual[n - spec.outputs_per_item()]);
+  ModelForward reference(c.weights, reference_ops, 32), onednn(c.weights, onednn_ops, 32);
+  const auto expected = outputs_of(reference, c);
+  const auto actual = outputs_of(onednn, c);
+  CHECK(worst_difference(actual, expected) <= 1e-4);
+  CHECK(worst_difference(outputs_of(onednn, c), actual) == 0.0);  // reused primitives give the same answer
+  check_plausible_outputs(actual, c);
 }
 
 TEST_CASE("oneDNN instances on two threads at once each give the reference's answer", "[models][onednn][threads]") {
@@ -98,28 +87,18 @@ TEST_CASE("oneDNN instances on two threads at once each give the reference's ans
   // primitive cache, so any state they shared (a library-managed scratchpad) would corrupt them.
   const auto name = GENERATE(as<std::string>{}, "dien", "dlrm-rmc2");
   CAPTURE(name);
-  const ModelSpec spec = load_model_spec(model_file(name));
-  const ModelWeights weights = make_model_weights(spec, rows_scale_for(spec, 16e6), 42);
-  const int batch = 64;
-  Rng rng = make_stream(5, StreamId::keys);
-  const ModelInputs inputs = make_model_inputs(weights, batch, {KeyPopularity::Kind::uniform, 0.0}, rng);
-  const std::size_t n = static_cast<std::size_t>(batch) * spec.outputs_per_item();
-  std::vector<float> expected(n);
+  const ModelCase c = make_model_case(name, 64, 5);
   ReferenceOps reference_ops;
-  ModelForward(weights, reference_ops, batch).forward(inputs, expected.data());
-
-  std::vector<std::vector<float>> outputs(2, std::vector<float>(n));
+  ModelForward reference(c.weights, reference_ops, 64);
+  const auto expected = outputs_of(reference, c);
+  std::vector<std::vector<float>> outputs(2);
   std::vector<std::thread> threads;
-  for (int t = 0; t < 2; ++t)
+  for (std::size_t t = 0; t < 2; ++t)
     threads.emplace_back([&, t] {
       OneDnnOps ops;
-      ModelForward forward(weights, ops, batch);
-      for (int i = 0; i < 20; ++i) forward.forward(inputs, outputs[static_cast<std::size_t>(t)].data());
+      ModelForward forward(c.weights, ops, 64);
+      for (int i = 0; i < 20; ++i) outputs[t] = outputs_of(forward, c);
     });
   for (auto& th : threads) th.join();
-  for (const auto& out : outputs) {
-    double worst = 0;
-    for (std::size_t i = 0; i < n; ++i) worst = std::max(worst, static_cast<double>(std::fabs(out[i] - expected[i])));
-    CHECK(worst <= 1e-4);
-  }
+  for (const auto& out : outputs) CHECK(worst_difference(out, expected) <= 1e-4);
 }

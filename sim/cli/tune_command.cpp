@@ -1,0 +1,170 @@
+// `recsim tune SCENARIO.json [--out FILE] [--set PATH=VALUE]... [--jobs N] [--grid] [--batches LIST]
+//              [--precision P] [--quiet]`: DeepRecSched's hill climbing (sim/search/hill_climber.h)
+// with the capacity search (sim/search/capacity_search.h) as its measure.
+#include "sim/cli/commands.h"
+#include "sim/cli/list_parsing.h"
+#include "sim/cli/output_path.h"
+#include "sim/engine/atomic_file.h"
+#include "sim/scenario/scenario_parser.h"
+#include "sim/search/capacity_search.h"
+#include "sim/search/hill_climber.h"
+#include "workloads/input_error.h"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <memory>
+#include <thread>
+
+namespace recsim {
+namespace {
+
+using json = nlohmann::ordered_json;
+
+struct TuneFlags {
+  std::string scenario;
+  std::string out;
+  std::vector<std::string> sets;
+  int jobs = 0;
+  bool grid = false;
+  std::string batches;
+  double precision = 0.01;
+  bool quiet = false;
+};
+
+// The largest query the workload can produce: the no-splitting baseline's batch size.
+int largest_query(const QuerySizeSpec& q) {
+  switch (q.distribution) {
+    case QuerySizeSpec::Distribution::fixed: return q.value;
+    case QuerySizeSpec::Distribution::normal:
+    case QuerySizeSpec::Distribution::lognormal: return q.max;
+    case QuerySizeSpec::Distribution::empirical: {
+      int m = 1;
+      for (const auto& [size, weight] : q.table) m = std::max(m, size);
+      return m;
+    }
+    case QuerySizeSpec::Distribution::trace: break;
+  }
+  return 1;
+}
+
+json point_json(const TunePoint& p) {
+  return {{"batch_size", p.config.batch_size},
+          {"gpu_threshold", p.config.gpu_threshold ? json(*p.config.gpu_threshold) : json(nullptr)},
+          {"max_qps", p.max_qps},
+          {"phase", p.phase},
+          {"evaluations", p.evaluations}};
+}
+
+json to_json(const Scenario& s, const TuneResult& r, int jobs, double wall) {
+  json path = json::array();
+  for (const auto& p : r.path) path.push_back(point_json(p));
+  json j = {{"scenario", s.name},
+            {"seed", s.seed},
+            {"sla", {{"percentile", s.sla.percentile}, {"target_ms", s.sla.target_ms}}},
+            {"best", {{"batch_size", r.best.config.batch_size},
+                      {"gpu_threshold", r.best.config.gpu_threshold ? json(*r.best.config.gpu_threshold) : json(nullptr)},
+                      {"max_qps", r.best.max_qps}}},
+            {"baseline", {{"batch_size", r.baseline.config.batch_size}, {"max_qps", r.baseline.max_qps}}},
+            {"speedup", r.baseline.max_qps > 0 ? json(r.best.max_qps / r.baseline.max_qps) : json(nullptr)},
+            {"evaluations", r.evaluations},
+            {"path", path}};
+  if (r.grid_best) {
+    json points = json::array();
+    for (const auto& p : r.grid) points.push_back(point_json(p));
+    j["grid"] = {{"best", point_json(*r.grid_best)},
+                 {"climb_vs_grid", r.grid_best->max_qps > 0 ? json(r.best.max_qps / r.grid_best->max_qps) : json(nullptr)},
+                 {"points", points}};
+  }
+  j["engine"] = {{"wall_seconds", wall}, {"jobs", jobs}, {"queries_per_evaluation", s.run.queries}};
+  return j;
+}
+
+std::string summary(const Scenario& s, const TuneResult& r, double wall) {
+  char line[256];
+  std::snprintf(line, sizeof line, "recsim tune: %s (seed %llu), max load with p%g <= %g ms\n", s.name.c_str(),
+                static_cast<unsigned long long>(s.seed), s.sla.percentile, s.sla.target_ms);
+  std::string out = line;
+  std::snprintf(line, sizeof line, "  %-10s %10s %13s %14s\n", "step", "batch", "gpu threshold", "max qps");
+  out += line;
+  auto row = [&](const TunePoint& p) {
+    const std::string t = p.config.gpu_threshold ? std::to_string(*p.config.gpu_threshold) : "-";
+    std::snprintf(line, sizeof line, "  %-10s %10d %13s %14.6g\n", p.phase.c_str(), p.config.batch_size, t.c_str(),
+                  p.max_qps);
+    out += line;
+  };
+  row(r.baseline);
+  for (const auto& p : r.path) row(p);
+  const std::string t = r.best.config.gpu_threshold ? std::to_string(*r.best.config.gpu_threshold) : "none";
+  std::snprintf(line, sizeof line, "  best: batch %d, gpu threshold %s: %.6g qps", r.best.config.batch_size, t.c_str(),
+                r.best.max_qps);
+  out += line;
+  if (r.baseline.max_qps > 0) {
+    std::snprintf(line, sizeof line, ", %.2fx the static baseline (batch %d, %.6g qps)", r.best.max_qps / r.baseline.max_qps,
+                  r.baseline.config.batch_size, r.baseline.max_qps);
+    out += line;
+  }
+  out += "\n";
+  if (r.grid_best) {
+    std::snprintf(line, sizeof line, "  grid optimum: batch %d: %.6g qps (the climb reached %.1f%% of it)\n",
+                  r.grid_best->config.batch_size, r.grid_best->max_qps,
+                  r.grid_best->max_qps > 0 ? 100 * r.best.max_qps / r.grid_best->max_qps : 0.0);
+    out += line;
+  }
+  std::snprintf(line, sizeof line, "  %d simulations in %.2f s\n", r.evaluations, wall);
+  return out + line;
+}
+
+int execute(const TuneFlags& f) {
+  const Scenario scenario = load_scenario(f.scenario, f.sets);
+  if (scenario.arrival.process != ArrivalSpec::Process::poisson)
+    throw InputError("workload.arrival.process", "recsim tune varies the Poisson rate: expected \"poisson\", got \"trace\"");
+  TuneOptions o;
+  // parse_int_list sorts the ladder and rejects repeated values.
+  o.batch_ladder = f.batches.empty() ? default_tune_ladder() : parse_int_list("--batches", f.batches, 1, 1'000'000'000);
+  o.baseline_batch = largest_query(scenario.query_size);
+  o.grid = f.grid;
+  if (!f.out.empty()) check_output_path(f.out);
+
+  CapacityOptions c;
+  c.precision = f.precision;
+  c.jobs = f.jobs > 0 ? f.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  const RateEvaluator evaluator = isolated_evaluator(c.jobs);
+  double start_qps = scenario.arrival.qps;
+  const CapacityOf capacity_of = [&](const TuneConfig& config) {
+    Scenario s = scenario;
+    s.scheduler.batch_size = config.batch_size;
+    s.arrival.qps = start_qps;  // the last answer is a good first guess for the next configuration
+    const CapacityResult r = find_capacity(s, c, evaluator);
+    if (r.max_qps > 0) start_qps = r.max_qps;
+    return TunePoint{config, r.max_qps, static_cast<int>(r.points.size()), ""};
+  };
+  const auto started = std::chrono::steady_clock::now();
+  const TuneResult r = hill_climb(o, capacity_of);
+  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  if (!f.out.empty()) write_file_atomically(f.out, to_json(scenario, r, c.jobs, wall).dump(2) + "\n");
+  if (!f.quiet) std::fputs(summary(scenario, r, wall).c_str(), stdout);
+  return kExitDone;
+}
+
+}  // namespace
+
+void add_tune_command(CLI::App& app, std::function<int()>& run) {
+  auto f = std::make_shared<TuneFlags>();
+  auto* cmd = app.add_subcommand("tune", "Hill-climb the per-core batch size (DeepRecSched) for the most load under the SLA");
+  cmd->add_option("scenario", f->scenario, "Scenario JSON file")->required();
+  cmd->add_option("--out", f->out, "Write the tuning JSON to FILE (atomically)");
+  cmd->add_option("--set", f->sets, "Override a scenario value before validation: PATH=VALUE (repeatable)")
+      ->allow_extra_args(false);
+  cmd->add_option("--jobs", f->jobs, "Simulations run at once (default: the number of cores)")->check(CLI::Range(1, 1024));
+  cmd->add_flag("--grid", f->grid, "Also evaluate every batch size of the ladder and compare with the climb");
+  cmd->add_option("--batches", f->batches, "Batch-size ladder (sorted; default 1,2,3,4,6,...,768,1024)");
+  cmd->add_option("--precision", f->precision, "Relative precision of each capacity search (default 0.01)")
+      ->check(CLI::Range(1e-6, 1.0));
+  cmd->add_flag("--quiet", f->quiet, "Print nothing on success");
+  cmd->callback([f, &run] { run = [f] { return execute(*f); }; });
+}
+
+}  // namespace recsim

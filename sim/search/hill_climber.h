@@ -1,0 +1,53 @@
+#pragma once
+// DeepRecSched's search, as published (../shared/reference/deeprecsys.md): hill climbing on the
+// per-core batch size b from the smallest value of a ladder upward while the max load under the SLA
+// improves, stopping at the first value that does not improve it and keeping the previous one; then
+// the GPU offload threshold t the same way (only when the platform has GPUs). Optionally the whole
+// (b, t) grid, to see how far the climb landed from the grid's optimum.
+//
+// The climber knows nothing of simulation: it asks `capacity_of(b, t)` for the max QPS of a
+// configuration (sim/search/capacity_search.h provides it for real scenarios).
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace recsim {
+
+struct TuneConfig {
+  int batch_size = 1;
+  std::optional<int> gpu_threshold;  // none: no offload
+  bool operator==(const TuneConfig&) const = default;
+};
+
+struct TunePoint {
+  TuneConfig config;
+  double max_qps = 0;
+  int evaluations = 0;  // simulations the capacity search took
+  std::string phase;    // "batch", "threshold", "baseline" or "grid"
+};
+
+struct TuneResult {
+  TunePoint best;
+  TunePoint baseline;            // static, no splitting (batch >= the largest query)
+  std::vector<TunePoint> path;   // the climb, in order
+  std::vector<TunePoint> grid;   // with a grid: every configuration
+  std::optional<TunePoint> grid_best;
+  int evaluations = 0;           // simulations in all
+};
+
+struct TuneOptions {
+  std::vector<int> batch_ladder;      // increasing
+  std::vector<int> threshold_ladder;  // increasing; empty: no GPU phase
+  int baseline_batch = 1024;          // the no-splitting baseline's batch size
+  bool grid = false;
+};
+
+// The default batch ladder: 1, 2, 3, 4, 6, 8, ..., 768, 1024 (powers of two and midpoints).
+std::vector<int> default_tune_ladder();
+
+using CapacityOf = std::function<TunePoint(const TuneConfig&)>;
+
+TuneResult hill_climb(const TuneOptions& options, const CapacityOf& capacity_of);
+
+}  // namespace recsim

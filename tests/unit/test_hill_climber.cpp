@@ -1,0 +1,125 @@
+// DeepRecSched's hill climbing on synthetic capacity functions whose optimum is known, and the
+// `recsim tune` command on a small real scenario.
+#include "sim/search/hill_climber.h"
+#include "support/cli_runner.h"
+#include "support/temp_dir.h"
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include <cmath>
+#include <map>
+
+using namespace recsim;
+using namespace recsim::test;
+
+namespace {
+
+// Each configuration "costs" 3 simulations; counts how often each is asked for.
+CapacityOf counting(std::function<double(const TuneConfig&)> f, std::map<std::pair<int, int>, int>& asked) {
+  return [f, &asked](const TuneConfig& c) {
+    ++asked[{c.batch_size, c.gpu_threshold.value_or(-1)}];
+    return TunePoint{c, f(c), 3, ""};
+  };
+}
+
+}  // namespace
+
+TEST_CASE("hill climbing stops at the first decrease and keeps the previous batch size", "[tune]") {
+  // Unimodal in log2(b), peak at b = 32.
+  const auto f = [](const TuneConfig& c) { return 1000.0 - 10.0 * std::pow(std::log2(c.batch_size) - 5.0, 2); };
+  std::map<std::pair<int, int>, int> asked;
+  TuneOptions o;
+  o.batch_ladder = default_tune_ladder();
+  o.baseline_batch = 1024;
+  o.grid = true;
+  const TuneResult r = hill_climb(o, counting(f, asked));
+  CHECK(r.best.config.batch_size == 32);
+  CHECK_FALSE(r.best.config.gpu_threshold.has_value());
+  CHECK(r.best.max_qps == Approx(1000.0));
+  CHECK(r.baseline.config.batch_size == 1024);
+  CHECK(r.baseline.max_qps == Approx(1000.0 - 250.0));
+  // The climb: 1, 2, 3, 4, 6, 8, 12, 16, 24, 32, then 48 (lower): 11 steps.
+  REQUIRE(r.path.size() == 11);
+  CHECK(r.path.back().config.batch_size == 48);
+  CHECK(r.path.back().phase == "batch");
+  REQUIRE(r.grid_best.has_value());
+  CHECK(r.grid_best->config.batch_size == 32);
+  CHECK(r.grid.size() == o.batch_ladder.size());
+  // Every configuration simulated once, whatever the phases that asked for it.
+  for (const auto& [config, n] : asked) CHECK(n == 1);
+  CHECK(r.evaluations == 3 * static_cast<int>(asked.size()));
+}
+
+TEST_CASE("hill climbing can stop at a local optimum; the grid shows the gap", "[tune]") {
+  // A first peak at b = 3, a dip at 4, the global peak at 64.
+  const std::map<int, double> qps = {{1, 100}, {2, 200}, {3, 300}, {4, 250}, {6, 260}, {8, 400}, {12, 500}, {16, 600},
+                                     {24, 700}, {32, 800}, {48, 900}, {64, 1000}, {96, 950}};
+  std::map<std::pair<int, int>, int> asked;
+  TuneOptions o;
+  for (const auto& [b, q] : qps) o.batch_ladder.push_back(b);
+  o.baseline_batch = 96;
+  o.grid = true;
+  const TuneResult r = hill_climb(o, counting([&](const TuneConfig& c) { return qps.at(c.batch_size); }, asked));
+  CHECK(r.best.config.batch_size == 3);
+  CHECK(r.path.size() == 4);
+  REQUIRE(r.grid_best.has_value());
+  CHECK(r.grid_best->config.batch_size == 64);
+  CHECK(r.grid_best->max_qps / r.best.max_qps == Approx(1000.0 / 300.0));
+}
+
+TEST_CASE("with GPU thresholds the climb tunes b first, then t from the smallest", "[tune]") {
+  // Without offload the best b is 8; offload helps up to t = 256 at b = 8.
+  const auto f = [](const TuneConfig& c) {
+    const double cpu = 500.0 - std::abs(std::log2(c.batch_size) - 3.0) * 50.0;
+    if (!c.gpu_threshold) return cpu;
+    return cpu + 300.0 - std::abs(std::log2(*c.gpu_threshold) - 8.0) * 40.0;
+  };
+  std::map<std::pair<int, int>, int> asked;
+  TuneOptions o;
+  o.batch_ladder = {1, 2, 4, 8, 16, 32};
+  o.threshold_ladder = {32, 64, 128, 256, 512, 1024};
+  o.baseline_batch = 1024;
+  const TuneResult r = hill_climb(o, counting(f, asked));
+  CHECK(r.best.config.batch_size == 8);
+  REQUIRE(r.best.config.gpu_threshold.has_value());
+  CHECK(*r.best.config.gpu_threshold == 256);
+  CHECK(r.best.max_qps == Approx(800.0));
+  CHECK(r.path.size() == 5 + 5);  // b: 1, 2, 4, 8, 16; t: 32, 64, 128, 256, 512
+  CHECK(r.path[5].phase == "threshold");
+  CHECK_FALSE(r.grid_best.has_value());
+}
+
+TEST_CASE("recsim tune writes the contract's JSON; --grid adds the grid", "[cli][tune]") {
+  TempDir dir;
+  // 8 cores, lognormal sizes, deterministic 1 ms per request + table: batch 4 costs 2 ms, 8 costs 3 ms.
+  auto doc = nlohmann::json::parse(base_scenario_text());
+  doc["workload"]["query_size"] = {{"distribution", "fixed"}, {"value", 8}};
+  doc["service"] = {{"type", "table"}, {"points", {{{"batch", 1}, {"ms", 1.0}}, {{"batch", 8}, {"ms", 2.0}}}}};
+  doc["sla"]["target_ms"] = 20;
+  doc["workload"]["arrival"]["qps"] = 1000;
+  doc["run"] = {{"queries", 5000}, {"warmup_queries", 500}};
+  const auto scenario = dir.write_json("s.json", doc);
+  const auto out = dir.file("t.json");
+  const auto r = run_recsim({"tune", scenario, "--out", out, "--batches", "1,2,4,8", "--grid", "--precision", "0.05"});
+  REQUIRE(r.status == 0);
+  CHECK(r.out.find("best: batch") != std::string::npos);
+  const auto j = nlohmann::json::parse(read_file(out));
+  CHECK(j["best"]["batch_size"].is_number_integer());
+  CHECK(j["best"]["gpu_threshold"].is_null());
+  CHECK(j["best"]["max_qps"].get<double>() > 0);
+  CHECK(j["baseline"]["batch_size"] == 8);  // the largest query: no splitting
+  CHECK(j["evaluations"].get<int>() > 0);
+  CHECK(j["path"].size() >= 2);
+  CHECK(j["grid"]["best"]["max_qps"].get<double>() >= j["best"]["max_qps"].get<double>());
+  // Serving a size-8 query as one 2 ms batch costs a core 2 ms; split into 8 one-item requests it
+  // costs 8 ms of core time: no splitting has the most capacity here.
+  CHECK(j["grid"]["best"]["batch_size"] == 8);
+
+  const auto bad = run_recsim({"tune", scenario, "--batches", "4,2,4"});
+  CHECK(bad.status == 2);
+  CHECK(bad.err == "recsim: error: --batches: lists a value twice\n");
+  CHECK(run_recsim({"tune", scenario, "--out", out}).status == 0);
+  const auto no_grid = nlohmann::json::parse(read_file(out));
+  CHECK_FALSE(no_grid.contains("grid"));
+}
