@@ -61,6 +61,12 @@ std::optional<LatencyCurve> LatencyProfile::contention_curve(const std::string& 
   return to_curve(it->second.contention);
 }
 
+std::optional<LatencyCurve> LatencyProfile::kernel_curve(const std::string& model) const {
+  const auto it = models.find(model);
+  if (it == models.end() || it->second.kernel_only.empty()) return std::nullopt;
+  return to_curve(it->second.kernel_only);
+}
+
 nlohmann::ordered_json profile_to_json(const LatencyProfile& p) {
   nlohmann::ordered_json j;
   j["format"] = "recsim-profile/1";

@@ -38,6 +38,8 @@ struct LatencyProfile {
   // The model's single-instance curve (median latencies). Throws InputError if the model is absent.
   LatencyCurve curve(const std::string& model, const std::string& where) const;
   std::optional<LatencyCurve> contention_curve(const std::string& model) const;
+  // GPU: the model's kernel-only curve (absent when the profile has none for it).
+  std::optional<LatencyCurve> kernel_curve(const std::string& model) const;
 };
 
 nlohmann::ordered_json profile_to_json(const LatencyProfile& profile);

@@ -6,11 +6,13 @@
 namespace recsim {
 
 LoadGenerator::LoadGenerator(const Scenario& scenario, QuerySource& source,
-                             std::vector<std::unique_ptr<Server>>& servers, QueryTracker& tracker,
+                             std::vector<std::unique_ptr<Server>>& servers,
+                             std::vector<std::unique_ptr<GpuDevice>>& gpus, QueryTracker& tracker,
                              std::function<void(const Progress&)> progress)
     : scenario_(scenario),
       source_(source),
       servers_(servers),
+      gpus_(gpus),
       tracker_(tracker),
       progress_(std::move(progress)),
       policy_(scenario.scheduler.batch_size),
@@ -35,6 +37,17 @@ Server& LoadGenerator::select_server() {
   return *servers_[best];
 }
 
+GpuDevice& LoadGenerator::select_gpu() {
+  const std::size_t n = gpus_.size();
+  std::size_t best = next_gpu_;
+  for (std::size_t k = 1; k < n; ++k) {
+    const std::size_t i = (next_gpu_ + k) % n;
+    if (gpus_[i]->outstanding() < gpus_[best]->outstanding()) best = i;
+  }
+  next_gpu_ = (next_gpu_ + 1) % n;
+  return *gpus_[best];
+}
+
 void LoadGenerator::operator()() {
   const std::uint64_t total = scenario_.run.queries;
   const std::uint64_t warmup = scenario_.run.warmup_queries;
@@ -54,6 +67,12 @@ void LoadGenerator::operator()() {
     // so a request that starts at once must see a wait of exactly zero.
     const double now = simgrid::s4u::Engine::get_clock();
     last_arrival_ = now;
+    if (scenario_.scheduler.to_gpu(arrival.size)) {
+      const std::uint32_t slot = tracker_.open(now, 1, i >= warmup);
+      select_gpu().submit(slot, arrival.size);
+      if (progress_ && i % kProgressEvery == 0) progress_({now, tracker_.completed(), total});
+      continue;
+    }
     const int requests = policy_.request_count(arrival.size);
     const std::uint32_t slot = tracker_.open(now, requests, i >= warmup);
     Server& server = select_server();

@@ -1,8 +1,10 @@
 #pragma once
 // The load generator actor (on the frontend host): it pulls queries from the workload's
-// QuerySource, sleeps in virtual time until each arrives, picks a server, and lets the scheduling
-// policy split the query into requests there. It stops early when the system saturates (more queries
+// QuerySource, sleeps in virtual time until each arrives, and routes it: to a GPU, whole, when the
+// policy offloads it (the GPU with the fewest queries queued or in progress; ties rotate), else to a
+// server, where the policy splits it into requests over the cores. It stops early when the system saturates (more queries
 // in flight than the scenario allows), and otherwise waits until the last query completes.
+#include "sim/engine/gpu_device.h"
 #include "sim/engine/query_tracker.h"
 #include "sim/engine/server.h"
 #include "sim/scenario/scenario.h"
@@ -28,7 +30,8 @@ struct Progress {
 class LoadGenerator {
  public:
   LoadGenerator(const Scenario& scenario, QuerySource& source, std::vector<std::unique_ptr<Server>>& servers,
-                QueryTracker& tracker, std::function<void(const Progress&)> progress);
+                std::vector<std::unique_ptr<GpuDevice>>& gpus, QueryTracker& tracker,
+                std::function<void(const Progress&)> progress);
 
   // The actor's body.
   void operator()();
@@ -40,10 +43,13 @@ class LoadGenerator {
 
  private:
   Server& select_server();
+  GpuDevice& select_gpu();
 
   const Scenario& scenario_;
   QuerySource& source_;
   std::vector<std::unique_ptr<Server>>& servers_;
+  std::vector<std::unique_ptr<GpuDevice>>& gpus_;
+  std::size_t next_gpu_ = 0;
   QueryTracker& tracker_;
   std::function<void(const Progress&)> progress_;
   StaticPolicy policy_;

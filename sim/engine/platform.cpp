@@ -1,5 +1,6 @@
 #include "sim/engine/platform.h"
 
+#include <simgrid/s4u/Link.hpp>
 #include <simgrid/s4u/NetZone.hpp>
 
 namespace recsim {
@@ -22,6 +23,18 @@ Platform build_platform(const Scenario& scenario) {
       server.host = zone->create_host(server.name, kCoreSpeed);
       server.host->set_core_count(group.cpu_cores);
       server.host->seal();
+      for (int g = 0; g < group.gpus; ++g) {
+        GpuHost gpu;
+        gpu.name = server.name + "/gpu" + std::to_string(g);
+        gpu.host = zone->create_host(gpu.name, kCoreSpeed);
+        gpu.host->seal();
+        auto* pcie = zone->create_split_duplex_link(server.name + "/pcie" + std::to_string(g), group.pcie_bytes_per_s);
+        pcie->set_latency(group.pcie_latency_s);
+        pcie->seal();
+        zone->add_route(server.host->get_netpoint(), gpu.host->get_netpoint(), nullptr, nullptr,
+                        {simgrid::s4u::LinkInRoute(pcie, simgrid::s4u::LinkInRoute::Direction::UP)}, true);
+        server.gpus.push_back(gpu);
+      }
       platform.servers.push_back(server);
     }
   }

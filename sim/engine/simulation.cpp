@@ -1,5 +1,6 @@
 #include "sim/engine/simulation.h"
 
+#include "sim/engine/gpu_device.h"
 #include "sim/engine/platform.h"
 #include "sim/engine/query_tracker.h"
 #include "sim/engine/server.h"
@@ -49,8 +50,13 @@ simgrid::s4u::Engine make_engine() {
 #else
   static char factory[] = "--cfg=contexts/factory:raw";
 #endif
-  static char* argv[] = {name, log, stack, guard, factory, nullptr};
-  int argc = 5;
+  // PCIe links: a transfer takes latency + bytes / bandwidth, shared max-min between concurrent
+  // transfers in one direction; none of the TCP corrections of SimGrid's default network model.
+  static char network[] = "--cfg=network/model:CM02";
+  static char cross[] = "--cfg=network/crosstraffic:0";
+  static char gamma[] = "--cfg=network/TCP-gamma:0";
+  static char* argv[] = {name, log, stack, guard, factory, network, cross, gamma, nullptr};
+  int argc = 8;
   return simgrid::s4u::Engine(&argc, argv);
 }
 
@@ -74,7 +80,15 @@ RunResults simulate(const Scenario& scenario, const SimulationOptions& options) 
                                                make_stream(scenario.seed, StreamId::service, static_cast<std::uint32_t>(i)),
                                                tracker, metrics));
   for (auto& s : servers) s->start();
-  LoadGenerator generator(scenario, *source, servers, tracker, options.progress);
+  std::vector<std::unique_ptr<GpuDevice>> gpus;
+  std::vector<std::size_t> gpu_server;  // index of each GPU's server
+  for (std::size_t i = 0; i < platform.servers.size(); ++i)
+    for (const auto& g : platform.servers[i].gpus) {
+      gpus.push_back(std::make_unique<GpuDevice>(g, platform.servers[i].host, scenario.service, tracker, metrics));
+      gpu_server.push_back(i);
+    }
+  for (auto& g : gpus) g->start();
+  LoadGenerator generator(scenario, *source, servers, gpus, tracker, options.progress);
   simgrid::s4u::Actor::create("load-generator", platform.frontend, [&generator] { generator(); });
 
   engine.run();
@@ -95,6 +109,8 @@ RunResults simulate(const Scenario& scenario, const SimulationOptions& options) 
       r.service_model = scenario.service.model;
       r.service_profile = scenario.service.profile_file;
       r.service_source = scenario.service.profile_source;
+      r.service_gpu_profile = scenario.service.gpu_profile_file;
+      r.service_gpu_source = scenario.service.gpu_profile_source;
       break;
   }
   const double window = metrics.window_open() ? end - metrics.window_start() : 0.0;
@@ -119,6 +135,29 @@ RunResults simulate(const Scenario& scenario, const SimulationOptions& options) 
     r.requests_simulated += s->requests_served();
     r.servers.push_back(std::move(u));
   }
+  double gpu_busy_total = 0.0;
+  for (std::size_t k = 0; k < gpus.size(); ++k) {
+    const GpuDevice& g = *gpus[k];
+    GpuUtilization u;
+    u.name = g.gpu().name;
+    const double kernel_busy = g.kernel_busy_seconds(end);
+    gpu_busy_total += kernel_busy;
+    u.busy = window > 0.0 ? kernel_busy / window : 0.0;
+    u.h2d = window > 0.0 ? g.upload_busy_seconds(end) / window : 0.0;
+    u.d2h = window > 0.0 ? g.download_busy_seconds(end) / window : 0.0;
+    u.offered = arrival_span > 0.0 ? g.offered_kernel_seconds() / arrival_span : 0.0;
+    u.queries = g.queries_served();
+    if (u.offered >= 1.0 && overloaded.empty()) {
+      char buf[160];
+      std::snprintf(buf, sizeof buf, "offered load %.3f >= 1 on %s: queries arrive faster than it can run them",
+                    u.offered, u.name.c_str());
+      overloaded = buf;
+    }
+    r.gpu_queries += u.queries;
+    r.requests_simulated += u.queries;
+    r.servers[gpu_server[k]].gpus.push_back(u);
+  }
+  if (!gpus.empty()) r.gpu_utilization = window > 0.0 ? gpu_busy_total / (window * static_cast<double>(gpus.size())) : 0.0;
   r.mean_in_system = window > 0.0 ? tracker.in_system_area(end) / window : 0.0;
   r.cpu_utilization = window > 0.0 ? busy_total / (window * scenario.total_cores()) : 0.0;
   r.saturated = generator.saturated() || !overloaded.empty();

@@ -18,8 +18,13 @@ nlohmann::ordered_json optional_to_json(const std::optional<T>& value) {
 nlohmann::ordered_json results_to_json(const RunResults& r) {
   using json = nlohmann::ordered_json;
   json servers = json::array();
-  for (const auto& s : r.servers)
-    servers.push_back({{"name", s.name}, {"cpu", s.cpu}, {"offered", s.offered}, {"cores", s.cores}});
+  for (const auto& s : r.servers) {
+    json gpus = json::array();
+    for (const auto& g : s.gpus)
+      gpus.push_back({{"name", g.name}, {"busy", g.busy}, {"pcie_h2d", g.h2d}, {"pcie_d2h", g.d2h},
+                      {"offered", g.offered}, {"queries", g.queries}});
+    servers.push_back({{"name", s.name}, {"cpu", s.cpu}, {"offered", s.offered}, {"cores", s.cores}, {"gpus", gpus}});
+  }
   json j;
   j["scenario"] = r.scenario;
   j["seed"] = r.seed;
@@ -38,10 +43,13 @@ nlohmann::ordered_json results_to_json(const RunResults& r) {
   j["service"] = {{"type", r.service_type},
                   {"model", r.service_model.empty() ? json(nullptr) : json(r.service_model)},
                   {"profile", r.service_profile.empty() ? json(nullptr) : json(r.service_profile)},
-                  {"source", r.service_source.empty() ? json(nullptr) : json(r.service_source)}};
-  j["utilization"] = {{"cpu", r.cpu_utilization}, {"gpu", nullptr}, {"servers", servers}};
+                  {"source", r.service_source.empty() ? json(nullptr) : json(r.service_source)},
+                  {"gpu_profile", r.service_gpu_profile.empty() ? json(nullptr) : json(r.service_gpu_profile)},
+                  {"gpu_source", r.service_gpu_source.empty() ? json(nullptr) : json(r.service_gpu_source)}};
+  j["utilization"] = {{"cpu", r.cpu_utilization}, {"gpu", optional_to_json(r.gpu_utilization)}, {"servers", servers}};
   j["engine"] = {{"wall_seconds", r.wall_seconds},
                  {"requests_simulated", r.requests_simulated},
+                 {"gpu_queries", r.gpu_queries},
                  {"virtual_seconds", r.virtual_seconds}};
   return j;
 }
@@ -80,6 +88,9 @@ RunResults results_from_json(const nlohmann::json& j) {
   if (!j.at("service").at("model").is_null()) r.service_model = j.at("service").at("model").get<std::string>();
   if (!j.at("service").at("profile").is_null()) r.service_profile = j.at("service").at("profile").get<std::string>();
   if (!j.at("service").at("source").is_null()) r.service_source = j.at("service").at("source").get<std::string>();
+  if (!j.at("service").at("gpu_profile").is_null()) r.service_gpu_profile = j.at("service").at("gpu_profile").get<std::string>();
+  if (!j.at("service").at("gpu_source").is_null()) r.service_gpu_source = j.at("service").at("gpu_source").get<std::string>();
+  if (!j.at("utilization").at("gpu").is_null()) r.gpu_utilization = j.at("utilization").at("gpu").get<double>();
   r.cpu_utilization = j.at("utilization").at("cpu").get<double>();
   for (const auto& s : j.at("utilization").at("servers")) {
     ServerUtilization u;
@@ -87,10 +98,21 @@ RunResults results_from_json(const nlohmann::json& j) {
     u.cpu = s.at("cpu").get<double>();
     u.offered = s.at("offered").get<double>();
     u.cores = s.at("cores").get<std::vector<double>>();
+    for (const auto& g : s.at("gpus")) {
+      GpuUtilization gu;
+      gu.name = g.at("name").get<std::string>();
+      gu.busy = g.at("busy").get<double>();
+      gu.h2d = g.at("pcie_h2d").get<double>();
+      gu.d2h = g.at("pcie_d2h").get<double>();
+      gu.offered = g.at("offered").get<double>();
+      gu.queries = g.at("queries").get<std::uint64_t>();
+      u.gpus.push_back(gu);
+    }
     r.servers.push_back(std::move(u));
   }
   r.wall_seconds = j.at("engine").at("wall_seconds").get<double>();
   r.requests_simulated = j.at("engine").at("requests_simulated").get<std::uint64_t>();
+  r.gpu_queries = j.at("engine").at("gpu_queries").get<std::uint64_t>();
   r.virtual_seconds = j.at("engine").at("virtual_seconds").get<double>();
   return r;
 }

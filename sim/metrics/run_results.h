@@ -12,11 +12,21 @@ struct LatencySummary {  // milliseconds
   double mean = 0, p50 = 0, p90 = 0, p95 = 0, p99 = 0, p999 = 0, max = 0;
 };
 
+struct GpuUtilization {
+  std::string name;
+  double busy = 0.0;      // kernels: busy fraction of the measurement window
+  double h2d = 0.0;       // PCIe host-to-device direction: busy fraction
+  double d2h = 0.0;       // PCIe device-to-host direction: busy fraction
+  double offered = 0.0;   // kernel time of the queries sent to it / arrival span: >= 1 means overload
+  std::uint64_t queries = 0;
+};
+
 struct ServerUtilization {
   std::string name;
   double cpu = 0.0;           // mean busy fraction of its cores over the measurement window
   double offered = 0.0;       // work dispatched to it / (cores x arrival span): >= 1 means overload
   std::vector<double> cores;  // busy fraction of each core
+  std::vector<GpuUtilization> gpus;
 };
 
 struct RunResults {
@@ -35,11 +45,15 @@ struct RunResults {
   std::optional<std::pair<double, double>> sla_ci95_ms;  // batch-means 95% interval of the percentile
   bool sla_met = false;
   double cpu_utilization = 0.0;
+  std::optional<double> gpu_utilization;  // mean kernel-busy fraction over all GPUs; none without GPUs
+  std::uint64_t gpu_queries = 0;          // queries served whole by a GPU
   std::vector<ServerUtilization> servers;
   std::string service_type;     // "exponential", "deterministic", "table" or "model"
   std::string service_model;    // model: the model's name
   std::string service_profile;  // model: the profile file
   std::string service_source;   // model: "measured" or "analytic"
+  std::string service_gpu_profile;  // model with GPUs: the GPU profile file
+  std::string service_gpu_source;   // ... "measured" or "analytic"
   double wall_seconds = 0.0;
   double virtual_seconds = 0.0;
   std::uint64_t requests_simulated = 0;

@@ -25,8 +25,13 @@ std::string format_summary(const RunResults& r) {
   std::string service = r.service_model.empty() ? r.service_type : "model " + r.service_model;
   if (!r.service_profile.empty()) service += " (" + r.service_source + " profile " + r.service_profile + ")";
   out += line("service", service);
+  if (!r.service_gpu_profile.empty())
+    out += line("GPU service", "kernels from the " + r.service_gpu_source + " profile " + r.service_gpu_profile +
+                                   ", transfers simulated on PCIe");
   if (r.service_source == "analytic")
     out += line("NOTE", "service times come from an analytic model, not from measurements");
+  if (r.service_gpu_source == "analytic")
+    out += line("NOTE", "GPU kernel times come from an analytic roofline model, not from measurements");
   out += line("queries", std::to_string(r.completed) + " completed, " + std::to_string(r.measured) +
                              " measured (after warm-up)");
   out += line("throughput", fmt("%.1f queries/s", r.throughput_qps));
@@ -48,6 +53,14 @@ std::string format_summary(const RunResults& r) {
   out += line("CPU utilisation", fmt("%.1f%%", 100.0 * r.cpu_utilization));
   for (const auto& s : r.servers)
     out += line(("  " + s.name).c_str(), fmt("%.1f%% busy", 100.0 * s.cpu) + fmt(", offered load %.3f", s.offered));
+  if (r.gpu_utilization) {
+    out += line("GPU utilisation", fmt("%.1f%%", 100.0 * *r.gpu_utilization) + ", " + std::to_string(r.gpu_queries) +
+                                       " queries offloaded");
+    for (const auto& s : r.servers)
+      for (const auto& g : s.gpus)
+        out += line(("  " + g.name).c_str(), fmt("%.1f%% kernels", 100.0 * g.busy) + fmt(", PCIe h2d %.1f%%", 100.0 * g.h2d) +
+                                                 fmt(", d2h %.1f%%", 100.0 * g.d2h) + fmt(", offered load %.3f", g.offered));
+  }
   if (r.saturated) out += line("SATURATED", r.saturation_reason);
   out += line("engine", std::to_string(r.requests_simulated) + " requests in " + fmt("%.3f s wall", r.wall_seconds) +
                             fmt(", %.3f s virtual", r.virtual_seconds));

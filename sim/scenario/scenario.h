@@ -15,6 +15,9 @@ struct ServerGroup {
   std::string name;  // servers are named name-0, name-1, ...
   int count = 1;
   int cpu_cores = 1;
+  int gpus = 0;                   // each on its own PCIe link to the server
+  double pcie_bytes_per_s = 0.0;  // per direction (full duplex)
+  double pcie_latency_s = 0.0;
 };
 
 struct ArrivalSpec {
@@ -44,11 +47,25 @@ struct ServiceSpec {
   std::string profile_source;                     // "measured" or "analytic"
   std::optional<LatencyCurve> curve;              // one instance alone
   std::optional<LatencyCurve> contention_curve;   // every core busy (absent: no contention model)
+  // model, with GPUs: the GPU profile's kernel time for the model, and the bytes a query moves
+  std::string gpu_profile_file;                   // resolved path; empty without GPUs
+  std::string gpu_profile_source;                 // "measured" or "analytic"
+  std::optional<LatencyCurve> gpu_curve;          // kernels alone (transfers are simulated on PCIe)
+  double input_bytes_per_item = 0.0;              // host to device: dense features and sparse indices
+  double output_bytes_per_item = 0.0;             // device to host
 };
 
 struct SchedulerSpec {
-  enum class Policy { static_batch } policy = Policy::static_batch;
+  // static / cpu-only: every query split over the CPU cores; deeprecsched: queries of size >=
+  // gpu_threshold go whole to a GPU, smaller ones are split; gpu-only: every query to a GPU.
+  enum class Policy { static_batch, cpu_only, deeprecsched, gpu_only } policy = Policy::static_batch;
   int batch_size = 1;
+  int gpu_threshold = 0;  // deeprecsched
+  bool offloads() const { return policy == Policy::deeprecsched || policy == Policy::gpu_only; }
+  // Whether a query of `size` items runs on a GPU.
+  bool to_gpu(int size) const {
+    return policy == Policy::gpu_only || (policy == Policy::deeprecsched && size >= gpu_threshold);
+  }
   enum class ServerSelection { least_loaded, round_robin } server_selection = ServerSelection::least_loaded;
 };
 
@@ -76,6 +93,7 @@ struct Scenario {
 
   int total_servers() const;
   int total_cores() const;
+  int total_gpus() const;
 };
 
 }  // namespace recsim

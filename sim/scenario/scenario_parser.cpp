@@ -1,5 +1,6 @@
 #include "sim/scenario/scenario_parser.h"
 
+#include "kernels/model/model_spec.h"
 #include "kernels/profiles/latency_profile.h"
 #include "sim/scenario/overrides.h"
 #include "workloads/json_reader.h"
@@ -40,6 +41,15 @@ std::vector<ServerGroup> parse_platform(JsonReader platform) {
     group.name = g.string_or("name", servers.size() == 1 ? "server" : "group" + std::to_string(i));
     group.count = static_cast<int>(g.integer_or("count", 1, 1, 100000));
     group.cpu_cores = static_cast<int>(g.integer("cpu_cores", 1, 4096));
+    group.gpus = static_cast<int>(g.integer_or("gpus", 0, 0, 64));
+    if (group.gpus > 0) {
+      JsonReader pcie = g.object("pcie");
+      group.pcie_bytes_per_s = pcie.number("gb_per_s", 0.0, 1e6, true) * 1e9;
+      group.pcie_latency_s = pcie.number("latency_us", 0.0, 1e6) * 1e-6;
+      pcie.finish();
+    } else if (g.has("pcie")) {
+      throw InputError(g.child_path("pcie"), "a PCIe link needs GPUs: set \"gpus\" >= 1 or remove \"pcie\"");
+    }
     g.finish();
     for (const auto& other : groups)
       if (other.name == group.name) throw InputError(g.child_path("name"), "server group name \"" + group.name + "\" is used twice");
@@ -120,6 +130,28 @@ ServiceSpec parse_service(JsonReader service, const std::string& base_dir) {
         throw InputError(service.child_path("contention"),
                          "the profile has no contention measurement for \"" + spec.model + "\"; set it to false");
     }
+    if (service.has("gpu_profile")) {
+      const std::string where = service.child_path("gpu_profile");
+      spec.gpu_profile_file = resolve(base_dir, service.string("gpu_profile"));
+      require_file(where, spec.gpu_profile_file);
+      const LatencyProfile gpu = load_latency_profile(spec.gpu_profile_file);
+      if (gpu.device != "gpu")
+        throw InputError(where, "expected a GPU profile (\"device\": \"gpu\"), got \"" + gpu.device + "\"");
+      gpu.curve(spec.model, where);  // names the models it has when this one is missing
+      spec.gpu_curve = gpu.kernel_curve(spec.model);
+      if (!spec.gpu_curve)
+        throw InputError(where, "the profile has no kernel-only times (\"kernel_only_ms\") for \"" + spec.model + "\"");
+      spec.gpu_profile_source = gpu.source;
+      // Bytes moved per item come from the model's definition.
+      ModelSpec model;
+      try {
+        model = load_model_spec(model_file(spec.model));
+      } catch (const InputError& e) {
+        throw InputError(service.child_path("model"), std::string("GPU offload needs the model's definition: ") + e.what());
+      }
+      spec.input_bytes_per_item = model.input_bytes_per_item();
+      spec.output_bytes_per_item = model.output_bytes_per_item();
+    }
   } else {
     spec.type = ServiceSpec::Type::table;
     const auto& points = service.array("points");
@@ -141,9 +173,19 @@ ServiceSpec parse_service(JsonReader service, const std::string& base_dir) {
 
 SchedulerSpec parse_scheduler(JsonReader scheduler) {
   SchedulerSpec spec;
-  scheduler.choice("policy", {"static"});
-  spec.policy = SchedulerSpec::Policy::static_batch;
-  spec.batch_size = static_cast<int>(scheduler.integer("batch_size", 1, kMaxQuerySize));
+  const auto policy = scheduler.choice("policy", {"static", "cpu-only", "deeprecsched", "gpu-only"});
+  spec.policy = policy == "static"         ? SchedulerSpec::Policy::static_batch
+                : policy == "cpu-only"     ? SchedulerSpec::Policy::cpu_only
+                : policy == "deeprecsched" ? SchedulerSpec::Policy::deeprecsched
+                                           : SchedulerSpec::Policy::gpu_only;
+  // gpu-only splits nothing: its batch size is unused unless given.
+  spec.batch_size = static_cast<int>(spec.policy == SchedulerSpec::Policy::gpu_only
+                                         ? scheduler.integer_or("batch_size", kMaxQuerySize, 1, kMaxQuerySize)
+                                         : scheduler.integer("batch_size", 1, kMaxQuerySize));
+  if (spec.policy == SchedulerSpec::Policy::deeprecsched)
+    spec.gpu_threshold = static_cast<int>(scheduler.integer("gpu_threshold", 1, kMaxQuerySize));
+  else if (scheduler.has("gpu_threshold"))
+    throw InputError(scheduler.child_path("gpu_threshold"), "only the \"deeprecsched\" policy has a GPU threshold");
   const auto selection = scheduler.choice_or("server_selection", {"least_loaded", "round_robin"}, "least_loaded");
   spec.server_selection = selection == "round_robin" ? SchedulerSpec::ServerSelection::round_robin
                                                      : SchedulerSpec::ServerSelection::least_loaded;
@@ -163,6 +205,13 @@ Scenario parse_scenario(const nlohmann::json& document, const std::string& base_
   parse_workload(top.object("workload"), base_dir, s);
   s.service = parse_service(top.object("service"), base_dir);
   s.scheduler = parse_scheduler(top.object("scheduler"));
+  if (s.scheduler.offloads()) {
+    if (s.total_gpus() == 0)
+      throw InputError("scheduler.policy", "\"" + std::string(s.scheduler.policy == SchedulerSpec::Policy::gpu_only ? "gpu-only" : "deeprecsched") +
+                                               "\" offloads queries to GPUs, but no server has any (platform.servers.N.gpus)");
+    if (!s.service.gpu_curve)
+      throw InputError("service.gpu_profile", "required when the scheduler offloads to GPUs (a service of type \"model\" with a GPU profile)");
+  }
 
   JsonReader sla = top.object("sla");
   s.sla.percentile = sla.number("percentile", 0.0, 100.0, true, true);
@@ -195,6 +244,12 @@ Scenario load_scenario(const std::string& path, const std::vector<std::string>& 
   for (const auto& assignment : overrides) apply_override(document, assignment);
   const auto base_dir = std::filesystem::path(path).parent_path().string();
   return parse_scenario(document, base_dir.empty() ? "." : base_dir);
+}
+
+int Scenario::total_gpus() const {
+  int n = 0;
+  for (const auto& g : servers) n += g.count * g.gpus;
+  return n;
 }
 
 int Scenario::total_servers() const {

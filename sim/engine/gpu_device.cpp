@@ -1,0 +1,87 @@
+#include "sim/engine/gpu_device.h"
+
+#include <simgrid/s4u/Comm.hpp>
+#include <simgrid/s4u/Engine.hpp>
+
+#include <algorithm>
+#include <cmath>
+
+namespace recsim {
+namespace {
+
+enum StageIndex { kUpload = 0, kKernel = 1, kDownload = 2 };
+const char* const kStageNames[] = {"h2d", "kernels", "d2h"};
+
+std::uint64_t bytes_for(int items, double bytes_per_item) {
+  return static_cast<std::uint64_t>(std::ceil(items * bytes_per_item));
+}
+
+}  // namespace
+
+GpuDevice::GpuDevice(GpuHost gpu, simgrid::s4u::Host* server, const ServiceSpec& service, QueryTracker& tracker,
+                     const RunMetrics& metrics)
+    : gpu_(std::move(gpu)), server_(server), service_(service), tracker_(tracker), metrics_(metrics) {}
+
+void GpuDevice::start() {
+  for (int i = 0; i < 3; ++i)
+    stages_[static_cast<std::size_t>(i)].actor =
+        simgrid::s4u::Actor::create(gpu_.name + "/" + kStageNames[i], gpu_.host, [this, i] { run_stage(i); })->daemonize();
+}
+
+void GpuDevice::submit(std::uint32_t slot, int items) {
+  ++outstanding_;
+  if (metrics_.window_open()) offered_kernel_ += service_.gpu_curve->seconds_at(items);
+  push(kUpload, {slot, items});
+}
+
+void GpuDevice::push(int stage, Job job) {
+  Stage& s = stages_[static_cast<std::size_t>(stage)];
+  s.queue.push_back(job);
+  if (s.parked) {
+    s.parked = false;
+    s.actor->resume();
+  }
+}
+
+double GpuDevice::Stage::busy_at(double end, const RunMetrics& m) const {
+  if (!m.window_open() || current_start < 0.0) return busy_seconds;
+  return busy_seconds + std::max(0.0, end - std::max(current_start, m.window_start()));
+}
+
+double GpuDevice::work(int stage, const Job& job) {
+  switch (stage) {
+    case kUpload:
+      tracker_.request_started(job.slot, simgrid::s4u::Engine::get_clock());
+      simgrid::s4u::Comm::sendto(server_, gpu_.host, bytes_for(job.items, service_.input_bytes_per_item));
+      break;
+    case kKernel: simgrid::s4u::this_actor::sleep_for(service_.gpu_curve->seconds_at(job.items)); break;
+    default: simgrid::s4u::Comm::sendto(gpu_.host, server_, bytes_for(job.items, service_.output_bytes_per_item));
+  }
+  return simgrid::s4u::Engine::get_clock();
+}
+
+void GpuDevice::run_stage(int index) {
+  Stage& s = stages_[static_cast<std::size_t>(index)];
+  for (;;) {
+    while (s.queue.empty()) {
+      s.parked = true;
+      simgrid::s4u::this_actor::suspend();
+    }
+    const Job job = s.queue.front();
+    s.queue.pop_front();
+    const double start = simgrid::s4u::Engine::get_clock();
+    s.current_start = start;
+    const double end = work(index, job);
+    if (metrics_.window_open()) s.busy_seconds += std::max(0.0, end - std::max(start, metrics_.window_start()));
+    s.current_start = -1.0;
+    if (index < kDownload) {
+      push(index + 1, job);
+    } else {
+      --outstanding_;
+      ++served_;
+      tracker_.request_finished(job.slot, end);
+    }
+  }
+}
+
+}  // namespace recsim

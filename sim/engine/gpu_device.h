@@ -1,0 +1,72 @@
+#pragma once
+// One simulated GPU: a FIFO of offloaded queries in front of three stages, each an actor on the
+// GPU's host that serves one query at a time: the input copy over the PCIe link (host to device,
+// a SimGrid communication of the query's input bytes), the kernels (the GPU profile's kernel time at
+// the query's size: one batch at a time), and the output copy (device to host). Stages overlap
+// across queries as CUDA streams with asynchronous copies do: query k+1's inputs travel while query
+// k computes. A query completes when its outputs are back on the server.
+#include "sim/engine/platform.h"
+#include "sim/engine/query_tracker.h"
+#include "sim/metrics/run_metrics.h"
+#include "sim/scenario/scenario.h"
+
+#include <simgrid/s4u/Actor.hpp>
+
+#include <array>
+#include <cstdint>
+#include <deque>
+
+namespace recsim {
+
+class GpuDevice {
+ public:
+  GpuDevice(GpuHost gpu, simgrid::s4u::Host* server, const ServiceSpec& service, QueryTracker& tracker,
+            const RunMetrics& metrics);
+  GpuDevice(const GpuDevice&) = delete;
+  GpuDevice& operator=(const GpuDevice&) = delete;
+
+  // Creates the stage actors (daemons: they end with the simulation).
+  void start();
+  // Queues query `slot` of `items` items.
+  void submit(std::uint32_t slot, int items);
+
+  const GpuHost& gpu() const { return gpu_; }
+  // Queries queued or in any stage: the load balancer's measure.
+  std::uint64_t outstanding() const { return outstanding_; }
+  std::uint64_t queries_served() const { return served_; }
+  // Busy time of each stage inside the measurement window, counting the query in progress at `end`.
+  double upload_busy_seconds(double end) const { return stages_[0].busy_at(end, metrics_); }
+  double kernel_busy_seconds(double end) const { return stages_[1].busy_at(end, metrics_); }
+  double download_busy_seconds(double end) const { return stages_[2].busy_at(end, metrics_); }
+  // Kernel time of the queries dispatched inside the window (the GPU's offered work).
+  double offered_kernel_seconds() const { return offered_kernel_; }
+
+ private:
+  struct Job {
+    std::uint32_t slot;
+    int items;
+  };
+  struct Stage {
+    std::deque<Job> queue;
+    simgrid::s4u::Actor* actor = nullptr;
+    bool parked = false;
+    double busy_seconds = 0.0;   // inside the measurement window
+    double current_start = -1.0; // of the query in progress, -1 when idle
+    double busy_at(double end, const RunMetrics& m) const;
+  };
+  void run_stage(int index);
+  void push(int stage, Job job);
+  double work(int stage, const Job& job);  // performs the stage's work for one job (blocks in virtual time)
+
+  GpuHost gpu_;
+  simgrid::s4u::Host* server_;
+  const ServiceSpec& service_;
+  QueryTracker& tracker_;
+  const RunMetrics& metrics_;
+  std::array<Stage, 3> stages_;
+  std::uint64_t outstanding_ = 0;
+  std::uint64_t served_ = 0;
+  double offered_kernel_ = 0.0;
+};
+
+}  // namespace recsim

@@ -1,0 +1,141 @@
+// GPUs in the platform: offload routing by the deeprecsched threshold, the PCIe transfer time of a
+// lone query, the GPU's FIFO with copies overlapping kernels, and the scenario checks.
+#include "sim/engine/isolated_run.h"
+#include "support/scenarios.h"
+#include "support/temp_dir.h"
+#include "workloads/input_error.h"
+
+#include <catch2/catch.hpp>
+
+using namespace recsim;
+using namespace recsim::test;
+
+namespace {
+
+nlohmann::json flat_profile(const std::string& device, double ms, bool kernel_only) {
+  const nlohmann::json points = {{{"batch", 1}, {"median", ms}}, {{"batch", 1024}, {"median", ms}}};
+  nlohmann::json m = {{"latency_ms", points}};
+  if (kernel_only) m["kernel_only_ms"] = points;
+  return {{"format", "recsim-profile/1"}, {"device", device}, {"source", "measured"},
+          {"provenance", {{"note", "synthetic"}}}, {"models", {{"dlrm-rmc1", m}}}};
+}
+
+// dlrm-rmc1 (3,072 input bytes and 4 output bytes per item) on one server of 4 cores and `gpus`
+// GPUs on 1 GB/s, 10 us PCIe links; 1 ms per CPU request and 1 ms of GPU kernels whatever the size.
+nlohmann::json gpu_document(const TempDir& dir, const std::string& trace, int gpus, const std::string& policy) {
+  dir.write_json("cpu.json", flat_profile("cpu", 1.0, false));
+  dir.write_json("gpu.json", flat_profile("gpu", 1.0, true));
+  auto doc = mmc_document(4, 1.0, 1.0, 1, 0);
+  doc["platform"]["servers"][0]["gpus"] = gpus;
+  doc["platform"]["servers"][0]["pcie"] = {{"gb_per_s", 1.0}, {"latency_us", 10.0}};
+  doc["workload"] = {{"arrival", {{"process", "trace"}, {"file", trace}}}};
+  doc["service"] = {{"type", "model"}, {"model", "dlrm-rmc1"}, {"profile", "cpu.json"},
+                    {"gpu_profile", "gpu.json"}, {"contention", false}};
+  doc["scheduler"] = {{"policy", policy}, {"batch_size", 16}};
+  if (policy == "deeprecsched") doc["scheduler"]["gpu_threshold"] = 50;
+  doc["run"] = nlohmann::json::object();
+  return doc;
+}
+
+std::string error_of(const nlohmann::json& doc, const std::string& dir) {
+  try {
+    scenario_from(doc, dir);
+  } catch (const InputError& e) {
+    return e.what();
+  }
+  return "valid";
+}
+
+// Latency of one query of 100 items alone on a GPU: 307,200 bytes up at 1 GB/s + 10 us, 1 ms of
+// kernels, 400 bytes down + 10 us.
+constexpr double kLoneMs = 0.3072 + 0.010 + 1.0 + 0.0004 + 0.010;
+
+}  // namespace
+
+TEST_CASE("a lone offloaded query pays both PCIe transfers and the kernels", "[gpu]") {
+  TempDir dir;
+  const auto trace = dir.write("t.csv", "0,100\n");
+  const auto r = simulate_isolated(scenario_from(gpu_document(dir, trace, 1, "gpu-only"), dir.path()));
+  CHECK(r.gpu_queries == 1);
+  CHECK(r.latency_ms->max == Approx(kLoneMs).epsilon(1e-4));
+  REQUIRE(r.gpu_utilization.has_value());
+  REQUIRE(r.servers[0].gpus.size() == 1);
+  CHECK(r.servers[0].gpus[0].busy == Approx(1.0 / kLoneMs).epsilon(1e-3));  // kernels over the window
+  CHECK(r.servers[0].gpus[0].h2d == Approx(0.3172 / kLoneMs).epsilon(1e-3));
+  CHECK(r.cpu_utilization == 0.0);
+}
+
+TEST_CASE("deeprecsched sends queries of size >= threshold to a GPU and splits the rest", "[gpu]") {
+  TempDir dir;
+  // Far apart: sizes 10 and 49 on the CPU (1 and 4 requests of <= 16), 50 and 60 on the GPU.
+  const auto trace = dir.write("t.csv", "0,10\n100,60\n200,49\n300,50\n");
+  const auto r = simulate_isolated(scenario_from(gpu_document(dir, trace, 1, "deeprecsched"), dir.path()));
+  CHECK(r.gpu_queries == 2);
+  CHECK(r.requests_simulated == 1 + 4 + 2);
+  CHECK(r.servers[0].gpus[0].queries == 2);
+  // static with the same platform never offloads.
+  auto doc = gpu_document(dir, trace, 1, "static");
+  const auto s = simulate_isolated(scenario_from(doc, dir.path()));
+  CHECK(s.gpu_queries == 0);
+  CHECK(s.requests_simulated == 1 + 4 + 4 + 4);
+}
+
+TEST_CASE("one GPU serves queries FIFO, copies overlapping kernels; two GPUs serve two at once", "[gpu]") {
+  TempDir dir;
+  const auto trace = dir.write("t.csv", "0,100\n0,100\n");
+  // One GPU: the second query's upload follows the first's (0.3172 ms later) and overlaps its
+  // kernels; its kernels wait for the first's to end.
+  const auto one = simulate_isolated(scenario_from(gpu_document(dir, trace, 1, "gpu-only"), dir.path()));
+  CHECK(one.latency_ms->max == Approx(0.3172 + 1.0 + 1.0 + 0.0104).epsilon(1e-4));
+  const auto two = simulate_isolated(scenario_from(gpu_document(dir, trace, 2, "gpu-only"), dir.path()));
+  CHECK(two.latency_ms->max == Approx(kLoneMs).epsilon(1e-4));
+  CHECK(two.servers[0].gpus.size() == 2);
+  CHECK(two.servers[0].gpus[0].queries == 1);
+  CHECK(two.servers[0].gpus[1].queries == 1);
+}
+
+TEST_CASE("GPU scenarios: invalid combinations are named", "[gpu][errors]") {
+  TempDir dir;
+  const auto trace = dir.write("t.csv", "0,100\n");
+  auto doc = gpu_document(dir, trace, 1, "deeprecsched");
+  CHECK(error_of(doc, dir.path()) == "valid");
+
+  auto d = doc;
+  d["platform"]["servers"][0]["gpus"] = 0;
+  CHECK(error_of(d, dir.path()) == "platform.servers.0.pcie: a PCIe link needs GPUs: set \"gpus\" >= 1 or remove \"pcie\"");
+  d["platform"]["servers"][0].erase("pcie");
+  CHECK(error_of(d, dir.path()) ==
+        "scheduler.policy: \"deeprecsched\" offloads queries to GPUs, but no server has any (platform.servers.N.gpus)");
+
+  d = doc;
+  d["platform"]["servers"][0].erase("pcie");
+  CHECK(error_of(d, dir.path()) == "platform.servers.0.pcie: required key is missing");
+
+  d = doc;
+  d["service"].erase("gpu_profile");
+  CHECK(error_of(d, dir.path()) ==
+        "service.gpu_profile: required when the scheduler offloads to GPUs (a service of type \"model\" with a GPU profile)");
+
+  d = doc;
+  d["service"]["gpu_profile"] = "cpu.json";
+  CHECK(error_of(d, dir.path()) == "service.gpu_profile: expected a GPU profile (\"device\": \"gpu\"), got \"cpu\"");
+
+  dir.write_json("gpu-no-kernels.json", flat_profile("gpu", 1.0, false));
+  d = doc;
+  d["service"]["gpu_profile"] = "gpu-no-kernels.json";
+  CHECK(error_of(d, dir.path()) == "service.gpu_profile: the profile has no kernel-only times (\"kernel_only_ms\") for \"dlrm-rmc1\"");
+
+  d = doc;
+  d["scheduler"]["policy"] = "static";
+  CHECK(error_of(d, dir.path()) == "scheduler.gpu_threshold: only the \"deeprecsched\" policy has a GPU threshold");
+  d["scheduler"].erase("gpu_threshold");
+  CHECK(error_of(d, dir.path()) == "valid");
+
+  d = doc;
+  d["scheduler"].erase("gpu_threshold");
+  CHECK(error_of(d, dir.path()) == "scheduler.gpu_threshold: required key is missing");
+
+  d = doc;
+  d["platform"]["servers"][0]["pcie"]["gb_per_s"] = 0;
+  CHECK(error_of(d, dir.path()).rfind("platform.servers.0.pcie.gb_per_s: expected a number", 0) == 0);
+}
