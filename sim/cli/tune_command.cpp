@@ -1,5 +1,5 @@
 // `recsim tune SCENARIO.json [--out FILE] [--set PATH=VALUE]... [--jobs N] [--grid] [--batches LIST]
-//              [--precision P] [--quiet]`: DeepRecSched's hill climbing (sim/search/hill_climber.h)
+//              [--thresholds LIST] [--precision P] [--quiet]`: DeepRecSched's hill climbing (sim/search/hill_climber.h)
 // with the capacity search (sim/search/capacity_search.h) as its measure.
 #include "sim/cli/commands.h"
 #include "sim/cli/list_parsing.h"
@@ -30,6 +30,7 @@ struct TuneFlags {
   int jobs = 0;
   bool grid = false;
   std::string batches;
+  std::string thresholds;
   double precision = 0.01;
   bool quiet = false;
 };
@@ -108,8 +109,9 @@ std::string summary(const Scenario& s, const TuneResult& r, double wall) {
   }
   out += "\n";
   if (r.grid_best) {
-    std::snprintf(line, sizeof line, "  grid optimum: batch %d: %.6g qps (the climb reached %.1f%% of it)\n",
-                  r.grid_best->config.batch_size, r.grid_best->max_qps,
+    const std::string gt = r.grid_best->config.gpu_threshold ? std::to_string(*r.grid_best->config.gpu_threshold) : "none";
+    std::snprintf(line, sizeof line, "  grid optimum: batch %d, gpu threshold %s: %.6g qps (the climb reached %.1f%% of it)\n",
+                  r.grid_best->config.batch_size, gt.c_str(), r.grid_best->max_qps,
                   r.grid_best->max_qps > 0 ? 100 * r.best.max_qps / r.grid_best->max_qps : 0.0);
     out += line;
   }
@@ -125,6 +127,13 @@ int execute(const TuneFlags& f) {
   // parse_int_list sorts the ladder and rejects repeated values.
   o.batch_ladder = f.batches.empty() ? default_tune_ladder() : parse_int_list("--batches", f.batches, 1, 1'000'000'000);
   o.baseline_batch = largest_query(scenario.query_size);
+  // With GPUs (and a GPU profile), the offload threshold is climbed after the batch size.
+  const bool can_offload = scenario.total_gpus() > 0 && scenario.service.gpu_curve.has_value();
+  if (!f.thresholds.empty() && !can_offload)
+    throw InputError("--thresholds", "the scenario cannot offload: it needs servers with GPUs and service.gpu_profile");
+  if (can_offload)
+    o.threshold_ladder =
+        f.thresholds.empty() ? default_tune_ladder() : parse_int_list("--thresholds", f.thresholds, 1, 1'000'000'000);
   o.grid = f.grid;
   if (!f.out.empty()) check_output_path(f.out);
 
@@ -136,8 +145,12 @@ int execute(const TuneFlags& f) {
   const CapacityOf capacity_of = [&](const TuneConfig& config) {
     Scenario s = scenario;
     s.scheduler.batch_size = config.batch_size;
+    s.scheduler.policy = config.gpu_threshold ? SchedulerSpec::Policy::deeprecsched : SchedulerSpec::Policy::static_batch;
+    s.scheduler.gpu_threshold = config.gpu_threshold.value_or(0);
     s.arrival.qps = start_qps;  // the last answer is a good first guess for the next configuration
-    const CapacityResult r = find_capacity(s, c, evaluator);
+    CapacityOptions co = c;
+    if (start_qps != scenario.arrival.qps) co.bracket_factor = 1.25;  // the previous answer is close
+    const CapacityResult r = find_capacity(s, co, evaluator);
     if (r.max_qps > 0) start_qps = r.max_qps;
     return TunePoint{config, r.max_qps, static_cast<int>(r.points.size()), ""};
   };
@@ -161,6 +174,8 @@ void add_tune_command(CLI::App& app, std::function<int()>& run) {
   cmd->add_option("--jobs", f->jobs, "Simulations run at once (default: the number of cores)")->check(CLI::Range(1, 1024));
   cmd->add_flag("--grid", f->grid, "Also evaluate every batch size of the ladder and compare with the climb");
   cmd->add_option("--batches", f->batches, "Batch-size ladder (sorted; default 1,2,3,4,6,...,768,1024)");
+  cmd->add_option("--thresholds", f->thresholds,
+                  "GPU offload thresholds to climb (sorted; default 1,2,3,4,6,...,768,1024; needs GPUs)");
   cmd->add_option("--precision", f->precision, "Relative precision of each capacity search (default 0.01)")
       ->check(CLI::Range(1e-6, 1.0));
   cmd->add_flag("--quiet", f->quiet, "Print nothing on success");

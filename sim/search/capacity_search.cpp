@@ -24,20 +24,22 @@ class Search {
     const double start = scenario_.arrival.qps;
     evaluate({start});
     // Bracket.
+    double factor = std::max(1.0 + 1e-6, options_.bracket_factor);
     while (!met_ || !missed_) {
       if (budget_spent()) return finish("evaluation budget spent before the SLA was bracketed");
       std::vector<double> rates;
       if (!met_) {
         const double from = *missed_;
-        for (int i = 1; i <= jobs; ++i) rates.push_back(from / std::pow(2.0, i));
+        for (int i = 1; i <= jobs; ++i) rates.push_back(from / std::pow(factor, i));
         if (rates.front() < start * kLowestFraction)
           return finish("the SLA is missed even at " + std::to_string(*missed_) + " qps: the target is below the latency of a lone query");
       } else {
         const double from = *met_;
-        for (int i = 1; i <= jobs; ++i) rates.push_back(from * std::pow(2.0, i));
+        for (int i = 1; i <= jobs; ++i) rates.push_back(from * std::pow(factor, i));
         if (rates.front() > start * kHighestMultiple) return finish("the SLA is met at every rate tried");
       }
       evaluate(rates);
+      factor *= factor;
     }
     // Bisect.
     while ((*missed_ - *met_) / *met_ > options_.precision) {

@@ -2,7 +2,8 @@
 // The highest Poisson rate whose SLA percentile meets the target ("max load under SLA").
 //
 // Bracketing: from the scenario's rate, double while the SLA is met (or halve while it is not)
-// until a met rate and a missed rate are known; then bisection until (missed - met) / met is at
+// until a met rate and a missed rate are known (or step by a smaller factor that grows each round,
+// when the starting rate is a good guess: bracket_factor); then bisection until (missed - met) / met is at
 // most the precision. With `jobs` > 1 each round evaluates `jobs` rates at once: the next `jobs`
 // doublings (halvings) while bracketing, `jobs` evenly spaced rates inside the bracket while
 // bisecting. Every evaluation is a full simulation of the scenario at that rate with the same seed,
@@ -22,6 +23,9 @@ struct CapacityOptions {
   double precision = 0.01;  // relative width of the final bracket
   int jobs = 1;             // rates evaluated at once
   int max_evaluations = 200;
+  // Bracketing multiplies (divides) the rate by this factor; each round that does not bracket the
+  // answer squares it. 2 is plain doubling; a searcher with a good first guess uses less (1.25).
+  double bracket_factor = 2.0;
 };
 
 struct CapacityPoint {

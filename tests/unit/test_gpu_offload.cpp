@@ -1,6 +1,7 @@
 // GPUs in the platform: offload routing by the deeprecsched threshold, the PCIe transfer time of a
 // lone query, the GPU's FIFO with copies overlapping kernels, and the scenario checks.
 #include "sim/engine/isolated_run.h"
+#include "support/cli_runner.h"
 #include "support/scenarios.h"
 #include "support/temp_dir.h"
 #include "workloads/input_error.h"
@@ -138,4 +139,32 @@ TEST_CASE("GPU scenarios: invalid combinations are named", "[gpu][errors]") {
   d = doc;
   d["platform"]["servers"][0]["pcie"]["gb_per_s"] = 0;
   CHECK(error_of(d, dir.path()).rfind("platform.servers.0.pcie.gb_per_s: expected a number", 0) == 0);
+}
+
+TEST_CASE("recsim tune climbs the GPU threshold after the batch size when the platform has GPUs", "[gpu][tune][cli]") {
+  TempDir dir;
+  auto doc = gpu_document(dir, "", 1, "static");
+  doc["workload"] = {{"arrival", {{"process", "poisson"}, {"qps", 500}}},
+                     {"query_size", {{"distribution", "lognormal"}, {"mu", 4.0}, {"sigma", 0.5}, {"max", 256}}}};
+  doc["sla"]["target_ms"] = 10;
+  doc["run"] = {{"queries", 4000}, {"warmup_queries", 400}};
+  const auto scenario = dir.write_json("s.json", doc);
+  const auto out = dir.file("t.json");
+  const auto r = run_recsim({"tune", scenario, "--out", out, "--batches", "8,16,32", "--thresholds", "16,64,256",
+                             "--precision", "0.05"});
+  REQUIRE(r.status == 0);
+  const auto j = nlohmann::json::parse(read_file(out));
+  bool climbed_threshold = false;
+  for (const auto& p : j["path"])
+    if (p["phase"] == "threshold") {
+      climbed_threshold = true;
+      CHECK(p["gpu_threshold"].is_number_integer());
+    }
+  CHECK(climbed_threshold);
+  // Without GPUs, thresholds are refused.
+  doc["platform"]["servers"][0].erase("gpus");
+  doc["platform"]["servers"][0].erase("pcie");
+  const auto bad = run_recsim({"tune", dir.write_json("n.json", doc), "--thresholds", "16"});
+  CHECK(bad.status == 2);
+  CHECK(bad.err == "recsim: error: --thresholds: the scenario cannot offload: it needs servers with GPUs and service.gpu_profile\n");
 }
