@@ -16,7 +16,12 @@
 
 #include <oneapi/dnnl/dnnl.hpp>
 
+#include <unistd.h>
+
+#include <cerrno>
 #include <chrono>
+#include <cstring>
+#include <filesystem>
 #include <cstdio>
 #include <ctime>
 #include <fstream>
@@ -40,6 +45,7 @@ struct CalibrateFlags {
   std::string out;
   bool quiet = false;
   std::string command_line;
+  char** argv = nullptr;
 };
 
 std::string cpu_model_name() {
@@ -173,6 +179,16 @@ int execute_gpu(const CalibrateFlags& f) {
   };
   write_profile(profile, f.out);
   return kExitDone;
+#elif defined(RECSIM_CUDA_HELPER)
+  // The CUDA backend lives in recsim-cuda, next to this executable: hand the command line over.
+  char self[4096];
+  const ssize_t n = ::readlink("/proc/self/exe", self, sizeof self - 1);
+  if (n <= 0) throw std::runtime_error("cannot locate the recsim executable to find recsim-cuda");
+  self[n] = '\0';
+  const std::string helper = std::filesystem::path(self).parent_path() / "recsim-cuda";
+  std::fflush(nullptr);
+  ::execv(helper.c_str(), f.argv);
+  throw std::runtime_error("cannot run " + helper + ": " + std::strerror(errno));
 #else
   (void)f;
   throw std::runtime_error(
@@ -231,9 +247,10 @@ int execute(const CalibrateFlags& f) {
 
 }  // namespace
 
-void add_calibrate_command(CLI::App& app, std::function<int()>& run, const std::string& command_line) {
+void add_calibrate_command(CLI::App& app, std::function<int()>& run, const std::string& command_line, char** argv) {
   auto f = std::make_shared<CalibrateFlags>();
   f->command_line = command_line;
+  f->argv = argv;
   auto* cmd = app.add_subcommand("calibrate", "Measure the models' latency vs batch size on this machine");
   cmd->add_option("--device", f->device, "cpu or gpu")->check(CLI::IsMember({"cpu", "gpu"}));
   cmd->add_option("--models", f->models, "Comma-separated model names (default: all eight)");

@@ -11,8 +11,9 @@ namespace recsim {
 // Registers `recsim run`; `run` is set to the function that executes it after parsing.
 void add_run_command(CLI::App& app, std::function<int()>& run);
 
-// Registers `recsim calibrate`; `command_line` is recorded in the profile's provenance.
-void add_calibrate_command(CLI::App& app, std::function<int()>& run, const std::string& command_line);
+// Registers `recsim calibrate`; `command_line` is recorded in the profile's provenance. `argv` is
+// handed on unchanged when a GPU calibration runs in the recsim-cuda executable.
+void add_calibrate_command(CLI::App& app, std::function<int()>& run, const std::string& command_line, char** argv);
 
 // Registers `recsim capacity`.
 void add_capacity_command(CLI::App& app, std::function<int()>& run);
