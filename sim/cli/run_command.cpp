@@ -26,14 +26,17 @@ struct RunFlags {
   std::vector<std::string> sets;
   std::optional<std::uint64_t> seed;
   bool quiet = false;
+  std::string cdf;
 };
 
 int execute(const RunFlags& flags) {
   Scenario scenario = load_scenario(flags.scenario, flags.sets);
   if (flags.seed) scenario.seed = *flags.seed;
   if (!flags.out.empty()) check_output_path(flags.out);
+  if (!flags.cdf.empty()) check_output_path(flags.cdf);
 
   SimulationOptions options;
+  options.latency_cdf = !flags.cdf.empty();
   ProgressBar bar;
   const bool show_progress = !flags.quiet && ::isatty(STDERR_FILENO);
   if (show_progress) options.progress = [&bar](const Progress& p) { bar.update(p); };
@@ -41,6 +44,15 @@ int execute(const RunFlags& flags) {
   if (show_progress) bar.finish();
 
   if (!flags.out.empty()) write_file_atomically(flags.out, results_to_json(results).dump(2) + "\n");
+  if (!flags.cdf.empty()) {
+    std::string text = "latency_ms,fraction\n";
+    char row[64];
+    for (const auto& [ms, fraction] : results.latency_cdf_ms) {
+      std::snprintf(row, sizeof row, "%.9g,%.9g\n", ms, fraction);
+      text += row;
+    }
+    write_file_atomically(flags.cdf, text);
+  }
   if (!flags.quiet) std::fputs(format_summary(results).c_str(), stdout);
   return kExitDone;
 }
@@ -55,6 +67,7 @@ void add_run_command(CLI::App& app, std::function<int()>& run) {
   cmd->add_option("--set", flags->sets, "Override a scenario value before validation: PATH=VALUE (repeatable)")
       ->allow_extra_args(false);
   cmd->add_option("--seed", flags->seed, "Random seed (overrides the scenario's \"seed\")");
+  cmd->add_option("--cdf", flags->cdf, "Write the measured latency distribution as CSV (latency_ms,fraction) to FILE");
   cmd->add_flag("--quiet", flags->quiet, "Print nothing on success (no summary, no progress bar)");
   cmd->callback([flags, &run] { run = [flags] { return execute(*flags); }; });
 }

@@ -1,5 +1,5 @@
 // `recsim tune SCENARIO.json [--out FILE] [--set PATH=VALUE]... [--jobs N] [--grid] [--batches LIST]
-//              [--thresholds LIST] [--precision P] [--quiet]`: DeepRecSched's hill climbing (sim/search/hill_climber.h)
+//              [--thresholds LIST] [--precision P] [--csv FILE] [--quiet]`: DeepRecSched's hill climbing (sim/search/hill_climber.h)
 // with the capacity search (sim/search/capacity_search.h) as its measure.
 #include "sim/cli/commands.h"
 #include "sim/cli/list_parsing.h"
@@ -31,6 +31,7 @@ struct TuneFlags {
   bool grid = false;
   std::string batches;
   std::string thresholds;
+  std::string csv;
   double precision = 0.01;
   bool quiet = false;
 };
@@ -119,6 +120,23 @@ std::string summary(const Scenario& s, const TuneResult& r, double wall) {
   return out + line;
 }
 
+// Every simulation of the tune, one CSV row each: the configuration, the rate, and the verdict.
+struct EvaluationLog {
+  std::string text = "batch_size,gpu_threshold,qps,observed_ms,ci95_low_ms,ci95_high_ms,met,saturated\n";
+  void add(const TuneConfig& c, const CapacityResult& r) {
+    for (const auto& p : r.points) {
+      char row[256];
+      std::snprintf(row, sizeof row, "%d,%s,%.9g,%s,%s,%s,%s,%s\n", c.batch_size,
+                    c.gpu_threshold ? std::to_string(*c.gpu_threshold).c_str() : "", p.qps,
+                    p.observed_ms ? std::to_string(*p.observed_ms).c_str() : "",
+                    p.ci95_ms ? std::to_string(p.ci95_ms->first).c_str() : "",
+                    p.ci95_ms ? std::to_string(p.ci95_ms->second).c_str() : "", p.met ? "true" : "false",
+                    p.saturated ? "true" : "false");
+      text += row;
+    }
+  }
+};
+
 int execute(const TuneFlags& f) {
   const Scenario scenario = load_scenario(f.scenario, f.sets);
   if (scenario.arrival.process != ArrivalSpec::Process::poisson)
@@ -136,6 +154,8 @@ int execute(const TuneFlags& f) {
         f.thresholds.empty() ? default_tune_ladder() : parse_int_list("--thresholds", f.thresholds, 1, 1'000'000'000);
   o.grid = f.grid;
   if (!f.out.empty()) check_output_path(f.out);
+  if (!f.csv.empty()) check_output_path(f.csv);
+  EvaluationLog log;
 
   CapacityOptions c;
   c.precision = f.precision;
@@ -151,6 +171,7 @@ int execute(const TuneFlags& f) {
     CapacityOptions co = c;
     if (start_qps != scenario.arrival.qps) co.bracket_factor = 1.25;  // the previous answer is close
     const CapacityResult r = find_capacity(s, co, evaluator);
+    log.add(config, r);
     if (r.max_qps > 0) start_qps = r.max_qps;
     return TunePoint{config, r.max_qps, static_cast<int>(r.points.size()), ""};
   };
@@ -158,6 +179,7 @@ int execute(const TuneFlags& f) {
   const TuneResult r = hill_climb(o, capacity_of);
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   if (!f.out.empty()) write_file_atomically(f.out, to_json(scenario, r, c.jobs, wall).dump(2) + "\n");
+  if (!f.csv.empty()) write_file_atomically(f.csv, log.text);
   if (!f.quiet) std::fputs(summary(scenario, r, wall).c_str(), stdout);
   return kExitDone;
 }
@@ -178,6 +200,7 @@ void add_tune_command(CLI::App& app, std::function<int()>& run) {
                   "GPU offload thresholds to climb (sorted; default 1,2,3,4,6,...,768,1024; needs GPUs)");
   cmd->add_option("--precision", f->precision, "Relative precision of each capacity search (default 0.01)")
       ->check(CLI::Range(1e-6, 1.0));
+  cmd->add_option("--csv", f->csv, "Write every simulation (configuration, rate, percentile, verdict) as CSV to FILE");
   cmd->add_flag("--quiet", f->quiet, "Print nothing on success");
   cmd->callback([f, &run] { run = [f] { return execute(*f); }; });
 }

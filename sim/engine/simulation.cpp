@@ -163,6 +163,7 @@ RunResults simulate(const Scenario& scenario, const SimulationOptions& options) 
   r.saturated = generator.saturated() || !overloaded.empty();
   r.saturation_reason = generator.saturated() ? generator.saturation_reason() : overloaded;
   metrics.summarise(end, scenario.sla.percentile, scenario.sla.target_ms, r);
+  if (options.latency_cdf) r.latency_cdf_ms = metrics.latency().cdf_ms();
   r.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
   return r;
 }

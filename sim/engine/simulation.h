@@ -16,6 +16,8 @@ namespace recsim {
 struct SimulationOptions {
   // Called from inside the simulation every few thousand arrivals and once at the end.
   std::function<void(const Progress&)> progress;
+  // Fill RunResults::latency_cdf_ms (the measured latency distribution, one point per non-empty bin).
+  bool latency_cdf = false;
 };
 
 RunResults simulate(const Scenario& scenario, const SimulationOptions& options = {});

@@ -30,6 +30,21 @@ void LatencyHistogram::add(double seconds) {
   sum_ += seconds;
 }
 
+std::vector<std::pair<double, double>> LatencyHistogram::cdf_ms() const {
+  std::vector<std::pair<double, double>> out;
+  if (count_ == 0) return out;
+  const auto& axis = histogram_.axis(0);
+  std::uint64_t seen = 0;
+  for (int i = -1; i <= axis.size(); ++i) {
+    const auto n = histogram_.at(i);
+    if (n == 0) continue;
+    seen += n;
+    const double edge = i < 0 ? min_ : (i >= axis.size() ? max_ : std::min(axis.value(i + 1), max_));
+    out.emplace_back(edge * 1e3, static_cast<double>(seen) / static_cast<double>(count_));
+  }
+  return out;
+}
+
 double LatencyHistogram::percentile(double p) const {
   if (count_ == 0) return 0.0;
   const auto rank = static_cast<std::uint64_t>(std::max(1.0, std::ceil(p / 100.0 * static_cast<double>(count_) - 1e-9)));

@@ -6,6 +6,8 @@
 #include <boost/histogram.hpp>
 
 #include <cstdint>
+#include <utility>
+#include <vector>
 
 namespace recsim {
 
@@ -20,6 +22,9 @@ class LatencyHistogram {
   // Nearest-rank percentile, p in (0, 100]: the smallest value v such that at least p% of the
   // samples are <= v (to the bin's resolution). 0 when empty.
   double percentile(double p) const;
+  // The empirical distribution: for each non-empty bin, (its upper edge in ms, clamped to the
+  // exact max, fraction of samples at or below it).
+  std::vector<std::pair<double, double>> cdf_ms() const;
 
   static constexpr double kMinSeconds = 1e-9;
   static constexpr double kMaxSeconds = 1e6;

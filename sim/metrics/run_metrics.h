@@ -31,6 +31,7 @@ class RunMetrics {
   bool window_open() const { return window_open_; }
   double window_start() const { return window_start_; }
   std::uint64_t measured() const { return latency_.count(); }
+  const LatencyHistogram& latency() const { return latency_; }
 
   // Fills latency, wait, throughput and SLA fields of `out`, for a window ending at `end`.
   void summarise(double end, double sla_percentile, double sla_target_ms, RunResults& out) const;

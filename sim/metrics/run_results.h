@@ -54,6 +54,8 @@ struct RunResults {
   std::string service_source;   // model: "measured" or "analytic"
   std::string service_gpu_profile;  // model with GPUs: the GPU profile file
   std::string service_gpu_source;   // ... "measured" or "analytic"
+  // Only when asked for (SimulationOptions::latency_cdf); not part of the results JSON.
+  std::vector<std::pair<double, double>> latency_cdf_ms;  // (latency ms, fraction of queries <= it)
   double wall_seconds = 0.0;
   double virtual_seconds = 0.0;
   std::uint64_t requests_simulated = 0;

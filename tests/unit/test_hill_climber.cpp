@@ -7,6 +7,7 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 
@@ -101,8 +102,12 @@ TEST_CASE("recsim tune writes the contract's JSON; --grid adds the grid", "[cli]
   doc["run"] = {{"queries", 5000}, {"warmup_queries", 500}};
   const auto scenario = dir.write_json("s.json", doc);
   const auto out = dir.file("t.json");
-  const auto r = run_recsim({"tune", scenario, "--out", out, "--batches", "1,2,4,8", "--grid", "--precision", "0.05"});
+  const auto csv = dir.file("t.csv");
+  const auto r = run_recsim({"tune", scenario, "--out", out, "--batches", "1,2,4,8", "--grid", "--precision", "0.05",
+                             "--csv", csv});
   REQUIRE(r.status == 0);
+  const std::string rows = read_file(csv);
+  CHECK(rows.rfind("batch_size,gpu_threshold,qps,observed_ms,ci95_low_ms,ci95_high_ms,met,saturated\n", 0) == 0);
   CHECK(r.out.find("best: batch") != std::string::npos);
   const auto j = nlohmann::json::parse(read_file(out));
   CHECK(j["best"]["batch_size"].is_number_integer());
@@ -110,6 +115,8 @@ TEST_CASE("recsim tune writes the contract's JSON; --grid adds the grid", "[cli]
   CHECK(j["best"]["max_qps"].get<double>() > 0);
   CHECK(j["baseline"]["batch_size"] == 8);  // the largest query: no splitting
   CHECK(j["evaluations"].get<int>() > 0);
+  // One CSV row per simulation.
+  CHECK(static_cast<int>(std::count(rows.begin(), rows.end(), '\n')) == 1 + j["evaluations"].get<int>());
   CHECK(j["path"].size() >= 2);
   CHECK(j["grid"]["best"]["max_qps"].get<double>() >= j["best"]["max_qps"].get<double>());
   // Serving a size-8 query as one 2 ms batch costs a core 2 ms; split into 8 one-item requests it

@@ -56,3 +56,18 @@ TEST_CASE("histogram handles tiny samples exactly at the edges", "[metrics][hist
   h.add(5e6);  // above the axis: overflow bin, reported as the exact maximum
   CHECK(h.percentile(100) == 5e6);
 }
+
+TEST_CASE("the histogram's CDF is monotone, ends at 1 and agrees with its percentiles", "[metrics][histogram]") {
+  recsim::LatencyHistogram h;
+  for (int i = 1; i <= 1000; ++i) h.add(i * 1e-3);  // 1 .. 1000 ms
+  const auto cdf = h.cdf_ms();
+  REQUIRE(cdf.size() == 1000);  // one bin per sample: they are more than 0.1% apart
+  for (std::size_t i = 1; i < cdf.size(); ++i) {
+    CHECK(cdf[i].first > cdf[i - 1].first);
+    CHECK(cdf[i].second > cdf[i - 1].second);
+  }
+  CHECK(cdf.back().first == Approx(1000.0));
+  CHECK(cdf.back().second == 1.0);
+  CHECK(cdf[949].second == Approx(0.95));
+  CHECK(cdf[949].first == Approx(h.percentile(95) * 1e3).epsilon(1e-3));
+}
