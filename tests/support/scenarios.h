@@ -2,6 +2,7 @@
 // Scenario documents for engine tests, built in code so each test states its parameters.
 #include "sim/scenario/scenario.h"
 #include "sim/scenario/scenario_parser.h"
+#include "workloads/input_error.h"
 
 #include <nlohmann/json.hpp>
 
@@ -29,6 +30,16 @@ inline nlohmann::json mmc_document(int cores, double qps, double mean_ms, std::u
 
 inline Scenario scenario_from(const nlohmann::json& document, const std::string& base_dir = ".") {
   return parse_scenario(document, base_dir);
+}
+
+// The one-line error parsing `document` gives, or "valid".
+inline std::string scenario_error(const nlohmann::json& document, const std::string& base_dir = ".") {
+  try {
+    parse_scenario(document, base_dir);
+  } catch (const InputError& e) {
+    return e.what();
+  }
+  return "valid";
 }
 
 }  // namespace recsim::test

@@ -38,15 +38,6 @@ nlohmann::json gpu_document(const TempDir& dir, const std::string& trace, int gp
   return doc;
 }
 
-std::string error_of(const nlohmann::json& doc, const std::string& dir) {
-  try {
-    scenario_from(doc, dir);
-  } catch (const InputError& e) {
-    return e.what();
-  }
-  return "valid";
-}
-
 // Latency of one query of 100 items alone on a GPU: 307,200 bytes up at 1 GB/s + 10 us, 1 ms of
 // kernels, 400 bytes down + 10 us.
 constexpr double kLoneMs = 0.3072 + 0.010 + 1.0 + 0.0004 + 0.010;
@@ -99,46 +90,46 @@ TEST_CASE("GPU scenarios: invalid combinations are named", "[gpu][errors]") {
   TempDir dir;
   const auto trace = dir.write("t.csv", "0,100\n");
   auto doc = gpu_document(dir, trace, 1, "deeprecsched");
-  CHECK(error_of(doc, dir.path()) == "valid");
+  CHECK(scenario_error(doc, dir.path()) == "valid");
 
   auto d = doc;
   d["platform"]["servers"][0]["gpus"] = 0;
-  CHECK(error_of(d, dir.path()) == "platform.servers.0.pcie: a PCIe link needs GPUs: set \"gpus\" >= 1 or remove \"pcie\"");
+  CHECK(scenario_error(d, dir.path()) == "platform.servers.0.pcie: a PCIe link needs GPUs: set \"gpus\" >= 1 or remove \"pcie\"");
   d["platform"]["servers"][0].erase("pcie");
-  CHECK(error_of(d, dir.path()) ==
+  CHECK(scenario_error(d, dir.path()) ==
         "scheduler.policy: \"deeprecsched\" offloads queries to GPUs, but no server has any (platform.servers.N.gpus)");
 
   d = doc;
   d["platform"]["servers"][0].erase("pcie");
-  CHECK(error_of(d, dir.path()) == "platform.servers.0.pcie: required key is missing");
+  CHECK(scenario_error(d, dir.path()) == "platform.servers.0.pcie: required key is missing");
 
   d = doc;
   d["service"].erase("gpu_profile");
-  CHECK(error_of(d, dir.path()) ==
+  CHECK(scenario_error(d, dir.path()) ==
         "service.gpu_profile: required when the scheduler offloads to GPUs (a service of type \"model\" with a GPU profile)");
 
   d = doc;
   d["service"]["gpu_profile"] = "cpu.json";
-  CHECK(error_of(d, dir.path()) == "service.gpu_profile: expected a GPU profile (\"device\": \"gpu\"), got \"cpu\"");
+  CHECK(scenario_error(d, dir.path()) == "service.gpu_profile: expected a GPU profile (\"device\": \"gpu\"), got \"cpu\"");
 
   dir.write_json("gpu-no-kernels.json", flat_profile("gpu", 1.0, false));
   d = doc;
   d["service"]["gpu_profile"] = "gpu-no-kernels.json";
-  CHECK(error_of(d, dir.path()) == "service.gpu_profile: the profile has no kernel-only times (\"kernel_only_ms\") for \"dlrm-rmc1\"");
+  CHECK(scenario_error(d, dir.path()) == "service.gpu_profile: the profile has no kernel-only times (\"kernel_only_ms\") for \"dlrm-rmc1\"");
 
   d = doc;
   d["scheduler"]["policy"] = "static";
-  CHECK(error_of(d, dir.path()) == "scheduler.gpu_threshold: only the \"deeprecsched\" policy has a GPU threshold");
+  CHECK(scenario_error(d, dir.path()) == "scheduler.gpu_threshold: only the \"deeprecsched\" policy has a GPU threshold");
   d["scheduler"].erase("gpu_threshold");
-  CHECK(error_of(d, dir.path()) == "valid");
+  CHECK(scenario_error(d, dir.path()) == "valid");
 
   d = doc;
   d["scheduler"].erase("gpu_threshold");
-  CHECK(error_of(d, dir.path()) == "scheduler.gpu_threshold: required key is missing");
+  CHECK(scenario_error(d, dir.path()) == "scheduler.gpu_threshold: required key is missing");
 
   d = doc;
   d["platform"]["servers"][0]["pcie"]["gb_per_s"] = 0;
-  CHECK(error_of(d, dir.path()).rfind("platform.servers.0.pcie.gb_per_s: expected a number", 0) == 0);
+  CHECK(scenario_error(d, dir.path()).rfind("platform.servers.0.pcie.gb_per_s: expected a number", 0) == 0);
 }
 
 TEST_CASE("recsim tune climbs the GPU threshold after the batch size when the platform has GPUs", "[gpu][tune][cli]") {

@@ -45,15 +45,6 @@ nlohmann::json model_document(const TempDir& dir, const std::string& trace, int 
   return doc;
 }
 
-std::string error_of(const nlohmann::json& doc, const std::string& dir) {
-  try {
-    scenario_from(doc, dir);
-  } catch (const InputError& e) {
-    return e.what();
-  }
-  return "valid";
-}
-
 }  // namespace
 
 TEST_CASE("profiled service interpolates the profile and scales by busy cores", "[service][model]") {
@@ -110,38 +101,38 @@ TEST_CASE("model service: invalid profiles and references are named", "[service]
   const std::string profile = dir.file("profile.json");
 
   dir.write_json("profile.json", synthetic_profile());
-  CHECK(error_of(doc, dir.path()) == "valid");
+  CHECK(scenario_error(doc, dir.path()) == "valid");
 
   doc["service"]["model"] = "dlrm-rmc1";
-  CHECK(error_of(doc, dir.path()) == "service.model: the profile has no model \"dlrm-rmc1\" (it has: m)");
+  CHECK(scenario_error(doc, dir.path()) == "service.model: the profile has no model \"dlrm-rmc1\" (it has: m)");
   doc["service"]["model"] = "m";
 
   dir.write_json("profile.json", synthetic_profile("gpu"));
-  CHECK(error_of(doc, dir.path()) == "service.profile: expected a CPU profile (\"device\": \"cpu\"), got \"gpu\"");
+  CHECK(scenario_error(doc, dir.path()) == "service.profile: expected a CPU profile (\"device\": \"cpu\"), got \"gpu\"");
 
   dir.write_json("profile.json", synthetic_profile("cpu", false));
-  CHECK(error_of(doc, dir.path()) ==
+  CHECK(scenario_error(doc, dir.path()) ==
         "service.contention: the profile has no contention measurement for \"m\"; set it to false");
   doc["service"]["contention"] = false;
-  CHECK(error_of(doc, dir.path()) == "valid");
+  CHECK(scenario_error(doc, dir.path()) == "valid");
 
   auto bad = synthetic_profile();
   bad["models"]["m"]["latency_ms"][1]["batch"] = 1;
   dir.write_json("profile.json", bad);
-  CHECK(error_of(doc, dir.path()) == profile + ": models.m.latency_ms.1.batch: batch sizes must increase strictly");
+  CHECK(scenario_error(doc, dir.path()) == profile + ": models.m.latency_ms.1.batch: batch sizes must increase strictly");
 
   bad = synthetic_profile();
   bad["format"] = "recsim-profile/0";
   dir.write_json("profile.json", bad);
-  CHECK(error_of(doc, dir.path()) == profile + ": format: expected \"recsim-profile/1\"");
+  CHECK(scenario_error(doc, dir.path()) == profile + ": format: expected \"recsim-profile/1\"");
 
   bad = synthetic_profile();
   bad["models"]["m"]["latency_ms"][0]["median"] = -1;
   dir.write_json("profile.json", bad);
-  CHECK(error_of(doc, dir.path()) == profile + ": models.m.latency_ms.0.median: expected a number in (0, 1e+09], got -1");
+  CHECK(scenario_error(doc, dir.path()) == profile + ": models.m.latency_ms.0.median: expected a number in (0, 1e+09], got -1");
 
   doc["service"]["profile"] = "missing.json";
-  CHECK(error_of(doc, dir.path()).rfind("service.profile: ", 0) == 0);
+  CHECK(scenario_error(doc, dir.path()).rfind("service.profile: ", 0) == 0);
 }
 
 TEST_CASE("every shipped scenario is valid, and each model has one on the shipped CPU profile", "[scenario][shipped]") {

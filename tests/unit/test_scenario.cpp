@@ -2,6 +2,7 @@
 #include "sim/scenario/overrides.h"
 #include "sim/scenario/scenario_parser.h"
 #include "support/cli_runner.h"
+#include "support/scenarios.h"
 #include "support/temp_dir.h"
 #include "workloads/input_error.h"
 
@@ -9,20 +10,11 @@
 
 using namespace recsim;
 using recsim::test::TempDir;
+using recsim::test::scenario_error;
 
 namespace {
 
 nlohmann::json base() { return nlohmann::json::parse(recsim::test::base_scenario_text()); }
-
-// The error message parse_scenario gives for `doc`, or "valid".
-std::string error_of(const nlohmann::json& doc, const std::string& dir = ".") {
-  try {
-    parse_scenario(doc, dir);
-  } catch (const InputError& e) {
-    return e.what();
-  }
-  return "valid";
-}
 
 std::string override_error(nlohmann::json doc, const std::string& assignment) {
   try {
@@ -60,55 +52,55 @@ TEST_CASE("invalid scenarios name the JSON path and what was expected", "[scenar
     apply_override(doc, assignment);
     return doc;
   };
-  CHECK(error_of(with("workload.arrival.qps=-5")) == "workload.arrival.qps: expected a number > 0, got -5");
-  CHECK(error_of(with("workload.arrival.qps=\"fast\"")) == "workload.arrival.qps: expected a number > 0, got \"fast\"");
-  CHECK(error_of(with("platform.servers.0.cpu_cores=0")) ==
+  CHECK(scenario_error(with("workload.arrival.qps=-5")) == "workload.arrival.qps: expected a number > 0, got -5");
+  CHECK(scenario_error(with("workload.arrival.qps=\"fast\"")) == "workload.arrival.qps: expected a number > 0, got \"fast\"");
+  CHECK(scenario_error(with("platform.servers.0.cpu_cores=0")) ==
         "platform.servers.0.cpu_cores: expected an integer in [1, 4096], got 0");
-  CHECK(error_of(with("platform.servers.0.cpu_cores=2.5")) ==
+  CHECK(scenario_error(with("platform.servers.0.cpu_cores=2.5")) ==
         "platform.servers.0.cpu_cores: expected an integer in [1, 4096], got 2.5");
-  CHECK(error_of(with("platform.servers.0.typo=1")) == "platform.servers.0.typo: unknown key");
-  CHECK(error_of(with("extra=true")) == "extra: unknown key");
-  CHECK(error_of(with("service.type=\"gaussian\"")) ==
+  CHECK(scenario_error(with("platform.servers.0.typo=1")) == "platform.servers.0.typo: unknown key");
+  CHECK(scenario_error(with("extra=true")) == "extra: unknown key");
+  CHECK(scenario_error(with("service.type=\"gaussian\"")) ==
         "service.type: expected one of \"exponential\", \"deterministic\", \"table\", \"model\", got \"gaussian\"");
-  CHECK(error_of(with("sla.percentile=100")) == "sla.percentile: expected a number in (0, 100), got 100");
-  CHECK(error_of(with("run.warmup_queries=20000")) ==
+  CHECK(scenario_error(with("sla.percentile=100")) == "sla.percentile: expected a number in (0, 100), got 100");
+  CHECK(scenario_error(with("run.warmup_queries=20000")) ==
         "run.warmup_queries: expected fewer warm-up queries than run.queries (20000)");
-  CHECK(error_of(with("platform.servers=[]")) == "platform.servers: expected at least one server group");
-  CHECK(error_of(with("platform=3")) == "platform: expected an object, got a number");
-  CHECK(error_of(with("scheduler.batch_size=0")) == "scheduler.batch_size: expected an integer in [1, 1000000000], got 0");
-  CHECK(error_of(with("name=\"\"")) == "name: expected a non-empty string");
+  CHECK(scenario_error(with("platform.servers=[]")) == "platform.servers: expected at least one server group");
+  CHECK(scenario_error(with("platform=3")) == "platform: expected an object, got a number");
+  CHECK(scenario_error(with("scheduler.batch_size=0")) == "scheduler.batch_size: expected an integer in [1, 1000000000], got 0");
+  CHECK(scenario_error(with("name=\"\"")) == "name: expected a non-empty string");
 
   auto missing = base();
   missing["workload"]["arrival"].erase("qps");
-  CHECK(error_of(missing) == "workload.arrival.qps: required key is missing");
+  CHECK(scenario_error(missing) == "workload.arrival.qps: required key is missing");
   missing["workload"]["arrival"]["qsp"] = 5;  // a typo gets a hint
-  CHECK(error_of(missing) == "workload.arrival.qps: required key is missing (is \"qsp\" a misspelling of it?)");
+  CHECK(scenario_error(missing) == "workload.arrival.qps: required key is missing (is \"qsp\" a misspelling of it?)");
 
   auto table = base();
   table["service"] = {{"type", "table"}, {"points", {{{"batch", 8}, {"ms", 1}}, {{"batch", 4}, {"ms", 2}}}}};
-  CHECK(error_of(table) == "service.points.1.batch: batch sizes must increase strictly from point to point");
+  CHECK(scenario_error(table) == "service.points.1.batch: batch sizes must increase strictly from point to point");
 }
 
 TEST_CASE("referenced files must exist and be valid", "[scenario][errors][files]") {
   TempDir dir;
   auto doc = base();
   doc["workload"]["query_size"] = {{"distribution", "empirical"}, {"file", "sizes.csv"}};
-  CHECK(error_of(doc, dir.path()) == "workload.query_size.file: file \"" + dir.file("sizes.csv") +
+  CHECK(scenario_error(doc, dir.path()) == "workload.query_size.file: file \"" + dir.file("sizes.csv") +
                                          "\" does not exist or is not a regular file");
   dir.write("sizes.csv", "1,1\nbad\n");
-  CHECK(error_of(doc, dir.path()) == dir.file("sizes.csv") + ":2: expected a line \"size,weight\" (an integer size and a number)");
+  CHECK(scenario_error(doc, dir.path()) == dir.file("sizes.csv") + ":2: expected a line \"size,weight\" (an integer size and a number)");
   dir.write("sizes.csv", "1,1\n2,3\n");
-  CHECK(error_of(doc, dir.path()) == "valid");
+  CHECK(scenario_error(doc, dir.path()) == "valid");
 
   auto trace = base();
   trace["workload"] = {{"arrival", {{"process", "trace"}, {"file", "t.csv"}}}};
   dir.write("t.csv", "0,1\n1,2\n");
-  CHECK(error_of(trace, dir.path()) == "run.queries: the trace has only 2 queries, fewer than 20000");
+  CHECK(scenario_error(trace, dir.path()) == "run.queries: the trace has only 2 queries, fewer than 20000");
   trace["run"] = {{"warmup_queries", 1}};
   const Scenario s = parse_scenario(trace, dir.path());
   CHECK(s.run.queries == 2);  // defaults to the trace's length
   trace["workload"]["query_size"] = {{"distribution", "fixed"}, {"value", 1}};
-  CHECK(error_of(trace, dir.path()) ==
+  CHECK(scenario_error(trace, dir.path()) ==
         "workload.query_size: must be absent with \"process\": \"trace\" (sizes come from the trace file)");
 }
 
