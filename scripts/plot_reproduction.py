@@ -35,8 +35,8 @@ def load(out):
 
 def table(runs):
     lines = [
-        "| platform | model | SLA | p95 target (ms) | best batch | best GPU threshold | max QPS | baseline QPS (no splitting) | speed-up | simulations |",
-        "|---|---|---|---|---|---|---|---|---|---|",
+        "| platform | model | SLA | p95 target (ms) | best batch | best GPU threshold | max QPS | baseline QPS (no splitting) | speed-up | climb ended at (b, t: QPS) | simulations |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for kind in ["models", "gpu"]:
         for model in MODELS:
@@ -45,13 +45,16 @@ def table(runs):
                 if t is None:
                     continue
                 speedup = t.get("speedup")
+                c = t["climb"]
+                climb = "{}, {}: {:,.0f}".format(c["batch_size"], c["gpu_threshold"] if c["gpu_threshold"] is not None else "none",
+                                                 c["max_qps"])
                 lines.append(
-                    "| {} | {} | {} | {:g} | {} | {} | {:,.0f} | {:,.0f} | {} | {} |".format(
+                    "| {} | {} | {} | {:g} | {} | {} | {:,.0f} | {:,.0f} | {} | {} | {} |".format(
                         "16 cores" if kind == "models" else "16 cores + H100 (analytic)",
                         model, level, t["sla"]["target_ms"], t["best"]["batch_size"],
                         t["best"]["gpu_threshold"] if t["best"]["gpu_threshold"] is not None else "none",
                         t["best"]["max_qps"], t["baseline"]["max_qps"],
-                        "{:.2f}x".format(speedup) if speedup else "-", t["evaluations"]))
+                        "{:.2f}x".format(speedup) if speedup else "-", climb, t["evaluations"]))
     return "\n".join(lines) + "\n"
 
 

@@ -70,6 +70,7 @@ json to_json(const Scenario& s, const TuneResult& r, int jobs, double wall) {
                       {"gpu_threshold", r.best.config.gpu_threshold ? json(*r.best.config.gpu_threshold) : json(nullptr)},
                       {"max_qps", r.best.max_qps}}},
             {"baseline", {{"batch_size", r.baseline.config.batch_size}, {"max_qps", r.baseline.max_qps}}},
+            {"climb", point_json(r.climb)},
             {"speedup", r.baseline.max_qps > 0 ? json(r.best.max_qps / r.baseline.max_qps) : json(nullptr)},
             {"evaluations", r.evaluations},
             {"path", path}};
@@ -109,6 +110,12 @@ std::string summary(const Scenario& s, const TuneResult& r, double wall) {
     out += line;
   }
   out += "\n";
+  if (!(r.climb.config == r.best.config)) {
+    const std::string ct = r.climb.config.gpu_threshold ? std::to_string(*r.climb.config.gpu_threshold) : "none";
+    std::snprintf(line, sizeof line, "  the climb ended at batch %d, gpu threshold %s: %.6g qps, below the baseline, which is kept\n",
+                  r.climb.config.batch_size, ct.c_str(), r.climb.max_qps);
+    out += line;
+  }
   if (r.grid_best) {
     const std::string gt = r.grid_best->config.gpu_threshold ? std::to_string(*r.grid_best->config.gpu_threshold) : "none";
     std::snprintf(line, sizeof line, "  grid optimum: batch %d, gpu threshold %s: %.6g qps (the climb reached %.1f%% of it)\n",

@@ -66,6 +66,10 @@ TuneResult hill_climb(const TuneOptions& o, const CapacityOf& capacity_of) {
         climb(o.threshold_ladder, [b](int t) { return TuneConfig{b, t}; }, "threshold", eval, r.path);
     if (with_gpu.max_qps > r.best.max_qps) r.best = with_gpu;
   }
+  // The climb can stop at a local optimum below the no-splitting baseline, which was measured
+  // anyway: a scheduler would keep the baseline then.
+  r.climb = r.best;
+  if (r.baseline.max_qps > r.best.max_qps) r.best = r.baseline;
   if (o.grid) {
     std::vector<std::optional<int>> thresholds{std::nullopt};
     for (int t : o.threshold_ladder) thresholds.push_back(t);

@@ -28,7 +28,8 @@ struct TunePoint {
 };
 
 struct TuneResult {
-  TunePoint best;
+  TunePoint best;                // the better of the climb's result and the baseline
+  TunePoint climb;               // where the climb ended (it can stop below the baseline)
   TunePoint baseline;            // static, no splitting (batch >= the largest query)
   std::vector<TunePoint> path;   // the climb, in order
   std::vector<TunePoint> grid;   // with a grid: every configuration

@@ -36,6 +36,7 @@ TEST_CASE("hill climbing stops at the first decrease and keeps the previous batc
   o.grid = true;
   const TuneResult r = hill_climb(o, counting(f, asked));
   CHECK(r.best.config.batch_size == 32);
+  CHECK(r.climb.config == r.best.config);
   CHECK_FALSE(r.best.config.gpu_threshold.has_value());
   CHECK(r.best.max_qps == Approx(1000.0));
   CHECK(r.baseline.config.batch_size == 1024);
@@ -62,11 +63,14 @@ TEST_CASE("hill climbing can stop at a local optimum; the grid shows the gap", "
   o.baseline_batch = 96;
   o.grid = true;
   const TuneResult r = hill_climb(o, counting([&](const TuneConfig& c) { return qps.at(c.batch_size); }, asked));
-  CHECK(r.best.config.batch_size == 3);
+  CHECK(r.climb.config.batch_size == 3);
   CHECK(r.path.size() == 4);
+  // The climb stopped below the no-splitting baseline (950 qps at 96): the baseline is kept.
+  CHECK(r.best.config.batch_size == 96);
+  CHECK(r.best.phase == "baseline");
   REQUIRE(r.grid_best.has_value());
   CHECK(r.grid_best->config.batch_size == 64);
-  CHECK(r.grid_best->max_qps / r.best.max_qps == Approx(1000.0 / 300.0));
+  CHECK(r.grid_best->max_qps / r.climb.max_qps == Approx(1000.0 / 300.0));
 }
 
 TEST_CASE("with GPU thresholds the climb tunes b first, then t from the smallest", "[tune]") {
