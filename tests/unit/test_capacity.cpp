@@ -145,7 +145,7 @@ TEST_CASE("batch-means 95% interval of the SLA percentile covers the exact M/M/c
   CHECK_FALSE(short_run.sla_ci95_ms.has_value());
 }
 
-TEST_CASE("recsim capacity writes the contract's JSON; bad input exits 2", "[cli][capacity]") {
+TEST_CASE("recsim capacity writes the contract's JSON, and bad input exits 2", "[cli][capacity]") {
   TempDir dir;
   auto doc = nlohmann::json::parse(base_scenario_text());
   doc["run"] = {{"queries", 20000}, {"warmup_queries", 1000}};

@@ -103,7 +103,7 @@ TEST_CASE("several servers: load balancing spreads queries", "[engine][servers]"
   CHECK(r.servers[0].cores.size() == 2);
 }
 
-TEST_CASE("same scenario and seed give identical results; another seed does not", "[engine][determinism]") {
+TEST_CASE("same scenario and seed give identical results, another seed does not", "[engine][determinism]") {
   auto doc = mmc_document(4, 3000.0, 1.0, 30000, 1000);
   doc["workload"]["query_size"] = {{"distribution", "lognormal"}, {"mu", 2.0}, {"sigma", 0.5}, {"max", 100}};
   doc["scheduler"]["batch_size"] = 4;

@@ -72,7 +72,7 @@ TEST_CASE("deeprecsched sends queries of size >= threshold to a GPU and splits t
   CHECK(s.requests_simulated == 1 + 4 + 4 + 4);
 }
 
-TEST_CASE("one GPU serves queries FIFO, copies overlapping kernels; two GPUs serve two at once", "[gpu]") {
+TEST_CASE("one GPU serves queries FIFO, copies overlapping kernels, and two GPUs serve two at once", "[gpu]") {
   TempDir dir;
   const auto trace = dir.write("t.csv", "0,100\n0,100\n");
   // One GPU: the second query's upload follows the first's (0.3172 ms later) and overlaps its

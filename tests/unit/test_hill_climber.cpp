@@ -53,7 +53,7 @@ TEST_CASE("hill climbing stops at the first decrease and keeps the previous batc
   CHECK(r.evaluations == 3 * static_cast<int>(asked.size()));
 }
 
-TEST_CASE("hill climbing can stop at a local optimum; the grid shows the gap", "[tune]") {
+TEST_CASE("hill climbing can stop at a local optimum, and the grid shows the gap", "[tune]") {
   // A first peak at b = 3, a dip at 4, the global peak at 64.
   const std::map<int, double> qps = {{1, 100}, {2, 200}, {3, 300}, {4, 250}, {6, 260}, {8, 400}, {12, 500}, {16, 600},
                                      {24, 700}, {32, 800}, {48, 900}, {64, 1000}, {96, 950}};
@@ -95,7 +95,7 @@ TEST_CASE("with GPU thresholds the climb tunes b first, then t from the smallest
   CHECK_FALSE(r.grid_best.has_value());
 }
 
-TEST_CASE("recsim tune writes the contract's JSON; --grid adds the grid", "[cli][tune]") {
+TEST_CASE("recsim tune writes the contract's JSON, and --grid adds the grid", "[cli][tune]") {
   TempDir dir;
   // 8 cores, lognormal sizes, deterministic 1 ms per request + table: batch 4 costs 2 ms, 8 costs 3 ms.
   auto doc = nlohmann::json::parse(base_scenario_text());
