@@ -34,7 +34,8 @@ nlohmann::ordered_json to_json(const Scenario& s, const CapacityResult& r, const
                       {"observed_ms", p.observed_ms ? json(*p.observed_ms) : json(nullptr)},
                       {"ci95_ms", p.ci95_ms ? json::array({p.ci95_ms->first, p.ci95_ms->second}) : json(nullptr)},
                       {"met", p.met},
-                      {"saturated", p.saturated}});
+                      {"saturated", p.saturated},
+                      {"stopped_early", p.stopped_early}});
   return {{"scenario", s.name},
           {"seed", s.seed},
           {"max_qps", r.max_qps},
@@ -61,7 +62,7 @@ std::string summary(const Scenario& s, const CapacityResult& r, double wall) {
     char obs[32] = "-";
     if (p.observed_ms) std::snprintf(obs, sizeof obs, "%.4g", *p.observed_ms);
     std::snprintf(line, sizeof line, "  %12.6g  %12s  %23s  %s\n", p.qps, obs, ci,
-                  p.saturated ? "saturated" : (p.met ? "met" : "missed"));
+                  p.saturated ? "saturated" : (p.met ? "met" : (p.stopped_early ? "missed (stopped early)" : "missed")));
     out += line;
   }
   if (r.found)

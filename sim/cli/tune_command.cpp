@@ -129,16 +129,16 @@ std::string summary(const Scenario& s, const TuneResult& r, double wall) {
 
 // Every simulation of the tune, one CSV row each: the configuration, the rate, and the verdict.
 struct EvaluationLog {
-  std::string text = "batch_size,gpu_threshold,qps,observed_ms,ci95_low_ms,ci95_high_ms,met,saturated\n";
+  std::string text = "batch_size,gpu_threshold,qps,observed_ms,ci95_low_ms,ci95_high_ms,met,saturated,stopped_early\n";
   void add(const TuneConfig& c, const CapacityResult& r) {
     for (const auto& p : r.points) {
       char row[256];
-      std::snprintf(row, sizeof row, "%d,%s,%.9g,%s,%s,%s,%s,%s\n", c.batch_size,
+      std::snprintf(row, sizeof row, "%d,%s,%.9g,%s,%s,%s,%s,%s,%s\n", c.batch_size,
                     c.gpu_threshold ? std::to_string(*c.gpu_threshold).c_str() : "", p.qps,
                     p.observed_ms ? std::to_string(*p.observed_ms).c_str() : "",
                     p.ci95_ms ? std::to_string(p.ci95_ms->first).c_str() : "",
                     p.ci95_ms ? std::to_string(p.ci95_ms->second).c_str() : "", p.met ? "true" : "false",
-                    p.saturated ? "true" : "false");
+                    p.saturated ? "true" : "false", p.stopped_early ? "true" : "false");
       text += row;
     }
   }

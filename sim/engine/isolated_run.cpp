@@ -28,7 +28,7 @@ void write_all(int fd, const std::string& data) {
 
 }  // namespace
 
-IsolatedRun::IsolatedRun(const Scenario& scenario) {
+IsolatedRun::IsolatedRun(const Scenario& scenario, const SimulationOptions& options) {
   // Output buffered in this process would otherwise be written twice, once by the child.
   std::cout.flush();
   std::cerr.flush();
@@ -46,7 +46,7 @@ IsolatedRun::IsolatedRun(const Scenario& scenario) {
     int status = 0;
     std::string payload;
     try {
-      payload = results_to_json(simulate(scenario)).dump();
+      payload = results_to_json(simulate(scenario, options)).dump();
     } catch (const std::exception& e) {
       payload = std::string("error: ") + e.what();
       status = 1;
@@ -90,6 +90,8 @@ IsolatedRun::~IsolatedRun() {
   }
 }
 
-RunResults simulate_isolated(const Scenario& scenario) { return IsolatedRun(scenario).wait(); }
+RunResults simulate_isolated(const Scenario& scenario, const SimulationOptions& options) {
+  return IsolatedRun(scenario, options).wait();
+}
 
 }  // namespace recsim

@@ -63,6 +63,10 @@ void LoadGenerator::operator()() {
                            " queries in the system (run.max_in_flight): the servers cannot keep up";
       break;
     }
+    if (tracker_.metrics().sla_missed_for_certain()) {
+      stopped_early_ = std::to_string(tracker_.metrics().over_target()) + " measured queries over the SLA target: missed whatever the rest do";
+      break;
+    }
     // The engine's clock, not arrival.time: they differ by rounding, and the workers read the clock,
     // so a request that starts at once must see a wait of exactly zero.
     const double now = simgrid::s4u::Engine::get_clock();
@@ -79,7 +83,7 @@ void LoadGenerator::operator()() {
     for (int r = 0; r < requests; ++r) server.submit(slot, policy_.request_items(arrival.size, r));
     if (progress_ && i % kProgressEvery == 0) progress_({now, tracker_.completed(), total});
   }
-  if (!saturated()) {
+  if (!saturated() && stopped_early_.empty()) {
     tracker_.on_empty([this] { empty_->release(); });
     if (tracker_.in_flight() > 0) empty_->acquire();
   }

@@ -2,8 +2,9 @@
 // The load generator actor (on the frontend host): it pulls queries from the workload's
 // QuerySource, sleeps in virtual time until each arrives, and routes it: to a GPU, whole, when the
 // policy offloads it (the GPU with the fewest queries queued or in progress; ties rotate), else to a
-// server, where the policy splits it into requests over the cores. It stops early when the system saturates (more queries
-// in flight than the scenario allows), and otherwise waits until the last query completes.
+// server, where the policy splits it into requests over the cores. It stops early when the system
+// saturates (more queries in flight than the scenario allows) or, when the run watches its SLA, once
+// the SLA is missed for certain; otherwise it waits until the last query completes.
 #include "sim/engine/gpu_device.h"
 #include "sim/engine/query_tracker.h"
 #include "sim/engine/server.h"
@@ -37,6 +38,9 @@ class LoadGenerator {
   void operator()();
 
   bool saturated() const { return !saturation_reason_.empty(); }
+  // Why arrivals stopped before the run's end without saturation (the SLA was missed for certain,
+  // see RunMetrics::watch_sla); empty otherwise.
+  const std::string& stopped_early() const { return stopped_early_; }
   const std::string& saturation_reason() const { return saturation_reason_; }
   // Virtual time of the last arrival.
   double last_arrival() const { return last_arrival_; }
@@ -56,6 +60,7 @@ class LoadGenerator {
   simgrid::s4u::SemaphorePtr empty_;
   std::size_t next_round_robin_ = 0;
   std::string saturation_reason_;
+  std::string stopped_early_;
   double last_arrival_ = 0.0;
 };
 

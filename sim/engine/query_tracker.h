@@ -22,6 +22,7 @@ class QueryTracker {
   bool request_finished(std::uint32_t slot, double now);
 
   std::uint64_t in_flight() const { return in_flight_; }
+  const RunMetrics& metrics() const { return metrics_; }
   // Time integral of the number of queries in the system since the measurement window opened,
   // up to `now` (for Little's law: its mean over the window is L).
   double in_system_area(double now) const;

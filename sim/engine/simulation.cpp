@@ -73,6 +73,7 @@ RunResults simulate(const Scenario& scenario, const SimulationOptions& options) 
   const auto source = make_source(scenario);
 
   RunMetrics metrics(scenario.run.queries - scenario.run.warmup_queries);
+  if (options.stop_when_sla_missed) metrics.watch_sla(scenario.sla.percentile, scenario.sla.target_ms / 1e3);
   QueryTracker tracker(metrics);
   std::vector<std::unique_ptr<Server>> servers;
   for (std::size_t i = 0; i < platform.servers.size(); ++i)
@@ -163,6 +164,14 @@ RunResults simulate(const Scenario& scenario, const SimulationOptions& options) 
   r.saturated = generator.saturated() || !overloaded.empty();
   r.saturation_reason = generator.saturated() ? generator.saturation_reason() : overloaded;
   metrics.summarise(end, scenario.sla.percentile, scenario.sla.target_ms, r);
+  if (!generator.stopped_early().empty()) {
+    // The statistics of a run cut short are not the run's: only the verdict is reported.
+    r.stopped_early = generator.stopped_early();
+    r.latency_ms.reset();
+    r.sla_observed_ms.reset();
+    r.sla_ci95_ms.reset();
+    r.sla_met = false;
+  }
   if (options.latency_cdf) r.latency_cdf_ms = metrics.latency().cdf_ms();
   r.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
   return r;

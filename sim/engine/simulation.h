@@ -18,6 +18,9 @@ struct SimulationOptions {
   std::function<void(const Progress&)> progress;
   // Fill RunResults::latency_cdf_ms (the measured latency distribution, one point per non-empty bin).
   bool latency_cdf = false;
+  // Stop as soon as the SLA is missed for certain (capacity searches need only the verdict); such a
+  // run reports stopped_early and no latency statistics.
+  bool stop_when_sla_missed = false;
 };
 
 RunResults simulate(const Scenario& scenario, const SimulationOptions& options = {});

@@ -30,6 +30,7 @@ nlohmann::ordered_json results_to_json(const RunResults& r) {
   j["seed"] = r.seed;
   j["saturated"] = r.saturated;
   j["saturation_reason"] = r.saturated ? json(r.saturation_reason) : json(nullptr);
+  if (!r.stopped_early.empty()) j["stopped_early"] = r.stopped_early;
   j["queries"] = {{"arrived", r.arrived}, {"completed", r.completed}, {"measured", r.measured},
                   {"mean_in_system", r.mean_in_system}};
   j["throughput_qps"] = r.throughput_qps;
@@ -60,6 +61,7 @@ RunResults results_from_json(const nlohmann::json& j) {
   r.seed = j.at("seed").get<std::uint64_t>();
   r.saturated = j.at("saturated").get<bool>();
   if (!j.at("saturation_reason").is_null()) r.saturation_reason = j.at("saturation_reason").get<std::string>();
+  if (j.contains("stopped_early")) r.stopped_early = j.at("stopped_early").get<std::string>();
   r.arrived = j.at("queries").at("arrived").get<std::uint64_t>();
   r.completed = j.at("queries").at("completed").get<std::uint64_t>();
   r.measured = j.at("queries").at("measured").get<std::uint64_t>();

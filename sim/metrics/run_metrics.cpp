@@ -2,6 +2,7 @@
 
 #include <boost/math/distributions/students_t.hpp>
 
+#include <algorithm>
 #include <cmath>
 
 namespace recsim {
@@ -23,9 +24,20 @@ void RunMetrics::measured_completion(double arrival, double first_start, double 
     batches_[index < kBatches ? index : kBatches - 1].add(completion - arrival);
   }
   latency_.add(completion - arrival);
+  if (watching_ && completion - arrival > over_threshold_) ++over_target_;
   const double wait = first_start - arrival;
   wait_sum_ += wait;
   if (wait > 0.0) ++waited_;
+}
+
+void RunMetrics::watch_sla(double percentile, double target_seconds) {
+  const auto n = static_cast<double>(expected_);
+  const auto k = static_cast<std::uint64_t>(std::max(1.0, std::ceil(percentile / 100.0 * n - 1e-9)));
+  watching_ = expected_ > 0;
+  allowed_over_ = expected_ - std::min(k, expected_);
+  // One bin beyond: a latency above target · (1 + width) lies in a bin whose lower edge is above the
+  // target, and so does the percentile read from that bin (its centre, clamped to the exact max).
+  over_threshold_ = target_seconds * (1.0 + LatencyHistogram::kRelativeBinWidth);
 }
 
 void RunMetrics::summarise(double end, double sla_percentile, double sla_target_ms, RunResults& out) const {

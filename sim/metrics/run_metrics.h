@@ -28,6 +28,14 @@ class RunMetrics {
   // A measured query completed.
   void measured_completion(double arrival, double first_start, double completion);
 
+  // Early decision (capacity searches): with `expected_measured` queries and the SLA's percentile p,
+  // the observed percentile is the k-th smallest latency, k = ceil(p/100 · n). Once more than n − k
+  // measured latencies lie beyond the target's histogram bin, the k-th smallest lies beyond it too,
+  // whatever the remaining queries do: the SLA is missed for certain and the run can stop.
+  void watch_sla(double percentile, double target_seconds);
+  bool sla_missed_for_certain() const { return watching_ && over_target_ > allowed_over_; }
+  std::uint64_t over_target() const { return over_target_; }
+
   bool window_open() const { return window_open_; }
   double window_start() const { return window_start_; }
   std::uint64_t measured() const { return latency_.count(); }
@@ -44,6 +52,10 @@ class RunMetrics {
   std::uint64_t waited_ = 0;
   bool window_open_ = false;
   double window_start_ = 0.0;
+  bool watching_ = false;
+  double over_threshold_ = 0.0;   // latencies above this are in a bin wholly beyond the target
+  std::uint64_t allowed_over_ = 0;
+  std::uint64_t over_target_ = 0;
 };
 
 }  // namespace recsim

@@ -34,6 +34,7 @@ struct RunResults {
   std::uint64_t seed = 0;
   bool saturated = false;
   std::string saturation_reason;  // empty unless saturated
+  std::string stopped_early;      // why a run that watched its SLA stopped once it was missed; empty otherwise
   std::uint64_t arrived = 0, completed = 0, measured = 0;
   double throughput_qps = 0.0;
   double mean_in_system = 0.0;  // time-average number of queries in the system over the window (L)

@@ -72,6 +72,7 @@ class Search {
       p.ci95_ms = r.sla_ci95_ms;
       p.met = r.sla_met;
       p.saturated = r.saturated;
+      p.stopped_early = !r.stopped_early.empty();
       p.wall_seconds = r.wall_seconds;
       result_.points.push_back(p);
     }
@@ -102,12 +103,14 @@ class Search {
 
 RateEvaluator isolated_evaluator(int jobs) {
   return [jobs](const std::vector<Scenario>& scenarios) {
+    SimulationOptions options;
+    options.stop_when_sla_missed = true;
     std::vector<RunResults> results(scenarios.size());
     const std::size_t width = static_cast<std::size_t>(std::max(1, jobs));
     for (std::size_t begin = 0; begin < scenarios.size(); begin += width) {
       const std::size_t end = std::min(scenarios.size(), begin + width);
       std::vector<std::unique_ptr<IsolatedRun>> runs;
-      for (std::size_t i = begin; i < end; ++i) runs.push_back(std::make_unique<IsolatedRun>(scenarios[i]));
+      for (std::size_t i = begin; i < end; ++i) runs.push_back(std::make_unique<IsolatedRun>(scenarios[i], options));
       for (std::size_t i = begin; i < end; ++i) results[i] = runs[i - begin]->wait();
     }
     return results;

@@ -34,6 +34,7 @@ struct CapacityPoint {
   std::optional<std::pair<double, double>> ci95_ms;
   bool met = false;
   bool saturated = false;
+  bool stopped_early = false;  // the run stopped once the SLA was missed for certain: no percentile
   double wall_seconds = 0;
 };
 
@@ -48,7 +49,8 @@ struct CapacityResult {
 // Runs the scenarios (the same scenario at several rates) and returns their results in order.
 using RateEvaluator = std::function<std::vector<RunResults>(const std::vector<Scenario>&)>;
 
-// Evaluates each scenario in its own process, up to `jobs` at once.
+// Evaluates each scenario in its own process, up to `jobs` at once. Each run stops as soon as its
+// SLA is missed for certain (RunMetrics::watch_sla): the verdict is the full run's, only sooner.
 RateEvaluator isolated_evaluator(int jobs);
 
 // Requires Poisson arrivals (the caller validates). Starts from scenario.arrival.qps.

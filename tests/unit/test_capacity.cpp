@@ -1,7 +1,9 @@
 // The capacity search: bracketing and bisection on a synthetic monotone response with a known answer,
 // the M/M/c closed form (the rate whose sojourn-time p95 equals the target), the batch-means
-// interval on the percentile, and the `recsim capacity` command.
+// interval on the percentile, the early stop once the SLA is missed for certain, and the `recsim
+// capacity` command.
 #include "sim/engine/isolated_run.h"
+#include "sim/metrics/run_metrics.h"
 #include "sim/search/capacity_search.h"
 #include "support/cli_runner.h"
 #include "support/queueing_formulas.h"
@@ -177,4 +179,46 @@ TEST_CASE("recsim capacity writes the contract's JSON, and bad input exits 2", "
   CHECK_FALSE(file_exists(dir.file("x.json")));
   CHECK(run_recsim({"capacity", scenario, "--jobs", "0"}).status == 2);
   CHECK(run_recsim({"capacity", scenario, "--precision", "2"}).status == 2);
+}
+
+TEST_CASE("a run watching its SLA stops once it is missed for certain, with the full run's verdict", "[capacity][early]") {
+  SECTION("the count: n = 100 at p95 allows 5 latencies beyond the target's bin") {
+    RunMetrics m(100);
+    m.watch_sla(95, 0.010);
+    m.measured_arrival(0.0);
+    for (int i = 0; i < 90; ++i) m.measured_completion(0.0, 0.0, 0.005);
+    m.measured_completion(0.0, 0.0, 0.010);  // at the target: not beyond it
+    for (int i = 0; i < 5; ++i) m.measured_completion(0.0, 0.0, 0.020);
+    CHECK_FALSE(m.sla_missed_for_certain());
+    m.measured_completion(0.0, 0.0, 0.020);
+    CHECK(m.sla_missed_for_certain());
+    // Whatever the remaining 3 are, the 95th smallest of the 100 is beyond the target.
+    for (int i = 0; i < 3; ++i) m.measured_completion(0.0, 0.0, 0.001);
+    CHECK(m.latency().percentile(95) > 0.010);
+  }
+  SECTION("an overloaded M/M/2 stops early and misses; the full run misses too") {
+    Scenario s = scenario_from(mmc_document(2, 1900.0, 1.0, 40000, 1000));
+    s.sla.target_ms = 3.0;
+    SimulationOptions watch;
+    watch.stop_when_sla_missed = true;
+    const auto early = simulate_isolated(s, watch);
+    const auto full = simulate_isolated(s);
+    CHECK_FALSE(early.stopped_early.empty());
+    CHECK_FALSE(early.sla_met);
+    CHECK_FALSE(early.sla_observed_ms.has_value());
+    CHECK(early.arrived < full.arrived);
+    CHECK(full.stopped_early.empty());
+    CHECK_FALSE(full.sla_met);
+    CHECK(*full.sla_observed_ms > 3.0);
+  }
+  SECTION("a run that meets its SLA is not cut short") {
+    Scenario s = scenario_from(mmc_document(2, 1000.0, 1.0, 20000, 1000));
+    s.sla.target_ms = 10.0;
+    SimulationOptions watch;
+    watch.stop_when_sla_missed = true;
+    const auto r = simulate_isolated(s, watch);
+    CHECK(r.stopped_early.empty());
+    CHECK(r.sla_met);
+    CHECK(r.completed == 20000);
+  }
 }
