@@ -16,7 +16,47 @@ LoadGenerator::LoadGenerator(const Scenario& scenario, QuerySource& source,
       tracker_(tracker),
       progress_(std::move(progress)),
       policy_(scenario.scheduler.batch_size),
-      empty_(simgrid::s4u::Semaphore::create(0)) {}
+      empty_(simgrid::s4u::Semaphore::create(0)) {
+  tracker_.on_empty([this] {
+    if (!waiting_for_empty_) return;
+    waiting_for_empty_ = false;
+    empty_->release();
+  });
+  if (scenario.scheduler.policy == SchedulerSpec::Policy::deeprecsched_online) {
+    const OnlineSpec& spec = scenario.scheduler.online;
+    OnlineClimbOptions o;
+    o.batch_ladder = spec.batches;
+    o.threshold_ladder = spec.thresholds;
+    o.percentile = scenario.sla.percentile;
+    o.target_seconds = scenario.sla.target_ms / 1e3;
+    o.start_qps = scenario.arrival.qps;
+    o.min_qps = spec.min_qps;
+    o.max_qps = spec.max_qps;
+    o.gap_steps = spec.gap_steps;
+    o.update_queries = spec.update_queries;
+    o.updates = spec.updates;
+    o.median_of = spec.median_of;
+    o.headroom = spec.headroom;
+    online_ = std::make_unique<OnlineHillClimber>(std::move(o));
+    tracker_.on_complete([this](double now, double latency) { online_->complete(now, latency); });
+  }
+}
+
+double LoadGenerator::arrival_time(const QueryArrival& arrival) {
+  if (!online_) return arrival.time;
+  // The source's gaps are unit-rate gaps / qps: rescaled, they keep their random numbers.
+  const double gap = arrival.time - source_last_;
+  source_last_ = arrival.time;
+  const double scale = online_->finished() ? 1.0 : online_->gap_seconds() * scenario_.arrival.qps;
+  online_clock_ += gap * scale;
+  return online_clock_;
+}
+
+void LoadGenerator::wait_until_empty() {
+  if (tracker_.in_flight() == 0) return;
+  waiting_for_empty_ = true;
+  empty_->acquire();
+}
 
 Server& LoadGenerator::select_server() {
   if (servers_.size() == 1) return *servers_.front();
@@ -56,8 +96,14 @@ void LoadGenerator::operator()() {
   QueryArrival arrival;
   for (std::uint64_t i = 0; i < total; ++i) {
     if (!source_.next(arrival)) break;
-    const double gap = arrival.time - simgrid::s4u::Engine::get_clock();
+    const double gap = arrival_time(arrival) - simgrid::s4u::Engine::get_clock();
     if (gap > 0.0) simgrid::s4u::this_actor::sleep_for(gap);
+    if (online_ && online_->draining()) {
+      // Between configurations the queues drain; this query then arrives into an empty system.
+      wait_until_empty();
+      online_->drained(simgrid::s4u::Engine::get_clock());
+      online_clock_ = simgrid::s4u::Engine::get_clock();
+    }
     if (tracker_.in_flight() >= max_in_flight) {
       saturation_reason_ = "more than " + std::to_string(max_in_flight) +
                            " queries in the system (run.max_in_flight): the servers cannot keep up";
@@ -71,22 +117,30 @@ void LoadGenerator::operator()() {
     // so a request that starts at once must see a wait of exactly zero.
     const double now = simgrid::s4u::Engine::get_clock();
     last_arrival_ = now;
-    if (scenario_.scheduler.to_gpu(arrival.size)) {
-      const std::uint32_t slot = tracker_.open(now, 1, i >= warmup);
+    bool measured = i >= warmup;
+    bool to_gpu = scenario_.scheduler.to_gpu(arrival.size);
+    if (online_) {
+      if (!online_->finished()) climb_queries_ = i + 1;
+      // The first measured query: the statistics' batches are sized for the queries left.
+      if (measured && online_->finished() && !tracker_.metrics().window_open()) tracker_.expect_measured(total - i);
+      measured = measured && online_->finished();
+      const TuneConfig& config = online_->config();
+      to_gpu = config.gpu_threshold && arrival.size >= *config.gpu_threshold;
+      if (config.batch_size != policy_.batch_size()) policy_ = StaticPolicy(config.batch_size);
+    }
+    if (to_gpu) {
+      const std::uint32_t slot = tracker_.open(now, 1, measured);
       select_gpu().submit(slot, arrival.size);
       if (progress_ && i % kProgressEvery == 0) progress_({now, tracker_.completed(), total});
       continue;
     }
     const int requests = policy_.request_count(arrival.size);
-    const std::uint32_t slot = tracker_.open(now, requests, i >= warmup);
+    const std::uint32_t slot = tracker_.open(now, requests, measured);
     Server& server = select_server();
     for (int r = 0; r < requests; ++r) server.submit(slot, policy_.request_items(arrival.size, r));
     if (progress_ && i % kProgressEvery == 0) progress_({now, tracker_.completed(), total});
   }
-  if (!saturated() && stopped_early_.empty()) {
-    tracker_.on_empty([this] { empty_->release(); });
-    if (tracker_.in_flight() > 0) empty_->acquire();
-  }
+  if (!saturated() && stopped_early_.empty()) wait_until_empty();
   if (progress_) progress_({simgrid::s4u::Engine::get_clock(), tracker_.completed(), total});
 }
 

@@ -2,13 +2,16 @@
 // The load generator actor (on the frontend host): it pulls queries from the workload's
 // QuerySource, sleeps in virtual time until each arrives, and routes it: to a GPU, whole, when the
 // policy offloads it (the GPU with the fewest queries queued or in progress; ties rotate), else to a
-// server, where the policy splits it into requests over the cores. It stops early when the system
+// server, where the policy splits it into requests over the cores. Under deeprecsched-online the
+// configuration of each arrival comes from the online climber, and measurement (the results'
+// statistics) starts with the first arrival after both the warm-up and the climb. It stops early when the system
 // saturates (more queries in flight than the scenario allows) or, when the run watches its SLA, once
 // the SLA is missed for certain; otherwise it waits until the last query completes.
 #include "sim/engine/gpu_device.h"
 #include "sim/engine/query_tracker.h"
 #include "sim/engine/server.h"
 #include "sim/scenario/scenario.h"
+#include "sim/scheduling/online_hill_climber.h"
 #include "sim/scheduling/static_policy.h"
 #include "workloads/query_source.h"
 
@@ -44,9 +47,17 @@ class LoadGenerator {
   const std::string& saturation_reason() const { return saturation_reason_; }
   // Virtual time of the last arrival.
   double last_arrival() const { return last_arrival_; }
+  // The deeprecsched-online policy's climb; null for the fixed policies.
+  const OnlineHillClimber* online() const { return online_.get(); }
+  // Arrivals before the climb finished (all of them if it did not).
+  std::uint64_t climb_queries() const { return climb_queries_; }
 
  private:
   Server& select_server();
+  // The arrival time of the next query: the source's, except while the online climber sets the rate.
+  double arrival_time(const QueryArrival& arrival);
+  // Suspends the actor until no query is in the system.
+  void wait_until_empty();
   GpuDevice& select_gpu();
 
   const Scenario& scenario_;
@@ -57,6 +68,11 @@ class LoadGenerator {
   QueryTracker& tracker_;
   std::function<void(const Progress&)> progress_;
   StaticPolicy policy_;
+  std::unique_ptr<OnlineHillClimber> online_;
+  std::uint64_t climb_queries_ = 0;
+  double source_last_ = 0.0;   // online: the source's previous arrival time
+  double online_clock_ = 0.0;  // online: the previous arrival time
+  bool waiting_for_empty_ = false;
   simgrid::s4u::SemaphorePtr empty_;
   std::size_t next_round_robin_ = 0;
   std::string saturation_reason_;

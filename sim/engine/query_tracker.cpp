@@ -41,6 +41,7 @@ bool QueryTracker::request_finished(std::uint32_t slot, double now) {
   Record& r = records_[slot];
   if (--r.remaining > 0) return false;
   if (r.measured) metrics_.measured_completion(r.arrival, r.first_start, now);
+  if (on_complete_) on_complete_(now, now - r.arrival);
   advance_area(now);
   free_.push_back(slot);
   --in_flight_;

@@ -23,6 +23,8 @@ class QueryTracker {
 
   std::uint64_t in_flight() const { return in_flight_; }
   const RunMetrics& metrics() const { return metrics_; }
+  // See RunMetrics::expect.
+  void expect_measured(std::uint64_t n) { metrics_.expect(n); }
   // Time integral of the number of queries in the system since the measurement window opened,
   // up to `now` (for Little's law: its mean over the window is L).
   double in_system_area(double now) const;
@@ -30,6 +32,8 @@ class QueryTracker {
   std::uint64_t completed() const { return completed_; }
   // Called whenever the system becomes empty (no query in flight).
   void on_empty(std::function<void()> callback) { on_empty_ = std::move(callback); }
+  // Called whenever a query completes, with the time and its latency.
+  void on_complete(std::function<void(double, double)> callback) { on_complete_ = std::move(callback); }
 
  private:
   struct Record {
@@ -45,6 +49,7 @@ class QueryTracker {
   std::uint64_t in_flight_ = 0, arrived_ = 0, completed_ = 0;
   double area_ = 0.0, area_time_ = 0.0;
   std::function<void()> on_empty_;
+  std::function<void(double, double)> on_complete_;
 };
 
 }  // namespace recsim

@@ -172,6 +172,17 @@ RunResults simulate(const Scenario& scenario, const SimulationOptions& options) 
     r.sla_ci95_ms.reset();
     r.sla_met = false;
   }
+  if (const OnlineHillClimber* climb = generator.online()) {
+    OnlineClimbReport o;
+    o.finished = climb->finished();
+    o.finished_at_s = climb->finished_at();
+    o.climb_queries = generator.climb_queries();
+    o.batch_size = climb->config().batch_size;
+    o.gpu_threshold = climb->config().gpu_threshold;
+    for (const auto& s : climb->steps())
+      o.steps.push_back({s.config.batch_size, s.config.gpu_threshold, s.phase, s.max_qps, s.at_limit, s.started_s, s.decided_s});
+    r.online = std::move(o);
+  }
   if (options.latency_cdf) r.latency_cdf_ms = metrics.latency().cdf_ms();
   r.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
   return r;

@@ -48,6 +48,19 @@ nlohmann::ordered_json results_to_json(const RunResults& r) {
                   {"gpu_profile", r.service_gpu_profile.empty() ? json(nullptr) : json(r.service_gpu_profile)},
                   {"gpu_source", r.service_gpu_source.empty() ? json(nullptr) : json(r.service_gpu_source)}};
   j["utilization"] = {{"cpu", r.cpu_utilization}, {"gpu", optional_to_json(r.gpu_utilization)}, {"servers", servers}};
+  if (r.online) {
+    const OnlineClimbReport& o = *r.online;
+    json steps = json::array();
+    for (const auto& s : o.steps)
+      steps.push_back({{"batch_size", s.batch_size}, {"gpu_threshold", optional_to_json(s.gpu_threshold)},
+                       {"phase", s.phase}, {"max_qps", s.max_qps}, {"at_limit", s.at_limit},
+                       {"started_s", s.started_s}, {"decided_s", s.decided_s}});
+    j["online"] = {{"finished", o.finished},
+                   {"finished_at_s", o.finished ? json(o.finished_at_s) : json(nullptr)},
+                   {"climb_queries", o.climb_queries},
+                   {"final", {{"batch_size", o.batch_size}, {"gpu_threshold", optional_to_json(o.gpu_threshold)}}},
+                   {"steps", steps}};
+  }
   j["engine"] = {{"wall_seconds", r.wall_seconds},
                  {"requests_simulated", r.requests_simulated},
                  {"gpu_queries", r.gpu_queries},
@@ -111,6 +124,27 @@ RunResults results_from_json(const nlohmann::json& j) {
       u.gpus.push_back(gu);
     }
     r.servers.push_back(std::move(u));
+  }
+  if (j.contains("online")) {
+    const auto& oj = j.at("online");
+    OnlineClimbReport o;
+    o.finished = oj.at("finished").get<bool>();
+    if (o.finished) o.finished_at_s = oj.at("finished_at_s").get<double>();
+    o.climb_queries = oj.at("climb_queries").get<std::uint64_t>();
+    o.batch_size = oj.at("final").at("batch_size").get<int>();
+    if (!oj.at("final").at("gpu_threshold").is_null()) o.gpu_threshold = oj.at("final").at("gpu_threshold").get<int>();
+    for (const auto& sj : oj.at("steps")) {
+      OnlineClimbStep s;
+      s.batch_size = sj.at("batch_size").get<int>();
+      if (!sj.at("gpu_threshold").is_null()) s.gpu_threshold = sj.at("gpu_threshold").get<int>();
+      s.phase = sj.at("phase").get<std::string>();
+      s.max_qps = sj.at("max_qps").get<double>();
+      s.at_limit = sj.at("at_limit").get<bool>();
+      s.started_s = sj.at("started_s").get<double>();
+      s.decided_s = sj.at("decided_s").get<double>();
+      o.steps.push_back(s);
+    }
+    r.online = std::move(o);
   }
   r.wall_seconds = j.at("engine").at("wall_seconds").get<double>();
   r.requests_simulated = j.at("engine").at("requests_simulated").get<std::uint64_t>();

@@ -7,8 +7,12 @@
 
 namespace recsim {
 
-RunMetrics::RunMetrics(std::uint64_t expected_measured) : expected_(expected_measured) {
-  if (expected_measured >= kBatches * kMinPerBatch) batches_.resize(kBatches);
+RunMetrics::RunMetrics(std::uint64_t expected_measured) { expect(expected_measured); }
+
+void RunMetrics::expect(std::uint64_t expected_measured) {
+  expected_ = expected_measured;
+  batches_.assign(expected_measured >= kBatches * kMinPerBatch ? kBatches : 0, LatencyHistogram());
+  if (watching_) allow_over_target();
 }
 
 void RunMetrics::measured_arrival(double now) {
@@ -31,13 +35,18 @@ void RunMetrics::measured_completion(double arrival, double first_start, double 
 }
 
 void RunMetrics::watch_sla(double percentile, double target_seconds) {
-  const auto n = static_cast<double>(expected_);
-  const auto k = static_cast<std::uint64_t>(std::max(1.0, std::ceil(percentile / 100.0 * n - 1e-9)));
-  watching_ = expected_ > 0;
-  allowed_over_ = expected_ - std::min(k, expected_);
+  watching_ = true;
+  watched_percentile_ = percentile;
   // One bin beyond: a latency above target · (1 + width) lies in a bin whose lower edge is above the
   // target, and so does the percentile read from that bin (its centre, clamped to the exact max).
   over_threshold_ = target_seconds * (1.0 + LatencyHistogram::kRelativeBinWidth);
+  allow_over_target();
+}
+
+void RunMetrics::allow_over_target() {
+  const auto k = static_cast<std::uint64_t>(
+      std::max(1.0, std::ceil(watched_percentile_ / 100.0 * static_cast<double>(expected_) - 1e-9)));
+  allowed_over_ = expected_ - std::min(k, expected_);
 }
 
 void RunMetrics::summarise(double end, double sla_percentile, double sla_target_ms, RunResults& out) const {

@@ -23,6 +23,9 @@ class RunMetrics {
   // expected_measured: how many measured queries the run will have if it completes (sizes batches).
   explicit RunMetrics(std::uint64_t expected_measured = 0);
 
+  // Re-sizes the batch means for `expected_measured` queries; only before the first measured query
+  // (the online policy measures from the end of its climb, known only then).
+  void expect(std::uint64_t expected_measured);
   // A measured query arrived: the window opens at the first one.
   void measured_arrival(double now);
   // A measured query completed.
@@ -33,7 +36,7 @@ class RunMetrics {
   // measured latencies lie beyond the target's histogram bin, the k-th smallest lies beyond it too,
   // whatever the remaining queries do: the SLA is missed for certain and the run can stop.
   void watch_sla(double percentile, double target_seconds);
-  bool sla_missed_for_certain() const { return watching_ && over_target_ > allowed_over_; }
+  bool sla_missed_for_certain() const { return watching_ && expected_ > 0 && over_target_ > allowed_over_; }
   std::uint64_t over_target() const { return over_target_; }
 
   bool window_open() const { return window_open_; }
@@ -45,6 +48,8 @@ class RunMetrics {
   void summarise(double end, double sla_percentile, double sla_target_ms, RunResults& out) const;
 
  private:
+  void allow_over_target();
+
   LatencyHistogram latency_;
   std::vector<LatencyHistogram> batches_;  // empty when the run is too short for an interval
   std::uint64_t expected_ = 0;
@@ -53,6 +58,7 @@ class RunMetrics {
   bool window_open_ = false;
   double window_start_ = 0.0;
   bool watching_ = false;
+  double watched_percentile_ = 0.0;
   double over_threshold_ = 0.0;   // latencies above this are in a bin wholly beyond the target
   std::uint64_t allowed_over_ = 0;
   std::uint64_t over_target_ = 0;

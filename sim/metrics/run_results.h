@@ -29,6 +29,25 @@ struct ServerUtilization {
   std::vector<GpuUtilization> gpus;
 };
 
+// The deeprecsched-online policy's climb: each window it measured, and where it landed.
+struct OnlineClimbStep {
+  int batch_size = 1;
+  std::optional<int> gpu_threshold;
+  std::string phase;  // "batch" or "threshold"
+  double max_qps = 0;  // the arrival-rate controller's answer
+  bool at_limit = false;  // ... at the end of its range
+  double started_s = 0, decided_s = 0;
+};
+
+struct OnlineClimbReport {
+  bool finished = false;
+  double finished_at_s = 0;         // virtual time of the last decision
+  std::uint64_t climb_queries = 0;  // arrivals before it finished
+  int batch_size = 1;               // the configuration in force at the end of the run
+  std::optional<int> gpu_threshold;
+  std::vector<OnlineClimbStep> steps;
+};
+
 struct RunResults {
   std::string scenario;
   std::uint64_t seed = 0;
@@ -49,6 +68,7 @@ struct RunResults {
   std::optional<double> gpu_utilization;  // mean kernel-busy fraction over all GPUs; none without GPUs
   std::uint64_t gpu_queries = 0;          // queries served whole by a GPU
   std::vector<ServerUtilization> servers;
+  std::optional<OnlineClimbReport> online;  // deeprecsched-online only
   std::string service_type;     // "exponential", "deterministic", "table" or "model"
   std::string service_model;    // model: the model's name
   std::string service_profile;  // model: the profile file

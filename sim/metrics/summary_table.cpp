@@ -33,7 +33,7 @@ std::string format_summary(const RunResults& r) {
   if (r.service_gpu_source == "analytic")
     out += line("NOTE", "GPU kernel times come from an analytic roofline model, not from measurements");
   out += line("queries", std::to_string(r.completed) + " completed, " + std::to_string(r.measured) +
-                             " measured (after warm-up)");
+                             (r.online ? " measured (after warm-up and the climb)" : " measured (after warm-up)"));
   out += line("throughput", fmt("%.1f queries/s", r.throughput_qps));
   if (r.latency_ms) {
     const auto& l = *r.latency_ms;
@@ -60,6 +60,24 @@ std::string format_summary(const RunResults& r) {
       for (const auto& g : s.gpus)
         out += line(("  " + g.name).c_str(), fmt("%.1f%% kernels", 100.0 * g.busy) + fmt(", PCIe h2d %.1f%%", 100.0 * g.h2d) +
                                                  fmt(", d2h %.1f%%", 100.0 * g.d2h) + fmt(", offered load %.3f", g.offered));
+  }
+  if (r.online) {
+    const OnlineClimbReport& o = *r.online;
+    out += "  online climb           max load under the SLA of each configuration, by the arrival-rate controller:\n";
+    for (const auto& s : o.steps) {
+      char buf[160];
+      std::snprintf(buf, sizeof buf, "    %-9s batch %5d  threshold %5s  %12.6g qps%s\n", s.phase.c_str(), s.batch_size,
+                    s.gpu_threshold ? std::to_string(*s.gpu_threshold).c_str() : "-", s.max_qps,
+                    s.at_limit ? "  (at the controller's limit)" : "");
+      out += buf;
+    }
+    const std::string t = o.gpu_threshold ? std::to_string(*o.gpu_threshold) : "none";
+    if (o.finished)
+      out += line("chosen", "batch " + std::to_string(o.batch_size) + ", gpu threshold " + t + fmt(" at %.3f s virtual", o.finished_at_s) +
+                                " (after " + std::to_string(o.climb_queries) + " queries; measured from then on)");
+    else
+      out += line("NOTE", "the climb did not finish within the run (batch " + std::to_string(o.batch_size) + ", gpu threshold " +
+                              t + " at the end): lengthen run.queries");
   }
   if (r.saturated) out += line("SATURATED", r.saturation_reason);
   out += line("engine", std::to_string(r.requests_simulated) + " requests in " + fmt("%.3f s wall", r.wall_seconds) +

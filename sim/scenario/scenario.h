@@ -55,14 +55,28 @@ struct ServiceSpec {
   double output_bytes_per_item = 0.0;             // device to host
 };
 
+// The deeprecsched-online policy's climb (sim/scheduling/online_hill_climber.h).
+struct OnlineSpec {
+  std::vector<int> batches;     // increasing
+  std::vector<int> thresholds;  // increasing; empty: no offload phase
+  double min_qps = 0.0, max_qps = 0.0;  // the arrival-rate controller's range
+  int gap_steps = 50;
+  int update_queries = 64;
+  int updates = 128;
+  int median_of = 50;
+  double headroom = 0.10;
+};
+
 struct SchedulerSpec {
   // static / cpu-only: every query split over the CPU cores; deeprecsched: queries of size >=
-  // gpu_threshold go whole to a GPU, smaller ones are split; gpu-only: every query to a GPU.
-  enum class Policy { static_batch, cpu_only, deeprecsched, gpu_only } policy = Policy::static_batch;
+  // gpu_threshold go whole to a GPU, smaller ones are split; gpu-only: every query to a GPU;
+  // deeprecsched-online: batch_size and gpu_threshold climbed during the run (`online`).
+  enum class Policy { static_batch, cpu_only, deeprecsched, gpu_only, deeprecsched_online } policy = Policy::static_batch;
   int batch_size = 1;
   int gpu_threshold = 0;  // deeprecsched
+  OnlineSpec online;      // deeprecsched-online
   bool offloads() const { return policy == Policy::deeprecsched || policy == Policy::gpu_only; }
-  // Whether a query of `size` items runs on a GPU.
+  // Whether a query of `size` items runs on a GPU (fixed policies; the online policy asks its climber).
   bool to_gpu(int size) const {
     return policy == Policy::gpu_only || (policy == Policy::deeprecsched && size >= gpu_threshold);
   }

@@ -3,6 +3,7 @@
 #include "kernels/model/model_spec.h"
 #include "kernels/profiles/latency_profile.h"
 #include "sim/scenario/overrides.h"
+#include "sim/scheduling/tune_config.h"
 #include "workloads/json_reader.h"
 #include "workloads/input_error.h"
 #include "workloads/size_table_file.h"
@@ -171,21 +172,67 @@ ServiceSpec parse_service(JsonReader service, const std::string& base_dir) {
   return spec;
 }
 
+// A ladder: a non-empty array of strictly increasing integers in [1, kMaxQuerySize].
+std::vector<int> parse_ladder(JsonReader& object, const std::string& key) {
+  const auto& values = object.array(key);
+  const std::string path = object.child_path(key);
+  if (values.empty()) throw InputError(path, "expected at least one value");
+  std::vector<int> ladder;
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    const auto& v = values[i];
+    const std::string item = path + "." + std::to_string(i);
+    if (!v.is_number_integer() || v.get<std::int64_t>() < 1 || v.get<std::int64_t>() > kMaxQuerySize)
+      throw InputError(item, "expected an integer from 1 to " + std::to_string(kMaxQuerySize) + ", got " + v.dump());
+    const int x = static_cast<int>(v.get<std::int64_t>());
+    if (!ladder.empty() && x <= ladder.back())
+      throw InputError(item, "expected values in increasing order, got " + std::to_string(x) + " after " + std::to_string(ladder.back()));
+    ladder.push_back(x);
+  }
+  return ladder;
+}
+
+OnlineSpec parse_online(JsonReader online) {
+  OnlineSpec spec;
+  if (online.has("min_qps")) spec.min_qps = online.number("min_qps", 0.0, 1e12, true);
+  if (online.has("max_qps")) spec.max_qps = online.number("max_qps", 0.0, 1e12, true);
+  spec.gap_steps = static_cast<int>(online.integer_or("gap_steps", 50, 2, 100000));
+  spec.update_queries = static_cast<int>(online.integer_or("update_queries", 64, 1, 1000000));
+  spec.updates = static_cast<int>(online.integer_or("updates", 128, 1, 1000000));
+  spec.median_of = static_cast<int>(online.integer_or("median_of", 50, 1, 1000000));
+  spec.headroom = online.number_or("headroom", 0.10, 0.0, 10.0);
+  if (online.has("batches")) spec.batches = parse_ladder(online, "batches");
+  if (online.has("thresholds")) spec.thresholds = parse_ladder(online, "thresholds");
+  online.finish();
+  return spec;
+}
+
 SchedulerSpec parse_scheduler(JsonReader scheduler) {
   SchedulerSpec spec;
-  const auto policy = scheduler.choice("policy", {"static", "cpu-only", "deeprecsched", "gpu-only"});
+  const auto policy = scheduler.choice("policy", {"static", "cpu-only", "deeprecsched", "gpu-only", "deeprecsched-online"});
   spec.policy = policy == "static"         ? SchedulerSpec::Policy::static_batch
                 : policy == "cpu-only"     ? SchedulerSpec::Policy::cpu_only
                 : policy == "deeprecsched" ? SchedulerSpec::Policy::deeprecsched
-                                           : SchedulerSpec::Policy::gpu_only;
-  // gpu-only splits nothing: its batch size is unused unless given.
-  spec.batch_size = static_cast<int>(spec.policy == SchedulerSpec::Policy::gpu_only
-                                         ? scheduler.integer_or("batch_size", kMaxQuerySize, 1, kMaxQuerySize)
-                                         : scheduler.integer("batch_size", 1, kMaxQuerySize));
-  if (spec.policy == SchedulerSpec::Policy::deeprecsched)
-    spec.gpu_threshold = static_cast<int>(scheduler.integer("gpu_threshold", 1, kMaxQuerySize));
-  else if (scheduler.has("gpu_threshold"))
-    throw InputError(scheduler.child_path("gpu_threshold"), "only the \"deeprecsched\" policy has a GPU threshold");
+                : policy == "gpu-only"     ? SchedulerSpec::Policy::gpu_only
+                                           : SchedulerSpec::Policy::deeprecsched_online;
+  if (spec.policy == SchedulerSpec::Policy::deeprecsched_online) {
+    // The climb chooses both: a fixed value would be silently ignored.
+    for (const char* key : {"batch_size", "gpu_threshold"})
+      if (scheduler.has(key))
+        throw InputError(scheduler.child_path(key), "the \"deeprecsched-online\" policy climbs it: give its ladder in scheduler.online instead");
+    spec.online = scheduler.has("online") ? parse_online(scheduler.object("online")) : OnlineSpec{};
+    spec.batch_size = 1;
+  } else {
+    if (scheduler.has("online"))
+      throw InputError(scheduler.child_path("online"), "only the \"deeprecsched-online\" policy climbs online");
+    // gpu-only splits nothing: its batch size is unused unless given.
+    spec.batch_size = static_cast<int>(spec.policy == SchedulerSpec::Policy::gpu_only
+                                           ? scheduler.integer_or("batch_size", kMaxQuerySize, 1, kMaxQuerySize)
+                                           : scheduler.integer("batch_size", 1, kMaxQuerySize));
+    if (spec.policy == SchedulerSpec::Policy::deeprecsched)
+      spec.gpu_threshold = static_cast<int>(scheduler.integer("gpu_threshold", 1, kMaxQuerySize));
+    else if (scheduler.has("gpu_threshold"))
+      throw InputError(scheduler.child_path("gpu_threshold"), "only the \"deeprecsched\" policy has a GPU threshold");
+  }
   const auto selection = scheduler.choice_or("server_selection", {"least_loaded", "round_robin"}, "least_loaded");
   spec.server_selection = selection == "round_robin" ? SchedulerSpec::ServerSelection::round_robin
                                                      : SchedulerSpec::ServerSelection::least_loaded;
@@ -211,6 +258,23 @@ Scenario parse_scenario(const nlohmann::json& document, const std::string& base_
                                                "\" offloads queries to GPUs, but no server has any (platform.servers.N.gpus)");
     if (!s.service.gpu_curve)
       throw InputError("service.gpu_profile", "required when the scheduler offloads to GPUs (a service of type \"model\" with a GPU profile)");
+  }
+  if (s.scheduler.policy == SchedulerSpec::Policy::deeprecsched_online) {
+    // Without a ladder the climb uses the offline search's defaults; it offloads when it can.
+    OnlineSpec& o = s.scheduler.online;
+    const bool can_offload = s.total_gpus() > 0 && s.service.gpu_curve.has_value();
+    if (!o.thresholds.empty() && !can_offload)
+      throw InputError("scheduler.online.thresholds", "offload thresholds need servers with GPUs and service.gpu_profile");
+    if (o.batches.empty()) o.batches = default_tune_ladder();
+    if (s.arrival.process != ArrivalSpec::Process::poisson)
+      throw InputError("workload.arrival.process", "the \"deeprecsched-online\" policy varies the arrival rate while it climbs: expected \"poisson\"");
+    if (o.min_qps == 0.0) o.min_qps = s.arrival.qps / 4;
+    if (o.max_qps == 0.0) o.max_qps = s.arrival.qps * 4;
+    if (!(o.max_qps > o.min_qps))
+      throw InputError("scheduler.online.max_qps", "expected more than min_qps (" + std::to_string(o.min_qps) + ")");
+    if (o.median_of > o.updates)
+      throw InputError("scheduler.online.median_of", "expected at most updates (" + std::to_string(o.updates) + ")");
+    if (o.thresholds.empty() && can_offload) o.thresholds = default_tune_ladder();
   }
 
   JsonReader sla = top.object("sla");

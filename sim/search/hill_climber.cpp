@@ -46,15 +46,6 @@ TunePoint climb(const std::vector<int>& ladder, Make make, const std::string& ph
 
 }  // namespace
 
-std::vector<int> default_tune_ladder() {
-  std::vector<int> ladder;
-  for (int b = 1; b <= 1024; b *= 2) {
-    ladder.push_back(b);
-    if (b >= 2 && b < 1024) ladder.push_back(b + b / 2);
-  }
-  return ladder;
-}
-
 TuneResult hill_climb(const TuneOptions& o, const CapacityOf& capacity_of) {
   Evaluations eval(capacity_of);
   TuneResult r;

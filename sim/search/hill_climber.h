@@ -7,18 +7,14 @@
 //
 // The climber knows nothing of simulation: it asks `capacity_of(b, t)` for the max QPS of a
 // configuration (sim/search/capacity_search.h provides it for real scenarios).
+#include "sim/scheduling/tune_config.h"
+
 #include <functional>
 #include <optional>
 #include <string>
 #include <vector>
 
 namespace recsim {
-
-struct TuneConfig {
-  int batch_size = 1;
-  std::optional<int> gpu_threshold;  // none: no offload
-  bool operator==(const TuneConfig&) const = default;
-};
 
 struct TunePoint {
   TuneConfig config;
@@ -43,9 +39,6 @@ struct TuneOptions {
   int baseline_batch = 1024;          // the no-splitting baseline's batch size
   bool grid = false;
 };
-
-// The default batch ladder: 1, 2, 3, 4, 6, 8, ..., 768, 1024 (powers of two and midpoints).
-std::vector<int> default_tune_ladder();
 
 using CapacityOf = std::function<TunePoint(const TuneConfig&)>;
 

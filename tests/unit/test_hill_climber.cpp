@@ -111,7 +111,7 @@ TEST_CASE("recsim tune writes the contract's JSON, and --grid adds the grid", "[
                              "--csv", csv});
   REQUIRE(r.status == 0);
   const std::string rows = read_file(csv);
-  CHECK(rows.rfind("batch_size,gpu_threshold,qps,observed_ms,ci95_low_ms,ci95_high_ms,met,saturated\n", 0) == 0);
+  CHECK(rows.rfind("batch_size,gpu_threshold,qps,observed_ms,ci95_low_ms,ci95_high_ms,met,saturated,stopped_early\n", 0) == 0);
   CHECK(r.out.find("best: batch") != std::string::npos);
   const auto j = nlohmann::json::parse(read_file(out));
   CHECK(j["best"]["batch_size"].is_number_integer());
