@@ -21,6 +21,7 @@ public:
   explicit UniformKeys(std::uint64_t rows) : dist_(0, rows - 1), rows_(rows) {}
   std::uint64_t next(Rng& rng) override { return dist_(rng); }
   double probability(std::uint64_t key) const override { return key < rows_ ? 1.0 / static_cast<double>(rows_) : 0.0; }
+  std::uint64_t key_of_rank(std::uint64_t rank) const override { return rank; }
   std::uint64_t rows() const override { return rows_; }
 
 private:
@@ -48,6 +49,7 @@ public:
     return std::pow(rank, -alpha_) / normaliser_;
   }
   std::uint64_t rows() const override { return n_; }
+  std::uint64_t key_of_rank(std::uint64_t rank) const override { return permutation_(rank); }
 
 private:
   std::uint64_t sample_rank(Rng& rng) {

@@ -19,6 +19,8 @@ public:
   virtual std::uint64_t next(Rng& rng) = 0;
   // Probability that next() returns `key` (exact, for tests and analytic hit-rate estimates).
   virtual double probability(std::uint64_t key) const = 0;
+  // The key of popularity rank `rank` (0: the most popular; uniform keys: the key itself).
+  virtual std::uint64_t key_of_rank(std::uint64_t rank) const = 0;
   virtual std::uint64_t rows() const = 0;
 };
 
