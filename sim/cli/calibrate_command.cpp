@@ -1,7 +1,10 @@
 // `recsim calibrate --device cpu|gpu [--models a,b,...] [--batches 1,2,4,...] [--repeats N] [--min-time MS] [--passes N]
 //                   [--threads N] [--isa ISA] [--max-table-mib N] [--analytic GPU_FILE] [--out FILE] [--quiet]`
+// `recsim calibrate --tiers [--tier-list a,b] [--dims 32,64,128] [--batches 1,16,256,4096] [--rows N] [--repeats N]
+//                   [--min-time MS] [--dir DIR] [--out FILE] [--quiet]`
 #include "kernels/analytic/analytic_gpu_profile.h"
 #include "kernels/calibration/cpu_calibrator.h"
+#include "kernels/calibration/tier_calibrator.h"
 #ifdef RECSIM_HAVE_CUDA
 #include "kernels/calibration/gpu_calibrator.h"
 #include "kernels/gpu/cuda_ops.h"
@@ -42,6 +45,11 @@ struct CalibrateFlags {
   std::string isa = "all";
   double max_table_mib = 0;  // 0: the device's default (CPU 512 MiB, GPU 8 GiB)
   std::string analytic;
+  bool tiers = false;
+  std::string tier_list;
+  std::string dims;
+  std::int64_t rows = 0;  // 0: the tier calibration's default
+  std::string dir;
   std::string out;
   bool quiet = false;
   std::string command_line;
@@ -197,6 +205,67 @@ int execute_gpu(const CalibrateFlags& f) {
 #endif
 }
 
+// The parameter server's lower tiers, measured on this machine.
+int execute_tiers(const CalibrateFlags& f, const CLI::App& cmd) {
+  for (const char* flag : {"--device", "--models", "--passes", "--threads", "--isa", "--max-table-mib", "--analytic"})
+    if (cmd.count(flag) > 0) throw InputError(flag, "does not apply to --tiers");
+  TierCalibrationOptions o;
+  if (!f.tier_list.empty()) {
+    o.tiers = split_list("--tier-list", f.tier_list);
+    for (const auto& t : o.tiers)
+      if (t != "host_hash_map" && t != "rocksdb" && t != "redis")
+        throw InputError("--tier-list", "expected host_hash_map, rocksdb or redis, got \"" + t + "\"");
+  }
+  if (!f.dims.empty()) o.dims = parse_int_list("--dims", f.dims, 1, 65536);
+  if (!f.batches.empty()) o.batches = parse_int_list("--batches", f.batches, 1, 1'000'000);
+  if (f.rows > 0) o.rows = static_cast<std::uint64_t>(f.rows);
+  if (o.rows < static_cast<std::uint64_t>(o.batches.back()))
+    throw InputError("--rows", "expected at least the largest batch (" + std::to_string(o.batches.back()) + ")");
+  if (cmd.count("--repeats") > 0) o.repeats = f.repeats;
+  if (f.min_time_ms > 0) o.min_seconds = f.min_time_ms / 1e3;
+  std::error_code ec;
+  const std::string base = f.dir.empty() ? std::filesystem::temp_directory_path(ec).string() : f.dir;
+  if (!std::filesystem::is_directory(base, ec)) throw InputError("--dir", "\"" + base + "\" is not a directory");
+  o.directory = base + "/recsim-tiers-" + std::to_string(::getpid());
+  if (!f.out.empty()) check_output_path(f.out);
+  const auto started = std::chrono::steady_clock::now();
+  nlohmann::ordered_json tiers;
+  try {
+    tiers = calibrate_tiers(o, [&f](const std::string& line) {
+      if (!f.quiet) std::fprintf(stderr, "calibrate: %s\n", line.c_str());
+    });
+  } catch (...) {
+    std::filesystem::remove_all(o.directory, ec);
+    throw;
+  }
+  std::filesystem::remove_all(o.directory, ec);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  nlohmann::ordered_json profile = {
+      {"device", "tiers"},
+      {"source", "measured"},
+      {"provenance",
+       {{"cpu_model", cpu_model_name()},
+        {"cores", std::thread::hardware_concurrency()},
+        {"date", utc_now()},
+        {"command", f.command_line},
+        {"method",
+         {{"keys", "distinct keys per lookup, uniform over the stored rows"},
+          {"vectors", "float32, dim floats per key"},
+          {"warmup_lookups", 3},
+          {"repeats_min", o.repeats},
+          {"min_seconds_per_point", o.min_seconds},
+          {"statistic", "median wall time of one batched lookup; p10 and p90 beside it"},
+          {"rocksdb_directory", base + " (a fresh subdirectory, removed afterwards)"}}},
+        {"calibration_seconds", seconds}}},
+      {"tiers", tiers}};
+  const std::string text = profile.dump(2) + "\n";
+  if (f.out.empty())
+    std::fputs(text.c_str(), stdout);
+  else
+    write_file_atomically(f.out, text);
+  return kExitDone;
+}
+
 int execute(const CalibrateFlags& f) {
   if (!f.analytic.empty()) {
     if (f.device != "gpu") throw InputError("--analytic", "an analytic profile is a GPU profile: add --device gpu");
@@ -254,7 +323,8 @@ void add_calibrate_command(CLI::App& app, std::function<int()>& run, const std::
   auto* cmd = app.add_subcommand("calibrate", "Measure the models' latency vs batch size on this machine");
   cmd->add_option("--device", f->device, "cpu or gpu")->check(CLI::IsMember({"cpu", "gpu"}));
   cmd->add_option("--models", f->models, "Comma-separated model names (default: all eight)");
-  cmd->add_option("--batches", f->batches, "Comma-separated batch sizes (default: 1..1024, powers of two and midpoints)");
+  cmd->add_option("--batches", f->batches,
+                  "Comma-separated batch sizes (default: 1..1024, powers of two and midpoints; with --tiers: keys per lookup, default 1,16,256,4096)");
   cmd->add_option("--repeats", f->repeats, "Minimum timed runs per batch size")->check(CLI::Range(1, 100000));
   cmd->add_option("--min-time", f->min_time_ms,
                   "Timed work per batch size, ms, over all passes (default: CPU 250, GPU 30)")
@@ -268,9 +338,16 @@ void add_calibrate_command(CLI::App& app, std::function<int()>& run, const std::
       ->check(CLI::Range(1.0, 1e7));
   cmd->add_option("--analytic", f->analytic,
                   "With --device gpu: compute a roofline profile of the GPU described in FILE (kernels/gpus/)");
+  cmd->add_flag("--tiers", f->tiers,
+                "Measure the parameter server's lower tiers instead (host hash map, RocksDB, a redis-server it starts)");
+  cmd->add_option("--tier-list", f->tier_list, "With --tiers: which (default host_hash_map,rocksdb,redis)");
+  cmd->add_option("--dims", f->dims, "With --tiers: vector dimensions (default 32,64,128)");
+  cmd->add_option("--rows", f->rows, "With --tiers: vectors stored per dimension (default 262144)")
+      ->check(CLI::Range(static_cast<std::int64_t>(1), static_cast<std::int64_t>(1) << 32));
+  cmd->add_option("--dir", f->dir, "With --tiers: where RocksDB's files go (default: the temporary directory)");
   cmd->add_option("--out", f->out, "Write the profile JSON to FILE (default: stdout)");
   cmd->add_flag("--quiet", f->quiet, "No progress lines on stderr");
-  cmd->callback([f, &run] { run = [f] { return execute(*f); }; });
+  cmd->callback([f, cmd, &run] { run = [f, cmd] { return f->tiers ? execute_tiers(*f, *cmd) : execute(*f); }; });
 }
 
 }  // namespace recsim

@@ -23,20 +23,11 @@ LoadGenerator::LoadGenerator(const Scenario& scenario, QuerySource& source,
     empty_->release();
   });
   if (scenario.scheduler.policy == SchedulerSpec::Policy::deeprecsched_online) {
-    const OnlineSpec& spec = scenario.scheduler.online;
     OnlineClimbOptions o;
-    o.batch_ladder = spec.batches;
-    o.threshold_ladder = spec.thresholds;
+    o.spec = scenario.scheduler.online;
     o.percentile = scenario.sla.percentile;
     o.target_seconds = scenario.sla.target_ms / 1e3;
     o.start_qps = scenario.arrival.qps;
-    o.min_qps = spec.min_qps;
-    o.max_qps = spec.max_qps;
-    o.gap_steps = spec.gap_steps;
-    o.update_queries = spec.update_queries;
-    o.updates = spec.updates;
-    o.median_of = spec.median_of;
-    o.headroom = spec.headroom;
     online_ = std::make_unique<OnlineHillClimber>(std::move(o));
     tracker_.on_complete([this](double now, double latency) { online_->complete(now, latency); });
   }

@@ -5,7 +5,7 @@
 //
 // For each configuration (per-core batch size b, GPU offload threshold t) the climber finds the
 // achievable load under the SLA with a stepwise controller on the arrival gap: the gap takes one of
-// `gap_steps` log-spaced values between 1/max_qps and 1/min_qps; after every `update_queries`
+// `gap_steps` log-spaced values between 1/max_qps and 1/min_qps (the names are OnlineSpec's); after every `update_queries`
 // completed queries it looks at their SLA percentile (nearest rank): above the target, the next
 // larger gap (slower arrivals); below target / (1 + `headroom`), the next smaller gap (faster); else
 // it holds. After `updates` updates the configuration's achievable load is 1 / the median of the
@@ -22,6 +22,7 @@
 // The class knows nothing of SimGrid: the load generator asks gap_seconds() and config() for each
 // arrival, reports every completion with complete(), pauses while draining() and calls drained()
 // once the system is empty.
+#include "sim/scenario/scenario.h"
 #include "sim/scheduling/tune_config.h"
 
 #include <cstdint>
@@ -31,17 +32,10 @@
 namespace recsim {
 
 struct OnlineClimbOptions {
-  std::vector<int> batch_ladder;      // increasing, not empty
-  std::vector<int> threshold_ladder;  // increasing; empty: no offload phase
-  double percentile = 95.0;           // the SLA
+  OnlineSpec spec;            // the ladders and the controller's settings (scheduler.online)
+  double percentile = 95.0;   // the SLA
   double target_seconds = 0.0;
-  double start_qps = 1.0;             // the first configuration starts at the gap nearest 1 / start_qps
-  double min_qps = 0.25, max_qps = 4.0;
-  int gap_steps = 50;
-  int update_queries = 64;
-  int updates = 128;
-  int median_of = 50;
-  double headroom = 0.10;
+  double start_qps = 1.0;     // the first configuration starts at the gap nearest 1 / start_qps
 };
 
 struct OnlineStep {

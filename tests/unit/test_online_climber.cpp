@@ -37,12 +37,12 @@ void drive(OnlineHillClimber& climber, const std::function<double(const TuneConf
 
 OnlineClimbOptions options(std::vector<int> batches, std::vector<int> thresholds = {}) {
   OnlineClimbOptions o;
-  o.batch_ladder = std::move(batches);
-  o.threshold_ladder = std::move(thresholds);
+  o.spec.batches = std::move(batches);
+  o.spec.thresholds = std::move(thresholds);
+  o.spec.min_qps = 50;
+  o.spec.max_qps = 2000;
   o.target_seconds = 0.010;
   o.start_qps = 300;
-  o.min_qps = 50;
-  o.max_qps = 2000;
   return o;
 }
 
