@@ -1,5 +1,8 @@
 // Embedding-key generators: uniform and power law (Zipf), and the rank-scattering permutation.
+#include "workloads/input_error.h"
 #include "workloads/key_generator.h"
+#include "workloads/key_trace.h"
+#include "support/temp_dir.h"
 
 #include <catch2/catch.hpp>
 
@@ -95,4 +98,41 @@ TEST_CASE("key generators reject empty tables and bad exponents", "[workloads][k
   CHECK_THROWS_WITH(make_uniform_keys(0), "key generator: a table needs at least one row");
   CHECK_THROWS_WITH(make_zipf_keys(10, 0.0, 1), "key generator: power-law alpha must be > 0");
   CHECK_THROWS_WITH(make_zipf_keys(10, -1.0, 1), "key generator: power-law alpha must be > 0");
+}
+
+TEST_CASE("key traces replay in order, wrap around, and report their empirical distribution", "[workloads][keys]") {
+  recsim::test::TempDir dir;
+  const auto path = dir.write("keys.csv", "key\n# a comment\n5\n3\n5\n\n9\n5\n");
+  TraceKeys keys(path, 10);
+  CHECK(keys.length() == 5);
+  Rng rng = make_stream(1, StreamId::keys);
+  std::vector<std::uint64_t> got;
+  for (int i = 0; i < 7; ++i) got.push_back(keys.next(rng));
+  CHECK(got == std::vector<std::uint64_t>{5, 3, 5, 9, 5, 5, 3});
+  CHECK(keys.probability(5) == Approx(0.6));
+  CHECK(keys.probability(3) == Approx(0.2));
+  CHECK(keys.probability(0) == 0.0);
+  CHECK(keys.key_of_rank(0) == 5);
+  CHECK(keys.key_of_rank(1) == 3);  // ties: the smaller key first
+  CHECK(keys.key_of_rank(2) == 9);
+  CHECK(keys.key_of_rank(3) == 0);  // then the keys never looked up, in key order
+  CHECK(keys.key_of_rank(4) == 1);
+  CHECK(keys.key_of_rank(5) == 2);
+  CHECK(keys.key_of_rank(6) == 4);
+
+  auto error = [&](const std::string& text, std::uint64_t rows = 10) {
+    try {
+      TraceKeys bad(dir.write("bad.csv", text), rows);
+    } catch (const InputError& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  const std::string bad = dir.file("bad.csv");
+  CHECK(error("1\n2,3\n") == bad + ":2: expected one key per line (an integer)");
+  CHECK(error("1\nx\n") == bad + ":2: expected one key per line (an integer)");
+  CHECK(error("1\n10\n") == bad + ":2: key 10 is outside the table's rows [0, 10)");
+  CHECK(error("-1\n") == bad + ":1: key -1 is outside the table's rows [0, 10)");
+  CHECK(error("key\n") == bad + ": the key trace holds no key");
+  CHECK_THROWS_AS(TraceKeys(dir.file("missing.csv"), 10), InputError);
 }

@@ -1,0 +1,59 @@
+#include "workloads/key_trace.h"
+
+#include "workloads/csv_fields.h"
+#include "workloads/input_error.h"
+
+#include <algorithm>
+#include <fstream>
+
+namespace recsim {
+
+TraceKeys::TraceKeys(const std::string& path, std::uint64_t rows) : rows_(rows) {
+  std::ifstream in(path);
+  if (!in) throw InputError(path, "cannot open the key trace file");
+  std::string line;
+  int number = 0;
+  while (std::getline(in, line)) {
+    ++number;
+    const auto f = csv::fields(line);
+    if (f.empty()) continue;
+    long long key = 0;
+    if (f.size() != 1 || !csv::parse_int(f[0], key)) {
+      if (keys_.empty() && number == 1 && f.size() == 1) continue;  // a header such as "key"
+      throw InputError(path + ":" + std::to_string(number), "expected one key per line (an integer)");
+    }
+    if (key < 0 || static_cast<unsigned long long>(key) >= rows)
+      throw InputError(path + ":" + std::to_string(number),
+                       "key " + std::to_string(key) + " is outside the table's rows [0, " + std::to_string(rows) + ")");
+    keys_.push_back(static_cast<std::uint64_t>(key));
+    ++counts_[static_cast<std::uint64_t>(key)];
+  }
+  if (keys_.empty()) throw InputError(path, "the key trace holds no key");
+  for (const auto& [key, count] : counts_) by_rank_.push_back(key);
+  std::sort(by_rank_.begin(), by_rank_.end(), [this](std::uint64_t a, std::uint64_t b) {
+    const auto ca = counts_.at(a), cb = counts_.at(b);
+    return ca != cb ? ca > cb : a < b;
+  });
+}
+
+std::uint64_t TraceKeys::next(Rng&) {
+  const std::uint64_t key = keys_[position_];
+  position_ = position_ + 1 == keys_.size() ? 0 : position_ + 1;
+  return key;
+}
+
+double TraceKeys::probability(std::uint64_t key) const {
+  const auto it = counts_.find(key);
+  return it == counts_.end() ? 0.0 : static_cast<double>(it->second) / static_cast<double>(keys_.size());
+}
+
+std::uint64_t TraceKeys::key_of_rank(std::uint64_t rank) const {
+  // Keys the trace never touches come after its distinct keys, in key order.
+  if (rank < by_rank_.size()) return by_rank_[rank];
+  std::uint64_t skip = rank - by_rank_.size();
+  for (std::uint64_t k = 0; k < rows_; ++k)
+    if (!counts_.contains(k) && skip-- == 0) return k;
+  return rows_ - 1;
+}
+
+}  // namespace recsim
