@@ -55,15 +55,6 @@ std::vector<double> measure(Instance& inst, const std::vector<ModelInputs>& inpu
 
 }  // namespace
 
-std::vector<int> default_batch_ladder() {
-  std::vector<int> ladder;
-  for (int b = 1; b <= 1024; b *= 2) {
-    ladder.push_back(b);
-    if (b >= 2 && b < 1024) ladder.push_back(b + b / 2);
-  }
-  return ladder;
-}
-
 LatencyPoint summarise_samples(int batch, std::vector<double> samples_ms) {
   std::sort(samples_ms.begin(), samples_ms.end());
   LatencyPoint p;

@@ -4,6 +4,7 @@
 // (contention), so the simulator can model a busy server.
 #include "kernels/model/model_inputs.h"
 #include "kernels/model/model_spec.h"
+#include "kernels/profiles/batch_ladder.h"
 #include "kernels/profiles/latency_profile.h"
 
 #include <functional>
@@ -25,8 +26,6 @@ struct CpuCalibrationOptions {
   std::uint64_t seed = 1;
 };
 
-// The default ladder: powers of two from 1 to 1024 and the midpoints between them (3, 6, 12, ...).
-std::vector<int> default_batch_ladder();
 
 // Measures one model. `progress` is told each finished batch size ("dlrm-rmc1 batch 64: 1.23 ms").
 ModelLatency calibrate_cpu_model(const ModelSpec& spec, const CpuCalibrationOptions& options,

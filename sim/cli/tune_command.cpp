@@ -150,7 +150,7 @@ int execute(const TuneFlags& f) {
     throw InputError("workload.arrival.process", "recsim tune varies the Poisson rate: expected \"poisson\", got \"trace\"");
   TuneOptions o;
   // parse_int_list sorts the ladder and rejects repeated values.
-  o.batch_ladder = f.batches.empty() ? default_tune_ladder() : parse_int_list("--batches", f.batches, 1, 1'000'000'000);
+  o.batch_ladder = f.batches.empty() ? default_batch_ladder() : parse_int_list("--batches", f.batches, 1, 1'000'000'000);
   o.baseline_batch = largest_query(scenario.query_size);
   // With GPUs (and a GPU profile), the offload threshold is climbed after the batch size.
   const bool can_offload = scenario.total_gpus() > 0 && scenario.service.gpu_curve.has_value();
@@ -158,7 +158,7 @@ int execute(const TuneFlags& f) {
     throw InputError("--thresholds", "the scenario cannot offload: it needs servers with GPUs and service.gpu_profile");
   if (can_offload)
     o.threshold_ladder =
-        f.thresholds.empty() ? default_tune_ladder() : parse_int_list("--thresholds", f.thresholds, 1, 1'000'000'000);
+        f.thresholds.empty() ? default_batch_ladder() : parse_int_list("--thresholds", f.thresholds, 1, 1'000'000'000);
   o.grid = f.grid;
   if (!f.out.empty()) check_output_path(f.out);
   if (!f.csv.empty()) check_output_path(f.csv);

@@ -265,7 +265,7 @@ Scenario parse_scenario(const nlohmann::json& document, const std::string& base_
     const bool can_offload = s.total_gpus() > 0 && s.service.gpu_curve.has_value();
     if (!o.thresholds.empty() && !can_offload)
       throw InputError("scheduler.online.thresholds", "offload thresholds need servers with GPUs and service.gpu_profile");
-    if (o.batches.empty()) o.batches = default_tune_ladder();
+    if (o.batches.empty()) o.batches = default_batch_ladder();
     if (s.arrival.process != ArrivalSpec::Process::poisson)
       throw InputError("workload.arrival.process", "the \"deeprecsched-online\" policy varies the arrival rate while it climbs: expected \"poisson\"");
     if (o.min_qps == 0.0) o.min_qps = s.arrival.qps / 4;
@@ -274,7 +274,7 @@ Scenario parse_scenario(const nlohmann::json& document, const std::string& base_
       throw InputError("scheduler.online.max_qps", "expected more than min_qps (" + std::to_string(o.min_qps) + ")");
     if (o.median_of > o.updates)
       throw InputError("scheduler.online.median_of", "expected at most updates (" + std::to_string(o.updates) + ")");
-    if (o.thresholds.empty() && can_offload) o.thresholds = default_tune_ladder();
+    if (o.thresholds.empty() && can_offload) o.thresholds = default_batch_ladder();
   }
 
   JsonReader sla = top.object("sla");

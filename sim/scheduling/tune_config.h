@@ -1,9 +1,11 @@
 #pragma once
 // A point of DeepRecSched's search space: the per-core batch size b and the GPU offload threshold t
-// (none: nothing is offloaded), and the default ladder both are climbed over. Shared by the offline
-// search (sim/search/hill_climber.h) and the online policy (sim/scheduling/online_hill_climber.h).
+// (none: nothing is offloaded). Shared by the offline search (sim/search/hill_climber.h) and the
+// online policy (sim/scheduling/online_hill_climber.h); both climb kernels/profiles/batch_ladder.h's
+// default ladder unless told otherwise.
+#include "kernels/profiles/batch_ladder.h"
+
 #include <optional>
-#include <vector>
 
 namespace recsim {
 
@@ -12,8 +14,5 @@ struct TuneConfig {
   std::optional<int> gpu_threshold;  // none: no offload
   bool operator==(const TuneConfig&) const = default;
 };
-
-// The default ladder: 1, 2, 3, 4, 6, 8, ..., 768, 1024 (powers of two and their midpoints).
-std::vector<int> default_tune_ladder();
 
 }  // namespace recsim

@@ -31,7 +31,7 @@ TEST_CASE("hill climbing stops at the first decrease and keeps the previous batc
   const auto f = [](const TuneConfig& c) { return 1000.0 - 10.0 * std::pow(std::log2(c.batch_size) - 5.0, 2); };
   std::map<std::pair<int, int>, int> asked;
   TuneOptions o;
-  o.batch_ladder = default_tune_ladder();
+  o.batch_ladder = default_batch_ladder();
   o.baseline_batch = 1024;
   o.grid = true;
   const TuneResult r = hill_climb(o, counting(f, asked));

@@ -1,8 +1,8 @@
-#include "sim/scheduling/tune_config.h"
+#include "kernels/profiles/batch_ladder.h"
 
 namespace recsim {
 
-std::vector<int> default_tune_ladder() {
+std::vector<int> default_batch_ladder() {
   std::vector<int> ladder;
   for (int b = 1; b <= 1024; b *= 2) {
     ladder.push_back(b);
