@@ -1,8 +1,10 @@
 // The GPU embedding cache at key level (set-associative, 64 slots per set, approximate LRU, per-batch
-// deduplication, preload of the hottest keys) and the fast mode (Che's approximation) against it.
+// deduplication, preload of the hottest keys), the fast mode (Che's approximation) against it, and
+// HPS's insertion policy and refresh of online updates on top of it.
 #include "sim/ps/che_approximation.h"
 #include "sim/ps/cache_preload.h"
 #include "sim/ps/embedding_cache.h"
+#include "sim/ps/hps_table.h"
 #include "workloads/key_generator.h"
 
 #include <catch2/catch.hpp>
@@ -196,5 +198,75 @@ TEST_CASE("Che's approximation: the integrated tail agrees with the exact sums",
     CHECK(e.characteristic_lookups == Approx(t).epsilon(1e-4));
     CHECK(e.hit_rate == Approx(hit).epsilon(1e-5));
     CHECK(e.unique_hit_rate == Approx(uh / u).epsilon(1e-5));
+  }
+}
+
+TEST_CASE("HPS insertion: synchronous below the hit-rate threshold, default vectors above it", "[cache][hps]") {
+  HpsTable table({100'000, 0.1, 0.9, 0.2});
+  std::vector<std::uint64_t> keys;
+  for (std::uint64_t k = 1; k <= 10; ++k) keys.push_back(k);
+  auto r = table.lookup(keys);  // cold: hit rate 0
+  CHECK(r.synchronous);
+  CHECK(r.default_answers == 0);
+  CHECK(r.fetch.size() == 10);
+  table.insert(r.fetch);
+  keys.push_back(11);  // 10 hits of 11 unique: 0.909 >= 0.9
+  r = table.lookup(keys);
+  CHECK_FALSE(r.synchronous);
+  CHECK(r.default_answers == 1);
+  CHECK(r.fetch == std::vector<std::uint64_t>{11});
+  keys.push_back(12);  // 10 of 12: 0.833 < 0.9 (11 was not inserted)
+  r = table.lookup(keys);
+  CHECK(r.synchronous);
+  CHECK(r.default_answers == 0);
+  CHECK(r.fetch.size() == 2);
+  table.insert(r.fetch);
+  r = table.lookup(keys);  // all hits: nothing to fetch, nothing waits
+  CHECK_FALSE(r.synchronous);
+  CHECK(r.fetch.empty());
+  CHECK(table.batches() == 4);
+  CHECK(table.synchronous_batches() == 2);
+  CHECK(table.default_answers() == 1);
+  CHECK(table.unique() == 10 + 11 + 12 + 12);
+  CHECK(table.hits() == 0 + 10 + 10 + 12);
+  // A threshold above 1 never answers with default vectors.
+  HpsTable always_sync({100'000, 0.1, 1.5, 0.2});
+  always_sync.insert(std::vector<std::uint64_t>{1, 2, 3});
+  r = always_sync.lookup(std::vector<std::uint64_t>{1, 2, 3, 4});
+  CHECK(r.synchronous);
+  CHECK(r.default_answers == 0);
+}
+
+TEST_CASE("online updates reach the GPU cache through refresh passes; staleness is measured", "[cache][hps]") {
+  SECTION("one set, refreshed whole") {
+    HpsTable table({64, 1.0, 0.9, 1.0});
+    std::vector<std::uint64_t> keys = {1, 2, 3, 4};
+    table.insert(keys);
+    table.update(3, 1.0);
+    table.update(3, 2.0);   // delivered again or updated again: staleness counts from the first
+    table.update(99, 1.5);  // not cached: nothing to refresh
+    CHECK(table.stale_keys() == 1);
+    const auto s = table.refresh(5.0);
+    CHECK(s == std::vector<double>{4.0});
+    CHECK(table.stale_keys() == 0);
+    CHECK(table.refresh(6.0).empty());
+  }
+  SECTION("passes rotate over a share of the sets") {
+    HpsTable table({6400, 0.1, 0.9, 0.2});  // 10 sets, 2 per pass
+    REQUIRE(table.cache().sets() == 10);
+    std::uint64_t key = 0;
+    while (table.cache().set_of(key) != 7) ++key;
+    table.insert(std::vector<std::uint64_t>{key});
+    table.update(key, 0.5);
+    CHECK(table.refresh(1.0).empty());  // sets 0, 1
+    CHECK(table.refresh(2.0).empty());  // 2, 3
+    CHECK(table.refresh(3.0).empty());  // 4, 5
+    CHECK(table.refresh(4.0) == std::vector<double>{3.5});  // 6, 7
+    table.update(key, 4.5);
+    CHECK(table.refresh(5.0).empty());  // 8, 9
+    CHECK(table.refresh(6.0).empty());  // 0, 1 again
+    CHECK(table.refresh(7.0).empty());
+    CHECK(table.refresh(8.0).empty());
+    CHECK(table.refresh(9.0) == std::vector<double>{4.5});
   }
 }
