@@ -241,6 +241,7 @@ int execute_tiers(const CalibrateFlags& f, const CLI::App& cmd) {
   std::filesystem::remove_all(o.directory, ec);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   nlohmann::ordered_json profile = {
+      {"format", "recsim-tier-profile/1"},
       {"device", "tiers"},
       {"source", "measured"},
       {"provenance",

@@ -1,11 +1,13 @@
 // The parameter server's lower tiers as real components (host hash map, RocksDB, a redis-server
-// this test starts and stops) and `recsim calibrate --tiers`.
+// this test starts and stops), `recsim calibrate --tiers`, and reading tier profiles.
+#include "kernels/profiles/tier_profile.h"
 #include "kernels/tiers/hash_map_store.h"
 #include "kernels/tiers/redis_server_process.h"
 #include "kernels/tiers/redis_store.h"
 #include "kernels/tiers/rocksdb_store.h"
 #include "support/cli_runner.h"
 #include "support/temp_dir.h"
+#include "workloads/input_error.h"
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
@@ -80,6 +82,7 @@ TEST_CASE("recsim calibrate --tiers writes a tier profile, and bad flags exit 2"
                              "--min-time", "5", "--repeats", "5", "--dir", dir.path(), "--out", out, "--quiet"});
   REQUIRE(r.status == 0);
   const auto j = nlohmann::json::parse(read_file(out));
+  CHECK(j["format"] == "recsim-tier-profile/1");
   CHECK(j["device"] == "tiers");
   CHECK(j["source"] == "measured");
   CHECK(j["provenance"]["command"].get<std::string>().find("--tiers") != std::string::npos);
@@ -111,4 +114,57 @@ TEST_CASE("recsim calibrate --tiers writes a tier profile, and bad flags exit 2"
   bad = run_recsim({"calibrate", "--tiers", "--rows", "100", "--batches", "1,256"});
   CHECK(bad.status == 2);
   CHECK(bad.err == "recsim: error: --rows: expected at least the largest batch (256)\n");
+}
+
+TEST_CASE("tier profiles load into curves of lookup time against keys, and bad ones are named", "[tiers][profile]") {
+  const auto shipped = load_tier_profile(std::string(RECSIM_SOURCE_DIR) + "/kernels/profiles/tiers-amd-epyc-2c.json");
+  CHECK(shipped.source == "measured");
+  for (const char* tier : {"host_hash_map", "rocksdb", "redis"})
+    for (int dim : {32, 64, 128}) CHECK(shipped.curve(tier, dim).points().size() == 4);
+  CHECK_THROWS_WITH(shipped.curve("redis", 16), "the tier profile has no dimension 16 for \"redis\"");
+  CHECK_THROWS_WITH(shipped.curve("ssd", 32), "the tier profile has no tier \"ssd\"");
+
+  TempDir dir;
+  nlohmann::json doc = {
+      {"format", "recsim-tier-profile/1"},
+      {"device", "tiers"},
+      {"source", "measured"},
+      {"provenance", {{"date", "today"}}},
+      {"tiers",
+       {{"redis",
+         {{"component", "test"},
+          {"rows", 1000},
+          {"dims",
+           {{"64",
+             {{{"keys", 1}, {"median_ms", 0.03}, {"p10_ms", 0.02}, {"p90_ms", 0.04}, {"samples", 10}},
+              {{"keys", 101}, {"median_ms", 0.13}, {"p10_ms", 0.12}, {"p90_ms", 0.14}, {"samples", 10}}}}}}}}}}};
+  const auto good = load_tier_profile(dir.write_json("t.json", doc));
+  const LatencyCurve& c = good.curve("redis", 64);
+  CHECK(c.seconds_at(1) == Approx(0.03e-3));
+  CHECK(c.seconds_at(51) == Approx(0.08e-3));   // linear between the points
+  CHECK(c.seconds_at(201) == Approx(0.23e-3));  // the last slope beyond
+  auto error = [&](nlohmann::json d) {
+    const auto file = dir.write_json("bad.json", d);
+    try {
+      load_tier_profile(file);
+    } catch (const InputError& e) {
+      return std::string(e.what()).substr(file.size() + 2);
+    }
+    return std::string("valid");
+  };
+  auto d = doc;
+  d["format"] = "recsim-profile/1";
+  CHECK(error(d) == "format: expected \"recsim-tier-profile/1\"");
+  d = doc;
+  d["tiers"]["redis"]["dims"]["sixty"] = d["tiers"]["redis"]["dims"]["64"];
+  CHECK(error(d) == "tiers.redis.dims.sixty: expected a vector dimension (an integer >= 1) as the key");
+  d = doc;
+  d["tiers"]["redis"]["dims"]["64"][1]["keys"] = 1;
+  CHECK(error(d).rfind("tiers.redis.dims.64: ", 0) == 0);
+  d = doc;
+  d["tiers"]["redis"]["dims"]["64"][0]["mean_ms"] = 1;
+  CHECK(error(d).rfind("tiers.redis.dims.64.0.mean_ms:", 0) == 0);
+  d = doc;
+  d["tiers"]["redis"]["dims"]["64"][0]["median_ms"] = 0;
+  CHECK(error(d).rfind("tiers.redis.dims.64.0.median_ms:", 0) == 0);
 }
