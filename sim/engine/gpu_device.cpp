@@ -19,8 +19,13 @@ std::uint64_t bytes_for(int items, double bytes_per_item) {
 }  // namespace
 
 GpuDevice::GpuDevice(GpuHost gpu, simgrid::s4u::Host* server, const ServiceSpec& service, QueryTracker& tracker,
-                     const RunMetrics& metrics)
-    : gpu_(std::move(gpu)), server_(server), service_(service), tracker_(tracker), metrics_(metrics) {}
+                     const RunMetrics& metrics, std::unique_ptr<GpuEmbeddingLookup> embeddings)
+    : gpu_(std::move(gpu)),
+      server_(server),
+      service_(service),
+      tracker_(tracker),
+      metrics_(metrics),
+      embeddings_(std::move(embeddings)) {}
 
 void GpuDevice::start() {
   for (int i = 0; i < 3; ++i)
@@ -52,6 +57,12 @@ double GpuDevice::work(int stage, const Job& job) {
   switch (stage) {
     case kUpload:
       tracker_.request_started(job.slot, simgrid::s4u::Engine::get_clock());
+      if (embeddings_)
+        for (const auto& f : embeddings_->lookup(job.items, tracker_.measured(job.slot))) {
+          // The volatile tier answers the missing keys, then their vectors (float32) cross the link.
+          simgrid::s4u::this_actor::sleep_for(service_.embedding_cache->fetch_curves.at(f.dim).seconds_at(static_cast<int>(f.keys)));
+          simgrid::s4u::Comm::sendto(server_, gpu_.host, f.keys * static_cast<std::uint64_t>(f.dim) * sizeof(float));
+        }
       simgrid::s4u::Comm::sendto(server_, gpu_.host, bytes_for(job.items, service_.input_bytes_per_item));
       break;
     case kKernel: simgrid::s4u::this_actor::sleep_for(service_.gpu_curve->seconds_at(job.items)); break;

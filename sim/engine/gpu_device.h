@@ -4,10 +4,13 @@
 // a SimGrid communication of the query's input bytes), the kernels (the GPU profile's kernel time at
 // the query's size: one batch at a time), and the output copy (device to host). Stages overlap
 // across queries as CUDA streams with asynchronous copies do: query k+1's inputs travel while query
-// k computes. A query completes when its outputs are back on the server.
+// k computes. A query completes when its outputs are back on the server. With an embedding cache,
+// the upload stage first looks the query's embeddings up in it and waits for the synchronous
+// fetches: the volatile tier's lookup time, then the fetched vectors over the same PCIe link.
 #include "sim/engine/platform.h"
 #include "sim/engine/query_tracker.h"
 #include "sim/metrics/run_metrics.h"
+#include "sim/ps/gpu_embedding_lookup.h"
 #include "sim/scenario/scenario.h"
 
 #include <simgrid/s4u/Actor.hpp>
@@ -15,13 +18,15 @@
 #include <array>
 #include <cstdint>
 #include <deque>
+#include <memory>
 
 namespace recsim {
 
 class GpuDevice {
  public:
+  // `embeddings`: the GPU embedding cache's lookups of offloaded queries, or null without a cache.
   GpuDevice(GpuHost gpu, simgrid::s4u::Host* server, const ServiceSpec& service, QueryTracker& tracker,
-            const RunMetrics& metrics);
+            const RunMetrics& metrics, std::unique_ptr<GpuEmbeddingLookup> embeddings = nullptr);
   GpuDevice(const GpuDevice&) = delete;
   GpuDevice& operator=(const GpuDevice&) = delete;
 
@@ -40,6 +45,8 @@ class GpuDevice {
   double download_busy_seconds(double end) const { return stages_[2].busy_at(end, metrics_); }
   // Kernel time of the queries dispatched inside the window (the GPU's offered work).
   double offered_kernel_seconds() const { return offered_kernel_; }
+  // The embedding cache's counters over measured queries; null without a cache.
+  const CacheCounters* cache_counters() const { return embeddings_ ? &embeddings_->counters() : nullptr; }
 
  private:
   struct Job {
@@ -67,6 +74,7 @@ class GpuDevice {
   std::uint64_t outstanding_ = 0;
   std::uint64_t served_ = 0;
   double offered_kernel_ = 0.0;
+  std::unique_ptr<GpuEmbeddingLookup> embeddings_;
 };
 
 }  // namespace recsim

@@ -22,6 +22,7 @@ class QueryTracker {
   bool request_finished(std::uint32_t slot, double now);
 
   std::uint64_t in_flight() const { return in_flight_; }
+  bool measured(std::uint32_t slot) const { return records_[slot].measured; }
   const RunMetrics& metrics() const { return metrics_; }
   // See RunMetrics::expect.
   void expect_measured(std::uint64_t n) { metrics_.expect(n); }

@@ -85,7 +85,11 @@ RunResults simulate(const Scenario& scenario, const SimulationOptions& options) 
   std::vector<std::size_t> gpu_server;  // index of each GPU's server
   for (std::size_t i = 0; i < platform.servers.size(); ++i)
     for (const auto& g : platform.servers[i].gpus) {
-      gpus.push_back(std::make_unique<GpuDevice>(g, platform.servers[i].host, scenario.service, tracker, metrics));
+      gpus.push_back(std::make_unique<GpuDevice>(
+          g, platform.servers[i].host, scenario.service, tracker, metrics,
+          scenario.service.embedding_cache
+              ? std::make_unique<GpuEmbeddingLookup>(*scenario.service.embedding_cache, scenario.seed, static_cast<std::uint32_t>(gpus.size()))
+              : nullptr));
       gpu_server.push_back(i);
     }
   for (auto& g : gpus) g->start();
@@ -157,6 +161,11 @@ RunResults simulate(const Scenario& scenario, const SimulationOptions& options) 
     r.gpu_queries += u.queries;
     r.requests_simulated += u.queries;
     r.servers[gpu_server[k]].gpus.push_back(u);
+  }
+  if (scenario.service.embedding_cache) {
+    CacheCounters total;
+    for (const auto& g : gpus) total.add(*g->cache_counters());
+    r.embedding_cache = total;
   }
   if (!gpus.empty()) r.gpu_utilization = window > 0.0 ? gpu_busy_total / (window * static_cast<double>(gpus.size())) : 0.0;
   r.mean_in_system = window > 0.0 ? tracker.in_system_area(end) / window : 0.0;

@@ -61,6 +61,14 @@ std::string format_summary(const RunResults& r) {
         out += line(("  " + g.name).c_str(), fmt("%.1f%% kernels", 100.0 * g.busy) + fmt(", PCIe h2d %.1f%%", 100.0 * g.h2d) +
                                                  fmt(", d2h %.1f%%", 100.0 * g.d2h) + fmt(", offered load %.3f", g.offered));
   }
+  if (r.embedding_cache && r.embedding_cache->unique > 0) {
+    const CacheCounters& c = *r.embedding_cache;
+    const auto frac = [](std::uint64_t a, std::uint64_t b) { return b ? static_cast<double>(a) / static_cast<double>(b) : 0.0; };
+    out += line("embedding cache", fmt("hit rate %.4f", frac(c.hits, c.unique)) + " of " + std::to_string(c.unique) +
+                                       " unique keys" + fmt(", %.2f%% answered with default vectors", 100 * frac(c.default_answers, c.unique)) +
+                                       fmt(", %.1f%% of table lookups waited", 100 * frac(c.synchronous_batches, c.batches)) +
+                                       " (" + std::to_string(c.fetched_keys) + " keys fetched)");
+  }
   if (r.online) {
     const OnlineClimbReport& o = *r.online;
     out += "  online climb           max load under the SLA of each configuration, by the arrival-rate controller:\n";

@@ -4,6 +4,7 @@
 #include "kernels/profiles/latency_curve.h"
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <utility>
@@ -36,6 +37,23 @@ struct QuerySizeSpec {
   std::vector<std::pair<int, double>> table; // empirical: the rows read from table_file
 };
 
+// The GPU embedding cache of offloaded queries (service.embedding_cache; sim/ps/gpu_embedding_lookup.h).
+struct EmbeddingTableSpec {
+  std::int64_t rows = 1;
+  int dim = 1;
+  int lookups = 1;  // per item
+};
+
+struct EmbeddingCacheSpec {
+  double fraction = 0.1;
+  double hit_rate_threshold = 0.9;
+  double zipf_alpha = 0.0;  // 0: uniform keys
+  std::string tier_profile_file;
+  std::string volatile_tier = "host_hash_map";
+  std::vector<EmbeddingTableSpec> tables;     // the model's, one per table
+  std::map<int, LatencyCurve> fetch_curves;   // dim -> the volatile tier's lookup time vs keys
+};
+
 struct ServiceSpec {
   enum class Type { exponential, deterministic, table, model } type = Type::deterministic;
   double mean_ms = 0.0;                           // exponential
@@ -53,6 +71,7 @@ struct ServiceSpec {
   std::optional<LatencyCurve> gpu_curve;          // kernels alone (transfers are simulated on PCIe)
   double input_bytes_per_item = 0.0;              // host to device: dense features and sparse indices
   double output_bytes_per_item = 0.0;             // device to host
+  std::optional<EmbeddingCacheSpec> embedding_cache;  // with GPUs: HPS's GPU cache over a volatile tier
 };
 
 // The deeprecsched-online policy's climb (sim/scheduling/online_hill_climber.h).

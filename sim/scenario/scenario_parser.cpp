@@ -2,6 +2,7 @@
 
 #include "kernels/model/model_spec.h"
 #include "kernels/profiles/latency_profile.h"
+#include "kernels/profiles/tier_profile.h"
 #include "sim/scenario/overrides.h"
 #include "sim/scheduling/tune_config.h"
 #include "workloads/json_reader.h"
@@ -106,6 +107,30 @@ void parse_workload(JsonReader workload, const std::string& base_dir, Scenario& 
   workload.finish();
 }
 
+EmbeddingCacheSpec parse_embedding_cache(JsonReader cache, const ModelSpec& model, const std::string& base_dir) {
+  EmbeddingCacheSpec spec;
+  spec.fraction = cache.number("fraction", 0.0, 1.0, true);
+  spec.hit_rate_threshold = cache.number_or("hit_rate_threshold", 0.9, 0.0, 10.0);
+  JsonReader keys = cache.object("keys");
+  if (keys.choice("distribution", {"zipf", "uniform"}) == "zipf") spec.zipf_alpha = keys.number("alpha", 0.0, 10.0, true);
+  keys.finish();
+  const std::string where = cache.child_path("tier_profile");
+  spec.tier_profile_file = resolve(base_dir, cache.string("tier_profile"));
+  require_file(where, spec.tier_profile_file);
+  spec.volatile_tier = cache.choice_or("volatile_tier", {"host_hash_map", "redis"}, "host_hash_map");
+  cache.finish();
+  const TierProfile tiers = load_tier_profile(spec.tier_profile_file);
+  for (const auto& t : model.expanded_tables()) {
+    spec.tables.push_back({t.rows, t.dim, t.lookups});
+    try {
+      spec.fetch_curves.emplace(t.dim, tiers.curve(spec.volatile_tier, t.dim));
+    } catch (const std::out_of_range& e) {
+      throw InputError(where, std::string(e.what()) + ", which the model's tables need");
+    }
+  }
+  return spec;
+}
+
 ServiceSpec parse_service(JsonReader service, const std::string& base_dir) {
   ServiceSpec spec;
   const auto type = service.choice("type", {"exponential", "deterministic", "table", "model"});
@@ -152,6 +177,9 @@ ServiceSpec parse_service(JsonReader service, const std::string& base_dir) {
       }
       spec.input_bytes_per_item = model.input_bytes_per_item();
       spec.output_bytes_per_item = model.output_bytes_per_item();
+      if (service.has("embedding_cache")) spec.embedding_cache = parse_embedding_cache(service.object("embedding_cache"), model, base_dir);
+    } else if (service.has("embedding_cache")) {
+      throw InputError(service.child_path("embedding_cache"), "the GPU embedding cache serves offloaded queries: it needs service.gpu_profile");
     }
   } else {
     spec.type = ServiceSpec::Type::table;

@@ -159,3 +159,89 @@ TEST_CASE("recsim tune climbs the GPU threshold after the batch size when the pl
   CHECK(bad.status == 2);
   CHECK(bad.err == "recsim: error: --thresholds: the scenario cannot offload: it needs servers with GPUs and service.gpu_profile\n");
 }
+
+namespace {
+
+// A tier profile whose host_hash_map lookups take 0.01 ms + 1e-4 ms per key beyond the first, at
+// dimension 32 (dlrm-rmc1's): one linear segment, so sums over tables are exact.
+std::string linear_tier_profile(const TempDir& dir) {
+  const nlohmann::json points = {
+      {{"keys", 1}, {"median_ms", 0.01}, {"p10_ms", 0.01}, {"p90_ms", 0.01}, {"samples", 1}},
+      {{"keys", 1000001}, {"median_ms", 0.01 + 100.0}, {"p10_ms", 100.0}, {"p90_ms", 100.0}, {"samples", 1}}};
+  return dir.write_json("tiers.json", {{"format", "recsim-tier-profile/1"},
+                                       {"device", "tiers"},
+                                       {"source", "measured"},
+                                       {"provenance", {{"note", "synthetic"}}},
+                                       {"tiers", {{"host_hash_map", {{"component", "synthetic"}, {"rows", 1000001}, {"dims", {{"32", points}}}}}}}});
+}
+
+}  // namespace
+
+TEST_CASE("GPU embedding cache: a cold query waits for its misses, or answers them with default vectors", "[gpu][cache]") {
+  TempDir dir;
+  const auto trace = dir.write("t.csv", "0,100\n");
+  auto doc = gpu_document(dir, trace, 1, "gpu-only");
+  doc["service"]["embedding_cache"] = {{"fraction", 0.01}, {"keys", {{"distribution", "uniform"}}},
+                                       {"tier_profile", linear_tier_profile(dir)}, {"hit_rate_threshold", 2.0}};
+  // Synchronous (threshold above 1): each of dlrm-rmc1's 8 tables fetches its u_t unique keys of the
+  // 100 x 80 asked: 0.01 + 1e-4 (u_t - 1) ms in the tier, then u_t x 32 floats over the 1 GB/s,
+  // 10 us link.
+  const auto r = simulate_isolated(scenario_from(doc, dir.path()));
+  REQUIRE(r.embedding_cache.has_value());
+  const auto& c = *r.embedding_cache;
+  CHECK(c.batches == 8);
+  CHECK(c.lookups == 8 * 100 * 80);
+  CHECK(c.hits == 0);
+  CHECK(c.unique > 8 * 7990);  // 4M rows: few repeats among 8,000 keys
+  CHECK(c.fetched_keys == c.unique);
+  CHECK(c.synchronous_batches == 8);
+  CHECK(c.default_answers == 0);
+  const double u = static_cast<double>(c.fetched_keys);
+  const double wait_ms = 8 * 0.01 + 1e-4 * (u - 8) + 8 * 0.010 + u * 32 * 4 / 1e6;
+  CHECK(r.latency_ms->max == Approx(kLoneMs + wait_ms).epsilon(1e-6));
+
+  // Asynchronous (threshold 0): the misses are answered with default vectors; the query does not wait.
+  doc["service"]["embedding_cache"]["hit_rate_threshold"] = 0.0;
+  const auto a = simulate_isolated(scenario_from(doc, dir.path()));
+  CHECK(a.embedding_cache->default_answers == a.embedding_cache->unique);
+  CHECK(a.embedding_cache->synchronous_batches == 0);
+  CHECK(a.embedding_cache->fetched_keys == 0);
+  CHECK(a.latency_ms->max == Approx(kLoneMs).epsilon(1e-6));
+}
+
+TEST_CASE("GPU embedding cache: the same keys again hit; the scenario keys are checked", "[gpu][cache]") {
+  TempDir dir;
+  // Two queries far apart, 50% cached (nothing the first query brings is evicted): with Zipf(1.2)
+  // keys the second finds the hot keys the first brought in; with uniform keys over 4M rows almost
+  // none (about 16 of 8,000 per table are expected to repeat).
+  const auto trace = dir.write("t.csv", "0,100\n1000,100\n");
+  auto doc = gpu_document(dir, trace, 1, "gpu-only");
+  doc["service"]["embedding_cache"] = {{"fraction", 0.5}, {"keys", {{"distribution", "zipf"}, {"alpha", 1.2}}},
+                                       {"tier_profile", linear_tier_profile(dir)}};
+  doc["run"] = {{"warmup_queries", 1}};
+  const auto r = simulate_isolated(scenario_from(doc, dir.path()));
+  const auto& c = *r.embedding_cache;
+  CHECK(c.batches == 8);  // the measured (second) query only
+  auto uniform = doc;
+  uniform["service"]["embedding_cache"]["keys"] = {{"distribution", "uniform"}};
+  const auto u = simulate_isolated(scenario_from(uniform, dir.path()));
+  CHECK(u.embedding_cache->hits < 8 * 50);
+  CHECK(c.hits > 10 * u.embedding_cache->hits);
+  CHECK(static_cast<double>(c.hits) / static_cast<double>(c.unique) > 0.2);
+
+  auto bad = doc;
+  bad["service"]["embedding_cache"]["volatile_tier"] = "redis";
+  CHECK(scenario_error(bad, dir.path()) ==
+        "service.embedding_cache.tier_profile: the tier profile has no tier \"redis\", which the model's tables need");
+  bad = doc;
+  bad["service"]["embedding_cache"]["fraction"] = 0;
+  CHECK(scenario_error(bad, dir.path()).rfind("service.embedding_cache.fraction:", 0) == 0);
+  bad = doc;
+  bad["service"]["embedding_cache"]["keys"] = {{"distribution", "zipf"}};
+  CHECK(scenario_error(bad, dir.path()).rfind("service.embedding_cache.keys.alpha:", 0) == 0);
+  bad = doc;
+  bad["service"].erase("gpu_profile");
+  bad["scheduler"] = {{"policy", "static"}, {"batch_size", 16}};
+  CHECK(scenario_error(bad, dir.path()) ==
+        "service.embedding_cache: the GPU embedding cache serves offloaded queries: it needs service.gpu_profile");
+}

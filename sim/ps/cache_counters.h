@@ -1,0 +1,23 @@
+#pragma once
+// What the GPU embedding cache did for the measured queries: per table lookup of a query, the keys
+// asked (duplicates included), unique keys, hits, keys answered with the default vector
+// (asynchronous misses), and the synchronous fetches (table lookups that waited, keys they fetched).
+#include <cstdint>
+
+namespace recsim {
+
+struct CacheCounters {
+  std::uint64_t lookups = 0, unique = 0, hits = 0, default_answers = 0;
+  std::uint64_t batches = 0, synchronous_batches = 0, fetched_keys = 0;
+  void add(const CacheCounters& o) {
+    lookups += o.lookups;
+    unique += o.unique;
+    hits += o.hits;
+    default_answers += o.default_answers;
+    batches += o.batches;
+    synchronous_batches += o.synchronous_batches;
+    fetched_keys += o.fetched_keys;
+  }
+};
+
+}  // namespace recsim
