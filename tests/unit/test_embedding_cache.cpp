@@ -237,7 +237,7 @@ TEST_CASE("HPS insertion: synchronous below the hit-rate threshold, default vect
   CHECK(r.default_answers == 0);
 }
 
-TEST_CASE("online updates reach the GPU cache through refresh passes; staleness is measured", "[cache][hps]") {
+TEST_CASE("online updates reach the GPU cache through refresh passes, which measure staleness", "[cache][hps]") {
   SECTION("one set, refreshed whole") {
     HpsTable table({64, 1.0, 0.9, 1.0});
     std::vector<std::uint64_t> keys = {1, 2, 3, 4};

@@ -209,7 +209,7 @@ TEST_CASE("GPU embedding cache: a cold query waits for its misses, or answers th
   CHECK(a.latency_ms->max == Approx(kLoneMs).epsilon(1e-6));
 }
 
-TEST_CASE("GPU embedding cache: the same keys again hit; the scenario keys are checked", "[gpu][cache]") {
+TEST_CASE("GPU embedding cache: the same keys again hit, and the scenario keys are checked", "[gpu][cache]") {
   TempDir dir;
   // Two queries far apart, 50% cached (nothing the first query brings is evicted): with Zipf(1.2)
   // keys the second finds the hot keys the first brought in; with uniform keys over 4M rows almost
