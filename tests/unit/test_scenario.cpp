@@ -8,6 +8,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <filesystem>
+
 using namespace recsim;
 using recsim::test::TempDir;
 using recsim::test::scenario_error;
@@ -134,4 +136,15 @@ TEST_CASE("malformed JSON is reported with its line and column", "[scenario][err
   } catch (const InputError& e) {
     CHECK(std::string(e.what()).rfind(path + ": malformed JSON at line 3, column 11", 0) == 0);
   }
+}
+
+TEST_CASE("every shipped scenario is valid", "[scenario][shipped]") {
+  int count = 0;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(std::string(RECSIM_SOURCE_DIR) + "/scenarios")) {
+    if (entry.path().extension() != ".json") continue;
+    CAPTURE(entry.path().string());
+    CHECK_NOTHROW(load_scenario(entry.path().string(), {}));
+    ++count;
+  }
+  CHECK(count >= 16);  // quickstart, mmc-example, 8 models, 4 GPU, the cache, the benchmark
 }
