@@ -10,6 +10,9 @@
 #include "workloads/size_table_file.h"
 #include "workloads/trace_file.h"
 
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <limits>
 
@@ -280,6 +283,20 @@ Scenario parse_scenario(const nlohmann::json& document, const std::string& base_
   parse_workload(top.object("workload"), base_dir, s);
   s.service = parse_service(top.object("service"), base_dir);
   s.scheduler = parse_scheduler(top.object("scheduler"));
+  if (s.service.embedding_cache) {
+    // Each GPU holds its own caches, 12 bytes per slot in the simulator (sim/ps/embedding_cache.h).
+    double bytes = 0.0;
+    for (const auto& t : s.service.embedding_cache->tables)
+      bytes += std::max(64.0, std::ceil(s.service.embedding_cache->fraction * static_cast<double>(t.rows))) * 12.0;
+    bytes *= std::max(1, s.total_gpus());
+    constexpr double kMaxCacheBytes = 8.0 * 1024 * 1024 * 1024;
+    if (bytes > kMaxCacheBytes) {
+      char buf[160];
+      std::snprintf(buf, sizeof buf, "the caches of all GPUs would take %.1f GiB of the simulator's memory (at most 8 GiB): lower it",
+                    bytes / (1024.0 * 1024 * 1024));
+      throw InputError("service.embedding_cache.fraction", buf);
+    }
+  }
   if (s.scheduler.offloads()) {
     if (s.total_gpus() == 0)
       throw InputError("scheduler.policy", "\"" + std::string(s.scheduler.policy == SchedulerSpec::Policy::gpu_only ? "gpu-only" : "deeprecsched") +

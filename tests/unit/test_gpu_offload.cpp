@@ -240,6 +240,11 @@ TEST_CASE("GPU embedding cache: the same keys again hit, and the scenario keys a
   bad["service"]["embedding_cache"]["keys"] = {{"distribution", "zipf"}};
   CHECK(scenario_error(bad, dir.path()).rfind("service.embedding_cache.keys.alpha:", 0) == 0);
   bad = doc;
+  bad["platform"]["servers"][0]["gpus"] = 64;  // 64 replicas of 8 x 4M rows, all cached
+  bad["service"]["embedding_cache"]["fraction"] = 1.0;
+  CHECK(scenario_error(bad, dir.path()) == "service.embedding_cache.fraction: the caches of all GPUs would take 22.9 GiB of "
+                                           "the simulator's memory (at most 8 GiB): lower it");
+  bad = doc;
   bad["service"].erase("gpu_profile");
   bad["scheduler"] = {{"policy", "static"}, {"batch_size", 16}};
   CHECK(scenario_error(bad, dir.path()) ==
