@@ -34,6 +34,8 @@ TraceKeys::TraceKeys(const std::string& path, std::uint64_t rows) : rows_(rows) 
     const auto ca = counts_.at(a), cb = counts_.at(b);
     return ca != cb ? ca > cb : a < b;
   });
+  touched_ = by_rank_;
+  std::sort(touched_.begin(), touched_.end());
 }
 
 std::uint64_t TraceKeys::next(Rng&) {
@@ -50,10 +52,18 @@ double TraceKeys::probability(std::uint64_t key) const {
 std::uint64_t TraceKeys::key_of_rank(std::uint64_t rank) const {
   // Keys the trace never touches come after its distinct keys, in key order.
   if (rank < by_rank_.size()) return by_rank_[rank];
-  std::uint64_t skip = rank - by_rank_.size();
-  for (std::uint64_t k = 0; k < rows_; ++k)
-    if (!counts_.contains(k) && skip-- == 0) return k;
-  return rows_ - 1;
+  // The j-th untouched key is j + i, i the number of touched keys below it: the first i with
+  // touched_[i] - i > j (touched_[i] - i never decreases, so a binary search finds it).
+  const std::uint64_t j = rank - by_rank_.size();
+  std::size_t lo = 0, hi = touched_.size();
+  while (lo < hi) {
+    const std::size_t mid = (lo + hi) / 2;
+    if (touched_[mid] - mid > j)
+      hi = mid;
+    else
+      lo = mid + 1;
+  }
+  return std::min<std::uint64_t>(j + lo, rows_ - 1);
 }
 
 }  // namespace recsim

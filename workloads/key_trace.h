@@ -8,6 +8,7 @@
 // are sampled, not the whole history of a service.
 #include "workloads/key_generator.h"
 
+#include <cstdint>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -30,6 +31,7 @@ class TraceKeys final : public KeyGenerator {
   std::size_t position_ = 0;
   std::unordered_map<std::uint64_t, std::uint64_t> counts_;
   std::vector<std::uint64_t> by_rank_;  // distinct keys, most frequent first (ties: smaller key first)
+  std::vector<std::uint64_t> touched_;  // distinct keys, in key order
 };
 
 }  // namespace recsim

@@ -86,12 +86,26 @@ void set_isa(const std::string& isa) {
   throw InputError("--isa", "expected one of all, sse41, avx, avx2, avx512_core, got \"" + isa + "\"");
 }
 
-void write_profile(const LatencyProfile& profile, const std::string& out) {
-  const std::string text = profile_to_json(profile).dump(2) + "\n";
+// A profile goes to stdout, or atomically to --out.
+void write_json(const nlohmann::ordered_json& document, const std::string& out) {
+  const std::string text = document.dump(2) + "\n";
   if (out.empty())
     std::fputs(text.c_str(), stdout);
   else
     write_file_atomically(out, text);
+}
+
+void write_profile(const LatencyProfile& profile, const std::string& out) { write_json(profile_to_json(profile), out); }
+
+// The measurement settings the CPU and GPU calibrations share, for a profile's provenance.
+template <class Options>
+nlohmann::ordered_json shared_method(const Options& o) {
+  return {{"repeats_min", o.repeats},
+          {"min_seconds_per_point", o.min_seconds},
+          {"warmup_runs", o.warmup},
+          {"keys", "power law, alpha 1.05, per table"},
+          {"max_table_bytes", o.max_table_bytes},
+          {"statistic", "median of the timed runs; p10, p90, min, max beside it"}};
 }
 
 // Calibrates each model into `profile` with `calibrate(spec, progress)`, telling progress on stderr
@@ -174,15 +188,12 @@ int execute_gpu(const CalibrateFlags& f) {
                      {"compiler", std::string("g++ ") + __VERSION__}}},
       {"date", utc_now()},
       {"command", f.command_line},
-      {"method",
-       {{"end_to_end", "host clock around upload + compute + download, synchronised"},
-        {"parts", "device time between events: upload, compute (kernel_only), download"},
-        {"repeats_min", o.repeats},
-        {"min_seconds_per_point", o.min_seconds},
-        {"warmup_runs", o.warmup},
-        {"keys", "power law, alpha 1.05, per table"},
-        {"max_table_bytes", o.max_table_bytes},
-        {"statistic", "median of the timed runs; p10, p90, min, max beside it"}}},
+      {"method", [&] {
+         nlohmann::ordered_json m = {{"end_to_end", "host clock around upload + compute + download, synchronised"},
+                                     {"parts", "device time between events: upload, compute (kernel_only), download"}};
+         m.update(shared_method(o));
+         return m;
+       }()},
       {"calibration_seconds", seconds},
   };
   write_profile(profile, f.out);
@@ -259,11 +270,7 @@ int execute_tiers(const CalibrateFlags& f, const CLI::App& cmd) {
           {"rocksdb_directory", base + " (a fresh subdirectory, removed afterwards)"}}},
         {"calibration_seconds", seconds}}},
       {"tiers", tiers}};
-  const std::string text = profile.dump(2) + "\n";
-  if (f.out.empty())
-    std::fputs(text.c_str(), stdout);
-  else
-    write_file_atomically(f.out, text);
+  write_json(profile, f.out);
   return kExitDone;
 }
 
@@ -299,16 +306,11 @@ int execute(const CalibrateFlags& f) {
       {"libraries", {{"onednn", onednn_version()}, {"compiler", std::string("g++ ") + __VERSION__}}},
       {"date", utc_now()},
       {"command", f.command_line},
-      {"method",
-       {{"threads_per_instance", 1},
-        {"contention_instances", o.instances},
-        {"passes", o.passes},
-        {"repeats_min", o.repeats},
-        {"min_seconds_per_point", o.min_seconds},
-        {"warmup_runs", o.warmup},
-        {"keys", "power law, alpha 1.05, per table"},
-        {"max_table_bytes", o.max_table_bytes},
-        {"statistic", "median of the timed runs; p10, p90, min, max beside it"}}},
+      {"method", [&] {
+         nlohmann::ordered_json m = {{"threads_per_instance", 1}, {"contention_instances", o.instances}, {"passes", o.passes}};
+         m.update(shared_method(o));
+         return m;
+       }()},
       {"calibration_seconds", seconds},
   };
   write_profile(profile, f.out);

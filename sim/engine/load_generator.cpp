@@ -4,6 +4,23 @@
 #include <simgrid/s4u/Engine.hpp>
 
 namespace recsim {
+namespace {
+
+// The item with the least load; ties go to the first at or after a rotating start (advanced on every
+// call), so idle servers or GPUs share the load instead of the first one taking it all.
+template <class T, class Load>
+T& least_loaded(const std::vector<std::unique_ptr<T>>& items, std::size_t& start, Load load) {
+  const std::size_t n = items.size();
+  std::size_t best = start;
+  for (std::size_t k = 1; k < n; ++k) {
+    const std::size_t i = (start + k) % n;
+    if (load(*items[i]) < load(*items[best])) best = i;
+  }
+  start = (start + 1) % n;
+  return *items[best];
+}
+
+}  // namespace
 
 LoadGenerator::LoadGenerator(const Scenario& scenario, QuerySource& source,
                              std::vector<std::unique_ptr<Server>>& servers,
@@ -56,27 +73,13 @@ Server& LoadGenerator::select_server() {
     next_round_robin_ = (next_round_robin_ + 1) % servers_.size();
     return s;
   }
-  // Least requests per core; ties go to the first server at or after a rotating start, so idle
-  // servers share the load instead of the first one taking it all.
-  const std::size_t n = servers_.size();
-  std::size_t best = next_round_robin_;
-  for (std::size_t k = 1; k < n; ++k) {
-    const std::size_t i = (next_round_robin_ + k) % n;
-    if (servers_[i]->load_per_core() < servers_[best]->load_per_core()) best = i;
-  }
-  next_round_robin_ = (next_round_robin_ + 1) % n;
-  return *servers_[best];
+  // Least requests per core.
+  return least_loaded(servers_, next_round_robin_, [](const Server& s) { return s.load_per_core(); });
 }
 
 GpuDevice& LoadGenerator::select_gpu() {
-  const std::size_t n = gpus_.size();
-  std::size_t best = next_gpu_;
-  for (std::size_t k = 1; k < n; ++k) {
-    const std::size_t i = (next_gpu_ + k) % n;
-    if (gpus_[i]->outstanding() < gpus_[best]->outstanding()) best = i;
-  }
-  next_gpu_ = (next_gpu_ + 1) % n;
-  return *gpus_[best];
+  // Fewest queries queued or in progress.
+  return least_loaded(gpus_, next_gpu_, [](const GpuDevice& g) { return g.outstanding(); });
 }
 
 void LoadGenerator::operator()() {

@@ -11,7 +11,8 @@ RunMetrics::RunMetrics(std::uint64_t expected_measured) { expect(expected_measur
 
 void RunMetrics::expect(std::uint64_t expected_measured) {
   expected_ = expected_measured;
-  batches_.assign(expected_measured >= kBatches * kMinPerBatch ? kBatches : 0, LatencyHistogram());
+  batches_.clear();
+  if (expected_measured >= kBatches * kMinPerBatch) batches_.resize(kBatches);
   if (watching_) allow_over_target();
 }
 

@@ -63,9 +63,10 @@ CheEstimate che_hit_rate(const KeyPopularity& k, double cache_entries, double ba
   const RankSums ranks(k);
   const auto occupancy = [&](double t) { return ranks.sum([t](double p) { return -std::expm1(-p * t); }); };
   // Bisection on log T: the occupancy rises from 0 to n with T.
+  // (Bounded: a cache a hair smaller than the table may never be filled in floating point.)
   double lo = 1.0, hi = 1.0;
-  while (occupancy(hi) < cache_entries) hi *= 4.0;
-  while (occupancy(lo) > cache_entries) lo /= 4.0;
+  for (int i = 0; i < 200 && occupancy(hi) < cache_entries; ++i) hi *= 4.0;
+  for (int i = 0; i < 200 && occupancy(lo) > cache_entries; ++i) lo /= 4.0;
   for (int i = 0; i < 200 && hi / lo > 1.0 + 1e-9; ++i) {
     const double mid = std::sqrt(lo * hi);
     (occupancy(mid) < cache_entries ? lo : hi) = mid;

@@ -16,10 +16,14 @@ std::uint64_t mix(std::uint64_t x) {  // splitmix64's finaliser: spreads keys ov
 
 }  // namespace
 
-EmbeddingCache::EmbeddingCache(std::uint64_t rows, double fraction) {
+std::uint64_t EmbeddingCache::slots_for(std::uint64_t rows, double fraction) {
   if (rows == 0 || !(fraction > 0.0) || fraction > 1.0) throw std::invalid_argument("cache: rows >= 1, fraction in (0, 1]");
   const auto entries = std::max<std::uint64_t>(kMinEntries, static_cast<std::uint64_t>(std::ceil(fraction * static_cast<double>(rows))));
-  sets_ = (entries + kSlotsPerSet - 1) / kSlotsPerSet;
+  return (entries + kSlotsPerSet - 1) / kSlotsPerSet * kSlotsPerSet;
+}
+
+EmbeddingCache::EmbeddingCache(std::uint64_t rows, double fraction) {
+  sets_ = slots_for(rows, fraction) / kSlotsPerSet;
   keys_.assign(sets_ * kSlotsPerSet, kEmpty);
   stamps_.assign(sets_ * kSlotsPerSet, 0);
 }

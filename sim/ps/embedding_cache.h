@@ -6,7 +6,7 @@
 // exact LRU; across sets it approximates a fully associative LRU). Keys are deduplicated per batch
 // before the lookup, and the hit rate of a batch is 1 − missing / unique keys, as HPS reports it.
 //
-// Bounded memory: 12 bytes per slot (key and stamp), whatever the table's rows; no SimGrid here.
+// Bounded memory: kBytesPerSlot (12) per slot (key and stamp), whatever the table's rows; no SimGrid here.
 #include <cstdint>
 #include <span>
 #include <vector>
@@ -17,6 +17,10 @@ class EmbeddingCache {
  public:
   static constexpr int kSlotsPerSet = 64;
   static constexpr std::uint64_t kMinEntries = 64;
+  static constexpr std::uint64_t kBytesPerSlot = sizeof(std::uint64_t) + sizeof(std::uint32_t);  // key, stamp
+
+  // The slots a cache of `fraction` of `rows` rows has (without building it).
+  static std::uint64_t slots_for(std::uint64_t rows, double fraction);
 
   // capacity = max(64, ceil(fraction × rows)) slots, rounded up to whole sets.
   EmbeddingCache(std::uint64_t rows, double fraction);

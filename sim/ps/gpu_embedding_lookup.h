@@ -23,7 +23,8 @@ namespace recsim {
 
 class GpuEmbeddingLookup {
  public:
-  // `gpu_index` selects the key stream (one per GPU) and is mixed into each table's permutation seed.
+  // `gpu_index` selects the key stream (one per GPU); the tables' popularity (their permutations)
+  // is the same on every GPU, which holds a replica of each table.
   GpuEmbeddingLookup(const EmbeddingCacheSpec& spec, std::uint64_t seed, std::uint32_t gpu_index);
 
   struct Fetch {

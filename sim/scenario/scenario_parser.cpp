@@ -3,6 +3,7 @@
 #include "kernels/model/model_spec.h"
 #include "kernels/profiles/latency_profile.h"
 #include "kernels/profiles/tier_profile.h"
+#include "sim/ps/embedding_cache.h"
 #include "sim/scenario/overrides.h"
 #include "sim/scheduling/tune_config.h"
 #include "workloads/json_reader.h"
@@ -11,7 +12,6 @@
 #include "workloads/trace_file.h"
 
 #include <algorithm>
-#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <limits>
@@ -284,10 +284,11 @@ Scenario parse_scenario(const nlohmann::json& document, const std::string& base_
   s.service = parse_service(top.object("service"), base_dir);
   s.scheduler = parse_scheduler(top.object("scheduler"));
   if (s.service.embedding_cache) {
-    // Each GPU holds its own caches, 12 bytes per slot in the simulator (sim/ps/embedding_cache.h).
+    // Each GPU holds its own caches.
     double bytes = 0.0;
     for (const auto& t : s.service.embedding_cache->tables)
-      bytes += std::max(64.0, std::ceil(s.service.embedding_cache->fraction * static_cast<double>(t.rows))) * 12.0;
+      bytes += static_cast<double>(EmbeddingCache::slots_for(static_cast<std::uint64_t>(t.rows), s.service.embedding_cache->fraction) *
+                                   EmbeddingCache::kBytesPerSlot);
     bytes *= std::max(1, s.total_gpus());
     constexpr double kMaxCacheBytes = 8.0 * 1024 * 1024 * 1024;
     if (bytes > kMaxCacheBytes) {
