@@ -35,22 +35,29 @@ std::vector<std::uint64_t> distinct_keys(Rng& rng, std::uint64_t rows, int n) {
   return keys;
 }
 
-nlohmann::ordered_json time_store(EmbeddingStore& store, const TierCalibrationOptions& o, int dim, Rng& rng) {
+// Times one operation of the store (a batched lookup, or a batched write of the vectors the keys
+// already hold, so later lookups stay checkable) at each batch size.
+nlohmann::ordered_json time_store(EmbeddingStore& store, const TierCalibrationOptions& o, int dim, Rng& rng, bool writes) {
   nlohmann::ordered_json points = nlohmann::ordered_json::array();
-  std::vector<float> out;
+  std::vector<float> buffer;
   std::vector<float> expect(static_cast<std::size_t>(dim));
   for (const int batch : o.batches) {
-    out.assign(static_cast<std::size_t>(batch) * static_cast<std::size_t>(dim), 0.0f);
+    buffer.assign(static_cast<std::size_t>(batch) * static_cast<std::size_t>(dim), 0.0f);
     std::vector<double> samples;
     double spent = 0.0;
     for (int run = 0; run < 3 + o.repeats || spent < o.min_seconds; ++run) {
       const auto keys = distinct_keys(rng, o.rows, batch);
+      if (writes)
+        for (std::size_t i = 0; i < keys.size(); ++i) vector_of(keys[i], dim, buffer.data() + i * static_cast<std::size_t>(dim));
       const auto t0 = std::chrono::steady_clock::now();
-      store.lookup(keys, out.data());
+      if (writes)
+        store.write(keys, buffer.data());
+      else
+        store.lookup(keys, buffer.data());
       const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-      if (run == 0) {  // the vectors are the ones stored
+      if (run == 0 && !writes) {  // the vectors are the ones stored
         vector_of(keys.back(), dim, expect.data());
-        if (!std::equal(expect.begin(), expect.end(), out.end() - dim))
+        if (!std::equal(expect.begin(), expect.end(), buffer.end() - dim))
           throw std::runtime_error(store.description() + ": a lookup returned the wrong vector");
       }
       if (run < 3) continue;  // warm-up
@@ -88,14 +95,16 @@ nlohmann::ordered_json calibrate_tiers(const TierCalibrationOptions& o,
     } else {
       throw std::invalid_argument("unknown tier " + tier);
     }
-    nlohmann::ordered_json dims = nlohmann::ordered_json::object();
+    nlohmann::ordered_json dims = nlohmann::ordered_json::object(), write_dims = nlohmann::ordered_json::object();
     for (const int dim : o.dims) {
       if (progress) progress(tier + ": storing " + std::to_string(o.rows) + " vectors of dimension " + std::to_string(dim));
       store->fill(o.rows, dim);
       if (progress) progress(tier + ": timing lookups, dimension " + std::to_string(dim));
-      dims[std::to_string(dim)] = time_store(*store, o, dim, rng);
+      dims[std::to_string(dim)] = time_store(*store, o, dim, rng, false);
+      if (progress) progress(tier + ": timing writes, dimension " + std::to_string(dim));
+      write_dims[std::to_string(dim)] = time_store(*store, o, dim, rng, true);
     }
-    tiers[tier] = {{"component", store->description()}, {"rows", o.rows}, {"dims", dims}};
+    tiers[tier] = {{"component", store->description()}, {"rows", o.rows}, {"dims", dims}, {"write_dims", write_dims}};
     store.reset();
     if (server) server->stop();
     if (tier == "rocksdb") std::filesystem::remove_all(o.directory + "/rocksdb");

@@ -3,7 +3,8 @@
 // lower-tier components (kernels/tiers/): abseil's flat_hash_map in process memory, RocksDB on the
 // local disk, and a redis-server started on loopback for the purpose and stopped afterwards. For
 // each tier, vector dimension and batch size: the median (with p10 and p90) wall time of one
-// batched lookup of distinct keys drawn uniformly from the stored rows.
+// batched lookup of distinct keys drawn uniformly from the stored rows, and of one batched write
+// (overwrite) of as many keys: the cost of applying online updates to the tier.
 #include <nlohmann/json.hpp>
 
 #include <functional>

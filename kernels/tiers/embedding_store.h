@@ -17,6 +17,9 @@ class EmbeddingStore {
   // Copies the vectors of `keys` into `out` (keys.size() × dim floats, in order). A key not stored
   // is an error (std::runtime_error): the calibration asks only for stored keys.
   virtual void lookup(std::span<const std::uint64_t> keys, float* out) = 0;
+  // Writes the vectors of `keys` (keys.size() × dim floats, in order), inserting or overwriting: an
+  // online model update applied to the tier.
+  virtual void write(std::span<const std::uint64_t> keys, const float* values) = 0;
   // The component and its version, for the profile's provenance.
   virtual std::string description() const = 0;
 };

@@ -32,6 +32,17 @@ void HashMapStore::lookup(std::span<const std::uint64_t> keys, float* out) {
   }
 }
 
+void HashMapStore::write(std::span<const std::uint64_t> keys, const float* values) {
+  const auto d = static_cast<std::uint64_t>(dim_);
+  for (const std::uint64_t key : keys) {
+    // A new key gets the next vector of the arena; an existing one is overwritten in place.
+    const auto [it, inserted] = index_.try_emplace(key, static_cast<std::uint32_t>(arena_.size() / d));
+    if (inserted) arena_.resize(arena_.size() + d);
+    std::memcpy(arena_.data() + static_cast<std::uint64_t>(it->second) * d, values, d * sizeof(float));
+    values += dim_;
+  }
+}
+
 std::string HashMapStore::description() const {
   return "abseil flat_hash_map (LTS " + std::to_string(ABSL_LTS_RELEASE_VERSION) + ") in process memory";
 }

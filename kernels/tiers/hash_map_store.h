@@ -13,6 +13,7 @@ class HashMapStore final : public EmbeddingStore {
  public:
   void fill(std::uint64_t rows, int dim) override;
   void lookup(std::span<const std::uint64_t> keys, float* out) override;
+  void write(std::span<const std::uint64_t> keys, const float* values) override;
   std::string description() const override;
 
  private:

@@ -25,6 +25,17 @@ struct Reply {
   }
 };
 
+// One command of binary-safe arguments; the reply (null on a connection error).
+void* command(redisContext* context, const std::vector<std::string>& args) {
+  std::vector<const char*> argv;
+  std::vector<std::size_t> lens;
+  for (const auto& a : args) {
+    argv.push_back(a.data());
+    lens.push_back(a.size());
+  }
+  return redisCommandArgv(context, static_cast<int>(argv.size()), argv.data(), lens.data());
+}
+
 }  // namespace
 
 RedisStore::RedisStore(const std::string& host, int port) {
@@ -74,13 +85,7 @@ void RedisStore::lookup(std::span<const std::uint64_t> keys, float* out) {
   names.reserve(keys.size() + 1);
   names.emplace_back("MGET");
   for (const auto k : keys) names.push_back(key_name(k, dim_));
-  std::vector<const char*> argv;
-  std::vector<std::size_t> lens;
-  for (const auto& n : names) {
-    argv.push_back(n.data());
-    lens.push_back(n.size());
-  }
-  Reply reply(redisCommandArgv(context_, static_cast<int>(argv.size()), argv.data(), lens.data()));
+  Reply reply(command(context_, names));
   if (!reply.r) throw std::runtime_error(std::string("redis MGET: ") + context_->errstr);
   if (reply.r->type != REDIS_REPLY_ARRAY || reply.r->elements != keys.size())
     throw std::runtime_error("redis MGET: unexpected reply");
@@ -93,10 +98,25 @@ void RedisStore::lookup(std::span<const std::uint64_t> keys, float* out) {
   }
 }
 
+void RedisStore::write(std::span<const std::uint64_t> keys, const float* values) {
+  // One MSET per update batch.
+  std::vector<std::string> args;
+  args.reserve(2 * keys.size() + 1);
+  args.emplace_back("MSET");
+  const std::size_t bytes = static_cast<std::size_t>(dim_) * sizeof(float);
+  for (std::size_t i = 0; i < keys.size(); ++i) {
+    args.push_back(key_name(keys[i], dim_));
+    args.emplace_back(reinterpret_cast<const char*>(values + i * static_cast<std::size_t>(dim_)), bytes);
+  }
+  Reply reply(command(context_, args));
+  if (!reply.r) throw std::runtime_error(std::string("redis MSET: ") + context_->errstr);
+  if (reply.r->type == REDIS_REPLY_ERROR) throw std::runtime_error("redis MSET: " + std::string(reply.r->str));
+}
+
 std::string RedisStore::description() const {
   return "redis-server " + (server_version_.empty() ? std::string("(version unknown)") : server_version_) +
          " on loopback TCP, hiredis " + std::to_string(HIREDIS_MAJOR) + "." + std::to_string(HIREDIS_MINOR) + "." +
-         std::to_string(HIREDIS_PATCH) + ", one MGET per batch";
+         std::to_string(HIREDIS_PATCH) + ", one MGET per lookup batch, one MSET per write batch";
 }
 
 }  // namespace recsim

@@ -16,6 +16,7 @@ class RedisStore final : public EmbeddingStore {
   RedisStore& operator=(const RedisStore&) = delete;
   void fill(std::uint64_t rows, int dim) override;
   void lookup(std::span<const std::uint64_t> keys, float* out) override;
+  void write(std::span<const std::uint64_t> keys, const float* values) override;
   std::string description() const override;
 
  private:

@@ -81,6 +81,15 @@ void RocksDbStore::lookup(std::span<const std::uint64_t> keys, float* out) {
   }
 }
 
+void RocksDbStore::write(std::span<const std::uint64_t> keys, const float* values) {
+  // One WriteBatch per update batch, through the write-ahead log as an online update would be.
+  rocksdb::WriteBatch batch;
+  const auto bytes = static_cast<std::size_t>(dim_) * sizeof(float);
+  for (std::size_t i = 0; i < keys.size(); ++i)
+    batch.Put(key_bytes(keys[i]), rocksdb::Slice(reinterpret_cast<const char*>(values + i * static_cast<std::size_t>(dim_)), bytes));
+  check(db_->Write(rocksdb::WriteOptions(), &batch), "write");
+}
+
 std::string RocksDbStore::description() const {
   return "RocksDB " + std::to_string(ROCKSDB_MAJOR) + "." + std::to_string(ROCKSDB_MINOR) + "." +
          std::to_string(ROCKSDB_PATCH) + " on local disk (" + directory_ + "), MultiGet, bloom filters, 64 MiB block cache";

@@ -19,6 +19,7 @@ class RocksDbStore final : public EmbeddingStore {
   ~RocksDbStore() override;
   void fill(std::uint64_t rows, int dim) override;
   void lookup(std::span<const std::uint64_t> keys, float* out) override;
+  void write(std::span<const std::uint64_t> keys, const float* values) override;
   std::string description() const override;
 
  private:

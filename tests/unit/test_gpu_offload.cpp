@@ -232,7 +232,7 @@ TEST_CASE("GPU embedding cache: the same keys again hit, and the scenario keys a
   auto bad = doc;
   bad["service"]["embedding_cache"]["volatile_tier"] = "redis";
   CHECK(scenario_error(bad, dir.path()) ==
-        "service.embedding_cache.tier_profile: the tier profile has no tier \"redis\", which the model's tables need");
+        "service.embedding_cache.tier_profile: the tier profile has no lookup timings for tier \"redis\", which the model's tables need");
   bad = doc;
   bad["service"]["embedding_cache"]["fraction"] = 0;
   CHECK(scenario_error(bad, dir.path()).rfind("service.embedding_cache.fraction:", 0) == 0);

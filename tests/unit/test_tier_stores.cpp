@@ -40,6 +40,18 @@ void check_store(EmbeddingStore& store) {
     }
     const std::vector<std::uint64_t> absent = {500};
     CHECK_THROWS_AS(store.lookup(absent, out.data()), std::runtime_error);
+    // A write overwrites a stored key and inserts a new one; both read back.
+    const std::vector<std::uint64_t> written = {17, 500};
+    std::vector<float> values(2 * static_cast<std::size_t>(dim));
+    vector_of(4, dim, values.data());
+    vector_of(9, dim, values.data() + dim);
+    store.write(written, values.data());
+    std::vector<float> back(values.size());
+    store.lookup(written, back.data());
+    CHECK(back == values);
+    store.lookup(keys, out.data());  // the others are untouched
+    vector_of(499, dim, expect.data());
+    CHECK(std::equal(expect.begin(), expect.end(), out.begin()));
   }
 }
 
@@ -100,6 +112,10 @@ TEST_CASE("recsim calibrate --tiers writes a tier profile, and bad flags exit 2"
         CHECK(p["median_ms"].get<double>() <= p["p90_ms"].get<double>());
         CHECK(p["samples"].get<int>() >= 5);
       }
+      const auto& writes = t["write_dims"][dim];
+      REQUIRE(writes.size() == 3);
+      CHECK(writes[1]["keys"] == 8);
+      CHECK(writes[1]["median_ms"].get<double>() > 0);
     }
   }
   // RocksDB's working files are gone.
@@ -120,9 +136,13 @@ TEST_CASE("tier profiles load into curves of lookup time against keys, and bad o
   const auto shipped = load_tier_profile(std::string(RECSIM_SOURCE_DIR) + "/kernels/profiles/tiers-amd-epyc-2c.json");
   CHECK(shipped.source == "measured");
   for (const char* tier : {"host_hash_map", "rocksdb", "redis"})
-    for (int dim : {32, 64, 128}) CHECK(shipped.curve(tier, dim).points().size() == 4);
-  CHECK_THROWS_WITH(shipped.curve("redis", 16), "the tier profile has no dimension 16 for \"redis\"");
-  CHECK_THROWS_WITH(shipped.curve("ssd", 32), "the tier profile has no tier \"ssd\"");
+    for (int dim : {32, 64, 128}) {
+      CHECK(shipped.curve(tier, dim).points().size() == 4);
+      CHECK(shipped.write_curve(tier, dim).points().size() == 4);
+    }
+  CHECK_THROWS_WITH(shipped.curve("redis", 16), "the tier profile has no lookup timings at dimension 16 for \"redis\"");
+  CHECK_THROWS_WITH(shipped.curve("ssd", 32), "the tier profile has no lookup timings for tier \"ssd\"");
+  CHECK_THROWS_WITH(shipped.write_curve("redis", 16), "the tier profile has no write timings at dimension 16 for \"redis\"");
 
   TempDir dir;
   nlohmann::json doc = {
