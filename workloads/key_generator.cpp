@@ -22,6 +22,7 @@ public:
   std::uint64_t next(Rng& rng) override { return dist_(rng); }
   double probability(std::uint64_t key) const override { return key < rows_ ? 1.0 / static_cast<double>(rows_) : 0.0; }
   std::uint64_t key_of_rank(std::uint64_t rank) const override { return rank; }
+  std::uint64_t rank_of(std::uint64_t key) const override { return key; }
   std::uint64_t rows() const override { return rows_; }
 
 private:
@@ -50,6 +51,7 @@ public:
   }
   std::uint64_t rows() const override { return n_; }
   std::uint64_t key_of_rank(std::uint64_t rank) const override { return permutation_(rank); }
+  std::uint64_t rank_of(std::uint64_t key) const override { return permutation_.inverse(key); }
 
 private:
   std::uint64_t sample_rank(Rng& rng) {

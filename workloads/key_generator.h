@@ -21,6 +21,8 @@ public:
   virtual double probability(std::uint64_t key) const = 0;
   // The key of popularity rank `rank` (0: the most popular; uniform keys: the key itself).
   virtual std::uint64_t key_of_rank(std::uint64_t rank) const = 0;
+  // The popularity rank of `key`: key_of_rank's inverse (which tier of a parameter server holds it).
+  virtual std::uint64_t rank_of(std::uint64_t key) const = 0;
   virtual std::uint64_t rows() const = 0;
 };
 

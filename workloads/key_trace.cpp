@@ -36,6 +36,7 @@ TraceKeys::TraceKeys(const std::string& path, std::uint64_t rows) : rows_(rows) 
   });
   touched_ = by_rank_;
   std::sort(touched_.begin(), touched_.end());
+  for (std::uint64_t r = 0; r < by_rank_.size(); ++r) rank_.emplace(by_rank_[r], r);
 }
 
 std::uint64_t TraceKeys::next(Rng&) {
@@ -64,6 +65,13 @@ std::uint64_t TraceKeys::key_of_rank(std::uint64_t rank) const {
       lo = mid + 1;
   }
   return std::min<std::uint64_t>(j + lo, rows_ - 1);
+}
+
+std::uint64_t TraceKeys::rank_of(std::uint64_t key) const {
+  if (const auto it = rank_.find(key); it != rank_.end()) return it->second;
+  // An untouched key comes after the distinct keys, behind the untouched keys below it.
+  const auto touched_below = static_cast<std::uint64_t>(std::lower_bound(touched_.begin(), touched_.end(), key) - touched_.begin());
+  return by_rank_.size() + key - touched_below;
 }
 
 }  // namespace recsim

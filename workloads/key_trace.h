@@ -22,6 +22,7 @@ class TraceKeys final : public KeyGenerator {
   std::uint64_t next(Rng& rng) override;
   double probability(std::uint64_t key) const override;
   std::uint64_t key_of_rank(std::uint64_t rank) const override;
+  std::uint64_t rank_of(std::uint64_t key) const override;
   std::uint64_t rows() const override { return rows_; }
   std::size_t length() const { return keys_.size(); }
 
@@ -32,6 +33,7 @@ class TraceKeys final : public KeyGenerator {
   std::unordered_map<std::uint64_t, std::uint64_t> counts_;
   std::vector<std::uint64_t> by_rank_;  // distinct keys, most frequent first (ties: smaller key first)
   std::vector<std::uint64_t> touched_;  // distinct keys, in key order
+  std::unordered_map<std::uint64_t, std::uint64_t> rank_;  // distinct key -> its rank
 };
 
 }  // namespace recsim

@@ -15,7 +15,8 @@ enum class StreamId : std::uint32_t {
   query_sizes = 2, // query sizes
   service = 3,     // service-time draws, one stream per server (index = server number)
   selection = 4,   // random server selection
-  keys = 5,        // embedding keys (parameter server)
+  keys = 5,        // embedding keys (parameter server), one stream per GPU
+  updates = 6,     // online embedding updates, one stream per server
 };
 
 Rng make_stream(std::uint64_t seed, StreamId component, std::uint32_t index = 0);

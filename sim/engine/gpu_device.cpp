@@ -19,18 +19,19 @@ std::uint64_t bytes_for(int items, double bytes_per_item) {
 }  // namespace
 
 GpuDevice::GpuDevice(GpuHost gpu, simgrid::s4u::Host* server, const ServiceSpec& service, QueryTracker& tracker,
-                     const RunMetrics& metrics, std::unique_ptr<GpuEmbeddingLookup> embeddings)
+                     const RunMetrics& metrics, std::unique_ptr<GpuEmbeddingCache> cache)
     : gpu_(std::move(gpu)),
       server_(server),
       service_(service),
       tracker_(tracker),
       metrics_(metrics),
-      embeddings_(std::move(embeddings)) {}
+      cache_(std::move(cache)) {}
 
 void GpuDevice::start() {
   for (int i = 0; i < 3; ++i)
     stages_[static_cast<std::size_t>(i)].actor =
         simgrid::s4u::Actor::create(gpu_.name + "/" + kStageNames[i], gpu_.host, [this, i] { run_stage(i); })->daemonize();
+  if (cache_) cache_->start();
 }
 
 void GpuDevice::submit(std::uint32_t slot, int items) {
@@ -57,12 +58,7 @@ double GpuDevice::work(int stage, const Job& job) {
   switch (stage) {
     case kUpload:
       tracker_.request_started(job.slot, simgrid::s4u::Engine::get_clock());
-      if (embeddings_)
-        for (const auto& f : embeddings_->lookup(job.items, tracker_.measured(job.slot))) {
-          // The volatile tier answers the missing keys, then their vectors (float32) cross the link.
-          simgrid::s4u::this_actor::sleep_for(service_.embedding_cache->fetch_curves.at(f.dim).seconds_at(static_cast<int>(f.keys)));
-          simgrid::s4u::Comm::sendto(server_, gpu_.host, f.keys * static_cast<std::uint64_t>(f.dim) * sizeof(float));
-        }
+      if (cache_) cache_->look_up(job.items, tracker_.measured(job.slot));
       simgrid::s4u::Comm::sendto(server_, gpu_.host, bytes_for(job.items, service_.input_bytes_per_item));
       break;
     case kKernel: simgrid::s4u::this_actor::sleep_for(service_.gpu_curve->seconds_at(job.items)); break;

@@ -4,13 +4,13 @@
 // a SimGrid communication of the query's input bytes), the kernels (the GPU profile's kernel time at
 // the query's size: one batch at a time), and the output copy (device to host). Stages overlap
 // across queries as CUDA streams with asynchronous copies do: query k+1's inputs travel while query
-// k computes. A query completes when its outputs are back on the server. With an embedding cache,
-// the upload stage first looks the query's embeddings up in it and waits for the synchronous
-// fetches: the volatile tier's lookup time, then the fetched vectors over the same PCIe link.
+// k computes. A query completes when its outputs are back on the server. With an embedding cache
+// (sim/engine/gpu_embedding_cache.h), the upload stage first looks the query's embeddings up in it
+// and waits for the synchronous fetches from the lower tiers, whose vectors cross the same PCIe link.
 #include "sim/engine/platform.h"
 #include "sim/engine/query_tracker.h"
 #include "sim/metrics/run_metrics.h"
-#include "sim/ps/gpu_embedding_lookup.h"
+#include "sim/engine/gpu_embedding_cache.h"
 #include "sim/scenario/scenario.h"
 
 #include <simgrid/s4u/Actor.hpp>
@@ -24,9 +24,9 @@ namespace recsim {
 
 class GpuDevice {
  public:
-  // `embeddings`: the GPU embedding cache's lookups of offloaded queries, or null without a cache.
+  // `cache`: the GPU embedding cache of offloaded queries, or null without one.
   GpuDevice(GpuHost gpu, simgrid::s4u::Host* server, const ServiceSpec& service, QueryTracker& tracker,
-            const RunMetrics& metrics, std::unique_ptr<GpuEmbeddingLookup> embeddings = nullptr);
+            const RunMetrics& metrics, std::unique_ptr<GpuEmbeddingCache> cache = nullptr);
   GpuDevice(const GpuDevice&) = delete;
   GpuDevice& operator=(const GpuDevice&) = delete;
 
@@ -45,8 +45,8 @@ class GpuDevice {
   double download_busy_seconds(double end) const { return stages_[2].busy_at(end, metrics_); }
   // Kernel time of the queries dispatched inside the window (the GPU's offered work).
   double offered_kernel_seconds() const { return offered_kernel_; }
-  // The embedding cache's counters over measured queries; null without a cache.
-  const CacheCounters* cache_counters() const { return embeddings_ ? &embeddings_->counters() : nullptr; }
+  // The embedding cache; null without one.
+  GpuEmbeddingCache* cache() const { return cache_.get(); }
 
  private:
   struct Job {
@@ -74,7 +74,7 @@ class GpuDevice {
   std::uint64_t outstanding_ = 0;
   std::uint64_t served_ = 0;
   double offered_kernel_ = 0.0;
-  std::unique_ptr<GpuEmbeddingLookup> embeddings_;
+  std::unique_ptr<GpuEmbeddingCache> cache_;
 };
 
 }  // namespace recsim

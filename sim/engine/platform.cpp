@@ -4,17 +4,20 @@
 #include <simgrid/s4u/NetZone.hpp>
 
 namespace recsim {
-namespace {
-// Host speed in flop/s. Service times are virtual-time durations drawn from the service model, so the
-// speed only matters to SimGrid's own bookkeeping; a core of a server host has this speed.
-constexpr double kCoreSpeed = 1e9;
-}  // namespace
-
 Platform build_platform(const Scenario& scenario) {
   Platform platform;
   auto* zone = simgrid::s4u::create_full_zone("cluster");
   platform.frontend = zone->create_host("frontend", kCoreSpeed);
   platform.frontend->seal();
+  const auto& cache = scenario.service.embedding_cache;
+  simgrid::s4u::Link* redis_link = nullptr;
+  if (cache && cache->redis_link) {
+    platform.redis = zone->create_host("redis", kCoreSpeed);
+    platform.redis->seal();
+    redis_link = zone->create_split_duplex_link("redis/nic", cache->redis_link->bytes_per_s);
+    redis_link->set_latency(cache->redis_link->latency_s);
+    redis_link->seal();
+  }
   for (const auto& group : scenario.servers) {
     for (int i = 0; i < group.count; ++i) {
       ServerHost server;
@@ -22,7 +25,14 @@ Platform build_platform(const Scenario& scenario) {
       server.cpu_cores = group.cpu_cores;
       server.host = zone->create_host(server.name, kCoreSpeed);
       server.host->set_core_count(group.cpu_cores);
+      if (cache && cache->persistent) {
+        server.ssd = server.host->create_disk("ssd", cache->persistent->read_bytes_per_s, cache->persistent->write_bytes_per_s);
+        server.ssd->seal();
+      }
       server.host->seal();
+      if (redis_link)
+        zone->add_route(server.host->get_netpoint(), platform.redis->get_netpoint(), nullptr, nullptr,
+                        {simgrid::s4u::LinkInRoute(redis_link, simgrid::s4u::LinkInRoute::Direction::UP)}, true);
       for (int g = 0; g < group.gpus; ++g) {
         GpuHost gpu;
         gpu.name = server.name + "/gpu" + std::to_string(g);

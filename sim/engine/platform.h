@@ -2,16 +2,23 @@
 // The simulated platform, built in SimGrid from the scenario: one frontend host that runs the load
 // generator, one host per server with its CPU core count, and one host per GPU joined to its server
 // by its own full-duplex PCIe link (a SimGrid split-duplex link: each direction has the link's
-// bandwidth; transfers in one direction share it). Must be called once, after the SimGrid engine is
-// created and before it runs.
+// bandwidth; transfers in one direction share it). With an embedding cache: each server's SSD as a
+// SimGrid disk (a persistent tier), and a Redis node ("redis", one core: Redis executes commands one
+// at a time) behind its own full-duplex network link that every server's traffic to it shares (a
+// remote volatile tier). Must be called once, after the SimGrid engine is created and before it runs.
 #include "sim/scenario/scenario.h"
 
+#include <simgrid/s4u/Disk.hpp>
 #include <simgrid/s4u/Host.hpp>
 
 #include <string>
 #include <vector>
 
 namespace recsim {
+
+// Host speed in flop/s: a core of a server host has this speed, so work of s seconds on it is
+// s × kCoreSpeed flops.
+constexpr double kCoreSpeed = 1e9;
 
 struct GpuHost {
   std::string name;  // "server-0/gpu0"
@@ -23,11 +30,13 @@ struct ServerHost {
   int cpu_cores = 1;
   simgrid::s4u::Host* host = nullptr;
   std::vector<GpuHost> gpus;
+  simgrid::s4u::Disk* ssd = nullptr;  // with a persistent tier
 };
 
 struct Platform {
   simgrid::s4u::Host* frontend = nullptr;
   std::vector<ServerHost> servers;
+  simgrid::s4u::Host* redis = nullptr;  // with a Redis volatile tier
 };
 
 Platform build_platform(const Scenario& scenario);

@@ -1,6 +1,8 @@
 #include "sim/engine/simulation.h"
 
 #include "sim/engine/gpu_device.h"
+#include "sim/engine/lower_tiers.h"
+#include "sim/engine/update_consumer.h"
 #include "sim/engine/platform.h"
 #include "sim/engine/query_tracker.h"
 #include "sim/engine/server.h"
@@ -14,6 +16,7 @@
 #include <chrono>
 #include <cstdio>
 #include <numeric>
+#include <optional>
 #include <stdexcept>
 
 namespace recsim {
@@ -81,18 +84,36 @@ RunResults simulate(const Scenario& scenario, const SimulationOptions& options) 
                                                make_stream(scenario.seed, StreamId::service, static_cast<std::uint32_t>(i)),
                                                tracker, metrics));
   for (auto& s : servers) s->start();
+  // The parameter server: each server's lower tiers, each GPU's cache, each server's update consumer.
+  const auto& cache = scenario.service.embedding_cache;
+  std::optional<CacheRunStats> cache_stats;
+  std::vector<std::unique_ptr<LowerTiers>> tiers;
+  std::vector<std::unique_ptr<UpdateConsumer>> consumers;
+  if (cache) {
+    cache_stats.emplace(cache->timeline_bin_s);
+    for (const auto& server : platform.servers) tiers.push_back(std::make_unique<LowerTiers>(*cache, server, platform.redis));
+  }
   std::vector<std::unique_ptr<GpuDevice>> gpus;
   std::vector<std::size_t> gpu_server;  // index of each GPU's server
-  for (std::size_t i = 0; i < platform.servers.size(); ++i)
+  for (std::size_t i = 0; i < platform.servers.size(); ++i) {
+    std::vector<EmbeddingLookup*> server_lookups;
     for (const auto& g : platform.servers[i].gpus) {
-      gpus.push_back(std::make_unique<GpuDevice>(
-          g, platform.servers[i].host, scenario.service, tracker, metrics,
-          scenario.service.embedding_cache
-              ? std::make_unique<GpuEmbeddingLookup>(*scenario.service.embedding_cache, scenario.seed, static_cast<std::uint32_t>(gpus.size()))
-              : nullptr));
+      std::unique_ptr<GpuEmbeddingCache> gpu_cache;
+      if (cache) {
+        gpu_cache = std::make_unique<GpuEmbeddingCache>(
+            *cache, make_embedding_lookup(*cache, scenario.seed, static_cast<std::uint32_t>(gpus.size())), *tiers[i], g,
+            platform.servers[i].host, *cache_stats, metrics);
+        server_lookups.push_back(&gpu_cache->lookup());
+      }
+      gpus.push_back(std::make_unique<GpuDevice>(g, platform.servers[i].host, scenario.service, tracker, metrics, std::move(gpu_cache)));
       gpu_server.push_back(i);
     }
+    if (cache && cache->updates && !server_lookups.empty())
+      consumers.push_back(std::make_unique<UpdateConsumer>(*cache, platform.servers[i], *tiers[i], server_lookups, *cache_stats,
+                                                           metrics, scenario.seed, static_cast<std::uint32_t>(i)));
+  }
   for (auto& g : gpus) g->start();
+  for (auto& c : consumers) c->start();
   LoadGenerator generator(scenario, *source, servers, gpus, tracker, options.progress);
   simgrid::s4u::Actor::create("load-generator", platform.frontend, [&generator] { generator(); });
 
@@ -162,10 +183,12 @@ RunResults simulate(const Scenario& scenario, const SimulationOptions& options) 
     r.requests_simulated += u.queries;
     r.servers[gpu_server[k]].gpus.push_back(u);
   }
-  if (scenario.service.embedding_cache) {
-    CacheCounters total;
-    for (const auto& g : gpus) total.add(*g->cache_counters());
-    r.embedding_cache = total;
+  if (cache) {
+    CacheReport report;
+    report.mode = cache->mode == EmbeddingCacheSpec::Mode::keys ? "keys" : "analytic";
+    for (const auto& g : gpus) report.counters.add(g->cache()->counters());
+    cache_stats->fill(report, cache->refresh.has_value(), cache->updates.has_value());
+    r.embedding_cache = std::move(report);
   }
   if (!gpus.empty()) r.gpu_utilization = window > 0.0 ? gpu_busy_total / (window * static_cast<double>(gpus.size())) : 0.0;
   r.mean_in_system = window > 0.0 ? tracker.in_system_area(end) / window : 0.0;

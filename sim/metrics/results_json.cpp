@@ -48,20 +48,7 @@ nlohmann::ordered_json results_to_json(const RunResults& r) {
                   {"gpu_profile", r.service_gpu_profile.empty() ? json(nullptr) : json(r.service_gpu_profile)},
                   {"gpu_source", r.service_gpu_source.empty() ? json(nullptr) : json(r.service_gpu_source)}};
   j["utilization"] = {{"cpu", r.cpu_utilization}, {"gpu", optional_to_json(r.gpu_utilization)}, {"servers", servers}};
-  if (r.embedding_cache) {
-    const CacheCounters& c = *r.embedding_cache;
-    auto ratio = [](std::uint64_t a, std::uint64_t b) { return b ? json(static_cast<double>(a) / static_cast<double>(b)) : json(nullptr); };
-    j["embedding_cache"] = {{"lookups", c.lookups},
-                            {"unique", c.unique},
-                            {"hits", c.hits},
-                            {"hit_rate", ratio(c.hits, c.unique)},
-                            {"default_answers", c.default_answers},
-                            {"default_fraction", ratio(c.default_answers, c.unique)},
-                            {"batches", c.batches},
-                            {"synchronous_batches", c.synchronous_batches},
-                            {"synchronous_fraction", ratio(c.synchronous_batches, c.batches)},
-                            {"fetched_keys", c.fetched_keys}};
-  }
+  if (r.embedding_cache) j["embedding_cache"] = cache_report_to_json(*r.embedding_cache);
   if (r.online) {
     const OnlineClimbReport& o = *r.online;
     json steps = json::array();
@@ -139,18 +126,7 @@ RunResults results_from_json(const nlohmann::json& j) {
     }
     r.servers.push_back(std::move(u));
   }
-  if (j.contains("embedding_cache")) {
-    const auto& cj = j.at("embedding_cache");
-    CacheCounters c;
-    c.lookups = cj.at("lookups").get<std::uint64_t>();
-    c.unique = cj.at("unique").get<std::uint64_t>();
-    c.hits = cj.at("hits").get<std::uint64_t>();
-    c.default_answers = cj.at("default_answers").get<std::uint64_t>();
-    c.batches = cj.at("batches").get<std::uint64_t>();
-    c.synchronous_batches = cj.at("synchronous_batches").get<std::uint64_t>();
-    c.fetched_keys = cj.at("fetched_keys").get<std::uint64_t>();
-    r.embedding_cache = c;
-  }
+  if (j.contains("embedding_cache")) r.embedding_cache = cache_report_from_json(j.at("embedding_cache"));
   if (j.contains("online")) {
     const auto& oj = j.at("online");
     OnlineClimbReport o;

@@ -1,6 +1,6 @@
 #pragma once
 // What one simulation run reports: the contract's results JSON (docs/results-format.md) in typed form.
-#include "sim/ps/cache_counters.h"
+#include "sim/metrics/cache_report.h"
 
 #include <cstdint>
 #include <optional>
@@ -71,7 +71,7 @@ struct RunResults {
   std::uint64_t gpu_queries = 0;          // queries served whole by a GPU
   std::vector<ServerUtilization> servers;
   std::optional<OnlineClimbReport> online;  // deeprecsched-online only
-  std::optional<CacheCounters> embedding_cache;  // service.embedding_cache only: all GPUs, measured queries
+  std::optional<CacheReport> embedding_cache;  // service.embedding_cache only: all GPUs
   std::string service_type;     // "exponential", "deterministic", "table" or "model"
   std::string service_model;    // model: the model's name
   std::string service_profile;  // model: the profile file

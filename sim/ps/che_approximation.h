@@ -13,6 +13,9 @@
 // milliseconds. The set-associative, 64-way cache of HPS is close to a fully associative LRU; the
 // tests check this estimate against the key-level cache (sim/ps/embedding_cache.h).
 #include <cstdint>
+#include <functional>
+#include <memory>
+#include <vector>
 
 namespace recsim {
 
@@ -28,5 +31,35 @@ struct CheEstimate {
 };
 
 CheEstimate che_hit_rate(const KeyPopularity& keys, double cache_entries, double batch_keys);
+
+struct RankSums;
+
+// The fast mode of a run (sim/ps/analytic_embedding_lookup.h): one table's cache in steady state, its
+// T solved once, and the lower tiers as rank ranges [0, c0), [c0, c1), ..., [c_last, rows) (the
+// volatile tier holds the hottest ranks, the persistent tier more; the rest is found nowhere).
+class CheModel {
+ public:
+  CheModel(const KeyPopularity& keys, double cache_entries, std::vector<double> rank_cutoffs);
+  struct Batch {
+    double unique = 0.0;             // expected unique keys in a batch
+    double hit_rate = 0.0;           // per unique key
+    std::vector<double> miss_share;  // of the unique misses, per rank range
+  };
+  // A batch of `batch_keys` lookups, deduplicated.
+  Batch batch(double batch_keys) const;
+  // Of the keys the cache holds, the share in each rank range.
+  const std::vector<double>& cached_share() const { return cached_share_; }
+  double characteristic_lookups() const { return t_; }
+
+ private:
+  std::size_t range_of(double rank) const;
+  std::vector<double> split(const std::function<double(double)>& f) const;  // sum of f(p_r) per range, normalised
+  const RankSums& ranks() const;
+  KeyPopularity keys_;
+  std::vector<double> cutoffs_;
+  double t_ = 0.0;
+  mutable std::shared_ptr<const RankSums> ranks_;
+  std::vector<double> cached_share_;
+};
 
 }  // namespace recsim

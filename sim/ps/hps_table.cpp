@@ -1,5 +1,7 @@
 #include "sim/ps/hps_table.h"
 
+#include "sim/ps/cache_preload.h"
+
 #include <algorithm>
 #include <cmath>
 #include <stdexcept>
@@ -38,17 +40,26 @@ void HpsTable::update(std::uint64_t key, double now) {
 }
 
 std::vector<double> HpsTable::refresh(double now) {
-  std::vector<double> staleness;
+  std::vector<std::uint64_t> keys;
+  refresh_keys(keys);
+  return refreshed(keys, now);
+}
+
+void HpsTable::refresh_keys(std::vector<std::uint64_t>& out) {
+  out.clear();
   const auto share = static_cast<std::uint64_t>(std::ceil(options_.refresh_share * static_cast<double>(cache_.sets())));
-  scratch_.clear();
   // The next `share` sets in rotation (wrapping at the end).
   const std::uint64_t first = next_set_;
   const std::uint64_t to_end = std::min(share, cache_.sets() - first);
-  cache_.dump(first, to_end, scratch_);
-  if (to_end < share) cache_.dump(0, share - to_end, scratch_);
+  cache_.dump(first, to_end, out);
+  if (to_end < share) cache_.dump(0, share - to_end, out);
   next_set_ = (first + share) % cache_.sets();
-  for (const auto k : scratch_)
-    if (const auto it = pending_.find(k); it != pending_.end()) {
+}
+
+std::vector<double> HpsTable::refreshed(std::span<const std::uint64_t> keys, double now) {
+  std::vector<double> staleness;
+  for (const auto k : keys)
+    if (const auto it = pending_.find(k); it != pending_.end() && cache_.contains(k)) {
       staleness.push_back(now - it->second);
       pending_.erase(it);
     }
@@ -57,5 +68,7 @@ std::vector<double> HpsTable::refresh(double now) {
     std::erase_if(pending_, [this](const auto& entry) { return !cache_.contains(entry.first); });
   return staleness;
 }
+
+void HpsTable::preload(const KeyGenerator& keys) { preload_hottest(cache_, keys); }
 
 }  // namespace recsim

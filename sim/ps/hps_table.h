@@ -15,6 +15,7 @@
 // update is the time from its arrival to that pass. Memory: only cached keys with a pending update
 // are remembered (at most the cache's capacity plus the keys evicted since the last pass).
 #include "sim/ps/embedding_cache.h"
+#include "workloads/key_generator.h"
 
 #include <cstdint>
 #include <span>
@@ -47,8 +48,13 @@ class HpsTable {
   // An update of `key` reached the lower tiers at `now`.
   void update(std::uint64_t key, double now);
   // A refresh pass at `now`: re-reads the next share of sets; returns the staleness (seconds) of each
-  // update it makes visible.
+  // update it makes visible. In two steps when the re-read takes time: refresh_keys() lists the keys
+  // of the next share of sets (and moves the rotation on), refreshed() makes their updates visible.
   std::vector<double> refresh(double now);
+  void refresh_keys(std::vector<std::uint64_t>& out);
+  std::vector<double> refreshed(std::span<const std::uint64_t> keys, double now);
+  // Fills the cache with the table's hottest keys (sim/ps/cache_preload.h).
+  void preload(const KeyGenerator& keys);
 
   const EmbeddingCache& cache() const { return cache_; }
   std::uint64_t stale_keys() const { return pending_.size(); }
@@ -66,7 +72,6 @@ class HpsTable {
   std::unordered_map<std::uint64_t, double> pending_;  // cached key -> its oldest update not yet visible
   std::uint64_t next_set_ = 0;
   std::uint64_t lookups_ = 0, unique_ = 0, hits_ = 0, default_answers_ = 0, synchronous_ = 0, batches_ = 0;
-  std::vector<std::uint64_t> scratch_;
 };
 
 }  // namespace recsim

@@ -37,21 +37,63 @@ struct QuerySizeSpec {
   std::vector<std::pair<int, double>> table; // empirical: the rows read from table_file
 };
 
-// The GPU embedding cache of offloaded queries (service.embedding_cache; sim/ps/gpu_embedding_lookup.h).
+// HugeCTR HPS's hierarchy for offloaded queries (service.embedding_cache; docs/parameter-server.md):
+// a GPU cache per table per GPU over a volatile tier over an optional persistent tier.
 struct EmbeddingTableSpec {
   std::int64_t rows = 1;
   int dim = 1;
   int lookups = 1;  // per item
 };
 
+struct NetworkLinkSpec {
+  double bytes_per_s = 0.0;
+  double latency_s = 0.0;
+};
+
+// RocksDB on each server's SSD (a SimGrid disk).
+struct PersistentTierSpec {
+  double fraction = 1.0;  // of each table's rows it holds (the rest were never trained: default vector)
+  double read_bytes_per_s = 0.0, write_bytes_per_s = 0.0;
+  std::uint64_t block_bytes = 4096;  // read from the disk per key found there
+};
+
+struct CacheRefreshSpec {
+  double interval_s = 0.0;
+  double share = 0.2;  // of the cache's sets, per pass
+};
+
+// While `server`'s update consumer is down, updates accumulate; it applies them when it returns.
+struct UpdateOutage {
+  std::string server;
+  double from_s = 0.0, until_s = 0.0;
+};
+
+struct UpdateStreamSpec {
+  double keys_per_s = 0.0;  // per table
+  double tick_s = 0.01;     // the consumer polls for published updates this often
+  std::vector<UpdateOutage> outages;
+};
+
 struct EmbeddingCacheSpec {
+  enum class Mode { keys, analytic } mode = Mode::keys;
   double fraction = 0.1;
   double hit_rate_threshold = 0.9;
   double zipf_alpha = 0.0;  // 0: uniform keys
+  bool preload = false;     // start with each table's hottest keys instead of empty
   std::string tier_profile_file;
-  std::string volatile_tier = "host_hash_map";
-  std::vector<EmbeddingTableSpec> tables;     // the model's, one per table
-  std::map<int, LatencyCurve> fetch_curves;   // dim -> the volatile tier's lookup time vs keys
+  std::string volatile_tier = "host_hash_map";  // or "redis"
+  double volatile_fraction = 1.0;               // of each table's rows, the hottest
+  std::optional<NetworkLinkSpec> redis_link;    // volatile_tier "redis": the Redis node's network link
+  std::optional<PersistentTierSpec> persistent;
+  std::optional<CacheRefreshSpec> refresh;
+  std::optional<UpdateStreamSpec> updates;
+  double timeline_bin_s = 0.01;  // the hit-rate timeline's first bin width (doubles as the run grows)
+  std::vector<EmbeddingTableSpec> tables;  // the model's, one per table
+  // dim -> time against keys, from the tier profile
+  std::map<int, LatencyCurve> fetch_curves;             // the volatile tier's lookups
+  std::map<int, LatencyCurve> volatile_write_curves;    // with updates
+  std::map<int, LatencyCurve> persistent_fetch_curves;  // with a persistent tier
+  std::map<int, LatencyCurve> persistent_write_curves;  // with a persistent tier and updates
 };
 
 struct ServiceSpec {
@@ -71,7 +113,7 @@ struct ServiceSpec {
   std::optional<LatencyCurve> gpu_curve;          // kernels alone (transfers are simulated on PCIe)
   double input_bytes_per_item = 0.0;              // host to device: dense features and sparse indices
   double output_bytes_per_item = 0.0;             // device to host
-  std::optional<EmbeddingCacheSpec> embedding_cache;  // with GPUs: HPS's GPU cache over a volatile tier
+  std::optional<EmbeddingCacheSpec> embedding_cache;  // with GPUs: HPS's GPU cache and lower tiers
 };
 
 // The deeprecsched-online policy's climb (sim/scheduling/online_hill_climber.h).

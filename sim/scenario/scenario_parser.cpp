@@ -110,10 +110,29 @@ void parse_workload(JsonReader workload, const std::string& base_dir, Scenario& 
   workload.finish();
 }
 
+// The curve of `tier` at every dimension of the model's tables, or an error at `where` naming what
+// the profile lacks.
+std::map<int, LatencyCurve> tier_curves(const TierProfile& tiers, const std::string& tier, bool writes,
+                                        const std::vector<EmbeddingTableSpec>& tables, const std::string& where,
+                                        const char* why) {
+  std::map<int, LatencyCurve> curves;
+  for (const auto& t : tables) {
+    try {
+      curves.emplace(t.dim, writes ? tiers.write_curve(tier, t.dim) : tiers.curve(tier, t.dim));
+    } catch (const std::out_of_range& e) {
+      throw InputError(where, std::string(e.what()) + ", which " + why);
+    }
+  }
+  return curves;
+}
+
 EmbeddingCacheSpec parse_embedding_cache(JsonReader cache, const ModelSpec& model, const std::string& base_dir) {
   EmbeddingCacheSpec spec;
+  spec.mode = cache.choice_or("mode", {"keys", "analytic"}, "keys") == "keys" ? EmbeddingCacheSpec::Mode::keys
+                                                                               : EmbeddingCacheSpec::Mode::analytic;
   spec.fraction = cache.number("fraction", 0.0, 1.0, true);
   spec.hit_rate_threshold = cache.number_or("hit_rate_threshold", 0.9, 0.0, 10.0);
+  spec.preload = cache.boolean_or("preload", false);
   JsonReader keys = cache.object("keys");
   if (keys.choice("distribution", {"zipf", "uniform"}) == "zipf") spec.zipf_alpha = keys.number("alpha", 0.0, 10.0, true);
   keys.finish();
@@ -121,15 +140,67 @@ EmbeddingCacheSpec parse_embedding_cache(JsonReader cache, const ModelSpec& mode
   spec.tier_profile_file = resolve(base_dir, cache.string("tier_profile"));
   require_file(where, spec.tier_profile_file);
   spec.volatile_tier = cache.choice_or("volatile_tier", {"host_hash_map", "redis"}, "host_hash_map");
-  cache.finish();
-  const TierProfile tiers = load_tier_profile(spec.tier_profile_file);
-  for (const auto& t : model.expanded_tables()) {
-    spec.tables.push_back({t.rows, t.dim, t.lookups});
-    try {
-      spec.fetch_curves.emplace(t.dim, tiers.curve(spec.volatile_tier, t.dim));
-    } catch (const std::out_of_range& e) {
-      throw InputError(where, std::string(e.what()) + ", which the model's tables need");
+  spec.volatile_fraction = cache.number_or("volatile_fraction", 1.0, 0.0, 1.0, true);
+  if (spec.volatile_tier == "redis") {
+    JsonReader link = cache.object("redis");
+    spec.redis_link = NetworkLinkSpec{link.number("gb_per_s", 0.0, 1e6, true) * 1e9, link.number("latency_us", 0.0, 1e6) * 1e-6};
+    link.finish();
+  } else if (cache.has("redis")) {
+    throw InputError(cache.child_path("redis"), "a Redis link needs \"volatile_tier\": \"redis\"");
+  }
+  if (cache.has("persistent")) {
+    JsonReader p = cache.object("persistent");
+    PersistentTierSpec t;
+    t.fraction = p.number_or("fraction", 1.0, 0.0, 1.0, true);
+    t.read_bytes_per_s = p.number("read_gb_per_s", 0.0, 1e6, true) * 1e9;
+    t.write_bytes_per_s = p.number("write_gb_per_s", 0.0, 1e6, true) * 1e9;
+    t.block_bytes = static_cast<std::uint64_t>(p.integer_or("block_bytes", 4096, 1, std::int64_t{1} << 30));
+    p.finish();
+    if (t.fraction < spec.volatile_fraction)
+      throw InputError(cache.child_path("persistent") + ".fraction",
+                       "must be at least volatile_fraction: the persistent tier holds every row the volatile tier does");
+    spec.persistent = t;
+  }
+  if (cache.has("refresh")) {
+    JsonReader r = cache.object("refresh");
+    spec.refresh = CacheRefreshSpec{r.number("interval_ms", 0.0, 1e9, true) / 1e3, r.number("share", 0.0, 1.0, true)};
+    r.finish();
+  }
+  if (cache.has("updates")) {
+    const std::string updates_path = cache.child_path("updates");
+    if (spec.mode != EmbeddingCacheSpec::Mode::keys)
+      throw InputError(updates_path, "online updates need \"mode\": \"keys\" (staleness is tracked per cached key)");
+    JsonReader u = cache.object("updates");
+    UpdateStreamSpec stream;
+    stream.keys_per_s = u.number("keys_per_s", 0.0, 1e9, true);
+    stream.tick_s = u.number_or("tick_ms", 10.0, 0.0, 1e9, true) / 1e3;
+    if (u.has("outages")) {
+      const auto& outages = u.array("outages");
+      const std::string outages_path = u.child_path("outages");
+      for (std::size_t i = 0; i < outages.size(); ++i) {
+        JsonReader o(outages[i], outages_path + "." + std::to_string(i));
+        UpdateOutage outage{o.string("server"), o.number("from_s", 0.0, kInf), 0.0};
+        outage.until_s = o.number("until_s", 0.0, kInf);
+        if (!(outage.until_s > outage.from_s)) throw InputError(o.child_path("until_s"), "must be after from_s");
+        o.finish();
+        stream.outages.push_back(outage);
+      }
     }
+    u.finish();
+    spec.updates = stream;
+  }
+  spec.timeline_bin_s = cache.number_or("timeline_ms", 10.0, 0.0, 1e9, true) / 1e3;
+  cache.finish();
+
+  for (const auto& t : model.expanded_tables()) spec.tables.push_back({t.rows, t.dim, t.lookups});
+  const TierProfile tiers = load_tier_profile(spec.tier_profile_file);
+  spec.fetch_curves = tier_curves(tiers, spec.volatile_tier, false, spec.tables, where, "the model's tables need");
+  if (spec.persistent)
+    spec.persistent_fetch_curves = tier_curves(tiers, "rocksdb", false, spec.tables, where, "the persistent tier needs");
+  if (spec.updates) {
+    spec.volatile_write_curves = tier_curves(tiers, spec.volatile_tier, true, spec.tables, where, "online updates need");
+    if (spec.persistent)
+      spec.persistent_write_curves = tier_curves(tiers, "rocksdb", true, spec.tables, where, "online updates need");
   }
   return spec;
 }
@@ -296,6 +367,18 @@ Scenario parse_scenario(const nlohmann::json& document, const std::string& base_
       std::snprintf(buf, sizeof buf, "the caches of all GPUs would take %.1f GiB of the simulator's memory (at most 8 GiB): lower it",
                     bytes / (1024.0 * 1024 * 1024));
       throw InputError("service.embedding_cache.fraction", buf);
+    }
+  }
+  if (s.service.embedding_cache && s.service.embedding_cache->updates) {
+    const auto& outages = s.service.embedding_cache->updates->outages;
+    for (std::size_t i = 0; i < outages.size(); ++i) {
+      bool known = false;
+      for (const auto& g : s.servers)
+        for (int k = 0; k < g.count; ++k) known = known || outages[i].server == g.name + "-" + std::to_string(k);
+      if (!known)
+        throw InputError("service.embedding_cache.updates.outages." + std::to_string(i) + ".server",
+                         "no server is named \"" + outages[i].server + "\" (servers are named <group>-<index>, e.g. \"" +
+                             s.servers.front().name + "-0\")");
     }
   }
   if (s.scheduler.offloads()) {

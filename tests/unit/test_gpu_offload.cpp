@@ -2,6 +2,7 @@
 // lone query, the GPU's FIFO with copies overlapping kernels, and the scenario checks.
 #include "sim/engine/isolated_run.h"
 #include "support/cli_runner.h"
+#include "support/gpu_scenarios.h"
 #include "support/scenarios.h"
 #include "support/temp_dir.h"
 #include "workloads/input_error.h"
@@ -11,38 +12,6 @@
 using namespace recsim;
 using namespace recsim::test;
 
-namespace {
-
-nlohmann::json flat_profile(const std::string& device, double ms, bool kernel_only) {
-  const nlohmann::json points = {{{"batch", 1}, {"median", ms}}, {{"batch", 1024}, {"median", ms}}};
-  nlohmann::json m = {{"latency_ms", points}};
-  if (kernel_only) m["kernel_only_ms"] = points;
-  return {{"format", "recsim-profile/1"}, {"device", device}, {"source", "measured"},
-          {"provenance", {{"note", "synthetic"}}}, {"models", {{"dlrm-rmc1", m}}}};
-}
-
-// dlrm-rmc1 (3,072 input bytes and 4 output bytes per item) on one server of 4 cores and `gpus`
-// GPUs on 1 GB/s, 10 us PCIe links; 1 ms per CPU request and 1 ms of GPU kernels whatever the size.
-nlohmann::json gpu_document(const TempDir& dir, const std::string& trace, int gpus, const std::string& policy) {
-  dir.write_json("cpu.json", flat_profile("cpu", 1.0, false));
-  dir.write_json("gpu.json", flat_profile("gpu", 1.0, true));
-  auto doc = mmc_document(4, 1.0, 1.0, 1, 0);
-  doc["platform"]["servers"][0]["gpus"] = gpus;
-  doc["platform"]["servers"][0]["pcie"] = {{"gb_per_s", 1.0}, {"latency_us", 10.0}};
-  doc["workload"] = {{"arrival", {{"process", "trace"}, {"file", trace}}}};
-  doc["service"] = {{"type", "model"}, {"model", "dlrm-rmc1"}, {"profile", "cpu.json"},
-                    {"gpu_profile", "gpu.json"}, {"contention", false}};
-  doc["scheduler"] = {{"policy", policy}, {"batch_size", 16}};
-  if (policy == "deeprecsched") doc["scheduler"]["gpu_threshold"] = 50;
-  doc["run"] = nlohmann::json::object();
-  return doc;
-}
-
-// Latency of one query of 100 items alone on a GPU: 307,200 bytes up at 1 GB/s + 10 us, 1 ms of
-// kernels, 400 bytes down + 10 us.
-constexpr double kLoneMs = 0.3072 + 0.010 + 1.0 + 0.0004 + 0.010;
-
-}  // namespace
 
 TEST_CASE("a lone offloaded query pays both PCIe transfers and the kernels", "[gpu]") {
   TempDir dir;
@@ -160,22 +129,6 @@ TEST_CASE("recsim tune climbs the GPU threshold after the batch size when the pl
   CHECK(bad.err == "recsim: error: --thresholds: the scenario cannot offload: it needs servers with GPUs and service.gpu_profile\n");
 }
 
-namespace {
-
-// A tier profile whose host_hash_map lookups take 0.01 ms + 1e-4 ms per key beyond the first, at
-// dimension 32 (dlrm-rmc1's): one linear segment, so sums over tables are exact.
-std::string linear_tier_profile(const TempDir& dir) {
-  const nlohmann::json points = {
-      {{"keys", 1}, {"median_ms", 0.01}, {"p10_ms", 0.01}, {"p90_ms", 0.01}, {"samples", 1}},
-      {{"keys", 1000001}, {"median_ms", 0.01 + 100.0}, {"p10_ms", 100.0}, {"p90_ms", 100.0}, {"samples", 1}}};
-  return dir.write_json("tiers.json", {{"format", "recsim-tier-profile/1"},
-                                       {"device", "tiers"},
-                                       {"source", "measured"},
-                                       {"provenance", {{"note", "synthetic"}}},
-                                       {"tiers", {{"host_hash_map", {{"component", "synthetic"}, {"rows", 1000001}, {"dims", {{"32", points}}}}}}}});
-}
-
-}  // namespace
 
 TEST_CASE("GPU embedding cache: a cold query waits for its misses, or answers them with default vectors", "[gpu][cache]") {
   TempDir dir;
@@ -188,7 +141,7 @@ TEST_CASE("GPU embedding cache: a cold query waits for its misses, or answers th
   // 10 us link.
   const auto r = simulate_isolated(scenario_from(doc, dir.path()));
   REQUIRE(r.embedding_cache.has_value());
-  const auto& c = *r.embedding_cache;
+  const auto& c = r.embedding_cache->counters;
   CHECK(c.batches == 8);
   CHECK(c.lookups == 8 * 100 * 80);
   CHECK(c.hits == 0);
@@ -203,9 +156,9 @@ TEST_CASE("GPU embedding cache: a cold query waits for its misses, or answers th
   // Asynchronous (threshold 0): the misses are answered with default vectors; the query does not wait.
   doc["service"]["embedding_cache"]["hit_rate_threshold"] = 0.0;
   const auto a = simulate_isolated(scenario_from(doc, dir.path()));
-  CHECK(a.embedding_cache->default_answers == a.embedding_cache->unique);
-  CHECK(a.embedding_cache->synchronous_batches == 0);
-  CHECK(a.embedding_cache->fetched_keys == 0);
+  CHECK(a.embedding_cache->counters.default_answers == a.embedding_cache->counters.unique);
+  CHECK(a.embedding_cache->counters.synchronous_batches == 0);
+  CHECK(a.embedding_cache->counters.fetched_keys == 0);
   CHECK(a.latency_ms->max == Approx(kLoneMs).epsilon(1e-6));
 }
 
@@ -220,17 +173,21 @@ TEST_CASE("GPU embedding cache: the same keys again hit, and the scenario keys a
                                        {"tier_profile", linear_tier_profile(dir)}};
   doc["run"] = {{"warmup_queries", 1}};
   const auto r = simulate_isolated(scenario_from(doc, dir.path()));
-  const auto& c = *r.embedding_cache;
+  const auto& c = r.embedding_cache->counters;
   CHECK(c.batches == 8);  // the measured (second) query only
   auto uniform = doc;
   uniform["service"]["embedding_cache"]["keys"] = {{"distribution", "uniform"}};
   const auto u = simulate_isolated(scenario_from(uniform, dir.path()));
-  CHECK(u.embedding_cache->hits < 8 * 50);
-  CHECK(c.hits > 10 * u.embedding_cache->hits);
+  CHECK(u.embedding_cache->counters.hits < 8 * 50);
+  CHECK(c.hits > 10 * u.embedding_cache->counters.hits);
   CHECK(static_cast<double>(c.hits) / static_cast<double>(c.unique) > 0.2);
 
   auto bad = doc;
   bad["service"]["embedding_cache"]["volatile_tier"] = "redis";
+  bad["service"]["embedding_cache"]["redis"] = {{"gb_per_s", 1}, {"latency_us", 50}};
+  auto no_redis = nlohmann::json::parse(read_file(linear_tier_profile(dir)));
+  no_redis["tiers"].erase("redis");
+  bad["service"]["embedding_cache"]["tier_profile"] = dir.write_json("no-redis.json", no_redis);
   CHECK(scenario_error(bad, dir.path()) ==
         "service.embedding_cache.tier_profile: the tier profile has no lookup timings for tier \"redis\", which the model's tables need");
   bad = doc;

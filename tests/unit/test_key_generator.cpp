@@ -92,6 +92,9 @@ TEST_CASE("Zipf keys on a huge table stay in range and are reproducible", "[work
     REQUIRE(k < rows);
     REQUIRE(k == b->next(rb));
   }
+  // rank_of inverts key_of_rank (the tiers of a parameter server hold rank prefixes).
+  for (const std::uint64_t r : std::vector<std::uint64_t>{0, 1, 77, 123'456'789, rows - 1}) CHECK(a->rank_of(a->key_of_rank(r)) == r);
+  CHECK(make_uniform_keys(100)->rank_of(42) == 42);
 }
 
 TEST_CASE("key generators reject empty tables and bad exponents", "[workloads][keys]") {
@@ -119,6 +122,7 @@ TEST_CASE("key traces replay in order, wrap around, and report their empirical d
   CHECK(keys.key_of_rank(4) == 1);
   CHECK(keys.key_of_rank(5) == 2);
   CHECK(keys.key_of_rank(6) == 4);
+  for (std::uint64_t r = 0; r < 10; ++r) CHECK(keys.rank_of(keys.key_of_rank(r)) == r);
 
   auto error = [&](const std::string& text, std::uint64_t rows = 10) {
     try {

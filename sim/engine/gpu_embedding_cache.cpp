@@ -1,0 +1,77 @@
+#include "sim/engine/gpu_embedding_cache.h"
+
+#include <simgrid/s4u/Comm.hpp>
+#include <simgrid/s4u/Engine.hpp>
+
+namespace recsim {
+
+GpuEmbeddingCache::GpuEmbeddingCache(const EmbeddingCacheSpec& spec, std::unique_ptr<EmbeddingLookup> lookup,
+                                     const LowerTiers& tiers, const GpuHost& gpu, simgrid::s4u::Host* server,
+                                     CacheRunStats& stats, const RunMetrics& metrics)
+    : spec_(spec), lookup_(std::move(lookup)), tiers_(tiers), gpu_(gpu), server_(server), stats_(stats), metrics_(metrics) {}
+
+void GpuEmbeddingCache::start() {
+  fetcher_ = simgrid::s4u::Actor::create(gpu_.name + "/hps-fetch", gpu_.host, [this] { run_background(); })->daemonize();
+  if (spec_.refresh) simgrid::s4u::Actor::create(gpu_.name + "/hps-refresh", gpu_.host, [this] { run_refresh(); })->daemonize();
+}
+
+void GpuEmbeddingCache::fetch(const TableFetch& f) {
+  tiers_.read(f.tiers, f.dim);
+  const std::uint64_t bytes = f.tiers.found() * static_cast<std::uint64_t>(f.dim) * sizeof(float);
+  if (bytes > 0) simgrid::s4u::Comm::sendto(server_, gpu_.host, bytes);
+}
+
+void GpuEmbeddingCache::look_up(int items, bool measured) {
+  EmbeddingLookup::Query q = lookup_->lookup(items, measured);
+  stats_.timeline.add(simgrid::s4u::Engine::get_clock(), q.unique, q.hits);
+  for (const auto& f : q.synchronous) {
+    fetch(f);
+    lookup_->insert(f);
+  }
+  for (auto& f : q.background) {
+    if (background_.size() >= kMaxBackground) {
+      if (metrics_.window_open()) ++stats_.background_dropped;
+      continue;
+    }
+    background_.push_back(std::move(f));
+  }
+  if (!background_.empty() && fetcher_parked_) {
+    fetcher_parked_ = false;
+    fetcher_->resume();
+  }
+}
+
+void GpuEmbeddingCache::run_background() {
+  for (;;) {
+    while (background_.empty()) {
+      fetcher_parked_ = true;
+      simgrid::s4u::this_actor::suspend();
+    }
+    const TableFetch f = std::move(background_.front());
+    background_.pop_front();
+    fetch(f);
+    lookup_->insert(f);
+    if (metrics_.window_open()) {
+      ++stats_.background_fetches;
+      stats_.background_keys += f.tiers.found();
+    }
+  }
+}
+
+void GpuEmbeddingCache::run_refresh() {
+  for (;;) {
+    simgrid::s4u::this_actor::sleep_for(spec_.refresh->interval_s);
+    const bool counted = metrics_.window_open();
+    for (const auto& f : lookup_->refresh_plan()) {
+      fetch(f);
+      const auto staleness = lookup_->refreshed(f, simgrid::s4u::Engine::get_clock());
+      if (!metrics_.window_open()) continue;
+      stats_.refresh_keys += f.tiers.total();
+      stats_.updates_visible += staleness.size();
+      for (const double s : staleness) stats_.staleness.add(s);
+    }
+    if (counted) ++stats_.refresh_passes;
+  }
+}
+
+}  // namespace recsim

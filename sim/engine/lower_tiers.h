@@ -1,0 +1,35 @@
+#pragma once
+// The lower tiers of the parameter server as one server reaches them, in virtual time: the volatile
+// tier (abseil's hash map in the server's memory, or the Redis node over its network link) and the
+// persistent tier (RocksDB on the server's SSD, a SimGrid disk). Each operation's software time comes
+// from the tier profile's curve at the batch's key count (docs/calibration.md), run as work on the
+// host that does it, so concurrent operations share its cores (the Redis node has one); bytes cross
+// the platform's links and disk, so they contend with everything else there.
+//
+// A read falls through: the volatile tier is asked for every missing key; those it lacks go to the
+// persistent tier (a bloom-filtered MultiGet: only keys found there read a block from the disk); keys
+// found nowhere are answered with the default vector. Moving the found vectors to the GPU is the
+// caller's (the GPU's PCIe link).
+#include "sim/engine/platform.h"
+#include "sim/ps/table_fetch.h"
+#include "sim/scenario/scenario.h"
+
+#include <cstdint>
+
+namespace recsim {
+
+class LowerTiers {
+ public:
+  LowerTiers(const EmbeddingCacheSpec& spec, const ServerHost& server, simgrid::s4u::Host* redis);
+  // Reads one table's missing keys (dimension `dim`); blocks the calling actor until they are read.
+  void read(const TierCounts& keys, int dim) const;
+  // Writes `keys` updated vectors of dimension `dim` to the volatile and the persistent tier.
+  void write(std::uint64_t keys, int dim) const;
+
+ private:
+  const EmbeddingCacheSpec& spec_;
+  const ServerHost& server_;
+  simgrid::s4u::Host* redis_;
+};
+
+}  // namespace recsim

@@ -1,0 +1,88 @@
+#include "sim/ps/key_level_lookup.h"
+
+namespace recsim {
+
+KeyLevelLookup::KeyLevelLookup(const EmbeddingCacheSpec& spec, std::uint64_t seed, std::uint32_t gpu_index)
+    : popularity_(table_popularities(spec, seed)), rng_(make_stream(seed, StreamId::keys, gpu_index)) {
+  const double share = spec.refresh ? spec.refresh->share : 1.0;
+  for (std::size_t i = 0; i < spec.tables.size(); ++i) {
+    const auto& t = spec.tables[i];
+    Table table;
+    table.table = std::make_unique<HpsTable>(
+        HpsTableOptions{static_cast<std::uint64_t>(t.rows), spec.fraction, spec.hit_rate_threshold, share});
+    if (spec.preload) table.table->preload(*popularity_[i].keys);
+    table.dim = t.dim;
+    table.lookups = t.lookups;
+    tables_.push_back(std::move(table));
+  }
+}
+
+EmbeddingLookup::Query KeyLevelLookup::lookup(int items, bool measured) {
+  Query q;
+  for (std::size_t i = 0; i < tables_.size(); ++i) {
+    Table& t = tables_[i];
+    const TablePopularity& popularity = popularity_[i];
+    batch_.resize(static_cast<std::size_t>(items) * static_cast<std::size_t>(t.lookups));
+    for (auto& k : batch_) k = popularity.keys->next(rng_);
+    HpsTable::Lookup r = t.table->lookup(batch_);
+    q.unique += r.cache.unique;
+    q.hits += r.cache.hits;
+    TableFetch f;
+    f.table = i;
+    f.dim = t.dim;
+    if (popularity.everything_volatile()) {
+      f.tiers.volatile_keys = r.fetch.size();
+      f.keys = std::move(r.fetch);
+    } else {
+      for (const auto k : r.fetch) {
+        const auto not_found = f.tiers.not_found;
+        popularity.count(k, f.tiers);
+        if (f.tiers.not_found == not_found) f.keys.push_back(k);  // keys found nowhere are not cached
+      }
+    }
+    if (measured) {
+      counters_.lookups += r.cache.lookups;
+      counters_.unique += r.cache.unique;
+      counters_.hits += r.cache.hits;
+      counters_.batches += 1;
+      counters_.volatile_keys += f.tiers.volatile_keys;
+      counters_.persistent_keys += f.tiers.persistent_keys;
+      counters_.not_found_keys += f.tiers.not_found;
+      if (r.synchronous) {
+        counters_.synchronous_batches += 1;
+        counters_.fetched_keys += f.tiers.found();
+        counters_.default_answers += f.tiers.not_found;
+      } else {
+        counters_.default_answers += f.tiers.total();
+      }
+    }
+    if (f.tiers.total() == 0) continue;
+    (r.synchronous ? q.synchronous : q.background).push_back(std::move(f));
+  }
+  return q;
+}
+
+void KeyLevelLookup::insert(const TableFetch& fetch) { tables_[fetch.table].table->insert(fetch.keys); }
+
+std::vector<TableFetch> KeyLevelLookup::refresh_plan() {
+  std::vector<TableFetch> plan;
+  for (std::size_t i = 0; i < tables_.size(); ++i) {
+    TableFetch f;
+    f.table = i;
+    f.dim = tables_[i].dim;
+    tables_[i].table->refresh_keys(f.keys);
+    for (const auto k : f.keys) popularity_[i].count(k, f.tiers);
+    if (!f.keys.empty()) plan.push_back(std::move(f));
+  }
+  return plan;
+}
+
+std::vector<double> KeyLevelLookup::refreshed(const TableFetch& fetch, double now) {
+  return tables_[fetch.table].table->refreshed(fetch.keys, now);
+}
+
+void KeyLevelLookup::updated(std::size_t table, std::uint64_t key, double published) {
+  tables_[table].table->update(key, published);
+}
+
+}  // namespace recsim

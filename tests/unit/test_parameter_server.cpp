@@ -1,0 +1,234 @@
+// The parameter server in a run: misses falling through the lower tiers (host hash map or Redis over
+// its link, RocksDB on the SSD, default vector) with exact times, asynchronous insertion in the
+// background, the hit rate over time from a cold start, online updates with refresh and an outage,
+// the analytic mode against the key-level one, and the scenario checks.
+#include "sim/engine/isolated_run.h"
+#include "sim/metrics/hit_rate_timeline.h"
+#include "sim/metrics/results_json.h"
+#include "support/gpu_scenarios.h"
+#include "support/scenarios.h"
+#include "support/temp_dir.h"
+
+#include <catch2/catch.hpp>
+
+#include <numeric>
+#include <string>
+
+using namespace recsim;
+using namespace recsim::test;
+
+namespace {
+
+double ratio(std::uint64_t a, std::uint64_t b) { return static_cast<double>(a) / static_cast<double>(b); }
+
+// `count` queries of `items` items, `gap_ms` apart.
+std::string query_trace(const TempDir& dir, int count, double gap_ms, int items) {
+  std::string text;
+  for (int i = 0; i < count; ++i) text += std::to_string(i * gap_ms) + "," + std::to_string(items) + "\n";
+  return dir.write("queries.csv", text);
+}
+
+}  // namespace
+
+TEST_CASE("parameter server: a miss falls through the volatile tier, the SSD's RocksDB and the default vector, timed exactly", "[ps]") {
+  TempDir dir;
+  auto doc = gpu_document(dir, query_trace(dir, 1, 0, 100), 1, "gpu-only");
+  doc["service"]["embedding_cache"] = {{"fraction", 0.01},
+                                       {"keys", {{"distribution", "uniform"}}},
+                                       {"tier_profile", linear_tier_profile(dir)},
+                                       {"hit_rate_threshold", 2.0},
+                                       {"volatile_fraction", 0.25},
+                                       {"persistent", {{"fraction", 0.75}, {"read_gb_per_s", 1.0}, {"write_gb_per_s", 0.5}}}};
+  // One cold query: every unique key misses. Per table t (8 of them), u_t unique keys of which v_t
+  // are in the volatile tier, p_t only in the persistent one and n_t nowhere: the hash map is asked
+  // all u_t (0.01 + 1e-4 (u_t - 1) ms), RocksDB the p_t + n_t it lacks (0.05 + 1e-3 (p_t + n_t - 1)
+  // ms), the SSD reads a 4 KiB block per key found there at 1 GB/s, and the v_t + p_t vectors found
+  // cross the PCIe link (10 us + 128 bytes each at 1 GB/s).
+  const auto r = simulate_isolated(scenario_from(doc, dir.path()));
+  const CacheCounters& c = r.embedding_cache->counters;
+  REQUIRE(c.batches == 8);
+  CHECK(c.hits == 0);
+  CHECK(c.volatile_keys + c.persistent_keys + c.not_found_keys == c.unique);
+  CHECK(ratio(c.volatile_keys, c.unique) == Approx(0.25).margin(0.02));
+  CHECK(ratio(c.persistent_keys, c.unique) == Approx(0.50).margin(0.02));
+  CHECK(ratio(c.not_found_keys, c.unique) == Approx(0.25).margin(0.02));
+  CHECK(c.default_answers == c.not_found_keys);
+  CHECK(c.fetched_keys == c.volatile_keys + c.persistent_keys);
+  const double u = static_cast<double>(c.unique), m = static_cast<double>(c.persistent_keys + c.not_found_keys);
+  const double p = static_cast<double>(c.persistent_keys), f = static_cast<double>(c.fetched_keys);
+  const double tiers_ms = 8 * 0.01 + 1e-4 * (u - 8) + 8 * 0.05 + 1e-3 * (m - 8) + p * 4096 / 1e6;
+  const double pcie_ms = 8 * 0.010 + f * 128 / 1e6;
+  CHECK(r.latency_ms->max == Approx(kLoneMs + tiers_ms + pcie_ms).epsilon(1e-6));
+
+  // The volatile tier on a Redis node behind a 1 GB/s, 50 us link: per table one MGET of the u_t
+  // keys (8 bytes each) over the link, Redis's 0.02 + 2e-4 (u_t - 1) ms, and the v_t vectors back.
+  doc["service"]["embedding_cache"]["volatile_tier"] = "redis";
+  doc["service"]["embedding_cache"]["redis"] = {{"gb_per_s", 1.0}, {"latency_us", 50.0}};
+  const auto redis = simulate_isolated(scenario_from(doc, dir.path()));
+  const CacheCounters& rc = redis.embedding_cache->counters;
+  REQUIRE(rc.unique == c.unique);  // the same keys
+  const double v = static_cast<double>(rc.volatile_keys);
+  const double redis_ms = 16 * 0.050 + (8 * u + 128 * v) / 1e6 + 8 * 0.02 + 2e-4 * (u - 8);
+  const double rocks_ms = 8 * 0.05 + 1e-3 * (m - 8) + p * 4096 / 1e6;
+  CHECK(redis.latency_ms->max == Approx(kLoneMs + redis_ms + rocks_ms + pcie_ms).epsilon(1e-6));
+}
+
+TEST_CASE("parameter server: asynchronous misses are answered with default vectors and fetched in the background", "[ps]") {
+  TempDir dir;
+  // 200 queries 5 ms apart, Zipf(1.1) keys, 2% cached, always asynchronous (threshold 0): no query
+  // waits for the lower tiers, and the background fetches fill the cache, so the hit rate climbs
+  // from 0 at the cold start.
+  auto doc = gpu_document(dir, query_trace(dir, 200, 5.0, 50), 1, "gpu-only");
+  doc["service"]["embedding_cache"] = {{"fraction", 0.02},
+                                       {"keys", {{"distribution", "zipf"}, {"alpha", 1.1}}},
+                                       {"tier_profile", linear_tier_profile(dir)},
+                                       {"hit_rate_threshold", 0.0},
+                                       {"timeline_ms", 50}};
+  doc["run"] = {{"warmup_queries", 100}};
+  const auto r = simulate_isolated(scenario_from(doc, dir.path()));
+  const CacheReport& e = *r.embedding_cache;
+  CHECK(e.counters.synchronous_batches == 0);
+  CHECK(e.counters.fetched_keys == 0);
+  CHECK(e.counters.default_answers == e.counters.unique - e.counters.hits);
+  CHECK(e.background_fetches > 0);
+  CHECK(e.background_dropped == 0);
+  CHECK(e.background_keys <= e.counters.unique - e.counters.hits);
+  // The timeline: 200 queries over 1 s in 50 ms bins, from a cold first bin to a warm last one.
+  CHECK(e.timeline_bin_s == Approx(0.05));
+  REQUIRE(e.timeline_unique.size() == 20);
+  const double first = ratio(e.timeline_hits.front(), e.timeline_unique.front());
+  const double last = ratio(e.timeline_hits.back(), e.timeline_unique.back());
+  CHECK(first < 0.5 * last);
+  CHECK(last > 0.4);
+  CHECK(std::accumulate(e.timeline_unique.begin(), e.timeline_unique.end(), std::uint64_t{0}) > e.counters.unique);
+  // Nothing waits for the tiers: every query takes the lone query's time or a little more (the
+  // background fetches share the PCIe link with the queries' inputs).
+  CHECK(r.latency_ms->p50 < kLoneMs + 0.2);
+}
+
+TEST_CASE("parameter server: online updates become visible at the refresh of their set, and an outage delays them", "[ps]") {
+  TempDir dir;
+  // 0.1% cached (about 4,000 keys per table), preloaded; a refresh re-reads the whole cache every
+  // 20 ms; 2,000 updates per second per table, polled every millisecond; 1,000 queries 1 ms apart.
+  auto doc = gpu_document(dir, query_trace(dir, 1000, 1.0, 10), 1, "gpu-only");
+  doc["service"]["embedding_cache"] = {{"fraction", 0.001},
+                                       {"keys", {{"distribution", "zipf"}, {"alpha", 1.2}}},
+                                       {"tier_profile", linear_tier_profile(dir)},
+                                       {"preload", true},
+                                       {"refresh", {{"interval_ms", 20}, {"share", 1.0}}},
+                                       {"updates", {{"keys_per_s", 2000}, {"tick_ms", 1}}}};
+  doc["run"] = {{"warmup_queries", 100}};
+  const auto r = simulate_isolated(scenario_from(doc, dir.path()));
+  const CacheReport& e = *r.embedding_cache;
+  REQUIRE(e.updates);
+  REQUIRE(e.refresh_passes.has_value());
+  // About 0.9 s measured: 8 tables x 2,000/s published (Poisson), each written once.
+  const double window_s = 0.9;
+  CHECK(static_cast<double>(e.updates_published) == Approx(8 * 2000 * window_s).epsilon(0.1));
+  CHECK(e.updates_written == e.updates_published);
+  CHECK(e.updates_redelivered == 0);
+  CHECK(*e.refresh_passes >= 30);
+  CHECK(e.refresh_keys >= *e.refresh_passes * 8 * 3900);
+  // Zipf(1.2): the cached hot keys take a large share of the updates; each becomes visible at the
+  // end of the next pass: at most a tick, the write, the 20 ms wait and one pass (8 tables of about
+  // 4,000 keys: 8 x (0.41 ms in the hash map + 0.52 ms on PCIe + 10 us) = 7.5 ms) later.
+  REQUIRE(e.staleness_ms.has_value());
+  CHECK(e.updates_visible > e.updates_published / 4);
+  CHECK(e.staleness_ms->count == e.updates_visible);
+  CHECK(e.staleness_ms->p50 > 1.0);
+  CHECK(e.staleness_ms->max < 1 + 1 + 20 + 7.6 + 7.6);
+
+  // The update consumer is down from 0.4 s to 0.6 s: what was published meanwhile is applied at
+  // 0.6 s, so some staleness exceeds the outage's length less the 20 ms refresh cadence; the batch
+  // applied just before going down is delivered again.
+  doc["service"]["embedding_cache"]["updates"]["outages"] = {{{"server", "server-0"}, {"from_s", 0.4}, {"until_s", 0.6}}};
+  const auto down = simulate_isolated(scenario_from(doc, dir.path()));
+  const CacheReport& d = *down.embedding_cache;
+  CHECK(d.updates_redelivered > 0);
+  CHECK(d.updates_written == d.updates_published + d.updates_redelivered);
+  CHECK(d.staleness_ms->max > 180.0);
+  CHECK(d.staleness_ms->p99 > e.staleness_ms->p99);
+
+  // The same scenario and seed give the same results.
+  auto again = simulate_isolated(scenario_from(doc, dir.path()));
+  auto same = down;
+  again.wall_seconds = same.wall_seconds = 0;
+  CHECK(results_to_json(again).dump() == results_to_json(same).dump());
+}
+
+TEST_CASE("parameter server: the analytic mode agrees with the key-level mode in steady state", "[ps]") {
+  TempDir dir;
+  // 400 queries of 64 items, Zipf(1.05) keys, 5% cached (preloaded, 100 warm-up queries); the
+  // volatile tier holds the hottest 20% of rows, the persistent one 60%.
+  auto doc = gpu_document(dir, query_trace(dir, 400, 2.0, 64), 1, "gpu-only");
+  doc["service"]["embedding_cache"] = {{"fraction", 0.05},
+                                       {"keys", {{"distribution", "zipf"}, {"alpha", 1.05}}},
+                                       {"tier_profile", linear_tier_profile(dir)},
+                                       {"preload", true},
+                                       {"volatile_fraction", 0.2},
+                                       {"persistent", {{"fraction", 0.6}, {"read_gb_per_s", 2.0}, {"write_gb_per_s", 1.0}}}};
+  doc["run"] = {{"warmup_queries", 100}};
+  const auto keys = simulate_isolated(scenario_from(doc, dir.path()));
+  doc["service"]["embedding_cache"]["mode"] = "analytic";
+  const auto analytic = simulate_isolated(scenario_from(doc, dir.path()));
+  const CacheCounters& k = keys.embedding_cache->counters;
+  const CacheCounters& a = analytic.embedding_cache->counters;
+  CHECK(analytic.embedding_cache->mode == "analytic");
+  CHECK(a.lookups == k.lookups);
+  CHECK(ratio(a.unique, k.unique) == Approx(1.0).epsilon(0.01));
+  CHECK(ratio(a.hits, a.unique) == Approx(ratio(k.hits, k.unique)).margin(0.02));
+  CHECK(ratio(a.volatile_keys, a.unique) == Approx(ratio(k.volatile_keys, k.unique)).margin(0.02));
+  CHECK(ratio(a.persistent_keys, a.unique) == Approx(ratio(k.persistent_keys, k.unique)).margin(0.02));
+  CHECK(ratio(a.not_found_keys, a.unique) == Approx(ratio(k.not_found_keys, k.unique)).margin(0.01));
+  CHECK(analytic.latency_ms->p50 == Approx(keys.latency_ms->p50).epsilon(0.05));
+}
+
+TEST_CASE("parameter server: the hit-rate timeline keeps at most its bins by doubling their width", "[ps]") {
+  HitRateTimeline t(0.5, 4);
+  t.add(0.1, 10, 1);
+  t.add(1.9, 10, 5);
+  CHECK(t.unique() == std::vector<std::uint64_t>{10, 0, 0, 10});
+  t.add(2.1, 10, 9);  // bin 4 of 0.5 s does not fit: bins of 1 s
+  CHECK(t.bin_seconds() == 1.0);
+  CHECK(t.unique() == std::vector<std::uint64_t>{10, 10, 10});
+  CHECK(t.hits() == std::vector<std::uint64_t>{1, 5, 9});
+  t.add(100.0, 1, 1);  // far beyond: doubles until it fits (1 s -> 32 s)
+  CHECK(t.bin_seconds() == 32.0);
+  CHECK(t.unique() == std::vector<std::uint64_t>{30, 0, 0, 1});
+  CHECK_THROWS_AS(HitRateTimeline(0.0), std::invalid_argument);
+}
+
+TEST_CASE("parameter server: scenario keys of the tiers, refresh and updates are checked", "[ps]") {
+  TempDir dir;
+  auto doc = gpu_document(dir, query_trace(dir, 1, 0, 10), 1, "gpu-only");
+  doc["service"]["embedding_cache"] = {{"fraction", 0.01}, {"keys", {{"distribution", "uniform"}}},
+                                       {"tier_profile", linear_tier_profile(dir)}};
+  CHECK(scenario_error(doc, dir.path()) == "valid");
+  const auto with = [&](const nlohmann::json& patch) {
+    auto d = doc;
+    d["service"]["embedding_cache"].merge_patch(patch);
+    return scenario_error(d, dir.path());
+  };
+  CHECK(with({{"volatile_tier", "redis"}}) == "service.embedding_cache.redis: required key is missing");
+  CHECK(with({{"redis", {{"gb_per_s", 1}, {"latency_us", 1}}}}) ==
+        "service.embedding_cache.redis: a Redis link needs \"volatile_tier\": \"redis\"");
+  CHECK(with({{"mode", "exact"}}) == "service.embedding_cache.mode: expected one of \"keys\", \"analytic\", got \"exact\"");
+  CHECK(with({{"mode", "analytic"}, {"updates", {{"keys_per_s", 10}}}}) ==
+        "service.embedding_cache.updates: online updates need \"mode\": \"keys\" (staleness is tracked per cached key)");
+  CHECK(with({{"volatile_fraction", 0.5}, {"persistent", {{"fraction", 0.4}, {"read_gb_per_s", 1}, {"write_gb_per_s", 1}}}}) ==
+        "service.embedding_cache.persistent.fraction: must be at least volatile_fraction: the persistent tier holds every row the "
+        "volatile tier does");
+  CHECK(with({{"refresh", {{"interval_ms", 10}, {"share", 1.5}}}}).rfind("service.embedding_cache.refresh.share:", 0) == 0);
+  CHECK(with({{"updates", {{"keys_per_s", 10}, {"outages", {{{"server", "server-1"}, {"from_s", 1}, {"until_s", 2}}}}}}}) ==
+        "service.embedding_cache.updates.outages.0.server: no server is named \"server-1\" (servers are named <group>-<index>, "
+        "e.g. \"server-0\")");
+  CHECK(with({{"updates", {{"keys_per_s", 10}, {"outages", {{{"server", "server-0"}, {"from_s", 2}, {"until_s", 2}}}}}}}) ==
+        "service.embedding_cache.updates.outages.0.until_s: must be after from_s");
+  // Updates need the tiers' write times.
+  auto old_profile = nlohmann::json::parse(read_file(linear_tier_profile(dir)));
+  old_profile["tiers"]["host_hash_map"].erase("write_dims");
+  const auto old_path = dir.write_json("old-tiers.json", old_profile);
+  CHECK(with({{"tier_profile", old_path}, {"updates", {{"keys_per_s", 10}}}}) ==
+        "service.embedding_cache.tier_profile: the tier profile has no write timings for tier \"host_hash_map\", which online "
+        "updates need");
+}
