@@ -1,9 +1,10 @@
 #pragma once
 // The lower tiers of the parameter server as one server reaches them, in virtual time: the volatile
-// tier (abseil's hash map in the server's memory, or the Redis node over its network link) and the
+// tier (abseil's hash map in the server's memory, or the Redis cluster over its network link: a
+// batch's keys hash evenly over its nodes, which serve their shares in parallel) and the
 // persistent tier (RocksDB on the server's SSD, a SimGrid disk). Each operation's software time comes
 // from the tier profile's curve at the batch's key count (docs/calibration.md), run as work on the
-// host that does it, so concurrent operations share its cores (the Redis node has one); bytes cross
+// host that does it, so concurrent operations share its cores (one per Redis node); bytes cross
 // the platform's links and disk, so they contend with everything else there.
 //
 // A read falls through: the volatile tier is asked for every missing key; those it lacks go to the
@@ -15,6 +16,7 @@
 #include "sim/scenario/scenario.h"
 
 #include <cstdint>
+#include <vector>
 
 namespace recsim {
 
@@ -23,8 +25,10 @@ class LowerTiers {
   LowerTiers(const EmbeddingCacheSpec& spec, const ServerHost& server, simgrid::s4u::Host* redis);
   // Reads one table's missing keys (dimension `dim`); blocks the calling actor until they are read.
   void read(const TierCounts& keys, int dim) const;
-  // Writes `keys` updated vectors of dimension `dim` to the volatile and the persistent tier.
-  void write(std::uint64_t keys, int dim) const;
+  // Writes one batch of updated vectors, `keys[t]` of table t (dimension spec.tables[t].dim), to the
+  // volatile and the persistent tier: one write per tier (one MSET, one RocksDB WriteBatch), whose
+  // software time is the sum of the tables' curves.
+  void write(const std::vector<std::uint64_t>& keys) const;
 
  private:
   const EmbeddingCacheSpec& spec_;

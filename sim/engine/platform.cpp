@@ -11,11 +11,12 @@ Platform build_platform(const Scenario& scenario) {
   platform.frontend->seal();
   const auto& cache = scenario.service.embedding_cache;
   simgrid::s4u::Link* redis_link = nullptr;
-  if (cache && cache->redis_link) {
+  if (cache && cache->redis) {
     platform.redis = zone->create_host("redis", kCoreSpeed);
+    platform.redis->set_core_count(cache->redis->nodes);
     platform.redis->seal();
-    redis_link = zone->create_split_duplex_link("redis/nic", cache->redis_link->bytes_per_s);
-    redis_link->set_latency(cache->redis_link->latency_s);
+    redis_link = zone->create_split_duplex_link("redis/nic", cache->redis->bytes_per_s);
+    redis_link->set_latency(cache->redis->latency_s);
     redis_link->seal();
   }
   for (const auto& group : scenario.servers) {

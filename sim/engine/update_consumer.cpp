@@ -33,24 +33,31 @@ void UpdateConsumer::start() {
 
 void UpdateConsumer::apply(double from, double to, bool redeliver) {
   const double rate = spec_.updates->keys_per_s;
-  const bool counted = metrics_.window_open();
   boost::random::uniform_real_distribution<double> when(from, to);
+  std::vector<std::uint64_t> written(popularity_.size()), again(popularity_.size(), 0);
   for (std::size_t t = 0; t < popularity_.size(); ++t) {
     auto& batch = last_[t];
-    const std::uint64_t again = redeliver ? batch.size() : 0;
-    if (!redeliver) batch.clear();
+    if (redeliver)
+      again[t] = batch.size();  // the previous batch stays in front: it is written again
+    else
+      batch.clear();
     const auto fresh = boost::random::poisson_distribution<std::uint64_t, double>(rate * (to - from))(rng_);
     for (std::uint64_t i = 0; i < fresh; ++i) batch.emplace_back(popularity_[t].keys->next(rng_), when(rng_));
-    tiers_.write(batch.size(), spec_.tables[t].dim);
-    // Written: the GPUs' copies of these keys are stale from their publication on.
+    written[t] = batch.size();
+  }
+  tiers_.write(written);
+  // Written: the GPUs' copies of these keys are stale from their publication on.
+  const bool counted = metrics_.window_open();
+  for (std::size_t t = 0; t < popularity_.size(); ++t) {
+    auto& batch = last_[t];
     for (const auto& [key, published] : batch)
       for (auto* gpu : gpus_) gpu->updated(t, key, published);
     if (counted) {
-      stats_.updates_published += fresh;
-      stats_.updates_written += batch.size();
-      stats_.updates_redelivered += again;
+      stats_.updates_published += written[t] - again[t];
+      stats_.updates_written += written[t];
+      stats_.updates_redelivered += again[t];
     }
-    if (redeliver) batch.erase(batch.begin(), batch.begin() + static_cast<std::ptrdiff_t>(again));
+    batch.erase(batch.begin(), batch.begin() + static_cast<std::ptrdiff_t>(again[t]));  // keep this batch only
   }
 }
 

@@ -45,7 +45,10 @@ struct EmbeddingTableSpec {
   int lookups = 1;  // per item
 };
 
-struct NetworkLinkSpec {
+// The Redis deployment of a remote volatile tier: `nodes` single-threaded Redis nodes (a cluster,
+// keys hashed over them) on one host behind one network link.
+struct RedisSpec {
+  int nodes = 1;
   double bytes_per_s = 0.0;
   double latency_s = 0.0;
 };
@@ -83,7 +86,7 @@ struct EmbeddingCacheSpec {
   std::string tier_profile_file;
   std::string volatile_tier = "host_hash_map";  // or "redis"
   double volatile_fraction = 1.0;               // of each table's rows, the hottest
-  std::optional<NetworkLinkSpec> redis_link;    // volatile_tier "redis": the Redis node's network link
+  std::optional<RedisSpec> redis;               // volatile_tier "redis"
   std::optional<PersistentTierSpec> persistent;
   std::optional<CacheRefreshSpec> refresh;
   std::optional<UpdateStreamSpec> updates;

@@ -142,9 +142,13 @@ EmbeddingCacheSpec parse_embedding_cache(JsonReader cache, const ModelSpec& mode
   spec.volatile_tier = cache.choice_or("volatile_tier", {"host_hash_map", "redis"}, "host_hash_map");
   spec.volatile_fraction = cache.number_or("volatile_fraction", 1.0, 0.0, 1.0, true);
   if (spec.volatile_tier == "redis") {
-    JsonReader link = cache.object("redis");
-    spec.redis_link = NetworkLinkSpec{link.number("gb_per_s", 0.0, 1e6, true) * 1e9, link.number("latency_us", 0.0, 1e6) * 1e-6};
-    link.finish();
+    JsonReader redis = cache.object("redis");
+    RedisSpec r;
+    r.nodes = static_cast<int>(redis.integer_or("nodes", 1, 1, 4096));
+    r.bytes_per_s = redis.number("gb_per_s", 0.0, 1e6, true) * 1e9;
+    r.latency_s = redis.number("latency_us", 0.0, 1e6) * 1e-6;
+    redis.finish();
+    spec.redis = r;
   } else if (cache.has("redis")) {
     throw InputError(cache.child_path("redis"), "a Redis link needs \"volatile_tier\": \"redis\"");
   }

@@ -71,6 +71,13 @@ TEST_CASE("parameter server: a miss falls through the volatile tier, the SSD's R
   const double redis_ms = 16 * 0.050 + (8 * u + 128 * v) / 1e6 + 8 * 0.02 + 2e-4 * (u - 8);
   const double rocks_ms = 8 * 0.05 + 1e-3 * (m - 8) + p * 4096 / 1e6;
   CHECK(redis.latency_ms->max == Approx(kLoneMs + redis_ms + rocks_ms + pcie_ms).epsilon(1e-6));
+
+  // A cluster of 4 Redis nodes: each table's keys split evenly, the nodes in parallel, so Redis's
+  // part is 0.02 + 2e-4 (ceil(u_t / 4) - 1) ms per table (the ceilings add at most 6 keys in all).
+  doc["service"]["embedding_cache"]["redis"]["nodes"] = 4;
+  const auto cluster = simulate_isolated(scenario_from(doc, dir.path()));
+  const double cluster_ms = 16 * 0.050 + (8 * u + 128 * v) / 1e6 + 8 * 0.02 + 2e-4 * (u / 4 - 8);
+  CHECK(cluster.latency_ms->max == Approx(kLoneMs + cluster_ms + rocks_ms + pcie_ms).margin(6 * 2e-4 + 1e-6));
 }
 
 TEST_CASE("parameter server: asynchronous misses are answered with default vectors and fetched in the background", "[ps]") {
