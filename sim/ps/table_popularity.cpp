@@ -1,5 +1,7 @@
 #include "sim/ps/table_popularity.h"
 
+#include "workloads/key_trace.h"
+
 #include <algorithm>
 #include <cmath>
 
@@ -25,7 +27,13 @@ std::vector<TablePopularity> table_popularities(const EmbeddingCacheSpec& spec, 
   for (const auto& t : spec.tables) {
     const auto rows = static_cast<std::uint64_t>(t.rows);
     TablePopularity p;
-    p.keys = spec.zipf_alpha > 0.0 ? make_zipf_keys(rows, spec.zipf_alpha, ++table_seed) : make_uniform_keys(rows);
+    ++table_seed;
+    if (!spec.key_trace_file.empty())
+      p.keys = std::make_unique<TraceKeys>(spec.key_trace_file, rows);
+    else if (spec.zipf_alpha > 0.0)
+      p.keys = make_zipf_keys(rows, spec.zipf_alpha, table_seed);
+    else
+      p.keys = make_uniform_keys(rows);
     const auto ranks = [rows](double fraction) {
       return std::min(rows, static_cast<std::uint64_t>(std::ceil(fraction * static_cast<double>(rows))));
     };

@@ -1,6 +1,7 @@
 #pragma once
-// The popularity of each embedding table in a run (service.embedding_cache.keys) and which tier of
-// the parameter server holds each key. Every GPU and every server's update stream sees the same
+// The popularity of each embedding table in a run (service.embedding_cache.keys: Zipf, uniform, or
+// a key trace every table replays from its start, its empirical distribution giving the ranks) and
+// which tier of the parameter server holds each key. Every GPU and every server's update stream sees the same
 // popularity for a table (its permutation is seeded by the table, not by the GPU).
 //
 // The lower tiers hold rank prefixes: the volatile tier the hottest `volatile_fraction` of the rows

@@ -81,7 +81,8 @@ struct EmbeddingCacheSpec {
   enum class Mode { keys, analytic } mode = Mode::keys;
   double fraction = 0.1;
   double hit_rate_threshold = 0.9;
-  double zipf_alpha = 0.0;  // 0: uniform keys
+  double zipf_alpha = 0.0;  // 0: uniform keys (unless key_trace_file)
+  std::string key_trace_file;  // keys replayed from a file by every table (workloads/key_trace.h)
   bool preload = false;     // start with each table's hottest keys instead of empty
   std::string tier_profile_file;
   std::string volatile_tier = "host_hash_map";  // or "redis"

@@ -7,6 +7,7 @@
 #include "sim/scenario/overrides.h"
 #include "sim/scheduling/tune_config.h"
 #include "workloads/json_reader.h"
+#include "workloads/key_trace.h"
 #include "workloads/input_error.h"
 #include "workloads/size_table_file.h"
 #include "workloads/trace_file.h"
@@ -134,7 +135,14 @@ EmbeddingCacheSpec parse_embedding_cache(JsonReader cache, const ModelSpec& mode
   spec.hit_rate_threshold = cache.number_or("hit_rate_threshold", 0.9, 0.0, 10.0);
   spec.preload = cache.boolean_or("preload", false);
   JsonReader keys = cache.object("keys");
-  if (keys.choice("distribution", {"zipf", "uniform"}) == "zipf") spec.zipf_alpha = keys.number("alpha", 0.0, 10.0, true);
+  const std::string distribution = keys.choice("distribution", {"zipf", "uniform", "trace"});
+  if (distribution == "zipf") spec.zipf_alpha = keys.number("alpha", 0.0, 10.0, true);
+  if (distribution == "trace") {
+    if (spec.mode == EmbeddingCacheSpec::Mode::analytic)
+      throw InputError(keys.child_path("distribution"), "the analytic mode needs a Zipf or uniform popularity, not a key trace");
+    spec.key_trace_file = resolve(base_dir, keys.string("file"));
+    require_file(keys.child_path("file"), spec.key_trace_file);
+  }
   keys.finish();
   const std::string where = cache.child_path("tier_profile");
   spec.tier_profile_file = resolve(base_dir, cache.string("tier_profile"));
@@ -197,6 +205,11 @@ EmbeddingCacheSpec parse_embedding_cache(JsonReader cache, const ModelSpec& mode
   cache.finish();
 
   for (const auto& t : model.expanded_tables()) spec.tables.push_back({t.rows, t.dim, t.lookups});
+  if (!spec.key_trace_file.empty()) {  // every key must fit every table (errors name file:line)
+    std::int64_t rows = spec.tables.front().rows;
+    for (const auto& t : spec.tables) rows = std::min(rows, t.rows);
+    TraceKeys check(spec.key_trace_file, static_cast<std::uint64_t>(rows));
+  }
   const TierProfile tiers = load_tier_profile(spec.tier_profile_file);
   spec.fetch_curves = tier_curves(tiers, spec.volatile_tier, false, spec.tables, where, "the model's tables need");
   if (spec.persistent)

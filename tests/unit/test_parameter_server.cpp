@@ -205,6 +205,30 @@ TEST_CASE("parameter server: the hit-rate timeline keeps at most its bins by dou
   CHECK_THROWS_AS(HitRateTimeline(0.0), std::invalid_argument);
 }
 
+TEST_CASE("parameter server: a key trace replayed by every table", "[ps]") {
+  TempDir dir;
+  // Keys 0..9 over and over: a query of one item asks each table 80 keys, 10 of them unique; the
+  // second query finds all 10 cached in each of the 8 tables.
+  std::string keys = "key\n";
+  for (int i = 0; i < 10; ++i) keys += std::to_string(i) + "\n";
+  auto doc = gpu_document(dir, query_trace(dir, 2, 100.0, 1), 1, "gpu-only");
+  doc["service"]["embedding_cache"] = {{"fraction", 0.01},
+                                       {"keys", {{"distribution", "trace"}, {"file", dir.write("keys.csv", keys)}}},
+                                       {"tier_profile", linear_tier_profile(dir)}};
+  doc["run"] = {{"warmup_queries", 1}};
+  const auto r = simulate_isolated(scenario_from(doc, dir.path()));
+  const CacheCounters& c = r.embedding_cache->counters;
+  CHECK(c.lookups == 8 * 80);
+  CHECK(c.unique == 8 * 10);
+  CHECK(c.hits == 8 * 10);
+
+  doc["service"]["embedding_cache"]["keys"]["file"] = dir.write("bad.csv", "1\n4000000\n");
+  CHECK(scenario_error(doc, dir.path()) == dir.file("bad.csv") + ":2: key 4000000 is outside the table's rows [0, 4000000)");
+  doc["service"]["embedding_cache"]["mode"] = "analytic";
+  CHECK(scenario_error(doc, dir.path()) ==
+        "service.embedding_cache.keys.distribution: the analytic mode needs a Zipf or uniform popularity, not a key trace");
+}
+
 TEST_CASE("parameter server: scenario keys of the tiers, refresh and updates are checked", "[ps]") {
   TempDir dir;
   auto doc = gpu_document(dir, query_trace(dir, 1, 0, 10), 1, "gpu-only");
