@@ -16,9 +16,12 @@ enum class StreamId : std::uint32_t {
   service = 3,     // service-time draws, one stream per server (index = server number)
   selection = 4,   // random server selection
   keys = 5,        // embedding keys (parameter server), one stream per GPU
-  updates = 6,     // online embedding updates, one stream per server
+  updates = 6,     // online embedding updates, one stream per table and time slice
 };
 
 Rng make_stream(std::uint64_t seed, StreamId component, std::uint32_t index = 0);
+// A stream per (index, part): for draws that must be the same whoever makes them and in whatever
+// order (e.g. the online updates of one time slice of one table, read by every server).
+Rng make_stream(std::uint64_t seed, StreamId component, std::uint32_t index, std::uint64_t part);
 
 }  // namespace recsim

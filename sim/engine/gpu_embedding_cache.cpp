@@ -25,8 +25,9 @@ void GpuEmbeddingCache::look_up(int items, bool measured) {
   EmbeddingLookup::Query q = lookup_->lookup(items, measured);
   stats_.timeline.add(simgrid::s4u::Engine::get_clock(), q.unique, q.hits);
   for (const auto& f : q.synchronous) {
+    const double read_at = simgrid::s4u::Engine::get_clock();
     fetch(f);
-    lookup_->insert(f);
+    lookup_->insert(f, read_at);
   }
   for (auto& f : q.background) {
     if (background_.size() >= kMaxBackground) {
@@ -49,8 +50,9 @@ void GpuEmbeddingCache::run_background() {
     }
     const TableFetch f = std::move(background_.front());
     background_.pop_front();
+    const double read_at = simgrid::s4u::Engine::get_clock();
     fetch(f);
-    lookup_->insert(f);
+    lookup_->insert(f, read_at);
     if (metrics_.window_open()) {
       ++stats_.background_fetches;
       stats_.background_keys += f.tiers.found();
@@ -61,11 +63,15 @@ void GpuEmbeddingCache::run_background() {
 void GpuEmbeddingCache::run_refresh() {
   for (;;) {
     simgrid::s4u::this_actor::sleep_for(spec_.refresh->interval_s);
+    // A pass counts, keys and staleness included, when it starts inside the measurement window.
     const bool counted = metrics_.window_open();
-    for (const auto& f : lookup_->refresh_plan()) {
+    for (std::size_t t = 0; t < lookup_->tables(); ++t) {  // one table at a time: bounded memory
+      const TableFetch f = lookup_->refresh_plan(t);
+      if (f.tiers.total() == 0) continue;
+      const double read_at = simgrid::s4u::Engine::get_clock();
       fetch(f);
-      const auto staleness = lookup_->refreshed(f, simgrid::s4u::Engine::get_clock());
-      if (!metrics_.window_open()) continue;
+      const auto staleness = lookup_->refreshed(f, read_at, simgrid::s4u::Engine::get_clock());
+      if (!counted) continue;
       stats_.refresh_keys += f.tiers.total();
       stats_.updates_visible += staleness.size();
       for (const double s : staleness) stats_.staleness.add(s);

@@ -1,10 +1,11 @@
 #pragma once
 // The lower tiers of the parameter server as one server reaches them, in virtual time: the volatile
 // tier (abseil's hash map in the server's memory, or the Redis cluster over its network link: a
-// batch's keys hash evenly over its nodes, which serve their shares in parallel) and the
+// batch's keys hash evenly over its nodes, which serve their shares in parallel, each node one
+// command at a time; the nodes that get one key more than the others rotate from call to call) and the
 // persistent tier (RocksDB on the server's SSD, a SimGrid disk). Each operation's software time comes
 // from the tier profile's curve at the batch's key count (docs/calibration.md), run as work on the
-// host that does it, so concurrent operations share its cores (one per Redis node); bytes cross
+// host that does it, so concurrent operations share its cores; bytes cross
 // the platform's links and disk, so they contend with everything else there.
 //
 // A read falls through: the volatile tier is asked for every missing key; those it lacks go to the
@@ -22,18 +23,23 @@ namespace recsim {
 
 class LowerTiers {
  public:
-  LowerTiers(const EmbeddingCacheSpec& spec, const ServerHost& server, simgrid::s4u::Host* redis);
+  LowerTiers(const EmbeddingCacheSpec& spec, const ServerHost& server, std::vector<simgrid::s4u::Host*> redis_nodes);
   // Reads one table's missing keys (dimension `dim`); blocks the calling actor until they are read.
   void read(const TierCounts& keys, int dim) const;
   // Writes one batch of updated vectors, `keys[t]` of table t (dimension spec.tables[t].dim), to the
-  // volatile and the persistent tier: one write per tier (one MSET, one RocksDB WriteBatch), whose
-  // software time is the sum of the tables' curves.
+  // volatile and the persistent tier: one transfer to Redis and one SSD write for all tables, the
+  // software time being the sum of each table's measured write of its keys (the profile times one
+  // table's batch, fixed cost included, so a batch over many tables pays it per table).
   void write(const std::vector<std::uint64_t>& keys) const;
 
  private:
   const EmbeddingCacheSpec& spec_;
   const ServerHost& server_;
-  simgrid::s4u::Host* redis_;
+  std::vector<simgrid::s4u::Host*> redis_;  // empty: the volatile tier is the host hash map
+  mutable std::uint64_t next_node_ = 0;
+  // Adds each Redis node's time for its share of `keys` to `node_seconds`.
+  void add_node_shares(std::vector<double>& node_seconds, std::uint64_t keys, const LatencyCurve& curve) const;
+  void run_on_nodes(const std::vector<double>& node_seconds) const;
 };
 
 }  // namespace recsim

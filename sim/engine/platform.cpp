@@ -12,9 +12,10 @@ Platform build_platform(const Scenario& scenario) {
   const auto& cache = scenario.service.embedding_cache;
   simgrid::s4u::Link* redis_link = nullptr;
   if (cache && cache->redis) {
-    platform.redis = zone->create_host("redis", kCoreSpeed);
-    platform.redis->set_core_count(cache->redis->nodes);
-    platform.redis->seal();
+    for (int i = 0; i < cache->redis->nodes; ++i) {
+      platform.redis_nodes.push_back(zone->create_host("redis-" + std::to_string(i), kCoreSpeed));
+      platform.redis_nodes.back()->seal();
+    }
     redis_link = zone->create_split_duplex_link("redis/nic", cache->redis->bytes_per_s);
     redis_link->set_latency(cache->redis->latency_s);
     redis_link->seal();
@@ -31,8 +32,8 @@ Platform build_platform(const Scenario& scenario) {
         server.ssd->seal();
       }
       server.host->seal();
-      if (redis_link)
-        zone->add_route(server.host->get_netpoint(), platform.redis->get_netpoint(), nullptr, nullptr,
+      for (auto* node : platform.redis_nodes)
+        zone->add_route(server.host->get_netpoint(), node->get_netpoint(), nullptr, nullptr,
                         {simgrid::s4u::LinkInRoute(redis_link, simgrid::s4u::LinkInRoute::Direction::UP)}, true);
       for (int g = 0; g < group.gpus; ++g) {
         GpuHost gpu;

@@ -3,9 +3,9 @@
 // generator, one host per server with its CPU core count, and one host per GPU joined to its server
 // by its own full-duplex PCIe link (a SimGrid split-duplex link: each direction has the link's
 // bandwidth; transfers in one direction share it). With an embedding cache: each server's SSD as a
-// SimGrid disk (a persistent tier), and a Redis host ("redis", one core per Redis node: a node
-// executes commands one at a time) behind its own full-duplex network link that every server's
-// traffic to it shares (a remote volatile tier). Must be called once, after the SimGrid engine is created and before it runs.
+// SimGrid disk (a persistent tier), and the Redis nodes of a remote volatile tier ("redis-0", ...,
+// one single-core host each: a node executes commands one at a time) behind one full-duplex network
+// link that every server's traffic to any of them shares. Must be called once, after the SimGrid engine is created and before it runs.
 #include "sim/scenario/scenario.h"
 
 #include <simgrid/s4u/Disk.hpp>
@@ -36,7 +36,7 @@ struct ServerHost {
 struct Platform {
   simgrid::s4u::Host* frontend = nullptr;
   std::vector<ServerHost> servers;
-  simgrid::s4u::Host* redis = nullptr;  // with a Redis volatile tier
+  std::vector<simgrid::s4u::Host*> redis_nodes;  // with a Redis volatile tier
 };
 
 Platform build_platform(const Scenario& scenario);

@@ -89,9 +89,10 @@ RunResults simulate(const Scenario& scenario, const SimulationOptions& options) 
   std::optional<CacheRunStats> cache_stats;
   std::vector<std::unique_ptr<LowerTiers>> tiers;
   std::vector<std::unique_ptr<UpdateConsumer>> consumers;
+  std::unique_ptr<UpdatePublisher> publisher;
   if (cache) {
     cache_stats.emplace(cache->timeline_bin_s);
-    for (const auto& server : platform.servers) tiers.push_back(std::make_unique<LowerTiers>(*cache, server, platform.redis));
+    for (const auto& server : platform.servers) tiers.push_back(std::make_unique<LowerTiers>(*cache, server, platform.redis_nodes));
   }
   std::vector<std::unique_ptr<GpuDevice>> gpus;
   std::vector<std::size_t> gpu_server;  // index of each GPU's server
@@ -110,10 +111,14 @@ RunResults simulate(const Scenario& scenario, const SimulationOptions& options) 
     }
     if (cache && cache->updates && !server_lookups.empty())
       consumers.push_back(std::make_unique<UpdateConsumer>(*cache, platform.servers[i], *tiers[i], server_lookups, *cache_stats,
-                                                           metrics, scenario.seed, static_cast<std::uint32_t>(i)));
+                                                           metrics, scenario.seed));
   }
   for (auto& g : gpus) g->start();
   for (auto& c : consumers) c->start();
+  if (!consumers.empty()) {
+    publisher = std::make_unique<UpdatePublisher>(*cache, scenario.seed, *cache_stats, metrics);
+    publisher->start(platform.frontend);
+  }
   LoadGenerator generator(scenario, *source, servers, gpus, tracker, options.progress);
   simgrid::s4u::Actor::create("load-generator", platform.frontend, [&generator] { generator(); });
 

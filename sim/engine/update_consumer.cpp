@@ -3,24 +3,41 @@
 #include <simgrid/s4u/Actor.hpp>
 #include <simgrid/s4u/Engine.hpp>
 
-#include <boost/random/poisson_distribution.hpp>
-#include <boost/random/uniform_real_distribution.hpp>
-
 #include <algorithm>
+#include <cmath>
 
 namespace recsim {
+namespace {
+
+// Slices fully published by `now`: those that end at or before it.
+std::uint64_t published_by(double now, double tick) { return static_cast<std::uint64_t>(std::floor(now / tick + 1e-9)); }
+
+}  // namespace
+
+UpdatePublisher::UpdatePublisher(const EmbeddingCacheSpec& spec, std::uint64_t seed, CacheRunStats& stats, const RunMetrics& metrics)
+    : stream_(spec, seed), stats_(stats), metrics_(metrics) {}
+
+void UpdatePublisher::start(simgrid::s4u::Host* host) {
+  simgrid::s4u::Actor::create("hps-update-publisher", host, [this] {
+    const double tick = stream_.slice_seconds();
+    for (std::uint64_t slice = 0;; ++slice) {
+      simgrid::s4u::this_actor::sleep_until(static_cast<double>(slice + 1) * tick);
+      if (!metrics_.window_open()) continue;
+      for (std::size_t t = 0; t < stream_.tables(); ++t) stats_.updates_published += stream_.count(slice, t);
+    }
+  })->daemonize();
+}
 
 UpdateConsumer::UpdateConsumer(const EmbeddingCacheSpec& spec, const ServerHost& server, const LowerTiers& tiers,
                                std::vector<EmbeddingLookup*> gpus, CacheRunStats& stats, const RunMetrics& metrics,
-                               std::uint64_t seed, std::uint32_t server_index)
+                               std::uint64_t seed)
     : spec_(spec),
       server_(server),
       tiers_(tiers),
       gpus_(std::move(gpus)),
       stats_(stats),
       metrics_(metrics),
-      popularity_(table_popularities(spec, seed)),
-      rng_(make_stream(seed, StreamId::updates, server_index)),
+      stream_(spec, seed),
       last_(spec.tables.size()) {
   for (const auto& o : spec.updates->outages)
     if (o.server == server.name) outages_.push_back(o);
@@ -31,57 +48,58 @@ void UpdateConsumer::start() {
   simgrid::s4u::Actor::create(server_.name + "/hps-updates", server_.host, [this] { run(); })->daemonize();
 }
 
-void UpdateConsumer::apply(double from, double to, bool redeliver) {
-  const double rate = spec_.updates->keys_per_s;
-  boost::random::uniform_real_distribution<double> when(from, to);
-  std::vector<std::uint64_t> written(popularity_.size()), again(popularity_.size(), 0);
-  for (std::size_t t = 0; t < popularity_.size(); ++t) {
+void UpdateConsumer::apply(std::uint64_t first, std::uint64_t end, bool redeliver) {
+  std::vector<std::uint64_t> written(stream_.tables()), again(stream_.tables(), 0);
+  for (std::size_t t = 0; t < stream_.tables(); ++t) {
     auto& batch = last_[t];
     if (redeliver)
       again[t] = batch.size();  // the previous batch stays in front: it is written again
     else
       batch.clear();
-    const auto fresh = boost::random::poisson_distribution<std::uint64_t, double>(rate * (to - from))(rng_);
-    for (std::uint64_t i = 0; i < fresh; ++i) batch.emplace_back(popularity_[t].keys->next(rng_), when(rng_));
+    for (std::uint64_t slice = first; slice < end; ++slice) stream_.read(slice, t, batch);
     written[t] = batch.size();
   }
   tiers_.write(written);
-  // Written: the GPUs' copies of these keys are stale from their publication on.
+  const double now = simgrid::s4u::Engine::get_clock();
   const bool counted = metrics_.window_open();
-  for (std::size_t t = 0; t < popularity_.size(); ++t) {
+  for (std::size_t t = 0; t < stream_.tables(); ++t) {
     auto& batch = last_[t];
+    batch.erase(batch.begin(), batch.begin() + static_cast<std::ptrdiff_t>(again[t]));  // keep this batch only
+    // Written: the GPUs' copies of these keys are stale from their publication on.
     for (const auto& [key, published] : batch)
-      for (auto* gpu : gpus_) gpu->updated(t, key, published);
+      for (auto* gpu : gpus_) gpu->updated(t, key, published, now);
     if (counted) {
-      stats_.updates_published += written[t] - again[t];
       stats_.updates_written += written[t];
       stats_.updates_redelivered += again[t];
     }
-    batch.erase(batch.begin(), batch.begin() + static_cast<std::ptrdiff_t>(again[t]));  // keep this batch only
   }
 }
 
 void UpdateConsumer::run() {
-  const double tick = spec_.updates->tick_s;
-  const double max_span = kMaxBatchKeys / (spec_.updates->keys_per_s * static_cast<double>(popularity_.size()));
-  double applied_until = 0.0;
+  const double tick = stream_.slice_seconds();
+  const auto max_slices = static_cast<std::uint64_t>(
+      std::max(1.0, std::floor(kMaxBatchKeys / (spec_.updates->keys_per_s * tick * static_cast<double>(stream_.tables())))));
+  std::uint64_t next = 0;  // the first slice not applied yet
   std::size_t next_outage = 0;
   bool redeliver = false;
   for (;;) {
-    const double now = simgrid::s4u::Engine::get_clock();
-    const double target = std::max(now, applied_until + tick);
-    if (next_outage < outages_.size() && outages_[next_outage].from_s <= target) {
+    double now = simgrid::s4u::Engine::get_clock();
+    if (published_by(now, tick) <= next) {  // nothing new yet: poll at the next tick
+      simgrid::s4u::this_actor::sleep_until(static_cast<double>(next + 1) * tick);
+      now = simgrid::s4u::Engine::get_clock();
+    }
+    if (next_outage < outages_.size() && outages_[next_outage].from_s <= now) {
       // Down: nothing is consumed until the outage ends.
-      simgrid::s4u::this_actor::sleep_until(std::max(now, outages_[next_outage].until_s));
+      simgrid::s4u::this_actor::sleep_until(outages_[next_outage].until_s);
       ++next_outage;
       redeliver = true;
       continue;
     }
-    simgrid::s4u::this_actor::sleep_until(target);
-    const double to = std::min(target, applied_until + max_span);
-    apply(applied_until, to, redeliver);
+    const std::uint64_t end = std::min(published_by(now, tick), next + max_slices);
+    if (end <= next) continue;
+    apply(next, end, redeliver);
     redeliver = false;
-    applied_until = to;
+    next = end;
   }
 }
 

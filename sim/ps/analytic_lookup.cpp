@@ -17,7 +17,7 @@ namespace {
 constexpr int kExactUpTo = 128;
 constexpr double kGridRatio = 1.05;
 
-double grid_size(int k) { return k < 0 ? static_cast<double>(-k) : kExactUpTo * std::pow(kGridRatio, k); }
+double grid_size(std::int64_t k) { return k < 0 ? static_cast<double>(-k) : kExactUpTo * std::pow(kGridRatio, k); }
 
 // One Che model per distinct table in a run: the GPUs share them (T is solved once per table).
 std::shared_ptr<const CheModel> shared_model(const KeyPopularity& keys, double entries, const std::vector<double>& cutoffs) {
@@ -37,7 +37,7 @@ std::uint64_t draw_binomial(Rng& rng, std::uint64_t n, double p) {
 }  // namespace
 
 AnalyticLookup::AnalyticLookup(const EmbeddingCacheSpec& spec, std::uint64_t seed, std::uint32_t gpu_index)
-    : threshold_(spec.hit_rate_threshold), rng_(make_stream(seed, StreamId::keys, gpu_index)) {
+    : EmbeddingLookup(spec.tables.size()), threshold_(spec.hit_rate_threshold), rng_(make_stream(seed, StreamId::keys, gpu_index)) {
   for (const auto& t : spec.tables) {
     const auto rows = static_cast<std::uint64_t>(t.rows);
     const double n = static_cast<double>(rows);
@@ -56,20 +56,20 @@ AnalyticLookup::AnalyticLookup(const EmbeddingCacheSpec& spec, std::uint64_t see
   }
 }
 
-const CheModel::Batch& AnalyticLookup::at_grid(Table& t, int k) {
+const CheModel::Batch& AnalyticLookup::at_grid(Table& t, std::int64_t k) {
   auto it = t.grid.find(k);
   if (it == t.grid.end()) it = t.grid.emplace(k, t.model->batch(grid_size(k))).first;
   return it->second;
 }
 
-CheModel::Batch AnalyticLookup::estimate(std::size_t table, int keys) {
+CheModel::Batch AnalyticLookup::estimate(std::size_t table, std::int64_t keys) {
   Table& t = tables_[table];
   if (keys <= kExactUpTo) return at_grid(t, -keys);
   const double x = std::log(keys / static_cast<double>(kExactUpTo)) / std::log(kGridRatio);
-  const int k = static_cast<int>(std::floor(x));
+  const auto k = static_cast<std::int64_t>(std::floor(x));
   const CheModel::Batch& a = at_grid(t, k);
   const CheModel::Batch& b = at_grid(t, k + 1);
-  const double w = x - k;
+  const double w = x - static_cast<double>(k);
   CheModel::Batch r;
   r.unique = (1 - w) * a.unique + w * b.unique;
   r.hit_rate = (1 - w) * a.hit_rate + w * b.hit_rate;
@@ -81,7 +81,7 @@ EmbeddingLookup::Query AnalyticLookup::lookup(int items, bool measured) {
   Query q;
   for (std::size_t i = 0; i < tables_.size(); ++i) {
     const Table& t = tables_[i];
-    const int keys = items * t.lookups;
+    const std::int64_t keys = static_cast<std::int64_t>(items) * t.lookups;
     const CheModel::Batch e = estimate(i, keys);
     // An integer number of unique keys with the expected mean.
     auto unique = static_cast<std::uint64_t>(std::floor(e.unique));
@@ -117,23 +117,21 @@ EmbeddingLookup::Query AnalyticLookup::lookup(int items, bool measured) {
   return q;
 }
 
-std::vector<TableFetch> AnalyticLookup::refresh_plan() {
-  std::vector<TableFetch> plan;
-  for (std::size_t i = 0; i < tables_.size(); ++i) {
-    const Table& t = tables_[i];
-    const auto& share = t.model->cached_share();
-    TableFetch f;
-    f.table = i;
-    f.dim = t.dim;
-    const double n = static_cast<double>(t.refresh_keys);
-    f.tiers.volatile_keys = static_cast<std::uint64_t>(std::llround(n * share[0]));
-    f.tiers.persistent_keys = std::min(t.refresh_keys - f.tiers.volatile_keys, static_cast<std::uint64_t>(std::llround(n * share[1])));
-    plan.push_back(std::move(f));
-  }
-  return plan;
+TableFetch AnalyticLookup::refresh_plan(std::size_t table) {
+  const Table& t = tables_[table];
+  const auto& share = t.model->cached_share();
+  TableFetch f;
+  f.table = table;
+  f.dim = t.dim;
+  const double n = static_cast<double>(t.refresh_keys);
+  f.tiers.volatile_keys = static_cast<std::uint64_t>(std::llround(n * share[0]));
+  f.tiers.persistent_keys = std::min(t.refresh_keys - f.tiers.volatile_keys, static_cast<std::uint64_t>(std::llround(n * share[1])));
+  // Che counts keys found nowhere as cacheable: re-reading them finds nothing.
+  f.tiers.not_found = t.refresh_keys - f.tiers.volatile_keys - f.tiers.persistent_keys;
+  return f;
 }
 
-void AnalyticLookup::updated(std::size_t, std::uint64_t, double) {
+void AnalyticLookup::updated(std::size_t, std::uint64_t, double, double) {
   throw std::logic_error("online updates need the key-level mode");
 }
 

@@ -20,23 +20,23 @@ class AnalyticLookup final : public EmbeddingLookup {
  public:
   AnalyticLookup(const EmbeddingCacheSpec& spec, std::uint64_t seed, std::uint32_t gpu_index);
   Query lookup(int items, bool measured) override;
-  void insert(const TableFetch&) override {}
-  std::vector<TableFetch> refresh_plan() override;
-  std::vector<double> refreshed(const TableFetch&, double) override { return {}; }
-  void updated(std::size_t table, std::uint64_t key, double published) override;
+  void insert(const TableFetch&, double) override {}
+  TableFetch refresh_plan(std::size_t table) override;
+  std::vector<double> refreshed(const TableFetch&, double, double) override { return {}; }
+  void updated(std::size_t table, std::uint64_t key, double published, double written) override;
   const CacheCounters& counters() const override { return counters_; }
   // Che's estimate for a batch of `keys` lookups of table `table` (interpolated between grid points).
-  CheModel::Batch estimate(std::size_t table, int keys);
+  CheModel::Batch estimate(std::size_t table, std::int64_t keys);
 
  private:
   struct Table {
     std::shared_ptr<const CheModel> model;
-    std::map<int, CheModel::Batch> grid;  // memo of the batch sizes asked
+    std::map<std::int64_t, CheModel::Batch> grid;  // memo of the batch sizes asked
     int dim;
     int lookups;
     std::uint64_t refresh_keys;  // keys a refresh pass re-reads (the cache full, in steady state)
   };
-  const CheModel::Batch& at_grid(Table& t, int k);
+  const CheModel::Batch& at_grid(Table& t, std::int64_t k);
   std::vector<Table> tables_;
   double threshold_;
   Rng rng_;

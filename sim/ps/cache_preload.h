@@ -8,9 +8,10 @@
 
 namespace recsim {
 
-// Inserts the keys of popularity ranks 0, 1, ... until the cache holds `capacity()` keys or the table
-// is exhausted. Once a set's 64 slots are full, later (colder) keys of that set are skipped, so each
-// set holds its hottest keys and the cache ends full. Returns the keys held.
-std::uint64_t preload_hottest(EmbeddingCache& cache, const KeyGenerator& keys);
+// Inserts the keys of popularity ranks 0, 1, ... until the cache holds `capacity()` keys, the table
+// is exhausted or `max_rank` ranks were tried (keys beyond it are found in no tier). Once a set's 64
+// slots are full, later (colder) keys of that set are skipped, so each set holds its hottest keys
+// and the cache ends full. Returns the keys held.
+std::uint64_t preload_hottest(EmbeddingCache& cache, const KeyGenerator& keys, std::uint64_t max_rank = ~0ULL);
 
 }  // namespace recsim

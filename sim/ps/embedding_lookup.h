@@ -31,17 +31,25 @@ class EmbeddingLookup {
   };
   // Looks up a query of `items` items in every table; counts into counters() when `measured`.
   virtual Query lookup(int items, bool measured) = 0;
-  // A fetch completed: its keys enter the cache.
-  virtual void insert(const TableFetch& fetch) = 0;
-  // The next refresh pass: per table, the keys of the next share (refresh.share) of the cache's sets,
-  // to re-read.
-  virtual std::vector<TableFetch> refresh_plan() = 0;
-  // A refresh re-read completed at `now`: returns the staleness (seconds) of each update it made
-  // visible.
-  virtual std::vector<double> refreshed(const TableFetch& fetch, double now) = 0;
-  // An update of `key` in `table`, published at `published`, reached the lower tiers (key mode).
-  virtual void updated(std::size_t table, std::uint64_t key, double published) = 0;
+  // A fetch whose read began at `read_at` completed: its keys enter the cache.
+  virtual void insert(const TableFetch& fetch, double read_at) = 0;
+  std::size_t tables() const { return tables_; }
+  // The next refresh pass of `table`: the keys of the next share (refresh.share) of its cache's
+  // sets, to re-read.
+  virtual TableFetch refresh_plan(std::size_t table) = 0;
+  // A refresh re-read that began at `read_at` completed at `now`: returns the staleness (seconds) of
+  // each update it made visible.
+  virtual std::vector<double> refreshed(const TableFetch& fetch, double read_at, double now) = 0;
+  // An update of `key` in `table`, published at `published`, was written to the lower tiers at
+  // `written` (key mode).
+  virtual void updated(std::size_t table, std::uint64_t key, double published, double written) = 0;
   virtual const CacheCounters& counters() const = 0;
+
+ protected:
+  explicit EmbeddingLookup(std::size_t tables) : tables_(tables) {}
+
+ private:
+  std::size_t tables_;
 };
 
 // `gpu_index` selects the key stream (one per GPU); every GPU holds a replica of each table with the

@@ -27,22 +27,48 @@ HpsTable::Lookup HpsTable::lookup(std::span<const std::uint64_t> keys) {
   return r;
 }
 
-void HpsTable::insert(std::span<const std::uint64_t> keys) {
-  cache_.replace(keys);
-  // A freshly loaded copy has every update so far.
-  for (const auto k : keys) pending_.erase(k);
+double HpsTable::take_read(std::unordered_map<std::uint64_t, std::vector<Pending>>::iterator it, double read_at) {
+  auto& writes = it->second;
+  double oldest = -1.0;
+  std::size_t n = 0;
+  for (; n < writes.size() && writes[n].written <= read_at; ++n)
+    oldest = oldest < 0.0 ? writes[n].published : std::min(oldest, writes[n].published);
+  writes.erase(writes.begin(), writes.begin() + static_cast<std::ptrdiff_t>(n));
+  if (writes.empty()) pending_.erase(it);
+  return oldest;
 }
 
-void HpsTable::update(std::uint64_t key, double now) {
-  // Keys not cached need nothing: they will be loaded fresh. Delivery is at least once, so a key
-  // may be updated again before it is visible: its staleness counts from the oldest pending update.
-  if (cache_.contains(key)) pending_.try_emplace(key, now);
+void HpsTable::insert(std::span<const std::uint64_t> keys, double read_at) {
+  cache_.replace(keys);
+  // A copy read after an update was written has it (one written while the read was in flight may
+  // not: it stays pending).
+  for (const auto k : keys)
+    if (const auto it = pending_.find(k); it != pending_.end()) take_read(it, read_at);
+}
+
+void HpsTable::update(std::uint64_t key, double published, double written) {
+  // Keys not cached need nothing: they will be loaded fresh.
+  if (!cache_.contains(key)) return;
+  auto& writes = pending_[key];
+  if (!writes.empty() && writes.back().written == written) {
+    writes.back().published = std::min(writes.back().published, published);  // the same write (at-least-once)
+  } else {
+    const auto at = std::upper_bound(writes.begin(), writes.end(), written, [](double w, const Pending& p) { return w < p.written; });
+    writes.insert(at, Pending{published, written});
+  }
+  if (pending_.size() > 2 * cache_.capacity()) prune();
+}
+
+void HpsTable::prune() {
+  // Pending keys evicted since their update are no longer stale anywhere: forget them. At most the
+  // capacity remain, so pruning at twice the capacity costs O(1) per update, amortised.
+  std::erase_if(pending_, [this](const auto& entry) { return !cache_.contains(entry.first); });
 }
 
 std::vector<double> HpsTable::refresh(double now) {
   std::vector<std::uint64_t> keys;
   refresh_keys(keys);
-  return refreshed(keys, now);
+  return refreshed(keys, now, now);
 }
 
 void HpsTable::refresh_keys(std::vector<std::uint64_t>& out) {
@@ -56,19 +82,15 @@ void HpsTable::refresh_keys(std::vector<std::uint64_t>& out) {
   next_set_ = (first + share) % cache_.sets();
 }
 
-std::vector<double> HpsTable::refreshed(std::span<const std::uint64_t> keys, double now) {
+std::vector<double> HpsTable::refreshed(std::span<const std::uint64_t> keys, double read_at, double now) {
   std::vector<double> staleness;
   for (const auto k : keys)
-    if (const auto it = pending_.find(k); it != pending_.end() && cache_.contains(k)) {
-      staleness.push_back(now - it->second);
-      pending_.erase(it);
-    }
-  // Pending keys evicted since their update are no longer stale anywhere: forget them.
-  if (pending_.size() > cache_.capacity())
-    std::erase_if(pending_, [this](const auto& entry) { return !cache_.contains(entry.first); });
+    if (const auto it = pending_.find(k); it != pending_.end() && cache_.contains(k))
+      if (const double oldest = take_read(it, read_at); oldest >= 0.0) staleness.push_back(now - oldest);
+  if (pending_.size() > cache_.capacity()) prune();
   return staleness;
 }
 
-void HpsTable::preload(const KeyGenerator& keys) { preload_hottest(cache_, keys); }
+void HpsTable::preload(const KeyGenerator& keys, std::uint64_t max_rank) { preload_hottest(cache_, keys, max_rank); }
 
 }  // namespace recsim

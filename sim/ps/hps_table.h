@@ -11,9 +11,10 @@
 //
 // Online updates reach the lower tiers (update()) and the GPU cache only through refresh passes,
 // each re-reading a share of the cache's sets, in rotation, as HPS's periodic refresh does. A cached
-// key updated after its copy was loaded is stale until a pass re-reads its set; the staleness of an
-// update is the time from its arrival to that pass. Memory: only cached keys with a pending update
-// are remembered (at most the cache's capacity plus the keys evicted since the last pass).
+// key updated after its copy was loaded is stale until a pass re-reads its set after the update was
+// written; each time a read makes a key's updates visible, its staleness is counted once, from the
+// oldest of them. Memory: only cached keys with pending updates are remembered (pruned of evicted
+// keys whenever they outnumber twice the capacity), one entry per write not yet visible.
 #include "sim/ps/embedding_cache.h"
 #include "workloads/key_generator.h"
 
@@ -42,19 +43,23 @@ class HpsTable {
     std::vector<std::uint64_t> fetch;      // unique missing keys, to fetch from the lower tiers
   };
   Lookup lookup(std::span<const std::uint64_t> keys);
-  // The fetched keys arrive in the cache (current as of now: any update before now is in them).
-  void insert(std::span<const std::uint64_t> keys);
+  // The fetched keys arrive in the cache, as read from the lower tiers at `read_at`: every update
+  // written before then is in them.
+  void insert(std::span<const std::uint64_t> keys, double read_at);
+  void insert(std::span<const std::uint64_t> keys) { insert(keys, 1e300); }
 
-  // An update of `key` reached the lower tiers at `now`.
-  void update(std::uint64_t key, double now);
+  // An update of `key`, published at `published`, was written to the lower tiers at `written`.
+  void update(std::uint64_t key, double published, double written);
+  void update(std::uint64_t key, double now) { update(key, now, now); }
   // A refresh pass at `now`: re-reads the next share of sets; returns the staleness (seconds) of each
   // update it makes visible. In two steps when the re-read takes time: refresh_keys() lists the keys
-  // of the next share of sets (and moves the rotation on), refreshed() makes their updates visible.
+  // of the next share of sets (and moves the rotation on); refreshed() makes visible the updates
+  // written before the re-read began (`read_at`), at `now`.
   std::vector<double> refresh(double now);
   void refresh_keys(std::vector<std::uint64_t>& out);
-  std::vector<double> refreshed(std::span<const std::uint64_t> keys, double now);
-  // Fills the cache with the table's hottest keys (sim/ps/cache_preload.h).
-  void preload(const KeyGenerator& keys);
+  std::vector<double> refreshed(std::span<const std::uint64_t> keys, double read_at, double now);
+  // Fills the cache with the table's hottest keys, at most `max_rank` of them (sim/ps/cache_preload.h).
+  void preload(const KeyGenerator& keys, std::uint64_t max_rank);
 
   const EmbeddingCache& cache() const { return cache_; }
   std::uint64_t stale_keys() const { return pending_.size(); }
@@ -69,7 +74,16 @@ class HpsTable {
  private:
   HpsTableOptions options_;
   EmbeddingCache cache_;
-  std::unordered_map<std::uint64_t, double> pending_;  // cached key -> its oldest update not yet visible
+  struct Pending {
+    double published;  // the oldest publication among the updates of one write
+    double written;    // that write to the lower tiers
+  };
+  // Cached keys with updates not yet visible: per key, one entry per write, in write order.
+  std::unordered_map<std::uint64_t, std::vector<Pending>> pending_;
+  void prune();
+  // Drops the updates of `it` written at or before `read_at`; returns the oldest publication among
+  // them, or a negative value if there were none.
+  double take_read(std::unordered_map<std::uint64_t, std::vector<Pending>>::iterator it, double read_at);
   std::uint64_t next_set_ = 0;
   std::uint64_t lookups_ = 0, unique_ = 0, hits_ = 0, default_answers_ = 0, synchronous_ = 0, batches_ = 0;
 };

@@ -1,16 +1,22 @@
 #include "sim/ps/key_level_lookup.h"
 
+#include <stdexcept>
+#include <string>
+
 namespace recsim {
 
 KeyLevelLookup::KeyLevelLookup(const EmbeddingCacheSpec& spec, std::uint64_t seed, std::uint32_t gpu_index)
-    : popularity_(table_popularities(spec, seed)), rng_(make_stream(seed, StreamId::keys, gpu_index)) {
+    : EmbeddingLookup(spec.tables.size()),
+      popularity_(table_popularities(spec, seed)),
+      rng_(make_stream(seed, StreamId::keys, gpu_index)),
+      max_keys_(kMaxKeysPerTableLookup) {
   const double share = spec.refresh ? spec.refresh->share : 1.0;
   for (std::size_t i = 0; i < spec.tables.size(); ++i) {
     const auto& t = spec.tables[i];
     Table table;
     table.table = std::make_unique<HpsTable>(
         HpsTableOptions{static_cast<std::uint64_t>(t.rows), spec.fraction, spec.hit_rate_threshold, share});
-    if (spec.preload) table.table->preload(*popularity_[i].keys);
+    if (spec.preload) table.table->preload(*popularity_[i].keys, popularity_[i].persistent_ranks);
     table.dim = t.dim;
     table.lookups = t.lookups;
     tables_.push_back(std::move(table));
@@ -22,7 +28,11 @@ EmbeddingLookup::Query KeyLevelLookup::lookup(int items, bool measured) {
   for (std::size_t i = 0; i < tables_.size(); ++i) {
     Table& t = tables_[i];
     const TablePopularity& popularity = popularity_[i];
-    batch_.resize(static_cast<std::size_t>(items) * static_cast<std::size_t>(t.lookups));
+    const std::uint64_t asked = static_cast<std::uint64_t>(items) * static_cast<std::uint64_t>(t.lookups);
+    if (asked > max_keys_)
+      throw std::length_error("a query of " + std::to_string(items) + " items asks " + std::to_string(asked) +
+                              " keys of one table, more than the key-level mode draws (2^28): use \"mode\": \"analytic\"");
+    batch_.resize(static_cast<std::size_t>(asked));
     for (auto& k : batch_) k = popularity.keys->next(rng_);
     HpsTable::Lookup r = t.table->lookup(batch_);
     q.unique += r.cache.unique;
@@ -62,27 +72,23 @@ EmbeddingLookup::Query KeyLevelLookup::lookup(int items, bool measured) {
   return q;
 }
 
-void KeyLevelLookup::insert(const TableFetch& fetch) { tables_[fetch.table].table->insert(fetch.keys); }
+void KeyLevelLookup::insert(const TableFetch& fetch, double read_at) { tables_[fetch.table].table->insert(fetch.keys, read_at); }
 
-std::vector<TableFetch> KeyLevelLookup::refresh_plan() {
-  std::vector<TableFetch> plan;
-  for (std::size_t i = 0; i < tables_.size(); ++i) {
-    TableFetch f;
-    f.table = i;
-    f.dim = tables_[i].dim;
-    tables_[i].table->refresh_keys(f.keys);
-    for (const auto k : f.keys) popularity_[i].count(k, f.tiers);
-    if (!f.keys.empty()) plan.push_back(std::move(f));
-  }
-  return plan;
+TableFetch KeyLevelLookup::refresh_plan(std::size_t table) {
+  TableFetch f;
+  f.table = table;
+  f.dim = tables_[table].dim;
+  tables_[table].table->refresh_keys(f.keys);
+  for (const auto k : f.keys) popularity_[table].count(k, f.tiers);
+  return f;
 }
 
-std::vector<double> KeyLevelLookup::refreshed(const TableFetch& fetch, double now) {
-  return tables_[fetch.table].table->refreshed(fetch.keys, now);
+std::vector<double> KeyLevelLookup::refreshed(const TableFetch& fetch, double read_at, double now) {
+  return tables_[fetch.table].table->refreshed(fetch.keys, read_at, now);
 }
 
-void KeyLevelLookup::updated(std::size_t table, std::uint64_t key, double published) {
-  tables_[table].table->update(key, published);
+void KeyLevelLookup::updated(std::size_t table, std::uint64_t key, double published, double written) {
+  tables_[table].table->update(key, published, written);
 }
 
 }  // namespace recsim

@@ -8,6 +8,7 @@
 #include "sim/ps/table_popularity.h"
 #include "workloads/random_stream.h"
 
+#include <cstdint>
 #include <memory>
 #include <vector>
 
@@ -17,10 +18,10 @@ class KeyLevelLookup final : public EmbeddingLookup {
  public:
   KeyLevelLookup(const EmbeddingCacheSpec& spec, std::uint64_t seed, std::uint32_t gpu_index);
   Query lookup(int items, bool measured) override;
-  void insert(const TableFetch& fetch) override;
-  std::vector<TableFetch> refresh_plan() override;
-  std::vector<double> refreshed(const TableFetch& fetch, double now) override;
-  void updated(std::size_t table, std::uint64_t key, double published) override;
+  void insert(const TableFetch& fetch, double read_at) override;
+  TableFetch refresh_plan(std::size_t table) override;
+  std::vector<double> refreshed(const TableFetch& fetch, double read_at, double now) override;
+  void updated(std::size_t table, std::uint64_t key, double published, double written) override;
   const CacheCounters& counters() const override { return counters_; }
   const HpsTable& table(std::size_t i) const { return *tables_[i].table; }
 
@@ -35,6 +36,7 @@ class KeyLevelLookup final : public EmbeddingLookup {
   Rng rng_;
   std::vector<std::uint64_t> batch_;
   CacheCounters counters_;
+  std::uint64_t max_keys_;  // per table lookup
 };
 
 }  // namespace recsim

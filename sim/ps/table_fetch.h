@@ -8,6 +8,10 @@
 
 namespace recsim {
 
+// The most keys one table lookup of a query may ask in the key-level mode (the scenario parser
+// refuses larger queries when it can tell; sim/ps/key_level_lookup.h throws otherwise).
+constexpr std::uint64_t kMaxKeysPerTableLookup = std::uint64_t{1} << 28;
+
 struct TierCounts {
   std::uint64_t volatile_keys = 0;    // found in the volatile tier
   std::uint64_t persistent_keys = 0;  // not there, found in the persistent tier

@@ -4,6 +4,7 @@
 #include "kernels/profiles/latency_profile.h"
 #include "kernels/profiles/tier_profile.h"
 #include "sim/ps/embedding_cache.h"
+#include "sim/ps/table_fetch.h"
 #include "sim/scenario/overrides.h"
 #include "sim/scheduling/tune_config.h"
 #include "workloads/json_reader.h"
@@ -359,6 +360,66 @@ SchedulerSpec parse_scheduler(JsonReader scheduler) {
   return spec;
 }
 
+// The largest query the workload can draw, 0 when only the trace file knows.
+std::int64_t largest_query(const QuerySizeSpec& q) {
+  switch (q.distribution) {
+    case QuerySizeSpec::Distribution::fixed: return q.value;
+    case QuerySizeSpec::Distribution::normal:
+    case QuerySizeSpec::Distribution::lognormal: return q.max;
+    case QuerySizeSpec::Distribution::empirical: {
+      std::int64_t m = 0;
+      for (const auto& [size, weight] : q.table) m = std::max<std::int64_t>(m, size);
+      return m;
+    }
+    case QuerySizeSpec::Distribution::trace: break;
+  }
+  return 0;
+}
+
+// The checks of service.embedding_cache that need the rest of the scenario.
+void check_embedding_cache(const Scenario& s) {
+  const EmbeddingCacheSpec& cache = *s.service.embedding_cache;
+  if (cache.mode == EmbeddingCacheSpec::Mode::keys) {
+    // Each GPU holds its own caches.
+    double bytes = 0.0;
+    for (const auto& t : cache.tables)
+      bytes += static_cast<double>(EmbeddingCache::slots_for(static_cast<std::uint64_t>(t.rows), cache.fraction) * EmbeddingCache::kBytesPerSlot);
+    bytes *= std::max(1, s.total_gpus());
+    constexpr double kMaxCacheBytes = 8.0 * 1024 * 1024 * 1024;
+    if (bytes > kMaxCacheBytes) {
+      char buf[200];
+      std::snprintf(buf, sizeof buf,
+                    "the caches of all GPUs would take %.1f GiB of the simulator's memory (at most 8 GiB): lower it, or use \"mode\": \"analytic\"",
+                    bytes / (1024.0 * 1024 * 1024));
+      throw InputError("service.embedding_cache.fraction", buf);
+    }
+    int lookups = 0;
+    for (const auto& t : cache.tables) lookups = std::max(lookups, t.lookups);
+    if (const auto items = largest_query(s.query_size);
+        static_cast<std::uint64_t>(items) * static_cast<std::uint64_t>(lookups) > kMaxKeysPerTableLookup)
+      throw InputError("service.embedding_cache.mode",
+                       "queries of up to " + std::to_string(items) + " items ask up to " + std::to_string(items * lookups) +
+                           " keys of one table, more than the key-level mode draws (2^28): use \"analytic\"");
+  }
+  if (!cache.updates) return;
+  const auto& outages = cache.updates->outages;
+  for (std::size_t i = 0; i < outages.size(); ++i) {
+    const std::string where = "service.embedding_cache.updates.outages." + std::to_string(i) + ".server";
+    const ServerGroup* group = nullptr;
+    for (const auto& g : s.servers)
+      for (int k = 0; k < g.count; ++k)
+        if (outages[i].server == g.name + "-" + std::to_string(k)) group = &g;
+    if (!group)
+      throw InputError(where, "no server is named \"" + outages[i].server + "\" (servers are named <group>-<index>, e.g. \"" +
+                                  s.servers.front().name + "-0\")");
+    if (group->gpus == 0) throw InputError(where, "\"" + outages[i].server + "\" has no GPU, so no update consumer to stop");
+    for (std::size_t j = 0; j < i; ++j)
+      if (outages[j].server == outages[i].server && outages[j].from_s < outages[i].until_s && outages[i].from_s < outages[j].until_s)
+        throw InputError("service.embedding_cache.updates.outages." + std::to_string(i),
+                         "overlaps outage " + std::to_string(j) + " of the same server");
+  }
+}
+
 }  // namespace
 
 Scenario parse_scenario(const nlohmann::json& document, const std::string& base_dir) {
@@ -371,33 +432,7 @@ Scenario parse_scenario(const nlohmann::json& document, const std::string& base_
   parse_workload(top.object("workload"), base_dir, s);
   s.service = parse_service(top.object("service"), base_dir);
   s.scheduler = parse_scheduler(top.object("scheduler"));
-  if (s.service.embedding_cache) {
-    // Each GPU holds its own caches.
-    double bytes = 0.0;
-    for (const auto& t : s.service.embedding_cache->tables)
-      bytes += static_cast<double>(EmbeddingCache::slots_for(static_cast<std::uint64_t>(t.rows), s.service.embedding_cache->fraction) *
-                                   EmbeddingCache::kBytesPerSlot);
-    bytes *= std::max(1, s.total_gpus());
-    constexpr double kMaxCacheBytes = 8.0 * 1024 * 1024 * 1024;
-    if (bytes > kMaxCacheBytes) {
-      char buf[160];
-      std::snprintf(buf, sizeof buf, "the caches of all GPUs would take %.1f GiB of the simulator's memory (at most 8 GiB): lower it",
-                    bytes / (1024.0 * 1024 * 1024));
-      throw InputError("service.embedding_cache.fraction", buf);
-    }
-  }
-  if (s.service.embedding_cache && s.service.embedding_cache->updates) {
-    const auto& outages = s.service.embedding_cache->updates->outages;
-    for (std::size_t i = 0; i < outages.size(); ++i) {
-      bool known = false;
-      for (const auto& g : s.servers)
-        for (int k = 0; k < g.count; ++k) known = known || outages[i].server == g.name + "-" + std::to_string(k);
-      if (!known)
-        throw InputError("service.embedding_cache.updates.outages." + std::to_string(i) + ".server",
-                         "no server is named \"" + outages[i].server + "\" (servers are named <group>-<index>, e.g. \"" +
-                             s.servers.front().name + "-0\")");
-    }
-  }
+  if (s.service.embedding_cache) check_embedding_cache(s);
   if (s.scheduler.offloads()) {
     if (s.total_gpus() == 0)
       throw InputError("scheduler.policy", "\"" + std::string(s.scheduler.policy == SchedulerSpec::Policy::gpu_only ? "gpu-only" : "deeprecsched") +

@@ -262,6 +262,19 @@ TEST_CASE("online updates reach the GPU cache through refresh passes, which meas
     CHECK(table.refresh(2.0).empty());  // 2, 3
     CHECK(table.refresh(3.0).empty());  // 4, 5
     CHECK(table.refresh(4.0) == std::vector<double>{3.5});  // 6, 7
+    // An update written while a re-read is in flight is not in what it read: it stays pending.
+    std::vector<std::uint64_t> keys;
+    table.update(key, 5.0, 5.5);
+    bool found = false;
+    for (int pass = 0; pass < 5 && !found; ++pass) {  // sets 8, 9; 0, 1; 2, 3; 4, 5; 6, 7
+      table.refresh_keys(keys);
+      found = std::find(keys.begin(), keys.end(), key) != keys.end();
+    }
+    REQUIRE(found);
+    CHECK(table.refreshed(keys, 5.2, 6.0).empty());  // read from 5.2, the write landed at 5.5
+    CHECK(table.stale_keys() == 1);
+    table.insert(std::vector<std::uint64_t>{key}, 5.6);  // a fetch read after the write: fresh
+    CHECK(table.stale_keys() == 0);
     table.update(key, 4.5);
     CHECK(table.refresh(5.0).empty());  // 8, 9
     CHECK(table.refresh(6.0).empty());  // 0, 1 again

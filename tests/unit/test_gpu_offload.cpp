@@ -200,7 +200,9 @@ TEST_CASE("GPU embedding cache: the same keys again hit, and the scenario keys a
   bad["platform"]["servers"][0]["gpus"] = 64;  // 64 replicas of 8 x 4M rows, all cached
   bad["service"]["embedding_cache"]["fraction"] = 1.0;
   CHECK(scenario_error(bad, dir.path()) == "service.embedding_cache.fraction: the caches of all GPUs would take 22.9 GiB of "
-                                           "the simulator's memory (at most 8 GiB): lower it");
+                                           "the simulator's memory (at most 8 GiB): lower it, or use \"mode\": \"analytic\"");
+  bad["service"]["embedding_cache"]["mode"] = "analytic";  // no slots: no memory limit
+  CHECK(scenario_error(bad, dir.path()) == "valid");
   bad = doc;
   bad["service"].erase("gpu_profile");
   bad["scheduler"] = {{"policy", "static"}, {"batch_size", 16}};
