@@ -3,6 +3,7 @@
 #include "sim/engine/gpu_device.h"
 #include "sim/engine/lower_tiers.h"
 #include "sim/engine/update_consumer.h"
+#include "sim/engine/update_publisher.h"
 #include "sim/engine/platform.h"
 #include "sim/engine/query_tracker.h"
 #include "sim/engine/server.h"

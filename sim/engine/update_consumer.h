@@ -1,6 +1,7 @@
 #pragma once
-// The online updates in a run (service.embedding_cache.updates): one stream published by training
-// (sim/ps/update_stream.h) and, per server with GPUs, HPS's Kafka consumer on that inference node.
+// HPS's Kafka consumer of online updates on one inference node (service.embedding_cache.updates): one
+// per server with GPUs, reading the one stream training publishes (sim/ps/update_stream.h; counted by
+// sim/engine/update_publisher.h).
 // Every tick the consumer takes the slices of the stream published since its last batch, writes
 // them to the server's volatile and persistent tiers (the tier profile's write times, the Redis link
 // and the SSD: sim/engine/lower_tiers.h), and only then marks the keys updated for the server's
@@ -12,32 +13,16 @@
 // committed: at-least-once delivery), counted as redelivered. Redelivered writes change nothing on
 // the GPUs (the update was already pending or visible). A batch is at most kMaxBatchKeys expected
 // keys' worth of slices, so memory stays bounded after a long outage.
-//
-// The publisher counts what training published inside the measurement window, once for all servers.
 #include "sim/engine/lower_tiers.h"
 #include "sim/metrics/cache_run_stats.h"
 #include "sim/metrics/run_metrics.h"
 #include "sim/ps/embedding_lookup.h"
 #include "sim/ps/update_stream.h"
 
-#include <simgrid/s4u/Host.hpp>
-
 #include <utility>
 #include <vector>
 
 namespace recsim {
-
-class UpdatePublisher {
- public:
-  UpdatePublisher(const EmbeddingCacheSpec& spec, std::uint64_t seed, CacheRunStats& stats, const RunMetrics& metrics);
-  // Creates its actor on `host` (a daemon: it ends with the simulation).
-  void start(simgrid::s4u::Host* host);
-
- private:
-  UpdateStream stream_;
-  CacheRunStats& stats_;
-  const RunMetrics& metrics_;
-};
 
 class UpdateConsumer {
  public:
