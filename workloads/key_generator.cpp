@@ -4,6 +4,9 @@
 #include <boost/random/uniform_int_distribution.hpp>
 
 #include <cmath>
+#include <map>
+#include <mutex>
+#include <utility>
 #include <stdexcept>
 
 namespace recsim {
@@ -103,7 +106,9 @@ std::unique_ptr<KeyGenerator> make_zipf_keys(std::uint64_t rows, double alpha, s
   return std::make_unique<ZipfKeys>(rows, alpha, permutation_seed);
 }
 
-double generalized_harmonic(std::uint64_t n, double alpha) {
+namespace {
+
+double harmonic_sum(std::uint64_t n, double alpha) {
   constexpr std::uint64_t exact_terms = 1'000'000;
   const std::uint64_t m = n < exact_terms ? n : exact_terms;
   double sum = 0.0;
@@ -118,6 +123,19 @@ double generalized_harmonic(std::uint64_t n, double alpha) {
   auto f1 = [&](double x) { return -alpha * std::pow(x, -alpha - 1.0); };
   auto f3 = [&](double x) { return -alpha * (alpha + 1.0) * (alpha + 2.0) * std::pow(x, -alpha - 3.0); };
   return sum + integral + (f(b) - f(a)) / 2.0 + (f1(b) - f1(a)) / 12.0 - (f3(b) - f3(a)) / 720.0;
+}
+
+}  // namespace
+
+double generalized_harmonic(std::uint64_t n, double alpha) {
+  // Up to a million terms each: remembered, since every GPU, update stream and Che model of a run
+  // builds the same tables' generators (a pure function, so results do not depend on the memo).
+  static std::mutex mutex;
+  static std::map<std::pair<std::uint64_t, double>, double> known;
+  const std::lock_guard<std::mutex> lock(mutex);
+  const auto [it, fresh] = known.try_emplace({n, alpha}, 0.0);
+  if (fresh) it->second = harmonic_sum(n, alpha);
+  return it->second;
 }
 
 KeyPermutation::KeyPermutation(std::uint64_t n, std::uint64_t seed) : n_(n) {

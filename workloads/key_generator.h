@@ -31,7 +31,8 @@ std::unique_ptr<KeyGenerator> make_uniform_keys(std::uint64_t rows);
 std::unique_ptr<KeyGenerator> make_zipf_keys(std::uint64_t rows, double alpha, std::uint64_t permutation_seed);
 
 // H(n, alpha) = sum_{r=1..n} r^-alpha: summed exactly up to 10^6 terms, beyond that the tail is
-// added by Euler–Maclaurin (relative error below 1e-12 for the alphas used here).
+// added by Euler–Maclaurin (relative error below 1e-12 for the alphas used here). Remembered per
+// (n, alpha) for the life of the process.
 double generalized_harmonic(std::uint64_t n, double alpha);
 
 // A seeded bijection of [0, n): a 4-round Feistel network over the smallest even number of bits

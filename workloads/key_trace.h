@@ -4,7 +4,8 @@
 // an integer in [0, rows). next() returns them in order and starts again at the end. The exact
 // distribution it reports (probability, key_of_rank) is the trace's empirical one.
 //
-// The trace is held in memory (8 bytes per lookup, plus the counts of its distinct keys): key traces
+// The trace is held in memory (8 bytes per lookup, plus per distinct key its count, its rank and two
+// sorted copies, about 100 bytes): key traces
 // are sampled, not the whole history of a service.
 #include "workloads/key_generator.h"
 

@@ -1,5 +1,7 @@
 #include "workloads/trace_file.h"
 
+#include <algorithm>
+
 #include "workloads/csv_fields.h"
 #include "workloads/input_error.h"
 
@@ -38,12 +40,16 @@ bool TraceReader::next(double& arrival_seconds, int& size) {
   return false;
 }
 
-std::uint64_t validate_trace(const std::string& path) {
+std::uint64_t validate_trace(const std::string& path, int* largest_size) {
   TraceReader reader(path);
   std::uint64_t rows = 0;
   double t = 0.0;
-  int size = 0;
-  while (reader.next(t, size)) ++rows;
+  int size = 0, largest = 0;
+  while (reader.next(t, size)) {
+    ++rows;
+    largest = std::max(largest, size);
+  }
+  if (largest_size) *largest_size = largest;
   if (rows == 0) throw InputError(path, "the trace has no rows");
   return rows;
 }

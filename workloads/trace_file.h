@@ -25,7 +25,8 @@ class TraceReader {
   double last_ms_ = 0.0;
 };
 
-// Reads the whole trace once, checking every row; returns the number of queries in it.
-std::uint64_t validate_trace(const std::string& path);
+// Reads the whole trace once, checking every row; returns the number of queries in it (and, when
+// asked, the largest query size).
+std::uint64_t validate_trace(const std::string& path, int* largest_size = nullptr);
 
 }  // namespace recsim

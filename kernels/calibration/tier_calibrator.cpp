@@ -78,6 +78,7 @@ nlohmann::ordered_json time_store(EmbeddingStore& store, const TierCalibrationOp
 
 nlohmann::ordered_json calibrate_tiers(const TierCalibrationOptions& o,
                                        const std::function<void(const std::string&)>& progress) {
+  if (o.directory.empty()) throw std::invalid_argument("the tier calibration needs a directory for RocksDB's files");
   if (o.rows < static_cast<std::uint64_t>(*std::max_element(o.batches.begin(), o.batches.end())))
     throw std::invalid_argument("the tiers must store at least as many rows as the largest batch");
   nlohmann::ordered_json tiers = nlohmann::ordered_json::object();

@@ -20,7 +20,7 @@ struct TierCalibrationOptions {
   std::uint64_t rows = 1u << 18;                  // vectors stored per dimension
   int repeats = 15;                               // at least this many timed lookups per point
   double min_seconds = 0.05;                      // and at least this much timed work
-  std::string directory;                          // RocksDB's files (created, removed afterwards)
+  std::string directory;                          // required: RocksDB's files go in its subdirectory "rocksdb" (removed afterwards)
   std::string redis_server = "redis-server";
 };
 

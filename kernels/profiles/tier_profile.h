@@ -2,7 +2,8 @@
 // A tier profile (`recsim calibrate --tiers`, docs/calibration.md): for each lower tier of the
 // parameter server and each vector dimension, the measured time of one batched lookup against the
 // number of keys, as a LatencyCurve, and of one batched write (`write_dims`, optional) (linear between measured batch sizes, the last segment's slope
-// beyond). This is the interface the simulator will read tier times through.
+// beyond). This is the interface the simulator reads tier times through
+// (sim/engine/lower_tiers.h).
 #include "kernels/profiles/latency_curve.h"
 
 #include <map>

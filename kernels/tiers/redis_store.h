@@ -1,7 +1,7 @@
 #pragma once
 // The volatile tier as a remote Redis (HPS's Redis cluster backend, one node here): one string
-// value per key, a batch read with one MGET (pipelined in a single round trip), written with
-// pipelined SETs. Reached with hiredis over TCP on loopback.
+// value per key, a batch read with one MGET (pipelined in a single round trip), filled with
+// pipelined SETs, updated with one MSET per write batch. Reached with hiredis over TCP on loopback.
 #include "kernels/tiers/embedding_store.h"
 
 struct redisContext;

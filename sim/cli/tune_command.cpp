@@ -36,22 +36,6 @@ struct TuneFlags {
   bool quiet = false;
 };
 
-// The largest query the workload can produce: the no-splitting baseline's batch size.
-int largest_query(const QuerySizeSpec& q) {
-  switch (q.distribution) {
-    case QuerySizeSpec::Distribution::fixed: return q.value;
-    case QuerySizeSpec::Distribution::normal:
-    case QuerySizeSpec::Distribution::lognormal: return q.max;
-    case QuerySizeSpec::Distribution::empirical: {
-      int m = 1;
-      for (const auto& [size, weight] : q.table) m = std::max(m, size);
-      return m;
-    }
-    case QuerySizeSpec::Distribution::trace: break;
-  }
-  return 1;
-}
-
 json point_json(const TunePoint& p) {
   return {{"batch_size", p.config.batch_size},
           {"gpu_threshold", p.config.gpu_threshold ? json(*p.config.gpu_threshold) : json(nullptr)},
@@ -151,7 +135,9 @@ int execute(const TuneFlags& f) {
   TuneOptions o;
   // parse_int_list sorts the ladder and rejects repeated values.
   o.batch_ladder = f.batches.empty() ? default_batch_ladder() : parse_int_list("--batches", f.batches, 1, 1'000'000'000);
-  o.baseline_batch = largest_query(scenario.query_size);
+  // The no-splitting baseline's batch size: the largest query (with a query trace, 1 as it has
+  // always been).
+  o.baseline_batch = scenario.query_size.distribution == QuerySizeSpec::Distribution::trace ? 1 : scenario.query_size.largest();
   // With GPUs (and a GPU profile), the offload threshold is climbed after the batch size.
   const bool can_offload = scenario.total_gpus() > 0 && scenario.service.gpu_curve.has_value();
   if (!f.thresholds.empty() && !can_offload)

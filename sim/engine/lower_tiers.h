@@ -1,8 +1,8 @@
 #pragma once
 // The lower tiers of the parameter server as one server reaches them, in virtual time: the volatile
 // tier (abseil's hash map in the server's memory, or the Redis cluster over its network link: a
-// batch's keys hash evenly over its nodes, which serve their shares in parallel, each node one
-// command at a time; the nodes that get one key more than the others rotate from call to call) and the
+// batch's keys hash evenly over its nodes, which serve their shares in parallel, each node's
+// concurrent commands sharing its one core; the nodes that get one key more than the others rotate from call to call) and the
 // persistent tier (RocksDB on the server's SSD, a SimGrid disk). Each operation's software time comes
 // from the tier profile's curve at the batch's key count (docs/calibration.md), run as work on the
 // host that does it, so concurrent operations share its cores; bytes cross

@@ -4,7 +4,7 @@
 // by its own full-duplex PCIe link (a SimGrid split-duplex link: each direction has the link's
 // bandwidth; transfers in one direction share it). With an embedding cache: each server's SSD as a
 // SimGrid disk (a persistent tier), and the Redis nodes of a remote volatile tier ("redis-0", ...,
-// one single-core host each: a node executes commands one at a time) behind one full-duplex network
+// one single-core host each: a node's concurrent commands share its one core) behind one full-duplex network
 // link that every server's traffic to any of them shares. Must be called once, after the SimGrid engine is created and before it runs.
 #include "sim/scenario/scenario.h"
 

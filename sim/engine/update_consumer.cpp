@@ -64,7 +64,7 @@ void UpdateConsumer::apply(std::uint64_t first, std::uint64_t end, bool redelive
 void UpdateConsumer::run() {
   const double tick = stream_.slice_seconds();
   const auto max_slices = static_cast<std::uint64_t>(
-      std::max(1.0, std::floor(kMaxBatchKeys / (spec_.updates->keys_per_s * tick * static_cast<double>(stream_.tables())))));
+      std::max(1.0, std::floor(kMaxUpdateBatchKeys / (spec_.updates->keys_per_s * tick * static_cast<double>(stream_.tables())))));
   std::uint64_t next = 0;  // the first slice not applied yet
   std::size_t next_outage = 0;
   bool redeliver = false;

@@ -11,8 +11,9 @@
 // While the consumer is down (an outage), the stream keeps the updates; when it returns it applies
 // the backlog, and writes again the batch it applied last before going down (its offsets were not
 // committed: at-least-once delivery), counted as redelivered. Redelivered writes change nothing on
-// the GPUs (the update was already pending or visible). A batch is at most kMaxBatchKeys expected
-// keys' worth of slices, so memory stays bounded after a long outage.
+// the GPUs (the update was already pending or visible). A batch is at most kMaxUpdateBatchKeys
+// expected keys' worth of slices (the parser refuses larger slices), so memory stays bounded after a
+// long outage.
 #include "sim/engine/lower_tiers.h"
 #include "sim/metrics/cache_run_stats.h"
 #include "sim/metrics/run_metrics.h"
@@ -26,8 +27,6 @@ namespace recsim {
 
 class UpdateConsumer {
  public:
-  static constexpr double kMaxBatchKeys = 65536;
-
   // `gpus`: the embedding lookups of the server's GPUs.
   UpdateConsumer(const EmbeddingCacheSpec& spec, const ServerHost& server, const LowerTiers& tiers,
                  std::vector<EmbeddingLookup*> gpus, CacheRunStats& stats, const RunMetrics& metrics, std::uint64_t seed);

@@ -5,7 +5,7 @@
 // consumer, sim/engine/update_consumer.h, reads the same updates).
 #include "sim/metrics/cache_run_stats.h"
 #include "sim/metrics/run_metrics.h"
-#include "sim/ps/update_stream.h"
+#include "sim/scenario/scenario.h"
 
 #include <simgrid/s4u/Host.hpp>
 
@@ -18,7 +18,9 @@ class UpdatePublisher {
   void start(simgrid::s4u::Host* host);
 
  private:
-  UpdateStream stream_;
+  std::uint64_t seed_;
+  double mean_, tick_;  // updates per slice and table; slice length
+  std::size_t tables_;
   CacheRunStats& stats_;
   const RunMetrics& metrics_;
 };

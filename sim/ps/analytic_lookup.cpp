@@ -20,7 +20,7 @@ constexpr double kGridRatio = 1.05;
 double grid_size(std::int64_t k) { return k < 0 ? static_cast<double>(-k) : kExactUpTo * std::pow(kGridRatio, k); }
 
 // One Che model per distinct table in a run: the GPUs share them (T is solved once per table).
-std::shared_ptr<const CheModel> shared_model(const KeyPopularity& keys, double entries, const std::vector<double>& cutoffs) {
+std::shared_ptr<const CheModel> shared_model(const RankPopularity& keys, double entries, const std::vector<double>& cutoffs) {
   static std::map<std::tuple<std::uint64_t, double, double, std::vector<double>>, std::shared_ptr<const CheModel>> models;
   auto& m = models[{keys.rows, keys.alpha, entries, cutoffs}];
   if (!m) m = std::make_shared<const CheModel>(keys, entries, cutoffs);
@@ -97,22 +97,7 @@ EmbeddingLookup::Query AnalyticLookup::lookup(int items, bool measured) {
     f.tiers.persistent_keys = rest > 0.0 ? draw_binomial(rng_, misses - f.tiers.volatile_keys, e.miss_share[1] / rest) : 0;
     f.tiers.not_found = misses - f.tiers.volatile_keys - f.tiers.persistent_keys;
     const bool synchronous = misses > 0 && static_cast<double>(hits) / static_cast<double>(unique) < threshold_;
-    q.unique += unique;
-    q.hits += hits;
-    if (measured) {
-      counters_.lookups += static_cast<std::uint64_t>(keys);
-      counters_.unique += unique;
-      counters_.hits += hits;
-      counters_.batches += 1;
-      counters_.volatile_keys += f.tiers.volatile_keys;
-      counters_.persistent_keys += f.tiers.persistent_keys;
-      counters_.not_found_keys += f.tiers.not_found;
-      counters_.synchronous_batches += synchronous ? 1 : 0;
-      counters_.fetched_keys += synchronous ? f.tiers.found() : 0;
-      counters_.default_answers += synchronous ? f.tiers.not_found : misses;
-    }
-    if (misses == 0) continue;
-    (synchronous ? q.synchronous : q.background).push_back(std::move(f));
+    record(q, std::move(f), static_cast<std::uint64_t>(keys), unique, hits, synchronous, measured);
   }
   return q;
 }

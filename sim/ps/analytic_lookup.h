@@ -24,7 +24,6 @@ class AnalyticLookup final : public EmbeddingLookup {
   TableFetch refresh_plan(std::size_t table) override;
   std::vector<double> refreshed(const TableFetch&, double, double) override { return {}; }
   void updated(std::size_t table, std::uint64_t key, double published, double written) override;
-  const CacheCounters& counters() const override { return counters_; }
   // Che's estimate for a batch of `keys` lookups of table `table` (interpolated between grid points).
   CheModel::Batch estimate(std::size_t table, std::int64_t keys);
 
@@ -40,7 +39,6 @@ class AnalyticLookup final : public EmbeddingLookup {
   std::vector<Table> tables_;
   double threshold_;
   Rng rng_;
-  CacheCounters counters_;
 };
 
 }  // namespace recsim

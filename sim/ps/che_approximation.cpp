@@ -23,7 +23,7 @@ constexpr int kTailIntervals = 2000;
 // ln(n + 0.5), the midpoint rule's continuum).
 struct RankSums {
   std::vector<double> p, weight, rank;  // rank: 0-based (continuous in the tail)
-  RankSums(const KeyPopularity& k) {
+  RankSums(const RankPopularity& k) {
     if (k.alpha == 0.0) {
       p.push_back(1.0 / static_cast<double>(k.rows));
       weight.push_back(static_cast<double>(k.rows));
@@ -59,7 +59,7 @@ struct RankSums {
 namespace {
 
 // T for a cache of `cache_entries` (infinite when everything fits).
-double characteristic_time(const RankSums& ranks, const KeyPopularity& k, double cache_entries) {
+double characteristic_time(const RankSums& ranks, const RankPopularity& k, double cache_entries) {
   if (cache_entries >= static_cast<double>(k.rows)) return INFINITY;
   const auto occupancy = [&](double t) { return ranks.sum([t](double p) { return -std::expm1(-p * t); }); };
   // Bisection on log T: the occupancy rises from 0 to n with T.
@@ -74,14 +74,14 @@ double characteristic_time(const RankSums& ranks, const KeyPopularity& k, double
   return std::sqrt(lo * hi);
 }
 
-void check_arguments(const KeyPopularity& k, double cache_entries, double batch_keys) {
+void check_arguments(const RankPopularity& k, double cache_entries, double batch_keys) {
   if (k.rows == 0 || k.alpha < 0.0 || !(cache_entries > 0.0) || !(batch_keys >= 1.0))
     throw std::invalid_argument("che_hit_rate: rows >= 1, alpha >= 0, cache > 0, batch >= 1");
 }
 
 }  // namespace
 
-CheEstimate che_hit_rate(const KeyPopularity& k, double cache_entries, double batch_keys) {
+CheEstimate che_hit_rate(const RankPopularity& k, double cache_entries, double batch_keys) {
   check_arguments(k, cache_entries, batch_keys);
   CheEstimate e;
   const RankSums ranks(k);
@@ -99,12 +99,12 @@ CheEstimate che_hit_rate(const KeyPopularity& k, double cache_entries, double ba
   return e;
 }
 
-CheModel::CheModel(const KeyPopularity& keys, double cache_entries, std::vector<double> rank_cutoffs)
+CheModel::CheModel(const RankPopularity& keys, double cache_entries, std::vector<double> rank_cutoffs)
     : keys_(keys), cutoffs_(std::move(rank_cutoffs)) {
   check_arguments(keys, cache_entries, 1.0);
   if (!std::is_sorted(cutoffs_.begin(), cutoffs_.end())) throw std::invalid_argument("CheModel: rank cutoffs must increase");
-  const RankSums ranks(keys);
-  t_ = characteristic_time(ranks, keys, cache_entries);
+  ranks_ = std::make_shared<const RankSums>(keys);
+  t_ = characteristic_time(*ranks_, keys, cache_entries);
   // The share of the cache's keys in each rank range.
   cached_share_ = split([this](double p) { return std::isinf(t_) ? 1.0 : -std::expm1(-p * t_); });
 }
@@ -126,18 +126,13 @@ std::vector<double> CheModel::split(const std::function<double(double)>& f) cons
     const double one = f(1.0 / n);
     for (auto& m : mass) m *= one;
   } else {
-    const RankSums& ranks = this->ranks();
+    const RankSums& ranks = *ranks_;
     for (std::size_t i = 0; i < ranks.p.size(); ++i) mass[range_of(ranks.rank[i])] += ranks.weight[i] * f(ranks.p[i]);
   }
   double total = 0.0;
   for (const double m : mass) total += m;
   for (auto& m : mass) m = total > 0.0 ? m / total : 0.0;
   return mass;
-}
-
-const RankSums& CheModel::ranks() const {
-  if (!ranks_) ranks_ = std::make_shared<const RankSums>(keys_);
-  return *ranks_;
 }
 
 CheModel::Batch CheModel::batch(double batch_keys) const {
@@ -151,7 +146,7 @@ CheModel::Batch CheModel::batch(double batch_keys) const {
     b.unique = static_cast<double>(keys_.rows) * in_batch(p);
     b.hit_rate = hit(p);
   } else {
-    const RankSums& r = ranks();
+    const RankSums& r = *ranks_;
     b.unique = r.sum(in_batch);
     b.hit_rate = r.sum([&](double p) { return in_batch(p) * hit(p); }) / b.unique;
   }

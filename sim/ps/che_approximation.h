@@ -8,7 +8,7 @@
 // deduplicated per batch (as HPS does), key r is in a batch with probability q_r = 1 - exp(-B p_r)
 // and the hit rate per unique key is sum_r q_r (1 - exp(-p_r T)) / sum_r q_r.
 //
-// Sums over the ranks are exact for the first 2^20 ranks and integrated over log-spaced rank
+// Sums over the ranks are exact for the first 2^16 ranks and integrated over log-spaced rank
 // intervals beyond (Simpson's rule on a smooth function of the rank), so tables of 10^9 rows cost
 // milliseconds. The set-associative, 64-way cache of HPS is close to a fully associative LRU; the
 // tests check this estimate against the key-level cache (sim/ps/embedding_cache.h).
@@ -19,7 +19,8 @@
 
 namespace recsim {
 
-struct KeyPopularity {
+// (Not kernels/model/model_inputs.h's KeyPopularity, which picks the kernels' input keys.)
+struct RankPopularity {
   std::uint64_t rows = 1;
   double alpha = 0.0;  // Zipf exponent of the rank distribution; 0: uniform
 };
@@ -30,16 +31,16 @@ struct CheEstimate {
   double unique_hit_rate = 0.0;         // per unique key of a batch of `batch_keys` lookups
 };
 
-CheEstimate che_hit_rate(const KeyPopularity& keys, double cache_entries, double batch_keys);
+CheEstimate che_hit_rate(const RankPopularity& keys, double cache_entries, double batch_keys);
 
 struct RankSums;
 
-// The fast mode of a run (sim/ps/analytic_embedding_lookup.h): one table's cache in steady state, its
+// The fast mode of a run (sim/ps/analytic_lookup.h): one table's cache in steady state, its
 // T solved once, and the lower tiers as rank ranges [0, c0), [c0, c1), ..., [c_last, rows) (the
 // volatile tier holds the hottest ranks, the persistent tier more; the rest is found nowhere).
 class CheModel {
  public:
-  CheModel(const KeyPopularity& keys, double cache_entries, std::vector<double> rank_cutoffs);
+  CheModel(const RankPopularity& keys, double cache_entries, std::vector<double> rank_cutoffs);
   struct Batch {
     double unique = 0.0;             // expected unique keys in a batch
     double hit_rate = 0.0;           // per unique key
@@ -54,11 +55,10 @@ class CheModel {
  private:
   std::size_t range_of(double rank) const;
   std::vector<double> split(const std::function<double(double)>& f) const;  // sum of f(p_r) per range, normalised
-  const RankSums& ranks() const;
-  KeyPopularity keys_;
+  RankPopularity keys_;
   std::vector<double> cutoffs_;
   double t_ = 0.0;
-  mutable std::shared_ptr<const RankSums> ranks_;
+  std::shared_ptr<const RankSums> ranks_;  // the rank sums' nodes, built once
   std::vector<double> cached_share_;
 };
 

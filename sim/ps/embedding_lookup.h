@@ -43,13 +43,20 @@ class EmbeddingLookup {
   // An update of `key` in `table`, published at `published`, was written to the lower tiers at
   // `written` (key mode).
   virtual void updated(std::size_t table, std::uint64_t key, double published, double written) = 0;
-  virtual const CacheCounters& counters() const = 0;
+  // Over the measured queries.
+  const CacheCounters& counters() const { return counters_; }
 
  protected:
   explicit EmbeddingLookup(std::size_t tables) : tables_(tables) {}
+  // One table lookup of a query: `lookups` keys asked, `unique` after deduplication, `hits`, and
+  // `f` its misses by tier. Adds them to the query's totals and, when `measured`, to counters()
+  // (default answers: every asynchronous miss, and the keys found nowhere); files `f` as a
+  // synchronous or background fetch when it has misses.
+  void record(Query& q, TableFetch f, std::uint64_t lookups, std::uint64_t unique, std::uint64_t hits, bool synchronous, bool measured);
 
  private:
   std::size_t tables_;
+  CacheCounters counters_;
 };
 
 // `gpu_index` selects the key stream (one per GPU); every GPU holds a replica of each table with the

@@ -87,7 +87,7 @@ std::vector<double> HpsTable::refreshed(std::span<const std::uint64_t> keys, dou
   for (const auto k : keys)
     if (const auto it = pending_.find(k); it != pending_.end() && cache_.contains(k))
       if (const double oldest = take_read(it, read_at); oldest >= 0.0) staleness.push_back(now - oldest);
-  if (pending_.size() > cache_.capacity()) prune();
+  if (pending_.size() > 2 * cache_.capacity()) prune();
   return staleness;
 }
 

@@ -8,8 +8,7 @@ namespace recsim {
 KeyLevelLookup::KeyLevelLookup(const EmbeddingCacheSpec& spec, std::uint64_t seed, std::uint32_t gpu_index)
     : EmbeddingLookup(spec.tables.size()),
       popularity_(table_popularities(spec, seed)),
-      rng_(make_stream(seed, StreamId::keys, gpu_index)),
-      max_keys_(kMaxKeysPerTableLookup) {
+      rng_(make_stream(seed, StreamId::keys, gpu_index)) {
   const double share = spec.refresh ? spec.refresh->share : 1.0;
   for (std::size_t i = 0; i < spec.tables.size(); ++i) {
     const auto& t = spec.tables[i];
@@ -29,14 +28,12 @@ EmbeddingLookup::Query KeyLevelLookup::lookup(int items, bool measured) {
     Table& t = tables_[i];
     const TablePopularity& popularity = popularity_[i];
     const std::uint64_t asked = static_cast<std::uint64_t>(items) * static_cast<std::uint64_t>(t.lookups);
-    if (asked > max_keys_)
+    if (asked > kMaxKeysPerTableLookup)
       throw std::length_error("a query of " + std::to_string(items) + " items asks " + std::to_string(asked) +
                               " keys of one table, more than the key-level mode draws (2^28): use \"mode\": \"analytic\"");
     batch_.resize(static_cast<std::size_t>(asked));
     for (auto& k : batch_) k = popularity.keys->next(rng_);
     HpsTable::Lookup r = t.table->lookup(batch_);
-    q.unique += r.cache.unique;
-    q.hits += r.cache.hits;
     TableFetch f;
     f.table = i;
     f.dim = t.dim;
@@ -50,24 +47,7 @@ EmbeddingLookup::Query KeyLevelLookup::lookup(int items, bool measured) {
         if (f.tiers.not_found == not_found) f.keys.push_back(k);  // keys found nowhere are not cached
       }
     }
-    if (measured) {
-      counters_.lookups += r.cache.lookups;
-      counters_.unique += r.cache.unique;
-      counters_.hits += r.cache.hits;
-      counters_.batches += 1;
-      counters_.volatile_keys += f.tiers.volatile_keys;
-      counters_.persistent_keys += f.tiers.persistent_keys;
-      counters_.not_found_keys += f.tiers.not_found;
-      if (r.synchronous) {
-        counters_.synchronous_batches += 1;
-        counters_.fetched_keys += f.tiers.found();
-        counters_.default_answers += f.tiers.not_found;
-      } else {
-        counters_.default_answers += f.tiers.total();
-      }
-    }
-    if (f.tiers.total() == 0) continue;
-    (r.synchronous ? q.synchronous : q.background).push_back(std::move(f));
+    record(q, std::move(f), r.cache.lookups, r.cache.unique, r.cache.hits, r.synchronous, measured);
   }
   return q;
 }

@@ -22,8 +22,6 @@ class KeyLevelLookup final : public EmbeddingLookup {
   TableFetch refresh_plan(std::size_t table) override;
   std::vector<double> refreshed(const TableFetch& fetch, double read_at, double now) override;
   void updated(std::size_t table, std::uint64_t key, double published, double written) override;
-  const CacheCounters& counters() const override { return counters_; }
-  const HpsTable& table(std::size_t i) const { return *tables_[i].table; }
 
  private:
   struct Table {
@@ -35,8 +33,6 @@ class KeyLevelLookup final : public EmbeddingLookup {
   std::vector<Table> tables_;
   Rng rng_;
   std::vector<std::uint64_t> batch_;
-  CacheCounters counters_;
-  std::uint64_t max_keys_;  // per table lookup
 };
 
 }  // namespace recsim

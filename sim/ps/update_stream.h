@@ -15,13 +15,19 @@
 
 namespace recsim {
 
+// The most updates (expected, over all tables) a consumer applies in one batch: a backlog is applied
+// in parts of this size, and the scenario parser refuses a slice larger than it.
+constexpr double kMaxUpdateBatchKeys = 65536;
+
+// The number of updates published in `slice` of `table` (a Poisson draw of mean keys_per_s × tick,
+// the first draw of that slice's stream): the same whoever asks.
+std::uint64_t update_count(std::uint64_t seed, double mean, std::uint64_t slice, std::size_t table);
+
 class UpdateStream {
  public:
   UpdateStream(const EmbeddingCacheSpec& spec, std::uint64_t seed);
   double slice_seconds() const { return tick_; }
   std::size_t tables() const { return popularity_.size(); }
-  // The number of updates published in `slice` of `table`.
-  std::uint64_t count(std::uint64_t slice, std::size_t table) const;
   // Appends the updates of `slice` of `table` to `out`: (key, publication time).
   void read(std::uint64_t slice, std::size_t table, std::vector<std::pair<std::uint64_t, double>>& out);
 

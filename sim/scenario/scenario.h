@@ -35,6 +35,23 @@ struct QuerySizeSpec {
   int max = 1;                               // normal, lognormal
   std::string table_file;                    // empirical: resolved path
   std::vector<std::pair<int, double>> table; // empirical: the rows read from table_file
+  int trace_max = 0;                         // trace: the largest size in the arrival trace
+
+  // The largest query the workload can draw.
+  int largest() const {
+    switch (distribution) {
+      case Distribution::fixed: return value;
+      case Distribution::normal:
+      case Distribution::lognormal: return max;
+      case Distribution::empirical: {
+        int m = 1;
+        for (const auto& row : table) m = row.first > m ? row.first : m;
+        return m;
+      }
+      case Distribution::trace: break;
+    }
+    return trace_max;
+  }
 };
 
 // HugeCTR HPS's hierarchy for offloaded queries (service.embedding_cache; docs/parameter-server.md):

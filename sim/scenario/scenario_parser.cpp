@@ -5,6 +5,7 @@
 #include "kernels/profiles/tier_profile.h"
 #include "sim/ps/embedding_cache.h"
 #include "sim/ps/table_fetch.h"
+#include "sim/ps/update_stream.h"
 #include "sim/scenario/overrides.h"
 #include "sim/scheduling/tune_config.h"
 #include "workloads/json_reader.h"
@@ -360,22 +361,6 @@ SchedulerSpec parse_scheduler(JsonReader scheduler) {
   return spec;
 }
 
-// The largest query the workload can draw, 0 when only the trace file knows.
-std::int64_t largest_query(const QuerySizeSpec& q) {
-  switch (q.distribution) {
-    case QuerySizeSpec::Distribution::fixed: return q.value;
-    case QuerySizeSpec::Distribution::normal:
-    case QuerySizeSpec::Distribution::lognormal: return q.max;
-    case QuerySizeSpec::Distribution::empirical: {
-      std::int64_t m = 0;
-      for (const auto& [size, weight] : q.table) m = std::max<std::int64_t>(m, size);
-      return m;
-    }
-    case QuerySizeSpec::Distribution::trace: break;
-  }
-  return 0;
-}
-
 // The checks of service.embedding_cache that need the rest of the scenario.
 void check_embedding_cache(const Scenario& s) {
   const EmbeddingCacheSpec& cache = *s.service.embedding_cache;
@@ -395,13 +380,22 @@ void check_embedding_cache(const Scenario& s) {
     }
     int lookups = 0;
     for (const auto& t : cache.tables) lookups = std::max(lookups, t.lookups);
-    if (const auto items = largest_query(s.query_size);
+    if (const std::int64_t items = s.query_size.largest();
         static_cast<std::uint64_t>(items) * static_cast<std::uint64_t>(lookups) > kMaxKeysPerTableLookup)
       throw InputError("service.embedding_cache.mode",
                        "queries of up to " + std::to_string(items) + " items ask up to " + std::to_string(items * lookups) +
                            " keys of one table, more than the key-level mode draws (2^28): use \"analytic\"");
   }
   if (!cache.updates) return;
+  if (const double slice = cache.updates->keys_per_s * cache.updates->tick_s * static_cast<double>(cache.tables.size());
+      slice > kMaxUpdateBatchKeys) {
+    char buf[240];
+    std::snprintf(buf, sizeof buf,
+                  "a slice holds %.0f updates of all tables on average (keys_per_s x tick x %zu tables), more than a consumer "
+                  "applies at once (65536): lower tick_ms",
+                  slice, cache.tables.size());
+    throw InputError("service.embedding_cache.updates.tick_ms", buf);
+  }
   const auto& outages = cache.updates->outages;
   for (std::size_t i = 0; i < outages.size(); ++i) {
     const std::string where = "service.embedding_cache.updates.outages." + std::to_string(i) + ".server";
@@ -432,7 +426,6 @@ Scenario parse_scenario(const nlohmann::json& document, const std::string& base_
   parse_workload(top.object("workload"), base_dir, s);
   s.service = parse_service(top.object("service"), base_dir);
   s.scheduler = parse_scheduler(top.object("scheduler"));
-  if (s.service.embedding_cache) check_embedding_cache(s);
   if (s.scheduler.offloads()) {
     if (s.total_gpus() == 0)
       throw InputError("scheduler.policy", "\"" + std::string(s.scheduler.policy == SchedulerSpec::Policy::gpu_only ? "gpu-only" : "deeprecsched") +
@@ -465,7 +458,7 @@ Scenario parse_scenario(const nlohmann::json& document, const std::string& base_
 
   JsonReader run = top.object("run");
   if (s.arrival.process == ArrivalSpec::Process::trace) {
-    const auto rows = validate_trace(s.arrival.trace_file);
+    const auto rows = validate_trace(s.arrival.trace_file, &s.query_size.trace_max);
     s.run.queries = static_cast<std::uint64_t>(run.integer_or("queries", static_cast<std::int64_t>(rows), 1, kMaxCount));
     if (s.run.queries > rows)
       throw InputError(run.child_path("queries"), "the trace has only " + std::to_string(rows) + " queries, fewer than " +
@@ -478,6 +471,7 @@ Scenario parse_scenario(const nlohmann::json& document, const std::string& base_
     throw InputError(run.child_path("warmup_queries"),
                      "expected fewer warm-up queries than run.queries (" + std::to_string(s.run.queries) + ")");
   s.run.max_in_flight = static_cast<std::uint64_t>(run.integer_or("max_in_flight", 100000, 1, 100'000'000));
+  if (s.service.embedding_cache) check_embedding_cache(s);  // needs the workload's largest query
   run.finish();
 
   top.finish();

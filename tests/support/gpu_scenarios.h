@@ -64,4 +64,13 @@ inline std::string linear_tier_profile(const TempDir& dir) {
                                          {"redis", tier(0.02, 2e-4, 0.01, 1e-4)}}}});
 }
 
+// gpu_document with one GPU, every query offloaded, and `cache` as service.embedding_cache over
+// linear_tier_profile.
+inline nlohmann::json cache_document(const TempDir& dir, const std::string& trace, nlohmann::json cache) {
+  auto doc = gpu_document(dir, trace, 1, "gpu-only");
+  cache["tier_profile"] = linear_tier_profile(dir);
+  doc["service"]["embedding_cache"] = std::move(cache);
+  return doc;
+}
+
 }  // namespace recsim::test

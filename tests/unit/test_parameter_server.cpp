@@ -32,13 +32,11 @@ std::string query_trace(const TempDir& dir, int count, double gap_ms, int items)
 
 TEST_CASE("parameter server: a miss falls through the volatile tier, the SSD's RocksDB and the default vector, timed exactly", "[ps]") {
   TempDir dir;
-  auto doc = gpu_document(dir, query_trace(dir, 1, 0, 100), 1, "gpu-only");
-  doc["service"]["embedding_cache"] = {{"fraction", 0.01},
-                                       {"keys", {{"distribution", "uniform"}}},
-                                       {"tier_profile", linear_tier_profile(dir)},
-                                       {"hit_rate_threshold", 2.0},
-                                       {"volatile_fraction", 0.25},
-                                       {"persistent", {{"fraction", 0.75}, {"read_gb_per_s", 1.0}, {"write_gb_per_s", 0.5}}}};
+  auto doc = cache_document(dir, query_trace(dir, 1, 0, 100), {{"fraction", 0.01},
+                                        {"keys", {{"distribution", "uniform"}}},
+                                        {"hit_rate_threshold", 2.0},
+                                        {"volatile_fraction", 0.25},
+                                        {"persistent", {{"fraction", 0.75}, {"read_gb_per_s", 1.0}, {"write_gb_per_s", 0.5}}}});
   // One cold query: every unique key misses. Per table t (8 of them), u_t unique keys of which v_t
   // are in the volatile tier, p_t only in the persistent one and n_t nowhere: the hash map is asked
   // all u_t (0.01 + 1e-4 (u_t - 1) ms), RocksDB the p_t + n_t it lacks (0.05 + 1e-3 (p_t + n_t - 1)
@@ -85,12 +83,10 @@ TEST_CASE("parameter server: asynchronous misses are answered with default vecto
   // 200 queries 5 ms apart, Zipf(1.1) keys, 2% cached, always asynchronous (threshold 0): no query
   // waits for the lower tiers, and the background fetches fill the cache, so the hit rate climbs
   // from 0 at the cold start.
-  auto doc = gpu_document(dir, query_trace(dir, 200, 5.0, 50), 1, "gpu-only");
-  doc["service"]["embedding_cache"] = {{"fraction", 0.02},
-                                       {"keys", {{"distribution", "zipf"}, {"alpha", 1.1}}},
-                                       {"tier_profile", linear_tier_profile(dir)},
-                                       {"hit_rate_threshold", 0.0},
-                                       {"timeline_ms", 50}};
+  auto doc = cache_document(dir, query_trace(dir, 200, 5.0, 50), {{"fraction", 0.02},
+                                        {"keys", {{"distribution", "zipf"}, {"alpha", 1.1}}},
+                                        {"hit_rate_threshold", 0.0},
+                                        {"timeline_ms", 50}});
   doc["run"] = {{"warmup_queries", 100}};
   const auto r = simulate_isolated(scenario_from(doc, dir.path()));
   const CacheReport& e = *r.embedding_cache;
@@ -118,14 +114,12 @@ TEST_CASE("parameter server: online updates become visible at the refresh of the
   // Two servers with one GPU each, 0.1% cached (about 4,000 keys per table), preloaded; a refresh
   // re-reads the whole cache every 20 ms; one stream of 2,000 updates per second per table that both
   // servers consume, polled every millisecond; 1,000 queries 1 ms apart.
-  auto doc = gpu_document(dir, query_trace(dir, 1000, 1.0, 10), 1, "gpu-only");
+  auto doc = cache_document(dir, query_trace(dir, 1000, 1.0, 10), {{"fraction", 0.001},
+                                        {"keys", {{"distribution", "zipf"}, {"alpha", 1.2}}},
+                                        {"preload", true},
+                                        {"refresh", {{"interval_ms", 20}, {"share", 1.0}}},
+                                        {"updates", {{"keys_per_s", 2000}, {"tick_ms", 1}}}});
   doc["platform"]["servers"][0]["count"] = 2;
-  doc["service"]["embedding_cache"] = {{"fraction", 0.001},
-                                       {"keys", {{"distribution", "zipf"}, {"alpha", 1.2}}},
-                                       {"tier_profile", linear_tier_profile(dir)},
-                                       {"preload", true},
-                                       {"refresh", {{"interval_ms", 20}, {"share", 1.0}}},
-                                       {"updates", {{"keys_per_s", 2000}, {"tick_ms", 1}}}};
   doc["run"] = {{"warmup_queries", 100}};
   const auto r = simulate_isolated(scenario_from(doc, dir.path()));
   const CacheReport& e = *r.embedding_cache;
@@ -173,13 +167,11 @@ TEST_CASE("parameter server: the analytic mode agrees with the key-level mode in
   TempDir dir;
   // 400 queries of 64 items, Zipf(1.05) keys, 5% cached (preloaded, 100 warm-up queries); the
   // volatile tier holds the hottest 20% of rows, the persistent one 60%.
-  auto doc = gpu_document(dir, query_trace(dir, 400, 2.0, 64), 1, "gpu-only");
-  doc["service"]["embedding_cache"] = {{"fraction", 0.05},
-                                       {"keys", {{"distribution", "zipf"}, {"alpha", 1.05}}},
-                                       {"tier_profile", linear_tier_profile(dir)},
-                                       {"preload", true},
-                                       {"volatile_fraction", 0.2},
-                                       {"persistent", {{"fraction", 0.6}, {"read_gb_per_s", 2.0}, {"write_gb_per_s", 1.0}}}};
+  auto doc = cache_document(dir, query_trace(dir, 400, 2.0, 64), {{"fraction", 0.05},
+                                        {"keys", {{"distribution", "zipf"}, {"alpha", 1.05}}},
+                                        {"preload", true},
+                                        {"volatile_fraction", 0.2},
+                                        {"persistent", {{"fraction", 0.6}, {"read_gb_per_s", 2.0}, {"write_gb_per_s", 1.0}}}});
   doc["run"] = {{"warmup_queries", 100}};
   const auto keys = simulate_isolated(scenario_from(doc, dir.path()));
   doc["service"]["embedding_cache"]["mode"] = "analytic";
@@ -217,10 +209,8 @@ TEST_CASE("parameter server: a key trace replayed by every table", "[ps]") {
   // second query finds all 10 cached in each of the 8 tables.
   std::string keys = "key\n";
   for (int i = 0; i < 10; ++i) keys += std::to_string(i) + "\n";
-  auto doc = gpu_document(dir, query_trace(dir, 2, 100.0, 1), 1, "gpu-only");
-  doc["service"]["embedding_cache"] = {{"fraction", 0.01},
-                                       {"keys", {{"distribution", "trace"}, {"file", dir.write("keys.csv", keys)}}},
-                                       {"tier_profile", linear_tier_profile(dir)}};
+  auto doc = cache_document(dir, query_trace(dir, 2, 100.0, 1), {{"fraction", 0.01},
+                                        {"keys", {{"distribution", "trace"}, {"file", dir.write("keys.csv", keys)}}}});
   doc["run"] = {{"warmup_queries", 1}};
   const auto r = simulate_isolated(scenario_from(doc, dir.path()));
   const CacheCounters& c = r.embedding_cache->counters;
@@ -237,9 +227,7 @@ TEST_CASE("parameter server: a key trace replayed by every table", "[ps]") {
 
 TEST_CASE("parameter server: scenario keys of the tiers, refresh and updates are checked", "[ps]") {
   TempDir dir;
-  auto doc = gpu_document(dir, query_trace(dir, 1, 0, 10), 1, "gpu-only");
-  doc["service"]["embedding_cache"] = {{"fraction", 0.01}, {"keys", {{"distribution", "uniform"}}},
-                                       {"tier_profile", linear_tier_profile(dir)}};
+  auto doc = cache_document(dir, query_trace(dir, 1, 0, 10), {{"fraction", 0.01}, {"keys", {{"distribution", "uniform"}}}});
   CHECK(scenario_error(doc, dir.path()) == "valid");
   const auto with = [&](const nlohmann::json& patch) {
     auto d = doc;
@@ -278,6 +266,14 @@ TEST_CASE("parameter server: scenario keys of the tiers, refresh and updates are
                                             "of one table, more than the key-level mode draws (2^28): use \"analytic\"");
   huge["service"]["embedding_cache"]["mode"] = "analytic";
   CHECK(scenario_error(huge, dir.path()) == "valid");
+  auto huge_trace = doc;  // the largest query of a query trace is known once the trace is read
+  huge_trace["workload"]["arrival"]["file"] = dir.write("huge.csv", "0,10\n1,4000000\n");
+  CHECK(scenario_error(huge_trace, dir.path()) == "service.embedding_cache.mode: queries of up to 4000000 items ask up to "
+                                                  "320000000 keys of one table, more than the key-level mode draws (2^28): use \"analytic\"");
+  // An update slice larger than a consumer's batch.
+  CHECK(with({{"updates", {{"keys_per_s", 1e6}, {"tick_ms", 10}}}}) ==
+        "service.embedding_cache.updates.tick_ms: a slice holds 80000 updates of all tables on average (keys_per_s x tick x 8 "
+        "tables), more than a consumer applies at once (65536): lower tick_ms");
   // Updates need the tiers' write times.
   auto old_profile = nlohmann::json::parse(read_file(linear_tier_profile(dir)));
   old_profile["tiers"]["host_hash_map"].erase("write_dims");
