@@ -36,6 +36,8 @@ class JsonReader {
   // A nested object or array, marked as read.
   JsonReader object(const std::string& key);
   const nlohmann::json& array(const std::string& key);
+  // A value of any type, marked as read (the caller checks it).
+  const nlohmann::json& value(const std::string& key) { return at(key); }
 
   // Rejects keys that were never read.
   void finish() const;

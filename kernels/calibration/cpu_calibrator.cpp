@@ -1,5 +1,7 @@
 #include "kernels/calibration/cpu_calibrator.h"
 
+#include "kernels/calibration/sample_quantile.h"
+
 #include "kernels/cpu/onednn_ops.h"
 #include "kernels/model/model_forward.h"
 
@@ -16,13 +18,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 constexpr int kInputSets = 4;  // distinct inputs cycled through, so no run sees the last one's keys
-
-double quantile(const std::vector<double>& sorted, double q) {
-  const double pos = q * static_cast<double>(sorted.size() - 1);
-  const auto lo = static_cast<std::size_t>(pos);
-  const auto hi = std::min(lo + 1, sorted.size() - 1);
-  return sorted[lo] + (pos - static_cast<double>(lo)) * (sorted[hi] - sorted[lo]);
-}
 
 // One instance: its own oneDNN primitives and buffers, sharing the model's weights.
 struct Instance {
@@ -60,9 +55,9 @@ LatencyPoint summarise_samples(int batch, std::vector<double> samples_ms) {
   LatencyPoint p;
   p.batch = batch;
   p.samples = static_cast<int>(samples_ms.size());
-  p.median_ms = quantile(samples_ms, 0.5);
-  p.p10_ms = quantile(samples_ms, 0.1);
-  p.p90_ms = quantile(samples_ms, 0.9);
+  p.median_ms = sample_quantile(samples_ms, 0.5);
+  p.p10_ms = sample_quantile(samples_ms, 0.1);
+  p.p90_ms = sample_quantile(samples_ms, 0.9);
   p.min_ms = samples_ms.front();
   p.max_ms = samples_ms.back();
   return p;

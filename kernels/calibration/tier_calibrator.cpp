@@ -1,5 +1,7 @@
 #include "kernels/calibration/tier_calibrator.h"
 
+#include "kernels/calibration/sample_quantile.h"
+
 #include "kernels/tiers/hash_map_store.h"
 #include "kernels/tiers/redis_server_process.h"
 #include "kernels/tiers/redis_store.h"
@@ -18,12 +20,6 @@
 
 namespace recsim {
 namespace {
-
-double quantile(std::vector<double> v, double q) {
-  std::sort(v.begin(), v.end());
-  const auto i = static_cast<std::size_t>(std::lround(q * static_cast<double>(v.size() - 1)));
-  return v[i];
-}
 
 // `n` distinct keys in [0, rows), uniform (a batch is deduplicated before it reaches a tier).
 std::vector<std::uint64_t> distinct_keys(Rng& rng, std::uint64_t rows, int n) {
@@ -65,10 +61,11 @@ nlohmann::ordered_json time_store(EmbeddingStore& store, const TierCalibrationOp
       spent += s;
       if (samples.size() > 1'000'000) break;
     }
+    std::sort(samples.begin(), samples.end());
     points.push_back({{"keys", batch},
-                      {"median_ms", quantile(samples, 0.5)},
-                      {"p10_ms", quantile(samples, 0.1)},
-                      {"p90_ms", quantile(samples, 0.9)},
+                      {"median_ms", sample_quantile(samples, 0.5)},
+                      {"p10_ms", sample_quantile(samples, 0.1)},
+                      {"p90_ms", sample_quantile(samples, 0.9)},
                       {"samples", samples.size()}});
   }
   return points;

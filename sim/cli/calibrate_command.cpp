@@ -105,7 +105,7 @@ nlohmann::ordered_json shared_method(const Options& o) {
           {"warmup_runs", o.warmup},
           {"keys", "power law, alpha 1.05, per table"},
           {"max_table_bytes", o.max_table_bytes},
-          {"statistic", "median of the timed runs; p10, p90, min, max beside it"}};
+          {"statistic", "median of the timed runs; p10, p90, min, max beside it (quantiles linear between order statistics)"}};
 }
 
 // Calibrates each model into `profile` with `calibrate(spec, progress)`, telling progress on stderr
@@ -267,7 +267,7 @@ int execute_tiers(const CalibrateFlags& f, const CLI::App& cmd) {
           {"warmup_lookups", 3},
           {"repeats_min", o.repeats},
           {"min_seconds_per_point", o.min_seconds},
-          {"statistic", "median wall time of one batched lookup or write; p10 and p90 beside it"},
+          {"statistic", "median wall time of one batched lookup or write; p10 and p90 beside it (quantiles linear between order statistics)"},
           {"rocksdb_directory", base + " (a fresh subdirectory, removed afterwards)"}}},
         {"calibration_seconds", seconds}}},
       {"tiers", tiers}};

@@ -1,5 +1,7 @@
 #include "sim/engine/gpu_device.h"
 
+#include "sim/engine/metered_transfer.h"
+
 #include <simgrid/s4u/Comm.hpp>
 #include <simgrid/s4u/Engine.hpp>
 
@@ -25,7 +27,13 @@ GpuDevice::GpuDevice(GpuHost gpu, simgrid::s4u::Host* server, const ServiceSpec&
       service_(service),
       tracker_(tracker),
       metrics_(metrics),
-      cache_(std::move(cache)) {}
+      stages_{Stage(metrics), Stage(metrics), Stage(metrics)},
+      h2d_link_(metrics),
+      d2h_link_(metrics),
+      tier_wait_(metrics),
+      cache_(std::move(cache)) {
+  if (cache_) cache_->measure(h2d_link_, tier_wait_);
+}
 
 void GpuDevice::start() {
   for (int i = 0; i < 3; ++i)
@@ -49,20 +57,15 @@ void GpuDevice::push(int stage, Job job) {
   }
 }
 
-double GpuDevice::Stage::busy_at(double end, const RunMetrics& m) const {
-  if (!m.window_open() || current_start < 0.0) return busy_seconds;
-  return busy_seconds + std::max(0.0, end - std::max(current_start, m.window_start()));
-}
-
 double GpuDevice::work(int stage, const Job& job) {
   switch (stage) {
     case kUpload:
       tracker_.request_started(job.slot, simgrid::s4u::Engine::get_clock());
       if (cache_) cache_->look_up(job.items, tracker_.measured(job.slot));
-      simgrid::s4u::Comm::sendto(server_, gpu_.host, bytes_for(job.items, service_.input_bytes_per_item));
+      metered_transfer(h2d_link_, server_, gpu_.host, bytes_for(job.items, service_.input_bytes_per_item));
       break;
     case kKernel: simgrid::s4u::this_actor::sleep_for(service_.gpu_curve->seconds_at(job.items)); break;
-    default: simgrid::s4u::Comm::sendto(gpu_.host, server_, bytes_for(job.items, service_.output_bytes_per_item));
+    default: metered_transfer(d2h_link_, gpu_.host, server_, bytes_for(job.items, service_.output_bytes_per_item));
   }
   return simgrid::s4u::Engine::get_clock();
 }
@@ -76,11 +79,9 @@ void GpuDevice::run_stage(int index) {
     }
     const Job job = s.queue.front();
     s.queue.pop_front();
-    const double start = simgrid::s4u::Engine::get_clock();
-    s.current_start = start;
+    s.busy.begin(simgrid::s4u::Engine::get_clock());
     const double end = work(index, job);
-    if (metrics_.window_open()) s.busy_seconds += std::max(0.0, end - std::max(start, metrics_.window_start()));
-    s.current_start = -1.0;
+    s.busy.end(end);
     if (index < kDownload) {
       push(index + 1, job);
     } else {

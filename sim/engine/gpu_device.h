@@ -7,8 +7,12 @@
 // k computes. A query completes when its outputs are back on the server. With an embedding cache
 // (sim/engine/gpu_embedding_cache.h), the upload stage first looks the query's embeddings up in it
 // and waits for the synchronous fetches from the lower tiers, whose vectors cross the same PCIe link.
+// Measured apart: each stage's busy time, each PCIe direction's busy time (any transfer on it: query
+// inputs, outputs, and the cache's vector uploads from every actor), and the upload stage's time
+// waiting on the lower tiers.
 #include "sim/engine/platform.h"
 #include "sim/engine/query_tracker.h"
+#include "sim/metrics/busy_meter.h"
 #include "sim/metrics/run_metrics.h"
 #include "sim/engine/gpu_embedding_cache.h"
 #include "sim/scenario/scenario.h"
@@ -39,10 +43,15 @@ class GpuDevice {
   // Queries queued or in any stage: the load balancer's measure.
   std::uint64_t outstanding() const { return outstanding_; }
   std::uint64_t queries_served() const { return served_; }
-  // Busy time of each stage inside the measurement window, counting the query in progress at `end`.
-  double upload_busy_seconds(double end) const { return stages_[0].busy_at(end, metrics_); }
-  double kernel_busy_seconds(double end) const { return stages_[1].busy_at(end, metrics_); }
-  double download_busy_seconds(double end) const { return stages_[2].busy_at(end, metrics_); }
+  // Busy time inside the measurement window, counting what is in progress at `end`: of each stage
+  // (the upload stage includes its waits on the lower tiers), of each PCIe direction (transfers
+  // only), and of the upload stage's lower-tier reads.
+  double upload_busy_seconds(double end) const { return stages_[0].busy.busy_seconds(end); }
+  double kernel_busy_seconds(double end) const { return stages_[1].busy.busy_seconds(end); }
+  double download_busy_seconds(double end) const { return stages_[2].busy.busy_seconds(end); }
+  double h2d_link_busy_seconds(double end) const { return h2d_link_.busy_seconds(end); }
+  double d2h_link_busy_seconds(double end) const { return d2h_link_.busy_seconds(end); }
+  double tier_wait_seconds(double end) const { return tier_wait_.busy_seconds(end); }
   // Kernel time of the queries dispatched inside the window (the GPU's offered work).
   double offered_kernel_seconds() const { return offered_kernel_; }
   // The embedding cache; null without one.
@@ -54,12 +63,11 @@ class GpuDevice {
     int items;
   };
   struct Stage {
+    explicit Stage(const RunMetrics& m) : busy(m) {}
     std::deque<Job> queue;
     simgrid::s4u::Actor* actor = nullptr;
     bool parked = false;
-    double busy_seconds = 0.0;   // inside the measurement window
-    double current_start = -1.0; // of the query in progress, -1 when idle
-    double busy_at(double end, const RunMetrics& m) const;
+    BusyMeter busy;
   };
   void run_stage(int index);
   void push(int stage, Job job);
@@ -71,6 +79,7 @@ class GpuDevice {
   QueryTracker& tracker_;
   const RunMetrics& metrics_;
   std::array<Stage, 3> stages_;
+  BusyMeter h2d_link_, d2h_link_, tier_wait_;
   std::uint64_t outstanding_ = 0;
   std::uint64_t served_ = 0;
   double offered_kernel_ = 0.0;

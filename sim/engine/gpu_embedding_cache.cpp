@@ -1,5 +1,7 @@
 #include "sim/engine/gpu_embedding_cache.h"
 
+#include "sim/engine/metered_transfer.h"
+
 #include <simgrid/s4u/Comm.hpp>
 #include <simgrid/s4u/Engine.hpp>
 
@@ -15,10 +17,17 @@ void GpuEmbeddingCache::start() {
   if (spec_.refresh) simgrid::s4u::Actor::create(gpu_.name + "/hps-refresh", gpu_.host, [this] { run_refresh(); })->daemonize();
 }
 
-void GpuEmbeddingCache::fetch(const TableFetch& f) {
+void GpuEmbeddingCache::fetch(const TableFetch& f, BusyMeter* tier_wait) {
+  if (tier_wait) tier_wait->begin(simgrid::s4u::Engine::get_clock());
   tiers_.read(f.tiers, f.dim);
+  if (tier_wait) tier_wait->end(simgrid::s4u::Engine::get_clock());
   const std::uint64_t bytes = f.tiers.found() * static_cast<std::uint64_t>(f.dim) * sizeof(float);
-  if (bytes > 0) simgrid::s4u::Comm::sendto(server_, gpu_.host, bytes);
+  if (bytes == 0) return;
+  if (h2d_link_) {
+    metered_transfer(*h2d_link_, server_, gpu_.host, bytes);
+  } else {
+    simgrid::s4u::Comm::sendto(server_, gpu_.host, bytes);
+  }
 }
 
 void GpuEmbeddingCache::look_up(int items, bool measured) {
@@ -26,7 +35,7 @@ void GpuEmbeddingCache::look_up(int items, bool measured) {
   stats_.timeline.add(simgrid::s4u::Engine::get_clock(), q.unique, q.hits);
   for (const auto& f : q.synchronous) {
     const double read_at = simgrid::s4u::Engine::get_clock();
-    fetch(f);
+    fetch(f, tier_wait_);
     lookup_->insert(f, read_at);
   }
   for (auto& f : q.background) {
@@ -51,7 +60,7 @@ void GpuEmbeddingCache::run_background() {
     const TableFetch f = std::move(background_.front());
     background_.pop_front();
     const double read_at = simgrid::s4u::Engine::get_clock();
-    fetch(f);
+    fetch(f, nullptr);
     lookup_->insert(f, read_at);
     if (metrics_.window_open()) {
       ++stats_.background_fetches;
@@ -69,7 +78,7 @@ void GpuEmbeddingCache::run_refresh() {
       const TableFetch f = lookup_->refresh_plan(t);
       if (f.tiers.total() == 0) continue;
       const double read_at = simgrid::s4u::Engine::get_clock();
-      fetch(f);
+      fetch(f, nullptr);
       const auto staleness = lookup_->refreshed(f, read_at, simgrid::s4u::Engine::get_clock());
       if (!counted) continue;
       stats_.refresh_keys += f.tiers.total();

@@ -13,6 +13,7 @@
 // of it exists in this project; docs/parameter-server.md).
 #include "sim/engine/lower_tiers.h"
 #include "sim/engine/platform.h"
+#include "sim/metrics/busy_meter.h"
 #include "sim/metrics/cache_run_stats.h"
 #include "sim/metrics/run_metrics.h"
 #include "sim/ps/embedding_lookup.h"
@@ -38,11 +39,18 @@ class GpuEmbeddingCache {
   // In the GPU's upload stage: looks up a query of `items` items and waits for its synchronous
   // fetches; queues its asynchronous ones.
   void look_up(int items, bool measured);
+  // Where its work is metered (the GPU's, which outlives it): vector uploads on the PCIe
+  // host-to-device direction, and the upload stage's waits on the lower tiers. Until called, not metered.
+  void measure(BusyMeter& h2d_link, BusyMeter& tier_wait) {
+    h2d_link_ = &h2d_link;
+    tier_wait_ = &tier_wait;
+  }
   EmbeddingLookup& lookup() { return *lookup_; }
   const CacheCounters& counters() const { return lookup_->counters(); }
 
  private:
-  void fetch(const TableFetch& f);  // lower tiers, then PCIe (blocks the calling actor)
+  // Lower tiers, then PCIe (blocks the calling actor); `tier_wait` meters the tier reads, when given.
+  void fetch(const TableFetch& f, BusyMeter* tier_wait);
   void run_background();
   void run_refresh();
 
@@ -56,6 +64,8 @@ class GpuEmbeddingCache {
   std::deque<TableFetch> background_;
   simgrid::s4u::Actor* fetcher_ = nullptr;
   bool fetcher_parked_ = false;
+  BusyMeter* h2d_link_ = nullptr;
+  BusyMeter* tier_wait_ = nullptr;
 };
 
 }  // namespace recsim

@@ -33,8 +33,14 @@ double curve_at(const std::map<int, LatencyCurve>& curves, int dim, std::uint64_
 
 }  // namespace
 
-LowerTiers::LowerTiers(const EmbeddingCacheSpec& spec, const ServerHost& server, std::vector<simgrid::s4u::Host*> redis_nodes)
-    : spec_(spec), server_(server), redis_(std::move(redis_nodes)) {}
+LowerTiers::LowerTiers(const EmbeddingCacheSpec& spec, const ServerHost& server, std::vector<simgrid::s4u::Host*> redis_nodes,
+                       const RunMetrics& metrics)
+    : spec_(spec), server_(server), redis_(std::move(redis_nodes)), metrics_(metrics) {}
+
+void LowerTiers::work_on_server(double seconds) const {
+  if (metrics_.window_open()) server_core_seconds_ += seconds;
+  work_on(server_.host, seconds);
+}
 
 void LowerTiers::add_node_shares(std::vector<double>& node_seconds, std::uint64_t keys, const LatencyCurve& curve) const {
   const std::uint64_t nodes = node_seconds.size();
@@ -67,11 +73,11 @@ void LowerTiers::read(const TierCounts& keys, int dim) const {
     run_on_nodes(node_seconds);
     transfer(redis_.front(), server_.host, keys.volatile_keys * vector_bytes);
   } else {
-    work_on(server_.host, curve_at(spec_.fetch_curves, dim, asked));
+    work_on_server(curve_at(spec_.fetch_curves, dim, asked));
   }
   const std::uint64_t below = keys.persistent_keys + keys.not_found;
   if (below == 0 || !spec_.persistent) return;
-  work_on(server_.host, curve_at(spec_.persistent_fetch_curves, dim, below));
+  work_on_server(curve_at(spec_.persistent_fetch_curves, dim, below));
   if (keys.persistent_keys > 0) server_.ssd->read(keys.persistent_keys * spec_.persistent->block_bytes);
 }
 
@@ -94,10 +100,10 @@ void LowerTiers::write(const std::vector<std::uint64_t>& keys) const {
     transfer(server_.host, redis_.front(), bytes);  // one MSET
     run_on_nodes(node_seconds);
   } else {
-    work_on(server_.host, volatile_seconds);
+    work_on_server(volatile_seconds);
   }
   if (!spec_.persistent) return;
-  work_on(server_.host, persistent_seconds);
+  work_on_server(persistent_seconds);
   server_.ssd->write(bytes);  // the write-ahead log
 }
 

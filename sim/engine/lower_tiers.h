@@ -12,7 +12,13 @@
 // persistent tier (a bloom-filtered MultiGet: only keys found there read a block from the disk); keys
 // found nowhere are answered with the default vector. Moving the found vectors to the GPU is the
 // caller's (the GPU's PCIe link).
+//
+// The work on the server's own cores (hash-map and RocksDB software time) is counted in core-seconds
+// for the results (utilization.servers.N.tier_work). It is not charged to the inference requests'
+// cores: CPU inference is timed from the profile, so the two do not slow each other
+// (docs/parameter-server.md, "what is not modelled").
 #include "sim/engine/platform.h"
+#include "sim/metrics/run_metrics.h"
 #include "sim/ps/table_fetch.h"
 #include "sim/scenario/scenario.h"
 
@@ -23,7 +29,8 @@ namespace recsim {
 
 class LowerTiers {
  public:
-  LowerTiers(const EmbeddingCacheSpec& spec, const ServerHost& server, std::vector<simgrid::s4u::Host*> redis_nodes);
+  LowerTiers(const EmbeddingCacheSpec& spec, const ServerHost& server, std::vector<simgrid::s4u::Host*> redis_nodes,
+             const RunMetrics& metrics);
   // Reads one table's missing keys (dimension `dim`); blocks the calling actor until they are read.
   void read(const TierCounts& keys, int dim) const;
   // Writes one batch of updated vectors, `keys[t]` of table t (dimension spec.tables[t].dim), to the
@@ -31,12 +38,17 @@ class LowerTiers {
   // software time being the sum of each table's measured write of its keys (the profile times one
   // table's batch, fixed cost included, so a batch over many tables pays it per table).
   void write(const std::vector<std::uint64_t>& keys) const;
+  // Core-seconds of tier work started on the server's cores inside the measurement window.
+  double server_core_seconds() const { return server_core_seconds_; }
 
  private:
   const EmbeddingCacheSpec& spec_;
   const ServerHost& server_;
   std::vector<simgrid::s4u::Host*> redis_;  // empty: the volatile tier is the host hash map
+  const RunMetrics& metrics_;
   mutable std::uint64_t next_node_ = 0;
+  mutable double server_core_seconds_ = 0.0;
+  void work_on_server(double seconds) const;  // one core's work on the server, metered
   // Adds each Redis node's time for its share of `keys` to `node_seconds`.
   void add_node_shares(std::vector<double>& node_seconds, std::uint64_t keys, const LatencyCurve& curve) const;
   void run_on_nodes(const std::vector<double>& node_seconds) const;

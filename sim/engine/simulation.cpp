@@ -93,7 +93,7 @@ RunResults simulate(const Scenario& scenario, const SimulationOptions& options) 
   std::unique_ptr<UpdatePublisher> publisher;
   if (cache) {
     cache_stats.emplace(cache->timeline_bin_s);
-    for (const auto& server : platform.servers) tiers.push_back(std::make_unique<LowerTiers>(*cache, server, platform.redis_nodes));
+    for (const auto& server : platform.servers) tiers.push_back(std::make_unique<LowerTiers>(*cache, server, platform.redis_nodes, metrics));
   }
   std::vector<std::unique_ptr<GpuDevice>> gpus;
   std::vector<std::size_t> gpu_server;  // index of each GPU's server
@@ -143,6 +143,8 @@ RunResults simulate(const Scenario& scenario, const SimulationOptions& options) 
       r.service_source = scenario.service.profile_source;
       r.service_gpu_profile = scenario.service.gpu_profile_file;
       r.service_gpu_source = scenario.service.gpu_profile_source;
+      r.service_model_file = scenario.service.model_file;
+      r.service_table_rows = scenario.service.table_rows;
       break;
   }
   const double window = metrics.window_open() ? end - metrics.window_start() : 0.0;
@@ -164,6 +166,10 @@ RunResults simulate(const Scenario& scenario, const SimulationOptions& options) 
                     u.offered, u.name.c_str());
       overloaded = buf;
     }
+    if (cache) {
+      const double tier_seconds = tiers[r.servers.size()]->server_core_seconds();
+      u.tier_work = window > 0.0 ? tier_seconds / (window * s->host().cpu_cores) : 0.0;
+    }
     r.requests_simulated += s->requests_served();
     r.servers.push_back(std::move(u));
   }
@@ -175,8 +181,10 @@ RunResults simulate(const Scenario& scenario, const SimulationOptions& options) 
     const double kernel_busy = g.kernel_busy_seconds(end);
     gpu_busy_total += kernel_busy;
     u.busy = window > 0.0 ? kernel_busy / window : 0.0;
-    u.h2d = window > 0.0 ? g.upload_busy_seconds(end) / window : 0.0;
-    u.d2h = window > 0.0 ? g.download_busy_seconds(end) / window : 0.0;
+    u.h2d = window > 0.0 ? g.h2d_link_busy_seconds(end) / window : 0.0;
+    u.d2h = window > 0.0 ? g.d2h_link_busy_seconds(end) / window : 0.0;
+    u.upload_stage = window > 0.0 ? g.upload_busy_seconds(end) / window : 0.0;
+    u.tier_wait = window > 0.0 ? g.tier_wait_seconds(end) / window : 0.0;
     u.offered = arrival_span > 0.0 ? g.offered_kernel_seconds() / arrival_span : 0.0;
     u.queries = g.queries_served();
     if (u.offered >= 1.0 && overloaded.empty()) {

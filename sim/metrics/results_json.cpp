@@ -22,8 +22,12 @@ nlohmann::ordered_json results_to_json(const RunResults& r) {
     json gpus = json::array();
     for (const auto& g : s.gpus)
       gpus.push_back({{"name", g.name}, {"busy", g.busy}, {"pcie_h2d", g.h2d}, {"pcie_d2h", g.d2h},
+                      {"upload_stage", g.upload_stage}, {"tier_wait", g.tier_wait},
                       {"offered", g.offered}, {"queries", g.queries}});
-    servers.push_back({{"name", s.name}, {"cpu", s.cpu}, {"offered", s.offered}, {"cores", s.cores}, {"gpus", gpus}});
+    json server = {{"name", s.name}, {"cpu", s.cpu}, {"offered", s.offered}, {"cores", s.cores}};
+    if (s.tier_work) server["tier_work"] = *s.tier_work;
+    server["gpus"] = gpus;
+    servers.push_back(std::move(server));
   }
   json j;
   j["scenario"] = r.scenario;
@@ -46,7 +50,9 @@ nlohmann::ordered_json results_to_json(const RunResults& r) {
                   {"profile", r.service_profile.empty() ? json(nullptr) : json(r.service_profile)},
                   {"source", r.service_source.empty() ? json(nullptr) : json(r.service_source)},
                   {"gpu_profile", r.service_gpu_profile.empty() ? json(nullptr) : json(r.service_gpu_profile)},
-                  {"gpu_source", r.service_gpu_source.empty() ? json(nullptr) : json(r.service_gpu_source)}};
+                  {"gpu_source", r.service_gpu_source.empty() ? json(nullptr) : json(r.service_gpu_source)},
+                  {"model_file", r.service_model_file.empty() ? json(nullptr) : json(r.service_model_file)},
+                  {"table_rows", r.service_table_rows.empty() ? json(nullptr) : json(r.service_table_rows)}};
   j["utilization"] = {{"cpu", r.cpu_utilization}, {"gpu", optional_to_json(r.gpu_utilization)}, {"servers", servers}};
   if (r.embedding_cache) j["embedding_cache"] = cache_report_to_json(*r.embedding_cache);
   if (r.online) {
@@ -106,6 +112,8 @@ RunResults results_from_json(const nlohmann::json& j) {
   if (!j.at("service").at("source").is_null()) r.service_source = j.at("service").at("source").get<std::string>();
   if (!j.at("service").at("gpu_profile").is_null()) r.service_gpu_profile = j.at("service").at("gpu_profile").get<std::string>();
   if (!j.at("service").at("gpu_source").is_null()) r.service_gpu_source = j.at("service").at("gpu_source").get<std::string>();
+  if (!j.at("service").at("model_file").is_null()) r.service_model_file = j.at("service").at("model_file").get<std::string>();
+  if (!j.at("service").at("table_rows").is_null()) r.service_table_rows = j.at("service").at("table_rows").get<std::vector<std::int64_t>>();
   if (!j.at("utilization").at("gpu").is_null()) r.gpu_utilization = j.at("utilization").at("gpu").get<double>();
   r.cpu_utilization = j.at("utilization").at("cpu").get<double>();
   for (const auto& s : j.at("utilization").at("servers")) {
@@ -114,12 +122,15 @@ RunResults results_from_json(const nlohmann::json& j) {
     u.cpu = s.at("cpu").get<double>();
     u.offered = s.at("offered").get<double>();
     u.cores = s.at("cores").get<std::vector<double>>();
+    if (s.contains("tier_work")) u.tier_work = s.at("tier_work").get<double>();
     for (const auto& g : s.at("gpus")) {
       GpuUtilization gu;
       gu.name = g.at("name").get<std::string>();
       gu.busy = g.at("busy").get<double>();
       gu.h2d = g.at("pcie_h2d").get<double>();
       gu.d2h = g.at("pcie_d2h").get<double>();
+      gu.upload_stage = g.at("upload_stage").get<double>();
+      gu.tier_wait = g.at("tier_wait").get<double>();
       gu.offered = g.at("offered").get<double>();
       gu.queries = g.at("queries").get<std::uint64_t>();
       u.gpus.push_back(gu);

@@ -17,8 +17,10 @@ struct LatencySummary {  // milliseconds
 struct GpuUtilization {
   std::string name;
   double busy = 0.0;      // kernels: busy fraction of the measurement window
-  double h2d = 0.0;       // PCIe host-to-device direction: busy fraction
-  double d2h = 0.0;       // PCIe device-to-host direction: busy fraction
+  double h2d = 0.0;       // PCIe host-to-device direction: fraction of the window a transfer was on it
+  double d2h = 0.0;       // PCIe device-to-host direction: the same
+  double upload_stage = 0.0;  // the upload stage: busy fraction (tier waits and input transfers)
+  double tier_wait = 0.0;     // the upload stage waiting on the lower tiers (embedding cache only)
   double offered = 0.0;   // kernel time of the queries sent to it / arrival span: >= 1 means overload
   std::uint64_t queries = 0;
 };
@@ -28,6 +30,9 @@ struct ServerUtilization {
   double cpu = 0.0;           // mean busy fraction of its cores over the measurement window
   double offered = 0.0;       // work dispatched to it / (cores x arrival span): >= 1 means overload
   std::vector<double> cores;  // busy fraction of each core
+  // The parameter server's tier work on its cores (hash map, RocksDB), core-seconds / (window x
+  // cores); not in `cpu`, and not contending with inference (embedding cache only, else absent).
+  std::optional<double> tier_work;
   std::vector<GpuUtilization> gpus;
 };
 
@@ -78,6 +83,8 @@ struct RunResults {
   std::string service_source;   // model: "measured" or "analytic"
   std::string service_gpu_profile;  // model with GPUs: the GPU profile file
   std::string service_gpu_source;   // ... "measured" or "analytic"
+  std::string service_model_file;   // model with GPUs: the model definition read
+  std::vector<std::int64_t> service_table_rows;  // service.table_rows in force, one per table; empty: the definition's
   // Only when asked for (SimulationOptions::latency_cdf); not part of the results JSON.
   std::vector<std::pair<double, double>> latency_cdf_ms;  // (latency ms, fraction of queries <= it)
   double wall_seconds = 0.0;

@@ -52,14 +52,19 @@ std::string format_summary(const RunResults& r) {
   out += line("SLA", verdict);
   out += line("CPU utilisation", fmt("%.1f%%", 100.0 * r.cpu_utilization));
   for (const auto& s : r.servers)
-    out += line(("  " + s.name).c_str(), fmt("%.1f%% busy", 100.0 * s.cpu) + fmt(", offered load %.3f", s.offered));
+    out += line(("  " + s.name).c_str(), fmt("%.1f%% busy", 100.0 * s.cpu) + fmt(", offered load %.3f", s.offered) +
+                                             (s.tier_work ? fmt(", parameter-server tier work %.1f%%", 100.0 * *s.tier_work) +
+                                                                " of its cores (not contending with inference)"
+                                                          : ""));
   if (r.gpu_utilization) {
     out += line("GPU utilisation", fmt("%.1f%%", 100.0 * *r.gpu_utilization) + ", " + std::to_string(r.gpu_queries) +
                                        " queries offloaded");
     for (const auto& s : r.servers)
       for (const auto& g : s.gpus)
         out += line(("  " + g.name).c_str(), fmt("%.1f%% kernels", 100.0 * g.busy) + fmt(", PCIe h2d %.1f%%", 100.0 * g.h2d) +
-                                                 fmt(", d2h %.1f%%", 100.0 * g.d2h) + fmt(", offered load %.3f", g.offered));
+                                                 fmt(", d2h %.1f%%", 100.0 * g.d2h) +
+                                                 (r.embedding_cache ? fmt(", waiting on lower tiers %.1f%%", 100.0 * g.tier_wait) : "") +
+                                                 fmt(", offered load %.3f", g.offered));
   }
   if (r.embedding_cache && r.embedding_cache->counters.unique > 0) {
     const CacheReport& e = *r.embedding_cache;

@@ -134,6 +134,8 @@ struct ServiceSpec {
   std::optional<LatencyCurve> gpu_curve;          // kernels alone (transfers are simulated on PCIe)
   double input_bytes_per_item = 0.0;              // host to device: dense features and sparse indices
   double output_bytes_per_item = 0.0;             // device to host
+  std::string model_file;                         // the model definition read (with GPUs)
+  std::vector<std::int64_t> table_rows;           // service.table_rows, one per table; empty: the definition's
   std::optional<EmbeddingCacheSpec> embedding_cache;  // with GPUs: HPS's GPU cache and lower tiers
 };
 

@@ -224,6 +224,57 @@ EmbeddingCacheSpec parse_embedding_cache(JsonReader cache, const ModelSpec& mode
   return spec;
 }
 
+// The model definition of a model service: service.model_file (relative to the scenario), whose
+// name must be service.model, else the shipped definition of that name.
+ModelSpec load_service_model(JsonReader& service, ServiceSpec& spec, const std::string& base_dir) {
+  if (service.has("model_file")) {
+    const std::string where = service.child_path("model_file");
+    spec.model_file = resolve(base_dir, service.string("model_file"));
+    require_file(where, spec.model_file);
+    ModelSpec model = load_model_spec(spec.model_file);
+    if (model.name != spec.model)
+      throw InputError(where, "defines model \"" + model.name + "\", but service.model is \"" + spec.model + "\"");
+    return model;
+  }
+  try {
+    spec.model_file = model_file(spec.model);
+    return load_model_spec(spec.model_file);
+  } catch (const InputError& e) {
+    throw InputError(service.child_path("model"), std::string("GPU offload needs the model's definition: ") + e.what());
+  }
+}
+
+// The model with its tables' rows replaced: one integer for every table, or an array of one per
+// table (groups expanded, in definition order). `rows` receives the rows in force, one per table.
+ModelSpec with_table_rows(const ModelSpec& model, const nlohmann::json& value, const std::string& where,
+                          std::vector<std::int64_t>& rows) {
+  constexpr std::int64_t kMaxRows = std::int64_t{1} << 40;
+  const auto tables = model.expanded_tables();
+  const auto one = [&](const nlohmann::json& v, const std::string& path) {
+    if (!v.is_number_integer() || v.get<std::int64_t>() < 1 || v.get<std::int64_t>() > kMaxRows)
+      throw InputError(path, "expected an integer number of rows in [1, 2^40]");
+    return v.get<std::int64_t>();
+  };
+  rows.clear();
+  if (value.is_array()) {
+    if (value.size() != tables.size())
+      throw InputError(where, "expected one row count per table: the model has " + std::to_string(tables.size()) +
+                                  " tables, the array " + std::to_string(value.size()) + " values");
+    for (std::size_t i = 0; i < value.size(); ++i) rows.push_back(one(value[i], where + "." + std::to_string(i)));
+  } else {
+    rows.assign(tables.size(), one(value, where));
+  }
+  ModelSpec m = model;
+  m.tables.clear();
+  for (std::size_t i = 0; i < tables.size(); ++i) {
+    TableGroup t = tables[i];
+    t.count = 1;
+    t.rows = rows[i];
+    m.tables.push_back(t);
+  }
+  return m;
+}
+
 ServiceSpec parse_service(JsonReader service, const std::string& base_dir) {
   ServiceSpec spec;
   const auto type = service.choice("type", {"exponential", "deterministic", "table", "model"});
@@ -261,18 +312,24 @@ ServiceSpec parse_service(JsonReader service, const std::string& base_dir) {
       if (!spec.gpu_curve)
         throw InputError(where, "the profile has no kernel-only times (\"kernel_only_ms\") for \"" + spec.model + "\"");
       spec.gpu_profile_source = gpu.source;
-      // Bytes moved per item come from the model's definition.
-      ModelSpec model;
-      try {
-        model = load_model_spec(model_file(spec.model));
-      } catch (const InputError& e) {
-        throw InputError(service.child_path("model"), std::string("GPU offload needs the model's definition: ") + e.what());
-      }
+      // Bytes moved per item and the embedding tables come from the model's definition: the
+      // scenario's model_file, else the shipped one (RECSIM_MODELS_DIR/NAME.json when that is set).
+      ModelSpec model = load_service_model(service, spec, base_dir);
       spec.input_bytes_per_item = model.input_bytes_per_item();
       spec.output_bytes_per_item = model.output_bytes_per_item();
+      if (service.has("table_rows")) {
+        if (!service.has("embedding_cache"))
+          throw InputError(service.child_path("table_rows"), "table rows matter only to the embedding cache: add service.embedding_cache or remove it");
+        model = with_table_rows(model, service.value("table_rows"), service.child_path("table_rows"), spec.table_rows);
+      }
       if (service.has("embedding_cache")) spec.embedding_cache = parse_embedding_cache(service.object("embedding_cache"), model, base_dir);
-    } else if (service.has("embedding_cache")) {
-      throw InputError(service.child_path("embedding_cache"), "the GPU embedding cache serves offloaded queries: it needs service.gpu_profile");
+    } else {
+      for (const char* key : {"embedding_cache", "model_file", "table_rows"})
+        if (service.has(key))
+          throw InputError(service.child_path(key), std::string(key == std::string("embedding_cache")
+                                                                    ? "the GPU embedding cache serves offloaded queries"
+                                                                    : "the model's definition is read only for GPU offload") +
+                                                        ": it needs service.gpu_profile");
     }
   } else {
     spec.type = ServiceSpec::Type::table;

@@ -103,6 +103,30 @@ TEST_CASE("several servers: load balancing spreads queries", "[engine][servers]"
   CHECK(r.servers[0].cores.size() == 2);
 }
 
+TEST_CASE("mixed server groups: round robin splits queries evenly, least loaded by load per core", "[engine][servers]") {
+  // A 1-core and a 3-core server at 1,500 queries/s of 1 ms: round robin gives each half the
+  // queries, so utilisations of exactly 0.75 and 0.25; least loaded (outstanding requests per core)
+  // moves work to the 3-core server: the 1-core one far below 0.75, and lower mean latency.
+  auto doc = mmc_document(4, 1500.0, 1.0, 60000, 5000);
+  doc["platform"]["servers"] = {{{"name", "small"}, {"count", 1}, {"cpu_cores", 1}},
+                                {{"name", "large"}, {"count", 1}, {"cpu_cores", 3}}};
+  doc["scheduler"]["server_selection"] = "round_robin";
+  const auto rr = simulate_isolated(scenario_from(doc));
+  REQUIRE(rr.servers.size() == 2);
+  CHECK(rr.servers[0].name == "small-0");
+  CHECK(rr.servers[0].cores.size() == 1);
+  CHECK(rr.servers[1].cores.size() == 3);
+  CHECK(rr.servers[0].cpu == Approx(0.75).epsilon(0.03));
+  CHECK(rr.servers[1].cpu == Approx(0.25).epsilon(0.03));
+  doc["scheduler"]["server_selection"] = "least_loaded";
+  const auto ll = simulate_isolated(scenario_from(doc));
+  CHECK(ll.servers[0].cpu < 0.65);
+  CHECK(ll.servers[1].cpu > 0.29);
+  // Both carry the same total work.
+  CHECK(ll.cpu_utilization == Approx(rr.cpu_utilization).epsilon(0.03));
+  CHECK(ll.latency_ms->mean < 0.8 * rr.latency_ms->mean);
+}
+
 TEST_CASE("same scenario and seed give identical results, another seed does not", "[engine][determinism]") {
   auto doc = mmc_document(4, 3000.0, 1.0, 30000, 1000);
   doc["workload"]["query_size"] = {{"distribution", "lognormal"}, {"mu", 2.0}, {"sigma", 0.5}, {"max", 100}};

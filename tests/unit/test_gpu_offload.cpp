@@ -23,6 +23,8 @@ TEST_CASE("a lone offloaded query pays both PCIe transfers and the kernels", "[g
   REQUIRE(r.servers[0].gpus.size() == 1);
   CHECK(r.servers[0].gpus[0].busy == Approx(1.0 / kLoneMs).epsilon(1e-3));  // kernels over the window
   CHECK(r.servers[0].gpus[0].h2d == Approx(0.3172 / kLoneMs).epsilon(1e-3));
+  CHECK(r.servers[0].gpus[0].upload_stage == r.servers[0].gpus[0].h2d);  // no cache: the stage is its transfer
+  CHECK(r.servers[0].gpus[0].tier_wait == 0.0);
   CHECK(r.cpu_utilization == 0.0);
 }
 

@@ -1,4 +1,6 @@
 // Latency-vs-batch interpolation on a synthetic profile.
+#include "kernels/calibration/cpu_calibrator.h"
+#include "kernels/calibration/sample_quantile.h"
 #include "kernels/profiles/latency_curve.h"
 
 #include <catch2/catch.hpp>
@@ -6,6 +8,9 @@
 #include <stdexcept>
 
 using recsim::LatencyCurve;
+using recsim::LatencyPoint;
+using recsim::sample_quantile;
+using recsim::summarise_samples;
 
 TEST_CASE("latency curve interpolates between measured batch sizes", "[profiles][curve]") {
   // A synthetic profile: 1 ms at batch 1, 2 ms at 16, 10 ms at 256.
@@ -31,4 +36,21 @@ TEST_CASE("latency curve edges and validation", "[profiles][curve]") {
   // A decreasing last segment does not extrapolate downwards.
   const LatencyCurve dip({{1, 2e-3}, {2, 1e-3}});
   CHECK(dip.seconds_at(100) == Approx(1e-3));
+}
+
+TEST_CASE("calibrators' sample quantile: linear between order statistics (NumPy's default)", "[profiles][quantile]") {
+  // numpy.quantile([4, 1, 3, 2], [0, 0.1, 0.5, 0.9, 1]) = [1, 1.3, 2.5, 3.7, 4]
+  const std::vector<double> sorted = {1, 2, 3, 4};
+  CHECK(sample_quantile(sorted, 0.0) == 1.0);
+  CHECK(sample_quantile(sorted, 0.1) == Approx(1.3));
+  CHECK(sample_quantile(sorted, 0.5) == Approx(2.5));
+  CHECK(sample_quantile(sorted, 0.9) == Approx(3.7));
+  CHECK(sample_quantile(sorted, 1.0) == 4.0);
+  CHECK(sample_quantile({7.0}, 0.9) == 7.0);
+  CHECK_THROWS(sample_quantile({}, 0.5));
+  // The CPU calibrator's summary uses it.
+  const LatencyPoint p = summarise_samples(8, {4, 1, 3, 2});
+  CHECK(p.p10_ms == Approx(1.3));
+  CHECK(p.median_ms == Approx(2.5));
+  CHECK(p.p90_ms == Approx(3.7));
 }

@@ -2,6 +2,7 @@
 // its link, RocksDB on the SSD, default vector) with exact times, asynchronous insertion in the
 // background, the hit rate over time from a cold start, online updates with refresh and an outage,
 // the analytic mode against the key-level one, and the scenario checks.
+#include "kernels/model/model_spec.h"
 #include "sim/engine/isolated_run.h"
 #include "sim/metrics/hit_rate_timeline.h"
 #include "sim/metrics/results_json.h"
@@ -11,6 +12,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <fstream>
 #include <numeric>
 #include <string>
 
@@ -56,7 +58,22 @@ TEST_CASE("parameter server: a miss falls through the volatile tier, the SSD's R
   const double p = static_cast<double>(c.persistent_keys), f = static_cast<double>(c.fetched_keys);
   const double tiers_ms = 8 * 0.01 + 1e-4 * (u - 8) + 8 * 0.05 + 1e-3 * (m - 8) + p * 4096 / 1e6;
   const double pcie_ms = 8 * 0.010 + f * 128 / 1e6;
-  CHECK(r.latency_ms->max == Approx(kLoneMs + tiers_ms + pcie_ms).epsilon(1e-6));
+  const double lone_ms = kLoneMs + tiers_ms + pcie_ms;
+  CHECK(r.latency_ms->max == Approx(lone_ms).epsilon(1e-6));
+  // Reported apart, over the window (this query's lifetime): the PCIe host-to-device direction
+  // carried the query's inputs (0.3172 ms) and the vectors found; the upload stage also waited on
+  // the tiers; the kernels ran 1 ms.
+  const GpuUtilization& g = r.servers[0].gpus[0];
+  CHECK(g.h2d == Approx((0.3172 + pcie_ms) / lone_ms).epsilon(1e-6));
+  CHECK(g.tier_wait == Approx(tiers_ms / lone_ms).epsilon(1e-6));
+  CHECK(g.upload_stage == Approx((0.3172 + pcie_ms + tiers_ms) / lone_ms).epsilon(1e-6));
+  CHECK(g.busy == Approx(1.0 / lone_ms).epsilon(1e-6));
+  // The tiers' software time ran on the server's cores (the SSD's block reads did not), reported
+  // apart from the inference utilisation.
+  const auto& server = r.servers[0];
+  REQUIRE(server.tier_work.has_value());
+  const double tier_cpu_ms = 8 * 0.01 + 1e-4 * (u - 8) + 8 * 0.05 + 1e-3 * (m - 8);
+  CHECK(*server.tier_work == Approx(tier_cpu_ms / (lone_ms * static_cast<double>(server.cores.size()))).epsilon(1e-6));
 
   // The volatile tier on a Redis node behind a 1 GB/s, 50 us link: per table one MGET of the u_t
   // keys (8 bytes each) over the link, Redis's 0.02 + 2e-4 (u_t - 1) ms, and the v_t vectors back.
@@ -281,4 +298,62 @@ TEST_CASE("parameter server: scenario keys of the tiers, refresh and updates are
   CHECK(with({{"tier_profile", old_path}, {"updates", {{"keys_per_s", 10}}}}) ==
         "service.embedding_cache.tier_profile: the tier profile has no write timings for tier \"host_hash_map\", which online "
         "updates need");
+}
+
+TEST_CASE("model definitions and table rows are scenario inputs, checked and recorded", "[ps][models]") {
+  TempDir dir;
+  const auto trace = query_trace(dir, 1, 0, 100);
+  auto shipped = nlohmann::json::parse(std::ifstream(model_file("dlrm-rmc1")));
+
+  // Without a model_file the shipped definition is read, and the results say which file.
+  const auto plain = simulate_isolated(scenario_from(gpu_document(dir, trace, 1, "gpu-only"), dir.path()));
+  CHECK(plain.service_model_file == model_file("dlrm-rmc1"));
+  CHECK(plain.service_table_rows.empty());
+
+  // A definition of the scenario's own: twice the dense features, so the upload carries 1,024
+  // more bytes per item (3,072 + 1,024 = 4,096 over the 1 GB/s link).
+  auto wide = shipped;
+  wide["dense_features"] = 2 * shipped["dense_features"].get<int>();
+  dir.write_json("rmc1-wide.json", wide);
+  auto doc = gpu_document(dir, trace, 1, "gpu-only");
+  doc["service"]["model_file"] = "rmc1-wide.json";
+  const auto r = simulate_isolated(scenario_from(doc, dir.path()));
+  CHECK(r.service_model_file.size() > 15);
+  CHECK(r.service_model_file.substr(r.service_model_file.size() - 15) == "/rmc1-wide.json");
+  const double extra_ms = 100.0 * 4 * shipped["dense_features"].get<int>() / 1e6;
+  CHECK(r.latency_ms->max == Approx(kLoneMs + extra_ms).epsilon(1e-6));
+
+  auto other = shipped;
+  other["name"] = "dlrm-rmc2";
+  dir.write_json("other.json", other);
+  doc["service"]["model_file"] = "other.json";
+  CHECK(scenario_error(doc, dir.path()) == "service.model_file: defines model \"dlrm-rmc2\", but service.model is \"dlrm-rmc1\"");
+  doc["service"]["model_file"] = "missing.json";
+  CHECK(scenario_error(doc, dir.path()).rfind("service.model_file: ", 0) == 0);
+
+  // Table rows: one count for every table, or one per table; recorded; only with the cache.
+  auto cached = cache_document(dir, trace, {{"fraction", 0.001}, {"keys", {{"distribution", "uniform"}}}});
+  cached["service"]["table_rows"] = 188000000;
+  const auto big = simulate_isolated(scenario_from(cached, dir.path()));
+  CHECK(big.service_table_rows == std::vector<std::int64_t>(8, 188000000));
+  // The rows are the cache's: half of eight 188M-row tables would not fit the memory limit.
+  auto half = cached;
+  half["service"]["embedding_cache"]["fraction"] = 0.5;
+  CHECK(scenario_error(half, dir.path()).rfind("service.embedding_cache.fraction: the caches of all GPUs would take 8.4 GiB", 0) == 0);
+  cached["service"]["table_rows"] = {1000, 2000, 3000, 4000, 5000, 6000, 7000, 8000};
+  CHECK(scenario_error(cached, dir.path()) == "valid");
+  cached["service"]["table_rows"] = {1000, 2000};
+  CHECK(scenario_error(cached, dir.path()) ==
+        "service.table_rows: expected one row count per table: the model has 8 tables, the array 2 values");
+  cached["service"]["table_rows"] = {1000, 2000, 3000, 0, 5000, 6000, 7000, 8000};
+  CHECK(scenario_error(cached, dir.path()) == "service.table_rows.3: expected an integer number of rows in [1, 2^40]");
+  cached["service"]["table_rows"] = 1.5;
+  CHECK(scenario_error(cached, dir.path()) == "service.table_rows: expected an integer number of rows in [1, 2^40]");
+  doc = gpu_document(dir, trace, 1, "gpu-only");
+  doc["service"]["table_rows"] = 1000;
+  CHECK(scenario_error(doc, dir.path()) ==
+        "service.table_rows: table rows matter only to the embedding cache: add service.embedding_cache or remove it");
+  doc["service"].erase("gpu_profile");
+  doc["scheduler"]["policy"] = "static";
+  CHECK(scenario_error(doc, dir.path()) == "service.table_rows: the model's definition is read only for GPU offload: it needs service.gpu_profile");
 }
