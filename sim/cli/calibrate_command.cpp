@@ -329,7 +329,7 @@ void add_calibrate_command(CLI::App& app, std::function<int()>& run, const std::
   cmd->add_option("--models", f->models, "Comma-separated model names (default: all eight)");
   cmd->add_option("--batches", f->batches,
                   "Comma-separated batch sizes (default: 1..1024, powers of two and midpoints; with --tiers: keys per lookup, default 1,16,256,4096)");
-  cmd->add_option("--repeats", f->repeats, "Minimum timed runs per batch size")->check(CLI::Range(1, 100000));
+  cmd->add_option("--repeats", f->repeats, "Minimum timed runs per batch size (default 15)")->check(CLI::Range(1, 100000));
   cmd->add_option("--min-time", f->min_time_ms,
                   "Timed work per batch size, ms, over all passes (default: CPU 250, GPU 30)")
       ->check(CLI::Range(0.001, 1e7));
@@ -338,7 +338,7 @@ void add_calibrate_command(CLI::App& app, std::function<int()>& run, const std::
   cmd->add_option("--threads", f->threads, "Instances run at once for the contention profile (default: all cores)")
       ->check(CLI::Range(1, 4096));
   cmd->add_option("--isa", f->isa, "Cap oneDNN's CPU ISA: all, sse41, avx, avx2, avx512_core");
-  cmd->add_option("--max-table-mib", f->max_table_mib, "Shrink each model's tables (rows_scale) to fit this many MiB (default: CPU 512, GPU 8192)")
+  cmd->add_option("--max-table-mib", f->max_table_mib, "Shrink each model's tables (rows_scale) to fit this many MiB (default: 512e6 bytes on the CPU, 8e9 on the GPU)")
       ->check(CLI::Range(1.0, 1e7));
   cmd->add_option("--analytic", f->analytic,
                   "With --device gpu: compute a roofline profile of the GPU described in FILE (kernels/gpus/)");

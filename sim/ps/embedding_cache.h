@@ -1,6 +1,6 @@
 #pragma once
 // The GPU embedding cache of one table on one GPU, at key level, as HugeCTR's HPS builds it
-// (../shared/reference/hps.md): static set-associative, 64 slots per set (2 slabs of 32), a key
+// (docs/references.md, HPS): static set-associative, 64 slots per set (2 slabs of 32), a key
 // hashed to one set; approximate LRU: every hit stamps the slot with a global counter, and a
 // replacement fills an empty slot of the set or else evicts its smallest stamp (within a set this is
 // exact LRU; across sets it approximates a fully associative LRU). Keys are deduplicated per batch

@@ -1,5 +1,5 @@
 #pragma once
-// One embedding table as HugeCTR's HPS serves it from one GPU (../shared/reference/hps.md), at key
+// One embedding table as HugeCTR's HPS serves it from one GPU (docs/references.md, HPS), at key
 // level and in virtual time, without SimGrid: the GPU cache (sim/ps/embedding_cache.h), HPS's
 // insertion policy, and the bookkeeping of online updates.
 //

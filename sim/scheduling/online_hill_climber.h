@@ -1,7 +1,7 @@
 #pragma once
 // The `deeprecsched-online` policy's controller: DeepRecSched's hill climbing done inside one run, in
 // virtual time, during the service's warm-up, as the published code does it
-// (../shared/reference/deeprecsys.md, "Public code details").
+// (docs/references.md, DeepRecSys, "Public code details").
 //
 // For each configuration (per-core batch size b, GPU offload threshold t) the climber finds the
 // achievable load under the SLA with a stepwise controller on the arrival gap: the gap takes one of

@@ -1,5 +1,5 @@
 #pragma once
-// DeepRecSched's search, as published (../shared/reference/deeprecsys.md): hill climbing on the
+// DeepRecSched's search, as published (docs/references.md, DeepRecSys): hill climbing on the
 // per-core batch size b from the smallest value of a ladder upward while the max load under the SLA
 // improves, stopping at the first value that does not improve it and keeping the previous one; then
 // the GPU offload threshold t the same way (only when the platform has GPUs). Optionally the whole

@@ -1,5 +1,5 @@
 #pragma once
-// Closed-form queueing results used as references (../shared/reference/peers.md; any queueing text).
+// Closed-form queueing results used as references (any queueing text; docs/references.md, Other sources).
 // FIFO, c identical servers, arrival rate lambda, service rate mu, a = lambda/mu, rho = a/c < 1.
 #include <cmath>
 
