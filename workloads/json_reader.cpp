@@ -1,6 +1,7 @@
 #include "workloads/json_reader.h"
 
 #include "workloads/input_error.h"
+#include "workloads/strict_json.h"
 
 #include <algorithm>
 #include <filesystem>
@@ -49,36 +50,20 @@ std::size_t edit_distance(const std::string& a, const std::string& b) {
   return row[b.size()];
 }
 
-std::string line_and_column(const std::string& text, std::size_t byte) {
-  std::size_t line = 1, column = 1;
-  for (std::size_t i = 0; i < byte && i < text.size(); ++i) {
-    if (text[i] == '\n') {
-      ++line;
-      column = 1;
-    } else {
-      ++column;
-    }
-  }
-  return "line " + std::to_string(line) + ", column " + std::to_string(column);
-}
-
 }  // namespace
 
 nlohmann::json read_json_file(const std::string& path) {
   std::error_code ec;
   if (!std::filesystem::is_regular_file(path, ec)) throw InputError(path, "file does not exist or is not a regular file");
-  std::ifstream in(path);
+  constexpr std::uintmax_t kMaxBytes = std::uintmax_t{64} << 20;
+  if (const auto size = std::filesystem::file_size(path, ec); !ec && size > kMaxBytes)
+    throw InputError(path, "the file has " + std::to_string(size) + " bytes; JSON inputs are limited to 64 MiB");
+  std::ifstream in(path, std::ios::binary);
   if (!in) throw InputError(path, "cannot open the file");
   std::stringstream buffer;
   buffer << in.rdbuf();
   const std::string text = buffer.str();
-  try {
-    return nlohmann::json::parse(text);
-  } catch (const nlohmann::json::parse_error& e) {
-    std::string message = e.what();
-    if (auto colon = message.rfind(": "); colon != std::string::npos) message = message.substr(colon + 2);
-    throw InputError(path, "malformed JSON at " + line_and_column(text, e.byte == 0 ? 0 : e.byte - 1) + ": " + message);
-  }
+  return parse_json_strict(text, path);
 }
 
 std::string json_type_name(const nlohmann::json& value) {
@@ -105,6 +90,9 @@ const nlohmann::json& JsonReader::at(const std::string& key) {
   if (!object_.contains(key)) {
     for (const auto& [other, value] : object_.items()) {
       (void)value;
+      // Only keys of similar, short length can be misspellings (and the distance stays cheap).
+      const std::size_t longer = std::max(other.size(), key.size()), shorter = std::min(other.size(), key.size());
+      if (longer > 64 || longer - shorter > 2) continue;
       if (edit_distance(other, key) <= 2)
         throw InputError(child_path(key), "required key is missing (is \"" + other + "\" a misspelling of it?)");
     }

@@ -46,7 +46,8 @@ nlohmann::ordered_json to_json(const Scenario& s, const CapacityResult& r, const
           {"sla", {{"percentile", s.sla.percentile}, {"target_ms", s.sla.target_ms}}},
           {"evaluations", r.points.size()},
           {"points", points},
-          {"engine", {{"wall_seconds", wall}, {"jobs", o.jobs}, {"queries_per_evaluation", s.run.queries}}}};
+          {"engine", {{"wall_seconds", wall}, {"jobs", o.jobs}, {"queries_per_evaluation", s.run.queries},
+                      {"speculative_evaluations", r.speculative}}}};
 }
 
 std::string summary(const Scenario& s, const CapacityResult& r, double wall) {

@@ -1,6 +1,7 @@
 #include "sim/scenario/overrides.h"
 
 #include "workloads/input_error.h"
+#include "workloads/strict_json.h"
 
 #include <cctype>
 #include <vector>
@@ -35,8 +36,10 @@ void apply_override(nlohmann::json& scenario, const std::string& assignment) {
   for (const auto& p : parts)
     if (p.empty()) throw InputError(where, "PATH \"" + path + "\" has an empty component");
 
-  nlohmann::json value = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (value.is_discarded()) value = text;
+  if (!is_valid_utf8(assignment)) throw InputError(where, "PATH=VALUE is not valid UTF-8");
+  // JSON when it is JSON (and then by the strict rules: no duplicate keys, numbers in range, bounded
+  // nesting), else the text as a string.
+  nlohmann::json value = is_json_syntax(text) ? parse_json_strict(text, where) : nlohmann::json(text);
 
   nlohmann::json* node = &scenario;
   std::string walked;

@@ -15,48 +15,102 @@ constexpr double kLowestFraction = 1e-6;
 // Rates above this multiple of the starting rate are not tried either.
 constexpr double kHighestMultiple = 1e9;
 
+// The search is one sequential algorithm: each next rate depends only on the verdicts of the rates
+// before it (its path), so its answer, points and evaluation count are the same whatever the number
+// of jobs. Parallel jobs only look ahead: each round evaluates the next rate and, breadth first,
+// the rates that would follow each possible verdict (the decision tree), up to `jobs` rates at
+// once; the path then follows the verdicts through what was evaluated, and rates off the path are
+// discarded (counted in `speculative`).
+struct PathState {
+  std::vector<std::pair<double, bool>> path;  // (rate, met) in evaluation order
+  std::optional<double> met, missed;          // the bracket: highest met rate below the lowest missed
+  double factor = 2.0;                        // the bracketing step; squared after each bracketing step
+};
+
+struct NextStep {
+  std::optional<double> rate;  // none: the search is over
+  std::string note;            // why it is over without an answer; empty when found
+};
+
 class Search {
  public:
   Search(const Scenario& s, const CapacityOptions& o, const RateEvaluator& e) : scenario_(s), options_(o), evaluate_(e) {}
 
   CapacityResult run() {
-    const int jobs = std::max(1, options_.jobs);
-    const double start = scenario_.arrival.qps;
-    evaluate({start});
-    // Bracket.
-    double factor = std::max(1.0 + 1e-6, options_.bracket_factor);
-    while (!met_ || !missed_) {
-      if (budget_spent()) return finish("evaluation budget spent before the SLA was bracketed");
+    const std::size_t jobs = static_cast<std::size_t>(std::max(1, options_.jobs));
+    PathState state;
+    state.factor = std::max(1.0 + 1e-6, options_.bracket_factor);
+    for (;;) {
+      const NextStep first = next(state);
+      if (!first.rate) return finish(state, first.note);
+      // Breadth first over the decision tree from here: at most `jobs` rates.
       std::vector<double> rates;
-      if (!met_) {
-        const double from = *missed_;
-        for (int i = 1; i <= jobs; ++i) rates.push_back(from / std::pow(factor, i));
-        if (rates.front() < start * kLowestFraction)
-          return finish("the SLA is missed even at " + std::to_string(*missed_) + " qps: the target is below the latency of a lone query");
-      } else {
-        const double from = *met_;
-        for (int i = 1; i <= jobs; ++i) rates.push_back(from * std::pow(factor, i));
-        if (rates.front() > start * kHighestMultiple) return finish("the SLA is met at every rate tried");
+      std::vector<PathState> frontier = {state};
+      for (std::size_t k = 0; k < frontier.size() && rates.size() < jobs; ++k) {
+        const NextStep step = next(frontier[k]);
+        if (!step.rate) continue;
+        if (std::find(rates.begin(), rates.end(), *step.rate) == rates.end()) rates.push_back(*step.rate);
+        frontier.push_back(after(frontier[k], *step.rate, true));
+        frontier.push_back(after(frontier[k], *step.rate, false));
       }
-      evaluate(rates);
-      factor *= factor;
+      const std::vector<CapacityPoint> points = evaluate(rates);
+      // Follow the verdicts along what was evaluated.
+      std::size_t used = 0;
+      for (;;) {
+        const NextStep step = next(state);
+        if (!step.rate) break;
+        const auto at = std::find(rates.begin(), rates.end(), *step.rate);
+        if (at == rates.end()) break;
+        const CapacityPoint& p = points[static_cast<std::size_t>(at - rates.begin())];
+        result_.points.push_back(p);
+        state = after(state, p.qps, p.met);
+        ++used;
+      }
+      result_.speculative += static_cast<int>(rates.size() - used);
     }
-    // Bisect.
-    while ((*missed_ - *met_) / *met_ > options_.precision) {
-      if (budget_spent()) return finish("evaluation budget spent before the precision was reached");
-      std::vector<double> rates;
-      const double lo = *met_, hi = *missed_;
-      for (int i = 1; i <= jobs; ++i) rates.push_back(lo + (hi - lo) * i / (jobs + 1));
-      evaluate(rates);
-    }
-    result_.found = true;
-    return finish("");
   }
 
  private:
-  bool budget_spent() const { return static_cast<int>(result_.points.size()) >= options_.max_evaluations; }
+  // The rate the sequential search evaluates next from `s`, or why it stops.
+  NextStep next(const PathState& s) const {
+    const double start = scenario_.arrival.qps;
+    if (s.path.empty()) return {start, ""};
+    const bool bracketed = s.met && s.missed;
+    const bool precise = bracketed && (*s.missed - *s.met) / *s.met <= options_.precision;
+    if (precise) return {std::nullopt, ""};
+    if (static_cast<int>(s.path.size()) >= options_.max_evaluations)
+      return {std::nullopt, bracketed ? "evaluation budget spent before the precision was reached"
+                                      : "evaluation budget spent before the SLA was bracketed"};
+    if (bracketed) return {*s.met + (*s.missed - *s.met) / 2, ""};
+    if (!s.met) {
+      const double rate = *s.missed / s.factor;
+      if (rate < start * kLowestFraction)
+        return {std::nullopt, "the SLA is missed even at " + std::to_string(*s.missed) +
+                                  " qps: the target is below the latency of a lone query"};
+      return {rate, ""};
+    }
+    const double rate = *s.met * s.factor;
+    if (rate > start * kHighestMultiple) return {std::nullopt, "the SLA is met at every rate tried"};
+    return {rate, ""};
+  }
 
-  void evaluate(const std::vector<double>& rates) {
+  // The state after evaluating `rate` with verdict `met`.
+  static PathState after(PathState s, double rate, bool met) {
+    const bool was_bracketing = !(s.met && s.missed);
+    s.path.emplace_back(rate, met);
+    // The bracket: the highest met rate below the lowest missed one. (With common random numbers
+    // the observed percentile rises with the rate, so a met rate above a missed one is noise at most.)
+    s.missed.reset();
+    for (const auto& [q, m] : s.path)
+      if (!m && (!s.missed || q < *s.missed)) s.missed = q;
+    s.met.reset();
+    for (const auto& [q, m] : s.path)
+      if (m && (!s.missed || q < *s.missed) && (!s.met || q > *s.met)) s.met = q;
+    if (was_bracketing && s.path.size() > 1) s.factor *= s.factor;
+    return s;
+  }
+
+  std::vector<CapacityPoint> evaluate(const std::vector<double>& rates) {
     std::vector<Scenario> batch;
     for (double r : rates) {
       Scenario s = scenario_;
@@ -64,6 +118,7 @@ class Search {
       batch.push_back(std::move(s));
     }
     const std::vector<RunResults> results = evaluate_(batch);
+    std::vector<CapacityPoint> points;
     for (std::size_t i = 0; i < rates.size(); ++i) {
       const RunResults& r = results[i];
       CapacityPoint p;
@@ -74,20 +129,15 @@ class Search {
       p.saturated = r.saturated;
       p.stopped_early = !r.stopped_early.empty();
       p.wall_seconds = r.wall_seconds;
-      result_.points.push_back(p);
+      points.push_back(p);
     }
-    // The bracket: the highest met rate below the lowest missed one. (With common random numbers the
-    // observed percentile rises with the rate, so a met rate above a missed one is noise at most.)
-    for (const auto& p : result_.points)
-      if (!p.met && (!missed_ || p.qps < *missed_)) missed_ = p.qps;
-    met_.reset();
-    for (const auto& p : result_.points)
-      if (p.met && (!missed_ || p.qps < *missed_) && (!met_ || p.qps > *met_)) met_ = p.qps;
+    return points;
   }
 
-  CapacityResult finish(const std::string& note) {
-    result_.max_qps = met_.value_or(0.0);
-    result_.missed_qps = missed_;
+  CapacityResult finish(const PathState& s, const std::string& note) {
+    result_.found = s.met && s.missed && note.empty();
+    result_.max_qps = s.met.value_or(0.0);
+    result_.missed_qps = s.missed;
     result_.note = note;
     return std::move(result_);
   }
@@ -96,7 +146,6 @@ class Search {
   const CapacityOptions& options_;
   const RateEvaluator& evaluate_;
   CapacityResult result_;
-  std::optional<double> met_, missed_;
 };
 
 }  // namespace

@@ -4,9 +4,11 @@
 // Bracketing: from the scenario's rate, double while the SLA is met (or halve while it is not)
 // until a met rate and a missed rate are known (or step by a smaller factor that grows each round,
 // when the starting rate is a good guess: bracket_factor); then bisection until (missed - met) / met is at
-// most the precision. With `jobs` > 1 each round evaluates `jobs` rates at once: the next `jobs`
-// doublings (halvings) while bracketing, `jobs` evenly spaced rates inside the bracket while
-// bisecting. Every evaluation is a full simulation of the scenario at that rate with the same seed,
+// most the precision. The search is sequential: each rate depends only on the verdicts before it,
+// so the answer, the points and the evaluation count do not depend on `jobs`. With `jobs` > 1 each
+// round also evaluates, ahead of time, the rates that would follow each possible verdict (breadth
+// first over the decision tree, `jobs` rates at once); those off the path are discarded and counted
+// in `speculative`. Every evaluation is a full simulation of the scenario at that rate with the same seed,
 // so all rates share their random numbers (arrival gaps are unit-rate gaps scaled by 1/rate) and the
 // observed percentile rises with the rate. A saturated run counts as missed.
 #include "sim/metrics/run_results.h"
@@ -43,7 +45,8 @@ struct CapacityResult {
   std::optional<double> missed_qps;  // the lowest missed rate (the bracket's upper end)
   bool found = false;        // a met and a missed rate bracket max_qps to the precision
   std::string note;          // why not found, in words
-  std::vector<CapacityPoint> points;  // in evaluation order
+  std::vector<CapacityPoint> points;  // the search's path, in order (the same whatever the jobs)
+  int speculative = 0;       // rates evaluated ahead of time and not on the path (0 with one job)
 };
 
 // Runs the scenarios (the same scenario at several rates) and returns their results in order.

@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <fstream>
 
 using namespace recsim;
 using namespace recsim::test;
@@ -73,6 +74,53 @@ TEST_CASE("capacity search brackets and bisects to the precision", "[capacity]")
   o.jobs = 3;
   find_capacity(synthetic_scenario(100, 10.0), o, synthetic(1000.0, &parallel));
   CHECK(parallel < serial);
+}
+
+TEST_CASE("capacity search: the same answer, points and evaluations whatever the jobs", "[capacity][jobs]") {
+  // The response is not monotone near the answer (a met rate above a missed one, as sampling noise
+  // can make it), so a search whose path depended on the jobs would land differently.
+  const RateEvaluator bumpy = [](const std::vector<Scenario>& batch) {
+    std::vector<RunResults> out;
+    for (const auto& s : batch) {
+      RunResults r;
+      const double q = s.arrival.qps;
+      r.sla_observed_ms = q < 880 ? 5.0 : (q < 890 ? 11.0 : (q < 905 ? 9.0 : 12.0));
+      r.sla_met = *r.sla_observed_ms <= s.sla.target_ms;
+      out.push_back(r);
+    }
+    return out;
+  };
+  for (double start : {10.0, 897.0, 5000.0}) {
+    CAPTURE(start);
+    CapacityOptions o;
+    o.precision = 1e-4;
+    const auto serial = find_capacity(synthetic_scenario(start, 10.0), o, bumpy);
+    CHECK(serial.speculative == 0);
+    for (int jobs : {2, 3, 7, 16}) {
+      CAPTURE(jobs);
+      o.jobs = jobs;
+      const auto r = find_capacity(synthetic_scenario(start, 10.0), o, bumpy);
+      CHECK(r.max_qps == serial.max_qps);
+      CHECK(r.missed_qps == serial.missed_qps);
+      REQUIRE(r.points.size() == serial.points.size());
+      for (std::size_t i = 0; i < r.points.size(); ++i) CHECK(r.points[i].qps == serial.points[i].qps);
+    }
+  }
+  // And on real simulations, through the command: byte-identical answers for 1 and 3 jobs.
+  TempDir dir;
+  auto mmc = mmc_document(4, 2000.0, 1.0, 4000, 400);
+  mmc["sla"]["target_ms"] = 5.0;
+  const auto scenario = dir.write_json("mmc.json", mmc);
+  nlohmann::json answers[2];
+  int k = 0;
+  for (const char* jobs : {"1", "3"}) {
+    const auto out = dir.path() + "/capacity-" + jobs + ".json";
+    REQUIRE(run_recsim({"capacity", scenario, "--out", out, "--jobs", jobs, "--quiet"}).status == 0);
+    auto j = nlohmann::json::parse(std::ifstream(out));
+    j.erase("engine");
+    answers[k++] = j;
+  }
+  CHECK(answers[0].dump() == answers[1].dump());
 }
 
 TEST_CASE("capacity search says when no rate meets the SLA, or every rate does", "[capacity]") {
