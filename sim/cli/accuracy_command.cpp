@@ -5,6 +5,7 @@
 #include "kernels/calibration/holdout_accuracy.h"
 #include "kernels/profiles/latency_profile.h"
 #include "sim/cli/commands.h"
+#include "sim/cli/flag_checks.h"
 #include "workloads/input_error.h"
 
 #include <nlohmann/json.hpp>
@@ -57,7 +58,7 @@ int execute(const AccuracyFlags& f) {
 void add_accuracy_command(CLI::App& app, std::function<int()>& run) {
   auto f = std::make_shared<AccuracyFlags>();
   auto* cmd = app.add_subcommand("accuracy", "Check a profile's interpolation against its held-out batch sizes");
-  cmd->add_option("profile", f->profile, "Profile JSON written by recsim calibrate")->required();
+  cmd->add_option("profile", f->profile, "Profile JSON written by recsim calibrate")->required()->check(non_empty());
   cmd->add_flag("--json", f->json, "Print every held-out point as JSON");
   cmd->callback([f, &run] { run = [f] { return execute(*f); }; });
 }

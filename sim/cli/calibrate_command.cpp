@@ -12,6 +12,7 @@
 #include "kernels/cpu/onednn_ops.h"
 #include "kernels/model/model_spec.h"
 #include "sim/cli/commands.h"
+#include "sim/cli/flag_checks.h"
 #include "sim/cli/list_parsing.h"
 #include "sim/cli/output_path.h"
 #include "sim/engine/atomic_file.h"
@@ -144,7 +145,7 @@ int execute_analytic(const CalibrateFlags& f) {
   } catch (const InputError& e) {
     throw InputError("--analytic", e.what());
   }
-  if (!f.out.empty()) check_output_path(f.out);
+  if (!f.out.empty()) check_output_path("--out", f.out, f.analytic.empty() ? std::vector<std::string>{} : std::vector<std::string>{f.analytic});
   LatencyProfile profile;
   profile.device = "gpu";
   profile.source = "analytic";
@@ -173,7 +174,7 @@ int execute_gpu(const CalibrateFlags& f) {
   o.repeats = f.repeats;
   if (f.min_time_ms > 0) o.min_seconds = f.min_time_ms / 1e3;
   if (f.max_table_mib > 0) o.max_table_bytes = f.max_table_mib * 1024.0 * 1024.0;
-  if (!f.out.empty()) check_output_path(f.out);
+  if (!f.out.empty()) check_output_path("--out", f.out, f.analytic.empty() ? std::vector<std::string>{} : std::vector<std::string>{f.analytic});
   if (!cuda_device_available()) throw std::runtime_error("no CUDA device is visible to this process");
   LatencyProfile profile;
   profile.device = "gpu";
@@ -238,7 +239,7 @@ int execute_tiers(const CalibrateFlags& f, const CLI::App& cmd) {
   const std::string base = f.dir.empty() ? std::filesystem::temp_directory_path(ec).string() : f.dir;
   if (!std::filesystem::is_directory(base, ec)) throw InputError("--dir", "\"" + base + "\" is not a directory");
   o.directory = base + "/recsim-tiers-" + std::to_string(::getpid());
-  if (!f.out.empty()) check_output_path(f.out);
+  if (!f.out.empty()) check_output_path("--out", f.out, f.analytic.empty() ? std::vector<std::string>{} : std::vector<std::string>{f.analytic});
   const auto started = std::chrono::steady_clock::now();
   nlohmann::ordered_json tiers;
   try {
@@ -289,7 +290,7 @@ int execute(const CalibrateFlags& f) {
   if (f.min_time_ms > 0) o.min_seconds = f.min_time_ms / 1e3;
   o.instances = f.threads > 0 ? f.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   if (f.max_table_mib > 0) o.max_table_bytes = f.max_table_mib * 1024.0 * 1024.0;
-  if (!f.out.empty()) check_output_path(f.out);
+  if (!f.out.empty()) check_output_path("--out", f.out, f.analytic.empty() ? std::vector<std::string>{} : std::vector<std::string>{f.analytic});
   set_isa(f.isa);
 
   LatencyProfile profile;
@@ -325,31 +326,33 @@ void add_calibrate_command(CLI::App& app, std::function<int()>& run, const std::
   f->command_line = command_line;
   f->argv = argv;
   auto* cmd = app.add_subcommand("calibrate", "Measure the models' latency vs batch size on this machine");
+  CLI::Option* tiers =
+      cmd->add_flag("--tiers", f->tiers,
+                "Measure the parameter server's lower tiers instead (host hash map, RocksDB, a redis-server it starts)");
   cmd->add_option("--device", f->device, "cpu or gpu")->check(CLI::IsMember({"cpu", "gpu"}));
-  cmd->add_option("--models", f->models, "Comma-separated model names (default: all eight)");
+  cmd->add_option("--models", f->models, "Comma-separated model names (default: all eight)")->check(non_empty());
   cmd->add_option("--batches", f->batches,
-                  "Comma-separated batch sizes (default: 1..1024, powers of two and midpoints; with --tiers: keys per lookup, default 1,16,256,4096)");
+                  "Comma-separated batch sizes (default: 1..1024, powers of two and midpoints; with --tiers: keys per lookup, default 1,16,256,4096)")->check(non_empty());
   cmd->add_option("--repeats", f->repeats, "Minimum timed runs per batch size (default 15)")->check(CLI::Range(1, 100000));
   cmd->add_option("--min-time", f->min_time_ms,
                   "Timed work per batch size, ms, over all passes (default: CPU 250, GPU 30)")
-      ->check(CLI::Range(0.001, 1e7));
+      ->check(finite_in(0.001, 1e7));
   cmd->add_option("--passes", f->passes, "CPU: walks over the batch ladder, samples pooled (default 5)")
       ->check(CLI::Range(1, 1000));
   cmd->add_option("--threads", f->threads, "Instances run at once for the contention profile (default: all cores)")
       ->check(CLI::Range(1, 4096));
-  cmd->add_option("--isa", f->isa, "Cap oneDNN's CPU ISA: all, sse41, avx, avx2, avx512_core");
+  cmd->add_option("--isa", f->isa, "Cap oneDNN's CPU ISA: all, sse41, avx, avx2, avx512_core")->check(non_empty());
   cmd->add_option("--max-table-mib", f->max_table_mib, "Shrink each model's tables (rows_scale) to fit this many MiB (default: 512e6 bytes on the CPU, 8e9 on the GPU)")
-      ->check(CLI::Range(1.0, 1e7));
+      ->check(finite_in(1.0, 1e7));
   cmd->add_option("--analytic", f->analytic,
-                  "With --device gpu: compute a roofline profile of the GPU described in FILE (kernels/gpus/)");
-  cmd->add_flag("--tiers", f->tiers,
-                "Measure the parameter server's lower tiers instead (host hash map, RocksDB, a redis-server it starts)");
-  cmd->add_option("--tier-list", f->tier_list, "With --tiers: which (default host_hash_map,rocksdb,redis)");
-  cmd->add_option("--dims", f->dims, "With --tiers: vector dimensions (default 32,64,128)");
+                  "With --device gpu: compute a roofline profile of the GPU described in FILE (kernels/gpus/)")->check(non_empty());
+
+  cmd->add_option("--tier-list", f->tier_list, "With --tiers: which (default host_hash_map,rocksdb,redis)")->check(non_empty())->needs(tiers);
+  cmd->add_option("--dims", f->dims, "With --tiers: vector dimensions (default 32,64,128)")->check(non_empty())->needs(tiers);
   cmd->add_option("--rows", f->rows, "With --tiers: vectors stored per dimension (default 262144)")
-      ->check(CLI::Range(static_cast<std::int64_t>(1), static_cast<std::int64_t>(1) << 32));
-  cmd->add_option("--dir", f->dir, "With --tiers: where RocksDB's files go (default: the temporary directory)");
-  cmd->add_option("--out", f->out, "Write the profile JSON to FILE (default: stdout)");
+      ->check(CLI::Range(static_cast<std::int64_t>(1), static_cast<std::int64_t>(1) << 32))->needs(tiers);
+  cmd->add_option("--dir", f->dir, "With --tiers: where RocksDB's files go (default: the temporary directory)")->check(non_empty())->needs(tiers);
+  cmd->add_option("--out", f->out, "Write the profile JSON to FILE (default: stdout)")->check(non_empty());
   cmd->add_flag("--quiet", f->quiet, "No progress lines on stderr");
   cmd->callback([f, cmd, &run] { run = [f, cmd] { return f->tiers ? execute_tiers(*f, *cmd) : execute(*f); }; });
 }

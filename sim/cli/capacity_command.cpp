@@ -1,6 +1,7 @@
 // `recsim capacity SCENARIO.json [--out FILE] [--set PATH=VALUE]... [--jobs N] [--precision P] [--quiet]`:
 // the highest Poisson rate whose SLA percentile meets the target (sim/search/capacity_search.h).
 #include "sim/cli/commands.h"
+#include "sim/cli/flag_checks.h"
 #include "sim/cli/output_path.h"
 #include "sim/engine/atomic_file.h"
 #include "sim/scenario/scenario_parser.h"
@@ -79,7 +80,7 @@ int execute(const CapacityFlags& f) {
   const Scenario scenario = load_scenario(f.scenario, f.sets);
   if (scenario.arrival.process != ArrivalSpec::Process::poisson)
     throw InputError("workload.arrival.process", "recsim capacity varies the Poisson rate: expected \"poisson\", got \"trace\"");
-  if (!f.out.empty()) check_output_path(f.out);
+  if (!f.out.empty()) check_output_path("--out", f.out, scenario.input_files());
   CapacityOptions o;
   o.precision = f.precision;
   o.jobs = f.jobs > 0 ? f.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
@@ -96,13 +97,13 @@ int execute(const CapacityFlags& f) {
 void add_capacity_command(CLI::App& app, std::function<int()>& run) {
   auto f = std::make_shared<CapacityFlags>();
   auto* cmd = app.add_subcommand("capacity", "Find the highest Poisson rate that meets the SLA");
-  cmd->add_option("scenario", f->scenario, "Scenario JSON file")->required();
-  cmd->add_option("--out", f->out, "Write the capacity JSON to FILE (atomically)");
+  cmd->add_option("scenario", f->scenario, "Scenario JSON file")->required()->check(non_empty());
+  cmd->add_option("--out", f->out, "Write the capacity JSON to FILE (atomically)")->check(non_empty());
   cmd->add_option("--set", f->sets, "Override a scenario value before validation: PATH=VALUE (repeatable)")
-      ->allow_extra_args(false);
+      ->allow_extra_args(false)->check(non_empty());
   cmd->add_option("--jobs", f->jobs, "Simulations run at once (default: the number of cores)")->check(CLI::Range(1, 1024));
   cmd->add_option("--precision", f->precision, "Relative width of the final bracket (default 0.01)")
-      ->check(CLI::Range(1e-6, 1.0));
+      ->check(finite_in(1e-6, 1.0));
   cmd->add_flag("--quiet", f->quiet, "Print nothing on success");
   cmd->callback([f, &run] { run = [f] { return execute(*f); }; });
 }

@@ -11,7 +11,7 @@ namespace recsim {
 std::string command_line_of(int argc, char** argv) {
   std::string line = "recsim";
   for (int i = 1; i < argc; ++i) line += std::string(" ") + argv[i];
-  return line;
+  return printable(line, 4096);  // recorded in JSON: escaped where it is not text
 }
 
 int run_cli(int argc, char** argv, const std::string& description, const CommandRegistrar& add_commands) {

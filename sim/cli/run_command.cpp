@@ -1,5 +1,6 @@
 // `recsim run SCENARIO.json [--out FILE] [--set PATH=VALUE]... [--seed N] [--quiet]`
 #include "sim/cli/commands.h"
+#include "sim/cli/flag_checks.h"
 #include "sim/cli/output_path.h"
 #include "sim/cli/progress_bar.h"
 #include "sim/engine/atomic_file.h"
@@ -24,16 +25,18 @@ struct RunFlags {
   std::string scenario;
   std::string out;
   std::vector<std::string> sets;
-  std::optional<std::uint64_t> seed;
+  std::optional<std::string> seed;  // checked by parse_seed
   bool quiet = false;
   std::string cdf;
 };
 
 int execute(const RunFlags& flags) {
+  const std::optional<std::uint64_t> seed = flags.seed ? std::optional(parse_seed("--seed", *flags.seed)) : std::nullopt;
   Scenario scenario = load_scenario(flags.scenario, flags.sets);
-  if (flags.seed) scenario.seed = *flags.seed;
-  if (!flags.out.empty()) check_output_path(flags.out);
-  if (!flags.cdf.empty()) check_output_path(flags.cdf);
+  if (seed) scenario.seed = *seed;
+  if (!flags.out.empty()) check_output_path("--out", flags.out, scenario.input_files());
+  if (!flags.cdf.empty())
+    check_output_path("--cdf", flags.cdf, scenario.input_files(), flags.out.empty() ? std::vector<std::string>{} : std::vector<std::string>{flags.out});
 
   SimulationOptions options;
   options.latency_cdf = !flags.cdf.empty();
@@ -62,12 +65,12 @@ int execute(const RunFlags& flags) {
 void add_run_command(CLI::App& app, std::function<int()>& run) {
   auto flags = std::make_shared<RunFlags>();
   auto* cmd = app.add_subcommand("run", "Simulate one scenario and report latency, throughput and the SLA verdict");
-  cmd->add_option("scenario", flags->scenario, "Scenario JSON file")->required();
-  cmd->add_option("--out", flags->out, "Write the results JSON to FILE (atomically)");
+  cmd->add_option("scenario", flags->scenario, "Scenario JSON file")->required()->check(non_empty());
+  cmd->add_option("--out", flags->out, "Write the results JSON to FILE (atomically)")->check(non_empty());
   cmd->add_option("--set", flags->sets, "Override a scenario value before validation: PATH=VALUE (repeatable)")
-      ->allow_extra_args(false);
-  cmd->add_option("--seed", flags->seed, "Random seed (overrides the scenario's \"seed\")");
-  cmd->add_option("--cdf", flags->cdf, "Write the measured latency distribution as CSV (latency_ms,fraction) to FILE");
+      ->allow_extra_args(false)->check(non_empty());
+  cmd->add_option("--seed", flags->seed, "Random seed (overrides the scenario's \"seed\")")->check(non_empty());
+  cmd->add_option("--cdf", flags->cdf, "Write the measured latency distribution as CSV (latency_ms,fraction) to FILE")->check(non_empty());
   cmd->add_flag("--quiet", flags->quiet, "Print nothing on success (no summary, no progress bar)");
   cmd->callback([flags, &run] { run = [flags] { return execute(*flags); }; });
 }

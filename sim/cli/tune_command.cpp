@@ -2,6 +2,7 @@
 //              [--thresholds LIST] [--precision P] [--csv FILE] [--quiet]`: DeepRecSched's hill climbing (sim/search/hill_climber.h)
 // with the capacity search (sim/search/capacity_search.h) as its measure.
 #include "sim/cli/commands.h"
+#include "sim/cli/flag_checks.h"
 #include "sim/cli/list_parsing.h"
 #include "sim/cli/output_path.h"
 #include "sim/engine/atomic_file.h"
@@ -146,8 +147,9 @@ int execute(const TuneFlags& f) {
     o.threshold_ladder =
         f.thresholds.empty() ? default_batch_ladder() : parse_int_list("--thresholds", f.thresholds, 1, 1'000'000'000);
   o.grid = f.grid;
-  if (!f.out.empty()) check_output_path(f.out);
-  if (!f.csv.empty()) check_output_path(f.csv);
+  if (!f.out.empty()) check_output_path("--out", f.out, scenario.input_files());
+  if (!f.csv.empty())
+    check_output_path("--csv", f.csv, scenario.input_files(), f.out.empty() ? std::vector<std::string>{} : std::vector<std::string>{f.out});
   EvaluationLog log;
 
   CapacityOptions c;
@@ -182,18 +184,18 @@ int execute(const TuneFlags& f) {
 void add_tune_command(CLI::App& app, std::function<int()>& run) {
   auto f = std::make_shared<TuneFlags>();
   auto* cmd = app.add_subcommand("tune", "Hill-climb the per-core batch size (DeepRecSched) for the most load under the SLA");
-  cmd->add_option("scenario", f->scenario, "Scenario JSON file")->required();
-  cmd->add_option("--out", f->out, "Write the tuning JSON to FILE (atomically)");
+  cmd->add_option("scenario", f->scenario, "Scenario JSON file")->required()->check(non_empty());
+  cmd->add_option("--out", f->out, "Write the tuning JSON to FILE (atomically)")->check(non_empty());
   cmd->add_option("--set", f->sets, "Override a scenario value before validation: PATH=VALUE (repeatable)")
-      ->allow_extra_args(false);
+      ->allow_extra_args(false)->check(non_empty());
   cmd->add_option("--jobs", f->jobs, "Simulations run at once (default: the number of cores)")->check(CLI::Range(1, 1024));
   cmd->add_flag("--grid", f->grid, "Also evaluate every batch size of the ladder and compare with the climb");
-  cmd->add_option("--batches", f->batches, "Batch-size ladder (sorted; default 1,2,3,4,6,...,768,1024)");
+  cmd->add_option("--batches", f->batches, "Batch-size ladder (sorted; default 1,2,3,4,6,...,768,1024)")->check(non_empty());
   cmd->add_option("--thresholds", f->thresholds,
-                  "GPU offload thresholds to climb (sorted; default 1,2,3,4,6,...,768,1024; needs GPUs)");
+                  "GPU offload thresholds to climb (sorted; default 1,2,3,4,6,...,768,1024; needs GPUs)")->check(non_empty());
   cmd->add_option("--precision", f->precision, "Relative precision of each capacity search (default 0.01)")
-      ->check(CLI::Range(1e-6, 1.0));
-  cmd->add_option("--csv", f->csv, "Write every simulation (configuration, rate, percentile, verdict) as CSV to FILE");
+      ->check(finite_in(1e-6, 1.0));
+  cmd->add_option("--csv", f->csv, "Write every simulation (configuration, rate, percentile, verdict) as CSV to FILE")->check(non_empty());
   cmd->add_flag("--quiet", f->quiet, "Print nothing on success");
   cmd->callback([f, &run] { run = [f] { return execute(*f); }; });
 }

@@ -1,9 +1,19 @@
 #pragma once
-// Writes a file atomically: the content goes to a temporary file beside the target, which is then
-// renamed over it, so readers never see a partial results file.
+// Writes a file atomically: readers see the old file or the whole new one, never a part, and a kill
+// at any moment leaves no temporary file behind that a later write does not remove.
+//
+// The content goes to an unnamed file in the target's directory (O_TMPFILE: the kernel frees it if
+// the process dies), is flushed to disk, given the name FILE.tmp.PID, renamed over FILE, and the
+// directory is flushed too. Where the file system has no O_TMPFILE the temporary file is named from
+// the start. Before writing, temporary files FILE.tmp.PID of processes no longer alive (a kill
+// between naming and renaming) are removed.
+#include <cstddef>
 #include <string>
 
 namespace recsim {
+
+// Bytes the temporary file's name adds to FILE's (".tmp." and a process id).
+inline constexpr std::size_t kAtomicFileSuffixBytes = 5 + 10;
 
 // Throws std::runtime_error naming the path on failure (and leaves no temporary file behind).
 void write_file_atomically(const std::string& path, const std::string& content);

@@ -192,6 +192,9 @@ struct Scenario {
   int total_servers() const;
   int total_cores() const;
   int total_gpus() const;
+  // Every file the scenario was read from: outputs may not overwrite them.
+  std::vector<std::string> input_files() const;
+  std::string source_file;  // the scenario file itself (load_scenario), empty when built otherwise
 };
 
 }  // namespace recsim

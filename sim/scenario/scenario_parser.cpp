@@ -9,6 +9,7 @@
 #include "sim/scenario/overrides.h"
 #include "sim/scheduling/tune_config.h"
 #include "workloads/json_reader.h"
+#include "workloads/strict_json.h"
 #include "workloads/key_trace.h"
 #include "workloads/input_error.h"
 #include "workloads/size_table_file.h"
@@ -536,10 +537,26 @@ Scenario parse_scenario(const nlohmann::json& document, const std::string& base_
 }
 
 Scenario load_scenario(const std::string& path, const std::vector<std::string>& overrides) {
+  // Results record paths resolved against the scenario's: they must be text.
+  if (!is_valid_utf8(path)) throw InputError(printable(path, 200), "the scenario's path is not valid UTF-8");
   nlohmann::json document = read_json_file(path);
   for (const auto& assignment : overrides) apply_override(document, assignment);
   const auto base_dir = std::filesystem::path(path).parent_path().string();
-  return parse_scenario(document, base_dir.empty() ? "." : base_dir);
+  Scenario s = parse_scenario(document, base_dir.empty() ? "." : base_dir);
+  s.source_file = path;
+  return s;
+}
+
+std::vector<std::string> Scenario::input_files() const {
+  std::vector<std::string> files;
+  for (const std::string* f : {&source_file, &arrival.trace_file, &query_size.table_file, &service.profile_file,
+                               &service.gpu_profile_file, &service.model_file})
+    if (!f->empty()) files.push_back(*f);
+  if (service.embedding_cache) {
+    if (!service.embedding_cache->tier_profile_file.empty()) files.push_back(service.embedding_cache->tier_profile_file);
+    if (!service.embedding_cache->key_trace_file.empty()) files.push_back(service.embedding_cache->key_trace_file);
+  }
+  return files;
 }
 
 int Scenario::total_gpus() const {

@@ -1,0 +1,156 @@
+// Hostile and careless input, each answered before any work with exit 2, one escaped and bounded
+// line naming what is wrong, and no output: the strict JSON rules (duplicate keys, numbers beyond
+// double range, deep nesting, UTF-8), flag values (empty, NaN, seeds out of range, flags that need
+// another), and output paths (links, FIFOs, devices, directories, inputs, long names); and the
+// atomic writer leaving no temporary file behind.
+#include "sim/engine/atomic_file.h"
+#include "support/cli_runner.h"
+#include "support/temp_dir.h"
+#include "workloads/input_error.h"
+#include "workloads/strict_json.h"
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+
+using namespace recsim;
+using namespace recsim::test;
+
+namespace {
+
+std::string strict_error(const std::string& text) {
+  try {
+    parse_json_strict(text, "f.json");
+  } catch (const InputError& e) {
+    return e.what();
+  }
+  return "valid";
+}
+
+std::size_t lines(const std::string& s) { return static_cast<std::size_t>(std::count(s.begin(), s.end(), '\n')); }
+
+}  // namespace
+
+TEST_CASE("strict JSON: duplicate keys, out-of-range numbers, deep nesting and bad UTF-8 are errors", "[robustness][json]") {
+  CHECK(strict_error(R"({"a": {"b": 1, "c": [1, {"d": 2}]}})") == "valid");
+  CHECK(strict_error(R"({"a": 1, "a": 2})") == "f.json: a: duplicate key (each key may appear once per object)");
+  CHECK(strict_error(R"({"a": [0, {"b": 1, "b": 1}]})") == "f.json: a.1.b: duplicate key (each key may appear once per object)");
+  CHECK(strict_error(R"({"a": {"x": 1}, "b": [1, 2, 1e400]})") == "f.json: b.2: a number is out of range (beyond double precision)");
+  CHECK(strict_error(R"({"a": -1e400})") == "f.json: a: a number is out of range (beyond double precision)");
+  CHECK(strict_error(R"({"a": 1e-400})") == "valid");  // underflows to 0, within range
+  CHECK(strict_error(R"({"a": 123456789012345678901234567890})") == "valid");  // a double
+  CHECK(strict_error(std::string(64, '[') + std::string(64, ']')) == "valid");
+  const std::string deep = strict_error(std::string(100000, '[') + std::string(100000, ']'));
+  CHECK(deep.find("nested deeper than 64 levels") != std::string::npos);
+  CHECK(deep.size() < 1200);
+  CHECK(strict_error("{\"a\": \"\xff\"}").rfind("f.json: malformed JSON at line 1, column 8: ", 0) == 0);
+  CHECK(strict_error("{\"a\": tru}") == "f.json: malformed JSON at line 1, column 10: syntax error while parsing value - invalid literal; last read: '\"a\": tru}'");
+  CHECK(is_valid_utf8("caf\xc3\xa9"));
+  CHECK_FALSE(is_valid_utf8("\xc0\xaf"));          // overlong
+  CHECK_FALSE(is_valid_utf8("\xed\xa0\x80"));      // a surrogate
+  CHECK_FALSE(is_valid_utf8("\xf4\x90\x80\x80"));  // beyond U+10FFFF
+  CHECK_FALSE(is_valid_utf8("\xe2\x82"));          // truncated
+}
+
+TEST_CASE("error lines are printable and bounded", "[robustness][messages]") {
+  CHECK(printable("a\nb\x1b" "c\xff", 100) == "a\\nb\\x1Bc\\xFF");
+  CHECK(printable("caf\xc3\xa9", 100) == "caf\xc3\xa9");
+  const std::string big(1'000'000, 'x');
+  const InputError e("where", "got \"" + big + "\"");
+  CHECK(std::string(e.what()).size() < 800);
+  CHECK(std::string(e.what()).find("bytes elided") != std::string::npos);
+}
+
+TEST_CASE("hostile input through the command: exit 2, one line, no output", "[robustness][cli]") {
+  TempDir dir;
+  const auto good = dir.write("good.json", base_scenario_text());
+  const auto out = dir.file("r.json");
+  const auto scenario_with = [&](const std::string& name, const std::string& from, const std::string& to) {
+    std::string text = base_scenario_text();
+    const auto at = text.find(from);
+    REQUIRE(at != std::string::npos);
+    text.replace(at, from.size(), to);
+    return dir.write(name, text);
+  };
+  const auto dup = scenario_with("dup.json", "\"seed\"", "\"seed\": 3, \"seed\"");
+  const auto huge = scenario_with("huge.json", "\"seed\"", "\"extra\": 1e400, \"seed\"");
+  std::string nested(50000, '[');
+  nested += std::string(50000, ']');
+  const auto deep = scenario_with("deep.json", "\"seed\"", "\"extra\": " + nested + ", \"seed\"");
+  ::mkfifo(dir.file("fifo").c_str(), 0600);
+  std::filesystem::create_symlink(dir.file("target.json"), dir.file("link.json"));
+  struct Case {
+    std::vector<std::string> args;
+    std::string expected;  // the start of the stderr line
+  };
+  const std::vector<Case> cases = {
+      {{"run", dup, "--out", out}, "recsim: error: " + dup + ": seed: duplicate key"},
+      {{"run", huge, "--out", out}, "recsim: error: " + huge + ": extra: a number is out of range"},
+      {{"run", deep, "--out", out}, "recsim: error: " + deep + ": extra.0.0"},
+      {{"run", good, "--out", out, "--set", "name=\xff"}, "recsim: error: --set name=\\xFF: PATH=VALUE is not valid UTF-8"},
+      {{"run", good, "--out", out, "--set", "workload.arrival={\"qps\": 1, \"qps\": 2}"}, "recsim: error: --set workload.arrival="},
+      {{"run", good, "--out", out, "--seed", "-1"}, "recsim: error: --seed: expected an integer in [0, 9223372036854775807]"},
+      {{"run", good, "--out", out, "--seed", "18446744073709551616"}, "recsim: error: --seed: expected an integer in [0,"},
+      {{"run", good, "--out", out, "--seed", ""}, "recsim: error: --seed: expected a value, got an empty string"},
+      {{"run", good, "--out", ""}, "recsim: error: --out: expected a value, got an empty string"},
+      {{"run", good, "--out", dir.file("fifo")}, "recsim: error: --out: \"" + dir.file("fifo") + "\" is a FIFO"},
+      {{"run", good, "--out", dir.file("link.json")}, "recsim: error: --out: \"" + dir.file("link.json") + "\" is a symbolic link"},
+      {{"run", good, "--out", "/dev/null"}, "recsim: error: --out: \"/dev/null\" is a device"},
+      {{"run", good, "--out", good}, "recsim: error: --out: \"" + good + "\" is an input of this run"},
+      {{"run", good, "--out", out, "--cdf", dir.path()}, "recsim: error: --cdf: \"" + dir.path() + "\" is a directory"},
+      {{"run", good, "--out", out, "--cdf", out}, "recsim: error: --cdf: \"" + out + "\" is also another output of this run"},
+      {{"run", good, "--out", dir.file(std::string(250, 'x'))}, "recsim: error: --out: the file name has 250 bytes; at most 240"},
+      {{"capacity", good, "--out", out, "--precision", "nan"}, "recsim: error: --precision: expected a finite number in [1e-06, 1], got \"nan\""},
+      {{"capacity", good, "--out", out, "--precision", "inf"}, "recsim: error: --precision: expected a finite number"},
+      {{"tune", good, "--out", out, "--batches", ""}, "recsim: error: --batches: expected a value, got an empty string"},
+      {{"tune", good, "--out", out, "--csv", out}, "recsim: error: --csv: \"" + out + "\" is also another output of this run"},
+      {{"calibrate", "--dims", "32", "--out", out}, "recsim: error: --dims requires --tiers"},
+      {{"calibrate", "--tiers", "--device", "cpu", "--out", out}, "recsim: error: --device"},
+  };
+  for (const auto& c : cases) {
+    CAPTURE(c.args);
+    const auto r = run_recsim(c.args);
+    CHECK(r.status == 2);
+    CHECK(r.err.rfind(c.expected, 0) == 0);
+    CHECK(lines(r.err) == 1);
+    CHECK(r.err.size() < 1200);
+    CHECK(r.out.empty());
+    CHECK_FALSE(file_exists(out));
+  }
+  CHECK_FALSE(file_exists(dir.file("target.json")));  // the link's target was not written either
+}
+
+TEST_CASE("atomic writes replace the file whole and clear temporary files of dead processes", "[robustness][output]") {
+  TempDir dir;
+  const auto path = dir.file("r.json");
+  // A temporary file of a process that no longer exists (as a kill between naming and renaming
+  // leaves), one of a live process (this test's parent), and a file that only looks like one.
+  const pid_t child = ::fork();
+  if (child == 0) ::_exit(0);
+  REQUIRE(child > 0);
+  int status = 0;
+  ::waitpid(child, &status, 0);
+  const auto dead = dir.write("r.json.tmp." + std::to_string(child), "partial");
+  const auto live = dir.write("r.json.tmp." + std::to_string(::getppid()), "someone else's");
+  const auto other = dir.write("r.json.tmp.x1", "not ours");
+  write_file_atomically(path, "one\n");
+  CHECK(read_file(path) == "one\n");
+  CHECK_FALSE(file_exists(dead));
+  CHECK(file_exists(live));
+  CHECK(file_exists(other));
+  write_file_atomically(path, "two\n");
+  CHECK(read_file(path) == "two\n");
+  std::size_t entries = 0;
+  for (const auto& e : std::filesystem::directory_iterator(dir.path())) {
+    (void)e;
+    ++entries;
+  }
+  CHECK(entries == 3);  // r.json, the live one's and the look-alike: nothing of ours left
+  CHECK_THROWS_WITH(write_file_atomically(dir.file("no/such/r.json"), "x"), Catch::Contains("cannot write"));
+}
