@@ -1,6 +1,9 @@
 #pragma once
-// Reading the small CSV files of workloads/ (size tables, traces): comma-separated numeric fields,
-// '#' starts a comment, blank lines are skipped, and a first line that is not numeric is a header.
+// Reading the small CSV files of workloads/ (size tables, traces, key traces): comma-separated
+// numeric fields, '#' starts a comment, blank lines are skipped. The first line that is not blank may
+// be a header, recognised by being one (every field a column name: is_header), never by failing to
+// parse: "1e2" where an integer belongs, "+5" or stray bytes are errors naming file:line. A UTF-8
+// byte-order mark at the very start of the file is accepted and ignored (strip_bom).
 #include <charconv>
 #include <string>
 #include <string_view>
@@ -27,6 +30,24 @@ inline std::vector<std::string_view> fields(std::string_view line) {
     start = comma + 1;
   }
   return out;
+}
+
+// Whether the fields are column names: each starts with a letter or '_' and holds only letters,
+// digits, '_', '.', '-', '(', ')' and spaces ("arrival_ms", "size", "weight (share)").
+inline bool is_header(const std::vector<std::string_view>& f) {
+  for (const auto field : f) {
+    if (field.empty()) return false;
+    const auto letter = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; };
+    if (!letter(field.front())) return false;
+    for (const char c : field)
+      if (!letter(c) && !(c >= '0' && c <= '9') && c != '.' && c != '-' && c != '(' && c != ')' && c != ' ') return false;
+  }
+  return !f.empty();
+}
+
+// Removes a UTF-8 byte-order mark from the start of the file's first line.
+inline void strip_bom(std::string& line, int line_number) {
+  if (line_number == 1 && line.size() >= 3 && line.compare(0, 3, "\xEF\xBB\xBF") == 0) line.erase(0, 3);
 }
 
 inline bool parse_double(std::string_view s, double& out) {

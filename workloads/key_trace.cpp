@@ -13,15 +13,21 @@ TraceKeys::TraceKeys(const std::string& path, std::uint64_t rows) : rows_(rows) 
   if (!in) throw InputError(path, "cannot open the key trace file");
   std::string line;
   int number = 0;
+  bool seen_line = false;  // a data line or the header: no header after it
   while (std::getline(in, line)) {
     ++number;
+    csv::strip_bom(line, number);
     const auto f = csv::fields(line);
     if (f.empty()) continue;
     long long key = 0;
     if (f.size() != 1 || !csv::parse_int(f[0], key)) {
-      if (keys_.empty() && number == 1 && f.size() == 1) continue;  // a header such as "key"
+      if (keys_.empty() && !seen_line && f.size() == 1 && csv::is_header(f)) {  // a header such as "key"
+        seen_line = true;
+        continue;
+      }
       throw InputError(path + ":" + std::to_string(number), "expected one key per line (an integer)");
     }
+    seen_line = true;
     if (key < 0 || static_cast<unsigned long long>(key) >= rows)
       throw InputError(path + ":" + std::to_string(number),
                        "key " + std::to_string(key) + " is outside the table's rows [0, " + std::to_string(rows) + ")");

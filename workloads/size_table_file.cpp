@@ -20,13 +20,14 @@ std::vector<std::pair<int, double>> read_size_table(const std::string& path) {
   bool first_data_line = true;
   while (std::getline(in, line)) {
     ++number;
+    csv::strip_bom(line, number);
     const auto f = csv::fields(line);
     if (f.empty()) continue;
     const std::string where = path + ":" + std::to_string(number);
     long long size = 0;
     double weight = 0.0;
     if (f.size() != 2 || !csv::parse_int(f[0], size) || !csv::parse_double(f[1], weight)) {
-      if (first_data_line && f.size() == 2) {  // a header such as "size,weight"
+      if (first_data_line && f.size() == 2 && csv::is_header(f)) {  // a header such as "size,weight"
         first_data_line = false;
         continue;
       }

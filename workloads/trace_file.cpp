@@ -16,13 +16,14 @@ TraceReader::TraceReader(std::string path) : path_(std::move(path)), in_(path_) 
 bool TraceReader::next(double& arrival_seconds, int& size) {
   while (std::getline(in_, line_)) {
     ++line_number_;
+    csv::strip_bom(line_, line_number_);
     const auto f = csv::fields(line_);
     if (f.empty()) continue;
     const std::string where = path_ + ":" + std::to_string(line_number_);
     double ms = 0.0;
     long long items = 0;
     if (f.size() != 2 || !csv::parse_double(f[0], ms) || !csv::parse_int(f[1], items)) {
-      if (!seen_data_ && f.size() == 2) {  // a header such as "arrival_ms,size"
+      if (!seen_data_ && f.size() == 2 && csv::is_header(f)) {  // a header such as "arrival_ms,size"
         seen_data_ = true;
         continue;
       }

@@ -138,5 +138,9 @@ TEST_CASE("key traces replay in order, wrap around, and report their empirical d
   CHECK(error("1\n10\n") == bad + ":2: key 10 is outside the table's rows [0, 10)");
   CHECK(error("-1\n") == bad + ":1: key -1 is outside the table's rows [0, 10)");
   CHECK(error("key\n") == bad + ": the key trace holds no key");
+  CHECK(error("1e2\n3\n") == bad + ":1: expected one key per line (an integer)");  // not a header
+  CHECK(error("+3\n") == bad + ":1: expected one key per line (an integer)");
+  CHECK(error("key\nkey\n3\n") == bad + ":2: expected one key per line (an integer)");
+  CHECK(error("\xEF\xBB\xBFkey\n3\n") == "no error");  // a byte-order mark is accepted
   CHECK_THROWS_AS(TraceKeys(dir.file("missing.csv"), 10), InputError);
 }

@@ -123,6 +123,16 @@ TEST_CASE("size table files: rows, header, comments and errors with file:line", 
   CHECK(error_of("1,0\n").find("weights add up to 0") != std::string::npos);
   CHECK(error_of("").find("has no rows") != std::string::npos);
   CHECK_THROWS_AS(read_size_table(dir.file("missing.csv")), InputError);
+  // A header is one by being column names, never by failing to parse: a first data line with "1e2"
+  // for a size, a '+' or stray bytes is an error, not a dropped "header".
+  const std::string expected = ":1: expected a line \"size,weight\" (an integer size and a number)";
+  CHECK(error_of("1e2,1\n3,1\n").find(expected) != std::string::npos);
+  CHECK(error_of("+5,1\n3,1\n").find(expected) != std::string::npos);
+  CHECK(error_of("\xEF\xBB\xBF\xEF\xBB\xBF" "5,1\n").find(expected) != std::string::npos);
+  CHECK(error_of("size,weight\nsize,weight\n3,1\n").find(":2: expected a line") != std::string::npos);  // one header only
+  // A byte-order mark at the start of the file is accepted, before a header or data.
+  CHECK(read_size_table(dir.write("bom.csv", "\xEF\xBB\xBFsize,weight\n3,1\n")).size() == 1);
+  CHECK(read_size_table(dir.write("bom2.csv", "\xEF\xBB\xBF" "3,1\n")).front() == std::pair<int, double>{3, 1.0});
 }
 
 TEST_CASE("trace files replay in order and reject bad rows", "[workloads][trace]") {
@@ -148,6 +158,9 @@ TEST_CASE("trace files replay in order and reject bad rows", "[workloads][trace]
     return std::string("no error");
   };
   CHECK(error_of("0,1\n2,1\n1,1\n").find("bad.csv:3: arrival_ms must not decrease") != std::string::npos);
+  CHECK(error_of("0,1e2\n2,1\n").find("bad.csv:1: expected a line \"arrival_ms,size\"") != std::string::npos);
+  CHECK(error_of("0,nan\n").find("bad.csv:1: expected a line") != std::string::npos);
+  CHECK(error_of("inf,1\n").find("bad.csv:1: arrival_ms must be a finite number >= 0") != std::string::npos);
   CHECK(error_of("0,1\n1,0\n").find("bad.csv:2: size must be an integer") != std::string::npos);
   CHECK(error_of("0,1\n1,2.5\n").find("bad.csv:2: expected a line") != std::string::npos);
   CHECK(error_of("-1,1\n").find("bad.csv:1: arrival_ms must be a finite number >= 0") != std::string::npos);
