@@ -16,15 +16,27 @@ int round_and_clip(double x, int max) {
   return std::clamp(static_cast<int>(std::lround(x)), 1, max);
 }
 
-// Mean of round_and_clip(X) for a continuous X, by summing P(X rounds to k) * k.
-template <typename Cdf>
-double clipped_rounded_mean(Cdf cdf, int max) {
+double standard_normal_cdf(double z) { return 0.5 * std::erfc(-z / std::sqrt(2.0)); }
+
+// Mean of round_and_clip(X) for a continuous X: sum of P(X rounds to k) * k, exactly for k below
+// kExactSizes and, beyond, by `partial_mean(a, b)` = E[X; a < X <= b] (the sum's midpoint-rule
+// integral, exact to far below a size's width), so the cost does not grow with `max` (1e9 allowed).
+// The sum stops as soon as the rest of the distribution is below double precision.
+constexpr int kExactSizes = 1 << 16;
+template <typename Cdf, typename PartialMean>
+double clipped_rounded_mean(Cdf cdf, PartialMean partial_mean, int max) {
   double mean = 0.0;
   double below = 0.0;  // P(X < 1.5) goes to size 1
-  for (int k = 1; k < max; ++k) {
+  int k = 1;
+  for (; k < max && k < kExactSizes; ++k) {
     const double upper = cdf(k + 0.5);
     mean += k * (upper - below);
     below = upper;
+    if (1.0 - below < 1e-17) return mean;  // nothing left to reach larger sizes
+  }
+  if (k < max) {
+    mean += partial_mean(k - 0.5, max - 0.5);
+    below = cdf(max - 0.5);
   }
   mean += max * (1.0 - below);
   return mean;
@@ -45,7 +57,12 @@ class NormalSizes final : public QuerySizeDistribution {
   NormalSizes(double mean, double sd, int max) : dist_(mean, sd), max_(max) {
     mean_ = sd == 0.0 ? round_and_clip(mean, max)
                       : clipped_rounded_mean(
-                            [&](double x) { return 0.5 * std::erfc(-(x - mean) / (sd * std::sqrt(2.0))); },
+                            [&](double x) { return standard_normal_cdf((x - mean) / sd); },
+                            [&](double a, double b) {  // E[X; a < X <= b] of a normal
+                              const double za = (a - mean) / sd, zb = (b - mean) / sd;
+                              const auto pdf = [](double z) { return std::exp(-0.5 * z * z) / std::sqrt(2.0 * M_PI); };
+                              return mean * (standard_normal_cdf(zb) - standard_normal_cdf(za)) - sd * (pdf(zb) - pdf(za));
+                            },
                             max);
   }
   int sample(Rng& rng) override { return round_and_clip(dist_(rng), max_); }
@@ -63,7 +80,12 @@ class LognormalSizes final : public QuerySizeDistribution {
     mean_ = sigma == 0.0
                 ? round_and_clip(std::exp(mu), max)
                 : clipped_rounded_mean(
-                      [&](double x) { return 0.5 * std::erfc(-(std::log(x) - mu) / (sigma * std::sqrt(2.0))); },
+                      [&](double x) { return standard_normal_cdf((std::log(x) - mu) / sigma); },
+                      [&](double a, double b) {  // E[X; a < X <= b] of a lognormal
+                        const double s2 = sigma * sigma;
+                        return std::exp(mu + s2 / 2) * (standard_normal_cdf((std::log(b) - mu - s2) / sigma) -
+                                                        standard_normal_cdf((std::log(a) - mu - s2) / sigma));
+                      },
                       max);
   }
   int sample(Rng& rng) override { return round_and_clip(dist_(rng), max_); }

@@ -92,6 +92,22 @@ TEST_CASE("query sizes: fixed, clipped normal and lognormal", "[workloads][sizes
   }
 }
 
+TEST_CASE("size means up to the largest allowed maximum, in closed form beyond the exact range", "[workloads][sizes]") {
+  // E[min(X, M)] for a lognormal X (rounding to integers moves it by far less than 1e-6 here):
+  // e^(mu + s^2/2) Phi((ln M - mu - s^2) / s) + M (1 - Phi((ln M - mu) / s)).
+  const auto phi = [](double z) { return 0.5 * std::erfc(-z / std::sqrt(2.0)); };
+  for (const int max : {1'000'000, 1'000'000'000}) {
+    CAPTURE(max);
+    const double mu = 12.0, s = 2.0, m = static_cast<double>(max);
+    const double expected = std::exp(mu + s * s / 2) * phi((std::log(m) - mu - s * s) / s) + m * (1 - phi((std::log(m) - mu) / s));
+    CHECK(make_lognormal_sizes(mu, s, max)->mean() == Approx(expected).epsilon(1e-6));
+  }
+  // A normal far above the exact range: its mean, clipped at a max 5 sd above.
+  CHECK(make_normal_sizes(1e8, 1e6, 105'000'000)->mean() == Approx(1e8).epsilon(1e-9));
+  // And in the exact range the sum is unchanged: a normal clipped at its mean loses E|X - mu| / 2.
+  CHECK(make_normal_sizes(1000, 100, 1000)->mean() == Approx(1000 - 100 / std::sqrt(2 * M_PI)).epsilon(1e-4));
+}
+
 TEST_CASE("empirical sizes follow the table's weights", "[workloads][sizes]") {
   auto d = make_empirical_sizes({{10, 1.0}, {20, 3.0}});
   Rng rng = make_stream(4, StreamId::query_sizes);
