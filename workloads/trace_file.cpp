@@ -41,16 +41,19 @@ bool TraceReader::next(double& arrival_seconds, int& size) {
   return false;
 }
 
-std::uint64_t validate_trace(const std::string& path, int* largest_size) {
+std::uint64_t validate_trace(const std::string& path, int* largest_size, double* mean_size, double* last_arrival_s) {
   TraceReader reader(path);
   std::uint64_t rows = 0;
-  double t = 0.0;
+  double t = 0.0, items = 0.0;
   int size = 0, largest = 0;
   while (reader.next(t, size)) {
     ++rows;
     largest = std::max(largest, size);
+    items += size;
   }
   if (largest_size) *largest_size = largest;
+  if (mean_size) *mean_size = rows ? items / static_cast<double>(rows) : 0.0;
+  if (last_arrival_s) *last_arrival_s = t;
   if (rows == 0) throw InputError(path, "the trace has no rows");
   return rows;
 }

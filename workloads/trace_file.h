@@ -27,6 +27,7 @@ class TraceReader {
 
 // Reads the whole trace once, checking every row; returns the number of queries in it (and, when
 // asked, the largest query size).
-std::uint64_t validate_trace(const std::string& path, int* largest_size = nullptr);
+std::uint64_t validate_trace(const std::string& path, int* largest_size = nullptr, double* mean_size = nullptr,
+                             double* last_arrival_s = nullptr);
 
 }  // namespace recsim

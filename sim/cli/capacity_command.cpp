@@ -4,6 +4,7 @@
 #include "sim/cli/flag_checks.h"
 #include "sim/cli/output_path.h"
 #include "sim/engine/atomic_file.h"
+#include "sim/scenario/resource_estimate.h"
 #include "sim/scenario/scenario_parser.h"
 #include "sim/search/capacity_search.h"
 #include "workloads/input_error.h"
@@ -25,6 +26,7 @@ struct CapacityFlags {
   int jobs = 0;  // 0: the number of cores
   double precision = 0.01;
   bool quiet = false;
+  bool allow_large = false;
 };
 
 nlohmann::ordered_json to_json(const Scenario& s, const CapacityResult& r, const CapacityOptions& o, double wall) {
@@ -80,6 +82,7 @@ int execute(const CapacityFlags& f) {
   const Scenario scenario = load_scenario(f.scenario, f.sets);
   if (scenario.arrival.process != ArrivalSpec::Process::poisson)
     throw InputError("workload.arrival.process", "recsim capacity varies the Poisson rate: expected \"poisson\", got \"trace\"");
+  check_resources(scenario, f.allow_large);  // at the starting rate
   if (!f.out.empty()) check_output_path("--out", f.out, scenario.input_files());
   CapacityOptions o;
   o.precision = f.precision;
@@ -105,6 +108,8 @@ void add_capacity_command(CLI::App& app, std::function<int()>& run) {
   cmd->add_option("--precision", f->precision, "Relative width of the final bracket (default 0.01)")
       ->check(finite_in(1e-6, 1.0));
   cmd->add_flag("--quiet", f->quiet, "Print nothing on success");
+  cmd->add_flag("--allow-large", f->allow_large,
+                "Run even when the resource estimate exceeds this machine's memory or hours of work");
   cmd->callback([f, &run] { run = [f] { return execute(*f); }; });
 }
 

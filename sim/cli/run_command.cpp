@@ -7,6 +7,7 @@
 #include "sim/engine/simulation.h"
 #include "sim/metrics/results_json.h"
 #include "sim/metrics/summary_table.h"
+#include "sim/scenario/resource_estimate.h"
 #include "sim/scenario/scenario_parser.h"
 
 #include <unistd.h>
@@ -27,6 +28,7 @@ struct RunFlags {
   std::vector<std::string> sets;
   std::optional<std::string> seed;  // checked by parse_seed
   bool quiet = false;
+  bool allow_large = false;
   std::string cdf;
 };
 
@@ -34,6 +36,7 @@ int execute(const RunFlags& flags) {
   const std::optional<std::uint64_t> seed = flags.seed ? std::optional(parse_seed("--seed", *flags.seed)) : std::nullopt;
   Scenario scenario = load_scenario(flags.scenario, flags.sets);
   if (seed) scenario.seed = *seed;
+  check_resources(scenario, flags.allow_large);
   if (!flags.out.empty()) check_output_path("--out", flags.out, scenario.input_files());
   if (!flags.cdf.empty())
     check_output_path("--cdf", flags.cdf, scenario.input_files(), flags.out.empty() ? std::vector<std::string>{} : std::vector<std::string>{flags.out});
@@ -72,6 +75,8 @@ void add_run_command(CLI::App& app, std::function<int()>& run) {
   cmd->add_option("--seed", flags->seed, "Random seed (overrides the scenario's \"seed\")")->check(non_empty());
   cmd->add_option("--cdf", flags->cdf, "Write the measured latency distribution as CSV (latency_ms,fraction) to FILE")->check(non_empty());
   cmd->add_flag("--quiet", flags->quiet, "Print nothing on success (no summary, no progress bar)");
+  cmd->add_flag("--allow-large", flags->allow_large,
+                "Run even when the resource estimate exceeds this machine's memory or hours of work");
   cmd->callback([flags, &run] { run = [flags] { return execute(*flags); }; });
 }
 

@@ -6,6 +6,7 @@
 #include "sim/cli/list_parsing.h"
 #include "sim/cli/output_path.h"
 #include "sim/engine/atomic_file.h"
+#include "sim/scenario/resource_estimate.h"
 #include "sim/scenario/scenario_parser.h"
 #include "sim/search/capacity_search.h"
 #include "sim/search/hill_climber.h"
@@ -35,6 +36,7 @@ struct TuneFlags {
   std::string csv;
   double precision = 0.01;
   bool quiet = false;
+  bool allow_large = false;
 };
 
 json point_json(const TunePoint& p) {
@@ -147,6 +149,11 @@ int execute(const TuneFlags& f) {
     o.threshold_ladder =
         f.thresholds.empty() ? default_batch_ladder() : parse_int_list("--thresholds", f.thresholds, 1, 1'000'000'000);
   o.grid = f.grid;
+  {  // the costliest configuration: the smallest batch size of the ladder, at the starting rate
+    Scenario costliest = scenario;
+    costliest.scheduler.batch_size = o.batch_ladder.front();
+    check_resources(costliest, f.allow_large);
+  }
   if (!f.out.empty()) check_output_path("--out", f.out, scenario.input_files());
   if (!f.csv.empty())
     check_output_path("--csv", f.csv, scenario.input_files(), f.out.empty() ? std::vector<std::string>{} : std::vector<std::string>{f.out});
@@ -197,6 +204,8 @@ void add_tune_command(CLI::App& app, std::function<int()>& run) {
       ->check(finite_in(1e-6, 1.0));
   cmd->add_option("--csv", f->csv, "Write every simulation (configuration, rate, percentile, verdict) as CSV to FILE")->check(non_empty());
   cmd->add_flag("--quiet", f->quiet, "Print nothing on success");
+  cmd->add_flag("--allow-large", f->allow_large,
+                "Run even when the resource estimate exceeds this machine's memory or hours of work");
   cmd->callback([f, &run] { run = [f] { return execute(*f); }; });
 }
 

@@ -7,6 +7,7 @@
 #include "sim/engine/platform.h"
 #include "sim/engine/query_tracker.h"
 #include "sim/engine/server.h"
+#include "sim/scenario/query_sizes.h"
 #include "sim/service/service_time_model.h"
 #include "workloads/query_source.h"
 
@@ -25,21 +26,10 @@ namespace {
 
 bool g_engine_used = false;
 
-std::unique_ptr<QuerySizeDistribution> make_sizes(const QuerySizeSpec& q) {
-  switch (q.distribution) {
-    case QuerySizeSpec::Distribution::fixed: return make_fixed_sizes(q.value);
-    case QuerySizeSpec::Distribution::normal: return make_normal_sizes(q.mean, q.sd, q.max);
-    case QuerySizeSpec::Distribution::lognormal: return make_lognormal_sizes(q.mu, q.sigma, q.max);
-    case QuerySizeSpec::Distribution::empirical: return make_empirical_sizes(q.table);
-    case QuerySizeSpec::Distribution::trace: break;
-  }
-  throw std::logic_error("query sizes come from the trace");
-}
-
 std::unique_ptr<QuerySource> make_source(const Scenario& s) {
   if (s.arrival.process == ArrivalSpec::Process::trace) return make_trace_source(s.arrival.trace_file);
   return make_synthetic_source(PoissonArrivals(s.arrival.qps, make_stream(s.seed, StreamId::arrivals)),
-                               make_sizes(s.query_size), make_stream(s.seed, StreamId::query_sizes));
+                               make_query_sizes(s.query_size), make_stream(s.seed, StreamId::query_sizes));
 }
 
 // SimGrid's engine, configured for this simulator: quiet logs, small actor stacks without guard

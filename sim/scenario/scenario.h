@@ -25,6 +25,7 @@ struct ArrivalSpec {
   enum class Process { poisson, trace } process = Process::poisson;
   double qps = 0.0;        // poisson
   std::string trace_file;  // trace: resolved path
+  double trace_span_s = 0.0;  // trace: the last arrival's time
 };
 
 struct QuerySizeSpec {
@@ -36,6 +37,7 @@ struct QuerySizeSpec {
   std::string table_file;                    // empirical: resolved path
   std::vector<std::pair<int, double>> table; // empirical: the rows read from table_file
   int trace_max = 0;                         // trace: the largest size in the arrival trace
+  double trace_mean = 0.0;                   // trace: the mean size in the arrival trace
 
   // The largest query the workload can draw.
   int largest() const {

@@ -7,6 +7,7 @@
 #include "sim/ps/table_fetch.h"
 #include "sim/ps/update_stream.h"
 #include "sim/scenario/overrides.h"
+#include "sim/scenario/resource_estimate.h"
 #include "sim/scheduling/tune_config.h"
 #include "workloads/json_reader.h"
 #include "workloads/strict_json.h"
@@ -19,6 +20,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <limits>
+#include <set>
 
 namespace recsim {
 namespace {
@@ -44,6 +46,9 @@ std::vector<ServerGroup> parse_platform(JsonReader platform) {
   const auto& servers = platform.array("servers");
   const std::string servers_path = platform.child_path("servers");
   if (servers.empty()) throw InputError(servers_path, "expected at least one server group");
+  constexpr std::int64_t kMaxServers = 100000;
+  std::set<std::string> names;
+  std::int64_t total = 0;
   for (std::size_t i = 0; i < servers.size(); ++i) {
     JsonReader g(servers[i], servers_path + "." + std::to_string(i));
     ServerGroup group;
@@ -53,15 +58,18 @@ std::vector<ServerGroup> parse_platform(JsonReader platform) {
     group.gpus = static_cast<int>(g.integer_or("gpus", 0, 0, 64));
     if (group.gpus > 0) {
       JsonReader pcie = g.object("pcie");
-      group.pcie_bytes_per_s = pcie.number("gb_per_s", 0.0, 1e6, true) * 1e9;
+      group.pcie_bytes_per_s = pcie.number("gb_per_s", 1e-3, 1e6) * 1e9;
       group.pcie_latency_s = pcie.number("latency_us", 0.0, 1e6) * 1e-6;
       pcie.finish();
     } else if (g.has("pcie")) {
       throw InputError(g.child_path("pcie"), "a PCIe link needs GPUs: set \"gpus\" >= 1 or remove \"pcie\"");
     }
     g.finish();
-    for (const auto& other : groups)
-      if (other.name == group.name) throw InputError(g.child_path("name"), "server group name \"" + group.name + "\" is used twice");
+    if (!names.insert(group.name).second)
+      throw InputError(g.child_path("name"), "server group name \"" + group.name + "\" is used twice");
+    total += group.count;
+    if (total > kMaxServers)
+      throw InputError(g.child_path("count"), "the platform would have more than " + std::to_string(kMaxServers) + " servers in all");
     groups.push_back(group);
   }
   platform.finish();
@@ -156,7 +164,7 @@ EmbeddingCacheSpec parse_embedding_cache(JsonReader cache, const ModelSpec& mode
     JsonReader redis = cache.object("redis");
     RedisSpec r;
     r.nodes = static_cast<int>(redis.integer_or("nodes", 1, 1, 4096));
-    r.bytes_per_s = redis.number("gb_per_s", 0.0, 1e6, true) * 1e9;
+    r.bytes_per_s = redis.number("gb_per_s", 1e-3, 1e6) * 1e9;
     r.latency_s = redis.number("latency_us", 0.0, 1e6) * 1e-6;
     redis.finish();
     spec.redis = r;
@@ -167,8 +175,8 @@ EmbeddingCacheSpec parse_embedding_cache(JsonReader cache, const ModelSpec& mode
     JsonReader p = cache.object("persistent");
     PersistentTierSpec t;
     t.fraction = p.number_or("fraction", 1.0, 0.0, 1.0, true);
-    t.read_bytes_per_s = p.number("read_gb_per_s", 0.0, 1e6, true) * 1e9;
-    t.write_bytes_per_s = p.number("write_gb_per_s", 0.0, 1e6, true) * 1e9;
+    t.read_bytes_per_s = p.number("read_gb_per_s", 1e-3, 1e6) * 1e9;
+    t.write_bytes_per_s = p.number("write_gb_per_s", 1e-3, 1e6) * 1e9;
     t.block_bytes = static_cast<std::uint64_t>(p.integer_or("block_bytes", 4096, 1, std::int64_t{1} << 30));
     p.finish();
     if (t.fraction < spec.volatile_fraction)
@@ -178,7 +186,7 @@ EmbeddingCacheSpec parse_embedding_cache(JsonReader cache, const ModelSpec& mode
   }
   if (cache.has("refresh")) {
     JsonReader r = cache.object("refresh");
-    spec.refresh = CacheRefreshSpec{r.number("interval_ms", 0.0, 1e9, true) / 1e3, r.number("share", 0.0, 1.0, true)};
+    spec.refresh = CacheRefreshSpec{r.number("interval_ms", 0.1, 1e9) / 1e3, r.number("share", 0.0, 1.0, true)};
     r.finish();
   }
   if (cache.has("updates")) {
@@ -188,7 +196,7 @@ EmbeddingCacheSpec parse_embedding_cache(JsonReader cache, const ModelSpec& mode
     JsonReader u = cache.object("updates");
     UpdateStreamSpec stream;
     stream.keys_per_s = u.number("keys_per_s", 0.0, 1e9, true);
-    stream.tick_s = u.number_or("tick_ms", 10.0, 0.0, 1e9, true) / 1e3;
+    stream.tick_s = u.number_or("tick_ms", 10.0, 0.1, 1e9) / 1e3;
     if (u.has("outages")) {
       const auto& outages = u.array("outages");
       const std::string outages_path = u.child_path("outages");
@@ -204,7 +212,7 @@ EmbeddingCacheSpec parse_embedding_cache(JsonReader cache, const ModelSpec& mode
     u.finish();
     spec.updates = stream;
   }
-  spec.timeline_bin_s = cache.number_or("timeline_ms", 10.0, 0.0, 1e9, true) / 1e3;
+  spec.timeline_bin_s = cache.number_or("timeline_ms", 10.0, 1e-3, 1e9) / 1e3;
   cache.finish();
 
   for (const auto& t : model.expanded_tables()) spec.tables.push_back({t.rows, t.dim, t.lookups});
@@ -424,10 +432,7 @@ void check_embedding_cache(const Scenario& s) {
   const EmbeddingCacheSpec& cache = *s.service.embedding_cache;
   if (cache.mode == EmbeddingCacheSpec::Mode::keys) {
     // Each GPU holds its own caches.
-    double bytes = 0.0;
-    for (const auto& t : cache.tables)
-      bytes += static_cast<double>(EmbeddingCache::slots_for(static_cast<std::uint64_t>(t.rows), cache.fraction) * EmbeddingCache::kBytesPerSlot);
-    bytes *= std::max(1, s.total_gpus());
+    const double bytes = embedding_cache_bytes(s);
     constexpr double kMaxCacheBytes = 8.0 * 1024 * 1024 * 1024;
     if (bytes > kMaxCacheBytes) {
       char buf[200];
@@ -516,7 +521,7 @@ Scenario parse_scenario(const nlohmann::json& document, const std::string& base_
 
   JsonReader run = top.object("run");
   if (s.arrival.process == ArrivalSpec::Process::trace) {
-    const auto rows = validate_trace(s.arrival.trace_file, &s.query_size.trace_max);
+    const auto rows = validate_trace(s.arrival.trace_file, &s.query_size.trace_max, &s.query_size.trace_mean, &s.arrival.trace_span_s);
     s.run.queries = static_cast<std::uint64_t>(run.integer_or("queries", static_cast<std::int64_t>(rows), 1, kMaxCount));
     if (s.run.queries > rows)
       throw InputError(run.child_path("queries"), "the trace has only " + std::to_string(rows) + " queries, fewer than " +

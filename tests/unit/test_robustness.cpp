@@ -4,6 +4,8 @@
 // another), and output paths (links, FIFOs, devices, directories, inputs, long names); and the
 // atomic writer leaving no temporary file behind.
 #include "sim/engine/atomic_file.h"
+#include "sim/scenario/resource_estimate.h"
+#include "sim/scenario/scenario_parser.h"
 #include "support/cli_runner.h"
 #include "support/temp_dir.h"
 #include "workloads/input_error.h"
@@ -153,4 +155,58 @@ TEST_CASE("atomic writes replace the file whole and clear temporary files of dea
   }
   CHECK(entries == 3);  // r.json, the live one's and the look-alike: nothing of ours left
   CHECK_THROWS_WITH(write_file_atomically(dir.file("no/such/r.json"), "x"), Catch::Contains("cannot write"));
+}
+
+TEST_CASE("resource estimate: refused before any work, unless --allow-large, and impossible runs always", "[robustness][limits]") {
+  TempDir dir;
+  const auto good = dir.write("good.json", base_scenario_text());
+  const auto out = dir.file("r.json");
+  // 100,000 servers of 4,096 cores: 4e8 actors of 56 KiB, far beyond any machine.
+  auto r = run_recsim({"run", good, "--out", out, "--set", "platform.servers.0.count=100000", "--set", "platform.servers.0.cpu_cores=4096"});
+  CHECK(r.status == 2);
+  CHECK(r.err.rfind("recsim: error: platform.servers: the run would need about ", 0) == 0);
+  CHECK(r.err.find("pass --allow-large to run it anyway") != std::string::npos);
+  CHECK(lines(r.err) == 1);
+  // More servers than the platform allows at all.
+  r = run_recsim({"run", good, "--out", out, "--set", "platform.servers=[{\"count\": 60000, \"cpu_cores\": 1}, {\"count\": 60000, \"cpu_cores\": 1}]"});
+  CHECK(r.err == "recsim: error: platform.servers.1.count: the platform would have more than 100000 servers in all\n");
+  // 1e12 queries of one request each.
+  r = run_recsim({"run", good, "--out", out, "--set", "run.queries=1000000000000"});
+  CHECK(r.err.rfind("recsim: error: run.queries: the run would simulate about 2e+12 requests", 0) == 0);
+  // tune: its smallest batch size decides (a query of 1,000 items at batch 1: 1,001 requests).
+  r = run_recsim({"tune", good, "--out", out, "--set", "run.queries=20000000",
+                  "--set", "workload.query_size={\"distribution\": \"fixed\", \"value\": 1000}"});
+  CHECK(r.err.rfind("recsim: error: run.queries: the run would simulate about 2e+10 requests", 0) == 0);
+  CHECK_FALSE(file_exists(out));
+}
+
+TEST_CASE("resource estimate counts actors, routing and periodic events", "[robustness][limits]") {
+  auto doc = nlohmann::json::parse(base_scenario_text());
+  doc["platform"]["servers"] = {{{"name", "a"}, {"count", 10}, {"cpu_cores", 8}}};
+  doc["run"] = {{"queries", 1000}, {"warmup_queries", 0}};
+  doc["workload"]["arrival"]["qps"] = 500.0;
+  TempDir dir;
+  const Scenario s = load_scenario(dir.write_json("s.json", doc), {});
+  const ResourceEstimate e = estimate_resources(s);
+  CHECK(e.simulated_cores == 80);
+  CHECK(e.actors == 81);  // the load generator and one per core
+  CHECK(e.routing_bytes == 11.0 * 11 * 8 + 11 * 4096.0);
+  CHECK(e.virtual_seconds == Approx(2.0));
+  CHECK(e.periodic_events == 0);
+  CHECK_NOTHROW(check_resources(s, false));
+}
+
+TEST_CASE("parameter-server periods and bandwidths have lower bounds, and endless runs are refused even with --allow-large", "[robustness][limits]") {
+  const std::string scenario = std::string(RECSIM_SOURCE_DIR) + "/scenarios/ps/dlrm-rmc1-hierarchy.json";
+  TempDir dir;
+  const auto out = dir.file("r.json");
+  auto r = run_recsim({"run", scenario, "--out", out, "--set", "service.embedding_cache.updates.tick_ms=0.01"});
+  CHECK(r.err == "recsim: error: service.embedding_cache.updates.tick_ms: expected a number in [0.1, 1e+09], got 0.01\n");
+  r = run_recsim({"run", scenario, "--out", out, "--set", "service.embedding_cache.persistent.read_gb_per_s=1e-9"});
+  CHECK(r.err.rfind("recsim: error: service.embedding_cache.persistent.read_gb_per_s: expected a number in [0.001, 1e+06]", 0) == 0);
+  r = run_recsim({"run", scenario, "--out", out, "--allow-large", "--set", "workload.arrival.qps=1e-9"});
+  CHECK(r.status == 2);
+  CHECK(r.err.rfind("recsim: error: service.embedding_cache.updates.tick_ms: the run's ", 0) == 0);
+  CHECK(r.err.find("more than virtual time can tell apart") != std::string::npos);
+  CHECK_FALSE(file_exists(out));
 }
