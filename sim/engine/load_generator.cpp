@@ -33,7 +33,15 @@ LoadGenerator::LoadGenerator(const Scenario& scenario, QuerySource& source,
       tracker_(tracker),
       progress_(std::move(progress)),
       policy_(scenario.scheduler.batch_size),
-      empty_(simgrid::s4u::Semaphore::create(0)) {
+      empty_(simgrid::s4u::Semaphore::create(0)),
+      loads_(servers.size()),
+      balancer_(balancer_policy(scenario.scheduler.server_selection).make(servers.size())),
+      selection_rng_(make_stream(scenario.seed, StreamId::selection)),
+      view_{loads_, {}, selection_rng_} {
+  for (std::size_t i = 0; i < servers_.size(); ++i) {
+    servers_[i]->report_load_to(loads_, i);
+    view_.cores.push_back(servers_[i]->host().cpu_cores);
+  }
   tracker_.on_empty([this] {
     if (!waiting_for_empty_) return;
     waiting_for_empty_ = false;
@@ -68,13 +76,7 @@ void LoadGenerator::wait_until_empty() {
 
 Server& LoadGenerator::select_server() {
   if (servers_.size() == 1) return *servers_.front();
-  if (scenario_.scheduler.server_selection == SchedulerSpec::ServerSelection::round_robin) {
-    Server& s = *servers_[next_round_robin_];
-    next_round_robin_ = (next_round_robin_ + 1) % servers_.size();
-    return s;
-  }
-  // Least requests per core.
-  return least_loaded(servers_, next_round_robin_, [](const Server& s) { return s.load_per_core(); });
+  return *servers_[balancer_->choose(view_)];
 }
 
 GpuDevice& LoadGenerator::select_gpu() {

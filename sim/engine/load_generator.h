@@ -7,6 +7,7 @@
 // statistics) starts with the first arrival after both the warm-up and the climb. It stops early when the system
 // saturates (more queries in flight than the scenario allows) or, when the run watches its SLA, once
 // the SLA is missed for certain; otherwise it waits until the last query completes.
+#include "sim/balancing/balancer.h"
 #include "sim/engine/gpu_device.h"
 #include "sim/engine/query_tracker.h"
 #include "sim/engine/server.h"
@@ -74,7 +75,10 @@ class LoadGenerator {
   double online_clock_ = 0.0;  // online: the previous arrival time
   bool waiting_for_empty_ = false;
   simgrid::s4u::SemaphorePtr empty_;
-  std::size_t next_round_robin_ = 0;
+  ServerLoadIndex loads_;
+  std::unique_ptr<Balancer> balancer_;
+  Rng selection_rng_;
+  BalancerView view_;
   std::string saturation_reason_;
   std::string stopped_early_;
   double last_arrival_ = 0.0;

@@ -25,6 +25,7 @@ void Server::submit(std::uint32_t slot, int items) {
   if (metrics_.window_open()) offered_work_ += seconds;
   queue_.push_back({slot, items, seconds});
   ++outstanding_;
+  load_changed();
   if (!idle_.empty()) {
     const int core = idle_.front();
     idle_.pop_front();
@@ -59,6 +60,7 @@ void Server::worker(int c) {
     core.busy_seconds += busy_since_window(start, end);
     core.current_start = -1.0;
     --outstanding_;
+    load_changed();
     ++served_;
     tracker_.request_finished(request.query, end);
   }

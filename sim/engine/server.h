@@ -3,6 +3,7 @@
 // per core. A worker serves one request at a time for its service time (sleep in virtual time);
 // it takes the next request straight from the queue and parks on its own semaphore only when the
 // queue is empty, so control flow inside the host costs no mailbox traffic.
+#include "sim/balancing/server_load_index.h"
 #include "sim/engine/platform.h"
 #include "sim/engine/query_tracker.h"
 #include "sim/service/service_time_model.h"
@@ -25,6 +26,12 @@ class Server {
 
   // Creates the worker actors (daemons: they end with the simulation).
   void start();
+  // Keeps entry `entry` of `loads` equal to this server's load per core from now on.
+  void report_load_to(ServerLoadIndex& loads, std::size_t entry) {
+    loads_ = &loads;
+    load_entry_ = entry;
+    loads.set(entry, load_per_core());
+  }
   // Enqueues one request of `items` items of query `slot`; wakes an idle core if there is one.
   void submit(std::uint32_t slot, int items);
 
@@ -60,6 +67,11 @@ class Server {
   std::deque<int> idle_;
   std::vector<Core> cores_;
   std::uint64_t outstanding_ = 0;
+  ServerLoadIndex* loads_ = nullptr;  // the balancer's view of this server's load, when it has one
+  std::size_t load_entry_ = 0;
+  void load_changed() {
+    if (loads_) loads_->set(load_entry_, load_per_core());
+  }
   int busy_cores_ = 0;
   std::uint64_t served_ = 0;
   double offered_work_ = 0.0;

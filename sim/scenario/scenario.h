@@ -166,7 +166,7 @@ struct SchedulerSpec {
   bool to_gpu(int size) const {
     return policy == Policy::gpu_only || (policy == Policy::deeprecsched && size >= gpu_threshold);
   }
-  enum class ServerSelection { least_loaded, round_robin } server_selection = ServerSelection::least_loaded;
+  std::string server_selection = "least_loaded";  // a balancer policy's name (sim/balancing/balancer.h)
 };
 
 struct SlaSpec {

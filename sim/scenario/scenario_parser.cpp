@@ -3,6 +3,7 @@
 #include "kernels/model/model_spec.h"
 #include "kernels/profiles/latency_profile.h"
 #include "kernels/profiles/tier_profile.h"
+#include "sim/balancing/balancer.h"
 #include "sim/ps/embedding_cache.h"
 #include "sim/ps/table_fetch.h"
 #include "sim/ps/update_stream.h"
@@ -420,9 +421,7 @@ SchedulerSpec parse_scheduler(JsonReader scheduler) {
     else if (scheduler.has("gpu_threshold"))
       throw InputError(scheduler.child_path("gpu_threshold"), "only the \"deeprecsched\" policy has a GPU threshold");
   }
-  const auto selection = scheduler.choice_or("server_selection", {"least_loaded", "round_robin"}, "least_loaded");
-  spec.server_selection = selection == "round_robin" ? SchedulerSpec::ServerSelection::round_robin
-                                                     : SchedulerSpec::ServerSelection::least_loaded;
+  spec.server_selection = scheduler.choice_or("server_selection", balancer_names(), "least_loaded");
   scheduler.finish();
   return spec;
 }

@@ -40,7 +40,7 @@ TEST_CASE("the contract's example scenario parses to the right values", "[scenar
   CHECK(s.service.type == ServiceSpec::Type::exponential);
   CHECK(s.service.mean_ms == 1.0);
   CHECK(s.scheduler.batch_size == 1);
-  CHECK(s.scheduler.server_selection == SchedulerSpec::ServerSelection::least_loaded);
+  CHECK(s.scheduler.server_selection == "least_loaded");
   CHECK(s.sla.percentile == 95);
   CHECK(s.run.queries == 20000);
   CHECK(s.run.warmup_queries == 1000);

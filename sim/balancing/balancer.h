@@ -1,0 +1,44 @@
+#pragma once
+// The load balancer in front of the servers: for each query split over CPU cores, which server gets
+// its requests. A policy is one file (sim/balancing/*_balancer.cpp) and one line in the registry
+// (balancer_registry.cpp); scheduler.server_selection names it, and the parser's allowed names are
+// the registry's. Every policy chooses in O(1) or O(log N) of the fleet's N servers.
+#include "sim/balancing/server_load_index.h"
+#include "workloads/random_stream.h"
+
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace recsim {
+
+// What a balancer may read: the servers' loads (outstanding requests per core, kept current by the
+// servers), their core counts, and its own random stream.
+struct BalancerView {
+  const ServerLoadIndex& loads;
+  std::vector<int> cores;  // per server
+  Rng& rng;
+};
+
+class Balancer {
+ public:
+  virtual ~Balancer() = default;
+  // The server of the next query.
+  virtual std::size_t choose(const BalancerView& view) = 0;
+};
+
+struct BalancerPolicy {
+  std::string name;
+  std::string description;  // for docs and errors
+  std::function<std::unique_ptr<Balancer>(std::size_t servers)> make;
+};
+
+// Every balancer, in the order the docs list them.
+const std::vector<BalancerPolicy>& balancer_policies();
+std::vector<std::string> balancer_names();
+// The policy of that name; throws std::out_of_range for an unknown one (the parser checks names).
+const BalancerPolicy& balancer_policy(const std::string& name);
+
+}  // namespace recsim

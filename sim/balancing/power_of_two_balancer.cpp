@@ -1,0 +1,33 @@
+// power_of_two: two distinct servers drawn uniformly, the one with fewer outstanding requests per
+// core (the first drawn on a tie): Mitzenmacher's power of two choices, whose mean queue length
+// approaches the supermarket model's limit as the fleet grows. O(1).
+#include "sim/balancing/balancer_policies.h"
+
+#include <boost/random/uniform_int_distribution.hpp>
+
+namespace recsim {
+namespace {
+
+class PowerOfTwo final : public Balancer {
+ public:
+  explicit PowerOfTwo(std::size_t servers) : first_(0, servers - 1), second_(0, servers > 1 ? servers - 2 : 0) {}
+  std::size_t choose(const BalancerView& view) override {
+    const std::size_t a = first_(view.rng);
+    if (view.loads.size() == 1) return a;
+    std::size_t b = second_(view.rng);
+    if (b >= a) ++b;  // distinct from a, uniform over the others
+    return view.loads.load(b) < view.loads.load(a) ? b : a;
+  }
+
+ private:
+  boost::random::uniform_int_distribution<std::size_t> first_, second_;
+};
+
+}  // namespace
+
+BalancerPolicy power_of_two_balancer() {
+  return {"power_of_two", "the less loaded of two servers drawn at random",
+          [](std::size_t servers) { return std::make_unique<PowerOfTwo>(servers); }};
+}
+
+}  // namespace recsim

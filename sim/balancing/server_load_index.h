@@ -1,0 +1,28 @@
+#pragma once
+// The servers' loads (outstanding requests per core) in a segment tree of minima, so that the
+// least-loaded server is found in O(log N) instead of a scan: the first server, in the rotated
+// order start, start + 1, ..., N - 1, 0, ..., start - 1, whose load is the smallest (the order a
+// scan from `start` keeps ties in). Updated in O(log N) when a server's load changes.
+#include <cstddef>
+#include <vector>
+
+namespace recsim {
+
+class ServerLoadIndex {
+ public:
+  explicit ServerLoadIndex(std::size_t servers);
+  std::size_t size() const { return n_; }
+  void set(std::size_t server, double load);
+  double load(std::size_t server) const { return tree_[leaves_ + server]; }
+  // The least-loaded server, first in rotated order from `start`.
+  std::size_t least_from(std::size_t start) const;
+
+ private:
+  // The first server at or after `lo` whose load is at most `value` (in node k's subtree, which
+  // covers servers [node_lo, node_hi)), or n_ when none.
+  std::size_t first_at_most(std::size_t k, std::size_t node_lo, std::size_t node_hi, std::size_t lo, double value) const;
+  std::size_t n_, leaves_;
+  std::vector<double> tree_;  // heap layout: node k has children 2k and 2k+1; leaves from leaves_
+};
+
+}  // namespace recsim

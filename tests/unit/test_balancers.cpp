@@ -1,0 +1,89 @@
+// The balancers between servers, told apart against queueing results: N parallel M/M/1 queues fed
+// one Poisson stream. Random routing makes each an M/M/1 queue at rate λ/N exactly; power of two
+// choices comes close to Mitzenmacher's supermarket-model limit; joining the shortest queue does
+// better still; and the O(log N) load index picks exactly what a scan would.
+#include "sim/balancing/balancer.h"
+#include "sim/balancing/server_load_index.h"
+#include "sim/engine/isolated_run.h"
+#include "support/scenarios.h"
+
+#include <catch2/catch.hpp>
+
+#include <boost/random/uniform_int_distribution.hpp>
+
+#include <cmath>
+
+using namespace recsim;
+using namespace recsim::test;
+
+namespace {
+
+// N one-core servers, exponential 1 ms service, Poisson arrivals at load rho per server.
+RunResults parallel_queues(int n, double rho, const std::string& policy, std::uint64_t queries = 300000) {
+  auto doc = mmc_document(1, rho * 1000.0 * n, 1.0, queries, queries / 10);
+  doc["platform"]["servers"] = {{{"name", "s"}, {"count", n}, {"cpu_cores", 1}}};
+  doc["scheduler"]["server_selection"] = policy;
+  return simulate_isolated(scenario_from(doc));
+}
+
+// The supermarket model's mean time in system for d = 2 choices as N grows, in service times:
+// sum over i >= 1 of rho^(2^i - 1), divided by rho (Mitzenmacher 2001).
+double supermarket_mean(double rho) {
+  double queue = 0.0;
+  for (int i = 1; i < 30; ++i) queue += std::pow(rho, std::pow(2.0, i) - 1);
+  return queue / rho;
+}
+
+}  // namespace
+
+TEST_CASE("the registry names every balancer, and the parser takes its names", "[balancers]") {
+  CHECK(balancer_names() == std::vector<std::string>{"least_loaded", "round_robin", "random", "power_of_two"});
+  CHECK_THROWS_AS(balancer_policy("nearest"), std::out_of_range);
+  auto doc = mmc_document(1, 100.0, 1.0, 100, 0);
+  doc["scheduler"]["server_selection"] = "nearest";
+  CHECK(scenario_error(doc) ==
+        "scheduler.server_selection: expected one of \"least_loaded\", \"round_robin\", \"random\", \"power_of_two\", got \"nearest\"");
+}
+
+TEST_CASE("balancers against queueing results on 50 parallel M/M/1 queues", "[balancers][queueing]") {
+  const int n = 50;
+  const double rho = 0.8;
+  const auto random = parallel_queues(n, rho, "random");
+  const auto two = parallel_queues(n, rho, "power_of_two");
+  const auto shortest = parallel_queues(n, rho, "least_loaded");
+  // Random routing: M/M/1 at rho per server, mean sojourn 1 / (mu (1 - rho)) = 5 ms.
+  CHECK(random.latency_ms->mean == Approx(1.0 / (1.0 - rho)).epsilon(0.05));
+  CHECK(random.cpu_utilization == Approx(rho).epsilon(0.02));
+  // Power of two choices: near the N -> infinity limit (1.95 ms at rho 0.8), above it for finite N.
+  INFO("random " << random.latency_ms->mean << " ms, power of two " << two.latency_ms->mean << " ms (limit "
+                 << supermarket_mean(rho) << "), shortest queue " << shortest.latency_ms->mean << " ms");
+  CHECK(two.latency_ms->mean == Approx(supermarket_mean(rho)).epsilon(0.08));
+  CHECK(two.latency_ms->mean < 0.5 * random.latency_ms->mean);
+  // Joining the shortest queue knows every queue: better still.
+  CHECK(shortest.latency_ms->mean < two.latency_ms->mean);
+  CHECK(shortest.latency_ms->mean > 1.0);  // never below the service time
+}
+
+TEST_CASE("the load index finds what a rotated scan finds", "[balancers][index]") {
+  Rng rng = make_stream(5, StreamId::selection);
+  for (const std::size_t n : {std::size_t{1}, std::size_t{2}, std::size_t{7}, std::size_t{64}, std::size_t{100}}) {
+    CAPTURE(n);
+    ServerLoadIndex index(n);
+    std::vector<double> loads(n, 0.0);
+    boost::random::uniform_int_distribution<std::size_t> server(0, n - 1);
+    boost::random::uniform_int_distribution<int> level(0, 4);  // few levels: many ties
+    for (int step = 0; step < 2000; ++step) {
+      const std::size_t i = server(rng);
+      loads[i] = level(rng) / 2.0;
+      index.set(i, loads[i]);
+      const std::size_t start = server(rng);
+      std::size_t best = start;  // the scan the engine used before the index
+      for (std::size_t k = 1; k < n; ++k) {
+        const std::size_t j = (start + k) % n;
+        if (loads[j] < loads[best]) best = j;
+      }
+      REQUIRE(index.least_from(start) == best);
+      REQUIRE(index.load(i) == loads[i]);
+    }
+  }
+}
