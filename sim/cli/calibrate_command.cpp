@@ -276,12 +276,18 @@ int execute_tiers(const CalibrateFlags& f, const CLI::App& cmd) {
   return kExitDone;
 }
 
-int execute(const CalibrateFlags& f) {
+int execute(const CalibrateFlags& f, const CLI::App& cmd) {
   if (!f.analytic.empty()) {
     if (f.device != "gpu") throw InputError("--analytic", "an analytic profile is a GPU profile: add --device gpu");
+    for (const char* flag : {"--repeats", "--min-time", "--passes", "--threads", "--isa", "--max-table-mib"})
+      if (cmd.count(flag) > 0) throw InputError(flag, "does not apply to --analytic (the profile is computed, not measured)");
     return execute_analytic(f);
   }
-  if (f.device == "gpu") return execute_gpu(f);
+  if (f.device == "gpu") {
+    for (const char* flag : {"--passes", "--threads", "--isa"})
+      if (cmd.count(flag) > 0) throw InputError(flag, "does not apply to --device gpu (a CPU calibration flag)");
+    return execute_gpu(f);
+  }
   const std::vector<ModelSpec> specs = load_specs(f);
   CpuCalibrationOptions o;
   o.batches = f.batches.empty() ? default_batch_ladder() : parse_int_list("--batches", f.batches, 1, 65536);
@@ -354,7 +360,7 @@ void add_calibrate_command(CLI::App& app, std::function<int()>& run, const std::
   cmd->add_option("--dir", f->dir, "With --tiers: where RocksDB's files go (default: the temporary directory)")->check(non_empty())->needs(tiers);
   cmd->add_option("--out", f->out, "Write the profile JSON to FILE (default: stdout)")->check(non_empty());
   cmd->add_flag("--quiet", f->quiet, "No progress lines on stderr");
-  cmd->callback([f, cmd, &run] { run = [f, cmd] { return f->tiers ? execute_tiers(*f, *cmd) : execute(*f); }; });
+  cmd->callback([f, cmd, &run] { run = [f, cmd] { return f->tiers ? execute_tiers(*f, *cmd) : execute(*f, *cmd); }; });
 }
 
 }  // namespace recsim

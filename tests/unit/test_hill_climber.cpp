@@ -127,6 +127,20 @@ TEST_CASE("recsim tune writes the contract's JSON, and --grid adds the grid", "[
   // costs 8 ms of core time: no splitting has the most capacity here.
   CHECK(j["grid"]["best"]["batch_size"] == 8);
 
+  // The same answer whatever the jobs: the climb, its capacities and the CSV of simulations.
+  for (const char* jobs : {"1", "3"}) {
+    CAPTURE(jobs);
+    const auto out_j = dir.file(std::string("t-") + jobs + ".json"), csv_j = dir.file(std::string("t-") + jobs + ".csv");
+    REQUIRE(run_recsim({"tune", scenario, "--out", out_j, "--batches", "1,2,4,8", "--grid", "--precision", "0.05", "--csv",
+                        csv_j, "--jobs", jobs, "--quiet"})
+                .status == 0);
+    auto a = nlohmann::json::parse(read_file(out_j)), b = j;
+    a.erase("engine");
+    b.erase("engine");
+    CHECK(a.dump() == b.dump());
+    CHECK(read_file(csv_j) == rows);
+  }
+
   const auto bad = run_recsim({"tune", scenario, "--batches", "4,2,4"});
   CHECK(bad.status == 2);
   CHECK(bad.err == "recsim: error: --batches: lists a value twice\n");

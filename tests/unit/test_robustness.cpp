@@ -114,6 +114,9 @@ TEST_CASE("hostile input through the command: exit 2, one line, no output", "[ro
       {{"tune", good, "--out", out, "--csv", out}, "recsim: error: --csv: \"" + out + "\" is also another output of this run"},
       {{"calibrate", "--dims", "32", "--out", out}, "recsim: error: --dims requires --tiers"},
       {{"calibrate", "--tiers", "--device", "cpu", "--out", out}, "recsim: error: --device"},
+      {{"calibrate", "--device", "gpu", "--analytic", std::string(RECSIM_SOURCE_DIR) + "/kernels/gpus/h100-sxm.json", "--passes", "3", "--out", out},
+       "recsim: error: --passes: does not apply to --analytic (the profile is computed, not measured)"},
+      {{"calibrate", "--device", "gpu", "--isa", "avx2", "--out", out}, "recsim: error: --isa: does not apply to --device gpu (a CPU calibration flag)"},
   };
   for (const auto& c : cases) {
     CAPTURE(c.args);
