@@ -1,5 +1,6 @@
 #include "workloads/input_error.h"
 
+#include <cstdint>
 #include <cstdio>
 
 namespace recsim {
@@ -34,7 +35,20 @@ std::string printable(const std::string& text, std::size_t max_bytes) {
       const auto c = static_cast<unsigned char>(text[i]);
       const std::size_t len = utf8_length(text, i);
       if (len > 1) {
-        out.append(text, i, len);
+        // C1 controls (U+0080-U+009F) and bidirectional overrides (U+202A-U+202E, U+2066-U+2069)
+        // are escaped too: a terminal would act on them.
+        const auto b1 = static_cast<unsigned char>(text[i + 1]);
+        const bool c1 = len == 2 && c == 0xC2 && b1 >= 0x80 && b1 <= 0x9F;
+        const auto b2 = len == 3 ? static_cast<unsigned char>(text[i + 2]) : 0;
+        const bool bidi = len == 3 && c == 0xE2 &&
+                          ((b1 == 0x80 && b2 >= 0xAA && b2 <= 0xAE) || (b1 == 0x81 && b2 >= 0xA6 && b2 <= 0xA9));
+        if (c1 || bidi) {
+          char hex[16];
+          std::snprintf(hex, sizeof hex, "\\u%04X", c1 ? static_cast<unsigned>(b1) : (b1 == 0x80 ? 0x2000u : 0x2040u) + (b2 & 0x3Fu));
+          out += hex;
+        } else {
+          out.append(text, i, len);
+        }
         i += len;
         continue;
       }

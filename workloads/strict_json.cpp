@@ -72,6 +72,7 @@ class StrictBuilder {
     if (e.id == 406) {  // out_of_range: number overflow
       reason_ = "a number is out of range (beyond double precision)";
       where_ = path();
+      syntax_error_ = false;  // valid JSON syntax: reported at its path (the top level too)
     } else {
       reason_ = reason_of(e.what());
     }

@@ -83,6 +83,11 @@ int execute(const CapacityFlags& f) {
   if (scenario.arrival.process != ArrivalSpec::Process::poisson)
     throw InputError("workload.arrival.process", "recsim capacity varies the Poisson rate: expected \"poisson\", got \"trace\"");
   check_resources(scenario, f.allow_large);  // at the starting rate
+  {  // and what no machine can do at the lowest rate the search may try (its virtual time is longest)
+    Scenario slowest = scenario;
+    slowest.arrival.qps *= kLowestRateFraction;
+    check_resources(slowest, true);
+  }
   if (!f.out.empty()) check_output_path("--out", f.out, scenario.input_files());
   CapacityOptions o;
   o.precision = f.precision;

@@ -35,7 +35,10 @@ void check_output_path(const std::string& flag, const std::string& path, const s
                        const std::vector<std::string>& other_outputs) {
   const std::string quoted = "\"" + path + "\"";
   if (path.empty()) throw InputError(flag, "expected a file path, got an empty string");
-  if (path.size() >= PATH_MAX) throw InputError(flag, "the path is longer than the system's limit (" + std::to_string(PATH_MAX - 1) + " bytes)");
+  if (path.size() + kAtomicFileSuffixBytes >= PATH_MAX)
+    throw InputError(flag, "the path has " + std::to_string(path.size()) + " bytes; at most " +
+                               std::to_string(PATH_MAX - 1 - kAtomicFileSuffixBytes) +
+                               " leave room for the temporary file recsim writes beside it");
   struct stat st {};
   if (::lstat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode))
     throw InputError(flag, quoted + " is " + kind_of(st.st_mode) + "; recsim writes results only to regular files");

@@ -59,6 +59,9 @@ void write_file_atomically(const std::string& path, const std::string& content) 
   const std::string tmp = path + ".tmp." + std::to_string(::getpid());
   remove_stale_temporaries(dir, name);
 
+  // A file of this process's own temporary name can only be a leftover of an earlier process that
+  // had the same id (ids repeat, in containers especially): never a live writer's.
+  ::unlink(tmp.c_str());
   bool named = false;
   int fd = ::open(dir.c_str(), O_TMPFILE | O_WRONLY | O_CLOEXEC, 0666);
   if (fd < 0) {  // no O_TMPFILE here: a named temporary file from the start

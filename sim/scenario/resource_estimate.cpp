@@ -47,6 +47,13 @@ double meminfo_bytes(const std::string& key) {
   return 0.0;
 }
 
+// The batch size the request estimate assumes: the online climb's smallest.
+int batch_of(const Scenario& s) {
+  return s.scheduler.policy == SchedulerSpec::Policy::deeprecsched_online
+             ? (s.scheduler.online.batches.empty() ? 1 : s.scheduler.online.batches.front())
+             : s.scheduler.batch_size;
+}
+
 }  // namespace
 
 double embedding_cache_bytes(const Scenario& s) {
@@ -77,9 +84,7 @@ ResourceEstimate estimate_resources(const Scenario& s) {
   // Work. Requests per query: a query of n items splits into ceil(n / batch) requests, at most
   // n / batch + 1 on average; offloaded queries are one request (counted the same way: an upper bound).
   const double queries = static_cast<double>(s.run.queries);
-  const int batch = s.scheduler.policy == SchedulerSpec::Policy::deeprecsched_online
-                        ? (s.scheduler.online.batches.empty() ? 1 : s.scheduler.online.batches.front())
-                        : s.scheduler.batch_size;
+  const int batch = batch_of(s);
   e.requests = queries * (mean_query_size(s.query_size) / std::max(1, batch) + 1.0);
   e.virtual_seconds = s.arrival.process == ArrivalSpec::Process::trace ? s.arrival.trace_span_s : queries / s.arrival.qps;
   if (cache && cache->updates) {
@@ -126,12 +131,13 @@ void check_resources(const Scenario& s, bool allow_large) {
     const std::string key = platform ? "platform.servers" : (e.cache_bytes >= e.in_flight_bytes ? "service.embedding_cache.fraction" : "run.max_in_flight");
     throw InputError(key, "the run would need about " + gib(e.memory_bytes) + " of memory (" + count(e.simulated_cores) +
                               " simulated cores and " + count(e.actors) + " actors: " + gib(e.actor_bytes) + "; routing " +
-                              gib(e.routing_bytes) + "; embedding caches " + gib(e.cache_bytes) + "), more than 80% of the " +
+                              gib(e.routing_bytes) + "; embedding caches " + gib(e.cache_bytes) + "; queries in flight " +
+                              gib(e.in_flight_bytes) + "), more than 80% of the " +
                               gib(available) + " this machine has available" + hint);
   }
   if (!allow_large && e.requests > kMaxRequests)
     throw InputError("run.queries", "the run would simulate about " + count(e.requests) + " requests (" + count(static_cast<double>(s.run.queries)) +
-                                        " queries at batch size " + std::to_string(s.scheduler.batch_size) +
+                                        " queries at batch size " + std::to_string(batch_of(s)) +
                                         "), beyond 1e10 (hours of simulation)" + hint);
   if (!allow_large && e.periodic_events > kMaxPeriodicEvents)
     throw InputError(cache && cache->updates ? "service.embedding_cache.updates" : "service.embedding_cache.refresh",

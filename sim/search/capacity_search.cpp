@@ -5,13 +5,14 @@
 #include <algorithm>
 #include <cmath>
 #include <memory>
+#include <stdexcept>
 
 namespace recsim {
 namespace {
 
 // Rates below this fraction of the starting rate are not tried: the SLA is then unreachable at any
 // load (the target is below the latency of a query alone).
-constexpr double kLowestFraction = 1e-6;
+constexpr double kLowestFraction = kLowestRateFraction;
 // Rates above this multiple of the starting rate are not tried either.
 constexpr double kHighestMultiple = 1e9;
 
@@ -53,7 +54,16 @@ class Search {
         frontier.push_back(after(frontier[k], *step.rate, true));
         frontier.push_back(after(frontier[k], *step.rate, false));
       }
-      const std::vector<CapacityPoint> points = evaluate(rates);
+      std::vector<CapacityPoint> points;
+      try {
+        points = evaluate(rates);
+      } catch (const std::exception&) {
+        // A rate evaluated ahead of time may fail where the search would never go: only a failure
+        // of the rate on the path counts (evaluated alone, it throws again if it is that one).
+        if (rates.size() == 1) throw;
+        rates.resize(1);
+        points = evaluate(rates);
+      }
       // Follow the verdicts along what was evaluated.
       std::size_t used = 0;
       for (;;) {

@@ -46,6 +46,7 @@ TEST_CASE("strict JSON: duplicate keys, out-of-range numbers, deep nesting and b
   CHECK(strict_error(R"({"a": {"x": 1}, "b": [1, 2, 1e400]})") == "f.json: b.2: a number is out of range (beyond double precision)");
   CHECK(strict_error(R"({"a": -1e400})") == "f.json: a: a number is out of range (beyond double precision)");
   CHECK(strict_error(R"({"a": 1e-400})") == "valid");  // underflows to 0, within range
+  CHECK(strict_error("1e400") == "f.json: (top level): a number is out of range (beyond double precision)");
   CHECK(strict_error(R"({"a": 123456789012345678901234567890})") == "valid");  // a double
   CHECK(strict_error(std::string(64, '[') + std::string(64, ']')) == "valid");
   const std::string deep = strict_error(std::string(100000, '[') + std::string(100000, ']'));
@@ -63,6 +64,8 @@ TEST_CASE("strict JSON: duplicate keys, out-of-range numbers, deep nesting and b
 TEST_CASE("error lines are printable and bounded", "[robustness][messages]") {
   CHECK(printable("a\nb\x1b" "c\xff", 100) == "a\\nb\\x1Bc\\xFF");
   CHECK(printable("caf\xc3\xa9", 100) == "caf\xc3\xa9");
+  // C1 controls and bidirectional overrides are escaped too: a terminal acts on them.
+  CHECK(printable("a\xc2\x9b" "b\xe2\x80\xae" "c\xe2\x81\xa6" "d", 100) == "a\\u009Bb\\u202Ec\\u2066d");
   const std::string big(1'000'000, 'x');
   const InputError e("where", "got \"" + big + "\"");
   CHECK(std::string(e.what()).size() < 800);
@@ -149,7 +152,10 @@ TEST_CASE("atomic writes replace the file whole and clear temporary files of dea
   CHECK_FALSE(file_exists(dead));
   CHECK(file_exists(live));
   CHECK(file_exists(other));
+  // A leftover named with this process's own id (an earlier process that had it) is no obstacle.
+  const auto own = dir.write("r.json.tmp." + std::to_string(::getpid()), "an earlier process's");
   write_file_atomically(path, "two\n");
+  CHECK_FALSE(file_exists(own));
   CHECK(read_file(path) == "two\n");
   std::size_t entries = 0;
   for (const auto& e : std::filesystem::directory_iterator(dir.path())) {
