@@ -32,6 +32,7 @@ class Balancer {
 struct BalancerPolicy {
   std::string name;
   std::string description;  // for docs and errors
+  bool reads_loads = false;  // whether it reads view.loads (else the servers do not keep it current)
   std::function<std::unique_ptr<Balancer>(std::size_t servers)> make;
 };
 

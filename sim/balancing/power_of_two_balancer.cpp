@@ -26,7 +26,7 @@ class PowerOfTwo final : public Balancer {
 }  // namespace
 
 BalancerPolicy power_of_two_balancer() {
-  return {"power_of_two", "the less loaded of two servers drawn at random",
+  return {"power_of_two", "the less loaded of two servers drawn at random", true,
           [](std::size_t servers) { return std::make_unique<PowerOfTwo>(servers); }};
 }
 

@@ -38,8 +38,10 @@ LoadGenerator::LoadGenerator(const Scenario& scenario, QuerySource& source,
       balancer_(balancer_policy(scenario.scheduler.server_selection).make(servers.size())),
       selection_rng_(make_stream(scenario.seed, StreamId::selection)),
       view_{loads_, {}, selection_rng_} {
+  // Servers keep the load index current (O(log N) per request) only for a policy that reads it.
+  const bool reads_loads = servers_.size() > 1 && balancer_policy(scenario.scheduler.server_selection).reads_loads;
   for (std::size_t i = 0; i < servers_.size(); ++i) {
-    servers_[i]->report_load_to(loads_, i);
+    if (reads_loads) servers_[i]->report_load_to(loads_, i);
     view_.cores.push_back(servers_[i]->host().cpu_cores);
   }
   tracker_.on_empty([this] {
