@@ -15,10 +15,13 @@
 namespace recsim {
 
 // What a balancer may read: the servers' loads (outstanding requests per core, kept current by the
-// servers), their core counts, and its own random stream.
+// servers), their core counts, their capacity for the model, and its own random stream. A balancer
+// sees only the servers hosting one model (format 2: one balancer per model, so every policy routes
+// a query only to servers that host its model); indices are into that list.
 struct BalancerView {
   const ServerLoadIndex& loads;
-  std::vector<int> cores;  // per server
+  std::vector<int> cores;       // per server
+  std::vector<double> weights;  // per server: cores / the model's mean request time there (queries/s scale)
   Rng& rng;
 };
 

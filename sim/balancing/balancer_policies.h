@@ -8,5 +8,6 @@ BalancerPolicy least_loaded_balancer();
 BalancerPolicy round_robin_balancer();
 BalancerPolicy random_balancer();
 BalancerPolicy power_of_two_balancer();
+BalancerPolicy weighted_round_robin_balancer();
 
 }  // namespace recsim

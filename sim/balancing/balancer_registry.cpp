@@ -11,6 +11,7 @@ const std::vector<BalancerPolicy>& balancer_policies() {
       round_robin_balancer(),
       random_balancer(),
       power_of_two_balancer(),
+      weighted_round_robin_balancer(),
   };
   return policies;
 }

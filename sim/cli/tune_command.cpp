@@ -169,7 +169,7 @@ int execute(const TuneFlags& f) {
   const CapacityOf capacity_of = [&](const TuneConfig& config) {
     Scenario s = scenario;
     s.scheduler.batch_size = config.batch_size;
-    s.scheduler.policy = config.gpu_threshold ? SchedulerSpec::Policy::deeprecsched : SchedulerSpec::Policy::static_batch;
+    s.scheduler.policy = config.gpu_threshold ? "deeprecsched" : "static";
     s.scheduler.gpu_threshold = config.gpu_threshold.value_or(0);
     s.arrival.qps = start_qps;  // the last answer is a good first guess for the next configuration
     CapacityOptions co = c;

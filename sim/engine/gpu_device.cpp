@@ -20,11 +20,11 @@ std::uint64_t bytes_for(int items, double bytes_per_item) {
 
 }  // namespace
 
-GpuDevice::GpuDevice(GpuHost gpu, simgrid::s4u::Host* server, const ServiceSpec& service, QueryTracker& tracker,
+GpuDevice::GpuDevice(GpuHost gpu, simgrid::s4u::Host* server, std::vector<const ServiceSpec*> services, QueryTracker& tracker,
                      const RunMetrics& metrics, std::unique_ptr<GpuEmbeddingCache> cache)
     : gpu_(std::move(gpu)),
       server_(server),
-      service_(service),
+      services_(std::move(services)),
       tracker_(tracker),
       metrics_(metrics),
       stages_{Stage(metrics), Stage(metrics), Stage(metrics)},
@@ -42,10 +42,10 @@ void GpuDevice::start() {
   if (cache_) cache_->start();
 }
 
-void GpuDevice::submit(std::uint32_t slot, int items) {
+void GpuDevice::submit(std::uint32_t slot, int items, int model) {
   ++outstanding_;
-  if (metrics_.window_open()) offered_kernel_ += service_.gpu_curve->seconds_at(items);
-  push(kUpload, {slot, items});
+  if (metrics_.window_open()) offered_kernel_ += services_[static_cast<std::size_t>(model)]->gpu_curve->seconds_at(items);
+  push(kUpload, {slot, items, model});
 }
 
 void GpuDevice::push(int stage, Job job) {
@@ -62,10 +62,10 @@ double GpuDevice::work(int stage, const Job& job) {
     case kUpload:
       tracker_.request_started(job.slot, simgrid::s4u::Engine::get_clock());
       if (cache_) cache_->look_up(job.items, tracker_.measured(job.slot));
-      metered_transfer(h2d_link_, server_, gpu_.host, bytes_for(job.items, service_.input_bytes_per_item));
+      metered_transfer(h2d_link_, server_, gpu_.host, bytes_for(job.items, services_[static_cast<std::size_t>(job.model)]->input_bytes_per_item));
       break;
-    case kKernel: simgrid::s4u::this_actor::sleep_for(service_.gpu_curve->seconds_at(job.items)); break;
-    default: metered_transfer(d2h_link_, gpu_.host, server_, bytes_for(job.items, service_.output_bytes_per_item));
+    case kKernel: simgrid::s4u::this_actor::sleep_for(services_[static_cast<std::size_t>(job.model)]->gpu_curve->seconds_at(job.items)); break;
+    default: metered_transfer(d2h_link_, gpu_.host, server_, bytes_for(job.items, services_[static_cast<std::size_t>(job.model)]->output_bytes_per_item));
   }
   return simgrid::s4u::Engine::get_clock();
 }

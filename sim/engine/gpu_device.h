@@ -23,21 +23,23 @@
 #include <cstdint>
 #include <deque>
 #include <memory>
+#include <vector>
 
 namespace recsim {
 
 class GpuDevice {
  public:
-  // `cache`: the GPU embedding cache of offloaded queries, or null without one.
-  GpuDevice(GpuHost gpu, simgrid::s4u::Host* server, const ServiceSpec& service, QueryTracker& tracker,
+  // `services`: per model, its service (GPU kernel curve and bytes per item; null for models this
+  // GPU's server does not host). `cache`: the GPU embedding cache of offloaded queries, or null.
+  GpuDevice(GpuHost gpu, simgrid::s4u::Host* server, std::vector<const ServiceSpec*> services, QueryTracker& tracker,
             const RunMetrics& metrics, std::unique_ptr<GpuEmbeddingCache> cache = nullptr);
   GpuDevice(const GpuDevice&) = delete;
   GpuDevice& operator=(const GpuDevice&) = delete;
 
   // Creates the stage actors (daemons: they end with the simulation).
   void start();
-  // Queues query `slot` of `items` items.
-  void submit(std::uint32_t slot, int items);
+  // Queues query `slot` of `items` items of `model`.
+  void submit(std::uint32_t slot, int items, int model = 0);
 
   const GpuHost& gpu() const { return gpu_; }
   // Queries queued or in any stage: the load balancer's measure.
@@ -61,6 +63,7 @@ class GpuDevice {
   struct Job {
     std::uint32_t slot;
     int items;
+    int model;
   };
   struct Stage {
     explicit Stage(const RunMetrics& m) : busy(m) {}
@@ -75,7 +78,7 @@ class GpuDevice {
 
   GpuHost gpu_;
   simgrid::s4u::Host* server_;
-  const ServiceSpec& service_;
+  std::vector<const ServiceSpec*> services_;
   QueryTracker& tracker_;
   const RunMetrics& metrics_;
   std::array<Stage, 3> stages_;

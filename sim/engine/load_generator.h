@@ -1,19 +1,17 @@
 #pragma once
 // The load generator actor (on the frontend host): it pulls queries from the workload's
-// QuerySource, sleeps in virtual time until each arrives, and routes it: to a GPU, whole, when the
-// policy offloads it (the GPU with the fewest queries queued or in progress; ties rotate), else to a
-// server, where the policy splits it into requests over the cores. Under deeprecsched-online the
-// configuration of each arrival comes from the online climber, and measurement (the results'
-// statistics) starts with the first arrival after both the warm-up and the climb. It stops early when the system
+// QuerySource, sleeps in virtual time until each arrives, opens it in the QueryTracker and issues
+// it to the system under test, which routes, serves and completes it (sim/engine/system_under_test.h).
+// Under deeprecsched-online the configuration in force (`live`, read by the servers' policy) and
+// the arrival rate come from the online climber, and measurement (the results' statistics) starts
+// with the first arrival after both the warm-up and the climb. It stops early when the system
 // saturates (more queries in flight than the scenario allows) or, when the run watches its SLA, once
 // the SLA is missed for certain; otherwise it waits until the last query completes.
-#include "sim/balancing/balancer.h"
-#include "sim/engine/gpu_device.h"
 #include "sim/engine/query_tracker.h"
-#include "sim/engine/server.h"
+#include "sim/engine/system_under_test.h"
 #include "sim/scenario/scenario.h"
 #include "sim/scheduling/online_hill_climber.h"
-#include "sim/scheduling/static_policy.h"
+#include "sim/scheduling/tune_config.h"
 #include "workloads/query_source.h"
 
 #include <simgrid/s4u/Semaphore.hpp>
@@ -34,9 +32,9 @@ struct Progress {
 
 class LoadGenerator {
  public:
-  LoadGenerator(const Scenario& scenario, QuerySource& source, std::vector<std::unique_ptr<Server>>& servers,
-                std::vector<std::unique_ptr<GpuDevice>>& gpus, QueryTracker& tracker,
-                std::function<void(const Progress&)> progress);
+  // `live`: the configuration the online policy climbs (written here, read by the servers' policy).
+  LoadGenerator(const Scenario& scenario, QuerySource& source, SystemUnderTest& sut, QueryTracker& tracker,
+                TuneConfig& live, std::function<void(const Progress&)> progress);
 
   // The actor's body.
   void operator()();
@@ -54,31 +52,23 @@ class LoadGenerator {
   std::uint64_t climb_queries() const { return climb_queries_; }
 
  private:
-  Server& select_server();
   // The arrival time of the next query: the source's, except while the online climber sets the rate.
   double arrival_time(const QueryArrival& arrival);
   // Suspends the actor until no query is in the system.
   void wait_until_empty();
-  GpuDevice& select_gpu();
 
   const Scenario& scenario_;
   QuerySource& source_;
-  std::vector<std::unique_ptr<Server>>& servers_;
-  std::vector<std::unique_ptr<GpuDevice>>& gpus_;
-  std::size_t next_gpu_ = 0;
+  SystemUnderTest& sut_;
   QueryTracker& tracker_;
+  TuneConfig& live_;
   std::function<void(const Progress&)> progress_;
-  StaticPolicy policy_;
   std::unique_ptr<OnlineHillClimber> online_;
   std::uint64_t climb_queries_ = 0;
   double source_last_ = 0.0;   // online: the source's previous arrival time
   double online_clock_ = 0.0;  // online: the previous arrival time
   bool waiting_for_empty_ = false;
   simgrid::s4u::SemaphorePtr empty_;
-  ServerLoadIndex loads_;
-  std::unique_ptr<Balancer> balancer_;
-  Rng selection_rng_;
-  BalancerView view_;
   std::string saturation_reason_;
   std::string stopped_early_;
   double last_arrival_ = 0.0;

@@ -4,7 +4,7 @@
 #include <simgrid/s4u/NetZone.hpp>
 
 namespace recsim {
-Platform build_platform(const Scenario& scenario) {
+Platform build_platform(const Scenario& scenario, const Fleet& fleet) {
   Platform platform;
   auto* zone = simgrid::s4u::create_full_zone("cluster");
   platform.frontend = zone->create_host("frontend", kCoreSpeed);
@@ -20,10 +20,23 @@ Platform build_platform(const Scenario& scenario) {
     redis_link->set_latency(cache->redis->latency_s);
     redis_link->seal();
   }
-  for (const auto& group : scenario.servers) {
+  const NetworkSpec& net = fleet.network;
+  simgrid::s4u::Link* frontend_link = nullptr;
+  simgrid::s4u::Link* uplink = nullptr;
+  int rack = -1, in_rack = 0;
+  if (net.enabled) {
+    frontend_link = zone->create_split_duplex_link("frontend/nic", net.frontend_bytes_per_s);
+    frontend_link->set_latency(net.frontend_latency_s);
+    frontend_link->seal();
+  }
+  for (std::size_t gi = 0; gi < fleet.groups.size(); ++gi) {
+    const ServerGroup& group = fleet.groups[gi];
+    in_rack = 0;  // each group starts a new rack
     for (int i = 0; i < group.count; ++i) {
       ServerHost server;
       server.name = group.name + "-" + std::to_string(i);
+      server.group = static_cast<int>(gi);
+      server.kind = group.kind;
       server.cpu_cores = group.cpu_cores;
       server.host = zone->create_host(server.name, kCoreSpeed);
       server.host->set_core_count(group.cpu_cores);
@@ -32,6 +45,24 @@ Platform build_platform(const Scenario& scenario) {
         server.ssd->seal();
       }
       server.host->seal();
+      if (net.enabled) {
+        if (in_rack == 0) {
+          ++rack;
+          uplink = zone->create_split_duplex_link("rack-" + std::to_string(rack) + "/uplink", net.uplink_bytes_per_s);
+          uplink->set_latency(net.uplink_latency_s);
+          uplink->seal();
+        }
+        in_rack = (in_rack + 1) % net.servers_per_rack;
+        server.rack = rack;
+        auto* nic = zone->create_split_duplex_link(server.name + "/nic", net.nic_bytes_per_s);
+        nic->set_latency(net.nic_latency_s);
+        nic->seal();
+        using simgrid::s4u::LinkInRoute;
+        zone->add_route(platform.frontend->get_netpoint(), server.host->get_netpoint(), nullptr, nullptr,
+                        {LinkInRoute(frontend_link, LinkInRoute::Direction::UP), LinkInRoute(uplink, LinkInRoute::Direction::DOWN),
+                         LinkInRoute(nic, LinkInRoute::Direction::DOWN)},
+                        true);
+      }
       for (auto* node : platform.redis_nodes)
         zone->add_route(server.host->get_netpoint(), node->get_netpoint(), nullptr, nullptr,
                         {simgrid::s4u::LinkInRoute(redis_link, simgrid::s4u::LinkInRoute::Direction::UP)}, true);

@@ -5,7 +5,13 @@
 // bandwidth; transfers in one direction share it). With an embedding cache: each server's SSD as a
 // SimGrid disk (a persistent tier), and the Redis nodes of a remote volatile tier ("redis-0", ...,
 // one single-core host each: a node's concurrent commands share its one core) behind one full-duplex network
-// link that every server's traffic to any of them shares. Must be called once, after the SimGrid engine is created and before it runs.
+// link that every server's traffic to any of them shares. With a datacenter network (format 2,
+// `network`): servers in racks of `servers_per_rack` (each group starts a new rack), each server on
+// its own full-duplex NIC link to its rack's switch, each rack switch on one uplink to the spine, the
+// frontend on its own link to the spine; a route frontend -> server crosses the frontend's link, the
+// rack's uplink and the server's NIC (max-min sharing on each). Must be called once, after the
+// SimGrid engine is created and before it runs.
+#include "sim/scenario/fleet.h"
 #include "sim/scenario/scenario.h"
 
 #include <simgrid/s4u/Disk.hpp>
@@ -27,6 +33,9 @@ struct GpuHost {
 
 struct ServerHost {
   std::string name;       // group name and index: "server-0"
+  int group = 0;          // index into the fleet's groups
+  int kind = 0;           // index into the fleet's kinds
+  int rack = 0;           // with a network
   int cpu_cores = 1;
   simgrid::s4u::Host* host = nullptr;
   std::vector<GpuHost> gpus;
@@ -39,6 +48,6 @@ struct Platform {
   std::vector<simgrid::s4u::Host*> redis_nodes;  // with a Redis volatile tier
 };
 
-Platform build_platform(const Scenario& scenario);
+Platform build_platform(const Scenario& scenario, const Fleet& fleet);
 
 }  // namespace recsim

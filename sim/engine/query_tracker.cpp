@@ -15,8 +15,11 @@ double QueryTracker::in_system_area(double now) const {
   return area_ + static_cast<double>(in_flight_) * (now - std::max(area_time_, metrics_.window_start()));
 }
 
-std::uint32_t QueryTracker::open(double now, int requests, bool measured) {
-  if (measured) metrics_.measured_arrival(now);
+std::uint32_t QueryTracker::open(double now, int requests, bool measured, int model, int size) {
+  if (measured) {
+    metrics_.measured_arrival(now);
+    if (fleet_) fleet_->arrived(model, now);
+  }
   advance_area(now);
   std::uint32_t slot;
   if (!free_.empty()) {
@@ -26,10 +29,17 @@ std::uint32_t QueryTracker::open(double now, int requests, bool measured) {
     slot = static_cast<std::uint32_t>(records_.size());
     records_.emplace_back();
   }
-  records_[slot] = Record{now, -1.0, requests, measured};
+  records_[slot] = Record{now, now, -1.0, 0.0, requests, model, size, 0, 0, measured};
   ++in_flight_;
   ++arrived_;
   return slot;
+}
+
+void QueryTracker::at_server(std::uint32_t slot, double now, int group, int server) {
+  Record& r = records_[slot];
+  r.at_server = now;
+  r.group = group;
+  r.server = server;
 }
 
 void QueryTracker::request_started(std::uint32_t slot, double now) {
@@ -40,14 +50,26 @@ void QueryTracker::request_started(std::uint32_t slot, double now) {
 bool QueryTracker::request_finished(std::uint32_t slot, double now) {
   Record& r = records_[slot];
   if (--r.remaining > 0) return false;
-  if (r.measured) metrics_.measured_completion(r.arrival, r.first_start, now);
+  r.departure = now;
+  if (on_departure_)
+    on_departure_(slot, now);
+  else
+    complete(slot, now);
+  return true;
+}
+
+void QueryTracker::complete(std::uint32_t slot, double now) {
+  const Record& r = records_[slot];
+  if (r.measured) {
+    metrics_.measured_completion(r.arrival, r.first_start, now);
+    if (fleet_) fleet_->completed(r.model, r.group, {r.arrival, r.at_server, r.first_start, r.departure, now});
+  }
   if (on_complete_) on_complete_(now, now - r.arrival);
   advance_area(now);
   free_.push_back(slot);
   --in_flight_;
   ++completed_;
   if (in_flight_ == 0 && on_empty_) on_empty_();
-  return true;
 }
 
 }  // namespace recsim

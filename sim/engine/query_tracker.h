@@ -1,7 +1,15 @@
 #pragma once
-// The queries in the system: a fixed pool of records reused as queries complete (memory bounded by
-// the number in flight), request counting (a query completes with its last request), and the
-// hand-off of completed queries to the run's metrics.
+// The queries in the system and the one interface through which the system under test hands
+// completions back (MLPerf LoadGen's QuerySamplesComplete): a fixed pool of records reused as
+// queries complete (memory bounded by the number in flight), request counting (a query leaves its
+// server with its last request), and the hand-off of completed queries to the run's metrics (the
+// fleet-wide RunMetrics, and the FleetMetrics observer when there is one).
+//
+// A query's life: open() at the frontend; at_server() when it reaches the server that serves it
+// (after the network, or at once), which plans it into requests (add_requests); request_started()
+// and request_finished() from the cores or the GPU; when the last request finishes, the departure
+// handler (the network's response leg) or, without one, complete() at once.
+#include "sim/metrics/fleet_metrics.h"
 #include "sim/metrics/run_metrics.h"
 
 #include <cstdint>
@@ -12,17 +20,29 @@ namespace recsim {
 
 class QueryTracker {
  public:
-  explicit QueryTracker(RunMetrics& metrics) : metrics_(metrics) {}
+  explicit QueryTracker(RunMetrics& metrics, FleetMetrics* fleet = nullptr) : metrics_(metrics), fleet_(fleet) {}
 
-  // A query arrives at `now` and will be served as `requests` requests. Returns its slot.
-  std::uint32_t open(double now, int requests, bool measured);
+  // A query of `model` arrives at `now` and will be served as `requests` requests (0: planned at
+  // its server, add_requests). Returns its slot.
+  std::uint32_t open(double now, int requests, bool measured, int model = 0, int size = 0);
+  // It reached `server` (of `group`) at `now`.
+  void at_server(std::uint32_t slot, double now, int group, int server);
+  // Its server planned `requests` more requests for it.
+  void add_requests(std::uint32_t slot, int requests) { records_[slot].remaining += requests; }
   // Its request starts service (the first start ends the query's wait).
   void request_started(std::uint32_t slot, double now);
   // Its request finishes; true when that was the query's last request.
   bool request_finished(std::uint32_t slot, double now);
+  // Its response reached the frontend (after a departure handler).
+  void complete(std::uint32_t slot, double now);
+  // Called when a query's last request finishes, instead of completing it at once.
+  void on_departure(std::function<void(std::uint32_t slot, double now)> handler) { on_departure_ = std::move(handler); }
 
   std::uint64_t in_flight() const { return in_flight_; }
   bool measured(std::uint32_t slot) const { return records_[slot].measured; }
+  int model(std::uint32_t slot) const { return records_[slot].model; }
+  int size(std::uint32_t slot) const { return records_[slot].size; }
+  std::size_t server(std::uint32_t slot) const { return static_cast<std::size_t>(records_[slot].server); }
   const RunMetrics& metrics() const { return metrics_; }
   // See RunMetrics::expect.
   void expect_measured(std::uint64_t n) { metrics_.expect(n); }
@@ -39,11 +59,18 @@ class QueryTracker {
  private:
   struct Record {
     double arrival = 0.0;
+    double at_server = 0.0;
     double first_start = -1.0;
+    double departure = 0.0;
     int remaining = 0;
+    int model = 0;
+    int size = 0;
+    int group = 0;
+    int server = 0;
     bool measured = false;
   };
   RunMetrics& metrics_;
+  FleetMetrics* fleet_;
   std::vector<Record> records_;
   std::vector<std::uint32_t> free_;
   void advance_area(double now);
@@ -51,6 +78,7 @@ class QueryTracker {
   double area_ = 0.0, area_time_ = 0.0;
   std::function<void()> on_empty_;
   std::function<void(double, double)> on_complete_;
+  std::function<void(std::uint32_t, double)> on_departure_;
 };
 
 }  // namespace recsim

@@ -7,9 +7,9 @@
 
 namespace recsim {
 
-Server::Server(ServerHost host, const ServiceTimeModel& service, Rng service_rng, QueryTracker& tracker,
+Server::Server(ServerHost host, std::vector<const ServiceTimeModel*> services, Rng service_rng, QueryTracker& tracker,
                const RunMetrics& metrics)
-    : host_(std::move(host)), service_(service), rng_(std::move(service_rng)), tracker_(tracker), metrics_(metrics) {
+    : host_(std::move(host)), services_(std::move(services)), rng_(std::move(service_rng)), tracker_(tracker), metrics_(metrics) {
   cores_.resize(static_cast<std::size_t>(host_.cpu_cores));
 }
 
@@ -20,10 +20,10 @@ void Server::start() {
             ->daemonize();
 }
 
-void Server::submit(std::uint32_t slot, int items) {
-  const double seconds = service_.sample_seconds(items, rng_);
+void Server::submit(std::uint32_t slot, int items, int model) {
+  const double seconds = services_[static_cast<std::size_t>(model)]->sample_seconds(items, rng_);
   if (metrics_.window_open()) offered_work_ += seconds;
-  queue_.push_back({slot, items, seconds});
+  queue_.push_back({slot, items, model, seconds});
   ++outstanding_;
   load_changed();
   if (!idle_.empty()) {
@@ -52,7 +52,7 @@ void Server::worker(int c) {
     tracker_.request_started(request.query, start);
     const double others_busy =
         host_.cpu_cores > 1 ? static_cast<double>(busy_cores_) / (host_.cpu_cores - 1) : 0.0;
-    const double service = request.service_seconds * service_.contention_factor(request.items, others_busy);
+    const double service = request.service_seconds * services_[static_cast<std::size_t>(request.model)]->contention_factor(request.items, others_busy);
     ++busy_cores_;
     simgrid::s4u::this_actor::sleep_for(service);
     --busy_cores_;

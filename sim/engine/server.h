@@ -2,7 +2,8 @@
 // One simulated server: a shared FIFO queue of requests in front of its CPU cores, one worker actor
 // per core. A worker serves one request at a time for its service time (sleep in virtual time);
 // it takes the next request straight from the queue and parks on its own semaphore only when the
-// queue is empty, so control flow inside the host costs no mailbox traffic.
+// queue is empty, so control flow inside the host costs no mailbox traffic. Each request is of one
+// model, served with that model's service-time model on this server's kind.
 #include "sim/balancing/server_load_index.h"
 #include "sim/engine/platform.h"
 #include "sim/engine/query_tracker.h"
@@ -19,21 +20,22 @@ namespace recsim {
 
 class Server {
  public:
-  Server(ServerHost host, const ServiceTimeModel& service, Rng service_rng, QueryTracker& tracker,
+  // `services`: per model, its service-time model on this server (null for models it does not host).
+  Server(ServerHost host, std::vector<const ServiceTimeModel*> services, Rng service_rng, QueryTracker& tracker,
          const RunMetrics& metrics);
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
 
   // Creates the worker actors (daemons: they end with the simulation).
   void start();
-  // Keeps entry `entry` of `loads` equal to this server's load per core from now on.
+  // Keeps entry `entry` of `loads` equal to this server's load per core from now on (one index per
+  // model the server hosts, each a balancer's view).
   void report_load_to(ServerLoadIndex& loads, std::size_t entry) {
-    loads_ = &loads;
-    load_entry_ = entry;
+    loads_.push_back({&loads, entry});
     loads.set(entry, load_per_core());
   }
-  // Enqueues one request of `items` items of query `slot`; wakes an idle core if there is one.
-  void submit(std::uint32_t slot, int items);
+  // Enqueues one request of `items` items of query `slot` of `model`; wakes an idle core if there is one.
+  void submit(std::uint32_t slot, int items, int model = 0);
 
   const ServerHost& host() const { return host_; }
   // Requests queued or in service, per core: the load balancer's measure.
@@ -48,6 +50,7 @@ class Server {
   struct Request {
     std::uint32_t query;
     int items;
+    int model;
     double service_seconds;  // drawn when queued; scaled by contention when it starts
   };
   struct Core {
@@ -59,7 +62,7 @@ class Server {
   double busy_since_window(double start, double end) const;
 
   ServerHost host_;
-  const ServiceTimeModel& service_;
+  std::vector<const ServiceTimeModel*> services_;
   Rng rng_;
   QueryTracker& tracker_;
   const RunMetrics& metrics_;
@@ -67,10 +70,13 @@ class Server {
   std::deque<int> idle_;
   std::vector<Core> cores_;
   std::uint64_t outstanding_ = 0;
-  ServerLoadIndex* loads_ = nullptr;  // the balancer's view of this server's load, when it has one
-  std::size_t load_entry_ = 0;
+  struct LoadEntry {
+    ServerLoadIndex* index;
+    std::size_t entry;
+  };
+  std::vector<LoadEntry> loads_;  // the balancers' views of this server's load, when they read it
   void load_changed() {
-    if (loads_) loads_->set(load_entry_, load_per_core());
+    for (const auto& l : loads_) l.index->set(l.entry, load_per_core());
   }
   int busy_cores_ = 0;
   std::uint64_t served_ = 0;

@@ -1,13 +1,18 @@
 #include "sim/engine/simulation.h"
 
+#include "sim/engine/dispatcher.h"
 #include "sim/engine/gpu_device.h"
 #include "sim/engine/lower_tiers.h"
-#include "sim/engine/update_consumer.h"
-#include "sim/engine/update_publisher.h"
 #include "sim/engine/platform.h"
 #include "sim/engine/query_tracker.h"
 #include "sim/engine/server.h"
+#include "sim/engine/update_consumer.h"
+#include "sim/engine/update_publisher.h"
+#include "sim/metrics/fleet_metrics.h"
+#include "sim/metrics/fleet_report.h"
+#include "sim/scenario/fleet.h"
 #include "sim/scenario/query_sizes.h"
+#include "sim/scheduling/scheduler_policy.h"
 #include "sim/service/service_time_model.h"
 #include "workloads/query_source.h"
 
@@ -16,7 +21,9 @@
 #include <xbt/log.h>
 
 #include <chrono>
+#include <cmath>
 #include <cstdio>
+#include <map>
 #include <numeric>
 #include <optional>
 #include <stdexcept>
@@ -26,10 +33,25 @@ namespace {
 
 bool g_engine_used = false;
 
-std::unique_ptr<QuerySource> make_source(const Scenario& s) {
-  if (s.arrival.process == ArrivalSpec::Process::trace) return make_trace_source(s.arrival.trace_file);
-  return make_synthetic_source(PoissonArrivals(s.arrival.qps, make_stream(s.seed, StreamId::arrivals)),
-                               make_query_sizes(s.query_size), make_stream(s.seed, StreamId::query_sizes));
+std::unique_ptr<QuerySource> make_source(const Scenario& s, const Fleet& fleet) {
+  const bool trace = s.arrival.process == ArrivalSpec::Process::trace;
+  if (s.format < 2) {
+    if (trace) return make_trace_source(s.arrival.trace_file);
+    return make_synthetic_source(PoissonArrivals(s.arrival.qps, make_stream(s.seed, StreamId::arrivals)),
+                                 make_query_sizes(s.query_size), make_stream(s.seed, StreamId::query_sizes));
+  }
+  // Several models: the arrival times (and a trace's sizes), then each query's model and size.
+  auto times = trace ? make_trace_source(s.arrival.trace_file)
+                     : make_synthetic_source(PoissonArrivals(s.arrival.qps, make_stream(s.seed, StreamId::arrivals)),
+                                             make_fixed_sizes(1), make_stream(s.seed, StreamId::query_sizes, 1));
+  std::vector<double> shares;
+  std::vector<std::unique_ptr<QuerySizeDistribution>> sizes;
+  for (const auto& m : fleet.models) {
+    shares.push_back(m.share);
+    sizes.push_back(m.sizes->distribution == QuerySizeSpec::Distribution::trace ? nullptr : make_query_sizes(*m.sizes));
+  }
+  return make_model_mix_source(std::move(times), std::move(shares), std::move(sizes), make_stream(s.seed, StreamId::models),
+                               make_stream(s.seed, StreamId::query_sizes));
 }
 
 // SimGrid's engine, configured for this simulator: quiet logs, small actor stacks without guard
@@ -44,8 +66,8 @@ simgrid::s4u::Engine make_engine() {
 #else
   static char factory[] = "--cfg=contexts/factory:raw";
 #endif
-  // PCIe links: a transfer takes latency + bytes / bandwidth, shared max-min between concurrent
-  // transfers in one direction; none of the TCP corrections of SimGrid's default network model.
+  // PCIe and network links: a transfer takes latency + bytes / bandwidth, shared max-min between
+  // concurrent transfers in one direction; none of the TCP corrections of SimGrid's default model.
   static char network[] = "--cfg=network/model:CM02";
   static char cross[] = "--cfg=network/crosstraffic:0";
   static char gamma[] = "--cfg=network/TCP-gamma:0";
@@ -54,68 +76,142 @@ simgrid::s4u::Engine make_engine() {
   return simgrid::s4u::Engine(&argc, argv);
 }
 
-}  // namespace
-
-RunResults simulate(const Scenario& scenario, const SimulationOptions& options) {
-  if (g_engine_used) throw std::logic_error("simulate() runs once per process; use simulate_isolated()");
-  g_engine_used = true;
-  const auto wall_start = std::chrono::steady_clock::now();
-
-  simgrid::s4u::Engine engine = make_engine();
-  const Platform platform = build_platform(scenario);
-  const auto service = make_service_model(scenario.service);
-  const auto source = make_source(scenario);
-
-  RunMetrics metrics(scenario.run.queries - scenario.run.warmup_queries);
-  if (options.stop_when_sla_missed) metrics.watch_sla(scenario.sla.percentile, scenario.sla.target_ms / 1e3);
-  QueryTracker tracker(metrics);
+// Everything one run builds, in the order it is built (build_system), run (run_system) and read
+// (collect_results).
+struct System {
+  Fleet fleet;
+  Platform platform;
+  std::vector<std::unique_ptr<ServiceTimeModel>> service_models;  // one per distinct ServiceSpec
+  std::vector<std::vector<const ServiceTimeModel*>> services;     // [model][kind]
+  std::unique_ptr<QuerySource> source;
+  std::unique_ptr<RunMetrics> metrics;
+  std::unique_ptr<FleetMetrics> fleet_metrics;  // format 2
+  std::unique_ptr<QueryTracker> tracker;
   std::vector<std::unique_ptr<Server>> servers;
-  for (std::size_t i = 0; i < platform.servers.size(); ++i)
-    servers.push_back(std::make_unique<Server>(platform.servers[i], *service,
-                                               make_stream(scenario.seed, StreamId::service, static_cast<std::uint32_t>(i)),
-                                               tracker, metrics));
-  for (auto& s : servers) s->start();
-  // The parameter server: each server's lower tiers, each GPU's cache, each server's update consumer.
-  const auto& cache = scenario.service.embedding_cache;
   std::optional<CacheRunStats> cache_stats;
   std::vector<std::unique_ptr<LowerTiers>> tiers;
   std::vector<std::unique_ptr<UpdateConsumer>> consumers;
   std::unique_ptr<UpdatePublisher> publisher;
-  if (cache) {
-    cache_stats.emplace(cache->timeline_bin_s);
-    for (const auto& server : platform.servers) tiers.push_back(std::make_unique<LowerTiers>(*cache, server, platform.redis_nodes, metrics));
-  }
   std::vector<std::unique_ptr<GpuDevice>> gpus;
   std::vector<std::size_t> gpu_server;  // index of each GPU's server
+  TuneConfig live;
+  std::unique_ptr<Dispatcher> dispatcher;
+  std::unique_ptr<LoadGenerator> generator;
+};
+
+// Capacity of each hosting server for each model (BalancerView::weights): its cores over the
+// time its requests for a query of the model's mean size take on its kind (CPU only).
+std::vector<std::vector<double>> capacity_weights(const System& sys) {
+  std::vector<std::vector<double>> weights;
+  for (std::size_t m = 0; m < sys.fleet.models.size(); ++m) {
+    const FleetModel& model = sys.fleet.models[m];
+    const double mean = std::max(1.0, mean_query_size(*model.sizes));
+    std::vector<double> w;
+    for (const auto& server : sys.servers) {
+      const int group = server->host().group;
+      if (std::find(model.groups.begin(), model.groups.end(), group) == model.groups.end()) continue;
+      const auto kind = static_cast<std::size_t>(server->host().kind);
+      const int b = std::max(1, model.scheduler[kind].batch_size);
+      const double requests = std::ceil(mean / b);
+      const double seconds = requests * sys.services[m][kind]->mean_seconds(static_cast<int>(std::min<double>(b, std::round(mean))));
+      w.push_back(seconds > 0.0 ? server->host().cpu_cores / seconds : 1.0);
+    }
+    weights.push_back(std::move(w));
+  }
+  return weights;
+}
+
+std::unique_ptr<System> build_system(const Scenario& scenario, const SimulationOptions& options) {
+  auto sys = std::make_unique<System>();
+  sys->fleet = fleet_of(scenario);
+  const Fleet& fleet = sys->fleet;
+  sys->platform = build_platform(scenario, fleet);
+  const Platform& platform = sys->platform;
+  std::map<const ServiceSpec*, const ServiceTimeModel*> made;
+  for (const auto& m : fleet.models) {
+    std::vector<const ServiceTimeModel*> per_kind;
+    for (const ServiceSpec* spec : m.service) {
+      if (!spec) {
+        per_kind.push_back(nullptr);
+        continue;
+      }
+      if (!made.count(spec)) {
+        sys->service_models.push_back(make_service_model(*spec));
+        made[spec] = sys->service_models.back().get();
+      }
+      per_kind.push_back(made[spec]);
+    }
+    sys->services.push_back(std::move(per_kind));
+  }
+  sys->source = make_source(scenario, fleet);
+
+  const std::uint64_t measured = scenario.run.queries - scenario.run.warmup_queries;
+  sys->metrics = std::make_unique<RunMetrics>(measured);
+  if (options.stop_when_sla_missed) sys->metrics->watch_sla(scenario.sla.percentile, scenario.sla.target_ms / 1e3);
+  if (fleet.format >= 2) {
+    std::vector<std::uint64_t> expected;
+    for (const auto& m : fleet.models) expected.push_back(static_cast<std::uint64_t>(std::llround(m.share * static_cast<double>(measured))));
+    sys->fleet_metrics = std::make_unique<FleetMetrics>(expected, fleet.groups.size());
+  }
+  sys->tracker = std::make_unique<QueryTracker>(*sys->metrics, sys->fleet_metrics.get());
+  QueryTracker& tracker = *sys->tracker;
+  RunMetrics& metrics = *sys->metrics;
+  for (std::size_t i = 0; i < platform.servers.size(); ++i) {
+    std::vector<const ServiceTimeModel*> per_model;
+    for (const auto& per_kind : sys->services) per_model.push_back(per_kind[static_cast<std::size_t>(platform.servers[i].kind)]);
+    sys->servers.push_back(std::make_unique<Server>(platform.servers[i], std::move(per_model),
+                                                    make_stream(scenario.seed, StreamId::service, static_cast<std::uint32_t>(i)),
+                                                    tracker, metrics));
+  }
+  for (auto& s : sys->servers) s->start();
+  // The parameter server (v1 only): each server's lower tiers, each GPU's cache, each server's update consumer.
+  const auto& cache = scenario.service.embedding_cache;
+  if (cache) {
+    sys->cache_stats.emplace(cache->timeline_bin_s);
+    for (const auto& server : platform.servers)
+      sys->tiers.push_back(std::make_unique<LowerTiers>(*cache, server, platform.redis_nodes, metrics));
+  }
+  std::vector<std::vector<GpuDevice*>> gpus_of(platform.servers.size());
   for (std::size_t i = 0; i < platform.servers.size(); ++i) {
     std::vector<EmbeddingLookup*> server_lookups;
+    std::vector<const ServiceSpec*> per_model;
+    for (const auto& m : fleet.models) per_model.push_back(m.service[static_cast<std::size_t>(platform.servers[i].kind)]);
     for (const auto& g : platform.servers[i].gpus) {
       std::unique_ptr<GpuEmbeddingCache> gpu_cache;
       if (cache) {
         gpu_cache = std::make_unique<GpuEmbeddingCache>(
-            *cache, make_embedding_lookup(*cache, scenario.seed, static_cast<std::uint32_t>(gpus.size())), *tiers[i], g,
-            platform.servers[i].host, *cache_stats, metrics);
+            *cache, make_embedding_lookup(*cache, scenario.seed, static_cast<std::uint32_t>(sys->gpus.size())), *sys->tiers[i], g,
+            platform.servers[i].host, *sys->cache_stats, metrics);
         server_lookups.push_back(&gpu_cache->lookup());
       }
-      gpus.push_back(std::make_unique<GpuDevice>(g, platform.servers[i].host, scenario.service, tracker, metrics, std::move(gpu_cache)));
-      gpu_server.push_back(i);
+      sys->gpus.push_back(std::make_unique<GpuDevice>(g, platform.servers[i].host, per_model, tracker, metrics, std::move(gpu_cache)));
+      sys->gpu_server.push_back(i);
+      gpus_of[i].push_back(sys->gpus.back().get());
     }
     if (cache && cache->updates && !server_lookups.empty())
-      consumers.push_back(std::make_unique<UpdateConsumer>(*cache, platform.servers[i], *tiers[i], server_lookups, *cache_stats,
-                                                           metrics, scenario.seed));
+      sys->consumers.push_back(std::make_unique<UpdateConsumer>(*cache, platform.servers[i], *sys->tiers[i], server_lookups,
+                                                                *sys->cache_stats, metrics, scenario.seed));
   }
-  for (auto& g : gpus) g->start();
-  for (auto& c : consumers) c->start();
-  if (!consumers.empty()) {
-    publisher = std::make_unique<UpdatePublisher>(*cache, scenario.seed, *cache_stats, metrics);
-    publisher->start(platform.frontend);
+  for (auto& g : sys->gpus) g->start();
+  for (auto& c : sys->consumers) c->start();
+  if (!sys->consumers.empty()) {
+    sys->publisher = std::make_unique<UpdatePublisher>(*cache, scenario.seed, *sys->cache_stats, metrics);
+    sys->publisher->start(platform.frontend);
   }
-  LoadGenerator generator(scenario, *source, servers, gpus, tracker, options.progress);
-  simgrid::s4u::Actor::create("load-generator", platform.frontend, [&generator] { generator(); });
+  sys->dispatcher = std::make_unique<Dispatcher>(fleet, platform, sys->servers, std::move(gpus_of), tracker,
+                                                 make_stream(scenario.seed, StreamId::selection), sys->live,
+                                                 capacity_weights(*sys));
+  sys->generator = std::make_unique<LoadGenerator>(scenario, *sys->source, *sys->dispatcher, tracker, sys->live, options.progress);
+  LoadGenerator* generator = sys->generator.get();
+  simgrid::s4u::Actor::create("load-generator", platform.frontend, [generator] { (*generator)(); });
+  return sys;
+}
 
-  engine.run();
-  const double end = simgrid::s4u::Engine::get_clock();
-
+RunResults collect_results(const Scenario& scenario, const System& sys, double end, const SimulationOptions& options) {
+  const RunMetrics& metrics = *sys.metrics;
+  const QueryTracker& tracker = *sys.tracker;
+  const LoadGenerator& generator = *sys.generator;
+  const auto& cache = scenario.service.embedding_cache;
   RunResults r;
   r.scenario = scenario.name;
   r.seed = scenario.seed;
@@ -137,11 +233,12 @@ RunResults simulate(const Scenario& scenario, const SimulationOptions& options) 
       r.service_table_rows = scenario.service.table_rows;
       break;
   }
+  if (scenario.format >= 2) r.service_type = "models";
   const double window = metrics.window_open() ? end - metrics.window_start() : 0.0;
   const double arrival_span = metrics.window_open() ? generator.last_arrival() - metrics.window_start() : 0.0;
   double busy_total = 0.0;
   std::string overloaded;
-  for (const auto& s : servers) {
+  for (const auto& s : sys.servers) {
     ServerUtilization u;
     u.name = s->host().name;
     const auto busy = s->core_busy_seconds(end);
@@ -157,15 +254,15 @@ RunResults simulate(const Scenario& scenario, const SimulationOptions& options) 
       overloaded = buf;
     }
     if (cache) {
-      const double tier_seconds = tiers[r.servers.size()]->server_core_seconds();
+      const double tier_seconds = sys.tiers[r.servers.size()]->server_core_seconds();
       u.tier_work = window > 0.0 ? tier_seconds / (window * s->host().cpu_cores) : 0.0;
     }
     r.requests_simulated += s->requests_served();
     r.servers.push_back(std::move(u));
   }
   double gpu_busy_total = 0.0;
-  for (std::size_t k = 0; k < gpus.size(); ++k) {
-    const GpuDevice& g = *gpus[k];
+  for (std::size_t k = 0; k < sys.gpus.size(); ++k) {
+    const GpuDevice& g = *sys.gpus[k];
     GpuUtilization u;
     u.name = g.gpu().name;
     const double kernel_busy = g.kernel_busy_seconds(end);
@@ -185,21 +282,37 @@ RunResults simulate(const Scenario& scenario, const SimulationOptions& options) 
     }
     r.gpu_queries += u.queries;
     r.requests_simulated += u.queries;
-    r.servers[gpu_server[k]].gpus.push_back(u);
+    r.servers[sys.gpu_server[k]].gpus.push_back(u);
   }
   if (cache) {
     CacheReport report;
     report.mode = cache->mode == EmbeddingCacheSpec::Mode::keys ? "keys" : "analytic";
-    for (const auto& g : gpus) report.counters.add(g->cache()->counters());
-    cache_stats->fill(report, cache->refresh.has_value(), cache->updates.has_value());
+    for (const auto& g : sys.gpus) report.counters.add(g->cache()->counters());
+    sys.cache_stats->fill(report, cache->refresh.has_value(), cache->updates.has_value());
     r.embedding_cache = std::move(report);
   }
-  if (!gpus.empty()) r.gpu_utilization = window > 0.0 ? gpu_busy_total / (window * static_cast<double>(gpus.size())) : 0.0;
+  if (!sys.gpus.empty()) r.gpu_utilization = window > 0.0 ? gpu_busy_total / (window * static_cast<double>(sys.gpus.size())) : 0.0;
   r.mean_in_system = window > 0.0 ? tracker.in_system_area(end) / window : 0.0;
   r.cpu_utilization = window > 0.0 ? busy_total / (window * scenario.total_cores()) : 0.0;
   r.saturated = generator.saturated() || !overloaded.empty();
   r.saturation_reason = generator.saturated() ? generator.saturation_reason() : overloaded;
   metrics.summarise(end, scenario.sla.percentile, scenario.sla.target_ms, r);
+  if (sys.fleet_metrics) {
+    FleetReportInput in{sys.fleet, sys.platform, *sys.fleet_metrics, r, window, end};
+    r.datacenter = fleet_report(in);
+    // The fleet's verdict: every model meets its own SLA; the top-level SLA is the binding model's.
+    const DatacenterResults& dc = *r.datacenter;
+    bool all = !r.saturated;
+    for (const auto& m : dc.models) all = all && m.sla.met;
+    for (const auto& m : dc.models)
+      if (m.name == dc.binding_model) {
+        r.sla_percentile = m.sla.percentile;
+        r.sla_target_ms = m.sla.target_ms;
+        r.sla_observed_ms = m.sla.observed_ms;
+        r.sla_ci95_ms = m.sla.ci95_ms;
+      }
+    r.sla_met = all;
+  }
   if (!generator.stopped_early().empty()) {
     // The statistics of a run cut short are not the run's: only the verdict is reported.
     r.stopped_early = generator.stopped_early();
@@ -220,6 +333,19 @@ RunResults simulate(const Scenario& scenario, const SimulationOptions& options) 
     r.online = std::move(o);
   }
   if (options.latency_cdf) r.latency_cdf_ms = metrics.latency().cdf_ms();
+  return r;
+}
+
+}  // namespace
+
+RunResults simulate(const Scenario& scenario, const SimulationOptions& options) {
+  if (g_engine_used) throw std::logic_error("simulate() runs once per process; use simulate_isolated()");
+  g_engine_used = true;
+  const auto wall_start = std::chrono::steady_clock::now();
+  simgrid::s4u::Engine engine = make_engine();
+  const std::unique_ptr<System> system = build_system(scenario, options);
+  engine.run();
+  RunResults r = collect_results(scenario, *system, simgrid::s4u::Engine::get_clock(), options);
   r.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
   return r;
 }

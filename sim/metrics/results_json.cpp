@@ -1,5 +1,7 @@
 #include "sim/metrics/results_json.h"
 
+#include "sim/metrics/datacenter_json.h"
+
 namespace recsim {
 namespace {
 
@@ -55,6 +57,7 @@ nlohmann::ordered_json results_to_json(const RunResults& r) {
                   {"table_rows", r.service_table_rows.empty() ? json(nullptr) : json(r.service_table_rows)}};
   j["utilization"] = {{"cpu", r.cpu_utilization}, {"gpu", optional_to_json(r.gpu_utilization)}, {"servers", servers}};
   if (r.embedding_cache) j["embedding_cache"] = cache_report_to_json(*r.embedding_cache);
+  if (r.datacenter) j["datacenter"] = datacenter_to_json(*r.datacenter);
   if (r.online) {
     const OnlineClimbReport& o = *r.online;
     json steps = json::array();
@@ -138,6 +141,7 @@ RunResults results_from_json(const nlohmann::json& j) {
     r.servers.push_back(std::move(u));
   }
   if (j.contains("embedding_cache")) r.embedding_cache = cache_report_from_json(j.at("embedding_cache"));
+  if (j.contains("datacenter")) r.datacenter = datacenter_from_json(j.at("datacenter"));
   if (j.contains("online")) {
     const auto& oj = j.at("online");
     OnlineClimbReport o;

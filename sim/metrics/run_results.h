@@ -55,6 +55,76 @@ struct OnlineClimbReport {
   std::vector<OnlineClimbStep> steps;
 };
 
+// Format 2: the fleet broken down (docs/results-format.md, "Datacenter results").
+struct SlaVerdict {
+  double percentile = 0.0, target_ms = 0.0;
+  std::optional<double> observed_ms;
+  std::optional<std::pair<double, double>> ci95_ms;
+  bool met = false;
+};
+
+struct ModelResults {
+  std::string name;
+  double share = 0.0;
+  std::uint64_t measured = 0;
+  double throughput_qps = 0.0;
+  std::optional<LatencySummary> latency_ms;
+  SlaVerdict sla;
+};
+
+struct PowerReport {  // over the measurement window
+  double mean_w = 0.0;
+  double energy_j = 0.0;
+};
+
+struct GroupResults {
+  std::string name, kind;
+  int servers = 0;
+  std::uint64_t measured = 0;  // measured queries it served
+  std::optional<LatencySummary> latency_ms;
+  double cpu_utilization = 0.0;
+  std::optional<double> gpu_utilization;
+  std::optional<PowerReport> power;
+};
+
+struct KindResults {
+  std::string name;
+  int servers = 0;
+  double cpu_utilization = 0.0;
+  std::optional<double> gpu_utilization;
+  std::optional<PowerReport> power;
+  std::optional<double> cost_per_hour;  // all its servers
+  std::string cpu_profile, cpu_source, gpu_profile, gpu_source;  // provenance of its service times
+  std::string power_source;
+};
+
+struct EnergyReport {
+  double mean_power_w = 0.0, energy_j = 0.0;
+  double joules_per_query = 0.0, qps_per_watt = 0.0;
+};
+
+struct BalanceReport {
+  // The spread of the servers' CPU utilisation within each group (servers of one kind, so equal
+  // shares are the ideal): the largest max / mean over the groups, and the mean coefficient of
+  // variation.
+  double max_over_mean = 0.0;
+  double cv = 0.0;
+};
+
+struct DatacenterResults {
+  std::vector<ModelResults> models;
+  std::vector<GroupResults> groups;
+  std::vector<KindResults> kinds;
+  std::string balancer;
+  double network_ms = 0.0, queueing_ms = 0.0, service_ms = 0.0;  // mean split of the measured latency
+  bool network = false;
+  std::optional<EnergyReport> energy;  // when every kind has a power model
+  std::optional<double> cost_per_hour;             // when every kind gives its cost
+  std::optional<double> cost_per_million_queries;  // ... at the measured throughput
+  BalanceReport balance;
+  std::string binding_model;  // the model whose SLA is closest to (or furthest past) its target
+};
+
 struct RunResults {
   std::string scenario;
   std::uint64_t seed = 0;
@@ -85,6 +155,7 @@ struct RunResults {
   std::string service_gpu_source;   // ... "measured" or "analytic"
   std::string service_model_file;   // model with GPUs: the model definition read
   std::vector<std::int64_t> service_table_rows;  // service.table_rows in force, one per table; empty: the definition's
+  std::optional<DatacenterResults> datacenter;  // format 2 only
   // Only when asked for (SimulationOptions::latency_cdf); not part of the results JSON.
   std::vector<std::pair<double, double>> latency_cdf_ms;  // (latency ms, fraction of queries <= it)
   double wall_seconds = 0.0;

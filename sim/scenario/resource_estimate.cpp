@@ -1,5 +1,7 @@
 #include "sim/scenario/resource_estimate.h"
 
+#include "sim/scheduling/scheduler_policy.h"
+
 #include "sim/ps/embedding_cache.h"
 #include "sim/scenario/query_sizes.h"
 #include "workloads/input_error.h"
@@ -49,7 +51,7 @@ double meminfo_bytes(const std::string& key) {
 
 // The batch size the request estimate assumes: the online climb's smallest.
 int batch_of(const Scenario& s) {
-  return s.scheduler.policy == SchedulerSpec::Policy::deeprecsched_online
+  return scheduler_policy(s.scheduler.policy).online
              ? (s.scheduler.online.batches.empty() ? 1 : s.scheduler.online.batches.front())
              : s.scheduler.batch_size;
 }

@@ -1,5 +1,5 @@
 #pragma once
-// The validated, typed form of a scenario file (format v1, documented key by key in
+// The validated, typed form of a scenario file (formats 1 and 2, documented key by key in
 // docs/scenario-format.md). Everything downstream of the parser trusts these values.
 #include "kernels/profiles/latency_curve.h"
 
@@ -14,6 +14,7 @@ namespace recsim {
 
 struct ServerGroup {
   std::string name;  // servers are named name-0, name-1, ...
+  int kind = -1;     // format 2: index into Scenario::kinds (cores, GPUs and PCIe copied from it)
   int count = 1;
   int cpu_cores = 1;
   int gpus = 0;                   // each on its own PCIe link to the server
@@ -154,19 +155,13 @@ struct OnlineSpec {
 };
 
 struct SchedulerSpec {
-  // static / cpu-only: every query split over the CPU cores; deeprecsched: queries of size >=
-  // gpu_threshold go whole to a GPU, smaller ones are split; gpu-only: every query to a GPU;
-  // deeprecsched-online: batch_size and gpu_threshold climbed during the run (`online`).
-  enum class Policy { static_batch, cpu_only, deeprecsched, gpu_only, deeprecsched_online } policy = Policy::static_batch;
+  // A server-level policy's name (sim/scheduling/scheduler_policy.h: static, cpu-only,
+  // deeprecsched, gpu-only, deeprecsched-online).
+  std::string policy = "static";
   int batch_size = 1;
   int gpu_threshold = 0;  // deeprecsched
   OnlineSpec online;      // deeprecsched-online
-  bool offloads() const { return policy == Policy::deeprecsched || policy == Policy::gpu_only; }
-  // Whether a query of `size` items runs on a GPU (fixed policies; the online policy asks its climber).
-  bool to_gpu(int size) const {
-    return policy == Policy::gpu_only || (policy == Policy::deeprecsched && size >= gpu_threshold);
-  }
-  std::string server_selection = "least_loaded";  // a balancer policy's name (sim/balancing/balancer.h)
+  std::string server_selection = "least_loaded";  // v1: a balancer policy's name (sim/balancing/balancer.h)
 };
 
 struct SlaSpec {
@@ -180,10 +175,56 @@ struct RunSpec {
   std::uint64_t max_in_flight = 100000;  // saturation bound on queries in the system
 };
 
+// Format 2: a kind of server (server_kinds.N): its shape, its profiles, its power and cost.
+struct PowerSpec {
+  double cpu_idle_w = 0.0, cpu_busy_w = 0.0;  // all sockets: idle, and every core busy
+  double gpu_idle_w = 0.0, gpu_busy_w = 0.0;  // per GPU: idle, and kernels running
+  double other_w = 0.0;                       // the rest of the box (memory, fans, disks, NIC), constant
+  std::string source;                         // where the figures come from (free text, reported)
+};
+
+struct ServerKind {
+  std::string name;
+  int cpu_cores = 1;
+  int gpus = 0;
+  double pcie_bytes_per_s = 0.0, pcie_latency_s = 0.0;
+  std::string cpu_profile, gpu_profile;  // resolved paths; empty when not given
+  std::optional<PowerSpec> power;
+  std::optional<double> cost_per_hour;   // any currency, per server
+};
+
+// Format 2: one model the fleet serves (models.N).
+struct ModelDeployment {
+  std::string name;                      // unique; names the model in results
+  double share = 1.0;                    // of all arrivals (normalised over the models)
+  QuerySizeSpec query_size;
+  SlaSpec sla;
+  std::vector<std::optional<ServiceSpec>> service;  // per server kind; set for the kinds hosting it
+  std::vector<SchedulerSpec> scheduler;             // per server kind
+  std::vector<int> groups;               // placement: the server groups serving it
+};
+
+// Format 2: racks behind top-of-rack switches under a spine, frontend on the spine (network).
+struct NetworkSpec {
+  bool enabled = false;
+  int servers_per_rack = 40;
+  double nic_bytes_per_s = 0.0, nic_latency_s = 0.0;      // each server's link to its rack switch
+  double uplink_bytes_per_s = 0.0, uplink_latency_s = 0.0;  // each rack switch's link to the spine
+  double frontend_bytes_per_s = 0.0, frontend_latency_s = 0.0;  // the frontend's link to the spine
+  double request_bytes = 0.0, request_bytes_per_item = 0.0;     // frontend to server
+  double response_bytes = 0.0, response_bytes_per_item = 0.0;   // server to frontend
+};
+
 struct Scenario {
   std::string name;
   std::uint64_t seed = 1;
-  std::vector<ServerGroup> servers;
+  int format = 1;                       // 1 or 2 (docs/scenario-format.md)
+  std::vector<ServerGroup> servers;     // v1: platform.servers; v2: server_groups
+  // Format 2 only (empty or default for v1; the engine derives the same picture from v1's keys).
+  std::vector<ServerKind> kinds;
+  std::vector<ModelDeployment> models;
+  std::string balancer = "least_loaded";
+  NetworkSpec network;
   ArrivalSpec arrival;
   QuerySizeSpec query_size;
   ServiceSpec service;

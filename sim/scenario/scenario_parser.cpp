@@ -1,5 +1,7 @@
 #include "sim/scenario/scenario_parser.h"
 
+#include "sim/scenario/scenario_sections.h"
+
 #include "kernels/model/model_spec.h"
 #include "kernels/profiles/latency_profile.h"
 #include "kernels/profiles/tier_profile.h"
@@ -9,6 +11,7 @@
 #include "sim/ps/update_stream.h"
 #include "sim/scenario/overrides.h"
 #include "sim/scenario/resource_estimate.h"
+#include "sim/scheduling/scheduler_policy.h"
 #include "sim/scheduling/tune_config.h"
 #include "workloads/json_reader.h"
 #include "workloads/strict_json.h"
@@ -28,7 +31,6 @@ namespace {
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
 constexpr std::int64_t kMaxCount = 1'000'000'000'000;  // 1e12: far beyond any run, below overflow
-constexpr int kMaxQuerySize = 1'000'000'000;
 
 std::string resolve(const std::string& base_dir, const std::string& file) {
   std::filesystem::path p(file);
@@ -77,48 +79,58 @@ std::vector<ServerGroup> parse_platform(JsonReader platform) {
   return groups;
 }
 
-void parse_workload(JsonReader workload, const std::string& base_dir, Scenario& s) {
-  JsonReader arrival = workload.object("arrival");
+}  // namespace
+
+void parse_arrival(JsonReader arrival, const std::string& base_dir, ArrivalSpec& a) {
   const auto process = arrival.choice("process", {"poisson", "trace"});
   if (process == "poisson") {
-    s.arrival.process = ArrivalSpec::Process::poisson;
-    s.arrival.qps = arrival.number("qps", 0.0, kInf, true);
+    a.process = ArrivalSpec::Process::poisson;
+    a.qps = arrival.number("qps", 0.0, kInf, true);
   } else {
-    s.arrival.process = ArrivalSpec::Process::trace;
-    s.arrival.trace_file = resolve(base_dir, arrival.string("file"));
-    require_file(arrival.child_path("file"), s.arrival.trace_file);
+    a.process = ArrivalSpec::Process::trace;
+    a.trace_file = resolve(base_dir, arrival.string("file"));
+    require_file(arrival.child_path("file"), a.trace_file);
   }
   arrival.finish();
+}
 
+QuerySizeSpec parse_query_size(JsonReader size, const std::string& base_dir) {
+  QuerySizeSpec q;
+  const auto dist = size.choice("distribution", {"fixed", "normal", "lognormal", "empirical"});
+  if (dist == "fixed") {
+    q.distribution = QuerySizeSpec::Distribution::fixed;
+    q.value = static_cast<int>(size.integer("value", 1, kMaxQuerySize));
+  } else if (dist == "normal") {
+    q.distribution = QuerySizeSpec::Distribution::normal;
+    q.mean = size.number("mean", -kInf, kInf);
+    q.sd = size.number("sd", 0.0, kInf);
+    q.max = static_cast<int>(size.integer("max", 1, kMaxQuerySize));
+  } else if (dist == "lognormal") {
+    q.distribution = QuerySizeSpec::Distribution::lognormal;
+    q.mu = size.number("mu", -50.0, 50.0);
+    q.sigma = size.number("sigma", 0.0, 10.0);
+    q.max = static_cast<int>(size.integer("max", 1, kMaxQuerySize));
+  } else {
+    q.distribution = QuerySizeSpec::Distribution::empirical;
+    q.table_file = resolve(base_dir, size.string("file"));
+    require_file(size.child_path("file"), q.table_file);
+    q.table = read_size_table(q.table_file);
+  }
+  size.finish();
+  return q;
+}
+
+namespace {
+
+void parse_workload(JsonReader workload, const std::string& base_dir, Scenario& s) {
+  parse_arrival(workload.object("arrival"), base_dir, s.arrival);
   if (s.arrival.process == ArrivalSpec::Process::trace) {
     if (workload.has("query_size"))
       throw InputError(workload.child_path("query_size"),
                        "must be absent with \"process\": \"trace\" (sizes come from the trace file)");
     s.query_size.distribution = QuerySizeSpec::Distribution::trace;
   } else {
-    JsonReader size = workload.object("query_size");
-    auto& q = s.query_size;
-    const auto dist = size.choice("distribution", {"fixed", "normal", "lognormal", "empirical"});
-    if (dist == "fixed") {
-      q.distribution = QuerySizeSpec::Distribution::fixed;
-      q.value = static_cast<int>(size.integer("value", 1, kMaxQuerySize));
-    } else if (dist == "normal") {
-      q.distribution = QuerySizeSpec::Distribution::normal;
-      q.mean = size.number("mean", -kInf, kInf);
-      q.sd = size.number("sd", 0.0, kInf);
-      q.max = static_cast<int>(size.integer("max", 1, kMaxQuerySize));
-    } else if (dist == "lognormal") {
-      q.distribution = QuerySizeSpec::Distribution::lognormal;
-      q.mu = size.number("mu", -50.0, 50.0);
-      q.sigma = size.number("sigma", 0.0, 10.0);
-      q.max = static_cast<int>(size.integer("max", 1, kMaxQuerySize));
-    } else {
-      q.distribution = QuerySizeSpec::Distribution::empirical;
-      q.table_file = resolve(base_dir, size.string("file"));
-      require_file(size.child_path("file"), q.table_file);
-      q.table = read_size_table(q.table_file);
-    }
-    size.finish();
+    s.query_size = parse_query_size(workload.object("query_size"), base_dir);
   }
   workload.finish();
 }
@@ -285,6 +297,8 @@ ModelSpec with_table_rows(const ModelSpec& model, const nlohmann::json& value, c
   return m;
 }
 
+}  // namespace
+
 ServiceSpec parse_service(JsonReader service, const std::string& base_dir) {
   ServiceSpec spec;
   const auto type = service.choice("type", {"exponential", "deterministic", "table", "model"});
@@ -360,71 +374,17 @@ ServiceSpec parse_service(JsonReader service, const std::string& base_dir) {
   return spec;
 }
 
-// A ladder: a non-empty array of strictly increasing integers in [1, kMaxQuerySize].
-std::vector<int> parse_ladder(JsonReader& object, const std::string& key) {
-  const auto& values = object.array(key);
-  const std::string path = object.child_path(key);
-  if (values.empty()) throw InputError(path, "expected at least one value");
-  std::vector<int> ladder;
-  for (std::size_t i = 0; i < values.size(); ++i) {
-    const auto& v = values[i];
-    const std::string item = path + "." + std::to_string(i);
-    if (!v.is_number_integer() || v.get<std::int64_t>() < 1 || v.get<std::int64_t>() > kMaxQuerySize)
-      throw InputError(item, "expected an integer from 1 to " + std::to_string(kMaxQuerySize) + ", got " + v.dump());
-    const int x = static_cast<int>(v.get<std::int64_t>());
-    if (!ladder.empty() && x <= ladder.back())
-      throw InputError(item, "expected values in increasing order, got " + std::to_string(x) + " after " + std::to_string(ladder.back()));
-    ladder.push_back(x);
-  }
-  return ladder;
-}
-
-OnlineSpec parse_online(JsonReader online) {
-  OnlineSpec spec;
-  if (online.has("min_qps")) spec.min_qps = online.number("min_qps", 0.0, 1e12, true);
-  if (online.has("max_qps")) spec.max_qps = online.number("max_qps", 0.0, 1e12, true);
-  spec.gap_steps = static_cast<int>(online.integer_or("gap_steps", 50, 2, 100000));
-  spec.update_queries = static_cast<int>(online.integer_or("update_queries", 64, 1, 1000000));
-  spec.updates = static_cast<int>(online.integer_or("updates", 128, 1, 1000000));
-  spec.median_of = static_cast<int>(online.integer_or("median_of", 50, 1, 1000000));
-  spec.headroom = online.number_or("headroom", 0.10, 0.0, 10.0);
-  if (online.has("batches")) spec.batches = parse_ladder(online, "batches");
-  if (online.has("thresholds")) spec.thresholds = parse_ladder(online, "thresholds");
-  online.finish();
-  return spec;
-}
-
-SchedulerSpec parse_scheduler(JsonReader scheduler) {
+SchedulerSpec parse_scheduler(JsonReader scheduler, bool with_server_selection) {
   SchedulerSpec spec;
-  const auto policy = scheduler.choice("policy", {"static", "cpu-only", "deeprecsched", "gpu-only", "deeprecsched-online"});
-  spec.policy = policy == "static"         ? SchedulerSpec::Policy::static_batch
-                : policy == "cpu-only"     ? SchedulerSpec::Policy::cpu_only
-                : policy == "deeprecsched" ? SchedulerSpec::Policy::deeprecsched
-                : policy == "gpu-only"     ? SchedulerSpec::Policy::gpu_only
-                                           : SchedulerSpec::Policy::deeprecsched_online;
-  if (spec.policy == SchedulerSpec::Policy::deeprecsched_online) {
-    // The climb chooses both: a fixed value would be silently ignored.
-    for (const char* key : {"batch_size", "gpu_threshold"})
-      if (scheduler.has(key))
-        throw InputError(scheduler.child_path(key), "the \"deeprecsched-online\" policy climbs it: give its ladder in scheduler.online instead");
-    spec.online = scheduler.has("online") ? parse_online(scheduler.object("online")) : OnlineSpec{};
-    spec.batch_size = 1;
-  } else {
-    if (scheduler.has("online"))
-      throw InputError(scheduler.child_path("online"), "only the \"deeprecsched-online\" policy climbs online");
-    // gpu-only splits nothing: its batch size is unused unless given.
-    spec.batch_size = static_cast<int>(spec.policy == SchedulerSpec::Policy::gpu_only
-                                           ? scheduler.integer_or("batch_size", kMaxQuerySize, 1, kMaxQuerySize)
-                                           : scheduler.integer("batch_size", 1, kMaxQuerySize));
-    if (spec.policy == SchedulerSpec::Policy::deeprecsched)
-      spec.gpu_threshold = static_cast<int>(scheduler.integer("gpu_threshold", 1, kMaxQuerySize));
-    else if (scheduler.has("gpu_threshold"))
-      throw InputError(scheduler.child_path("gpu_threshold"), "only the \"deeprecsched\" policy has a GPU threshold");
-  }
-  spec.server_selection = scheduler.choice_or("server_selection", balancer_names(), "least_loaded");
+  spec.policy = scheduler.choice("policy", scheduler_names());
+  scheduler_policy(spec.policy).parse(scheduler, spec);
+  if (with_server_selection)
+    spec.server_selection = scheduler.choice_or("server_selection", balancer_names(), "least_loaded");
   scheduler.finish();
   return spec;
 }
+
+namespace {
 
 // The checks of service.embedding_cache that need the rest of the scenario.
 void check_embedding_cache(const Scenario& s) {
@@ -478,9 +438,33 @@ void check_embedding_cache(const Scenario& s) {
 
 }  // namespace
 
+void parse_run(JsonReader& run, Scenario& s) {
+  if (s.arrival.process == ArrivalSpec::Process::trace) {
+    const auto rows = validate_trace(s.arrival.trace_file, &s.query_size.trace_max, &s.query_size.trace_mean, &s.arrival.trace_span_s);
+    s.run.queries = static_cast<std::uint64_t>(run.integer_or("queries", static_cast<std::int64_t>(rows), 1, kMaxCount));
+    if (s.run.queries > rows)
+      throw InputError(run.child_path("queries"), "the trace has only " + std::to_string(rows) + " queries, fewer than " +
+                                                      std::to_string(s.run.queries));
+  } else {
+    s.run.queries = static_cast<std::uint64_t>(run.integer("queries", 1, kMaxCount));
+  }
+  s.run.warmup_queries = static_cast<std::uint64_t>(run.integer_or("warmup_queries", 0, 0, kMaxCount));
+  if (s.run.warmup_queries >= s.run.queries)
+    throw InputError(run.child_path("warmup_queries"),
+                     "expected fewer warm-up queries than run.queries (" + std::to_string(s.run.queries) + ")");
+  s.run.max_in_flight = static_cast<std::uint64_t>(run.integer_or("max_in_flight", 100000, 1, 100'000'000));
+}
+
 Scenario parse_scenario(const nlohmann::json& document, const std::string& base_dir) {
+  if (document.is_object() && document.contains("format")) {
+    const auto& f = document.at("format");
+    if (!f.is_number_integer() || (f.get<std::int64_t>() != 1 && f.get<std::int64_t>() != 2))
+      throw InputError("format", "expected 1 or 2, got " + printable(f.dump(), 40));
+    if (f.get<std::int64_t>() == 2) return parse_datacenter_scenario(document, base_dir);
+  }
   Scenario s;
   JsonReader top(document, "");
+  top.integer_or("format", 1, 1, 1);
   s.name = top.string("name");
   top.string_or("description", "");
   s.seed = static_cast<std::uint64_t>(top.integer_or("seed", 1, 0, std::numeric_limits<std::int64_t>::max()));
@@ -488,14 +472,13 @@ Scenario parse_scenario(const nlohmann::json& document, const std::string& base_
   parse_workload(top.object("workload"), base_dir, s);
   s.service = parse_service(top.object("service"), base_dir);
   s.scheduler = parse_scheduler(top.object("scheduler"));
-  if (s.scheduler.offloads()) {
+  if (scheduler_policy(s.scheduler.policy).offloads) {
     if (s.total_gpus() == 0)
-      throw InputError("scheduler.policy", "\"" + std::string(s.scheduler.policy == SchedulerSpec::Policy::gpu_only ? "gpu-only" : "deeprecsched") +
-                                               "\" offloads queries to GPUs, but no server has any (platform.servers.N.gpus)");
+      throw InputError("scheduler.policy", "\"" + s.scheduler.policy + "\" offloads queries to GPUs, but no server has any (platform.servers.N.gpus)");
     if (!s.service.gpu_curve)
       throw InputError("service.gpu_profile", "required when the scheduler offloads to GPUs (a service of type \"model\" with a GPU profile)");
   }
-  if (s.scheduler.policy == SchedulerSpec::Policy::deeprecsched_online) {
+  if (scheduler_policy(s.scheduler.policy).online) {
     // Without a ladder the climb uses the offline search's defaults; it offloads when it can.
     OnlineSpec& o = s.scheduler.online;
     const bool can_offload = s.total_gpus() > 0 && s.service.gpu_curve.has_value();
@@ -519,20 +502,7 @@ Scenario parse_scenario(const nlohmann::json& document, const std::string& base_
   sla.finish();
 
   JsonReader run = top.object("run");
-  if (s.arrival.process == ArrivalSpec::Process::trace) {
-    const auto rows = validate_trace(s.arrival.trace_file, &s.query_size.trace_max, &s.query_size.trace_mean, &s.arrival.trace_span_s);
-    s.run.queries = static_cast<std::uint64_t>(run.integer_or("queries", static_cast<std::int64_t>(rows), 1, kMaxCount));
-    if (s.run.queries > rows)
-      throw InputError(run.child_path("queries"), "the trace has only " + std::to_string(rows) + " queries, fewer than " +
-                                                      std::to_string(s.run.queries));
-  } else {
-    s.run.queries = static_cast<std::uint64_t>(run.integer("queries", 1, kMaxCount));
-  }
-  s.run.warmup_queries = static_cast<std::uint64_t>(run.integer_or("warmup_queries", 0, 0, kMaxCount));
-  if (s.run.warmup_queries >= s.run.queries)
-    throw InputError(run.child_path("warmup_queries"),
-                     "expected fewer warm-up queries than run.queries (" + std::to_string(s.run.queries) + ")");
-  s.run.max_in_flight = static_cast<std::uint64_t>(run.integer_or("max_in_flight", 100000, 1, 100'000'000));
+  parse_run(run, s);
   if (s.service.embedding_cache) check_embedding_cache(s);  // needs the workload's largest query
   run.finish();
 
@@ -560,6 +530,16 @@ std::vector<std::string> Scenario::input_files() const {
     if (!service.embedding_cache->tier_profile_file.empty()) files.push_back(service.embedding_cache->tier_profile_file);
     if (!service.embedding_cache->key_trace_file.empty()) files.push_back(service.embedding_cache->key_trace_file);
   }
+  for (const auto& k : kinds)
+    for (const std::string* f : {&k.cpu_profile, &k.gpu_profile})
+      if (!f->empty()) files.push_back(*f);
+  for (const auto& m : models) {
+    if (!m.query_size.table_file.empty()) files.push_back(m.query_size.table_file);
+    for (const auto& svc : m.service)
+      if (svc && !svc->model_file.empty()) files.push_back(svc->model_file);
+  }
+  std::sort(files.begin(), files.end());
+  files.erase(std::unique(files.begin(), files.end()), files.end());
   return files;
 }
 

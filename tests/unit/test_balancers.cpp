@@ -37,12 +37,12 @@ double supermarket_mean(double rho) {
 }  // namespace
 
 TEST_CASE("the registry names every balancer, and the parser takes its names", "[balancers]") {
-  CHECK(balancer_names() == std::vector<std::string>{"least_loaded", "round_robin", "random", "power_of_two"});
+  CHECK(balancer_names() == std::vector<std::string>{"least_loaded", "round_robin", "random", "power_of_two", "weighted_round_robin"});
   CHECK_THROWS_AS(balancer_policy("nearest"), std::out_of_range);
   auto doc = mmc_document(1, 100.0, 1.0, 100, 0);
   doc["scheduler"]["server_selection"] = "nearest";
   CHECK(scenario_error(doc) ==
-        "scheduler.server_selection: expected one of \"least_loaded\", \"round_robin\", \"random\", \"power_of_two\", got \"nearest\"");
+        "scheduler.server_selection: expected one of \"least_loaded\", \"round_robin\", \"random\", \"power_of_two\", \"weighted_round_robin\", got \"nearest\"");
 }
 
 TEST_CASE("balancers against queueing results on 50 parallel M/M/1 queues", "[balancers][queueing]") {

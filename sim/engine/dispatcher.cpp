@@ -1,0 +1,100 @@
+#include "sim/engine/dispatcher.h"
+
+#include "sim/scheduling/static_policy.h"
+
+#include <simgrid/s4u/Engine.hpp>
+
+#include <cmath>
+
+namespace recsim {
+
+Dispatcher::Dispatcher(const Fleet& fleet, const Platform& platform, std::vector<std::unique_ptr<Server>>& servers,
+                       std::vector<std::vector<GpuDevice*>> gpus_of, QueryTracker& tracker, Rng selection_rng,
+                       const TuneConfig& live, const std::vector<std::vector<double>>& weights)
+    : fleet_(fleet),
+      platform_(platform),
+      servers_(servers),
+      gpus_of_(std::move(gpus_of)),
+      next_gpu_(servers.size(), 0),
+      tracker_(tracker),
+      rng_(std::move(selection_rng)),
+      live_(live) {
+  const BalancerPolicy& policy = balancer_policy(fleet.balancer);
+  for (std::size_t m = 0; m < fleet.models.size(); ++m) {
+    const FleetModel& model = fleet.models[m];
+    Route r;
+    for (std::size_t s = 0; s < servers_.size(); ++s)
+      for (int g : model.groups)
+        if (servers_[s]->host().group == g) r.servers.push_back(s);
+    r.loads = std::make_unique<ServerLoadIndex>(r.servers.size());
+    r.balancer = policy.make(r.servers.size());
+    r.view = std::make_unique<BalancerView>(BalancerView{*r.loads, {}, m < weights.size() ? weights[m] : std::vector<double>{}, rng_});
+    // Servers keep the load index current (O(log N) per request) only for a policy that reads it.
+    const bool reads_loads = r.servers.size() > 1 && policy.reads_loads;
+    for (std::size_t i = 0; i < r.servers.size(); ++i) {
+      Server& server = *servers_[r.servers[i]];
+      if (reads_loads) server.report_load_to(*r.loads, i);
+      r.view->cores.push_back(server.host().cpu_cores);
+    }
+    routes_.push_back(std::move(r));
+    std::vector<QueryPlan (*)(const SchedulerSpec&, const TuneConfig&, int)> plans;
+    for (const auto& spec : model.scheduler) plans.push_back(scheduler_policy(spec.policy).plan);
+    plan_.push_back(std::move(plans));
+  }
+  const NetworkSpec& net = fleet.network;
+  if (net.enabled) {
+    porters_ = std::make_unique<NetworkPorters>(platform.frontend);
+    tracker_.on_departure([this, &net](std::uint32_t slot, double) {
+      const int size = tracker_.size(slot);
+      const auto bytes = static_cast<std::uint64_t>(std::ceil(net.response_bytes + net.response_bytes_per_item * size));
+      porters_->send(servers_[tracker_.server(slot)]->host().host, platform_.frontend, bytes,
+                     [this, slot] { tracker_.complete(slot, simgrid::s4u::Engine::get_clock()); });
+    });
+  }
+}
+
+void Dispatcher::issue(std::uint32_t slot, int model, int size) {
+  Route& r = routes_[static_cast<std::size_t>(model)];
+  const std::size_t server = r.servers.size() == 1 ? r.servers.front() : r.servers[r.balancer->choose(*r.view)];
+  if (!porters_) {
+    arrive(slot, model, size, server);
+    return;
+  }
+  const NetworkSpec& net = fleet_.network;
+  const auto bytes = static_cast<std::uint64_t>(std::ceil(net.request_bytes + net.request_bytes_per_item * size));
+  porters_->send(platform_.frontend, servers_[server]->host().host, bytes,
+                 [this, slot, model, size, server] { arrive(slot, model, size, server); });
+}
+
+GpuDevice& Dispatcher::least_busy_gpu(std::size_t server) {
+  // Fewest queries queued or in progress; ties go to the first at or after a rotating start.
+  const auto& gpus = gpus_of_[server];
+  std::size_t& start = next_gpu_[server];
+  const std::size_t n = gpus.size();
+  std::size_t best = start;
+  for (std::size_t k = 1; k < n; ++k) {
+    const std::size_t i = (start + k) % n;
+    if (gpus[i]->outstanding() < gpus[best]->outstanding()) best = i;
+  }
+  start = (start + 1) % n;
+  return *gpus[best];
+}
+
+void Dispatcher::arrive(std::uint32_t slot, int model, int size, std::size_t server) {
+  Server& s = *servers_[server];
+  tracker_.at_server(slot, simgrid::s4u::Engine::get_clock(), s.host().group, static_cast<int>(server));
+  const auto kind = static_cast<std::size_t>(s.host().kind);
+  const auto m = static_cast<std::size_t>(model);
+  const QueryPlan plan = plan_[m][kind](fleet_.models[m].scheduler[kind], live_, size);
+  if (plan.to_gpu && !gpus_of_[server].empty()) {
+    tracker_.add_requests(slot, 1);
+    least_busy_gpu(server).submit(slot, size, model);
+    return;
+  }
+  const StaticPolicy split(plan.batch_size);
+  const int requests = split.request_count(size);
+  tracker_.add_requests(slot, requests);
+  for (int r = 0; r < requests; ++r) s.submit(slot, split.request_items(size, r), model);
+}
+
+}  // namespace recsim

@@ -1,0 +1,57 @@
+#pragma once
+// The datacenter as the system under test: for each query, the balancer of its model picks one of
+// the servers hosting that model; the query crosses the network to it (when there is one); the
+// server's scheduling policy for that model on that server kind plans it (whole to the server's
+// least busy GPU, or split into per-core requests); when its last request finishes, the response
+// crosses back and the query completes. GPUs belong to their server.
+#include "sim/balancing/balancer.h"
+#include "sim/engine/gpu_device.h"
+#include "sim/engine/network_porters.h"
+#include "sim/engine/platform.h"
+#include "sim/engine/query_tracker.h"
+#include "sim/engine/server.h"
+#include "sim/engine/system_under_test.h"
+#include "sim/scenario/fleet.h"
+#include "sim/scheduling/scheduler_policy.h"
+
+#include <memory>
+#include <vector>
+
+namespace recsim {
+
+class Dispatcher final : public SystemUnderTest {
+ public:
+  // `gpus_of`: per server, its GPUs. `live`: the online climb's configuration in force (read by
+  // online policies). `weights`: per model, per hosting server, its capacity (BalancerView::weights).
+  Dispatcher(const Fleet& fleet, const Platform& platform, std::vector<std::unique_ptr<Server>>& servers,
+             std::vector<std::vector<GpuDevice*>> gpus_of, QueryTracker& tracker, Rng selection_rng,
+             const TuneConfig& live, const std::vector<std::vector<double>>& weights);
+
+  void issue(std::uint32_t slot, int model, int size) override;
+  // Messages carried across the network so far (0 without one).
+  std::size_t network_porters() const { return porters_ ? porters_->porters() : 0; }
+
+ private:
+  struct Route {  // one model's balancer over the servers hosting it
+    std::vector<std::size_t> servers;  // global indices
+    std::unique_ptr<ServerLoadIndex> loads;
+    std::unique_ptr<Balancer> balancer;
+    std::unique_ptr<BalancerView> view;
+  };
+  void arrive(std::uint32_t slot, int model, int size, std::size_t server);
+  GpuDevice& least_busy_gpu(std::size_t server);
+
+  const Fleet& fleet_;
+  const Platform& platform_;
+  std::vector<std::unique_ptr<Server>>& servers_;
+  std::vector<std::vector<GpuDevice*>> gpus_of_;
+  std::vector<std::size_t> next_gpu_;  // per server: where ties among its GPUs start
+  QueryTracker& tracker_;
+  Rng rng_;
+  const TuneConfig& live_;
+  std::vector<Route> routes_;
+  std::vector<std::vector<QueryPlan (*)(const SchedulerSpec&, const TuneConfig&, int)>> plan_;  // [model][kind]
+  std::unique_ptr<NetworkPorters> porters_;
+};
+
+}  // namespace recsim

@@ -1,0 +1,17 @@
+#pragma once
+// The narrow boundary between the workload and the system it loads (MLPerf LoadGen's split): the
+// load generator *issues* each query, opened in the QueryTracker, through issue(); the system under
+// test routes, serves and completes it, handing completions back through the QueryTracker
+// (request_finished / complete), the one completion interface. Nothing else crosses.
+#include <cstdint>
+
+namespace recsim {
+
+class SystemUnderTest {
+ public:
+  virtual ~SystemUnderTest() = default;
+  // Query `slot` of `model`, `size` items, arrives at the frontend now.
+  virtual void issue(std::uint32_t slot, int model, int size) = 0;
+};
+
+}  // namespace recsim

@@ -1,0 +1,164 @@
+#include "sim/metrics/datacenter_json.h"
+
+namespace recsim {
+namespace {
+
+using json = nlohmann::ordered_json;
+
+template <typename T>
+json opt(const std::optional<T>& v) {
+  return v ? json(*v) : json(nullptr);
+}
+json opt_latency(const std::optional<LatencySummary>& v) { return v ? latency_summary_to_json(*v) : json(nullptr); }
+json opt_power(const std::optional<PowerReport>& p) {
+  return p ? json{{"mean_w", p->mean_w}, {"energy_j", p->energy_j}} : json(nullptr);
+}
+json text(const std::string& s) { return s.empty() ? json(nullptr) : json(s); }
+
+template <typename T>
+std::optional<T> get_opt(const nlohmann::json& j, const char* key) {
+  if (!j.contains(key) || j.at(key).is_null()) return std::nullopt;
+  return j.at(key).get<T>();
+}
+std::optional<LatencySummary> get_latency(const nlohmann::json& j, const char* key) {
+  if (j.at(key).is_null()) return std::nullopt;
+  return latency_summary_from_json(j.at(key));
+}
+std::optional<PowerReport> get_power(const nlohmann::json& j) {
+  if (j.at("power").is_null()) return std::nullopt;
+  return PowerReport{j.at("power").at("mean_w").get<double>(), j.at("power").at("energy_j").get<double>()};
+}
+std::string get_text(const nlohmann::json& j, const char* key) {
+  return j.at(key).is_null() ? std::string() : j.at(key).get<std::string>();
+}
+
+}  // namespace
+
+json latency_summary_to_json(const LatencySummary& s) {
+  return {{"mean", s.mean}, {"p50", s.p50}, {"p90", s.p90}, {"p95", s.p95}, {"p99", s.p99}, {"p999", s.p999}, {"max", s.max}};
+}
+
+LatencySummary latency_summary_from_json(const nlohmann::json& l) {
+  LatencySummary s;
+  s.mean = l.at("mean").get<double>();
+  s.p50 = l.at("p50").get<double>();
+  s.p90 = l.at("p90").get<double>();
+  s.p95 = l.at("p95").get<double>();
+  s.p99 = l.at("p99").get<double>();
+  s.p999 = l.at("p999").get<double>();
+  s.max = l.at("max").get<double>();
+  return s;
+}
+
+json datacenter_to_json(const DatacenterResults& d) {
+  json models = json::array();
+  for (const auto& m : d.models)
+    models.push_back({{"name", m.name},
+                      {"share", m.share},
+                      {"measured", m.measured},
+                      {"throughput_qps", m.throughput_qps},
+                      {"latency_ms", opt_latency(m.latency_ms)},
+                      {"sla",
+                       {{"percentile", m.sla.percentile},
+                        {"target_ms", m.sla.target_ms},
+                        {"observed_ms", opt(m.sla.observed_ms)},
+                        {"ci95_ms", m.sla.ci95_ms ? json::array({m.sla.ci95_ms->first, m.sla.ci95_ms->second}) : json(nullptr)},
+                        {"met", m.sla.met}}}});
+  json groups = json::array();
+  for (const auto& g : d.groups)
+    groups.push_back({{"name", g.name},
+                      {"kind", g.kind},
+                      {"servers", g.servers},
+                      {"measured", g.measured},
+                      {"latency_ms", opt_latency(g.latency_ms)},
+                      {"cpu", g.cpu_utilization},
+                      {"gpu", opt(g.gpu_utilization)},
+                      {"power", opt_power(g.power)}});
+  json kinds = json::array();
+  for (const auto& k : d.kinds)
+    kinds.push_back({{"name", k.name},
+                     {"servers", k.servers},
+                     {"cpu", k.cpu_utilization},
+                     {"gpu", opt(k.gpu_utilization)},
+                     {"power", opt_power(k.power)},
+                     {"cost_per_hour", opt(k.cost_per_hour)},
+                     {"cpu_profile", text(k.cpu_profile)},
+                     {"gpu_profile", text(k.gpu_profile)},
+                     {"power_source", text(k.power_source)}});
+  json energy = nullptr;
+  if (d.energy)
+    energy = {{"mean_power_w", d.energy->mean_power_w},
+              {"energy_j", d.energy->energy_j},
+              {"joules_per_query", d.energy->joules_per_query},
+              {"qps_per_watt", d.energy->qps_per_watt}};
+  return {{"balancer", d.balancer},
+          {"binding_model", d.binding_model},
+          {"latency_split_ms", {{"network", d.network_ms}, {"queueing", d.queueing_ms}, {"service", d.service_ms}}},
+          {"network", d.network},
+          {"energy", energy},
+          {"cost", {{"per_hour", opt(d.cost_per_hour)}, {"per_million_queries", opt(d.cost_per_million_queries)}}},
+          {"imbalance", {{"max_over_mean", d.balance.max_over_mean}, {"cv", d.balance.cv}}},
+          {"models", models},
+          {"groups", groups},
+          {"kinds", kinds}};
+}
+
+DatacenterResults datacenter_from_json(const nlohmann::json& j) {
+  DatacenterResults d;
+  d.balancer = j.at("balancer").get<std::string>();
+  d.binding_model = j.at("binding_model").get<std::string>();
+  d.network_ms = j.at("latency_split_ms").at("network").get<double>();
+  d.queueing_ms = j.at("latency_split_ms").at("queueing").get<double>();
+  d.service_ms = j.at("latency_split_ms").at("service").get<double>();
+  d.network = j.at("network").get<bool>();
+  if (const auto& e = j.at("energy"); !e.is_null())
+    d.energy = EnergyReport{e.at("mean_power_w").get<double>(), e.at("energy_j").get<double>(),
+                            e.at("joules_per_query").get<double>(), e.at("qps_per_watt").get<double>()};
+  d.cost_per_hour = get_opt<double>(j.at("cost"), "per_hour");
+  d.cost_per_million_queries = get_opt<double>(j.at("cost"), "per_million_queries");
+  d.balance.max_over_mean = j.at("imbalance").at("max_over_mean").get<double>();
+  d.balance.cv = j.at("imbalance").at("cv").get<double>();
+  for (const auto& m : j.at("models")) {
+    ModelResults r;
+    r.name = m.at("name").get<std::string>();
+    r.share = m.at("share").get<double>();
+    r.measured = m.at("measured").get<std::uint64_t>();
+    r.throughput_qps = m.at("throughput_qps").get<double>();
+    r.latency_ms = get_latency(m, "latency_ms");
+    const auto& s = m.at("sla");
+    r.sla.percentile = s.at("percentile").get<double>();
+    r.sla.target_ms = s.at("target_ms").get<double>();
+    r.sla.observed_ms = get_opt<double>(s, "observed_ms");
+    if (!s.at("ci95_ms").is_null()) r.sla.ci95_ms = std::make_pair(s.at("ci95_ms").at(0).get<double>(), s.at("ci95_ms").at(1).get<double>());
+    r.sla.met = s.at("met").get<bool>();
+    d.models.push_back(std::move(r));
+  }
+  for (const auto& g : j.at("groups")) {
+    GroupResults r;
+    r.name = g.at("name").get<std::string>();
+    r.kind = g.at("kind").get<std::string>();
+    r.servers = g.at("servers").get<int>();
+    r.measured = g.at("measured").get<std::uint64_t>();
+    r.latency_ms = get_latency(g, "latency_ms");
+    r.cpu_utilization = g.at("cpu").get<double>();
+    r.gpu_utilization = get_opt<double>(g, "gpu");
+    r.power = get_power(g);
+    d.groups.push_back(std::move(r));
+  }
+  for (const auto& k : j.at("kinds")) {
+    KindResults r;
+    r.name = k.at("name").get<std::string>();
+    r.servers = k.at("servers").get<int>();
+    r.cpu_utilization = k.at("cpu").get<double>();
+    r.gpu_utilization = get_opt<double>(k, "gpu");
+    r.power = get_power(k);
+    r.cost_per_hour = get_opt<double>(k, "cost_per_hour");
+    r.cpu_profile = get_text(k, "cpu_profile");
+    r.gpu_profile = get_text(k, "gpu_profile");
+    r.power_source = get_text(k, "power_source");
+    d.kinds.push_back(std::move(r));
+  }
+  return d;
+}
+
+}  // namespace recsim

@@ -1,0 +1,26 @@
+#pragma once
+// The sections of a scenario that both formats share, each read by one function that checks every
+// key and names its JSON path in errors (docs/scenario-format.md): arrivals, query sizes, a
+// service, a scheduler, and the run. scenario_parser.cpp reads format 1 with them,
+// datacenter_parser.cpp format 2.
+#include "sim/scenario/scenario.h"
+#include "workloads/json_reader.h"
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+
+namespace recsim {
+
+void parse_arrival(JsonReader arrival, const std::string& base_dir, ArrivalSpec& out);
+QuerySizeSpec parse_query_size(JsonReader size, const std::string& base_dir);
+ServiceSpec parse_service(JsonReader service, const std::string& base_dir);
+// `with_server_selection`: v1's scheduler also names the balancer.
+SchedulerSpec parse_scheduler(JsonReader scheduler, bool with_server_selection = true);
+// run.*: needs s.arrival (a trace's length) and fills s.run and, for a trace, s.query_size's and
+// s.arrival's trace statistics.
+void parse_run(JsonReader& run, Scenario& s);
+// A format-2 document (docs/scenario-format.md, "Format 2").
+Scenario parse_datacenter_scenario(const nlohmann::json& document, const std::string& base_dir);
+
+}  // namespace recsim

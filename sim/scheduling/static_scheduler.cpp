@@ -1,0 +1,13 @@
+// static: every query split over the CPU cores in requests of at most batch_size items
+// (DeepRecSys's baseline with batch_size >= the largest query: no splitting).
+#include "sim/scheduling/scheduler_policy.h"
+
+namespace recsim {
+
+SchedulerPolicy static_scheduler() {
+  return {"static", "every query split over the CPU cores in requests of at most batch_size items", false, false,
+          parse_cpu_batch,
+          [](const SchedulerSpec& spec, const TuneConfig&, int) { return QueryPlan{false, spec.batch_size}; }};
+}
+
+}  // namespace recsim
