@@ -41,7 +41,17 @@ Dispatcher::Dispatcher(const Fleet& fleet, const Platform& platform, std::vector
     for (const auto& spec : model.scheduler) plans.push_back(scheduler_policy(spec.policy).plan);
     plan_.push_back(std::move(plans));
   }
+  bool online = false;
+  for (const auto& model : fleet.models)
+    for (const auto& spec : model.scheduler) online = online || scheduler_policy(spec.policy).online;
+  bool shared_loads = false;
+  for (const auto& r : routes_) shared_loads = shared_loads || (policy.reads_loads && r.servers.size() > 1);
   const NetworkSpec& net = fleet.network;
+  timely_ = net.enabled || online || shared_loads;
+  flusher_ = std::make_unique<CompletionFlusher>(platform.frontend, servers_);
+  flusher_->start();
+  if (timely_)
+    for (std::size_t s = 0; s < servers_.size(); ++s) servers_[s]->deliver_through(*flusher_, s);
   if (net.enabled) {
     porters_ = std::make_unique<NetworkPorters>(platform.frontend);
     tracker_.on_departure([this, &net](std::uint32_t slot, double) {
@@ -64,6 +74,12 @@ void Dispatcher::issue(std::uint32_t slot, int model, int size) {
   const auto bytes = static_cast<std::uint64_t>(std::ceil(net.request_bytes + net.request_bytes_per_item * size));
   porters_->send(platform_.frontend, servers_[server]->host().host, bytes,
                  [this, slot, model, size, server] { arrive(slot, model, size, server); });
+}
+
+void Dispatcher::arrivals_done() {
+  if (timely_) return;
+  timely_ = true;
+  for (std::size_t s = 0; s < servers_.size(); ++s) servers_[s]->deliver_through(*flusher_, s);
 }
 
 GpuDevice& Dispatcher::least_busy_gpu(std::size_t server) {

@@ -4,7 +4,13 @@
 // server's scheduling policy for that model on that server kind plans it (whole to the server's
 // least busy GPU, or split into per-core requests); when its last request finishes, the response
 // crosses back and the query completes. GPUs belong to their server.
+//
+// Completions are delivered lazily (each server at its next request, and all of them once arrivals
+// end) unless something reads them as they happen: the network's response leg, an online climb, or
+// a balancer that reads the servers' loads over more than one server; then the CompletionFlusher
+// delivers each at its time (timely mode). Both give the same latencies.
 #include "sim/balancing/balancer.h"
+#include "sim/engine/completion_flusher.h"
 #include "sim/engine/gpu_device.h"
 #include "sim/engine/network_porters.h"
 #include "sim/engine/platform.h"
@@ -28,6 +34,9 @@ class Dispatcher final : public SystemUnderTest {
              const TuneConfig& live, const std::vector<std::vector<double>>& weights);
 
   void issue(std::uint32_t slot, int model, int size) override;
+  void arrivals_done() override;
+  // Whether completions are delivered at their times throughout (sim/engine/server.h).
+  bool timely() const { return timely_; }
   // Messages carried across the network so far (0 without one).
   std::size_t network_porters() const { return porters_ ? porters_->porters() : 0; }
 
@@ -52,6 +61,8 @@ class Dispatcher final : public SystemUnderTest {
   std::vector<Route> routes_;
   std::vector<std::vector<QueryPlan (*)(const SchedulerSpec&, const TuneConfig&, int)>> plan_;  // [model][kind]
   std::unique_ptr<NetworkPorters> porters_;
+  std::unique_ptr<CompletionFlusher> flusher_;
+  bool timely_ = false;
 };
 
 }  // namespace recsim

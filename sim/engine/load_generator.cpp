@@ -90,7 +90,10 @@ void LoadGenerator::operator()() {
     sut_.issue(slot, arrival.model, arrival.size);
     if (progress_ && i % kProgressEvery == 0) progress_({now, tracker_.completed(), total});
   }
-  if (!saturated() && stopped_early_.empty()) wait_until_empty();
+  if (!saturated() && stopped_early_.empty()) {
+    sut_.arrivals_done();
+    wait_until_empty();
+  }
   if (progress_) progress_({simgrid::s4u::Engine::get_clock(), tracker_.completed(), total});
 }
 

@@ -4,15 +4,16 @@
 
 namespace recsim {
 
-void QueryTracker::advance_area(double now) {
-  if (!metrics_.window_open()) return;
-  area_ += static_cast<double>(in_flight_) * (now - std::max(area_time_, metrics_.window_start()));
-  area_time_ = now;
+double QueryTracker::in_window(double arrival, double until) const {
+  if (!metrics_.window_open()) return 0.0;
+  return std::max(0.0, until - std::max(arrival, metrics_.window_start()));
 }
 
 double QueryTracker::in_system_area(double now) const {
-  if (!metrics_.window_open()) return 0.0;
-  return area_ + static_cast<double>(in_flight_) * (now - std::max(area_time_, metrics_.window_start()));
+  long double area = area_;
+  for (const Record& r : records_)
+    if (r.open) area += in_window(r.arrival, now);
+  return static_cast<double>(area);
 }
 
 std::uint32_t QueryTracker::open(double now, int requests, bool measured, int model, int size) {
@@ -20,7 +21,6 @@ std::uint32_t QueryTracker::open(double now, int requests, bool measured, int mo
     metrics_.measured_arrival(now);
     if (fleet_) fleet_->arrived(model, now);
   }
-  advance_area(now);
   std::uint32_t slot;
   if (!free_.empty()) {
     slot = free_.back();
@@ -29,7 +29,7 @@ std::uint32_t QueryTracker::open(double now, int requests, bool measured, int mo
     slot = static_cast<std::uint32_t>(records_.size());
     records_.emplace_back();
   }
-  records_[slot] = Record{now, now, -1.0, 0.0, requests, model, size, 0, 0, measured};
+  records_[slot] = Record{now, now, -1.0, 0.0, requests, model, size, 0, 0, measured, true};
   ++in_flight_;
   ++arrived_;
   return slot;
@@ -59,13 +59,14 @@ bool QueryTracker::request_finished(std::uint32_t slot, double now) {
 }
 
 void QueryTracker::complete(std::uint32_t slot, double now) {
-  const Record& r = records_[slot];
+  const Record r = records_[slot];
   if (r.measured) {
     metrics_.measured_completion(r.arrival, r.first_start, now);
     if (fleet_) fleet_->completed(r.model, r.group, {r.arrival, r.at_server, r.first_start, r.departure, now});
   }
   if (on_complete_) on_complete_(now, now - r.arrival);
-  advance_area(now);
+  area_ += in_window(r.arrival, now);
+  records_[slot].open = false;
   free_.push_back(slot);
   --in_flight_;
   ++completed_;

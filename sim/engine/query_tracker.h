@@ -47,7 +47,7 @@ class QueryTracker {
   // See RunMetrics::expect.
   void expect_measured(std::uint64_t n) { metrics_.expect(n); }
   // Time integral of the number of queries in the system since the measurement window opened,
-  // up to `now` (for Little's law: its mean over the window is L).
+  // up to `now` (for Little's law: its mean over the window is L). O(queries in flight).
   double in_system_area(double now) const;
   std::uint64_t arrived() const { return arrived_; }
   std::uint64_t completed() const { return completed_; }
@@ -68,14 +68,17 @@ class QueryTracker {
     int group = 0;
     int server = 0;
     bool measured = false;
+    bool open = false;
   };
   RunMetrics& metrics_;
   FleetMetrics* fleet_;
   std::vector<Record> records_;
   std::vector<std::uint32_t> free_;
-  void advance_area(double now);
+  // The time in the window of a query from `arrival` to `until` (completions may be delivered out
+  // of time order, so the integral is summed per query, not swept in time).
+  double in_window(double arrival, double until) const;
   std::uint64_t in_flight_ = 0, arrived_ = 0, completed_ = 0;
-  double area_ = 0.0, area_time_ = 0.0;
+  long double area_ = 0.0L;
   std::function<void()> on_empty_;
   std::function<void(double, double)> on_complete_;
   std::function<void(std::uint32_t, double)> on_departure_;

@@ -1,35 +1,63 @@
 #include "sim/engine/server.h"
 
-#include <simgrid/s4u/Actor.hpp>
+#include "sim/engine/completion_flusher.h"
+
 #include <simgrid/s4u/Engine.hpp>
 
 #include <algorithm>
+#include <functional>
 
 namespace recsim {
 
 Server::Server(ServerHost host, std::vector<const ServiceTimeModel*> services, Rng service_rng, QueryTracker& tracker,
                const RunMetrics& metrics)
-    : host_(std::move(host)), services_(std::move(services)), rng_(std::move(service_rng)), tracker_(tracker), metrics_(metrics) {
-  cores_.resize(static_cast<std::size_t>(host_.cpu_cores));
+    : host_(std::move(host)), services_(std::move(services)), rng_(std::move(service_rng)), tracker_(tracker), metrics_(metrics),
+      core_busy_(static_cast<std::size_t>(host_.cpu_cores), 0.0) {
+  for (int c = 0; c < host_.cpu_cores; ++c) free_.push_back({0.0, c});  // sorted: already a heap
 }
 
-void Server::start() {
-  for (int c = 0; c < host_.cpu_cores; ++c)
-    cores_[static_cast<std::size_t>(c)].actor =
-        simgrid::s4u::Actor::create(host_.name + "/core" + std::to_string(c), host_.host, [this, c] { worker(c); })
-            ->daemonize();
+void Server::deliver_through(CompletionFlusher& flusher, std::size_t index) {
+  flusher_ = &flusher;
+  flusher_index_ = index;
+  if (!pending_.empty()) flusher.notify(index, pending_.top().end);
 }
 
 void Server::submit(std::uint32_t slot, int items, int model) {
-  const double seconds = services_[static_cast<std::size_t>(model)]->sample_seconds(items, rng_);
+  const double now = simgrid::s4u::Engine::get_clock();
+  if (!flusher_) advance_to(now);  // lazy mode: what finished before this arrival leaves first
+  const ServiceTimeModel& service = *services_[static_cast<std::size_t>(model)];
+  const double seconds = service.sample_seconds(items, rng_);
   if (metrics_.window_open()) offered_work_ += seconds;
-  queue_.push_back({slot, items, model, seconds});
-  ++outstanding_;
+  // FIFO over identical cores: the earliest-free core takes it, when it is free and the request has arrived.
+  std::pop_heap(free_.begin(), free_.end(), std::greater<CoreFree>());
+  const CoreFree core = free_.back();
+  free_.pop_back();
+  const double start = std::max(now, core.at);
+  double factor = 1.0;
+  if (service.contended() && host_.cpu_cores > 1) {
+    // The other cores busy at its start: those free only after it (every earlier request is placed).
+    int busy = 0;
+    for (const CoreFree& c : free_) busy += c.at > start ? 1 : 0;
+    factor = service.contention_factor(items, static_cast<double>(busy) / (host_.cpu_cores - 1));
+  }
+  const double end = start + seconds * factor;
+  free_.push_back({end, core.core});
+  std::push_heap(free_.begin(), free_.end(), std::greater<CoreFree>());
+  tracker_.request_started(slot, start);
+  const bool earliest = pending_.empty() || end < pending_.top().end;
+  pending_.push({start, end, seq_++, slot, core.core});
   load_changed();
-  if (!idle_.empty()) {
-    const int core = idle_.front();
-    idle_.pop_front();
-    cores_[static_cast<std::size_t>(core)].actor->resume();
+  if (flusher_ && earliest) flusher_->notify(flusher_index_, end);
+}
+
+void Server::advance_to(double t) {
+  while (!pending_.empty() && pending_.top().end <= t) {
+    const Request r = pending_.top();
+    pending_.pop();
+    core_busy_[static_cast<std::size_t>(r.core)] += busy_since_window(r.start, r.end);
+    ++served_;
+    load_changed();
+    tracker_.request_finished(r.query, r.end);
   }
 }
 
@@ -38,38 +66,14 @@ double Server::busy_since_window(double start, double end) const {
   return std::max(0.0, end - std::max(start, metrics_.window_start()));
 }
 
-void Server::worker(int c) {
-  Core& core = cores_[static_cast<std::size_t>(c)];
-  for (;;) {
-    while (queue_.empty()) {
-      idle_.push_back(c);
-      simgrid::s4u::this_actor::suspend();
-    }
-    const Request request = queue_.front();
-    queue_.pop_front();
-    const double start = simgrid::s4u::Engine::get_clock();
-    core.current_start = start;
-    tracker_.request_started(request.query, start);
-    const double others_busy =
-        host_.cpu_cores > 1 ? static_cast<double>(busy_cores_) / (host_.cpu_cores - 1) : 0.0;
-    const double service = request.service_seconds * services_[static_cast<std::size_t>(request.model)]->contention_factor(request.items, others_busy);
-    ++busy_cores_;
-    simgrid::s4u::this_actor::sleep_for(service);
-    --busy_cores_;
-    const double end = start + service;
-    core.busy_seconds += busy_since_window(start, end);
-    core.current_start = -1.0;
-    --outstanding_;
-    load_changed();
-    ++served_;
-    tracker_.request_finished(request.query, end);
-  }
-}
-
 std::vector<double> Server::core_busy_seconds(double end) const {
-  std::vector<double> busy;
-  for (const auto& core : cores_)
-    busy.push_back(core.busy_seconds + (core.current_start >= 0.0 ? busy_since_window(core.current_start, end) : 0.0));
+  std::vector<double> busy = core_busy_;
+  auto copy = pending_;  // requests in service at `end` count up to it; queued ones not at all
+  while (!copy.empty()) {
+    const Request& r = copy.top();
+    if (r.start < end) busy[static_cast<std::size_t>(r.core)] += busy_since_window(r.start, std::min(r.end, end));
+    copy.pop();
+  }
   return busy;
 }
 

@@ -1,22 +1,31 @@
 #pragma once
-// One simulated server: a shared FIFO queue of requests in front of its CPU cores, one worker actor
-// per core. A worker serves one request at a time for its service time (sleep in virtual time);
-// it takes the next request straight from the queue and parks on its own semaphore only when the
-// queue is empty, so control flow inside the host costs no mailbox traffic. Each request is of one
-// model, served with that model's service-time model on this server's kind.
+// One simulated server: a shared FIFO queue of requests in front of its identical CPU cores,
+// advanced exactly without an actor per core. Requests start in FIFO order, so each one's start is
+// the later of its arrival and the earliest time a core is free (a heap of the cores' free times),
+// and starts never decrease; its end is its start plus its service time, drawn when it is queued
+// and scaled by the contention factor of the cores busy at its start (the other cores whose free
+// time lies beyond that start — exact, because every earlier request has already been placed).
+// Each request is of one model, served with that model's service-time model on this server's kind.
+//
+// Completions are delivered (QueryTracker::request_finished with the request's exact end time) in
+// end order by advance_to(t). Who calls it decides when: the server itself before each new request
+// (lazy mode: nothing outside reads completions as they happen), or the CompletionFlusher actor at
+// each completion's virtual time (timely mode: when the network, an online climb or a balancer that
+// reads loads needs them then). SimGrid keeps the clock; the server costs it no simcall of its own.
 #include "sim/balancing/server_load_index.h"
 #include "sim/engine/platform.h"
 #include "sim/engine/query_tracker.h"
 #include "sim/service/service_time_model.h"
 #include "workloads/random_stream.h"
 
-#include <simgrid/s4u/Actor.hpp>
-
 #include <cstdint>
-#include <deque>
+#include <limits>
+#include <queue>
 #include <vector>
 
 namespace recsim {
+
+class CompletionFlusher;
 
 class Server {
  public:
@@ -26,59 +35,69 @@ class Server {
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
 
-  // Creates the worker actors (daemons: they end with the simulation).
-  void start();
   // Keeps entry `entry` of `loads` equal to this server's load per core from now on (one index per
-  // model the server hosts, each a balancer's view).
+  // model the server hosts, each a balancer's view). Needs timely mode to be exact.
   void report_load_to(ServerLoadIndex& loads, std::size_t entry) {
     loads_.push_back({&loads, entry});
     loads.set(entry, load_per_core());
   }
-  // Enqueues one request of `items` items of query `slot` of `model`; wakes an idle core if there is one.
+  // Timely mode from now on: `flusher` delivers this server's completions at their times.
+  void deliver_through(CompletionFlusher& flusher, std::size_t index);
+  // Enqueues one request of `items` items of query `slot` of `model`, arriving now.
   void submit(std::uint32_t slot, int items, int model = 0);
+  // Delivers every completion with end <= t, in end order (ties: in the order they were queued).
+  void advance_to(double t);
+  // End of the earliest undelivered request; +infinity when none.
+  double next_completion() const { return pending_.empty() ? kNever : pending_.top().end; }
 
   const ServerHost& host() const { return host_; }
-  // Requests queued or in service, per core: the load balancer's measure.
-  double load_per_core() const { return static_cast<double>(outstanding_) / host_.cpu_cores; }
+  // Requests queued or in service (undelivered), per core: the load balancer's measure.
+  double load_per_core() const { return static_cast<double>(pending_.size()) / host_.cpu_cores; }
   std::uint64_t requests_served() const { return served_; }
-  // Busy time of each core inside the measurement window, counting requests still in service at `end`.
+  // Busy time of each core inside the measurement window up to `end`, counting requests still in
+  // service then.
   std::vector<double> core_busy_seconds(double end) const;
   // Service time of the requests of measured queries (the offered work).
   double offered_work_seconds() const { return offered_work_; }
 
+  static constexpr double kNever = std::numeric_limits<double>::infinity();
+
  private:
   struct Request {
+    double start, end;
+    std::uint64_t seq;
     std::uint32_t query;
-    int items;
-    int model;
-    double service_seconds;  // drawn when queued; scaled by contention when it starts
+    int core;
   };
-  struct Core {
-    simgrid::s4u::Actor* actor = nullptr;  // parked (suspended) while the queue is empty
-    double busy_seconds = 0.0;  // inside the measurement window
-    double current_start = -1.0; // start of the request in service, -1 when idle
+  struct LaterEnd {
+    bool operator()(const Request& a, const Request& b) const { return a.end > b.end || (a.end == b.end && a.seq > b.seq); }
   };
-  void worker(int core);
+  struct CoreFree {
+    double at;
+    int core;
+    bool operator>(const CoreFree& o) const { return at > o.at || (at == o.at && core > o.core); }
+  };
   double busy_since_window(double start, double end) const;
+  void load_changed() {
+    for (const auto& l : loads_) l.index->set(l.entry, load_per_core());
+  }
 
   ServerHost host_;
   std::vector<const ServiceTimeModel*> services_;
   Rng rng_;
   QueryTracker& tracker_;
   const RunMetrics& metrics_;
-  std::deque<Request> queue_;
-  std::deque<int> idle_;
-  std::vector<Core> cores_;
-  std::uint64_t outstanding_ = 0;
+  std::priority_queue<Request, std::vector<Request>, LaterEnd> pending_;  // placed, undelivered
+  std::vector<CoreFree> free_;  // each core's free time, a min-heap (std::push_heap with std::greater)
+  std::vector<double> core_busy_;  // inside the measurement window, delivered requests
   struct LoadEntry {
     ServerLoadIndex* index;
     std::size_t entry;
   };
-  std::vector<LoadEntry> loads_;  // the balancers' views of this server's load, when they read it
-  void load_changed() {
-    for (const auto& l : loads_) l.index->set(l.entry, load_per_core());
-  }
-  int busy_cores_ = 0;
+  std::vector<LoadEntry> loads_;
+  CompletionFlusher* flusher_ = nullptr;
+  std::size_t flusher_index_ = 0;
+  std::uint64_t seq_ = 0;
   std::uint64_t served_ = 0;
   double offered_work_ = 0.0;
 };

@@ -163,7 +163,6 @@ std::unique_ptr<System> build_system(const Scenario& scenario, const SimulationO
                                                     make_stream(scenario.seed, StreamId::service, static_cast<std::uint32_t>(i)),
                                                     tracker, metrics));
   }
-  for (auto& s : sys->servers) s->start();
   // The parameter server (v1 only): each server's lower tiers, each GPU's cache, each server's update consumer.
   const auto& cache = scenario.service.embedding_cache;
   if (cache) {

@@ -12,6 +12,8 @@ class SystemUnderTest {
   virtual ~SystemUnderTest() = default;
   // Query `slot` of `model`, `size` items, arrives at the frontend now.
   virtual void issue(std::uint32_t slot, int model, int size) = 0;
+  // No query will be issued any more: what is in the system must complete in virtual time.
+  virtual void arrivals_done() {}
 };
 
 }  // namespace recsim

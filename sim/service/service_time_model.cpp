@@ -53,6 +53,7 @@ class ProfiledService final : public ServiceTimeModel {
     const double ratio = std::max(1.0, all_busy_->seconds_at(items) / alone_.seconds_at(items));
     return 1.0 + (ratio - 1.0) * others_busy;
   }
+  bool contended() const override { return all_busy_.has_value(); }
 
  private:
   LatencyCurve alone_;

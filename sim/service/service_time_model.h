@@ -25,6 +25,8 @@ class ServiceTimeModel {
   // Slowdown of a request that starts while a fraction `others_busy` in [0, 1] of the server's other
   // cores are busy (memory-bandwidth and cache contention). 1 unless the model measured it.
   virtual double contention_factor(int /*items*/, double /*others_busy*/) const { return 1.0; }
+  // Whether contention_factor can differ from 1 (else the busy cores need not be counted).
+  virtual bool contended() const { return false; }
 };
 
 std::unique_ptr<ServiceTimeModel> make_exponential_service(double mean_seconds);
