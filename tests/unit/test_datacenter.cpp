@@ -1,0 +1,239 @@
+// Format 2, the datacenter: exact results where a closed form exists (network time on an idle
+// system, energy on a deterministic load, weighted shares), the verdict of each co-located model
+// against its own SLA, placement, GPUs that belong to their server, and errors that name their path.
+#include "sim/engine/isolated_run.h"
+#include "support/gpu_scenarios.h"
+#include "support/scenarios.h"
+#include "support/temp_dir.h"
+
+#include <catch2/catch.hpp>
+
+using namespace recsim;
+using namespace recsim::test;
+using nlohmann::json;
+
+namespace {
+
+json deterministic(double ms) { return {{"type", "deterministic"}, {"ms", ms}}; }
+
+json model(const std::string& name, const json& service, double target_ms, double share = 1.0) {
+  return {{"name", name},
+          {"share", share},
+          {"query_size", {{"distribution", "fixed"}, {"value", 1}}},
+          {"service", service},
+          {"scheduler", {{"policy", "static"}, {"batch_size", 1}}},
+          {"sla", {{"percentile", 95}, {"target_ms", target_ms}}}};
+}
+
+// One kind of `cores` cores, one group of `count` servers, the given models, Poisson at `qps`.
+json dc_document(int cores, int count, json models, double qps, std::uint64_t queries, std::uint64_t warmup) {
+  if (models.is_object()) models = json::array({models});  // brace-initialised from one model
+  return {{"format", 2},
+          {"name", "dc"},
+          {"seed", 5},
+          {"server_kinds", {{{"name", "k"}, {"cpu_cores", cores}}}},
+          {"server_groups", {{{"name", "a"}, {"kind", "k"}, {"count", count}}}},
+          {"workload", {{"arrival", {{"process", "poisson"}, {"qps", qps}}}}},
+          {"models", models},
+          {"run", {{"queries", queries}, {"warmup_queries", warmup}}}};
+}
+
+const ModelResults& model_named(const RunResults& r, const std::string& name) {
+  for (const auto& m : r.datacenter->models)
+    if (m.name == name) return m;
+  FAIL("no model " << name);
+  return r.datacenter->models.front();
+}
+
+}  // namespace
+
+TEST_CASE("format 2: network time is added exactly on an idle system", "[datacenter][network]") {
+  TempDir dir;
+  auto doc = dc_document(1, 1, {model("m", deterministic(1.0), 10.0)}, 1.0, 1, 0);
+  doc["workload"]["arrival"] = {{"process", "trace"}, {"file", dir.write("t.csv", "0,100\n")}};
+  doc["models"][0].erase("query_size");
+  doc["models"][0]["scheduler"]["batch_size"] = 100;  // one request
+  // Request 1,000 + 100 x 100 = 11,000 bytes; response 500 + 10 x 100 = 1,500 bytes; the route
+  // crosses the frontend link (10 us), the rack uplink (5 us) and the server's NIC (5 us, the
+  // slowest at 1 GB/s): 20 us + bytes / 1 GB/s each way.
+  doc["network"] = {{"servers_per_rack", 4},
+                    {"server_link", {{"gb_per_s", 1.0}, {"latency_us", 5}}},
+                    {"rack_uplink", {{"gb_per_s", 10.0}, {"latency_us", 5}}},
+                    {"frontend_link", {{"gb_per_s", 10.0}, {"latency_us", 10}}},
+                    {"request_bytes", {{"base", 1000}, {"per_item", 100}}},
+                    {"response_bytes", {{"base", 500}, {"per_item", 10}}}};
+  const auto r = simulate_isolated(scenario_from(doc, dir.path()));
+  REQUIRE(r.datacenter);
+  const double request_ms = 0.020 + 11000 / 1e9 * 1e3, response_ms = 0.020 + 1500 / 1e9 * 1e3;
+  CHECK(r.datacenter->network);
+  CHECK(r.datacenter->network_ms == Approx(request_ms + response_ms).epsilon(1e-9));
+  CHECK(r.datacenter->queueing_ms == Approx(0.0).margin(1e-9));
+  CHECK(r.datacenter->service_ms == Approx(1.0).epsilon(1e-9));
+  CHECK(r.latency_ms->max == Approx(1.0 + request_ms + response_ms).epsilon(1e-3));  // histogram bin
+  CHECK(r.completed == 1);
+}
+
+TEST_CASE("format 2: energy and cost equal their closed forms on a deterministic load", "[datacenter][energy]") {
+  TempDir dir;
+  // 50 queries 10 ms apart, 1 ms each, on one 2-core server: busy 50 core-ms over a window of 491 ms.
+  std::string trace;
+  for (int i = 0; i < 50; ++i) trace += std::to_string(10 * i) + ",1\n";
+  auto doc = dc_document(2, 1, {model("m", deterministic(1.0), 10.0)}, 1.0, 50, 0);
+  doc["workload"]["arrival"] = {{"process", "trace"}, {"file", dir.write("t.csv", trace)}};
+  doc["models"][0].erase("query_size");
+  doc["server_kinds"][0]["power"] = {{"cpu_idle_w", 100}, {"cpu_busy_w", 300}, {"other_w", 50}, {"source", "test figures"}};
+  doc["server_kinds"][0]["cost_per_hour"] = 2.0;
+  const auto r = simulate_isolated(scenario_from(doc, dir.path()));
+  REQUIRE(r.datacenter);
+  REQUIRE(r.datacenter->energy);
+  const double window = 0.491, busy_core_s = 0.050;
+  const double energy = (50 + 100) * window + (300 - 100) * busy_core_s / 2;
+  CHECK(r.datacenter->energy->energy_j == Approx(energy).epsilon(1e-9));
+  CHECK(r.datacenter->energy->mean_power_w == Approx(energy / window).epsilon(1e-9));
+  CHECK(r.datacenter->energy->joules_per_query == Approx(energy / 50).epsilon(1e-9));
+  CHECK(r.datacenter->energy->qps_per_watt == Approx((50 / window) / (energy / window)).epsilon(1e-9));
+  REQUIRE(r.datacenter->cost_per_hour);
+  CHECK(*r.datacenter->cost_per_hour == 2.0);
+  CHECK(*r.datacenter->cost_per_million_queries == Approx(2.0 / (50 / window * 3600) * 1e6).epsilon(1e-9));
+  REQUIRE(r.datacenter->kinds.size() == 1);
+  CHECK(r.datacenter->kinds[0].power_source == "test figures");
+}
+
+TEST_CASE("format 2: two co-located models each get their own SLA verdict", "[datacenter][sla]") {
+  // Light load on 8 cores: each query takes its service time, so p95 is it.
+  const auto doc = dc_document(8, 2, {model("fast", deterministic(1.0), 5.0, 3.0), model("slow", deterministic(20.0), 10.0, 1.0)},
+                               50.0, 4000, 400);
+  const auto r = simulate_isolated(scenario_from(doc));
+  REQUIRE(r.datacenter);
+  const auto& fast = model_named(r, "fast");
+  const auto& slow = model_named(r, "slow");
+  CHECK(fast.sla.met);
+  CHECK(*fast.sla.observed_ms == Approx(1.0).epsilon(1e-3));
+  CHECK_FALSE(slow.sla.met);
+  CHECK(*slow.sla.observed_ms == Approx(20.0).epsilon(1e-3));
+  CHECK(fast.share == Approx(0.75));
+  CHECK(static_cast<double>(fast.measured) / (fast.measured + slow.measured) == Approx(0.75).margin(0.03));
+  CHECK(fast.measured + slow.measured == r.measured);
+  // The fleet meets its SLAs only if every model does; the top-level verdict is the binding model's.
+  CHECK_FALSE(r.sla_met);
+  CHECK(r.datacenter->binding_model == "slow");
+  CHECK(r.sla_target_ms == 10.0);
+}
+
+TEST_CASE("format 2: weighted round robin shares queries by capacity, round robin equally", "[datacenter][balancers]") {
+  TempDir dir;
+  dir.write_json("fast.json", flat_profile("cpu", 1.0, false));
+  dir.write_json("slow.json", flat_profile("cpu", 3.0, false));
+  const json service = {{"type", "model"}, {"model", "dlrm-rmc1"}, {"contention", false}};
+  auto doc = dc_document(1, 1, {model("m", service, 100.0)}, 200.0, 4000, 0);
+  doc["server_kinds"] = {{{"name", "fast"}, {"cpu_cores", 1}, {"cpu_profile", "fast.json"}},
+                         {{"name", "slow"}, {"cpu_cores", 1}, {"cpu_profile", "slow.json"}}};
+  doc["server_groups"] = {{{"name", "f"}, {"kind", "fast"}}, {{"name", "s"}, {"kind", "slow"}}};
+  doc["balancer"] = {{"policy", "weighted_round_robin"}};
+  const auto w = simulate_isolated(scenario_from(doc, dir.path()));
+  REQUIRE(w.datacenter);
+  // Capacity 1 / 1 ms against 1 / 3 ms: stride scheduling gives exactly 3 of every 4 to the fast one.
+  CHECK(w.datacenter->groups[0].measured == 3000);
+  CHECK(w.datacenter->groups[1].measured == 1000);
+  doc["balancer"] = {{"policy", "round_robin"}};
+  const auto rr = simulate_isolated(scenario_from(doc, dir.path()));
+  CHECK(rr.datacenter->groups[0].measured == 2000);
+  CHECK(rr.datacenter->groups[1].measured == 2000);
+  // The slow server at half the load has the longer tail.
+  CHECK(rr.datacenter->groups[1].latency_ms->p95 > w.datacenter->groups[1].latency_ms->p95);
+}
+
+TEST_CASE("format 2: a model is routed only to the groups that host it", "[datacenter][placement]") {
+  auto doc = dc_document(2, 2, {model("a", deterministic(1.0), 10.0), model("b", deterministic(1.0), 10.0)}, 400.0, 3000, 0);
+  doc["server_groups"] = {{{"name", "g0"}, {"kind", "k"}, {"count", 2}}, {{"name", "g1"}, {"kind", "k"}, {"count", 3}}};
+  doc["models"][0]["groups"] = {"g0"};
+  doc["models"][1]["groups"] = {"g1"};
+  for (const char* policy : {"least_loaded", "power_of_two", "random"}) {
+    doc["balancer"] = {{"policy", policy}};
+    const auto r = simulate_isolated(scenario_from(doc));
+    INFO(policy);
+    CHECK(r.datacenter->groups[0].measured == model_named(r, "a").measured);
+    CHECK(r.datacenter->groups[1].measured == model_named(r, "b").measured);
+  }
+}
+
+TEST_CASE("format 2: GPUs belong to their server, scheduled per server kind", "[datacenter][gpu]") {
+  TempDir dir;
+  dir.write_json("cpu.json", flat_profile("cpu", 1.0, false));
+  dir.write_json("gpu.json", flat_profile("gpu", 1.0, true));
+  const json service = {{"type", "model"}, {"model", "dlrm-rmc1"}, {"contention", false}};
+  auto doc = dc_document(4, 1, {model("m", service, 100.0)}, 100.0, 2000, 0);
+  doc["server_kinds"] = {{{"name", "cpu"}, {"cpu_cores", 4}, {"cpu_profile", "cpu.json"}},
+                         {{"name", "gpu"}, {"cpu_cores", 4}, {"cpu_profile", "cpu.json"}, {"gpus", 1},
+                          {"gpu_profile", "gpu.json"}, {"pcie", {{"gb_per_s", 16}, {"latency_us", 1}}}}};
+  doc["server_groups"] = {{{"name", "c"}, {"kind", "cpu"}}, {{"name", "g"}, {"kind", "gpu"}}};
+  doc["models"][0]["scheduler_by_kind"] = {{"gpu", {{"policy", "gpu-only"}}}};
+  doc["balancer"] = {{"policy", "round_robin"}};
+  const auto r = simulate_isolated(scenario_from(doc, dir.path()));
+  REQUIRE(r.servers.size() == 2);
+  CHECK(r.servers[0].gpus.empty());
+  REQUIRE(r.servers[1].gpus.size() == 1);
+  CHECK(r.servers[1].gpus[0].queries == 1000);  // every query routed to the GPU server, none of the others
+  CHECK(r.gpu_queries == 1000);
+  CHECK(r.servers[1].cpu == 0.0);
+  CHECK(r.servers[0].cpu > 0.0);
+  // Offloading on a kind without GPUs is refused, naming the key to change.
+  doc["models"][0]["scheduler"] = {{"policy", "gpu-only"}};
+  doc["models"][0].erase("scheduler_by_kind");
+  CHECK(scenario_error(doc, dir.path()) ==
+        "models.0.scheduler.policy: \"gpu-only\" offloads queries to GPUs, but server kind \"cpu\" has none: give it another "
+        "policy in scheduler_by_kind");
+}
+
+TEST_CASE("format 2: invalid scenarios name the JSON path", "[datacenter][errors]") {
+  const auto base = dc_document(2, 1, {model("m", deterministic(1.0), 10.0)}, 10.0, 100, 0);
+  CHECK(scenario_error(base) == "valid");
+  auto doc = base;
+  doc["format"] = 3;
+  CHECK(scenario_error(doc) == "format: expected 1 or 2, got 3");
+  doc = base;
+  doc["server_groups"][0]["kind"] = "big";
+  CHECK(scenario_error(doc) == "server_groups.0.kind: no server kind is named \"big\"");
+  doc = base;
+  doc["models"][0]["groups"] = {"a", "nowhere"};
+  CHECK(scenario_error(doc) == "models.0.groups.1: no server group is named \"nowhere\"");
+  doc = base;
+  doc["models"].push_back(doc["models"][0]);
+  CHECK(scenario_error(doc) == "models.1.name: model name \"m\" is used twice");
+  doc = base;
+  doc["models"][0]["service"] = {{"type", "model"}, {"model", "dlrm-rmc1"}, {"profile", "x.json"}};
+  CHECK(scenario_error(doc) ==
+        "models.0.service.profile: in format 2 the profiles belong to the server kinds (server_kinds.N.cpu_profile, gpu_profile)");
+  doc = base;
+  doc["models"][0]["service"] = {{"type", "model"}, {"model", "dlrm-rmc1"}};
+  CHECK(scenario_error(doc) == "server_kinds.0.cpu_profile: required: server kind \"k\" serves a model of type \"model\"");
+  doc = base;
+  doc["server_kinds"][0]["power"] = {{"cpu_idle_w", 100}, {"cpu_busy_w", 50}, {"source", "x"}};
+  CHECK(scenario_error(doc) == "server_kinds.0.power.cpu_busy_w: expected at least cpu_idle_w (100.000000)");
+  doc = base;
+  doc["models"][0]["scheduler"] = {{"policy", "deeprecsched-online"}};
+  CHECK(scenario_error(doc) ==
+        "models.0.scheduler.policy: \"deeprecsched-online\" climbs one model's configuration: it runs in format-1 scenarios only");
+  doc = base;
+  doc["balancer"] = {{"policy", "nearest"}};
+  CHECK(scenario_error(doc).rfind("balancer.policy: expected one of \"least_loaded\"", 0) == 0);
+  doc = base;
+  doc["server_kinds"].push_back({{"name", "unused"}, {"cpu_cores", 1}});
+  CHECK(scenario_error(doc) == "server_kinds.1: no server group is of kind \"unused\"");
+  doc = base;
+  doc["models"][0]["scheduler_by_kind"] = {{"other", {{"policy", "static"}, {"batch_size", 1}}}};
+  CHECK(scenario_error(doc) == "models.0.scheduler_by_kind.other: no server kind is named \"other\"");
+  doc = base;
+  doc["network"] = {{"server_link", {{"gb_per_s", 1}, {"latency_us", 1}}}};
+  CHECK(scenario_error(doc) == "network.rack_uplink: required key is missing");
+}
+
+TEST_CASE("format 1 stated explicitly reads as before", "[datacenter][scenario]") {
+  auto doc = mmc_document(2, 100.0, 1.0, 100, 0);
+  doc["format"] = 1;
+  const auto s = scenario_from(doc);
+  CHECK(s.format == 1);
+  CHECK(s.kinds.empty());
+  const auto r = simulate_isolated(s);
+  CHECK_FALSE(r.datacenter);
+}
