@@ -133,6 +133,10 @@ struct EvaluationLog {
 
 int execute(const TuneFlags& f) {
   const Scenario scenario = load_scenario(f.scenario, f.sets);
+  if (scenario.format >= 2)
+    throw InputError(f.scenario, "tune searches one model's batch size and offload threshold on one kind of server: give it a "
+                                 "format-1 scenario per (model, server kind) and put the results in the format-2 scenario's "
+                                 "scheduler_by_kind (docs/datacenter.md)");
   if (scenario.arrival.process != ArrivalSpec::Process::poisson)
     throw InputError("workload.arrival.process", "recsim tune varies the Poisson rate: expected \"poisson\", got \"trace\"");
   TuneOptions o;

@@ -14,6 +14,7 @@ void NetworkPorters::send(simgrid::s4u::Host* from, simgrid::s4u::Host* to, std:
     porters_[p]->resume();
     return;
   }
+  if (porters_.size() >= kMaxInFlight) return;  // a busy porter takes it next
   const std::size_t index = porters_.size();
   porters_.push_back(nullptr);
   porters_[index] = simgrid::s4u::Actor::create("porter-" + std::to_string(index), home_, [this, index] { porter(index); })

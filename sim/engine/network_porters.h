@@ -4,7 +4,10 @@
 // messages on each link of its route), carried by a porter actor that then runs the message's
 // continuation (hand the query to its server, or complete it at the frontend). Porters are reused:
 // an idle one parks; a new one is created only when every porter is carrying a message, so their
-// number is the largest number of messages in flight at once, not the number of queries.
+// number is the largest number of messages in flight at once, not the number of queries. At most
+// kMaxInFlight messages cross at once; more wait in FIFO order for a porter (a send queue). Far
+// below overload a fleet has a few dozen in flight; the cap keeps an overloaded run from solving
+// max-min sharing over tens of thousands of flows at every event.
 #include <simgrid/s4u/Actor.hpp>
 #include <simgrid/s4u/Host.hpp>
 
@@ -24,6 +27,7 @@ class NetworkPorters {
   // Sends `bytes` from `from` to `to`, then runs `then` (in the porter's actor, at arrival time).
   void send(simgrid::s4u::Host* from, simgrid::s4u::Host* to, std::uint64_t bytes, std::function<void()> then);
   std::size_t porters() const { return porters_.size(); }
+  static constexpr std::size_t kMaxInFlight = 256;
 
  private:
   struct Message {

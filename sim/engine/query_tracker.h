@@ -44,6 +44,8 @@ class QueryTracker {
   int size(std::uint32_t slot) const { return records_[slot].size; }
   std::size_t server(std::uint32_t slot) const { return static_cast<std::size_t>(records_[slot].server); }
   const RunMetrics& metrics() const { return metrics_; }
+  // The per-model observer (format 2), or null.
+  const FleetMetrics* fleet() const { return fleet_; }
   // See RunMetrics::expect.
   void expect_measured(std::uint64_t n) { metrics_.expect(n); }
   // Time integral of the number of queries in the system since the measurement window opened,

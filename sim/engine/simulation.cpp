@@ -147,11 +147,14 @@ std::unique_ptr<System> build_system(const Scenario& scenario, const SimulationO
 
   const std::uint64_t measured = scenario.run.queries - scenario.run.warmup_queries;
   sys->metrics = std::make_unique<RunMetrics>(measured);
-  if (options.stop_when_sla_missed) sys->metrics->watch_sla(scenario.sla.percentile, scenario.sla.target_ms / 1e3);
   if (fleet.format >= 2) {
     std::vector<std::uint64_t> expected;
     for (const auto& m : fleet.models) expected.push_back(static_cast<std::uint64_t>(std::llround(m.share * static_cast<double>(measured))));
     sys->fleet_metrics = std::make_unique<FleetMetrics>(expected, fleet.groups.size());
+    // No early stop: how many measured queries each model gets is random, so "missed for certain"
+    // cannot be decided before the end.
+  } else if (options.stop_when_sla_missed) {
+    sys->metrics->watch_sla(scenario.sla.percentile, scenario.sla.target_ms / 1e3);
   }
   sys->tracker = std::make_unique<QueryTracker>(*sys->metrics, sys->fleet_metrics.get());
   QueryTracker& tracker = *sys->tracker;

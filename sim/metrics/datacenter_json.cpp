@@ -83,7 +83,9 @@ json datacenter_to_json(const DatacenterResults& d) {
                      {"power", opt_power(k.power)},
                      {"cost_per_hour", opt(k.cost_per_hour)},
                      {"cpu_profile", text(k.cpu_profile)},
+                     {"cpu_source", text(k.cpu_source)},
                      {"gpu_profile", text(k.gpu_profile)},
+                     {"gpu_source", text(k.gpu_source)},
                      {"power_source", text(k.power_source)}});
   json energy = nullptr;
   if (d.energy)
@@ -155,6 +157,8 @@ DatacenterResults datacenter_from_json(const nlohmann::json& j) {
     r.cost_per_hour = get_opt<double>(k, "cost_per_hour");
     r.cpu_profile = get_text(k, "cpu_profile");
     r.gpu_profile = get_text(k, "gpu_profile");
+    r.cpu_source = get_text(k, "cpu_source");
+    r.gpu_source = get_text(k, "gpu_source");
     r.power_source = get_text(k, "power_source");
     d.kinds.push_back(std::move(r));
   }

@@ -18,10 +18,82 @@ std::string fmt(const char* format, double x) {
   return buf;
 }
 
+// Format 2: the fleet by kind, model and group instead of one service and every server.
+std::string datacenter_lines(const RunResults& r) {
+  const DatacenterResults& d = *r.datacenter;
+  std::string out;
+  int servers = 0;
+  for (const auto& k : d.kinds) servers += k.servers;
+  out += line("fleet", std::to_string(servers) + " servers in " + std::to_string(d.groups.size()) + " groups of " +
+                           std::to_string(d.kinds.size()) + " kinds, balancer " + d.balancer +
+                           (d.network ? ", over the rack network" : ", no network modelled"));
+  for (const auto& k : d.kinds) {
+    std::string v = std::to_string(k.servers) + " servers";
+    if (!k.cpu_profile.empty()) v += ", CPU times " + k.cpu_source + " (" + k.cpu_profile + ")";
+    if (!k.gpu_profile.empty()) v += ", GPU kernels " + k.gpu_source + " (" + k.gpu_profile + ")";
+    if (!k.power_source.empty()) v += ", power: " + k.power_source;
+    out += line(("  kind " + k.name).c_str(), v);
+    if (k.cpu_source == "analytic" || k.gpu_source == "analytic")
+      out += line("NOTE", "kind " + k.name + " has times from an analytic model, not from measurements");
+  }
+  out += "  models                 share  measured        qps    p95 ms    p99 ms   SLA\n";
+  for (const auto& m : d.models) {
+    char buf[320];
+    std::snprintf(buf, sizeof buf, "    %-20s %5.3f %9llu %10.1f %9.3f %9.3f   p%g %s %g ms: %s\n", m.name.c_str(), m.share,
+                  static_cast<unsigned long long>(m.measured), m.throughput_qps, m.latency_ms ? m.latency_ms->p95 : 0.0,
+                  m.latency_ms ? m.latency_ms->p99 : 0.0, m.sla.percentile,
+                  m.sla.observed_ms ? fmt("%.3f vs", *m.sla.observed_ms).c_str() : "-", m.sla.target_ms,
+                  m.sla.met ? "MET" : "MISSED");
+    out += buf;
+  }
+  out += "  groups                 kind          servers    CPU    GPU     p95 ms    power W\n";
+  for (const auto& g : d.groups) {
+    char buf[320];
+    std::snprintf(buf, sizeof buf, "    %-20s %-13s %7d %5.1f%% %6s %10.3f %10s\n", g.name.c_str(), g.kind.c_str(), g.servers,
+                  100 * g.cpu_utilization, g.gpu_utilization ? fmt("%.1f%%", 100 * *g.gpu_utilization).c_str() : "-",
+                  g.latency_ms ? g.latency_ms->p95 : 0.0, g.power ? fmt("%.0f", g.power->mean_w).c_str() : "-");
+    out += buf;
+  }
+  out += line("latency split", fmt("network %.3f ms", d.network_ms) + fmt(", queueing %.3f ms", d.queueing_ms) +
+                                   fmt(", service %.3f ms (means)", d.service_ms));
+  out += line("imbalance", fmt("busiest server %.3f x its group's mean", d.balance.max_over_mean) +
+                               fmt(", mean coefficient of variation %.3f", d.balance.cv));
+  if (d.energy)
+    out += line("power", fmt("%.0f W mean", d.energy->mean_power_w) + fmt(", %.4g J per query", d.energy->joules_per_query) +
+                             fmt(", %.3f queries/s per W", d.energy->qps_per_watt));
+  if (d.cost_per_hour)
+    out += line("cost", fmt("%.2f per hour", *d.cost_per_hour) +
+                            (d.cost_per_million_queries ? fmt(", %.4f per million queries", *d.cost_per_million_queries) : ""));
+  return out;
+}
+
 }  // namespace
 
 std::string format_summary(const RunResults& r) {
   std::string out = "recsim run: " + r.scenario + " (seed " + std::to_string(r.seed) + ")\n";
+  if (r.datacenter) {
+    out += line("queries", std::to_string(r.completed) + " completed, " + std::to_string(r.measured) + " measured (after warm-up)");
+    out += line("throughput", fmt("%.1f queries/s", r.throughput_qps));
+    if (r.latency_ms) {
+      const auto& l = *r.latency_ms;
+      out += "  fleet latency (ms)     mean      p50      p90      p95      p99    p99.9      max\n";
+      char buf[256];
+      std::snprintf(buf, sizeof buf, "                     %9.3f %8.3f %8.3f %8.3f %8.3f %8.3f %8.3f\n", l.mean, l.p50, l.p90,
+                    l.p95, l.p99, l.p999, l.max);
+      out += buf;
+    }
+    out += datacenter_lines(r);
+    out += line("SLAs", std::string(r.sla_met ? "every model MET" : "MISSED by at least one model") + " (binding: " +
+                            r.datacenter->binding_model + ")");
+    out += line("CPU utilisation", fmt("%.1f%%", 100.0 * r.cpu_utilization));
+    if (r.gpu_utilization)
+      out += line("GPU utilisation", fmt("%.1f%%", 100.0 * *r.gpu_utilization) + ", " + std::to_string(r.gpu_queries) +
+                                         " queries offloaded");
+    if (r.saturated) out += line("SATURATED", r.saturation_reason);
+    out += line("engine", std::to_string(r.requests_simulated) + " requests in " + fmt("%.3f s wall", r.wall_seconds) +
+                              fmt(", %.3f s virtual", r.virtual_seconds));
+    return out;
+  }
   std::string service = r.service_model.empty() ? r.service_type : "model " + r.service_model;
   if (!r.service_profile.empty()) service += " (" + r.service_source + " profile " + r.service_profile + ")";
   out += line("service", service);
