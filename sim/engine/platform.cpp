@@ -24,7 +24,7 @@ Platform build_platform(const Scenario& scenario, const Fleet& fleet) {
   simgrid::s4u::Link* frontend_link = nullptr;
   simgrid::s4u::Link* uplink = nullptr;
   int rack = -1, in_rack = 0;
-  if (net.enabled) {
+  if (net.enabled && net.frontend_link) {
     frontend_link = zone->create_split_duplex_link("frontend/nic", net.frontend_bytes_per_s);
     frontend_link->set_latency(net.frontend_latency_s);
     frontend_link->seal();
@@ -58,10 +58,11 @@ Platform build_platform(const Scenario& scenario, const Fleet& fleet) {
         nic->set_latency(net.nic_latency_s);
         nic->seal();
         using simgrid::s4u::LinkInRoute;
-        zone->add_route(platform.frontend->get_netpoint(), server.host->get_netpoint(), nullptr, nullptr,
-                        {LinkInRoute(frontend_link, LinkInRoute::Direction::UP), LinkInRoute(uplink, LinkInRoute::Direction::DOWN),
-                         LinkInRoute(nic, LinkInRoute::Direction::DOWN)},
-                        true);
+        std::vector<LinkInRoute> route;
+        if (frontend_link) route.emplace_back(frontend_link, LinkInRoute::Direction::UP);
+        route.emplace_back(uplink, LinkInRoute::Direction::DOWN);
+        route.emplace_back(nic, LinkInRoute::Direction::DOWN);
+        zone->add_route(platform.frontend->get_netpoint(), server.host->get_netpoint(), nullptr, nullptr, route, true);
       }
       for (auto* node : platform.redis_nodes)
         zone->add_route(server.host->get_netpoint(), node->get_netpoint(), nullptr, nullptr,

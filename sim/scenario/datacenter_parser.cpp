@@ -279,7 +279,10 @@ Scenario parse_datacenter_scenario(const nlohmann::json& document, const std::st
     net.servers_per_rack = static_cast<int>(n.integer_or("servers_per_rack", 40, 1, kMaxServers));
     parse_link(n.object("server_link"), net.nic_bytes_per_s, net.nic_latency_s);
     parse_link(n.object("rack_uplink"), net.uplink_bytes_per_s, net.uplink_latency_s);
-    parse_link(n.object("frontend_link"), net.frontend_bytes_per_s, net.frontend_latency_s);
+    if (n.has("frontend_link")) {
+      net.frontend_link = true;
+      parse_link(n.object("frontend_link"), net.frontend_bytes_per_s, net.frontend_latency_s);
+    }
     for (const char* key : {"request_bytes", "response_bytes"}) {
       JsonReader bytes = n.object(key);
       const double base = bytes.number_or("base", 0.0, 0.0, 1e12);

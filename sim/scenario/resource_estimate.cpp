@@ -10,6 +10,7 @@
 #include <cmath>
 #include <cstdio>
 #include <fstream>
+#include <limits>
 #include <string>
 
 namespace recsim {
@@ -22,6 +23,10 @@ constexpr double kActorBytes = 56.0 * 1024;
 constexpr double kHostBytes = 4.0 * 1024;
 constexpr double kRouteBytes = 8.0;
 constexpr double kInFlightBytes = 256.0;  // a query slot and its requests' bookkeeping
+constexpr double kCoreBytes = 64.0;       // a core's free time, busy time and its share of a server
+constexpr double kHistogramBytes = 290.0 * 1024;  // a LatencyHistogram (35,000 bins of 8 bytes)
+constexpr double kRunMetricsHistograms = 21;      // RunMetrics: the run's and its 20 batches'
+constexpr double kPorters = 256;                  // NetworkPorters::kMaxInFlight
 constexpr double kMaxRequests = 1e10;
 constexpr double kMaxPeriodicEvents = 1e9;
 constexpr double kMaxTicks = 1e12;  // virtual time / tick beyond this: ticks closer than a double tells apart
@@ -73,21 +78,38 @@ ResourceEstimate estimate_resources(const Scenario& s) {
   e.simulated_cores = s.total_cores();
   const auto& cache = s.service.embedding_cache;
   const double redis_nodes = cache && cache->redis ? cache->redis->nodes : 0;
-  // A load generator, one actor per core, three stages per GPU, a fetcher and a refresher per GPU
-  // with a cache, an update consumer per server with GPUs and a publisher.
-  e.actors = 1 + e.simulated_cores + 3 * gpus + (cache ? 2 * gpus + servers + 1 : 0);
+  // A load generator, the completion flusher, the porters of a network, three stages per GPU, a
+  // fetcher and a refresher per GPU with a cache, an update consumer per server with GPUs and a
+  // publisher.
+  e.actors = 2 + (s.network.enabled ? kPorters : 0) + 3 * gpus + (cache ? 2 * gpus + servers + 1 : 0);
+  e.core_bytes = e.simulated_cores * kCoreBytes;
+  const double models = s.format >= 2 ? static_cast<double>(s.models.size()) : 0.0;
+  const double groups = s.format >= 2 ? static_cast<double>(s.servers.size()) : 0.0;
+  e.histogram_bytes = ((1 + models) * kRunMetricsHistograms + groups) * kHistogramBytes;
   const double hosts = 1 + servers + gpus + redis_nodes;
   e.actor_bytes = e.actors * kActorBytes;
   e.routing_bytes = hosts * hosts * kRouteBytes + hosts * kHostBytes;
   e.cache_bytes = embedding_cache_bytes(s);
   e.in_flight_bytes = static_cast<double>(std::min(s.run.max_in_flight, s.run.queries)) * kInFlightBytes;
-  e.memory_bytes = kBaseBytes + e.actor_bytes + e.routing_bytes + e.cache_bytes + e.in_flight_bytes;
+  e.memory_bytes = kBaseBytes + e.actor_bytes + e.core_bytes + e.routing_bytes + e.histogram_bytes + e.cache_bytes +
+                   e.in_flight_bytes;
 
   // Work. Requests per query: a query of n items splits into ceil(n / batch) requests, at most
   // n / batch + 1 on average; offloaded queries are one request (counted the same way: an upper bound).
   const double queries = static_cast<double>(s.run.queries);
-  const int batch = batch_of(s);
-  e.requests = queries * (mean_query_size(s.query_size) / std::max(1, batch) + 1.0);
+  if (s.format >= 2) {
+    // Each model at its share, at the smallest batch size any kind gives it.
+    double total = 0.0, per_query = 0.0;
+    for (const auto& m : s.models) total += m.share;
+    for (const auto& m : s.models) {
+      int batch = std::numeric_limits<int>::max();
+      for (int g : m.groups) batch = std::min(batch, m.scheduler[static_cast<std::size_t>(s.servers[static_cast<std::size_t>(g)].kind)].batch_size);
+      per_query += m.share / total * (mean_query_size(m.query_size) / std::max(1, batch) + 1.0);
+    }
+    e.requests = queries * per_query;
+  } else {
+    e.requests = queries * (mean_query_size(s.query_size) / std::max(1, batch_of(s)) + 1.0);
+  }
   e.virtual_seconds = s.arrival.process == ArrivalSpec::Process::trace ? s.arrival.trace_span_s : queries / s.arrival.qps;
   if (cache && cache->updates) {
     const double tick = cache->updates->tick_s;
@@ -129,11 +151,11 @@ void check_resources(const Scenario& s, bool allow_large) {
   const std::string hint = "; pass --allow-large to run it anyway";
   const double available = available_memory_bytes();
   if (!allow_large && available > 0 && e.memory_bytes > 0.8 * available) {
-    const bool platform = e.actor_bytes + e.routing_bytes >= e.cache_bytes + e.in_flight_bytes;
-    const std::string key = platform ? "platform.servers" : (e.cache_bytes >= e.in_flight_bytes ? "service.embedding_cache.fraction" : "run.max_in_flight");
+    const bool platform = e.actor_bytes + e.core_bytes + e.routing_bytes + e.histogram_bytes >= e.cache_bytes + e.in_flight_bytes;
+    const std::string key = platform ? (s.format >= 2 ? "server_groups" : "platform.servers") : (e.cache_bytes >= e.in_flight_bytes ? "service.embedding_cache.fraction" : "run.max_in_flight");
     throw InputError(key, "the run would need about " + gib(e.memory_bytes) + " of memory (" + count(e.simulated_cores) +
-                              " simulated cores and " + count(e.actors) + " actors: " + gib(e.actor_bytes) + "; routing " +
-                              gib(e.routing_bytes) + "; embedding caches " + gib(e.cache_bytes) + "; queries in flight " +
+                              " simulated cores and " + count(e.actors) + " actors: " + gib(e.actor_bytes + e.core_bytes) + "; routing " +
+                              gib(e.routing_bytes) + "; latency histograms " + gib(e.histogram_bytes) + "; embedding caches " + gib(e.cache_bytes) + "; queries in flight " +
                               gib(e.in_flight_bytes) + "), more than 80% of the " +
                               gib(available) + " this machine has available" + hint);
   }

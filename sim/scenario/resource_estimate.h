@@ -1,10 +1,12 @@
 #pragma once
 // What a scenario will cost before it runs, and whether this machine can afford it: a small input
 // must not start hours of work or exhaust memory. Estimated from the scenario alone:
-//   - memory: SimGrid's actors (each simulated core, GPU stage, cache and update actor holds a
-//     64 KiB stack, about 56 KiB of it resident: measured), its hosts and the full routing table of
-//     the platform's zone (8 bytes per pair of hosts), the GPU embedding caches, and the queries in
-//     flight;
+//   - memory: SimGrid's actors (the load generator, the completion flusher, the network's porters,
+//     each GPU stage, cache and update actor: a 64 KiB stack, about 56 KiB of it resident:
+//     measured), the simulated cores (their free times, no actor each), its hosts and the full
+//     routing table of the platform's zone (8 bytes per pair of hosts), the latency histograms (one
+//     set per model in format 2, one per server group), the GPU embedding caches, and the queries
+//     in flight;
 //   - work: simulated requests (queries × the mean requests per query at the configured batch size)
 //     and periodic events (update polls, refresh passes, update keys applied) over the run's virtual
 //     duration (queries / rate, or the trace's span).
@@ -23,6 +25,7 @@ namespace recsim {
 struct ResourceEstimate {
   double memory_bytes = 0;
   double actor_bytes = 0, routing_bytes = 0, cache_bytes = 0, in_flight_bytes = 0;  // parts of memory_bytes
+  double core_bytes = 0, histogram_bytes = 0;                                       // ... also
   double simulated_cores = 0;
   double actors = 0;
   double requests = 0;         // simulated requests over the run

@@ -210,6 +210,7 @@ struct NetworkSpec {
   int servers_per_rack = 40;
   double nic_bytes_per_s = 0.0, nic_latency_s = 0.0;      // each server's link to its rack switch
   double uplink_bytes_per_s = 0.0, uplink_latency_s = 0.0;  // each rack switch's link to the spine
+  bool frontend_link = false;  // absent: the frontend tier is not a bottleneck (many machines)
   double frontend_bytes_per_s = 0.0, frontend_latency_s = 0.0;  // the frontend's link to the spine
   double request_bytes = 0.0, request_bytes_per_item = 0.0;     // frontend to server
   double response_bytes = 0.0, response_bytes_per_item = 0.0;   // server to frontend

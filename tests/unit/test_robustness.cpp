@@ -170,7 +170,8 @@ TEST_CASE("resource estimate: refused before any work, unless --allow-large, and
   TempDir dir;
   const auto good = dir.write("good.json", base_scenario_text());
   const auto out = dir.file("r.json");
-  // 100,000 servers of 4,096 cores: 4e8 actors of 56 KiB, far beyond any machine.
+  // 100,000 servers of 4,096 cores: 4e8 simulated cores and a routing table of 1e10 pairs of hosts,
+  // far beyond any machine.
   auto r = run_recsim({"run", good, "--out", out, "--set", "platform.servers.0.count=100000", "--set", "platform.servers.0.cpu_cores=4096"});
   CHECK(r.status == 2);
   CHECK(r.err.rfind("recsim: error: platform.servers: the run would need about ", 0) == 0);
@@ -198,7 +199,9 @@ TEST_CASE("resource estimate counts actors, routing and periodic events", "[robu
   const Scenario s = load_scenario(dir.write_json("s.json", doc), {});
   const ResourceEstimate e = estimate_resources(s);
   CHECK(e.simulated_cores == 80);
-  CHECK(e.actors == 81);  // the load generator and one per core
+  CHECK(e.actors == 2);  // the load generator and the completion flusher: no actor per core
+  CHECK(e.core_bytes == 80 * 64.0);
+  CHECK(e.histogram_bytes == 21 * 290.0 * 1024);  // format 1: the run's RunMetrics alone
   CHECK(e.routing_bytes == 11.0 * 11 * 8 + 11 * 4096.0);
   CHECK(e.virtual_seconds == Approx(2.0));
   CHECK(e.periodic_events == 0);
