@@ -52,7 +52,6 @@ NETWORK = {
     "servers_per_rack": 40,
     "server_link": {"gb_per_s": 3.125, "latency_us": 5},     # 25 Gb/s NICs
     "rack_uplink": {"gb_per_s": 50, "latency_us": 5},        # 400 Gb/s top-of-rack uplinks
-    "frontend_link": {"gb_per_s": 100, "latency_us": 10},    # the frontend tier as one 800 Gb/s link
     "request_bytes": {"base": 2048, "per_item": 64},         # user features and candidate ids (assumed)
     "response_bytes": {"base": 256, "per_item": 8},          # one score per item
 }
