@@ -52,6 +52,9 @@ Dispatcher::Dispatcher(const Fleet& fleet, const Platform& platform, std::vector
   flusher_->start();
   if (timely_)
     for (std::size_t s = 0; s < servers_.size(); ++s) servers_[s]->deliver_through(*flusher_, s);
+  bool gpus = false;
+  for (const auto& g : gpus_of_) gpus = gpus || !g.empty();
+  needs_clock_ = timely_ || gpus;
   if (net.enabled) {
     porters_ = std::make_unique<NetworkPorters>(platform.frontend);
     tracker_.on_departure([this, &net](std::uint32_t slot, double) {
@@ -63,17 +66,17 @@ Dispatcher::Dispatcher(const Fleet& fleet, const Platform& platform, std::vector
   }
 }
 
-void Dispatcher::issue(std::uint32_t slot, int model, int size) {
+void Dispatcher::issue(std::uint32_t slot, int model, int size, double now) {
   Route& r = routes_[static_cast<std::size_t>(model)];
   const std::size_t server = r.servers.size() == 1 ? r.servers.front() : r.servers[r.balancer->choose(*r.view)];
   if (!porters_) {
-    arrive(slot, model, size, server);
+    arrive(slot, model, size, server, now);
     return;
   }
   const NetworkSpec& net = fleet_.network;
   const auto bytes = static_cast<std::uint64_t>(std::ceil(net.request_bytes + net.request_bytes_per_item * size));
   porters_->send(platform_.frontend, servers_[server]->host().host, bytes,
-                 [this, slot, model, size, server] { arrive(slot, model, size, server); });
+                 [this, slot, model, size, server] { arrive(slot, model, size, server, simgrid::s4u::Engine::get_clock()); });
 }
 
 void Dispatcher::arrivals_done() {
@@ -96,9 +99,9 @@ GpuDevice& Dispatcher::least_busy_gpu(std::size_t server) {
   return *gpus[best];
 }
 
-void Dispatcher::arrive(std::uint32_t slot, int model, int size, std::size_t server) {
+void Dispatcher::arrive(std::uint32_t slot, int model, int size, std::size_t server, double now) {
   Server& s = *servers_[server];
-  tracker_.at_server(slot, simgrid::s4u::Engine::get_clock(), s.host().group, static_cast<int>(server));
+  tracker_.at_server(slot, now, s.host().group, static_cast<int>(server));
   const auto kind = static_cast<std::size_t>(s.host().kind);
   const auto m = static_cast<std::size_t>(model);
   const QueryPlan plan = plan_[m][kind](fleet_.models[m].scheduler[kind], live_, size);
@@ -110,7 +113,7 @@ void Dispatcher::arrive(std::uint32_t slot, int model, int size, std::size_t ser
   const StaticPolicy split(plan.batch_size);
   const int requests = split.request_count(size);
   tracker_.add_requests(slot, requests);
-  for (int r = 0; r < requests; ++r) s.submit(slot, split.request_items(size, r), model);
+  for (int r = 0; r < requests; ++r) s.submit(slot, split.request_items(size, r), model, now);
 }
 
 }  // namespace recsim

@@ -33,7 +33,8 @@ class Dispatcher final : public SystemUnderTest {
              std::vector<std::vector<GpuDevice*>> gpus_of, QueryTracker& tracker, Rng selection_rng,
              const TuneConfig& live, const std::vector<std::vector<double>>& weights);
 
-  void issue(std::uint32_t slot, int model, int size) override;
+  void issue(std::uint32_t slot, int model, int size, double now) override;
+  bool needs_clock() const override { return needs_clock_; }
   void arrivals_done() override;
   // Whether completions are delivered at their times throughout (sim/engine/server.h).
   bool timely() const { return timely_; }
@@ -47,7 +48,7 @@ class Dispatcher final : public SystemUnderTest {
     std::unique_ptr<Balancer> balancer;
     std::unique_ptr<BalancerView> view;
   };
-  void arrive(std::uint32_t slot, int model, int size, std::size_t server);
+  void arrive(std::uint32_t slot, int model, int size, std::size_t server, double now);
   GpuDevice& least_busy_gpu(std::size_t server);
 
   const Fleet& fleet_;
@@ -63,6 +64,7 @@ class Dispatcher final : public SystemUnderTest {
   std::unique_ptr<NetworkPorters> porters_;
   std::unique_ptr<CompletionFlusher> flusher_;
   bool timely_ = false;
+  bool needs_clock_ = true;
 };
 
 }  // namespace recsim

@@ -1,9 +1,11 @@
 #include "sim/engine/load_generator.h"
 
+#include "sim/scheduling/scheduler_policy.h"
+
 #include <simgrid/s4u/Actor.hpp>
 #include <simgrid/s4u/Engine.hpp>
 
-#include "sim/scheduling/scheduler_policy.h"
+#include <algorithm>
 
 namespace recsim {
 
@@ -55,15 +57,25 @@ void LoadGenerator::operator()() {
   const std::uint64_t max_in_flight = scenario_.run.max_in_flight;
   constexpr std::uint64_t kProgressEvery = 4096;
   QueryArrival arrival;
+  const bool clocked = sut_.needs_clock() || online_;
+  double now = 0.0;
   for (std::uint64_t i = 0; i < total; ++i) {
     if (!source_.next(arrival)) break;
-    const double gap = arrival_time(arrival) - simgrid::s4u::Engine::get_clock();
-    if (gap > 0.0) simgrid::s4u::this_actor::sleep_for(gap);
+    const double at = arrival_time(arrival);
+    if (clocked) {
+      const double gap = at - simgrid::s4u::Engine::get_clock();
+      if (gap > 0.0) simgrid::s4u::this_actor::sleep_for(gap);
+    }
+    // The engine's clock, not the arrival time, when the system reads the clock: they differ by
+    // rounding, so a request that starts at once must see a wait of exactly zero. Otherwise the
+    // arrival time itself (never earlier than the previous one).
+    now = clocked ? simgrid::s4u::Engine::get_clock() : std::max(now, at);
     if (online_ && online_->draining()) {
       // Between configurations the queues drain; this query then arrives into an empty system.
       wait_until_empty();
-      online_->drained(simgrid::s4u::Engine::get_clock());
-      online_clock_ = simgrid::s4u::Engine::get_clock();
+      now = simgrid::s4u::Engine::get_clock();
+      online_->drained(now);
+      online_clock_ = now;
     }
     if (tracker_.in_flight() >= max_in_flight) {
       saturation_reason_ = "more than " + std::to_string(max_in_flight) +
@@ -74,9 +86,6 @@ void LoadGenerator::operator()() {
       stopped_early_ = std::to_string(tracker_.metrics().over_target()) + " measured queries over the SLA target: missed whatever the rest do";
       break;
     }
-    // The engine's clock, not arrival.time: they differ by rounding, and the workers read the clock,
-    // so a request that starts at once must see a wait of exactly zero.
-    const double now = simgrid::s4u::Engine::get_clock();
     last_arrival_ = now;
     bool measured = i >= warmup;
     if (online_) {
@@ -87,9 +96,12 @@ void LoadGenerator::operator()() {
       live_ = online_->config();
     }
     const std::uint32_t slot = tracker_.open(now, 0, measured, arrival.model, arrival.size);
-    sut_.issue(slot, arrival.model, arrival.size);
+    sut_.issue(slot, arrival.model, arrival.size, now);
     if (progress_ && i % kProgressEvery == 0) progress_({now, tracker_.completed(), total});
   }
+  // Without sleeps the clock is still at the start: it catches up to the last arrival, where a run
+  // that stops early ends (and where the completions still due are delivered from).
+  if (!clocked && now > simgrid::s4u::Engine::get_clock()) simgrid::s4u::this_actor::sleep_until(now);
   if (!saturated() && stopped_early_.empty()) {
     sut_.arrivals_done();
     wait_until_empty();

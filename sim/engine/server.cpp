@@ -22,8 +22,7 @@ void Server::deliver_through(CompletionFlusher& flusher, std::size_t index) {
   if (!pending_.empty()) flusher.notify(index, pending_.top().end);
 }
 
-void Server::submit(std::uint32_t slot, int items, int model) {
-  const double now = simgrid::s4u::Engine::get_clock();
+void Server::submit(std::uint32_t slot, int items, int model, double now) {
   if (!flusher_) advance_to(now);  // lazy mode: what finished before this arrival leaves first
   const ServiceTimeModel& service = *services_[static_cast<std::size_t>(model)];
   const double seconds = service.sample_seconds(items, rng_);

@@ -43,8 +43,9 @@ class Server {
   }
   // Timely mode from now on: `flusher` delivers this server's completions at their times.
   void deliver_through(CompletionFlusher& flusher, std::size_t index);
-  // Enqueues one request of `items` items of query `slot` of `model`, arriving now.
-  void submit(std::uint32_t slot, int items, int model = 0);
+  // Enqueues one request of `items` items of query `slot` of `model`, arriving at `now` (the
+  // engine's clock, or the arrival time when nothing reads the clock: SystemUnderTest::needs_clock).
+  void submit(std::uint32_t slot, int items, int model, double now);
   // Delivers every completion with end <= t, in end order (ties: in the order they were queued).
   void advance_to(double t);
   // End of the earliest undelivered request; +infinity when none.

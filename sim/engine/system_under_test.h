@@ -10,8 +10,12 @@ namespace recsim {
 class SystemUnderTest {
  public:
   virtual ~SystemUnderTest() = default;
-  // Query `slot` of `model`, `size` items, arrives at the frontend now.
-  virtual void issue(std::uint32_t slot, int model, int size) = 0;
+  // Query `slot` of `model`, `size` items, arrives at the frontend at virtual time `now`.
+  virtual void issue(std::uint32_t slot, int model, int size, double now) = 0;
+  // Whether anything in the system reads SimGrid's clock while queries arrive (GPUs, the network,
+  // completions delivered in time). When nothing does, the load generator need not sleep until each
+  // arrival: it passes the arrival time instead, and the clock catches up at the end.
+  virtual bool needs_clock() const { return true; }
   // No query will be issued any more: what is in the system must complete in virtual time.
   virtual void arrivals_done() {}
 };
