@@ -6,21 +6,6 @@
 #include <cmath>
 
 namespace recsim {
-namespace {
-
-LatencySummary summary_of(const LatencyHistogram& h) {
-  LatencySummary s;
-  s.mean = h.mean() * 1e3;
-  s.p50 = h.percentile(50) * 1e3;
-  s.p90 = h.percentile(90) * 1e3;
-  s.p95 = h.percentile(95) * 1e3;
-  s.p99 = h.percentile(99) * 1e3;
-  s.p999 = h.percentile(99.9) * 1e3;
-  s.max = h.max() * 1e3;
-  return s;
-}
-
-}  // namespace
 
 DatacenterResults fleet_report(const FleetReportInput& in) {
   DatacenterResults dc;
@@ -102,7 +87,7 @@ DatacenterResults fleet_report(const FleetReportInput& in) {
     gr.kind = kind.name;
     gr.servers = group.count;
     gr.measured = in.metrics.group(g).count();
-    if (gr.measured > 0) gr.latency_ms = summary_of(in.metrics.group(g));
+    if (gr.measured > 0) gr.latency_ms = summarise_latency(in.metrics.group(g));
     gr.cpu_utilization = group_cpu[g] / group.count;
     if (group_gpus[g] > 0) gr.gpu_utilization = group_gpu[g] / group_gpus[g];
     if (kind.power) gr.power = PowerReport{group_w[g], group_w[g] * in.window};

@@ -5,10 +5,6 @@
 namespace recsim {
 namespace {
 
-nlohmann::ordered_json latency_to_json(const LatencySummary& s) {
-  return {{"mean", s.mean}, {"p50", s.p50}, {"p90", s.p90}, {"p95", s.p95},
-          {"p99", s.p99},   {"p999", s.p999}, {"max", s.max}};
-}
 
 template <typename T>
 nlohmann::ordered_json optional_to_json(const std::optional<T>& value) {
@@ -40,7 +36,7 @@ nlohmann::ordered_json results_to_json(const RunResults& r) {
   j["queries"] = {{"arrived", r.arrived}, {"completed", r.completed}, {"measured", r.measured},
                   {"mean_in_system", r.mean_in_system}};
   j["throughput_qps"] = r.throughput_qps;
-  j["latency_ms"] = r.latency_ms ? latency_to_json(*r.latency_ms) : json(nullptr);
+  j["latency_ms"] = r.latency_ms ? latency_summary_to_json(*r.latency_ms) : json(nullptr);
   j["wait_ms"] = {{"mean", r.mean_wait_ms}, {"waited_fraction", r.waited_fraction}};
   j["sla"] = {{"percentile", r.sla_percentile},
               {"target_ms", r.sla_target_ms},
@@ -90,17 +86,7 @@ RunResults results_from_json(const nlohmann::json& j) {
   r.measured = j.at("queries").at("measured").get<std::uint64_t>();
   r.mean_in_system = j.at("queries").at("mean_in_system").get<double>();
   r.throughput_qps = j.at("throughput_qps").get<double>();
-  if (const auto& l = j.at("latency_ms"); !l.is_null()) {
-    LatencySummary s;
-    s.mean = l.at("mean").get<double>();
-    s.p50 = l.at("p50").get<double>();
-    s.p90 = l.at("p90").get<double>();
-    s.p95 = l.at("p95").get<double>();
-    s.p99 = l.at("p99").get<double>();
-    s.p999 = l.at("p999").get<double>();
-    s.max = l.at("max").get<double>();
-    r.latency_ms = s;
-  }
+  if (const auto& l = j.at("latency_ms"); !l.is_null()) r.latency_ms = latency_summary_from_json(l);
   r.mean_wait_ms = j.at("wait_ms").at("mean").get<double>();
   r.waited_fraction = j.at("wait_ms").at("waited_fraction").get<double>();
   const auto& sla = j.at("sla");

@@ -7,6 +7,18 @@
 
 namespace recsim {
 
+LatencySummary summarise_latency(const LatencyHistogram& h) {
+  LatencySummary s;
+  s.mean = h.mean() * 1e3;
+  s.p50 = h.percentile(50) * 1e3;
+  s.p90 = h.percentile(90) * 1e3;
+  s.p95 = h.percentile(95) * 1e3;
+  s.p99 = h.percentile(99) * 1e3;
+  s.p999 = h.percentile(99.9) * 1e3;
+  s.max = h.max() * 1e3;
+  return s;
+}
+
 RunMetrics::RunMetrics(std::uint64_t expected_measured) { expect(expected_measured); }
 
 void RunMetrics::expect(std::uint64_t expected_measured) {
@@ -63,15 +75,7 @@ void RunMetrics::summarise(double end, double sla_percentile, double sla_target_
     out.sla_met = false;
     return;
   }
-  LatencySummary s;
-  s.mean = latency_.mean() * 1e3;
-  s.p50 = latency_.percentile(50) * 1e3;
-  s.p90 = latency_.percentile(90) * 1e3;
-  s.p95 = latency_.percentile(95) * 1e3;
-  s.p99 = latency_.percentile(99) * 1e3;
-  s.p999 = latency_.percentile(99.9) * 1e3;
-  s.max = latency_.max() * 1e3;
-  out.latency_ms = s;
+  out.latency_ms = summarise_latency(latency_);
   out.mean_wait_ms = static_cast<double>(wait_sum_ / static_cast<long double>(n)) * 1e3;
   out.waited_fraction = static_cast<double>(waited_) / static_cast<double>(n);
   out.sla_observed_ms = latency_.percentile(sla_percentile) * 1e3;

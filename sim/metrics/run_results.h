@@ -14,6 +14,10 @@ struct LatencySummary {  // milliseconds
   double mean = 0, p50 = 0, p90 = 0, p95 = 0, p99 = 0, p999 = 0, max = 0;
 };
 
+class LatencyHistogram;
+// Mean, p50 ... p99.9 and max of a histogram, in milliseconds.
+LatencySummary summarise_latency(const LatencyHistogram& h);
+
 struct GpuUtilization {
   std::string name;
   double busy = 0.0;      // kernels: busy fraction of the measurement window
