@@ -23,6 +23,9 @@ struct BalancerView {
   std::vector<int> cores;       // per server
   std::vector<double> weights;  // per server: cores / the model's mean request time there (queries/s scale)
   Rng& rng;
+  // Brings server i's load up to date before a policy that samples a few loads reads it (set when
+  // completions are delivered lazily; empty when every load is always current).
+  std::function<void(std::size_t)> refresh;
 };
 
 class Balancer {
@@ -36,6 +39,9 @@ struct BalancerPolicy {
   std::string name;
   std::string description;  // for docs and errors
   bool reads_loads = false;  // whether it reads view.loads (else the servers do not keep it current)
+  // Whether it reads only a few loads, each after view.refresh (then lazily delivered completions
+  // suffice); else it reads them all, and the servers deliver completions as they happen.
+  bool samples_loads = false;
   std::function<std::unique_ptr<Balancer>(std::size_t servers)> make;
 };
 

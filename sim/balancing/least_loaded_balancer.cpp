@@ -22,7 +22,7 @@ class LeastLoaded final : public Balancer {
 }  // namespace
 
 BalancerPolicy least_loaded_balancer() {
-  return {"least_loaded", "the fewest outstanding requests per core (join the shortest queue); ties rotate", true,
+  return {"least_loaded", "the fewest outstanding requests per core (join the shortest queue); ties rotate", true, false,
           [](std::size_t servers) { return std::make_unique<LeastLoaded>(servers); }};
 }
 

@@ -16,6 +16,10 @@ class PowerOfTwo final : public Balancer {
     if (view.loads.size() == 1) return a;
     std::size_t b = second_(view.rng);
     if (b >= a) ++b;  // distinct from a, uniform over the others
+    if (view.refresh) {
+      view.refresh(a);
+      view.refresh(b);
+    }
     return view.loads.load(b) < view.loads.load(a) ? b : a;
   }
 
@@ -26,7 +30,7 @@ class PowerOfTwo final : public Balancer {
 }  // namespace
 
 BalancerPolicy power_of_two_balancer() {
-  return {"power_of_two", "the less loaded of two servers drawn at random", true,
+  return {"power_of_two", "the less loaded of two servers drawn at random", true, true,
           [](std::size_t servers) { return std::make_unique<PowerOfTwo>(servers); }};
 }
 

@@ -19,7 +19,7 @@ class Random final : public Balancer {
 }  // namespace
 
 BalancerPolicy random_balancer() {
-  return {"random", "a server drawn uniformly", false, [](std::size_t servers) { return std::make_unique<Random>(servers); }};
+  return {"random", "a server drawn uniformly", false, false, [](std::size_t servers) { return std::make_unique<Random>(servers); }};
 }
 
 }  // namespace recsim

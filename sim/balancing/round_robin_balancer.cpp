@@ -20,7 +20,7 @@ class RoundRobin final : public Balancer {
 }  // namespace
 
 BalancerPolicy round_robin_balancer() {
-  return {"round_robin", "servers in turn", false, [](std::size_t servers) { return std::make_unique<RoundRobin>(servers); }};
+  return {"round_robin", "servers in turn", false, false, [](std::size_t servers) { return std::make_unique<RoundRobin>(servers); }};
 }
 
 }  // namespace recsim

@@ -33,7 +33,7 @@ class WeightedRoundRobin final : public Balancer {
 }  // namespace
 
 BalancerPolicy weighted_round_robin_balancer() {
-  return {"weighted_round_robin", "servers in turn in proportion to their capacity for the model (stride scheduling)", false,
+  return {"weighted_round_robin", "servers in turn in proportion to their capacity for the model (stride scheduling)", false, false,
           [](std::size_t servers) { return std::make_unique<WeightedRoundRobin>(servers); }};
 }
 

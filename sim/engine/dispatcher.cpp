@@ -28,7 +28,7 @@ Dispatcher::Dispatcher(const Fleet& fleet, const Platform& platform, std::vector
         if (servers_[s]->host().group == g) r.servers.push_back(s);
     r.loads = std::make_unique<ServerLoadIndex>(r.servers.size());
     r.balancer = policy.make(r.servers.size());
-    r.view = std::make_unique<BalancerView>(BalancerView{*r.loads, {}, m < weights.size() ? weights[m] : std::vector<double>{}, rng_});
+    r.view = std::make_unique<BalancerView>(BalancerView{*r.loads, {}, m < weights.size() ? weights[m] : std::vector<double>{}, rng_, {}});
     // Servers keep the load index current (O(log N) per request) only for a policy that reads it.
     const bool reads_loads = r.servers.size() > 1 && policy.reads_loads;
     for (std::size_t i = 0; i < r.servers.size(); ++i) {
@@ -45,13 +45,16 @@ Dispatcher::Dispatcher(const Fleet& fleet, const Platform& platform, std::vector
   for (const auto& model : fleet.models)
     for (const auto& spec : model.scheduler) online = online || scheduler_policy(spec.policy).online;
   bool shared_loads = false;
-  for (const auto& r : routes_) shared_loads = shared_loads || (policy.reads_loads && r.servers.size() > 1);
+  for (const auto& r : routes_) shared_loads = shared_loads || (policy.reads_loads && !policy.samples_loads && r.servers.size() > 1);
   const NetworkSpec& net = fleet.network;
   timely_ = net.enabled || online || shared_loads;
   flusher_ = std::make_unique<CompletionFlusher>(platform.frontend, servers_);
   flusher_->start();
   if (timely_)
     for (std::size_t s = 0; s < servers_.size(); ++s) servers_[s]->deliver_through(*flusher_, s);
+  else if (policy.samples_loads)
+    for (auto& r : routes_)
+      r.view->refresh = [this, &r](std::size_t i) { servers_[r.servers[i]]->advance_to(now_); };
   bool gpus = false;
   for (const auto& g : gpus_of_) gpus = gpus || !g.empty();
   needs_clock_ = timely_ || gpus;
@@ -67,6 +70,7 @@ Dispatcher::Dispatcher(const Fleet& fleet, const Platform& platform, std::vector
 }
 
 void Dispatcher::issue(std::uint32_t slot, int model, int size, double now) {
+  now_ = now;
   Route& r = routes_[static_cast<std::size_t>(model)];
   const std::size_t server = r.servers.size() == 1 ? r.servers.front() : r.servers[r.balancer->choose(*r.view)];
   if (!porters_) {

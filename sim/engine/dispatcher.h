@@ -65,6 +65,7 @@ class Dispatcher final : public SystemUnderTest {
   std::unique_ptr<CompletionFlusher> flusher_;
   bool timely_ = false;
   bool needs_clock_ = true;
+  double now_ = 0.0;  // the arrival being routed (for lazily refreshed loads)
 };
 
 }  // namespace recsim
