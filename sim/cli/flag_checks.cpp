@@ -22,6 +22,9 @@ CLI::Validator finite_in(double lo, double hi) {
   return CLI::Validator(
       [lo, hi, text](std::string& value) -> std::string {
         if (value.empty()) return "expected a number in " + text + ", got an empty string";
+        // Decimal only: strtod would also take hexadecimal ("0x1p-3"), "inf" and "nan".
+        if (value.find_first_not_of("0123456789+-.eE") != std::string::npos)
+          return "expected a finite decimal number in " + text + ", got \"" + printable(value, 60) + "\"";
         errno = 0;
         char* end = nullptr;
         const double x = std::strtod(value.c_str(), &end);
