@@ -16,6 +16,9 @@ namespace recsim {
 namespace {
 
 constexpr std::int64_t kMaxServers = 100000;
+// Each (model, kind) pair reads its kind's profiles: bounded so that a small file cannot ask for
+// hours of parsing.
+constexpr std::size_t kMaxKinds = 256, kMaxModels = 256, kMaxGroups = 10000, kMaxModelKindPairs = 4096;
 
 void check_name(const std::string& name, const std::string& where) {
   if (name.empty()) throw InputError(where, "expected a non-empty name");
@@ -124,6 +127,7 @@ Scenario parse_datacenter_scenario(const nlohmann::json& document, const std::st
   // Server kinds.
   const auto& kinds = top.array("server_kinds");
   if (kinds.empty()) throw InputError("server_kinds", "expected at least one server kind");
+  if (kinds.size() > kMaxKinds) throw InputError("server_kinds", "expected at most " + std::to_string(kMaxKinds) + " server kinds");
   std::vector<KindText> texts;
   std::map<std::string, int> kind_index;
   for (std::size_t i = 0; i < kinds.size(); ++i) {
@@ -138,6 +142,7 @@ Scenario parse_datacenter_scenario(const nlohmann::json& document, const std::st
   // Server groups.
   const auto& groups = top.array("server_groups");
   if (groups.empty()) throw InputError("server_groups", "expected at least one server group");
+  if (groups.size() > kMaxGroups) throw InputError("server_groups", "expected at most " + std::to_string(kMaxGroups) + " server groups");
   std::map<std::string, int> group_index;
   std::int64_t total = 0;
   std::vector<bool> kind_used(s.kinds.size(), false);
@@ -179,6 +184,8 @@ Scenario parse_datacenter_scenario(const nlohmann::json& document, const std::st
   // Models.
   const auto& models = top.array("models");
   if (models.empty()) throw InputError("models", "expected at least one model");
+  if (models.size() > kMaxModels) throw InputError("models", "expected at most " + std::to_string(kMaxModels) + " models");
+  std::size_t pairs = 0;
   std::set<std::string> model_names;
   for (std::size_t i = 0; i < models.size(); ++i) {
     const std::string where = "models." + std::to_string(i);
@@ -246,6 +253,8 @@ Scenario parse_datacenter_scenario(const nlohmann::json& document, const std::st
     }
     for (std::size_t k = 0; k < s.kinds.size(); ++k) {
       if (!hosts[k]) continue;
+      if (++pairs > kMaxModelKindPairs)
+        throw InputError(where, "more than " + std::to_string(kMaxModelKindPairs) + " (model, server kind) pairs in all: host fewer models on each kind");
       const std::string kind_path = "server_kinds." + std::to_string(k);
       d.service[k] = service_on_kind(service, service_path, s.kinds[k], texts[k], kind_path, base_dir);
       const SchedulerSpec& sched = d.scheduler[k];

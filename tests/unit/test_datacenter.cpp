@@ -224,6 +224,14 @@ TEST_CASE("format 2: invalid scenarios name the JSON path", "[datacenter][errors
   doc["models"][0]["scheduler_by_kind"] = {{"other", {{"policy", "static"}, {"batch_size", 1}}}};
   CHECK(scenario_error(doc) == "models.0.scheduler_by_kind.other: no server kind is named \"other\"");
   doc = base;
+  doc["models"] = json::array();
+  for (int i = 0; i < 257; ++i) {
+    std::string name = "m";
+    name += std::to_string(i);  // (GCC 12 warns falsely on "m" + std::to_string(i))
+    doc["models"].push_back(model(name, deterministic(1.0), 10.0));
+  }
+  CHECK(scenario_error(doc) == "models: expected at most 256 models");
+  doc = base;
   doc["network"] = {{"server_link", {{"gb_per_s", 1}, {"latency_us", 1}}}};
   CHECK(scenario_error(doc) == "network.rack_uplink: required key is missing");
 }
