@@ -21,7 +21,7 @@ std::uint64_t bytes_for(int items, double bytes_per_item) {
 }  // namespace
 
 GpuDevice::GpuDevice(GpuHost gpu, simgrid::s4u::Host* server, std::vector<const ServiceSpec*> services, QueryTracker& tracker,
-                     const RunMetrics& metrics, std::unique_ptr<GpuEmbeddingCache> cache)
+                     const MeasurementWindow& metrics, std::unique_ptr<GpuEmbeddingCache> cache)
     : gpu_(std::move(gpu)),
       server_(server),
       services_(std::move(services)),

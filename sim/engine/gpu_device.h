@@ -10,11 +10,11 @@
 // Measured apart: each stage's busy time, each PCIe direction's busy time (any transfer on it: query
 // inputs, outputs, and the cache's vector uploads from every actor), and the upload stage's time
 // waiting on the lower tiers.
+#include "sim/engine/gpu_embedding_cache.h"
 #include "sim/engine/platform.h"
 #include "sim/engine/query_tracker.h"
 #include "sim/metrics/busy_meter.h"
-#include "sim/metrics/run_metrics.h"
-#include "sim/engine/gpu_embedding_cache.h"
+#include "sim/metrics/measurement_window.h"
 #include "sim/scenario/scenario.h"
 
 #include <simgrid/s4u/Actor.hpp>
@@ -32,7 +32,7 @@ class GpuDevice {
   // `services`: per model, its service (GPU kernel curve and bytes per item; null for models this
   // GPU's server does not host). `cache`: the GPU embedding cache of offloaded queries, or null.
   GpuDevice(GpuHost gpu, simgrid::s4u::Host* server, std::vector<const ServiceSpec*> services, QueryTracker& tracker,
-            const RunMetrics& metrics, std::unique_ptr<GpuEmbeddingCache> cache = nullptr);
+            const MeasurementWindow& metrics, std::unique_ptr<GpuEmbeddingCache> cache = nullptr);
   GpuDevice(const GpuDevice&) = delete;
   GpuDevice& operator=(const GpuDevice&) = delete;
 
@@ -66,7 +66,7 @@ class GpuDevice {
     int model;
   };
   struct Stage {
-    explicit Stage(const RunMetrics& m) : busy(m) {}
+    explicit Stage(const MeasurementWindow& m) : busy(m) {}
     std::deque<Job> queue;
     simgrid::s4u::Actor* actor = nullptr;
     bool parked = false;
@@ -80,7 +80,7 @@ class GpuDevice {
   simgrid::s4u::Host* server_;
   std::vector<const ServiceSpec*> services_;
   QueryTracker& tracker_;
-  const RunMetrics& metrics_;
+  const MeasurementWindow& metrics_;
   std::array<Stage, 3> stages_;
   BusyMeter h2d_link_, d2h_link_, tier_wait_;
   std::uint64_t outstanding_ = 0;

@@ -9,7 +9,7 @@ namespace recsim {
 
 GpuEmbeddingCache::GpuEmbeddingCache(const EmbeddingCacheSpec& spec, std::unique_ptr<EmbeddingLookup> lookup,
                                      const LowerTiers& tiers, const GpuHost& gpu, simgrid::s4u::Host* server,
-                                     CacheRunStats& stats, const RunMetrics& metrics)
+                                     CacheRunStats& stats, const MeasurementWindow& metrics)
     : spec_(spec), lookup_(std::move(lookup)), tiers_(tiers), gpu_(gpu), server_(server), stats_(stats), metrics_(metrics) {}
 
 void GpuEmbeddingCache::start() {

@@ -15,7 +15,7 @@
 #include "sim/engine/platform.h"
 #include "sim/metrics/busy_meter.h"
 #include "sim/metrics/cache_run_stats.h"
-#include "sim/metrics/run_metrics.h"
+#include "sim/metrics/measurement_window.h"
 #include "sim/ps/embedding_lookup.h"
 
 #include <simgrid/s4u/Actor.hpp>
@@ -30,7 +30,7 @@ class GpuEmbeddingCache {
   static constexpr std::size_t kMaxBackground = 1024;
 
   GpuEmbeddingCache(const EmbeddingCacheSpec& spec, std::unique_ptr<EmbeddingLookup> lookup, const LowerTiers& tiers,
-                    const GpuHost& gpu, simgrid::s4u::Host* server, CacheRunStats& stats, const RunMetrics& metrics);
+                    const GpuHost& gpu, simgrid::s4u::Host* server, CacheRunStats& stats, const MeasurementWindow& metrics);
   GpuEmbeddingCache(const GpuEmbeddingCache&) = delete;
   GpuEmbeddingCache& operator=(const GpuEmbeddingCache&) = delete;
 
@@ -60,7 +60,7 @@ class GpuEmbeddingCache {
   GpuHost gpu_;
   simgrid::s4u::Host* server_;
   CacheRunStats& stats_;
-  const RunMetrics& metrics_;
+  const MeasurementWindow& metrics_;
   std::deque<TableFetch> background_;
   simgrid::s4u::Actor* fetcher_ = nullptr;
   bool fetcher_parked_ = false;

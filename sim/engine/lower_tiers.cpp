@@ -34,7 +34,7 @@ double curve_at(const std::map<int, LatencyCurve>& curves, int dim, std::uint64_
 }  // namespace
 
 LowerTiers::LowerTiers(const EmbeddingCacheSpec& spec, const ServerHost& server, std::vector<simgrid::s4u::Host*> redis_nodes,
-                       const RunMetrics& metrics)
+                       const MeasurementWindow& metrics)
     : spec_(spec), server_(server), redis_(std::move(redis_nodes)), metrics_(metrics) {}
 
 void LowerTiers::work_on_server(double seconds) const {

@@ -18,7 +18,7 @@
 // cores: CPU inference is timed from the profile, so the two do not slow each other
 // (docs/parameter-server.md, "what is not modelled").
 #include "sim/engine/platform.h"
-#include "sim/metrics/run_metrics.h"
+#include "sim/metrics/measurement_window.h"
 #include "sim/ps/table_fetch.h"
 #include "sim/scenario/scenario.h"
 
@@ -30,7 +30,7 @@ namespace recsim {
 class LowerTiers {
  public:
   LowerTiers(const EmbeddingCacheSpec& spec, const ServerHost& server, std::vector<simgrid::s4u::Host*> redis_nodes,
-             const RunMetrics& metrics);
+             const MeasurementWindow& metrics);
   // Reads one table's missing keys (dimension `dim`); blocks the calling actor until they are read.
   void read(const TierCounts& keys, int dim) const;
   // Writes one batch of updated vectors, `keys[t]` of table t (dimension spec.tables[t].dim), to the
@@ -45,7 +45,7 @@ class LowerTiers {
   const EmbeddingCacheSpec& spec_;
   const ServerHost& server_;
   std::vector<simgrid::s4u::Host*> redis_;  // empty: the volatile tier is the host hash map
-  const RunMetrics& metrics_;
+  const MeasurementWindow& metrics_;
   mutable std::uint64_t next_node_ = 0;
   mutable double server_core_seconds_ = 0.0;
   void work_on_server(double seconds) const;  // one core's work on the server, metered

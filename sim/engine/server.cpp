@@ -10,7 +10,7 @@
 namespace recsim {
 
 Server::Server(ServerHost host, std::vector<const ServiceTimeModel*> services, Rng service_rng, QueryTracker& tracker,
-               const RunMetrics& metrics)
+               const MeasurementWindow& metrics)
     : host_(std::move(host)), services_(std::move(services)), rng_(std::move(service_rng)), tracker_(tracker), metrics_(metrics),
       core_busy_(static_cast<std::size_t>(host_.cpu_cores), 0.0) {
   for (int c = 0; c < host_.cpu_cores; ++c) free_.push_back({0.0, c});  // sorted: already a heap

@@ -15,6 +15,7 @@
 #include "sim/balancing/server_load_index.h"
 #include "sim/engine/platform.h"
 #include "sim/engine/query_tracker.h"
+#include "sim/metrics/measurement_window.h"
 #include "sim/service/service_time_model.h"
 #include "workloads/random_stream.h"
 
@@ -31,7 +32,7 @@ class Server {
  public:
   // `services`: per model, its service-time model on this server (null for models it does not host).
   Server(ServerHost host, std::vector<const ServiceTimeModel*> services, Rng service_rng, QueryTracker& tracker,
-         const RunMetrics& metrics);
+         const MeasurementWindow& metrics);
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
 
@@ -87,7 +88,7 @@ class Server {
   std::vector<const ServiceTimeModel*> services_;
   Rng rng_;
   QueryTracker& tracker_;
-  const RunMetrics& metrics_;
+  const MeasurementWindow& metrics_;
   std::priority_queue<Request, std::vector<Request>, LaterEnd> pending_;  // placed, undelivered
   std::vector<CoreFree> free_;  // each core's free time, a min-heap (std::push_heap with std::greater)
   std::vector<double> core_busy_;  // inside the measurement window, delivered requests

@@ -15,7 +15,7 @@ std::uint64_t published_by(double now, double tick) { return static_cast<std::ui
 }  // namespace
 
 UpdateConsumer::UpdateConsumer(const EmbeddingCacheSpec& spec, const ServerHost& server, const LowerTiers& tiers,
-                               std::vector<EmbeddingLookup*> gpus, CacheRunStats& stats, const RunMetrics& metrics,
+                               std::vector<EmbeddingLookup*> gpus, CacheRunStats& stats, const MeasurementWindow& metrics,
                                std::uint64_t seed)
     : spec_(spec),
       server_(server),

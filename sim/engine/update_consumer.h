@@ -16,7 +16,7 @@
 // long outage.
 #include "sim/engine/lower_tiers.h"
 #include "sim/metrics/cache_run_stats.h"
-#include "sim/metrics/run_metrics.h"
+#include "sim/metrics/measurement_window.h"
 #include "sim/ps/embedding_lookup.h"
 #include "sim/ps/update_stream.h"
 
@@ -29,7 +29,7 @@ class UpdateConsumer {
  public:
   // `gpus`: the embedding lookups of the server's GPUs.
   UpdateConsumer(const EmbeddingCacheSpec& spec, const ServerHost& server, const LowerTiers& tiers,
-                 std::vector<EmbeddingLookup*> gpus, CacheRunStats& stats, const RunMetrics& metrics, std::uint64_t seed);
+                 std::vector<EmbeddingLookup*> gpus, CacheRunStats& stats, const MeasurementWindow& metrics, std::uint64_t seed);
   // Creates the consumer's actor (a daemon: it ends with the simulation).
   void start();
 
@@ -43,7 +43,7 @@ class UpdateConsumer {
   const LowerTiers& tiers_;
   std::vector<EmbeddingLookup*> gpus_;
   CacheRunStats& stats_;
-  const RunMetrics& metrics_;
+  const MeasurementWindow& metrics_;
   UpdateStream stream_;
   std::vector<UpdateOutage> outages_;  // this server's, by start
   std::vector<std::vector<std::pair<std::uint64_t, double>>> last_;  // per table: the last batch (key, published)

@@ -6,7 +6,7 @@
 
 namespace recsim {
 
-UpdatePublisher::UpdatePublisher(const EmbeddingCacheSpec& spec, std::uint64_t seed, CacheRunStats& stats, const RunMetrics& metrics)
+UpdatePublisher::UpdatePublisher(const EmbeddingCacheSpec& spec, std::uint64_t seed, CacheRunStats& stats, const MeasurementWindow& metrics)
     : seed_(seed),
       mean_(spec.updates->keys_per_s * spec.updates->tick_s),
       tick_(spec.updates->tick_s),

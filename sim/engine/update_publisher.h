@@ -4,7 +4,7 @@
 // published in it while the measurement window is open, once for all servers (each server's
 // consumer, sim/engine/update_consumer.h, reads the same updates).
 #include "sim/metrics/cache_run_stats.h"
-#include "sim/metrics/run_metrics.h"
+#include "sim/metrics/measurement_window.h"
 #include "sim/scenario/scenario.h"
 
 #include <simgrid/s4u/Host.hpp>
@@ -13,7 +13,7 @@ namespace recsim {
 
 class UpdatePublisher {
  public:
-  UpdatePublisher(const EmbeddingCacheSpec& spec, std::uint64_t seed, CacheRunStats& stats, const RunMetrics& metrics);
+  UpdatePublisher(const EmbeddingCacheSpec& spec, std::uint64_t seed, CacheRunStats& stats, const MeasurementWindow& metrics);
   // Creates its actor on `host` (a daemon: it ends with the simulation).
   void start(simgrid::s4u::Host* host);
 
@@ -22,7 +22,7 @@ class UpdatePublisher {
   double mean_, tick_;  // updates per slice and table; slice length
   std::size_t tables_;
   CacheRunStats& stats_;
-  const RunMetrics& metrics_;
+  const MeasurementWindow& metrics_;
 };
 
 }  // namespace recsim

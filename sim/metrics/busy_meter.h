@@ -3,7 +3,7 @@
 // activity on it was in progress. Activities may overlap (several transfers on one PCIe direction,
 // from the upload stage, the background fetcher and the refresher): overlapping intervals count once,
 // so the busy fraction never exceeds 1. An activity in progress at the end counts up to the end.
-#include "sim/metrics/run_metrics.h"
+#include "sim/metrics/measurement_window.h"
 
 #include <algorithm>
 
@@ -11,7 +11,7 @@ namespace recsim {
 
 class BusyMeter {
  public:
-  explicit BusyMeter(const RunMetrics& metrics) : metrics_(&metrics) {}
+  explicit BusyMeter(const MeasurementWindow& metrics) : metrics_(&metrics) {}
 
   void begin(double now) {
     if (active_++ == 0) since_ = now;
@@ -27,7 +27,7 @@ class BusyMeter {
     if (!metrics_->window_open()) return 0.0;
     return std::max(0.0, to - std::max(from, metrics_->window_start()));
   }
-  const RunMetrics* metrics_;
+  const MeasurementWindow* metrics_;
   int active_ = 0;
   double since_ = 0.0;
   double busy_ = 0.0;

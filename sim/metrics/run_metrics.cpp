@@ -28,12 +28,7 @@ void RunMetrics::expect(std::uint64_t expected_measured) {
   if (watching_) allow_over_target();
 }
 
-void RunMetrics::measured_arrival(double now) {
-  if (!window_open_) {
-    window_open_ = true;
-    window_start_ = now;
-  }
-}
+void RunMetrics::measured_arrival(double now) { open_at(now); }
 
 void RunMetrics::measured_completion(double arrival, double first_start, double completion) {
   if (!batches_.empty()) {
@@ -67,8 +62,8 @@ void RunMetrics::summarise(double end, double sla_percentile, double sla_target_
   out.measured = n;
   out.sla_percentile = sla_percentile;
   out.sla_target_ms = sla_target_ms;
-  const double window = end - window_start_;
-  out.throughput_qps = (window_open_ && window > 0.0) ? static_cast<double>(n) / window : 0.0;
+  const double window = end - window_start();
+  out.throughput_qps = (window_open() && window > 0.0) ? static_cast<double>(n) / window : 0.0;
   if (n == 0) {
     out.latency_ms.reset();
     out.sla_observed_ms.reset();

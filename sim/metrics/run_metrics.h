@@ -8,6 +8,7 @@
 // batches of thousands of queries much less so), and the 95% interval is the overall percentile
 // ± t(0.975, kBatches − 1) · sd / sqrt(kBatches).
 #include "sim/metrics/latency_histogram.h"
+#include "sim/metrics/measurement_window.h"
 #include "sim/metrics/run_results.h"
 
 #include <cstdint>
@@ -15,7 +16,7 @@
 
 namespace recsim {
 
-class RunMetrics {
+class RunMetrics : public MeasurementWindow {
  public:
   static constexpr int kBatches = 20;
   static constexpr std::uint64_t kMinPerBatch = 50;  // fewer measured queries: no interval
@@ -39,8 +40,6 @@ class RunMetrics {
   bool sla_missed_for_certain() const { return watching_ && expected_ > 0 && over_target_ > allowed_over_; }
   std::uint64_t over_target() const { return over_target_; }
 
-  bool window_open() const { return window_open_; }
-  double window_start() const { return window_start_; }
   std::uint64_t measured() const { return latency_.count(); }
   const LatencyHistogram& latency() const { return latency_; }
 
@@ -55,8 +54,6 @@ class RunMetrics {
   std::uint64_t expected_ = 0;
   long double wait_sum_ = 0.0L;
   std::uint64_t waited_ = 0;
-  bool window_open_ = false;
-  double window_start_ = 0.0;
   bool watching_ = false;
   double watched_percentile_ = 0.0;
   double over_threshold_ = 0.0;   // latencies above this are in a bin wholly beyond the target
