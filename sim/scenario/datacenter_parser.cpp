@@ -88,7 +88,8 @@ ServerKind parse_kind(JsonReader k, const std::string& base_dir, KindText& text)
 // models.N.service for one kind: the model's own service object, with the kind's profiles for a
 // service of type "model".
 ServiceSpec service_on_kind(const nlohmann::json& service, const std::string& where, const ServerKind& kind,
-                            const KindText& text, const std::string& kind_path, const std::string& base_dir) {
+                            const KindText& text, const std::string& kind_path, const std::string& base_dir,
+                            ProfileCache& profiles) {
   nlohmann::json copy = service;
   const bool model = copy.is_object() && copy.contains("type") && copy["type"] == "model";
   if (model) {
@@ -103,7 +104,7 @@ ServiceSpec service_on_kind(const nlohmann::json& service, const std::string& wh
   if (copy.is_object() && copy.contains("embedding_cache"))
     throw InputError(where + ".embedding_cache", "the parameter server is simulated in format-1 scenarios only (one model)");
   try {
-    return parse_service(JsonReader(copy, where), base_dir);
+    return parse_service(JsonReader(copy, where), base_dir, &profiles);
   } catch (const InputError& e) {
     // Errors in what the kind contributed name the kind's key.
     std::string at = e.where();
@@ -186,6 +187,7 @@ Scenario parse_datacenter_scenario(const nlohmann::json& document, const std::st
   if (models.empty()) throw InputError("models", "expected at least one model");
   if (models.size() > kMaxModels) throw InputError("models", "expected at most " + std::to_string(kMaxModels) + " models");
   std::size_t pairs = 0;
+  ProfileCache profiles;
   std::set<std::string> model_names;
   for (std::size_t i = 0; i < models.size(); ++i) {
     const std::string where = "models." + std::to_string(i);
@@ -256,7 +258,7 @@ Scenario parse_datacenter_scenario(const nlohmann::json& document, const std::st
       if (++pairs > kMaxModelKindPairs)
         throw InputError(where, "more than " + std::to_string(kMaxModelKindPairs) + " (model, server kind) pairs in all: host fewer models on each kind");
       const std::string kind_path = "server_kinds." + std::to_string(k);
-      d.service[k] = service_on_kind(service, service_path, s.kinds[k], texts[k], kind_path, base_dir);
+      d.service[k] = service_on_kind(service, service_path, s.kinds[k], texts[k], kind_path, base_dir, profiles);
       const SchedulerSpec& sched = d.scheduler[k];
       const SchedulerPolicy& policy = scheduler_policy(sched.policy);
       const std::string sched_where = by_kind.count(s.kinds[k].name) ? where + ".scheduler_by_kind." + s.kinds[k].name + ".policy"

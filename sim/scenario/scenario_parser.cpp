@@ -299,7 +299,15 @@ ModelSpec with_table_rows(const ModelSpec& model, const nlohmann::json& value, c
 
 }  // namespace
 
-ServiceSpec parse_service(JsonReader service, const std::string& base_dir) {
+const LatencyProfile& ProfileCache::load(const std::string& path) {
+  auto it = profiles_.find(path);
+  if (it == profiles_.end()) it = profiles_.emplace(path, load_latency_profile(path)).first;
+  return it->second;
+}
+
+ServiceSpec parse_service(JsonReader service, const std::string& base_dir, ProfileCache* profiles) {
+  ProfileCache own;
+  ProfileCache& cache = profiles ? *profiles : own;
   ServiceSpec spec;
   const auto type = service.choice("type", {"exponential", "deterministic", "table", "model"});
   if (type == "exponential") {
@@ -313,7 +321,7 @@ ServiceSpec parse_service(JsonReader service, const std::string& base_dir) {
     spec.model = service.string("model");
     spec.profile_file = resolve(base_dir, service.string("profile"));
     require_file(service.child_path("profile"), spec.profile_file);
-    const LatencyProfile profile = load_latency_profile(spec.profile_file);
+    const LatencyProfile& profile = cache.load(spec.profile_file);
     if (profile.device != "cpu")
       throw InputError(service.child_path("profile"), "expected a CPU profile (\"device\": \"cpu\"), got \"" + profile.device + "\"");
     spec.profile_source = profile.source;
@@ -328,7 +336,7 @@ ServiceSpec parse_service(JsonReader service, const std::string& base_dir) {
       const std::string where = service.child_path("gpu_profile");
       spec.gpu_profile_file = resolve(base_dir, service.string("gpu_profile"));
       require_file(where, spec.gpu_profile_file);
-      const LatencyProfile gpu = load_latency_profile(spec.gpu_profile_file);
+      const LatencyProfile& gpu = cache.load(spec.gpu_profile_file);
       if (gpu.device != "gpu")
         throw InputError(where, "expected a GPU profile (\"device\": \"gpu\"), got \"" + gpu.device + "\"");
       gpu.curve(spec.model, where);  // names the models it has when this one is missing

@@ -3,18 +3,29 @@
 // key and names its JSON path in errors (docs/scenario-format.md): arrivals, query sizes, a
 // service, a scheduler, and the run. scenario_parser.cpp reads format 1 with them,
 // datacenter_parser.cpp format 2.
+#include "kernels/profiles/latency_profile.h"
 #include "sim/scenario/scenario.h"
 #include "workloads/json_reader.h"
 
 #include <nlohmann/json.hpp>
 
+#include <map>
 #include <string>
 
 namespace recsim {
 
 void parse_arrival(JsonReader arrival, const std::string& base_dir, ArrivalSpec& out);
 QuerySizeSpec parse_query_size(JsonReader size, const std::string& base_dir);
-ServiceSpec parse_service(JsonReader service, const std::string& base_dir);
+// The profiles one parse has read, by resolved path: a format-2 scenario reads each kind's profiles
+// once, not once per (model, kind) pair.
+class ProfileCache {
+ public:
+  const LatencyProfile& load(const std::string& path);
+
+ private:
+  std::map<std::string, LatencyProfile> profiles_;
+};
+ServiceSpec parse_service(JsonReader service, const std::string& base_dir, ProfileCache* profiles = nullptr);
 // `with_server_selection`: v1's scheduler also names the balancer.
 SchedulerSpec parse_scheduler(JsonReader scheduler, bool with_server_selection = true);
 // run.*: needs s.arrival (a trace's length) and fills s.run and, for a trace, s.query_size's and
