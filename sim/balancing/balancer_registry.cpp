@@ -1,7 +1,7 @@
 // The registry of balancer policies: one line per policy.
 #include "sim/balancing/balancer_policies.h"
 
-#include <stdexcept>
+#include "sim/policy_registry.h"
 
 namespace recsim {
 
@@ -16,16 +16,8 @@ const std::vector<BalancerPolicy>& balancer_policies() {
   return policies;
 }
 
-std::vector<std::string> balancer_names() {
-  std::vector<std::string> names;
-  for (const auto& p : balancer_policies()) names.push_back(p.name);
-  return names;
-}
+std::vector<std::string> balancer_names() { return policy_names(balancer_policies()); }
 
-const BalancerPolicy& balancer_policy(const std::string& name) {
-  for (const auto& p : balancer_policies())
-    if (p.name == name) return p;
-  throw std::out_of_range("no balancer policy \"" + name + "\"");
-}
+const BalancerPolicy& balancer_policy(const std::string& name) { return find_policy(balancer_policies(), name, "balancer policy"); }
 
 }  // namespace recsim

@@ -1,9 +1,8 @@
 // The registry of server-level scheduling policies: one line per policy.
 #include "sim/scheduling/scheduler_policy.h"
 
+#include "sim/policy_registry.h"
 #include "workloads/input_error.h"
-
-#include <stdexcept>
 
 namespace recsim {
 
@@ -18,16 +17,10 @@ const std::vector<SchedulerPolicy>& scheduler_policies() {
   return policies;
 }
 
-std::vector<std::string> scheduler_names() {
-  std::vector<std::string> names;
-  for (const auto& p : scheduler_policies()) names.push_back(p.name);
-  return names;
-}
+std::vector<std::string> scheduler_names() { return policy_names(scheduler_policies()); }
 
 const SchedulerPolicy& scheduler_policy(const std::string& name) {
-  for (const auto& p : scheduler_policies())
-    if (p.name == name) return p;
-  throw std::out_of_range("no scheduling policy \"" + name + "\"");
+  return find_policy(scheduler_policies(), name, "scheduling policy");
 }
 
 void parse_cpu_batch(JsonReader& scheduler, SchedulerSpec& spec) {
