@@ -14,6 +14,8 @@ class ServerLoadIndex {
   std::size_t size() const { return n_; }
   void set(std::size_t server, double load);
   double load(std::size_t server) const { return tree_[leaves_ + server]; }
+  // The smallest load.
+  double min() const { return tree_[1]; }
   // The least-loaded server, first in rotated order from `start`.
   std::size_t least_from(std::size_t start) const;
 

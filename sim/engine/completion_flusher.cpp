@@ -7,14 +7,16 @@
 namespace recsim {
 
 CompletionFlusher::CompletionFlusher(simgrid::s4u::Host* home, std::vector<std::unique_ptr<Server>>& servers)
-    : home_(home), servers_(servers), wake_(simgrid::s4u::Semaphore::create(0)) {}
+    : home_(home), servers_(servers), next_(servers.size()), wake_(simgrid::s4u::Semaphore::create(0)) {
+  for (std::size_t i = 0; i < servers.size(); ++i) next_.set(i, Server::kNever);
+}
 
 void CompletionFlusher::start() {
   actor_ = simgrid::s4u::Actor::create("completions", home_, [this] { run(); })->daemonize();
 }
 
 void CompletionFlusher::notify(std::size_t index, double time) {
-  due_.push({time, index});
+  next_.set(index, time);
   if (parked_) {
     parked_ = false;
     actor_->resume();
@@ -26,30 +28,27 @@ void CompletionFlusher::notify(std::size_t index, double time) {
 
 void CompletionFlusher::run() {
   for (;;) {
-    if (due_.empty()) {
+    const double due = next_.min();
+    if (due == Server::kNever) {
       parked_ = true;
       simgrid::s4u::this_actor::suspend();
       continue;
     }
-    const Due next = due_.top();
-    Server& server = *servers_[next.server];
-    if (server.next_completion() != next.time) {  // stale: delivered already, or superseded
-      due_.pop();
-      continue;
-    }
     const double now = simgrid::s4u::Engine::get_clock();
-    if (next.time > now) {
-      sleeping_until_ = next.time;
-      const bool timed_out = wake_->acquire_timeout(next.time - now);
+    if (due > now) {
+      sleeping_until_ = due;
+      const bool timed_out = wake_->acquire_timeout(due - now);
       sleeping_until_ = std::numeric_limits<double>::infinity();
       if (!timed_out) {  // an earlier completion came in: look again
         wake_sent_ = false;
         continue;
       }
+      if (next_.min() < due) continue;  // (a notify raced the timeout)
     }
-    due_.pop();
-    server.advance_to(next.time);
-    if (const double t = server.next_completion(); t != Server::kNever) due_.push({t, next.server});
+    const std::size_t index = next_.least_from(0);
+    Server& server = *servers_[index];
+    server.advance_to(due);
+    next_.set(index, server.next_completion());
   }
 }
 

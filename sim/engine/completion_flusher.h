@@ -1,18 +1,19 @@
 #pragma once
 // The actor that delivers servers' completions at their virtual times (timely mode, see
-// sim/engine/server.h): it keeps the servers' next completion times in a heap, sleeps until the
+// sim/engine/server.h): it keeps the servers' next completion times in a segment tree of minima
+// (one entry per server, O(log N) to update, the earliest found at its root), sleeps until the
 // earliest, and advances that server to it. A server whose next completion becomes earlier tells
 // it (notify), which wakes it when it sleeps past that time. One actor for the whole fleet: the
 // cost is one wake per distinct completion time, not an actor per core.
+#include "sim/balancing/server_load_index.h"
+
 #include <simgrid/s4u/Actor.hpp>
 #include <simgrid/s4u/Host.hpp>
 #include <simgrid/s4u/Semaphore.hpp>
 
 #include <cstddef>
-#include <functional>
 #include <limits>
 #include <memory>
-#include <queue>
 #include <vector>
 
 namespace recsim {
@@ -31,16 +32,11 @@ class CompletionFlusher {
   void notify(std::size_t index, double time);
 
  private:
-  struct Due {
-    double time;
-    std::size_t server;
-    bool operator>(const Due& o) const { return time > o.time || (time == o.time && server > o.server); }
-  };
   void run();
 
   simgrid::s4u::Host* home_;
   std::vector<std::unique_ptr<Server>>& servers_;
-  std::priority_queue<Due, std::vector<Due>, std::greater<Due>> due_;  // may hold stale entries
+  ServerLoadIndex next_;  // each server's next completion time (+infinity: none)
   simgrid::s4u::Actor* actor_ = nullptr;
   simgrid::s4u::SemaphorePtr wake_;
   bool parked_ = false;
