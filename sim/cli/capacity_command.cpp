@@ -4,6 +4,8 @@
 #include "sim/cli/flag_checks.h"
 #include "sim/cli/output_path.h"
 #include "sim/engine/atomic_file.h"
+#include "sim/provenance/host_info.h"
+#include "sim/provenance/provenance.h"
 #include "sim/scenario/resource_estimate.h"
 #include "sim/scenario/scenario_parser.h"
 #include "sim/search/capacity_search.h"
@@ -103,13 +105,18 @@ int execute(const CapacityFlags& f) {
     check_resources(slowest, true);
   }
   if (!f.out.empty()) check_output_path("--out", f.out, scenario.input_files());
+  const auto provenance = provenance_json(scenario);
   CapacityOptions o;
   o.precision = f.precision;
-  o.jobs = f.jobs > 0 ? f.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  o.jobs = f.jobs > 0 ? f.jobs : usable_cpus();
   const auto started = std::chrono::steady_clock::now();
   const CapacityResult r = find_capacity(scenario, o, isolated_evaluator(o.jobs));
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  if (!f.out.empty()) write_file_atomically(f.out, to_json(scenario, r, o, wall).dump(2) + "\n");
+  if (!f.out.empty()) {
+    auto document = to_json(scenario, r, o, wall);
+    document["provenance"] = provenance;
+    write_file_atomically(f.out, document.dump(2) + "\n");
+  }
   if (!f.quiet) std::fputs(summary(scenario, r, wall).c_str(), stdout);
   return kExitDone;
 }
@@ -123,7 +130,7 @@ void add_capacity_command(CLI::App& app, std::function<int()>& run) {
   cmd->add_option("--out", f->out, "Write the capacity JSON to FILE (atomically)")->check(non_empty());
   cmd->add_option("--set", f->sets, "Override a scenario value before validation: PATH=VALUE (repeatable)")
       ->allow_extra_args(false)->check(non_empty());
-  cmd->add_option("--jobs", f->jobs, "Simulations run at once (default: the number of cores)")->check(CLI::Range(1, 1024));
+  cmd->add_option("--jobs", f->jobs, "Simulations run at once (default: the CPUs this process may use)")->check(CLI::Range(1, 1024));
   cmd->add_option("--precision", f->precision, "Relative width of the final bracket (default 0.01)")
       ->check(finite_in(1e-6, 1.0));
   cmd->add_flag("--quiet", f->quiet, "Print nothing on success");

@@ -1,6 +1,7 @@
 #include "sim/cli/cli_main.h"
 
 #include "sim/cli/commands.h"
+#include "sim/provenance/build_version.h"
 #include "workloads/input_error.h"
 
 #include <cstdio>
@@ -17,6 +18,8 @@ std::string command_line_of(int argc, char** argv) {
 int run_cli(int argc, char** argv, const std::string& description, const CommandRegistrar& add_commands) {
   CLI::App app{description, "recsim"};
   app.require_subcommand(1);
+  app.set_version_flag("--version", version_line(), "Print recsim's version and the git commit it was built from");
+  set_command_line(command_line_of(argc, argv));
   std::function<int()> command;
   add_commands(app, command);
   try {
@@ -24,6 +27,8 @@ int run_cli(int argc, char** argv, const std::string& description, const Command
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);
   } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
     std::string message = e.what();

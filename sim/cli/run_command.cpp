@@ -7,6 +7,7 @@
 #include "sim/engine/simulation.h"
 #include "sim/metrics/results_json.h"
 #include "sim/metrics/summary_table.h"
+#include "sim/provenance/provenance.h"
 #include "sim/scenario/resource_estimate.h"
 #include "sim/scenario/scenario_parser.h"
 
@@ -41,6 +42,8 @@ int execute(const RunFlags& flags) {
   if (!flags.cdf.empty())
     check_output_path("--cdf", flags.cdf, scenario.input_files(), flags.out.empty() ? std::vector<std::string>{} : std::vector<std::string>{flags.out});
 
+  const auto provenance = provenance_json(scenario);  // inputs hashed before any work
+
   SimulationOptions options;
   options.latency_cdf = !flags.cdf.empty();
   ProgressBar bar;
@@ -49,7 +52,11 @@ int execute(const RunFlags& flags) {
   const RunResults results = simulate(scenario, options);
   if (show_progress) bar.finish();
 
-  if (!flags.out.empty()) write_file_atomically(flags.out, results_to_json(results).dump(2) + "\n");
+  if (!flags.out.empty()) {
+    auto document = results_to_json(results);
+    document["provenance"] = provenance;
+    write_file_atomically(flags.out, document.dump(2) + "\n");
+  }
   if (!flags.cdf.empty()) {
     std::string text = "latency_ms,fraction\n";
     char row[64];

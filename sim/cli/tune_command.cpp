@@ -6,6 +6,8 @@
 #include "sim/cli/list_parsing.h"
 #include "sim/cli/output_path.h"
 #include "sim/engine/atomic_file.h"
+#include "sim/provenance/host_info.h"
+#include "sim/provenance/provenance.h"
 #include "sim/scenario/resource_estimate.h"
 #include "sim/scenario/scenario_parser.h"
 #include "sim/search/capacity_search.h"
@@ -167,7 +169,8 @@ int execute(const TuneFlags& f) {
 
   CapacityOptions c;
   c.precision = f.precision;
-  c.jobs = f.jobs > 0 ? f.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  c.jobs = f.jobs > 0 ? f.jobs : usable_cpus();
+  const auto provenance = provenance_json(scenario);
   const RateEvaluator evaluator = isolated_evaluator(c.jobs);
   double start_qps = scenario.arrival.qps;
   const CapacityOf capacity_of = [&](const TuneConfig& config) {
@@ -186,7 +189,11 @@ int execute(const TuneFlags& f) {
   const auto started = std::chrono::steady_clock::now();
   const TuneResult r = hill_climb(o, capacity_of);
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  if (!f.out.empty()) write_file_atomically(f.out, to_json(scenario, r, c.jobs, wall).dump(2) + "\n");
+  if (!f.out.empty()) {
+    auto document = to_json(scenario, r, c.jobs, wall);
+    document["provenance"] = provenance;
+    write_file_atomically(f.out, document.dump(2) + "\n");
+  }
   if (!f.csv.empty()) write_file_atomically(f.csv, log.text);
   if (!f.quiet) std::fputs(summary(scenario, r, wall).c_str(), stdout);
   return kExitDone;
@@ -201,7 +208,7 @@ void add_tune_command(CLI::App& app, std::function<int()>& run) {
   cmd->add_option("--out", f->out, "Write the tuning JSON to FILE (atomically)")->check(non_empty());
   cmd->add_option("--set", f->sets, "Override a scenario value before validation: PATH=VALUE (repeatable)")
       ->allow_extra_args(false)->check(non_empty());
-  cmd->add_option("--jobs", f->jobs, "Simulations run at once (default: the number of cores)")->check(CLI::Range(1, 1024));
+  cmd->add_option("--jobs", f->jobs, "Simulations run at once (default: the CPUs this process may use)")->check(CLI::Range(1, 1024));
   cmd->add_flag("--grid", f->grid, "Also evaluate every batch size of the ladder and compare with the climb");
   cmd->add_option("--batches", f->batches, "Batch-size ladder (sorted; default 1,2,3,4,6,...,768,1024)")->check(non_empty());
   cmd->add_option("--thresholds", f->thresholds,

@@ -239,6 +239,9 @@ struct Scenario {
   // Every file the scenario was read from: outputs may not overwrite them.
   std::vector<std::string> input_files() const;
   std::string source_file;  // the scenario file itself (load_scenario), empty when built otherwise
+  // The scenario's JSON after the --set overrides, serialised canonically (keys sorted): what
+  // provenance hashes and the sweep store keys on (load_scenario; empty when built otherwise).
+  std::string final_document;
 };
 
 }  // namespace recsim

@@ -526,6 +526,7 @@ Scenario load_scenario(const std::string& path, const std::vector<std::string>& 
   const auto base_dir = std::filesystem::path(path).parent_path().string();
   Scenario s = parse_scenario(document, base_dir.empty() ? "." : base_dir);
   s.source_file = path;
+  s.final_document = document.dump();
   return s;
 }
 

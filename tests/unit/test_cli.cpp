@@ -3,6 +3,9 @@
 #include "support/cli_runner.h"
 #include "support/temp_dir.h"
 
+#include "sim/provenance/build_version.h"
+#include "sim/provenance/content_hash.h"
+
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
@@ -65,9 +68,36 @@ TEST_CASE("same scenario and seed: byte-identical results except wall time", "[c
     REQUIRE(run_recsim({"run", scenario, "--quiet", "--out", dir.file(name)}).status == 0);
     auto j = nlohmann::json::parse(read_file(dir.file(name)));
     j["engine"].erase("wall_seconds");
+    j["provenance"].erase("command_line");  // names the output file
     return j.dump();
   };
   CHECK(results("a.json") == results("b.json"));
+}
+
+TEST_CASE("results record their provenance: version, commit, command line, input hashes, host", "[cli][provenance]") {
+  TempDir dir;
+  const auto scenario = dir.write("s.json", base_scenario_text());
+  const auto out = dir.file("r.json");
+  REQUIRE(run_recsim({"run", scenario, "--quiet", "--seed", "5", "--set", "run.queries=3000", "--out", out}).status == 0);
+  const auto p = nlohmann::json::parse(read_file(out)).at("provenance");
+  CHECK(p["recsim_version"] == recsim::kRecsimVersion);
+  CHECK(p["git_commit"] == recsim::kRecsimCommit);
+  CHECK(p["command_line"] == "recsim run " + scenario + " --quiet --seed 5 --set run.queries=3000 --out " + out);
+  REQUIRE(p["inputs"].size() == 1);
+  CHECK(p["inputs"][0]["path"] == scenario);
+  CHECK(p["inputs"][0]["sha256"] == recsim::sha256_hex(base_scenario_text()));
+  // The final scenario: the file with the override and the seed applied, serialised with sorted keys.
+  auto final_document = nlohmann::json::parse(base_scenario_text());
+  final_document["run"]["queries"] = 3000;
+  final_document["seed"] = 5;
+  CHECK(p["scenario_sha256"] == recsim::sha256_hex(final_document.dump()));
+  CHECK(p["host"]["usable_cpus"].get<int>() >= 1);
+  // SHA-256 itself, against the FIPS 180-2 test vector.
+  CHECK(recsim::sha256_hex("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+
+  const auto version = run_recsim({"--version"});
+  CHECK(version.status == 0);
+  CHECK(version.out == recsim::version_line() + "\n");
 }
 
 TEST_CASE("invalid input: exit 2, one line naming the path, no results file", "[cli][errors]") {
