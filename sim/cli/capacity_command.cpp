@@ -29,6 +29,7 @@ struct CapacityFlags {
   double precision = 0.01;
   bool quiet = false;
   bool allow_large = false;
+  bool validate_only = false;
 };
 
 // The SLA the search holds: the scenario's; in format 2 every model's own (all must be met), and the
@@ -105,6 +106,7 @@ int execute(const CapacityFlags& f) {
     check_resources(slowest, true);
   }
   if (!f.out.empty()) check_output_path("--out", f.out, scenario.input_files());
+  if (f.validate_only) return kExitDone;
   const auto provenance = provenance_json(scenario);
   CapacityOptions o;
   o.precision = f.precision;
@@ -136,6 +138,8 @@ void add_capacity_command(CLI::App& app, std::function<int()>& run) {
   cmd->add_flag("--quiet", f->quiet, "Print nothing on success");
   cmd->add_flag("--allow-large", f->allow_large,
                 "Run even when the resource estimate exceeds this machine's memory or hours of work");
+  cmd->add_flag("--validate-only", f->validate_only,
+                "Check the scenario and the flags (exit 2 with one line if invalid), then exit 0 without running");
   cmd->callback([f, &run] { run = [f] { return execute(*f); }; });
 }
 

@@ -15,11 +15,17 @@ std::string command_line_of(int argc, char** argv) {
   return printable(line, 4096);  // recorded in JSON: escaped where it is not text
 }
 
-int run_cli(int argc, char** argv, const std::string& description, const CommandRegistrar& add_commands) {
+int run_cli(int argc, char** argv, const std::string& description, const CommandRegistrar& add_commands,
+            std::string* error_line) {
+  auto report = [error_line](const char* kind, const std::string& message, const char* suffix) {
+    if (error_line)
+      *error_line = message;
+    else
+      std::fprintf(stderr, "recsim: %s: %s%s\n", kind, message.c_str(), suffix);
+  };
   CLI::App app{description, "recsim"};
   app.require_subcommand(1);
   app.set_version_flag("--version", version_line(), "Print recsim's version and the git commit it was built from");
-  set_command_line(command_line_of(argc, argv));
   std::function<int()> command;
   add_commands(app, command);
   try {
@@ -34,16 +40,16 @@ int run_cli(int argc, char** argv, const std::string& description, const Command
     std::string message = e.what();
     for (auto& c : message)
       if (c == '\n') c = ' ';
-    std::fprintf(stderr, "recsim: error: %s (see recsim --help)\n", message.c_str());
+    report("error", message, " (see recsim --help)");
     return kExitInvalid;
   }
   try {
     return command();
   } catch (const InputError& e) {
-    std::fprintf(stderr, "recsim: error: %s\n", e.what());
+    report("error", e.what(), "");
     return kExitInvalid;
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "recsim: failure: %s\n", e.what());
+    report("failure", e.what(), "");
     return kExitFailure;
   }
 }

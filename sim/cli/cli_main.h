@@ -11,7 +11,10 @@ namespace recsim {
 
 using CommandRegistrar = std::function<void(CLI::App& app, std::function<int()>& command)>;
 
-int run_cli(int argc, char** argv, const std::string& description, const CommandRegistrar& add_commands);
+// With `error_line`, the one line of an error goes there (without "recsim: error: " and the newline)
+// instead of stderr.
+int run_cli(int argc, char** argv, const std::string& description, const CommandRegistrar& add_commands,
+            std::string* error_line = nullptr);
 
 // The command line as typed ("recsim calibrate --device cpu ..."), for provenance.
 std::string command_line_of(int argc, char** argv);

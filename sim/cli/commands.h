@@ -21,6 +21,9 @@ void add_capacity_command(CLI::App& app, std::function<int()>& run);
 // Registers `recsim tune`.
 void add_tune_command(CLI::App& app, std::function<int()>& run);
 
+// Registers `recsim sweep SWEEP.json` (sim/sweep/, docs/sweeps.md).
+void add_sweep_command(CLI::App& app, std::function<int()>& run);
+
 // Registers `recsim accuracy PROFILE`.
 void add_accuracy_command(CLI::App& app, std::function<int()>& run);
 

@@ -30,6 +30,7 @@ struct RunFlags {
   std::optional<std::string> seed;  // checked by parse_seed
   bool quiet = false;
   bool allow_large = false;
+  bool validate_only = false;
   std::string cdf;
 };
 
@@ -41,6 +42,7 @@ int execute(const RunFlags& flags) {
   if (!flags.out.empty()) check_output_path("--out", flags.out, scenario.input_files());
   if (!flags.cdf.empty())
     check_output_path("--cdf", flags.cdf, scenario.input_files(), flags.out.empty() ? std::vector<std::string>{} : std::vector<std::string>{flags.out});
+  if (flags.validate_only) return kExitDone;
 
   const auto provenance = provenance_json(scenario);  // inputs hashed before any work
 
@@ -84,6 +86,8 @@ void add_run_command(CLI::App& app, std::function<int()>& run) {
   cmd->add_flag("--quiet", flags->quiet, "Print nothing on success (no summary, no progress bar)");
   cmd->add_flag("--allow-large", flags->allow_large,
                 "Run even when the resource estimate exceeds this machine's memory or hours of work");
+  cmd->add_flag("--validate-only", flags->validate_only,
+                "Check the scenario and the flags (exit 2 with one line if invalid), then exit 0 without running");
   cmd->callback([flags, &run] { run = [flags] { return execute(*flags); }; });
 }
 

@@ -39,6 +39,7 @@ struct TuneFlags {
   double precision = 0.01;
   bool quiet = false;
   bool allow_large = false;
+  bool validate_only = false;
 };
 
 json point_json(const TunePoint& p) {
@@ -165,6 +166,7 @@ int execute(const TuneFlags& f) {
   if (!f.out.empty()) check_output_path("--out", f.out, scenario.input_files());
   if (!f.csv.empty())
     check_output_path("--csv", f.csv, scenario.input_files(), f.out.empty() ? std::vector<std::string>{} : std::vector<std::string>{f.out});
+  if (f.validate_only) return kExitDone;
   EvaluationLog log;
 
   CapacityOptions c;
@@ -219,6 +221,8 @@ void add_tune_command(CLI::App& app, std::function<int()>& run) {
   cmd->add_flag("--quiet", f->quiet, "Print nothing on success");
   cmd->add_flag("--allow-large", f->allow_large,
                 "Run even when the resource estimate exceeds this machine's memory or hours of work");
+  cmd->add_flag("--validate-only", f->validate_only,
+                "Check the scenario and the flags (exit 2 with one line if invalid), then exit 0 without running");
   cmd->callback([f, &run] { run = [f] { return execute(*f); }; });
 }
 

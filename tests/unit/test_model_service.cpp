@@ -7,6 +7,8 @@
 #include "support/temp_dir.h"
 #include "workloads/input_error.h"
 
+#include "sim/sweep/sweep_spec.h"
+
 #include <catch2/catch.hpp>
 
 #include <filesystem>
@@ -142,6 +144,12 @@ TEST_CASE("every shipped scenario is valid, and each model has one on the shippe
   for (const auto& entry : fs::recursive_directory_iterator(root / "scenarios")) {
     if (entry.path().extension() != ".json") continue;
     CAPTURE(entry.path().string());
+    if (entry.path().parent_path().filename() == "sweeps") {  // sweep files: every point's scenario is valid
+      const SweepSpec sweep = load_sweep(entry.path().string());
+      CHECK(sweep.points.size() > 1);
+      for (const auto& p : sweep.points) CHECK_NOTHROW(load_scenario(sweep.scenario, p.sets));
+      continue;
+    }
     const Scenario s = load_scenario(entry.path().string(), {});
     if (entry.path().parent_path().filename() == "models") {
       ++models;

@@ -142,6 +142,7 @@ TEST_CASE("every shipped scenario is valid", "[scenario][shipped]") {
   int count = 0;
   for (const auto& entry : std::filesystem::recursive_directory_iterator(std::string(RECSIM_SOURCE_DIR) + "/scenarios")) {
     if (entry.path().extension() != ".json") continue;
+    if (entry.path().parent_path().filename() == "sweeps") continue;  // sweep files: checked with the models' test
     CAPTURE(entry.path().string());
     CHECK_NOTHROW(load_scenario(entry.path().string(), {}));
     ++count;

@@ -1,0 +1,66 @@
+#include "sim/sweep/process_pool.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <map>
+#include <stdexcept>
+
+namespace recsim {
+
+std::string own_executable() {
+  char path[4096];
+  const ssize_t n = ::readlink("/proc/self/exe", path, sizeof path - 1);
+  if (n <= 0) throw std::runtime_error(std::string("cannot find recsim's own executable: ") + std::strerror(errno));
+  return std::string(path, static_cast<std::size_t>(n));
+}
+
+void run_process_pool(const std::string& executable, const std::vector<PoolTask>& tasks, int jobs,
+                      const std::function<void(std::size_t, int)>& done) {
+  std::map<pid_t, std::size_t> running;
+  std::size_t next = 0;
+  const pid_t parent = ::getpid();
+  auto start = [&](std::size_t t) {
+    std::vector<char*> argv;
+    argv.push_back(const_cast<char*>(executable.c_str()));
+    for (const auto& a : tasks[t].args) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    const pid_t pid = ::fork();
+    if (pid < 0) throw std::runtime_error(std::string("cannot start a point: fork failed: ") + std::strerror(errno));
+    if (pid == 0) {
+      ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+      if (::getppid() != parent) ::_exit(127);  // the parent died before the line above
+      const int null = ::open("/dev/null", O_RDWR);
+      const int err = ::open(tasks[t].stderr_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+      if (null >= 0) {
+        ::dup2(null, STDIN_FILENO);
+        ::dup2(null, STDOUT_FILENO);
+      }
+      if (err >= 0) ::dup2(err, STDERR_FILENO);
+      ::execv(executable.c_str(), argv.data());
+      ::_exit(127);
+    }
+    running[pid] = t;
+  };
+  while (next < tasks.size() || !running.empty()) {
+    while (next < tasks.size() && static_cast<int>(running.size()) < jobs) start(next++);
+    int status = 0;
+    const pid_t pid = ::waitpid(-1, &status, 0);
+    if (pid < 0) {
+      if (errno == EINTR) continue;
+      throw std::runtime_error(std::string("waiting for a point: ") + std::strerror(errno));
+    }
+    const auto it = running.find(pid);
+    if (it == running.end()) continue;  // not ours
+    const std::size_t t = it->second;
+    running.erase(it);
+    done(t, WIFEXITED(status) ? WEXITSTATUS(status) : 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0));
+  }
+}
+
+}  // namespace recsim

@@ -1,0 +1,26 @@
+#pragma once
+// Runs commands as child processes, at most `jobs` at once, in the order given: the sweep's local
+// pool. Each child runs `executable args...` with stdin and stdout on /dev/null and stderr into its
+// task's file; it is killed if this process dies (PR_SET_PDEATHSIG), so a killed sweep leaves no
+// orphan computing a point nobody collects.
+#include <cstddef>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace recsim {
+
+struct PoolTask {
+  std::vector<std::string> args;  // without the executable
+  std::string stderr_file;
+};
+
+// Calls `done(task index, status)` in this process as each child ends: status is the exit status,
+// or 128 + the signal that ended it. Throws std::runtime_error if a child cannot be started.
+void run_process_pool(const std::string& executable, const std::vector<PoolTask>& tasks, int jobs,
+                      const std::function<void(std::size_t, int)>& done);
+
+// This process's own executable (/proc/self/exe).
+std::string own_executable();
+
+}  // namespace recsim

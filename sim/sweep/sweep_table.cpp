@@ -1,0 +1,103 @@
+#include "sim/sweep/sweep_table.h"
+
+#include <cstdio>
+
+namespace recsim {
+namespace {
+
+using ojson = nlohmann::ordered_json;
+
+// j at a "/"-separated pointer, or null.
+ojson at(const ojson& j, const char* pointer) {
+  const auto p = ojson::json_pointer(pointer);
+  return j.contains(p) ? j[p] : ojson(nullptr);
+}
+
+void add_figures(const std::string& command, const ojson& result, ojson& row) {
+  if (command == "run") {
+    row["saturated"] = at(result, "/saturated");
+    row["throughput_qps"] = at(result, "/throughput_qps");
+    row["p50_ms"] = at(result, "/latency_ms/p50");
+    row["p95_ms"] = at(result, "/latency_ms/p95");
+    row["p99_ms"] = at(result, "/latency_ms/p99");
+    row["sla_observed_ms"] = at(result, "/sla/observed_ms");
+    row["sla_met"] = at(result, "/sla/met");
+    row["cpu"] = at(result, "/utilization/cpu");
+    row["gpu"] = at(result, "/utilization/gpu");
+  } else if (command == "capacity") {
+    row["max_qps"] = at(result, "/max_qps");
+    row["found"] = at(result, "/found");
+    row["missed_qps"] = at(result, "/missed_qps");
+    row["evaluations"] = at(result, "/evaluations");
+  } else {
+    row["best_batch_size"] = at(result, "/best/batch_size");
+    row["best_gpu_threshold"] = at(result, "/best/gpu_threshold");
+    row["best_max_qps"] = at(result, "/best/max_qps");
+    row["baseline_batch_size"] = at(result, "/baseline/batch_size");
+    row["baseline_max_qps"] = at(result, "/baseline/max_qps");
+    row["evaluations"] = at(result, "/evaluations");
+  }
+}
+
+std::string csv_cell(const ojson& v) {
+  if (v.is_null()) return "";
+  std::string text = v.is_string() ? v.get<std::string>() : v.dump();
+  if (text.find_first_of(",\"\n\r") == std::string::npos) return text;
+  std::string quoted = "\"";
+  for (char c : text) {
+    if (c == '"') quoted += '"';
+    quoted += c;
+  }
+  return quoted + "\"";
+}
+
+}  // namespace
+
+std::vector<ojson> sweep_table(const SweepSpec& spec, const std::vector<SweepRow>& rows) {
+  std::vector<ojson> table;
+  for (std::size_t i = 0; i < spec.points.size(); ++i) {
+    const SweepPoint& p = spec.points[i];
+    ojson row;
+    row["point"] = p.index;
+    for (std::size_t c = 0; c < spec.columns.size(); ++c) row[spec.columns[c].name] = p.values[c];
+    if (spec.repetitions > 0) row["repetition"] = p.repetition;
+    const auto& point = rows[i].point;
+    const ojson result = point ? (*point)["result"] : ojson(nullptr);
+    row["seed"] = point ? at(result, "/seed") : ojson(nullptr);
+    row["status"] = point ? "done" : "missing";
+    row["key"] = rows[i].key;
+    add_figures(spec.command, result, row);
+    table.push_back(std::move(row));
+  }
+  return table;
+}
+
+std::string table_csv(const std::vector<ojson>& table) {
+  if (table.empty()) return "";
+  std::string text;
+  bool first = true;
+  for (const auto& [name, _] : table.front().items()) {
+    if (!first) text += ',';
+    text += csv_cell(name);
+    first = false;
+  }
+  text += "\n";
+  for (const auto& row : table) {
+    first = true;
+    for (const auto& [_, value] : row.items()) {
+      if (!first) text += ',';
+      text += csv_cell(value);
+      first = false;
+    }
+    text += "\n";
+  }
+  return text;
+}
+
+std::string table_jsonl(const std::vector<ojson>& table) {
+  std::string text;
+  for (const auto& row : table) text += row.dump() + "\n";
+  return text;
+}
+
+}  // namespace recsim

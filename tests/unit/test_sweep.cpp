@@ -1,0 +1,215 @@
+// recsim sweep: expansion of axes, exact errors before any work, the run store surviving kill -9,
+// shards that add up to the whole sweep, and each point equal to the command run by hand.
+#include "support/cli_runner.h"
+#include "support/scenarios.h"
+#include "support/temp_dir.h"
+
+#include "sim/sweep/sweep_spec.h"
+#include "workloads/input_error.h"
+
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+using namespace recsim;
+using namespace recsim::test;
+using json = nlohmann::json;
+
+namespace {
+
+std::string read_text(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// A sweep of `loads` x `seeds` quick M/M/2 runs.
+json mmc_sweep(const std::string& scenario, int loads, int repetitions) {
+  return {{"name", "t"},
+          {"scenario", scenario},
+          {"command", "run"},
+          {"set", {{"run.queries", 4000}, {"run.warmup_queries", 400}}},
+          {"axes", json::array({{{"path", "workload.arrival.qps"}, {"name", "qps"},
+                                 {"range", {{"from", 200}, {"to", 200 * loads}, {"step", 200}}}}})},
+          {"repetitions", repetitions}};
+}
+
+std::string sweep_error(const json& sweep, TempDir& dir) {
+  const auto file = dir.write_json("bad.json", sweep);
+  try {
+    load_sweep(file);
+  } catch (const InputError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+}  // namespace
+
+TEST_CASE("a sweep expands its axes: grid, zip, ranges, repetitions, the last axis fastest", "[sweep]") {
+  TempDir dir;
+  dir.write_json("s.json", mmc_document(2, 1000, 1.0, 2000, 200));
+  const json sweep = {{"scenario", "s.json"},
+                      {"command", "capacity"},
+                      {"options", {{"precision", 0.05}}},
+                      {"axes", json::array({{{"path", "sla.target_ms"}, {"values", {5, 10}}},
+                                            {{"zip", json::array({{{"path", "platform.servers.0.cpu_cores"}, {"name", "cores"}, {"values", {1, 2, 4}}},
+                                                                  {{"path", "workload.arrival.qps"}, {"range", {{"from", 0.5}, {"to", 1.5}, {"count", 3}}}}})}},
+                                            {{"path", "run.queries"}, {"range", {{"from", 1000}, {"to", 4000}, {"factor", 2}}}}})},
+                      {"repetitions", 2}};
+  const auto spec = load_sweep(dir.write_json("sweep.json", sweep));
+  CHECK(spec.name == "sweep");  // the file's stem
+  CHECK(spec.scenario == dir.file("s.json"));
+  REQUIRE(spec.columns.size() == 4);
+  CHECK(spec.columns[1].name == "cores");
+  CHECK(spec.columns[2].name == "workload.arrival.qps");
+  REQUIRE(spec.points.size() == 2 * 3 * 3 * 2);  // 1000, 2000, 4000 queries
+  const auto& p = spec.points[7];  // sla 5, zip index 1, queries index 0, repetition 1
+  CHECK(p.values[0] == 5);
+  CHECK(p.values[1] == 2);
+  CHECK(p.values[2] == 1.0);
+  CHECK(p.values[3] == 1000);
+  CHECK(p.repetition == 1);
+  CHECK(point_arguments(spec, p, 8) == std::vector<std::string>{"capacity", dir.file("s.json"), "--set", "sla.target_ms=5", "--set",
+                                                                 "platform.servers.0.cpu_cores=2", "--set", "workload.arrival.qps=1.0",
+                                                                 "--set", "run.queries=1000", "--seed", "8", "--precision", "0.05"});
+  CHECK(describe_point(spec, p) == "sla.target_ms=5, cores=2, workload.arrival.qps=1.0, run.queries=1000, repetition=1");
+  // Decimal steps without binary noise.
+  const json decimal = {{"scenario", "s.json"}, {"axes", json::array({{{"path", "sla.target_ms"}, {"range", {{"from", 0.1}, {"to", 0.5}, {"step", 0.1}}}}})}};
+  const auto d = load_sweep(dir.write_json("d.json", decimal));
+  REQUIRE(d.points.size() == 5);
+  CHECK(d.points[2].sets.back() == "sla.target_ms=0.3");
+}
+
+TEST_CASE("a bad sweep file: one line naming the file and the JSON path", "[sweep][errors]") {
+  TempDir dir;
+  const auto f = dir.file("bad.json");
+  json base = {{"scenario", "s.json"}, {"axes", json::array({{{"path", "seed"}, {"values", {1, 2}}}})}};
+  auto with = [&](const std::string& pointer, const json& value) {
+    json s = base;
+    s[json::json_pointer(pointer)] = value;
+    return s;
+  };
+  CHECK(sweep_error(with("/command", "plan"), dir) == f + ": command: expected one of \"run\", \"capacity\", \"tune\", got \"plan\"");
+  CHECK(sweep_error(with("/axes/0/values", json::array()), dir) == f + ": axes.0.values: expected a non-empty array");
+  CHECK(sweep_error(with("/axes/0/values", {1, 1}), dir) == f + ": axes.0.values.1: lists 1 twice");
+  CHECK(sweep_error(with("/axes/0/typo", 1), dir) == f + ": axes.0.typo: unknown key");
+  CHECK(sweep_error(with("/axes/1", {{"path", "seed"}, {"values", {3}}}), dir) == f + ": axes.1.path: \"seed\" is already swept by another axis");
+  CHECK(sweep_error(with("/axes/0", {{"path", "x"}, {"range", {{"from", 5}, {"to", 1}, {"step", 1}}}}), dir) ==
+        f + ": axes.0.range.to: expected a number >= from (5), got 1");
+  CHECK(sweep_error(with("/axes/0", {{"path", "x"}, {"range", {{"from", 1}, {"to", 5}}}}), dir) ==
+        f + ": axes.0.range: expected exactly one of \"step\", \"count\" or \"factor\"");
+  CHECK(sweep_error(with("/axes/0", {{"zip", json::array({{{"path", "a"}, {"values", {1, 2}}}, {{"path", "b"}, {"values", {1}}}})}}), dir) ==
+        f + ": axes.0.zip.1: expected 2 values, as the first zipped axis has, got 1");
+  CHECK(sweep_error(with("/repetitions", 3), dir) ==
+        f + ": repetitions: an axis already sets \"seed\": give the seeds there or use repetitions, not both");
+  CHECK(sweep_error(with("/axes/0", {{"path", "a"}, {"range", {{"from", 1}, {"to", 1000000}, {"step", 1}}}}), dir) ==
+        f + ": axes.0.range: expected at most 100000 values");
+  CHECK(sweep_error(with("/options", {{"precision", 0.01}}), dir) ==
+        f + ": options: \"run\" takes no options (use \"set\" for scenario values)");
+
+  // Through the command: a point whose value the scenario refuses is named with its axis values,
+  // exit 2, one line, and no store is created.
+  dir.write_json("s.json", mmc_document(2, 1000, 1.0, 2000, 200));
+  const auto sweep = dir.write_json("sweep.json", {{"scenario", "s.json"},
+                                                  {"axes", json::array({{{"path", "workload.arrival.qps"}, {"name", "qps"}, {"values", {100, -1}}}})}});
+  const auto r = run_recsim({"sweep", sweep, "--store", dir.file("store")});
+  CHECK(r.status == 2);
+  CHECK(r.err == "recsim: error: " + sweep + ": point 1 (qps=-1): workload.arrival.qps: expected a number > 0, got -1\n");
+  CHECK_FALSE(std::filesystem::exists(dir.file("store")));
+  const auto shard = run_recsim({"sweep", sweep, "--shard", "2/2"});
+  CHECK(shard.status == 2);
+  CHECK(shard.err == "recsim: error: --shard: expected I/N with 0 <= I < N, got \"2/2\"\n");
+}
+
+TEST_CASE("a sweep killed with kill -9 and started again loses nothing and gives the uninterrupted table", "[sweep][store]") {
+  TempDir dir;
+  dir.write_json("s.json", mmc_document(2, 1000, 1.0, 4000, 400));
+  const auto sweep = dir.write_json("sweep.json", mmc_sweep("s.json", 8, 3));  // 24 points
+  REQUIRE(run_recsim({"sweep", sweep, "--store", dir.file("whole"), "--quiet"}).status == 0);
+  const std::string whole = read_text(dir.file("whole/table.csv"));
+  CHECK(std::count(whole.begin(), whole.end(), '\n') == 25);
+
+  const std::string store = dir.file("killed");
+  const pid_t pid = ::fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0) {
+    ::execl(RECSIM_BINARY, "recsim", "sweep", sweep.c_str(), "--store", store.c_str(), "--quiet", "--jobs", "2", nullptr);
+    ::_exit(127);
+  }
+  // Kill it once some points are in the store, and before it is done.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  namespace fs = std::filesystem;
+  auto points = [&] {
+    std::error_code ec;
+    std::size_t n = 0;
+    for (auto it = fs::directory_iterator(store + "/points", ec); !ec && it != fs::directory_iterator(); ++it) ++n;
+    return n;
+  };
+  while (points() < 3 && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  ::kill(pid, SIGKILL);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  const std::size_t before = points();
+  INFO("points in the store when killed: " << before);
+  CHECK(before >= 3);
+  CHECK_FALSE(fs::exists(store + "/table.csv"));
+  const auto again = run_recsim({"sweep", sweep, "--store", store});
+  REQUIRE(again.status == 0);
+  CHECK(read_text(store + "/table.csv") == whole);
+  // Nothing left half-made: every point file parses, no raw results or temporary files remain.
+  for (const auto& e : fs::directory_iterator(store + "/points")) CHECK_NOTHROW(json::parse(read_text(e.path().string())));
+  CHECK(fs::is_empty(store + "/raw"));
+  // A third start computes nothing.
+  const auto third = run_recsim({"sweep", sweep, "--store", store});
+  CHECK(third.out.find(": 0 computed") != std::string::npos);
+}
+
+TEST_CASE("shards add up to the whole sweep, and a point is the command run by hand", "[sweep][shard]") {
+  TempDir dir;
+  auto scenario = mmc_document(2, 1000, 1.0, 4000, 400);
+  scenario["seed"] = 7;
+  dir.write_json("s.json", scenario);
+  const auto sweep = dir.write_json("sweep.json", mmc_sweep("s.json", 5, 2));  // 10 points
+  REQUIRE(run_recsim({"sweep", sweep, "--store", dir.file("whole"), "--quiet"}).status == 0);
+  for (const char* shard : {"0/3", "1/3"}) REQUIRE(run_recsim({"sweep", sweep, "--store", dir.file("sharded"), "--shard", shard, "--quiet"}).status == 0);
+  const auto early = run_recsim({"sweep", sweep, "--store", dir.file("sharded"), "--gather"});
+  CHECK(early.status == 1);
+  CHECK(early.err == "recsim sweep: 3 of 10 points have no result in " + dir.file("sharded") +
+                         " yet: run the remaining shards (or the sweep) again\n");
+  REQUIRE(run_recsim({"sweep", sweep, "--store", dir.file("sharded"), "--shard", "2/3", "--quiet"}).status == 0);
+  REQUIRE(run_recsim({"sweep", sweep, "--store", dir.file("sharded"), "--gather", "--quiet"}).status == 0);
+  CHECK(read_text(dir.file("sharded/table.csv")) == read_text(dir.file("whole/table.csv")));
+
+  // Point 3: qps 400, repetition 1, so seed 7 + 1 (mmc_document's seed is 7).
+  std::string line;
+  std::istringstream jsonl(read_text(dir.file("whole/table.jsonl")));
+  for (int i = 0; i <= 3; ++i) std::getline(jsonl, line);
+  const json row = json::parse(line);
+  CHECK(row["qps"] == 400);
+  CHECK(row["repetition"] == 1);
+  CHECK(row["seed"] == 8);
+  const auto point = json::parse(read_text(dir.file("whole/points/" + row["key"].get<std::string>() + ".json")));
+  CHECK(point["command_line"] == "recsim run " + dir.file("s.json") + " --set run.queries=4000 --set run.warmup_queries=400 --set workload.arrival.qps=400 --seed 8");
+  REQUIRE(run_recsim({"run", dir.file("s.json"), "--set", "run.queries=4000", "--set", "run.warmup_queries=400", "--set",
+                      "workload.arrival.qps=400", "--seed", "8", "--out", dir.file("by-hand.json"), "--quiet"})
+              .status == 0);
+  auto by_hand = json::parse(read_text(dir.file("by-hand.json")));
+  auto swept = point["result"];
+  for (auto* j : {&by_hand, &swept}) {
+    (*j)["engine"].erase("wall_seconds");
+    (*j)["provenance"].erase("command_line");
+  }
+  CHECK(swept.dump() == by_hand.dump());
+  CHECK(row["p95_ms"] == by_hand["latency_ms"]["p95"]);
+}
