@@ -24,6 +24,9 @@ void add_tune_command(CLI::App& app, std::function<int()>& run);
 // Registers `recsim sweep SWEEP.json` (sim/sweep/, docs/sweeps.md).
 void add_sweep_command(CLI::App& app, std::function<int()>& run);
 
+// Registers `recsim check SUITE_DIR` (the regression suite, docs/regression-suite.md).
+void add_check_command(CLI::App& app, std::function<int()>& run);
+
 // Registers `recsim accuracy PROFILE`.
 void add_accuracy_command(CLI::App& app, std::function<int()>& run);
 

@@ -5,6 +5,7 @@
 #include "sim/cli/cli_main.h"
 #include "sim/cli/commands.h"
 #include "sim/cli/flag_checks.h"
+#include "sim/cli/validate_in_process.h"
 #include "sim/engine/atomic_file.h"
 #include "sim/provenance/build_version.h"
 #include "sim/provenance/content_hash.h"
@@ -65,21 +66,6 @@ Shard parse_shard(const std::string& text) {
   s.count = number(text.substr(slash + 1));
   if (s.count < 1 || s.index >= s.count) throw InputError("--shard", "expected I/N with 0 <= I < N, got \"" + text + "\"");
   return s;
-}
-
-// The registered commands a point may use, for validating it in this process exactly as its own
-// process will.
-int validate_in_process(std::vector<std::string> args, std::string* error) {
-  args.insert(args.begin(), "recsim");
-  args.push_back("--validate-only");
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  return run_cli(static_cast<int>(args.size()), argv.data(), "", [](CLI::App& app, std::function<int()>& command) {
-    add_run_command(app, command);
-    add_capacity_command(app, command);
-    add_tune_command(app, command);
-  }, error);
 }
 
 struct PlannedPoint {
