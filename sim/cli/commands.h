@@ -27,6 +27,9 @@ void add_sweep_command(CLI::App& app, std::function<int()>& run);
 // Registers `recsim check SUITE_DIR` (the regression suite, docs/regression-suite.md).
 void add_check_command(CLI::App& app, std::function<int()>& run);
 
+// Registers `recsim plan PLAN.json` (capacity planning, docs/planning.md).
+void add_plan_command(CLI::App& app, std::function<int()>& run);
+
 // Registers `recsim accuracy PROFILE`.
 void add_accuracy_command(CLI::App& app, std::function<int()>& run);
 

@@ -13,6 +13,7 @@ int main(int argc, char** argv) {
                            recsim::add_tune_command(app, command);
                            recsim::add_sweep_command(app, command);
                            recsim::add_check_command(app, command);
+                           recsim::add_plan_command(app, command);
                            recsim::add_calibrate_command(app, command, line, argv);
                            recsim::add_accuracy_command(app, command);
                          });

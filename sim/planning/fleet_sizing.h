@@ -1,0 +1,30 @@
+#pragma once
+// Fleet sizing for a capacity plan (docs/planning.md): each model gets a pool of servers of the
+// kinds allowed, enough that the pool's summed per-server capacities (the most load one server of
+// that kind carries for that model alone within its SLA) cover the model's target rate, at the
+// lowest total of the objective (cost per hour, power or server count per server of each kind).
+//
+// Per model it takes the kind with the lowest objective per unit of capacity as the primary, fills
+// floor(target / capacity) of it, and covers the remainder with the cheapest of: one more primary
+// server, or the fewest servers of any one other kind that cover it. Optimal for one kind; within one
+// server's objective of the optimum otherwise.
+#include <string>
+#include <vector>
+
+namespace recsim {
+
+struct KindOffer {
+  std::string kind;
+  double capacity_qps = 0;  // one server, this model alone, within its SLA; 0: cannot serve it
+  double objective = 0;     // per server: cost per hour, watts or 1
+};
+
+struct PoolSize {
+  std::string kind;
+  int servers = 0;
+};
+
+// Throws std::runtime_error when no kind can serve the model (every capacity 0).
+std::vector<PoolSize> size_pool(double target_qps, const std::vector<KindOffer>& offers);
+
+}  // namespace recsim

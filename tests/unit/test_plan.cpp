@@ -1,0 +1,140 @@
+// recsim plan: pools sized to cover each model's rate at the least objective, verified by a
+// simulation of the whole fleet; exact errors in plan files.
+#include "support/cli_runner.h"
+#include "support/temp_dir.h"
+
+#include "sim/planning/fleet_sizing.h"
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+using namespace recsim;
+using namespace recsim::test;
+using json = nlohmann::json;
+
+TEST_CASE("pool sizing: the kind cheapest per unit of capacity, the remainder covered at least cost", "[plan]") {
+  // a: 100 qps for 1, b: 250 qps for 2 (0.008 per qps, the primary), c: 30 qps for 0.3.
+  const std::vector<KindOffer> offers = {{"a", 100, 1}, {"b", 250, 2}, {"c", 30, 0.3}};
+  auto sized = size_pool(1000, offers);  // exactly 4 b
+  REQUIRE(sized.size() == 1);
+  CHECK(sized[0].kind == "b");
+  CHECK(sized[0].servers == 4);
+  sized = size_pool(1050, offers);  // 4 b + 50 qps: 2 c (0.6) beats a (1) and a 5th b (2)
+  REQUIRE(sized.size() == 2);
+  CHECK(sized[0].kind == "b");
+  CHECK(sized[0].servers == 4);
+  CHECK(sized[1].kind == "c");
+  CHECK(sized[1].servers == 2);
+  sized = size_pool(1240, {{"a", 100, 1}, {"b", 250, 2}});  // 4 b + 240: one more b (2) beats 3 a (3)
+  REQUIRE(sized.size() == 1);
+  CHECK(sized[0].servers == 5);
+  sized = size_pool(40, offers);  // below one primary: 2 c
+  REQUIRE(sized.size() == 1);
+  CHECK(sized[0].kind == "c");
+  CHECK(sized[0].servers == 2);
+  CHECK_THROWS_WITH(size_pool(10, {{"a", 0, 1}}), "no server kind serves the model within its SLA");
+}
+
+namespace {
+json fleet() {
+  auto kind = [](const std::string& name, int cores) {
+    return json{{"name", name}, {"cpu_cores", cores},
+                {"power", {{"cpu_idle_w", 10 * cores}, {"cpu_busy_w", 20 * cores}, {"other_w", 5}, {"source", "test figures"}}}};
+  };
+  auto model = [](const std::string& name, double share, double ms) {
+    return json{{"name", name}, {"share", share}, {"query_size", {{"distribution", "fixed"}, {"value", 1}}},
+                {"service", {{"type", "exponential"}, {"mean_ms", ms}}}, {"scheduler", {{"policy", "static"}, {"batch_size", 1}}},
+                {"sla", {{"percentile", 95}, {"target_ms", 10 * ms}}}};
+  };
+  return {{"format", 2}, {"name", "tiny"}, {"seed", 3},
+          {"server_kinds", json::array({kind("small", 2), kind("large", 8)})},
+          {"server_groups", json::array({{{"name", "s"}, {"kind", "small"}, {"count", 1}}, {{"name", "l"}, {"kind", "large"}, {"count", 1}}})},
+          {"workload", {{"arrival", {{"process", "poisson"}, {"qps", 1000}}}}},
+          {"models", json::array({model("a", 0.75, 1.0), model("b", 0.25, 2.0)})},
+          {"balancer", {{"policy", "least_loaded"}}},
+          {"run", {{"queries", 4000}, {"warmup_queries", 400}}}};
+}
+}  // namespace
+
+TEST_CASE("recsim plan: each model's pool verified by simulating the whole fleet", "[plan][cli]") {
+  TempDir dir;
+  dir.write_json("fleet.json", fleet());
+  const json plan = {{"fleet", "fleet.json"},
+                     {"objective", "cost"},
+                     {"cost_per_hour", {{"small", 1.0}, {"large", 3.0}}},
+                     {"targets", json::array({{{"qps", 4000}}, {{"models", {{"a", 500}, {"b", 8000}}}}})},
+                     {"capacity", {{"queries", 4000}, {"precision", 0.05}}},
+                     {"verify", {{"queries", 8000}}}};
+  const auto file = dir.write_json("plan.json", plan);
+  const auto r = run_recsim({"plan", file, "--out", dir.file("out.json"), "--quiet"});
+  REQUIRE(r.status == 0);
+  std::ifstream in(dir.file("out.json"));
+  std::stringstream text;
+  text << in.rdbuf();
+  const json out = json::parse(text.str());
+  REQUIRE(out["capacities"].size() == 4);
+  // One 8-core server carries more than four times a 2-core one at the same SLA (pooling), so at
+  // 3x the cost it is the cheaper per unit of capacity.
+  double small_a = 0, large_a = 0;
+  for (const auto& c : out["capacities"]) {
+    if (c["model"] == "a" && c["kind"] == "small") small_a = c["max_qps"];
+    if (c["model"] == "a" && c["kind"] == "large") large_a = c["max_qps"];
+  }
+  CHECK(large_a > 4 * small_a);
+  REQUIRE(out["fleets"].size() == 2);
+  for (const auto& f : out["fleets"]) {
+    CHECK(f["verified"] == true);
+    for (const auto& m : f["verification"]["models"]) CHECK(m["sla"]["met"] == true);
+    // Enough capacity for every model's rate, by the per-server capacities.
+    for (const auto& model : {"a", "b"}) {
+      double covered = 0;
+      for (const auto& p : f["pools"])
+        if (p["model"] == model)
+          for (const auto& c : out["capacities"])
+            if (c["model"] == model && c["kind"] == p["kind"]) covered += p["servers"].get<int>() * c["max_qps"].get<double>();
+      CHECK(covered >= f["model_qps"][model].get<double>());
+    }
+  }
+  CHECK(out["fleets"][0]["model_qps"]["a"] == 3000.0);
+  CHECK(out["fleets"][1]["target_qps"] == 8500.0);
+  CHECK(out["provenance"]["inputs"][0]["path"] == dir.file("fleet.json"));
+}
+
+TEST_CASE("a bad plan file: one line naming the file and the JSON path, before any work", "[plan][errors]") {
+  TempDir dir;
+  dir.write_json("fleet.json", fleet());
+  auto error = [&](const json& plan) {
+    const auto file = dir.write_json("plan.json", plan);
+    const auto r = run_recsim({"plan", file});
+    CHECK(r.status == 2);
+    CHECK(r.out.empty());
+    return r.err;
+  };
+  const std::string f = dir.file("plan.json");
+  CHECK(error({{"fleet", "fleet.json"}, {"targets", json::array({{{"qps", 100}}})}}) ==
+        "recsim: error: " + f + ": cost_per_hour: the objective is cost: expected a cost per hour > 0 for server kind \"small\" (here or in the fleet's server_kinds)\n");
+  CHECK(error({{"fleet", "fleet.json"}, {"objective", "servers"}, {"targets", json::array({{{"models", {{"c", 100}}}}})}}) ==
+        "recsim: error: " + f + ": targets.0.models.c: unknown key\n");
+  CHECK(error({{"fleet", "fleet.json"}, {"objective", "servers"}, {"kinds", {"huge"}}, {"growth", {{"qps", 100}, {"factor", 2}, {"steps", 2}}}}) ==
+        "recsim: error: " + f + ": kinds.0: expected the name of one of the fleet's server kinds, got \"huge\"\n");
+  CHECK(error({{"fleet", "fleet.json"}, {"objective", "servers"}}) == "recsim: error: " + f + ": targets: expected exactly one of \"targets\" or \"growth\"\n");
+  auto v1 = json{{"fleet", "../x.json"}, {"objective", "servers"}, {"targets", json::array({{{"qps", 1}}})}};
+  CHECK(error(v1).rfind("recsim: error: " + f + ": fleet: ", 0) == 0);
+}
+
+TEST_CASE("every shipped plan is valid", "[plan][shipped]") {
+  namespace fs = std::filesystem;
+  int plans = 0;
+  for (const auto& e : fs::directory_iterator(fs::path(RECSIM_SOURCE_DIR) / "scenarios/plans")) {
+    CAPTURE(e.path().string());
+    const auto r = run_recsim({"plan", e.path().string(), "--validate-only"});
+    CHECK(r.status == 0);
+    CHECK(r.err.empty());
+    ++plans;
+  }
+  CHECK(plans >= 1);
+}
