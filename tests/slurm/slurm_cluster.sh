@@ -4,7 +4,8 @@
 # listens on is reachable from outside) and a temporary directory: its own munge key and munged,
 # slurmctld and slurmd in the foreground, a minimal slurm.conf (SLURM_CONF points at it for
 # COMMAND). Every daemon is stopped by its own process id when COMMAND ends, however it ends.
-# Exits 77 (CTest: skipped) when it cannot run here: not root, or Slurm, munge or unshare missing.
+# Exits 77 (CTest: skipped) when it cannot run here: not root, Slurm, munge or unshare missing, or no
+# network namespace allowed.
 # Usage: tests/slurm/slurm_cluster.sh COMMAND [ARG...]
 set -euo pipefail
 if [ "${RECSIM_SLURM_NAMESPACE:-}" != inside ]; then
@@ -13,6 +14,7 @@ if [ "${RECSIM_SLURM_NAMESPACE:-}" != inside ]; then
   done
   [ "$(id -u)" -eq 0 ] || { echo "slurm_cluster: needs root (daemons, a network namespace)" >&2; exit 77; }
   id munge >/dev/null 2>&1 || { echo "slurm_cluster: no munge user (the munge package creates it)" >&2; exit 77; }
+  unshare --net true 2>/dev/null || { echo "slurm_cluster: cannot create a network namespace here (unshare --net)" >&2; exit 77; }
   RECSIM_SLURM_NAMESPACE=inside exec unshare --net -- "$0" "$@"
 fi
 
