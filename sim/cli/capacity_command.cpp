@@ -6,6 +6,7 @@
 #include "sim/engine/atomic_file.h"
 #include "sim/provenance/host_info.h"
 #include "sim/provenance/provenance.h"
+#include "sim/scenario/profile_shape.h"
 #include "sim/scenario/resource_estimate.h"
 #include "sim/scenario/scenario_parser.h"
 #include "sim/search/capacity_search.h"
@@ -107,6 +108,7 @@ int execute(const CapacityFlags& f) {
   }
   if (!f.out.empty()) check_output_path("--out", f.out, scenario.input_files());
   if (f.validate_only) return kExitDone;
+  if (!f.quiet) print_profile_shape_warnings(scenario);
   const auto provenance = provenance_json(scenario);
   CapacityOptions o;
   o.precision = f.precision;

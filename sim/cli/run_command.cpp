@@ -8,6 +8,7 @@
 #include "sim/metrics/results_json.h"
 #include "sim/metrics/summary_table.h"
 #include "sim/provenance/provenance.h"
+#include "sim/scenario/profile_shape.h"
 #include "sim/scenario/resource_estimate.h"
 #include "sim/scenario/scenario_parser.h"
 
@@ -43,6 +44,7 @@ int execute(const RunFlags& flags) {
   if (!flags.cdf.empty())
     check_output_path("--cdf", flags.cdf, scenario.input_files(), flags.out.empty() ? std::vector<std::string>{} : std::vector<std::string>{flags.out});
   if (flags.validate_only) return kExitDone;
+  if (!flags.quiet) print_profile_shape_warnings(scenario);
 
   const auto provenance = provenance_json(scenario);  // inputs hashed before any work
 

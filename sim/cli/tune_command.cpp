@@ -8,6 +8,8 @@
 #include "sim/engine/atomic_file.h"
 #include "sim/provenance/host_info.h"
 #include "sim/provenance/provenance.h"
+#include "sim/scenario/query_sizes.h"
+#include "sim/scenario/profile_shape.h"
 #include "sim/scenario/resource_estimate.h"
 #include "sim/scenario/scenario_parser.h"
 #include "sim/search/capacity_search.h"
@@ -41,6 +43,23 @@ struct TuneFlags {
   bool allow_large = false;
   bool validate_only = false;
 };
+
+// The default offload-threshold ladder: the batch ladder from its largest value at or below the
+// 1st percentile of the query sizes (estimated from 20,000 draws of a fixed stream) upward. Lower
+// thresholds all offload the same queries, so climbing them only walks a plateau.
+std::vector<int> threshold_ladder_for(const QuerySizeSpec& sizes) {
+  std::vector<int> ladder = default_batch_ladder();
+  if (sizes.distribution == QuerySizeSpec::Distribution::trace) return ladder;
+  auto distribution = make_query_sizes(sizes);
+  Rng rng(0x7e57a11);
+  std::vector<int> draws(20000);
+  for (int& d : draws) d = distribution->sample(rng);
+  std::nth_element(draws.begin(), draws.begin() + 200, draws.end());
+  const int small = draws[200];
+  std::size_t start = 0;
+  while (start + 1 < ladder.size() && ladder[start + 1] <= small) ++start;
+  return {ladder.begin() + static_cast<std::ptrdiff_t>(start), ladder.end()};
+}
 
 json point_json(const TunePoint& p) {
   return {{"batch_size", p.config.batch_size},
@@ -153,8 +172,8 @@ int execute(const TuneFlags& f) {
   if (!f.thresholds.empty() && !can_offload)
     throw InputError("--thresholds", "the scenario cannot offload: it needs servers with GPUs and service.gpu_profile");
   if (can_offload)
-    o.threshold_ladder =
-        f.thresholds.empty() ? default_batch_ladder() : parse_int_list("--thresholds", f.thresholds, 1, 1'000'000'000);
+    o.threshold_ladder = f.thresholds.empty() ? threshold_ladder_for(scenario.query_size)
+                                              : parse_int_list("--thresholds", f.thresholds, 1, 1'000'000'000);
   o.grid = f.grid;
   {  // the costliest configuration: the smallest batch size of the ladder, at the starting rate
     Scenario costliest = scenario;
@@ -167,6 +186,7 @@ int execute(const TuneFlags& f) {
   if (!f.csv.empty())
     check_output_path("--csv", f.csv, scenario.input_files(), f.out.empty() ? std::vector<std::string>{} : std::vector<std::string>{f.out});
   if (f.validate_only) return kExitDone;
+  if (!f.quiet) print_profile_shape_warnings(scenario);
   EvaluationLog log;
 
   CapacityOptions c;

@@ -131,6 +131,9 @@ struct ServiceSpec {
   std::string profile_source;                     // "measured" or "analytic"
   std::optional<LatencyCurve> curve;              // one instance alone
   std::optional<LatencyCurve> contention_curve;   // every core busy (absent: no contention model)
+  int profile_cores = 0;                          // the calibration machine's cores (0: not recorded)
+  int profile_busy_cores = 0;                     // the most instances it ran at once (contention measured up to)
+  std::string profile_cpu_model;                  // the calibration machine's CPU ("" if not recorded)
   // model, with GPUs: the GPU profile's kernel time for the model, and the bytes a query moves
   std::string gpu_profile_file;                   // resolved path; empty without GPUs
   std::string gpu_profile_source;                 // "measured" or "analytic"

@@ -325,6 +325,15 @@ ServiceSpec parse_service(JsonReader service, const std::string& base_dir, Profi
     if (profile.device != "cpu")
       throw InputError(service.child_path("profile"), "expected a CPU profile (\"device\": \"cpu\"), got \"" + profile.device + "\"");
     spec.profile_source = profile.source;
+    if (profile.provenance.is_object()) {
+      const auto& prov = profile.provenance;
+      if (prov.contains("cores") && prov["cores"].is_number_integer()) spec.profile_cores = prov["cores"].get<int>();
+      if (prov.contains("cpu_model") && prov["cpu_model"].is_string()) spec.profile_cpu_model = prov["cpu_model"].get<std::string>();
+      const auto method = prov.find("method");
+      if (method != prov.end() && method->is_object() && method->contains("contention_instances") &&
+          (*method)["contention_instances"].is_number_integer())
+        spec.profile_busy_cores = (*method)["contention_instances"].get<int>();
+    }
     spec.curve = profile.curve(spec.model, service.child_path("model"));
     if (service.boolean_or("contention", true)) {
       spec.contention_curve = profile.contention_curve(spec.model);

@@ -29,7 +29,11 @@ class Evaluations {
   int total_ = 0;
 };
 
-// Climbs one coordinate: values in order from the first, while max_qps strictly improves.
+// Climbs one coordinate: values in order from the first, while max_qps strictly improves. A step
+// that gives exactly the same max_qps changed nothing (every evaluation shares its random numbers,
+// so the same routing gives the same answer: a threshold below the smallest query, a batch size
+// above the largest): the climb walks through such a plateau instead of stopping on it, keeping
+// the plateau's first value, and stops at the first value that is worse, or equal after a change.
 template <class Make>
 TunePoint climb(const std::vector<int>& ladder, Make make, const std::string& phase, Evaluations& eval,
                 std::vector<TunePoint>& path) {
@@ -38,6 +42,7 @@ TunePoint climb(const std::vector<int>& ladder, Make make, const std::string& ph
   for (std::size_t i = 1; i < ladder.size(); ++i) {
     const TunePoint next = eval(make(ladder[i]), phase);
     path.push_back(next);
+    if (next.max_qps == path[path.size() - 2].max_qps && next.max_qps == best.max_qps) continue;  // a plateau
     if (!(next.max_qps > best.max_qps)) break;
     best = next;
   }

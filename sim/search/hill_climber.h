@@ -2,7 +2,8 @@
 // DeepRecSched's search, as published (docs/references.md, DeepRecSys): hill climbing on the
 // per-core batch size b from the smallest value of a ladder upward while the max load under the SLA
 // improves, stopping at the first value that does not improve it and keeping the previous one; then
-// the GPU offload threshold t the same way (only when the platform has GPUs). Optionally the whole
+// the GPU offload threshold t the same way (only when the platform has GPUs). One departure: steps
+// whose max load is exactly the previous one (nothing changed, a plateau) do not stop the climb. Optionally the whole
 // (b, t) grid, to see how far the climb landed from the grid's optimum.
 //
 // The climber knows nothing of simulation: it asks `capacity_of(b, t)` for the max QPS of a

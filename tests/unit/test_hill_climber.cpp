@@ -150,3 +150,27 @@ TEST_CASE("recsim tune writes the contract's JSON, and --grid adds the grid", "[
   const auto no_grid = nlohmann::json::parse(read_file(out));
   CHECK_FALSE(no_grid.contains("grid"));
 }
+
+TEST_CASE("the climb walks through a plateau where nothing changed instead of stopping on it", "[tune][plateau]") {
+  // Thresholds 1..4 below the smallest query all offload everything: the same capacity exactly.
+  const std::map<int, double> capacity = {{1, 100}, {2, 100}, {4, 100}, {8, 130}, {16, 125}, {32, 140}};
+  TuneOptions o;
+  o.batch_ladder = {1000};
+  o.threshold_ladder = {1, 2, 4, 8, 16, 32};
+  o.baseline_batch = 1000;
+  const auto r = hill_climb(o, [&](const TuneConfig& c) {
+    TunePoint p;
+    p.config = c;
+    p.max_qps = c.gpu_threshold ? capacity.at(*c.gpu_threshold) : 50;
+    p.evaluations = 1;
+    return p;
+  });
+  // Up the plateau 1, 2, 4 to 8 (130), then 16 is worse: the climb stops there, at 8.
+  REQUIRE(r.best.config.gpu_threshold);
+  CHECK(*r.best.config.gpu_threshold == 8);
+  CHECK(r.best.max_qps == 130);
+  std::vector<int> tried;
+  for (const auto& p : r.path)
+    if (p.config.gpu_threshold) tried.push_back(*p.config.gpu_threshold);
+  CHECK(tried == std::vector<int>{1, 2, 4, 8, 16});
+}

@@ -7,7 +7,9 @@
 #include "support/temp_dir.h"
 #include "workloads/input_error.h"
 
+#include "sim/scenario/profile_shape.h"
 #include "sim/sweep/sweep_spec.h"
+#include "support/cli_runner.h"
 
 #include <catch2/catch.hpp>
 
@@ -162,4 +164,22 @@ TEST_CASE("every shipped scenario is valid, and each model has one on the shippe
     }
   }
   CHECK(models == 8);
+}
+
+TEST_CASE("a CPU profile on more cores than it was measured with busy: one warning line on stderr", "[scenario][profile-shape]") {
+  const std::string scenario = std::string(RECSIM_SOURCE_DIR) + "/scenarios/models/dlrm-rmc1.json";
+  const Scenario s = load_scenario(scenario, {});
+  REQUIRE(s.service.profile_busy_cores == 2);
+  CHECK(s.service.profile_cpu_model == "AMD EPYC");
+  const auto warnings = profile_shape_warnings(s);
+  REQUIRE(warnings.size() == 1);
+  CHECK(warnings[0] == "platform.servers.0 has 16 cores, but its CPU profile " + s.service.profile_file +
+                           " was measured on AMD EPYC with at most 2 cores busy at once: the contention of 16 busy cores is "
+                           "extrapolated from that, not measured");
+  CHECK(profile_shape_warnings(load_scenario(scenario, {"platform.servers.0.cpu_cores=2"})).empty());
+  const auto r = recsim::test::run_recsim({"run", scenario, "--set", "run.queries=2000", "--set", "run.warmup_queries=200"});
+  CHECK(r.status == 0);
+  CHECK(r.err == "recsim: warning: " + warnings[0] + "\n");
+  const auto quiet = recsim::test::run_recsim({"run", scenario, "--set", "run.queries=2000", "--set", "run.warmup_queries=200", "--quiet"});
+  CHECK(quiet.err.empty());
 }

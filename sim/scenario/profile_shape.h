@@ -1,0 +1,17 @@
+#pragma once
+// Warnings for CPU profiles used on server shapes they were not measured for (docs/calibration.md,
+// "Contention"): a server with more cores than the calibration ran busy at once gets the
+// contention of that many busy cores extrapolated, not measured. One line per (profile, cores).
+#include "sim/scenario/scenario.h"
+
+#include <string>
+#include <vector>
+
+namespace recsim {
+
+std::vector<std::string> profile_shape_warnings(const Scenario& scenario);
+
+// Prints each on stderr as "recsim: warning: ..." (the commands call it unless --quiet).
+void print_profile_shape_warnings(const Scenario& scenario);
+
+}  // namespace recsim
