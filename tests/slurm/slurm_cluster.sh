@@ -82,7 +82,8 @@ pids+=($!)
 slurmd -D -N localhost -f "$SLURM_CONF" >"$tmp/slurmd.out" 2>&1 &
 pids+=($!)
 up=""
-for _ in $(seq 300); do
+deadline=$((SECONDS + 15))
+while [ $SECONDS -lt $deadline ]; do
   state="$(timeout 2 sinfo -h -N -o %t 2>/dev/null || true)"  # sinfo retries for minutes when it cannot resolve or reach the controller
   [ "$state" = idle ] && { up=1; break; }
   sleep 0.05
