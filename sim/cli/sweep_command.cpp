@@ -90,7 +90,7 @@ ojson wrap(const SweepSpec& spec, const SweepPoint& p, const PlannedPoint& plann
   return doc;
 }
 
-std::string first_line_of(const std::string& path) {
+std::string last_line_of(const std::string& path) {
   std::ifstream in(path);
   std::string line, last;
   while (std::getline(in, line))
@@ -289,7 +289,7 @@ int execute(const SweepFlags& f) {
     } else {
       ++failed;
       failures.push_back("point " + std::to_string(spec.points[i].index) + " (" + describe_point(spec, spec.points[i]) +
-                         ") failed (exit " + std::to_string(status) + "): " + first_line_of(store.log_file(planned[i].key)) +
+                         ") failed (exit " + std::to_string(status) + "): " + last_line_of(store.log_file(planned[i].key)) +
                          " [" + store.log_file(planned[i].key) + "]");
     }
     draw();
