@@ -238,6 +238,7 @@ int execute(const SweepFlags& f) {
     if (static_cast<int>(i % static_cast<std::size_t>(shard.count)) != shard.index) continue;
     if (planned[i].stored) {
       ++from_store;
+      if (!f.dry_run) store.remove_leftovers(planned[i].key);
       continue;
     }
     if (auto raw = f.dry_run ? std::nullopt : store.load_raw(planned[i].key)) {

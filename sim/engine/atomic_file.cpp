@@ -33,6 +33,21 @@ bool write_all(int fd, const std::string& content) {
   return ::fsync(fd) == 0;
 }
 
+// Whether process `pid` has ended: no such process, or a zombie (killed and not yet reaped, as the
+// children of a killed parent stay where nothing reaps orphans).
+bool process_has_ended(pid_t pid) {
+  if (::kill(pid, 0) != 0) return errno == ESRCH;  // EPERM: alive, someone else's
+  std::FILE* f = std::fopen(("/proc/" + std::to_string(pid) + "/stat").c_str(), "r");
+  if (!f) return false;
+  char line[512];
+  const std::size_t n = std::fread(line, 1, sizeof line - 1, f);
+  std::fclose(f);
+  line[n] = '\0';
+  // "PID (COMM) STATE ...": COMM may hold spaces and parentheses, so the state follows the last ')'.
+  const char* close = std::strrchr(line, ')');
+  return close && close[1] == ' ' && (close[2] == 'Z' || close[2] == 'X');
+}
+
 // Removes NAME.tmp.PID files in `dir` whose process is gone: left by a kill between naming and renaming.
 void remove_stale_temporaries(const fs::path& dir, const std::string& name) {
   std::error_code ec;
@@ -44,7 +59,7 @@ void remove_stale_temporaries(const fs::path& dir, const std::string& name) {
     if (digits.size() > 10 || digits.find_first_not_of("0123456789") != std::string::npos) continue;
     const long pid = std::stol(digits);
     if (pid <= 0 || pid == ::getpid()) continue;
-    if (::kill(static_cast<pid_t>(pid), 0) == 0 || errno != ESRCH) continue;  // alive (or not ours to judge)
+    if (!process_has_ended(static_cast<pid_t>(pid))) continue;  // alive (or not ours to judge)
     struct stat st {};
     if (::lstat(it->path().c_str(), &st) == 0 && S_ISREG(st.st_mode)) fs::remove(it->path(), ec);
   }

@@ -5,8 +5,8 @@
 // The content goes to an unnamed file in the target's directory (O_TMPFILE: the kernel frees it if
 // the process dies), is flushed to disk, given the name FILE.tmp.PID, renamed over FILE, and the
 // directory is flushed too. Where the file system has no O_TMPFILE the temporary file is named from
-// the start. Before writing, temporary files FILE.tmp.PID of processes no longer alive (a kill
-// between naming and renaming) are removed.
+// the start. Before writing, temporary files FILE.tmp.PID of processes that have ended (a kill
+// between naming and renaming; zombies count as ended) are removed.
 #include <cstddef>
 #include <string>
 

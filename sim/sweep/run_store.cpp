@@ -67,6 +67,10 @@ std::optional<nlohmann::ordered_json> RunStore::load_raw(const std::string& key)
 
 void RunStore::save(const std::string& key, const nlohmann::ordered_json& point) const {
   write_file_atomically(point_file(key), point.dump(1) + "\n");
+  remove_leftovers(key);
+}
+
+void RunStore::remove_leftovers(const std::string& key) const {
   std::error_code ec;
   std::filesystem::remove(raw_file(key), ec);
   std::filesystem::remove(log_file(key), ec);

@@ -43,6 +43,9 @@ class RunStore {
   std::optional<nlohmann::ordered_json> load_raw(const std::string& key) const;
   // Writes points/KEY.json atomically, then removes raw/KEY.json and logs/KEY.err.
   void save(const std::string& key, const nlohmann::ordered_json& point) const;
+  // Removes raw/KEY.json and logs/KEY.err of a finished point: a kill between save's write and its
+  // removals leaves them.
+  void remove_leftovers(const std::string& key) const;
 
  private:
   std::string dir_;

@@ -50,9 +50,10 @@ for _ in $(seq 200); do [ -S "$tmp/munge/munge.socket" ] && break; sleep 0.01; d
 
 cpus="$(nproc)"
 mkdir -p "$tmp/state" "$tmp/spool"
+# Addresses given, not looked up: a fresh Debian root has no /etc/hosts, so "localhost" may not resolve.
 cat > "$tmp/slurm.conf" <<CONF
 ClusterName=recsim-test
-SlurmctldHost=localhost
+SlurmctldHost=localhost(127.0.0.1)
 SlurmUser=root
 SlurmdUser=root
 AuthType=auth/munge

@@ -146,11 +146,24 @@ TEST_CASE("atomic writes replace the file whole and clear temporary files of dea
   int status = 0;
   ::waitpid(child, &status, 0);
   const auto dead = dir.write("r.json.tmp." + std::to_string(child), "partial");
+  // A killed writer nobody has reaped yet (a zombie: the children of a killed sweep, where nothing
+  // reaps orphans) has ended too.
+  const pid_t zombie = ::fork();
+  if (zombie == 0) ::_exit(0);
+  REQUIRE(zombie > 0);
+  for (int i = 0; i < 5000; ++i) {  // until it has exited, without reaping it
+    siginfo_t info{};
+    if (::waitid(P_PID, static_cast<id_t>(zombie), &info, WEXITED | WNOWAIT | WNOHANG) == 0 && info.si_pid == zombie) break;
+    ::usleep(1000);
+  }
+  const auto unreaped = dir.write("r.json.tmp." + std::to_string(zombie), "partial too");
   const auto live = dir.write("r.json.tmp." + std::to_string(::getppid()), "someone else's");
   const auto other = dir.write("r.json.tmp.x1", "not ours");
   write_file_atomically(path, "one\n");
   CHECK(read_file(path) == "one\n");
   CHECK_FALSE(file_exists(dead));
+  CHECK_FALSE(file_exists(unreaped));
+  ::waitpid(zombie, &status, 0);
   CHECK(file_exists(live));
   CHECK(file_exists(other));
   // A leftover named with this process's own id (an earlier process that had it) is no obstacle.
