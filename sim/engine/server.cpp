@@ -26,7 +26,6 @@ void Server::submit(std::uint32_t slot, int items, int model, double now) {
   if (!flusher_) advance_to(now);  // lazy mode: what finished before this arrival leaves first
   const ServiceTimeModel& service = *services_[static_cast<std::size_t>(model)];
   const double seconds = service.sample_seconds(items, rng_);
-  if (metrics_.window_open()) offered_work_ += seconds;
   // FIFO over identical cores: the earliest-free core takes it, when it is free and the request has arrived.
   std::pop_heap(free_.begin(), free_.end(), std::greater<CoreFree>());
   const CoreFree core = free_.back();
@@ -40,6 +39,9 @@ void Server::submit(std::uint32_t slot, int items, int model, double now) {
     factor = service.contention_factor(items, static_cast<double>(busy) / (host_.cpu_cores - 1));
   }
   const double end = start + seconds * factor;
+  // The work offered is the core time the request takes as served, contention included: in an
+  // overloaded server every core is busy, so an overload shows at the all-busy service times.
+  if (metrics_.window_open()) offered_work_ += seconds * factor;
   free_.push_back({end, core.core});
   std::push_heap(free_.begin(), free_.end(), std::greater<CoreFree>());
   tracker_.request_started(slot, start);

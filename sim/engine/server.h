@@ -59,7 +59,7 @@ class Server {
   // Busy time of each core inside the measurement window up to `end`, counting requests still in
   // service then.
   std::vector<double> core_busy_seconds(double end) const;
-  // Service time of the requests of measured queries (the offered work).
+  // Core time, contention included, of the requests of measured queries (the offered work).
   double offered_work_seconds() const { return offered_work_; }
 
   static constexpr double kNever = std::numeric_limits<double>::infinity();

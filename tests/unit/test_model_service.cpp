@@ -8,6 +8,7 @@
 #include "workloads/input_error.h"
 
 #include "sim/scenario/profile_shape.h"
+#include "sim/search/capacity_search.h"
 #include "sim/sweep/sweep_spec.h"
 #include "support/cli_runner.h"
 
@@ -182,4 +183,33 @@ TEST_CASE("a CPU profile on more cores than it was measured with busy: one warni
   CHECK(r.err == "recsim: warning: " + warnings[0] + "\n");
   const auto quiet = recsim::test::run_recsim({"run", scenario, "--set", "run.queries=2000", "--set", "run.warmup_queries=200", "--quiet"});
   CHECK(quiet.err.empty());
+}
+
+TEST_CASE("a rate above the contended capacity is saturated, whatever the run length and the SLA", "[service][model][capacity]") {
+  // Requests of 4 items: 4 ms alone, 8 ms with the other core busy. Two cores serve 500 qps without
+  // contention but only 250 qps with it. With an SLA far above the service time, a 5,000-query run
+  // at 400 qps used to pass: its offered work counted at the alone latency was 0.8 of the cores.
+  TempDir dir;
+  dir.write_json("profile.json", synthetic_profile());
+  auto doc = mmc_document(2, 400, 1.0, 5000, 500);
+  doc["workload"]["query_size"] = {{"distribution", "fixed"}, {"value", 4}};
+  doc["service"] = {{"type", "model"}, {"model", "m"}, {"profile", "profile.json"}};
+  doc["scheduler"]["batch_size"] = 4;
+  doc["sla"]["target_ms"] = 1e6;
+  const auto above = simulate_isolated(scenario_from(doc, dir.path()));
+  CHECK(above.saturated);
+  CHECK_FALSE(above.sla_met);
+  CHECK(above.saturation_reason.rfind("offered load 1.", 0) == 0);
+  doc["workload"]["arrival"]["qps"] = 200;  // 0.8 of the contended capacity
+  const auto below = simulate_isolated(scenario_from(doc, dir.path()));
+  CHECK_FALSE(below.saturated);
+  CHECK(below.sla_met);
+  // The capacity search brackets the contended capacity, not the alone one.
+  doc["workload"]["arrival"]["qps"] = 100;
+  CapacityOptions options;
+  options.precision = 0.02;
+  const auto capacity = find_capacity(scenario_from(doc, dir.path()), options, isolated_evaluator(1));
+  REQUIRE(capacity.found);
+  CHECK(capacity.max_qps <= 250.0);
+  CHECK(capacity.max_qps > 200.0);
 }
