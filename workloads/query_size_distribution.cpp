@@ -1,5 +1,6 @@
 #include "workloads/query_size_distribution.h"
 
+#include <boost/math/distributions/normal.hpp>
 #include <boost/random/discrete_distribution.hpp>
 #include <boost/random/lognormal_distribution.hpp>
 #include <boost/random/normal_distribution.hpp>
@@ -131,6 +132,13 @@ std::unique_ptr<QuerySizeDistribution> make_normal_sizes(double mean, double sd,
 std::unique_ptr<QuerySizeDistribution> make_lognormal_sizes(double mu, double sigma, int max) {
   return std::make_unique<LognormalSizes>(mu, sigma, max);
 }
+double lognormal_sigma_for_top_quarter_share(double share) {
+  // Of a lognormal's total mass, values above its p-quantile hold 1 - Phi(Phi^-1(p) - sigma);
+  // at p = 0.75 that share is `share` when sigma = Phi^-1(0.75) + Phi^-1(share).
+  const boost::math::normal unit;
+  return boost::math::quantile(unit, 0.75) + boost::math::quantile(unit, share);
+}
+
 std::unique_ptr<QuerySizeDistribution> make_empirical_sizes(
     const std::vector<std::pair<int, double>>& size_weights) {
   return std::make_unique<EmpiricalSizes>(size_weights);

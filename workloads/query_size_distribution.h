@@ -22,6 +22,9 @@ std::unique_ptr<QuerySizeDistribution> make_fixed_sizes(int value);
 std::unique_ptr<QuerySizeDistribution> make_normal_sizes(double mean, double sd, int max);
 // exp(Normal(mu, sigma)), rounded to the nearest integer and clipped to [1, max].
 std::unique_ptr<QuerySizeDistribution> make_lognormal_sizes(double mu, double sigma, int max);
+// The sigma of a lognormal whose largest quarter of draws holds `share` (in (0.25, 1)) of the
+// total (before rounding and clipping): Phi^-1(0.75) + Phi^-1(share); 0.674 for a half.
+double lognormal_sigma_for_top_quarter_share(double share);
 // An empirical table: each size with its (unnormalised) weight.
 std::unique_ptr<QuerySizeDistribution> make_empirical_sizes(
     const std::vector<std::pair<int, double>>& size_weights);

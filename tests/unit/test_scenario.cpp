@@ -81,6 +81,17 @@ TEST_CASE("invalid scenarios name the JSON path and what was expected", "[scenar
   auto table = base();
   table["service"] = {{"type", "table"}, {"points", {{{"batch", 8}, {"ms", 1}}, {{"batch", 4}, {"ms", 2}}}}};
   CHECK(scenario_error(table) == "service.points.1.batch: batch sizes must increase strictly from point to point");
+
+  // Lognormal sizes by their median and the share of items in the largest quarter, or by mu and sigma.
+  const std::string shaped = "workload.query_size={\"distribution\":\"lognormal\",\"median\":164,\"top_quarter_share\":";
+  CHECK(scenario_error(with(shaped + "0.5,\"max\":1024}")) == "valid");
+  CHECK(recsim::test::scenario_from(with(shaped + "0.5,\"max\":1024}")).query_size.sigma == Approx(0.6744897502));
+  CHECK(scenario_error(with(shaped + "0.25,\"max\":1024}")) ==
+        "workload.query_size.top_quarter_share: expected a number in (0.25, 1), got 0.25");
+  CHECK(scenario_error(with(shaped + "0.5,\"max\":1024,\"sigma\":0.2}")) ==
+        "workload.query_size.sigma: give either \"mu\" and \"sigma\", or \"median\" and \"top_quarter_share\", not both");
+  CHECK(scenario_error(with("workload.query_size={\"distribution\":\"lognormal\",\"median\":164,\"max\":1024}")) ==
+        "workload.query_size.top_quarter_share: required key is missing");
 }
 
 TEST_CASE("referenced files must exist and be valid", "[scenario][errors][files]") {
