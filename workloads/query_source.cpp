@@ -27,11 +27,16 @@ class SyntheticSource final : public QuerySource {
 
 class TraceSource final : public QuerySource {
  public:
-  explicit TraceSource(const std::string& path) : reader_(path) {}
-  bool next(QueryArrival& out) override { return reader_.next(out.time, out.size); }
+  TraceSource(const std::string& path, double time_scale) : reader_(path), scale_(time_scale) {}
+  bool next(QueryArrival& out) override {
+    if (!reader_.next(out.time, out.size)) return false;
+    out.time *= scale_;
+    return true;
+  }
 
  private:
   TraceReader reader_;
+  double scale_;
 };
 
 class ModelMixSource final : public QuerySource {
@@ -74,8 +79,8 @@ std::unique_ptr<QuerySource> make_synthetic_source(PoissonArrivals arrivals,
   return std::make_unique<SyntheticSource>(std::move(arrivals), std::move(sizes), std::move(size_rng));
 }
 
-std::unique_ptr<QuerySource> make_trace_source(const std::string& path) {
-  return std::make_unique<TraceSource>(path);
+std::unique_ptr<QuerySource> make_trace_source(const std::string& path, double time_scale) {
+  return std::make_unique<TraceSource>(path, time_scale);
 }
 
 }  // namespace recsim

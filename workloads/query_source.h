@@ -28,8 +28,9 @@ class QuerySource {
 std::unique_ptr<QuerySource> make_synthetic_source(PoissonArrivals arrivals,
                                                    std::unique_ptr<QuerySizeDistribution> sizes,
                                                    Rng size_rng);
-// Replays a trace file (see trace_file.h); exhausted at its end.
-std::unique_ptr<QuerySource> make_trace_source(const std::string& path);
+// Replays a trace file (see trace_file.h), its arrival times multiplied by `time_scale` (> 0: below 1
+// the trace runs faster, at a higher rate); exhausted at its end.
+std::unique_ptr<QuerySource> make_trace_source(const std::string& path, double time_scale = 1.0);
 // Several models sharing one arrival stream: each arrival of `times` is of model m with probability
 // shares[m] (drawn from `model_rng`), and its size is drawn from sizes[m] (from `size_rng`), or kept
 // from `times` where sizes[m] is null (a trace's sizes).

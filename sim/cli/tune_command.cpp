@@ -159,8 +159,10 @@ int execute(const TuneFlags& f) {
     throw InputError(f.scenario, "tune searches one model's batch size and offload threshold on one kind of server: give it a "
                                  "format-1 scenario per (model, server kind) and put the results in the format-2 scenario's "
                                  "scheduler_by_kind (docs/datacenter.md)");
-  if (scenario.arrival.process != ArrivalSpec::Process::poisson)
-    throw InputError("workload.arrival.process", "recsim tune varies the Poisson rate: expected \"poisson\", got \"trace\"");
+  // A trace's rate is varied by scaling its time axis (workload.arrival.qps); one whose arrivals all
+  // come at once has no rate.
+  if (scenario.arrival.process == ArrivalSpec::Process::trace && scenario.arrival.trace_recorded_qps == 0.0)
+    throw InputError("workload.arrival.file", "recsim tune varies the arrival rate, and this trace's arrivals all come at time 0");
   TuneOptions o;
   // parse_int_list sorts the ladder and rejects repeated values.
   o.batch_ladder = f.batches.empty() ? default_batch_ladder() : parse_int_list("--batches", f.batches, 1, 1'000'000'000);

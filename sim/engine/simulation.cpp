@@ -36,12 +36,12 @@ bool g_engine_used = false;
 std::unique_ptr<QuerySource> make_source(const Scenario& s, const Fleet& fleet) {
   const bool trace = s.arrival.process == ArrivalSpec::Process::trace;
   if (s.format < 2) {
-    if (trace) return make_trace_source(s.arrival.trace_file);
+    if (trace) return make_trace_source(s.arrival.trace_file, s.arrival.time_scale());
     return make_synthetic_source(PoissonArrivals(s.arrival.qps, make_stream(s.seed, StreamId::arrivals)),
                                  make_query_sizes(s.query_size), make_stream(s.seed, StreamId::query_sizes));
   }
   // Several models: the arrival times (and a trace's sizes), then each query's model and size.
-  auto times = trace ? make_trace_source(s.arrival.trace_file)
+  auto times = trace ? make_trace_source(s.arrival.trace_file, s.arrival.time_scale())
                      : make_synthetic_source(PoissonArrivals(s.arrival.qps, make_stream(s.seed, StreamId::arrivals)),
                                              make_fixed_sizes(1), make_stream(s.seed, StreamId::query_sizes, 1));
   std::vector<double> shares;

@@ -110,7 +110,7 @@ ResourceEstimate estimate_resources(const Scenario& s) {
   } else {
     e.requests = queries * (mean_query_size(s.query_size) / std::max(1, batch_of(s)) + 1.0);
   }
-  e.virtual_seconds = s.arrival.process == ArrivalSpec::Process::trace ? s.arrival.trace_span_s : queries / s.arrival.qps;
+  e.virtual_seconds = s.arrival.process == ArrivalSpec::Process::trace ? s.arrival.trace_span_s * s.arrival.time_scale() : queries / s.arrival.qps;
   if (cache && cache->updates) {
     const double tick = cache->updates->tick_s;
     const double ticks = e.virtual_seconds / tick;

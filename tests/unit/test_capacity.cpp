@@ -9,11 +9,13 @@
 #include "support/queueing_formulas.h"
 #include "support/scenarios.h"
 #include "support/temp_dir.h"
+#include "workloads/poisson_arrivals.h"
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cmath>
 #include <fstream>
 
 using namespace recsim;
@@ -173,6 +175,44 @@ TEST_CASE("capacity of an M/M/c queue matches the closed-form p95 sojourn time",
   }
 }
 
+TEST_CASE("capacity of a recorded Poisson trace, its time axis scaled, matches the M/M/1 closed form", "[capacity][trace]") {
+  // 60,000 arrivals recorded at 300 qps (exponential gaps), size 1; 1 ms exponential service on one
+  // core; p95 sojourn <= 10 ms. M/M/1's sojourn is exponential with rate mu - lambda, so the answer
+  // is lambda = 1000 - ln(20) / 0.010 = 700.4 qps: the search replays the trace faster by scaling
+  // its time axis, and finds it.
+  TempDir dir;
+  std::string rows;
+  Rng rng = make_stream(9, StreamId::arrivals);
+  PoissonArrivals gaps(300.0, std::move(rng));
+  double t = 0;
+  for (int i = 0; i < 60000; ++i) {
+    t += gaps.next_gap();
+    rows += std::to_string(t * 1e3);
+    rows += ",1\n";
+  }
+  auto doc = mmc_document(1, 1.0, 1.0, 60000, 6000, 5);
+  doc["workload"] = {{"arrival", {{"process", "trace"}, {"file", dir.write("poisson.csv", rows)}}}};
+  doc["sla"]["target_ms"] = 10;
+  const Scenario recorded = scenario_from(doc);
+  CHECK(recorded.arrival.qps == Approx(300.0).epsilon(0.01));  // the recorded rate, unless given
+  CHECK(recorded.arrival.time_scale() == 1.0);
+  // Replayed at twice the rate: the same queries in half the time.
+  doc["workload"]["arrival"]["qps"] = 2 * recorded.arrival.trace_recorded_qps;
+  const auto twice = simulate_isolated(scenario_from(doc));
+  CHECK(twice.throughput_qps == Approx(2 * recorded.arrival.trace_recorded_qps).epsilon(0.02));
+  doc["workload"]["arrival"].erase("qps");
+  CapacityOptions o;
+  o.precision = 0.01;
+  const auto r = find_capacity(scenario_from(doc), o, isolated_evaluator(2));
+  REQUIRE(r.found);
+  const double exact = 1000.0 - std::log(20.0) / 0.010;
+  INFO("exact " << exact << " qps, found " << r.max_qps);
+  CHECK(r.max_qps == Approx(exact).epsilon(0.03));
+  // The command line takes the trace too.
+  const auto cli = run_recsim({"capacity", dir.write_json("s.json", doc), "--precision", "0.05", "--quiet"});
+  CHECK(cli.status == 0);
+}
+
 TEST_CASE("batch-means 95% interval of the SLA percentile covers the exact M/M/c value", "[capacity][ci]") {
   // M/M/2 at 70% load: the exact p95 sojourn time; count how often the interval covers it.
   const int c = 2;
@@ -218,13 +258,17 @@ TEST_CASE("recsim capacity writes the contract's JSON, and bad input exits 2", "
   }
   CHECK((j["missed_qps"].get<double>() - j["max_qps"].get<double>()) / j["max_qps"].get<double>() <= 0.02);
 
-  const auto trace = dir.write("t.csv", "0,1\n1,1\n");
+  // A trace whose arrivals all come at once has no rate to vary.
+  const auto trace = dir.write("t.csv", "0,1\n0,1\n");
   auto tdoc = doc;
   tdoc["workload"] = {{"arrival", {{"process", "trace"}, {"file", trace}}}};
   tdoc["run"] = nlohmann::json::object();
   const auto bad = run_recsim({"capacity", dir.write_json("t.json", tdoc), "--out", dir.file("x.json")});
   CHECK(bad.status == 2);
-  CHECK(bad.err == "recsim: error: workload.arrival.process: recsim capacity varies the Poisson rate: expected \"poisson\", got \"trace\"\n");
+  CHECK(bad.err == "recsim: error: workload.arrival.file: recsim capacity varies the arrival rate, and this trace's arrivals all come at time 0\n");
+  tdoc["workload"]["arrival"]["qps"] = 10;
+  CHECK(run_recsim({"run", dir.write_json("t.json", tdoc)}).err ==
+        "recsim: error: workload.arrival.qps: the trace's arrivals all come at time 0: it has no rate to scale\n");
   CHECK_FALSE(file_exists(dir.file("x.json")));
   CHECK(run_recsim({"capacity", scenario, "--jobs", "0"}).status == 2);
   CHECK(run_recsim({"capacity", scenario, "--precision", "2"}).status == 2);
