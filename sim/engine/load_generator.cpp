@@ -56,6 +56,7 @@ void LoadGenerator::operator()() {
   const std::uint64_t warmup = scenario_.run.warmup_queries;
   const std::uint64_t max_in_flight = scenario_.run.max_in_flight;
   constexpr std::uint64_t kProgressEvery = 4096;
+  constexpr std::uint64_t kOverloadCheckEvery = 4096;
   QueryArrival arrival;
   const bool clocked = sut_.needs_clock() || online_;
   double now = 0.0;
@@ -94,6 +95,10 @@ void LoadGenerator::operator()() {
       if (measured && online_->finished() && !tracker_.metrics().window_open()) tracker_.expect_measured(total - i);
       measured = measured && online_->finished();
       live_ = online_->config();
+    }
+    if (measured && overload_check_ && ++measured_ % kOverloadCheckEvery == 0) {
+      saturation_reason_ = overload_check_(now, measured_);
+      if (!saturation_reason_.empty()) break;
     }
     const std::uint32_t slot = tracker_.open(now, 0, measured, arrival.model, arrival.size);
     sut_.issue(slot, arrival.model, arrival.size, now);

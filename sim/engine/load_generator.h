@@ -39,6 +39,13 @@ class LoadGenerator {
   // The actor's body.
   void operator()();
 
+  // Asked every few thousand measured arrivals (virtual time, measured arrivals so far): a reason
+  // when the system is overloaded beyond doubt (the run then ends at once, saturated), else empty.
+  // Only runs that watch their SLA (capacity searches) set it: a clearly overloaded rate is then as
+  // cheap to refuse as one that misses its SLA.
+  using OverloadCheck = std::function<std::string(double now, std::uint64_t measured)>;
+  void stop_when_overloaded(OverloadCheck check) { overload_check_ = std::move(check); }
+
   bool saturated() const { return !saturation_reason_.empty(); }
   // Why arrivals stopped before the run's end without saturation (the SLA was missed for certain,
   // see RunMetrics::watch_sla); empty otherwise.
@@ -69,6 +76,8 @@ class LoadGenerator {
   double online_clock_ = 0.0;  // online: the previous arrival time
   bool waiting_for_empty_ = false;
   simgrid::s4u::SemaphorePtr empty_;
+  OverloadCheck overload_check_;
+  std::uint64_t measured_ = 0;  // measured arrivals so far
   std::string saturation_reason_;
   std::string stopped_early_;
   double last_arrival_ = 0.0;

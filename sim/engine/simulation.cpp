@@ -205,6 +205,35 @@ std::unique_ptr<System> build_system(const Scenario& scenario, const SimulationO
                                                  capacity_weights(*sys));
   sys->generator = std::make_unique<LoadGenerator>(scenario, *sys->source, *sys->dispatcher, tracker, sys->live, options.progress);
   LoadGenerator* generator = sys->generator.get();
+  if (options.stop_when_sla_missed) {
+    // A search's run ends as soon as a server's (or GPU's) offered load so far is above 1 by more
+    // than its sampling noise: the rate is saturated, whatever the rest of the run would show.
+    // 4 standard deviations of a work sum over n queries whose sizes vary (coefficient of
+    // variation below 1), and never less than 5%.
+    const System* s = sys.get();
+    generator->stop_when_overloaded([s](double now, std::uint64_t measured) -> std::string {
+      if (!s->metrics->window_open()) return "";
+      const double span = now - s->metrics->window_start();
+      if (span <= 0.0) return "";
+      const double per_unit = static_cast<double>(measured) / static_cast<double>(std::max<std::size_t>(1, s->servers.size()));
+      const double limit = 1.0 + std::max(0.05, 4.0 * std::sqrt(2.0 / per_unit));
+      auto reason = [&](double offered, const std::string& name) {
+        char buf[200];
+        std::snprintf(buf, sizeof buf, "offered load %.3f on %s after %llu measured queries: work arrives faster than it can be served",
+                      offered, name.c_str(), static_cast<unsigned long long>(measured));
+        return std::string(buf);
+      };
+      for (const auto& server : s->servers) {
+        const double offered = server->offered_work_seconds() / (span * server->host().cpu_cores);
+        if (offered >= limit) return reason(offered, server->host().name);
+      }
+      for (std::size_t k = 0; k < s->gpus.size(); ++k) {
+        const double offered = s->gpus[k]->offered_kernel_seconds() / span;
+        if (offered >= limit) return reason(offered, s->gpus[k]->gpu().name);
+      }
+      return "";
+    });
+  }
   simgrid::s4u::Actor::create("load-generator", platform.frontend, [generator] { (*generator)(); });
   return sys;
 }

@@ -200,6 +200,14 @@ TEST_CASE("a rate above the contended capacity is saturated, whatever the run le
   CHECK(above.saturated);
   CHECK_FALSE(above.sla_met);
   CHECK(above.saturation_reason.rfind("offered load 1.", 0) == 0);
+  // A capacity search's run (it watches its SLA) stops at the first check, 4,096 measured queries
+  // in, where the offered load so far is beyond its sampling noise above 1.
+  SimulationOptions watching;
+  watching.stop_when_sla_missed = true;
+  const auto cut = simulate_isolated(scenario_from(doc, dir.path()), watching);
+  CHECK(cut.saturated);
+  CHECK(cut.saturation_reason.find("after 4096 measured queries") != std::string::npos);
+  CHECK(cut.saturation_reason.rfind("offered load 1.", 0) == 0);
   doc["workload"]["arrival"]["qps"] = 200;  // 0.8 of the contended capacity
   const auto below = simulate_isolated(scenario_from(doc, dir.path()));
   CHECK_FALSE(below.saturated);
