@@ -166,9 +166,9 @@ int execute(const TuneFlags& f) {
   TuneOptions o;
   // parse_int_list sorts the ladder and rejects repeated values.
   o.batch_ladder = f.batches.empty() ? default_batch_ladder() : parse_int_list("--batches", f.batches, 1, 1'000'000'000);
-  // The no-splitting baseline's batch size: the largest query (with a query trace, 1 as it has
-  // always been).
-  o.baseline_batch = scenario.query_size.distribution == QuerySizeSpec::Distribution::trace ? 1 : scenario.query_size.largest();
+  // The no-splitting baseline's batch size: the largest query the workload can draw (with an
+  // arrival trace, the largest in the trace).
+  o.baseline_batch = scenario.query_size.largest();
   // With GPUs (and a GPU profile), the offload threshold is climbed after the batch size.
   const bool can_offload = scenario.total_gpus() > 0 && scenario.service.gpu_curve.has_value();
   if (!f.thresholds.empty() && !can_offload)

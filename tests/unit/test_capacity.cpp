@@ -211,6 +211,22 @@ TEST_CASE("capacity of a recorded Poisson trace, its time axis scaled, matches t
   // The command line takes the trace too.
   const auto cli = run_recsim({"capacity", dir.write_json("s.json", doc), "--precision", "0.05", "--quiet"});
   CHECK(cli.status == 0);
+  // And tune: its no-splitting baseline is the largest query in the trace.
+  std::string sized;
+  for (int i = 0; i < 4000; ++i) {
+    sized += std::to_string(i);
+    sized += ',';
+    sized += std::to_string(1 + i % 8);
+    sized += '\n';
+  }
+  doc["workload"]["arrival"]["file"] = dir.write("sized.csv", sized);
+  doc["run"] = {{"queries", 4000}, {"warmup_queries", 400}};
+  const auto tune = run_recsim({"tune", dir.write_json("sized.json", doc), "--batches", "2,4", "--precision", "0.05", "--quiet",
+                                "--out", dir.file("tune.json")});
+  REQUIRE(tune.status == 0);
+  const auto tuned = nlohmann::json::parse(read_file(dir.file("tune.json")));
+  CHECK(tuned["baseline"]["batch_size"] == 8);
+  CHECK(tuned["best"]["max_qps"].get<double>() > 0);
 }
 
 TEST_CASE("batch-means 95% interval of the SLA percentile covers the exact M/M/c value", "[capacity][ci]") {
