@@ -64,6 +64,13 @@ def grid_of_axes(title):
     return fig, axes.flatten()
 
 
+def plot_screened(ax, steps, key):
+    # A screened step missed its SLA at the best load so far: its max QPS is only known to be below.
+    screened = [(p[key], p["screened_below_qps"]) for p in steps if p.get("screened_below_qps") is not None]
+    if screened:
+        ax.plot([x for x, _ in screened], [q for _, q in screened], "v", color="C3", label="screened: below")
+
+
 def plot_batches(runs, out):
     for level in LEVELS:
         fig, axes = grid_of_axes(f"Max QPS under the {level} p95 SLA vs per-core batch size (16-core CPU server, simulated)")
@@ -71,8 +78,10 @@ def plot_batches(runs, out):
             t = runs.get(("models", model, level))
             if t is None:
                 continue
-            pts = [(p["batch_size"], p["max_qps"]) for p in t["path"] if p["phase"] == "batch"]
+            batch = [p for p in t["path"] if p["phase"] == "batch"]
+            pts = [(p["batch_size"], p["max_qps"]) for p in batch if p["max_qps"] is not None]
             ax.plot([b for b, _ in pts], [q for _, q in pts], "o-", label="hill climb")
+            plot_screened(ax, batch, "batch_size")
             ax.axhline(t["baseline"]["max_qps"], color="grey", linestyle="--", label="no splitting")
             ax.set_xscale("log", base=2)
             ax.set_title(f"{model} (p95 <= {t['sla']['target_ms']:g} ms)")
@@ -94,9 +103,11 @@ def plot_thresholds(runs, out):
     fig.suptitle("Max QPS under the medium SLA vs GPU offload threshold (best batch; H100 times ANALYTIC)")
     for ax, model in zip(axes, models):
         t = runs[("gpu", model, "medium")]
-        pts = [(p["gpu_threshold"], p["max_qps"]) for p in t["path"] if p["phase"] == "threshold"]
-        cpu = max((p["max_qps"] for p in t["path"] if p["phase"] == "batch"), default=0)
+        steps = [p for p in t["path"] if p["phase"] == "threshold"]
+        pts = [(p["gpu_threshold"], p["max_qps"]) for p in steps if p["max_qps"] is not None]
+        cpu = max((p["max_qps"] for p in t["path"] if p["phase"] == "batch" and p["max_qps"] is not None), default=0)
         ax.plot([x for x, _ in pts], [q for _, q in pts], "o-", label="offload >= threshold")
+        plot_screened(ax, steps, "gpu_threshold")
         ax.axhline(cpu, color="grey", linestyle="--", label="CPU only (best batch)")
         ax.set_xscale("log", base=2)
         ax.set_title(model)

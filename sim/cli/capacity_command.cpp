@@ -59,6 +59,7 @@ nlohmann::ordered_json to_json(const Scenario& s, const CapacityResult& r, const
           {"found", r.found},
           {"note", r.note.empty() ? json(nullptr) : json(r.note)},
           {"missed_qps", r.missed_qps ? json(*r.missed_qps) : json(nullptr)},
+          {"saturation_bound_qps", r.saturation_bound_qps ? json(*r.saturation_bound_qps) : json(nullptr)},
           {"precision", o.precision},
           {"sla", sla_json(s)},
           {"evaluations", r.points.size()},

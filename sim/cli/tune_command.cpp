@@ -64,9 +64,10 @@ std::vector<int> threshold_ladder_for(const QuerySizeSpec& sizes) {
 json point_json(const TunePoint& p) {
   return {{"batch_size", p.config.batch_size},
           {"gpu_threshold", p.config.gpu_threshold ? json(*p.config.gpu_threshold) : json(nullptr)},
-          {"max_qps", p.max_qps},
+          {"max_qps", p.screened ? json(nullptr) : json(p.max_qps)},
           {"phase", p.phase},
-          {"evaluations", p.evaluations}};
+          {"evaluations", p.evaluations},
+          {"screened_below_qps", p.screened ? json(p.below_qps) : json(nullptr)}};
 }
 
 json to_json(const Scenario& s, const TuneResult& r, int jobs, double wall) {
@@ -94,6 +95,12 @@ json to_json(const Scenario& s, const TuneResult& r, int jobs, double wall) {
   return j;
 }
 
+std::string fmt_qps(double qps) {
+  char b[32];
+  std::snprintf(b, sizeof b, "%.6g", qps);
+  return b;
+}
+
 std::string summary(const Scenario& s, const TuneResult& r, double wall) {
   char line[256];
   std::snprintf(line, sizeof line, "recsim tune: %s (seed %llu), max load with p%g <= %g ms\n", s.name.c_str(),
@@ -103,8 +110,14 @@ std::string summary(const Scenario& s, const TuneResult& r, double wall) {
   out += line;
   auto row = [&](const TunePoint& p) {
     const std::string t = p.config.gpu_threshold ? std::to_string(*p.config.gpu_threshold) : "-";
-    std::snprintf(line, sizeof line, "  %-10s %10d %13s %14.6g\n", p.phase.c_str(), p.config.batch_size, t.c_str(),
-                  p.max_qps);
+    if (p.screened) {
+      std::string below = "< ";
+      below += fmt_qps(p.below_qps);
+      std::snprintf(line, sizeof line, "  %-10s %10d %13s %14s (missed there: screened out)\n", p.phase.c_str(), p.config.batch_size,
+                    t.c_str(), below.c_str());
+    } else
+      std::snprintf(line, sizeof line, "  %-10s %10d %13s %14.6g\n", p.phase.c_str(), p.config.batch_size, t.c_str(),
+                    p.max_qps);
     out += line;
   };
   row(r.baseline);
@@ -197,7 +210,7 @@ int execute(const TuneFlags& f) {
   const auto provenance = provenance_json(scenario);
   const RateEvaluator evaluator = isolated_evaluator(c.jobs);
   double start_qps = scenario.arrival.qps;
-  const CapacityOf capacity_of = [&](const TuneConfig& config) {
+  const CapacityOf capacity_of = [&](const TuneConfig& config, std::optional<double> floor) {
     Scenario s = scenario;
     s.scheduler.batch_size = config.batch_size;
     s.scheduler.policy = config.gpu_threshold ? "deeprecsched" : "static";
@@ -205,10 +218,20 @@ int execute(const TuneFlags& f) {
     s.arrival.qps = start_qps;  // the last answer is a good first guess for the next configuration
     CapacityOptions co = c;
     if (start_qps != scenario.arrival.qps) co.bracket_factor = 1.25;  // the previous answer is close
+    if (floor) {
+      s.arrival.qps = *floor;  // a screen: the load to beat first
+      co.floor = floor;
+    }
     const CapacityResult r = find_capacity(s, co, evaluator);
     log.add(config, r);
     if (r.max_qps > 0) start_qps = r.max_qps;
-    return TunePoint{config, r.max_qps, static_cast<int>(r.points.size()), ""};
+    TunePoint p{config, r.max_qps, static_cast<int>(r.points.size()), ""};
+    if (r.screened) {
+      p.screened = true;
+      p.max_qps = 0;
+      p.below_qps = *r.missed_qps;
+    }
+    return p;
   };
   const auto started = std::chrono::steady_clock::now();
   const TuneResult r = hill_climb(o, capacity_of);

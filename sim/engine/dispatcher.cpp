@@ -48,6 +48,9 @@ Dispatcher::Dispatcher(const Fleet& fleet, const Platform& platform, std::vector
   for (const auto& r : routes_) shared_loads = shared_loads || (policy.reads_loads && !policy.samples_loads && r.servers.size() > 1);
   const NetworkSpec& net = fleet.network;
   timely_ = net.enabled || online || shared_loads;
+  bool routed_by_load = false;
+  for (const auto& r : routes_) routed_by_load = routed_by_load || (policy.reads_loads && r.servers.size() > 1);
+  scales_with_rate_ = !net.enabled && !online && !routed_by_load;
   flusher_ = std::make_unique<CompletionFlusher>(platform.frontend, servers_);
   flusher_->start();
   if (timely_)

@@ -38,6 +38,11 @@ class Dispatcher final : public SystemUnderTest {
   void arrivals_done() override;
   // Whether completions are delivered at their times throughout (sim/engine/server.h).
   bool timely() const { return timely_; }
+  // Whether each server's (and single GPU's) offered work is the same at every rate for the same
+  // seed: requests reach the servers at their arrival (no network), routed without reading loads
+  // (one server per model, or a balancer that does not read them), by a plan that does not change
+  // during the run (no online policy). Then a run's offered load scales exactly with the rate.
+  bool offered_work_scales_with_rate() const { return scales_with_rate_; }
   // Messages carried across the network so far (0 without one).
   std::size_t network_porters() const { return porters_ ? porters_->porters() : 0; }
 
@@ -65,6 +70,7 @@ class Dispatcher final : public SystemUnderTest {
   std::unique_ptr<CompletionFlusher> flusher_;
   bool timely_ = false;
   bool needs_clock_ = true;
+  bool scales_with_rate_ = false;
   double now_ = 0.0;  // the arrival being routed (for lazily refreshed loads)
 };
 

@@ -46,7 +46,10 @@ IsolatedRun::IsolatedRun(const Scenario& scenario, const SimulationOptions& opti
     int status = 0;
     std::string payload;
     try {
-      payload = results_to_json(simulate(scenario, options)).dump();
+      const RunResults r = simulate(scenario, options);
+      nlohmann::json j = {{"results", results_to_json(r)}};
+      if (r.offered_bounds) j["offered_bounds"] = {r.offered_bounds->alone, r.offered_bounds->all_busy};
+      payload = j.dump();
     } catch (const std::exception& e) {
       payload = std::string("error: ") + e.what();
       status = 1;
@@ -79,7 +82,10 @@ RunResults IsolatedRun::wait() {
     throw std::runtime_error("simulation process died" +
                              (WIFSIGNALED(status) ? " (signal " + std::to_string(WTERMSIG(status)) + ")" : std::string()));
   }
-  return results_from_json(nlohmann::json::parse(payload));
+  const nlohmann::json j = nlohmann::json::parse(payload);
+  RunResults r = results_from_json(j.at("results"));
+  if (j.contains("offered_bounds")) r.offered_bounds = RunResults::OfferedBounds{j["offered_bounds"][0], j["offered_bounds"][1]};
+  return r;
 }
 
 IsolatedRun::~IsolatedRun() {

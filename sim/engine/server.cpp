@@ -41,7 +41,21 @@ void Server::submit(std::uint32_t slot, int items, int model, double now) {
   const double end = start + seconds * factor;
   // The work offered is the core time the request takes as served, contention included: in an
   // overloaded server every core is busy, so an overload shows at the all-busy service times.
-  if (metrics_.window_open()) offered_work_ += seconds * factor;
+  if (metrics_.window_open()) {
+    offered_work_ += seconds * factor;
+    offered_alone_ += seconds;
+    if (service.contended() && host_.cpu_cores > 1) {
+      // Most requests of a run have the batch size's items: one curve lookup per distinct size.
+      if (items != all_busy_items_ || model != all_busy_model_) {
+        all_busy_items_ = items;
+        all_busy_model_ = model;
+        all_busy_factor_ = service.contention_factor(items, 1.0);
+      }
+      offered_all_busy_ += seconds * all_busy_factor_;
+    } else {
+      offered_all_busy_ += seconds;
+    }
+  }
   free_.push_back({end, core.core});
   std::push_heap(free_.begin(), free_.end(), std::greater<CoreFree>());
   tracker_.request_started(slot, start);

@@ -61,6 +61,10 @@ class Server {
   std::vector<double> core_busy_seconds(double end) const;
   // Core time, contention included, of the requests of measured queries (the offered work).
   double offered_work_seconds() const { return offered_work_; }
+  // The same work at the requests' times alone and at their times with every other core busy:
+  // bounds of the offered work that, unlike it, do not depend on the rate (capacity searches).
+  double offered_alone_seconds() const { return offered_alone_; }
+  double offered_all_busy_seconds() const { return offered_all_busy_; }
 
   static constexpr double kNever = std::numeric_limits<double>::infinity();
 
@@ -102,6 +106,10 @@ class Server {
   std::uint64_t seq_ = 0;
   std::uint64_t served_ = 0;
   double offered_work_ = 0.0;
+  double offered_alone_ = 0.0;
+  double offered_all_busy_ = 0.0;
+  int all_busy_items_ = -1, all_busy_model_ = -1;  // the last all-busy factor looked up
+  double all_busy_factor_ = 1.0;
 };
 
 }  // namespace recsim

@@ -325,6 +325,25 @@ RunResults collect_results(const Scenario& scenario, const System& sys, double e
   if (!sys.gpus.empty()) r.gpu_utilization = window > 0.0 ? gpu_busy_total / (window * static_cast<double>(sys.gpus.size())) : 0.0;
   r.mean_in_system = window > 0.0 ? tracker.in_system_area(end) / window : 0.0;
   r.cpu_utilization = window > 0.0 ? busy_total / (window * scenario.total_cores()) : 0.0;
+  if (sys.dispatcher->offered_work_scales_with_rate() && !generator.saturated() && generator.stopped_early().empty() &&
+      arrival_span > 0.0) {
+    RunResults::OfferedBounds b;
+    for (const auto& s : sys.servers) {
+      const double cores = arrival_span * s->host().cpu_cores;
+      b.alone = std::max(b.alone, s->offered_alone_seconds() / cores);
+      b.all_busy = std::max(b.all_busy, s->offered_all_busy_seconds() / cores);
+    }
+    // A server's GPUs share its offloaded queries by their queues: only a lone GPU's share is fixed.
+    std::vector<int> gpus_on(sys.servers.size(), 0);
+    for (std::size_t k = 0; k < sys.gpus.size(); ++k) ++gpus_on[sys.gpu_server[k]];
+    for (std::size_t k = 0; k < sys.gpus.size(); ++k)
+      if (gpus_on[sys.gpu_server[k]] == 1) {
+        const double offered = sys.gpus[k]->offered_kernel_seconds() / arrival_span;
+        b.alone = std::max(b.alone, offered);
+        b.all_busy = std::max(b.all_busy, offered);
+      }
+    r.offered_bounds = b;
+  }
   r.saturated = generator.saturated() || !overloaded.empty();
   r.saturation_reason = generator.saturated() ? generator.saturation_reason() : overloaded;
   metrics.summarise(end, scenario.sla.percentile, scenario.sla.target_ms, r);

@@ -165,6 +165,15 @@ struct RunResults {
   double wall_seconds = 0.0;
   double virtual_seconds = 0.0;
   std::uint64_t requests_simulated = 0;
+  // For capacity searches, not part of the results JSON: the highest offered load over the servers
+  // and GPUs counted at the requests' times alone and with every other core busy, set only for a
+  // run that went to its end in a system whose offered work does not depend on the rate
+  // (Dispatcher::offered_work_scales_with_rate). The same seed at rate r' then offers exactly
+  // r'/qps times `alone`, so every rate from qps / alone up is saturated for certain.
+  struct OfferedBounds {
+    double alone = 0.0, all_busy = 0.0;
+  };
+  std::optional<OfferedBounds> offered_bounds;
 };
 
 }  // namespace recsim

@@ -22,10 +22,24 @@ constexpr double kHighestMultiple = 1e9;
 // the rates that would follow each possible verdict (the decision tree), up to `jobs` rates at
 // once; the path then follows the verdicts through what was evaluated, and rates off the path are
 // discarded (counted in `speculative`).
+//
+// Saturation from one run: where the offered work does not depend on the rate (RunResults::
+// offered_bounds), a run at rate r whose busiest server or GPU is offered `alone` of its capacity
+// at the requests' times alone is offered at least r'/r x alone at any rate r', so every rate from
+// r / alone up is saturated (a miss) without simulating it: the bound closes the bracket from
+// above. Contention raises the offered load towards `all_busy` as the cores fill, so the rate where
+// the system saturates lies between r / all_busy (the hint) and the bound. The first rate after the
+// bound is known probes the top of that range: the bound / (1 + precision) when the range is
+// within the precision (one met run then ends the search), else the hint. A far SLA puts the max
+// load just below saturation, where a plain bracketing search spends most of its runs (the dearest:
+// near saturation the backlog grows and no early stop applies).
 struct PathState {
   std::vector<std::pair<double, bool>> path;  // (rate, met) in evaluation order
   std::optional<double> met, missed;          // the bracket: highest met rate below the lowest missed
   double factor = 2.0;                        // the bracketing step; squared after each bracketing step
+  std::optional<double> bound;                // every rate from here up is saturated for certain
+  std::optional<double> hint;                 // where the offered load with every core busy reaches 1
+  bool probed = false;                        // the probe below the bound was tried (or passed over)
 };
 
 struct NextStep {
@@ -73,7 +87,7 @@ class Search {
         if (at == rates.end()) break;
         const CapacityPoint& p = points[static_cast<std::size_t>(at - rates.begin())];
         result_.points.push_back(p);
-        state = after(state, p.qps, p.met);
+        state = after(state, p.qps, p.met, p.offered_bounds);
         ++used;
       }
       result_.speculative += static_cast<int>(rates.size() - used);
@@ -82,18 +96,31 @@ class Search {
 
  private:
   // The rate the sequential search evaluates next from `s`, or why it stops.
+  // The bracket's upper end: the lowest missed rate or the saturation bound, whichever is lower.
+  static std::optional<double> upper(const PathState& s) {
+    if (s.missed && s.bound) return std::min(*s.missed, *s.bound);
+    return s.missed ? s.missed : s.bound;
+  }
+
   NextStep next(const PathState& s) const {
     const double start = scenario_.arrival.qps;
     if (s.path.empty()) return {start, ""};
-    const bool bracketed = s.met && s.missed;
-    const bool precise = bracketed && (*s.missed - *s.met) / *s.met <= options_.precision;
+    if (options_.floor && s.missed && *s.missed <= *options_.floor) return {std::nullopt, ""};  // screened out
+    const std::optional<double> missed = upper(s);
+    const bool bracketed = s.met && missed;
+    const bool precise = bracketed && (*missed - *s.met) / *s.met <= options_.precision;
     if (precise) return {std::nullopt, ""};
     if (static_cast<int>(s.path.size()) >= options_.max_evaluations)
       return {std::nullopt, bracketed ? "evaluation budget spent before the precision was reached"
                                       : "evaluation budget spent before the SLA was bracketed"};
-    if (bracketed) return {*s.met + (*s.missed - *s.met) / 2, ""};
+    if (s.bound && !s.probed) {
+      const double hint = std::min(*s.bound, s.hint.value_or(*s.bound));
+      const double probe = hint * (1.0 + options_.precision) >= *s.bound ? *s.bound / (1.0 + options_.precision) : hint;
+      if ((!s.met || probe > *s.met) && (!s.missed || probe < *s.missed)) return {probe, ""};
+    }
+    if (bracketed) return {*s.met + (*missed - *s.met) / 2, ""};
     if (!s.met) {
-      const double rate = *s.missed / s.factor;
+      const double rate = *missed / s.factor;
       if (rate < start * kLowestFraction)
         return {std::nullopt, "the SLA is missed even at " + std::to_string(*s.missed) +
                                   " qps: the target is below the latency of a lone query"};
@@ -105,8 +132,14 @@ class Search {
   }
 
   // The state after evaluating `rate` with verdict `met`.
-  static PathState after(PathState s, double rate, bool met) {
-    const bool was_bracketing = !(s.met && s.missed);
+  static PathState after(PathState s, double rate, bool met, const std::optional<RunResults::OfferedBounds>& offered = {}) {
+    const bool was_bracketing = !(s.met && upper(s));
+    s.probed = s.probed || s.bound.has_value();
+    if (offered && offered->alone > 0.0) {
+      const double bound = rate / offered->alone;
+      if (!s.bound || bound < *s.bound) s.bound = bound;
+      if (offered->all_busy > 0.0 && (!s.hint || rate / offered->all_busy < *s.hint)) s.hint = rate / offered->all_busy;
+    }
     s.path.emplace_back(rate, met);
     // The bracket: the highest met rate below the lowest missed one. (With common random numbers
     // the observed percentile rises with the rate, so a met rate above a missed one is noise at most.)
@@ -139,16 +172,19 @@ class Search {
       p.saturated = r.saturated;
       p.stopped_early = !r.stopped_early.empty();
       p.wall_seconds = r.wall_seconds;
+      p.offered_bounds = r.offered_bounds;
       points.push_back(p);
     }
     return points;
   }
 
   CapacityResult finish(const PathState& s, const std::string& note) {
-    result_.found = s.met && s.missed && note.empty();
+    result_.screened = options_.floor && s.missed && *s.missed <= *options_.floor;
+    result_.found = s.met && upper(s) && note.empty() && !result_.screened;
     result_.max_qps = s.met.value_or(0.0);
-    result_.missed_qps = s.missed;
-    result_.note = note;
+    result_.missed_qps = upper(s);
+    result_.saturation_bound_qps = s.bound;
+    result_.note = result_.screened ? "missed the SLA at or below the load to beat: not searched further" : note;
     return std::move(result_);
   }
 

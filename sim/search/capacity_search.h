@@ -31,6 +31,9 @@ struct CapacityOptions {
   // Bracketing multiplies (divides) the rate by this factor; each round that does not bracket the
   // answer squares it. 2 is plain doubling; a searcher with a good first guess uses less (1.25).
   double bracket_factor = 2.0;
+  // A screen (the tune's climb): the search stops as soon as a rate at or below `floor` misses the
+  // SLA, so the configuration cannot beat the one whose max load `floor` is (CapacityResult::screened).
+  std::optional<double> floor;
 };
 
 struct CapacityPoint {
@@ -41,12 +44,16 @@ struct CapacityPoint {
   bool saturated = false;
   bool stopped_early = false;  // the run stopped once the SLA was missed for certain: no percentile
   double wall_seconds = 0;
+  std::optional<RunResults::OfferedBounds> offered_bounds;  // RunResults::offered_bounds
 };
 
 struct CapacityResult {
   double max_qps = 0;        // 0 when even the lowest rate tried missed the SLA
-  std::optional<double> missed_qps;  // the lowest missed rate (the bracket's upper end)
+  std::optional<double> missed_qps;  // the bracket's upper end: the lowest missed or certainly saturated rate
+  // The lowest rate saturated for certain, from a run's offered load alone (no simulation there).
+  std::optional<double> saturation_bound_qps;
   bool found = false;        // a met and a missed rate bracket max_qps to the precision
+  bool screened = false;     // stopped by CapacityOptions::floor: max_qps < floor, not searched further
   std::string note;          // why not found, in words
   std::vector<CapacityPoint> points;  // the search's path, in order (the same whatever the jobs)
   int speculative = 0;       // rates evaluated ahead of time and not on the path (0 with one job)

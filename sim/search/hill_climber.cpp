@@ -1,6 +1,7 @@
 #include "sim/search/hill_climber.h"
 
 #include <map>
+#include <optional>
 
 namespace recsim {
 namespace {
@@ -9,13 +10,15 @@ namespace {
 class Evaluations {
  public:
   explicit Evaluations(const CapacityOf& f) : f_(f) {}
-  TunePoint operator()(const TuneConfig& c, const std::string& phase) {
+  TunePoint operator()(const TuneConfig& c, const std::string& phase, std::optional<double> floor = {}) {
     const auto key = std::make_pair(c.batch_size, c.gpu_threshold.value_or(-1));
     auto it = cache_.find(key);
-    if (it == cache_.end()) {
-      TunePoint p = f_(c);
+    // A screened answer answers only a screen at a floor at least as high.
+    const bool usable = it != cache_.end() && (!it->second.screened || (floor && *floor >= it->second.below_qps));
+    if (!usable) {
+      TunePoint p = f_(c, floor);
       total_ += p.evaluations;
-      it = cache_.emplace(key, p).first;
+      it = cache_.insert_or_assign(key, p).first;
     }
     TunePoint p = it->second;
     p.phase = phase;
@@ -40,7 +43,7 @@ TunePoint climb(const std::vector<int>& ladder, Make make, const std::string& ph
   TunePoint best = eval(make(ladder.front()), phase);
   path.push_back(best);
   for (std::size_t i = 1; i < ladder.size(); ++i) {
-    const TunePoint next = eval(make(ladder[i]), phase);
+    const TunePoint next = eval(make(ladder[i]), phase, best.max_qps > 0 ? std::optional<double>(best.max_qps) : std::nullopt);
     path.push_back(next);
     if (next.max_qps == path[path.size() - 2].max_qps && next.max_qps == best.max_qps) continue;  // a plateau
     if (!(next.max_qps > best.max_qps)) break;

@@ -331,3 +331,82 @@ TEST_CASE("a run watching its SLA stops once it is missed for certain, with the 
     CHECK(r.completed == 20000);
   }
 }
+
+TEST_CASE("one run's offered load bounds the saturated rates exactly, and ends a far-SLA search in two runs", "[capacity][bound]") {
+  // M/M/4 at 2,000 qps, 1 ms: the seed's service demand is the same at every rate, so the run's
+  // offered load alone gives the rate at which it reaches 1 exactly.
+  const auto doc = mmc_document(4, 2000.0, 1.0, 20000, 1000);
+  const auto at = [&](double qps) {
+    auto d = doc;
+    d["workload"]["arrival"]["qps"] = qps;
+    return simulate_isolated(scenario_from(d));
+  };
+  const auto first = at(2000.0);
+  REQUIRE(first.offered_bounds);
+  CHECK(first.offered_bounds->alone == Approx(0.5).epsilon(0.03));  // 2,000 qps x 1 ms / 4 cores
+  CHECK(first.offered_bounds->all_busy == first.offered_bounds->alone);  // no contention
+  const double bound = 2000.0 / first.offered_bounds->alone;
+  const auto above = at(bound * (1 + 1e-9));
+  CHECK(above.saturated);
+  CHECK(above.saturation_reason.rfind("offered load 1.000 >= 1", 0) == 0);
+  const auto below = at(bound * (1 - 1e-4));
+  CHECK_FALSE(below.saturated);
+  REQUIRE(below.offered_bounds);
+  CHECK(below.offered_bounds->alone == Approx(1 - 1e-4).epsilon(1e-9));
+
+  // Not where routing reads the loads, nor for a run cut short.
+  auto two = doc;
+  two["platform"]["servers"] = {{{"name", "s"}, {"count", 2}, {"cpu_cores", 2}}};
+  two["scheduler"]["server_selection"] = "least_loaded";
+  CHECK_FALSE(simulate_isolated(scenario_from(two)).offered_bounds);
+  two["scheduler"]["server_selection"] = "random";
+  CHECK(simulate_isolated(scenario_from(two)).offered_bounds);
+  auto cut = doc;
+  cut["sla"]["target_ms"] = 0.5;
+  SimulationOptions watch;
+  watch.stop_when_sla_missed = true;
+  const auto stopped = simulate_isolated(scenario_from(cut), watch);
+  CHECK_FALSE(stopped.stopped_early.empty());
+  CHECK_FALSE(stopped.offered_bounds);
+
+  // A far SLA (1,000 ms against 1 ms of service): the max load is just below saturation. The run at
+  // the start gives the bound; the probe at bound / (1 + precision) meets; the bound closes the
+  // bracket. Two simulations, where bracketing and bisection up to saturation took several.
+  CapacityOptions o;
+  o.precision = 0.01;
+  const auto r = find_capacity(scenario_from(doc), o, isolated_evaluator(1));
+  REQUIRE(r.found);
+  REQUIRE(r.points.size() == 2);
+  CHECK(r.points[0].qps == 2000.0);
+  CHECK(r.points[1].met);
+  REQUIRE(r.saturation_bound_qps);
+  CHECK(*r.saturation_bound_qps == Approx(bound));
+  CHECK(*r.missed_qps == *r.saturation_bound_qps);
+  CHECK(r.max_qps == Approx(bound / 1.01));
+  // The same answer with look-ahead.
+  o.jobs = 3;
+  const auto parallel = find_capacity(scenario_from(doc), o, isolated_evaluator(3));
+  CHECK(parallel.max_qps == r.max_qps);
+  CHECK(parallel.points.size() == r.points.size());
+}
+
+TEST_CASE("a screened capacity search stops at its first missed rate at or below the floor", "[capacity][screen]") {
+  int calls = 0;
+  CapacityOptions o;
+  o.precision = 0.01;
+  o.floor = 950.0;
+  // Capacity 900 (target 10 ms against 1 / (1000 - q) s): missed at the floor, screened out at once.
+  const auto r = find_capacity(synthetic_scenario(950.0, 10.0), o, synthetic(1000.0, &calls));
+  CHECK(r.screened);
+  CHECK_FALSE(r.found);
+  CHECK(r.points.size() == 1);
+  CHECK(r.max_qps == 0);
+  CHECK(*r.missed_qps == 950.0);
+  // Met at the floor: searched in full.
+  o.floor = 850.0;
+  const auto full = find_capacity(synthetic_scenario(850.0, 10.0), o, synthetic(1000.0, &calls));
+  CHECK_FALSE(full.screened);
+  REQUIRE(full.found);
+  CHECK(full.max_qps <= 900.0);
+  CHECK(*full.missed_qps > 900.0);
+}

@@ -10,16 +10,24 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <optional>
 
 using namespace recsim;
 using namespace recsim::test;
 
 namespace {
 
-// Each configuration "costs" 3 simulations; counts how often each is asked for.
+// Each configuration "costs" 3 simulations, or 1 when screened out (a search that starts at the
+// floor and misses there); counts how often each is asked for.
 CapacityOf counting(std::function<double(const TuneConfig&)> f, std::map<std::pair<int, int>, int>& asked) {
-  return [f, &asked](const TuneConfig& c) {
+  return [f, &asked](const TuneConfig& c, std::optional<double> floor) {
     ++asked[{c.batch_size, c.gpu_threshold.value_or(-1)}];
+    if (floor && f(c) < *floor) {
+      TunePoint p{c, 0, 1, ""};
+      p.screened = true;
+      p.below_qps = *floor;
+      return p;
+    }
     return TunePoint{c, f(c), 3, ""};
   };
 }
@@ -45,12 +53,21 @@ TEST_CASE("hill climbing stops at the first decrease and keeps the previous batc
   REQUIRE(r.path.size() == 11);
   CHECK(r.path.back().config.batch_size == 48);
   CHECK(r.path.back().phase == "batch");
+  // 48 was screened out: it missed at 32's max load, and its own was not searched for.
+  CHECK(r.path.back().screened);
+  CHECK(r.path.back().below_qps == Approx(1000.0));
+  for (std::size_t i = 0; i + 1 < r.path.size(); ++i) CHECK_FALSE(r.path[i].screened);
   REQUIRE(r.grid_best.has_value());
   CHECK(r.grid_best->config.batch_size == 32);
   CHECK(r.grid.size() == o.batch_ladder.size());
-  // Every configuration simulated once, whatever the phases that asked for it.
-  for (const auto& [config, n] : asked) CHECK(n == 1);
-  CHECK(r.evaluations == 3 * static_cast<int>(asked.size()));
+  // Every configuration searched once, whatever the phases that asked for it; the grid searches the
+  // screened one in full (its exact max load: 1000 - 10 x log2(1.5)^2).
+  for (const auto& [config, n] : asked) CHECK(n == (config.first == 48 ? 2 : 1));
+  for (const auto& p : r.grid) {
+    CHECK_FALSE(p.screened);
+    if (p.config.batch_size == 48) CHECK(p.max_qps == Approx(1000.0 - 10.0 * std::pow(std::log2(1.5), 2)));
+  }
+  CHECK(r.evaluations == 3 * static_cast<int>(asked.size()) + 1);
 }
 
 TEST_CASE("hill climbing can stop at a local optimum, and the grid shows the gap", "[tune]") {
@@ -158,7 +175,7 @@ TEST_CASE("the climb walks through a plateau where nothing changed instead of st
   o.batch_ladder = {1000};
   o.threshold_ladder = {1, 2, 4, 8, 16, 32};
   o.baseline_batch = 1000;
-  const auto r = hill_climb(o, [&](const TuneConfig& c) {
+  const auto r = hill_climb(o, [&](const TuneConfig& c, std::optional<double>) {
     TunePoint p;
     p.config = c;
     p.max_qps = c.gpu_threshold ? capacity.at(*c.gpu_threshold) : 50;
