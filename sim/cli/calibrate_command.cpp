@@ -12,6 +12,7 @@
 #include "kernels/cpu/onednn_ops.h"
 #include "kernels/model/model_spec.h"
 #include "sim/cli/commands.h"
+#include "sim/cli/cpu_profile_measurement.h"
 #include "sim/cli/flag_checks.h"
 #include "sim/cli/list_parsing.h"
 #include "sim/cli/output_path.h"
@@ -297,23 +298,29 @@ int execute(const CalibrateFlags& f, const CLI::App& cmd) {
   o.instances = f.threads > 0 ? f.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   if (f.max_table_mib > 0) o.max_table_bytes = f.max_table_mib * 1024.0 * 1024.0;
   if (!f.out.empty()) check_output_path("--out", f.out, f.analytic.empty() ? std::vector<std::string>{} : std::vector<std::string>{f.analytic});
-  set_isa(f.isa);
+  write_profile(measure_cpu_profile(specs, o, f.isa, f.command_line, f.quiet), f.out);
+  return kExitDone;
+}
 
+}  // namespace
+
+LatencyProfile measure_cpu_profile(const std::vector<ModelSpec>& specs, const CpuCalibrationOptions& o, const std::string& isa,
+                                   const std::string& command_line, bool quiet) {
+  set_isa(isa);
   LatencyProfile profile;
   profile.device = "cpu";
   profile.source = "measured";
-  const double seconds = calibrate_each(specs, f.quiet, profile, [&](const ModelSpec& spec, const auto& progress) {
+  const double seconds = calibrate_each(specs, quiet, profile, [&](const ModelSpec& spec, const auto& progress) {
     return calibrate_cpu_model(spec, o, progress);
   });
-
   profile.provenance = {
       {"cpu_model", cpu_model_name()},
       {"cores", std::thread::hardware_concurrency()},
       {"isa", onednn_cpu_isa()},
-      {"isa_cap", f.isa},
+      {"isa_cap", isa},
       {"libraries", {{"onednn", onednn_version()}, {"compiler", std::string("g++ ") + __VERSION__}}},
       {"date", utc_now()},
-      {"command", f.command_line},
+      {"command", command_line},
       {"method", [&] {
          nlohmann::ordered_json m = {{"threads_per_instance", 1}, {"contention_instances", o.instances}, {"passes", o.passes}};
          m.update(shared_method(o));
@@ -321,11 +328,10 @@ int execute(const CalibrateFlags& f, const CLI::App& cmd) {
        }()},
       {"calibration_seconds", seconds},
   };
-  write_profile(profile, f.out);
-  return kExitDone;
+  return profile;
 }
 
-}  // namespace
+void write_latency_profile(const LatencyProfile& profile, const std::string& path) { write_profile(profile, path); }
 
 void add_calibrate_command(CLI::App& app, std::function<int()>& run, const std::string& command_line, char** argv) {
   auto f = std::make_shared<CalibrateFlags>();

@@ -30,6 +30,10 @@ void add_check_command(CLI::App& app, std::function<int()>& run);
 // Registers `recsim plan PLAN.json` (capacity planning, docs/planning.md).
 void add_plan_command(CLI::App& app, std::function<int()>& run);
 
+// Registers `recsim validate SCENARIO` (real serving against the simulation, docs/validation.md);
+// `command_line` is recorded in the profile it calibrates.
+void add_validate_command(CLI::App& app, std::function<int()>& run, const std::string& command_line);
+
 // Registers `recsim accuracy PROFILE`.
 void add_accuracy_command(CLI::App& app, std::function<int()>& run);
 

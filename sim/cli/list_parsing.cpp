@@ -4,6 +4,9 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
 
 namespace recsim {
 
@@ -29,6 +32,23 @@ std::vector<int> parse_int_list(const std::string& flag, const std::string& text
     if (ec != std::errc() || ptr != item.data() + item.size() || v < lo || v > hi)
       throw InputError(flag, "expected integers in [" + std::to_string(lo) + ", " + std::to_string(hi) + "], got \"" +
                                  item + "\"");
+    out.push_back(v);
+  }
+  std::sort(out.begin(), out.end());
+  if (std::adjacent_find(out.begin(), out.end()) != out.end()) throw InputError(flag, "lists a value twice");
+  return out;
+}
+
+std::vector<double> parse_open_interval_list(const std::string& flag, const std::string& text, double lo, double hi) {
+  std::vector<double> out;
+  for (const auto& item : split_list(flag, text)) {
+    char* end = nullptr;
+    const double v = std::strtod(item.c_str(), &end);
+    if (end != item.c_str() + item.size() || !std::isfinite(v) || !(v > lo) || !(v < hi)) {
+      char range[64];
+      std::snprintf(range, sizeof range, "(%g, %g)", lo, hi);
+      throw InputError(flag, "expected numbers in " + std::string(range) + ", got \"" + item + "\"");
+    }
     out.push_back(v);
   }
   std::sort(out.begin(), out.end());

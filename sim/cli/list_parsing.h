@@ -8,5 +8,7 @@ namespace recsim {
 std::vector<std::string> split_list(const std::string& flag, const std::string& text);
 // Positive integers, strictly increasing after sorting and without duplicates.
 std::vector<int> parse_int_list(const std::string& flag, const std::string& text, int lo, int hi);
+// Numbers strictly between lo and hi, sorted, without duplicates.
+std::vector<double> parse_open_interval_list(const std::string& flag, const std::string& text, double lo, double hi);
 
 }  // namespace recsim

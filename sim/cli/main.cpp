@@ -16,5 +16,6 @@ int main(int argc, char** argv) {
                            recsim::add_plan_command(app, command);
                            recsim::add_calibrate_command(app, command, line, argv);
                            recsim::add_accuracy_command(app, command);
+                           recsim::add_validate_command(app, command, line);
                          });
 }

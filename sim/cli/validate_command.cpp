@@ -1,0 +1,268 @@
+// `recsim validate SCENARIO.json [--profile FILE] [--profile-out FILE] [--cores N] [--loads LIST]
+//                 [--queries N] [--set PATH=VALUE]... [--out FILE] [--jobs N] [--quiet] [--validate-only]`:
+// serves the scenario's model for real on this machine (sim/serving/real_server.h) and simulates
+// the same server, with a profile calibrated here, at a few fractions of the simulated capacity;
+// reports both latency distributions and the simulation's error (docs/validation.md).
+#include "kernels/model/model_spec.h"
+#include "kernels/profiles/batch_ladder.h"
+#include "sim/cli/commands.h"
+#include "sim/cli/cpu_profile_measurement.h"
+#include "sim/cli/flag_checks.h"
+#include "sim/cli/list_parsing.h"
+#include "sim/cli/output_path.h"
+#include "sim/engine/atomic_file.h"
+#include "sim/engine/isolated_run.h"
+#include "sim/provenance/host_info.h"
+#include "sim/provenance/provenance.h"
+#include "sim/scenario/query_sizes.h"
+#include "sim/scenario/scenario_parser.h"
+#include "sim/scheduling/static_policy.h"
+#include "sim/search/capacity_search.h"
+#include "sim/serving/real_server.h"
+#include "workloads/input_error.h"
+#include "workloads/query_source.h"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+#include <set>
+#include <unistd.h>
+
+namespace recsim {
+namespace {
+
+using json = nlohmann::ordered_json;
+
+struct ValidateFlags {
+  std::string scenario;
+  std::string profile;      // a CPU profile to use instead of calibrating
+  std::string profile_out;  // where the calibrated profile is kept
+  std::string out;
+  std::vector<std::string> sets;
+  std::string loads = "0.3,0.6,0.85";
+  int cores = 0;            // 0: the CPUs this process may use
+  int queries = 5000;
+  int jobs = 0;
+  bool quiet = false;
+  bool validate_only = false;
+  std::string command_line;
+};
+
+// What real serving can serve: one server of CPU cores running one model, queries split by the
+// static policy, Poisson arrivals.
+void check_servable(const Scenario& s) {
+  if (s.format != 1) throw InputError("format", "recsim validate serves one model on one server: format 2 scenarios are not supported");
+  if (s.servers.size() != 1 || s.servers[0].count != 1)
+    throw InputError("platform.servers", "recsim validate serves one server: expected one group with count 1");
+  if (s.servers[0].gpus != 0)
+    throw InputError("platform.servers.0.gpus", "recsim validate serves on this machine's CPU cores only: expected 0 GPUs");
+  if (s.service.type != ServiceSpec::Type::model)
+    throw InputError("service.type", "recsim validate runs a model's kernels: expected \"model\"");
+  if (s.scheduler.policy != "static" && s.scheduler.policy != "cpu-only")
+    throw InputError("scheduler.policy", "recsim validate serves with the static split: expected \"static\" or \"cpu-only\", got \"" +
+                                             s.scheduler.policy + "\"");
+  if (s.arrival.process != ArrivalSpec::Process::poisson)
+    throw InputError("workload.arrival.process", "recsim validate issues Poisson arrivals: expected \"poisson\"");
+  if (!s.service.table_rows.empty())
+    throw InputError("service.table_rows", "recsim validate serves the tables the profile was calibrated with: remove table_rows");
+}
+
+// The first `n` queries the simulator sees at `qps` (the same streams as its load generator).
+std::vector<QueryArrival> query_stream(const Scenario& s, double qps, std::size_t n) {
+  auto source = make_synthetic_source(PoissonArrivals(qps, make_stream(s.seed, StreamId::arrivals)), make_query_sizes(s.query_size),
+                                      make_stream(s.seed, StreamId::query_sizes));
+  std::vector<QueryArrival> out(n);
+  for (auto& q : out) source->next(q);
+  return out;
+}
+
+struct Level {
+  double load = 0, qps = 0;
+  RunResults simulated;
+  RealServingResult real;
+};
+
+json percentiles_json(double p50, double p95, double p99) { return {{"p50", p50}, {"p95", p95}, {"p99", p99}}; }
+
+double error_of(double simulated, double real) { return real > 0 ? (simulated - real) / real : 0.0; }
+
+int execute(const ValidateFlags& f) {
+  const std::vector<double> loads = parse_open_interval_list("--loads", f.loads, 0.0, 1.0);
+  const int usable = usable_cpus();
+  const int cores = f.cores > 0 ? f.cores : usable;
+  if (cores > usable)
+    throw InputError("--cores", "expected at most the " + std::to_string(usable) + " CPUs this process may use, got " + std::to_string(cores));
+  std::vector<std::string> sets = f.sets;
+  sets.push_back("platform.servers.0.cpu_cores=" + std::to_string(cores));
+  sets.push_back("run.queries=" + std::to_string(f.queries));
+  sets.push_back("run.warmup_queries=" + std::to_string(f.queries / 10));
+  const Scenario given = load_scenario(f.scenario, f.sets);
+  check_servable(given);
+  const ModelSpec spec = load_model_spec(model_file(given.service.model));
+  std::vector<std::string> inputs = given.input_files();
+  if (!f.profile.empty()) inputs.push_back(f.profile);
+  if (!f.out.empty()) check_output_path("--out", f.out, inputs);
+  if (!f.profile_out.empty()) check_output_path("--profile-out", f.profile_out, inputs);
+  if (!f.profile.empty()) {
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(f.profile, ec)) throw InputError("--profile", "no such file: \"" + f.profile + "\"");
+    const LatencyProfile p = load_latency_profile(f.profile);
+    if (p.device != "cpu") throw InputError("--profile", "expected a CPU profile, got device \"" + p.device + "\"");
+    if (!p.models.count(spec.name)) throw InputError("--profile", "has no model \"" + spec.name + "\"");
+  }
+  // Every request size the split makes: the batch size and the remainders below it.
+  const int batch = given.scheduler.batch_size;
+  const int largest_request = std::min(batch, given.query_size.largest());
+  if (f.validate_only) return kExitDone;
+
+  // 1. The profile: the one given, or the model calibrated here now (batch sizes up to the largest
+  // request, contention with every serving core busy).
+  std::string profile_path = f.profile;
+  std::string temporary;
+  json calibration = nullptr;
+  if (profile_path.empty()) {
+    CpuCalibrationOptions o;
+    for (int b : default_batch_ladder())
+      if (b <= largest_request) o.batches.push_back(b);
+    if (o.batches.empty() || o.batches.back() < largest_request) o.batches.push_back(largest_request);
+    o.instances = cores;
+    if (!f.quiet) std::fprintf(stderr, "validate: calibrating %s on this machine (%zu batch sizes, %d cores busy for contention)\n",
+                               spec.name.c_str(), o.batches.size(), cores);
+    const LatencyProfile profile = measure_cpu_profile({spec}, o, "all", f.command_line, f.quiet);
+    if (f.profile_out.empty()) {
+      temporary = (std::filesystem::temp_directory_path() / ("recsim-validate-" + std::to_string(::getpid()) + ".profile.json")).string();
+      profile_path = temporary;
+    } else {
+      profile_path = f.profile_out;
+    }
+    write_latency_profile(profile, profile_path);
+    calibration = {{"profile", f.profile_out.empty() ? json(nullptr) : json(f.profile_out)},
+                   {"batches", o.batches},
+                   {"provenance", profile.provenance}};
+  }
+  struct RemoveTemporary {
+    std::string path;
+    ~RemoveTemporary() {
+      std::error_code ec;
+      if (!path.empty()) std::filesystem::remove(path, ec);
+    }
+  } cleanup{temporary};
+  sets.push_back("service.profile=" + std::filesystem::absolute(profile_path).string());
+  const Scenario scenario = load_scenario(f.scenario, sets);
+  const double rows_scale = load_latency_profile(profile_path).models.at(spec.name).rows_scale;
+
+  // 2. The simulated capacity of the served server.
+  CapacityOptions co;
+  co.jobs = f.jobs > 0 ? f.jobs : usable;
+  const CapacityResult capacity = find_capacity(scenario, co, isolated_evaluator(co.jobs));
+  if (!capacity.found || capacity.max_qps <= 0)
+    throw std::runtime_error("the simulated capacity was not found (" + capacity.note + "): nothing to validate against");
+  if (!f.quiet) std::fprintf(stderr, "validate: simulated capacity %.6g qps (p%g <= %g ms)\n", capacity.max_qps, scenario.sla.percentile,
+                             scenario.sla.target_ms);
+
+  // 3. Real and simulated at each load, on the same queries.
+  std::set<int> sizes;
+  const StaticPolicy split(batch);
+  std::vector<Level> levels;
+  for (double load : loads) {
+    Level l;
+    l.load = load;
+    l.qps = load * capacity.max_qps;
+    Scenario s = scenario;
+    s.arrival.qps = l.qps;
+    l.simulated = simulate_isolated(s);
+    const std::vector<QueryArrival> queries = query_stream(s, l.qps, s.run.queries);
+    for (const auto& q : queries)
+      for (int r = 0; r < split.request_count(q.size); ++r) sizes.insert(split.request_items(q.size, r));
+    if (!f.quiet) std::fprintf(stderr, "validate: serving %llu queries at %.6g qps (%.0f%% of capacity) for real, about %.0f s\n",
+                               static_cast<unsigned long long>(queries.size()), l.qps, 100 * load,
+                               queries.back().time - queries.front().time);
+    RealServingOptions ro;
+    ro.cores = cores;
+    ro.batch_size = batch;
+    ro.warmup_queries = s.run.warmup_queries;
+    l.real = serve_real(queries, ro, model_work(spec, rows_scale, 1, {sizes.begin(), sizes.end()}));
+    levels.push_back(std::move(l));
+  }
+
+  // 4. The report.
+  json rows = json::array();
+  std::string table = "  load      qps |  simulated p50    p95    p99 ms |  real p50    p95    p99 ms | p95 error\n";
+  for (const auto& l : levels) {
+    const auto& sim = *l.simulated.latency_ms;
+    const double r50 = l.real.latency.percentile(50) * 1e3, r95 = l.real.latency.percentile(95) * 1e3,
+                 r99 = l.real.latency.percentile(99) * 1e3;
+    rows.push_back({{"load", l.load},
+                    {"qps", l.qps},
+                    {"simulated_ms", percentiles_json(sim.p50, sim.p95, sim.p99)},
+                    {"real_ms", percentiles_json(r50, r95, r99)},
+                    {"error", {{"p50", error_of(sim.p50, r50)}, {"p95", error_of(sim.p95, r95)}, {"p99", error_of(sim.p99, r99)}}},
+                    {"simulated_cpu_utilization", l.simulated.cpu_utilization},
+                    {"real", {{"measured", l.real.measured},
+                              {"throughput_qps", l.real.throughput_qps},
+                              {"busy_fraction", l.real.busy_fraction},
+                              {"mean_issue_lag_ms", l.real.mean_issue_lag_ms},
+                              {"max_issue_lag_ms", l.real.max_issue_lag_ms},
+                              {"wall_seconds", l.real.wall_seconds}}}});
+    char line[256];
+    std::snprintf(line, sizeof line, "  %4.0f%% %8.6g |  %13.4g %6.4g %6.4g    | %9.4g %6.4g %6.4g    | %+8.1f%%\n", 100 * l.load, l.qps,
+                  sim.p50, sim.p95, sim.p99, r50, r95, r99, 100 * error_of(sim.p95, r95));
+    table += line;
+  }
+  std::vector<int> pinned = levels.empty() ? std::vector<int>{} : levels.front().real.cpus;
+  json document = {{"scenario", scenario.name},
+                   {"model", spec.name},
+                   {"cores", cores},
+                   {"batch_size", batch},
+                   {"queries_per_load", scenario.run.queries},
+                   {"capacity_qps", capacity.max_qps},
+                   {"sla", {{"percentile", scenario.sla.percentile}, {"target_ms", scenario.sla.target_ms}}},
+                   {"profile", f.profile.empty() ? json(nullptr) : json(f.profile)},
+                   {"calibration", calibration},
+                   {"pinned_cpus", pinned},
+                   {"host_cpu_model", host_cpu_model()},
+                   {"loads", rows}};
+  document["provenance"] = provenance_json(scenario);
+  if (!f.out.empty()) write_file_atomically(f.out, document.dump(2) + "\n");
+  if (!f.quiet) {
+    std::printf("recsim validate: %s on %d cores of this machine (%s), batch %d, %d queries per load\n", spec.name.c_str(), cores,
+                host_cpu_model().c_str(), batch, static_cast<int>(scenario.run.queries));
+    std::printf("  simulated capacity %.6g qps (p%g <= %g ms)\n", capacity.max_qps, scenario.sla.percentile, scenario.sla.target_ms);
+    std::fputs(table.c_str(), stdout);
+  }
+  return kExitDone;
+}
+
+}  // namespace
+
+void add_validate_command(CLI::App& app, std::function<int()>& run, const std::string& command_line) {
+  auto f = std::make_shared<ValidateFlags>();
+  f->command_line = command_line;
+  auto* cmd = app.add_subcommand("validate", "Serve the scenario's model for real on this machine and compare with the simulation");
+  cmd->add_option("scenario", f->scenario, "Scenario JSON file (one server, CPU only, a model service, the static split)")
+      ->required()
+      ->check(non_empty());
+  cmd->add_option("--profile", f->profile, "Use this CPU profile instead of calibrating the model here first")->check(non_empty());
+  cmd->add_option("--profile-out", f->profile_out, "Keep the profile calibrated here in FILE (atomically)")->check(non_empty());
+  cmd->add_option("--cores", f->cores, "Serving cores, one pinned worker each (default: the CPUs this process may use)")
+      ->check(CLI::Range(1, 1024));
+  cmd->add_option("--loads", f->loads, "Fractions of the simulated capacity to serve at (default 0.3,0.6,0.85)")->check(non_empty());
+  cmd->add_option("--queries", f->queries, "Queries per load, a tenth of them warm-up (default 5000)")->check(CLI::Range(100, 10000000));
+  cmd->add_option("--set", f->sets, "Override a scenario value before validation: PATH=VALUE (repeatable)")
+      ->allow_extra_args(false)
+      ->check(non_empty());
+  cmd->add_option("--out", f->out, "Write the validation JSON to FILE (atomically)")->check(non_empty());
+  cmd->add_option("--jobs", f->jobs, "Simulations run at once in the capacity search (default: the CPUs this process may use)")
+      ->check(CLI::Range(1, 1024));
+  cmd->add_flag("--quiet", f->quiet, "Print nothing on success");
+  cmd->add_flag("--validate-only", f->validate_only,
+                "Check the scenario and the flags (exit 2 with one line if invalid), then exit 0 without running");
+  cmd->callback([f, &run] { run = [f] { return execute(*f); }; });
+}
+
+}  // namespace recsim

@@ -1,0 +1,176 @@
+#include "sim/serving/real_server.h"
+
+#include "kernels/cpu/onednn_ops.h"
+#include "kernels/model/model_forward.h"
+#include "kernels/model/model_inputs.h"
+#include "kernels/model/model_weights.h"
+#include "sim/scheduling/static_policy.h"
+
+#include <omp.h>
+#include <pthread.h>
+#include <sched.h>
+
+#include <algorithm>
+#include <atomic>
+#include <barrier>
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <map>
+#include <mutex>
+#include <stdexcept>
+#include <thread>
+
+namespace recsim {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+std::vector<int> affinity_cpus() {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  std::vector<int> cpus;
+  if (sched_getaffinity(0, sizeof set, &set) != 0) return cpus;
+  for (int c = 0; c < CPU_SETSIZE; ++c)
+    if (CPU_ISSET(c, &set)) cpus.push_back(c);
+  return cpus;
+}
+
+void pin_to(int cpu) {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  CPU_SET(cpu, &set);
+  pthread_setaffinity_np(pthread_self(), sizeof set, &set);
+}
+
+struct Request {
+  std::uint32_t query;
+  int items;
+};
+
+}  // namespace
+
+RealServingResult serve_real(const std::vector<QueryArrival>& queries, const RealServingOptions& o, const WorkFactory& work) {
+  if (o.cores < 1 || o.batch_size < 1) throw std::invalid_argument("serve_real: cores and batch_size must be positive");
+  RealServingResult result;
+  const std::vector<int> cpus = affinity_cpus();
+  if (o.pin && !cpus.empty())
+    for (int w = 0; w < o.cores; ++w) result.cpus.push_back(cpus[static_cast<std::size_t>(w) % cpus.size()]);
+
+  const std::size_t n = queries.size();
+  std::vector<std::atomic<int>> remaining(n);
+  const StaticPolicy split(o.batch_size);
+  for (std::size_t i = 0; i < n; ++i) remaining[i].store(split.request_count(queries[i].size));
+  std::vector<double> done_at(n, 0.0);  // seconds since the start, written by the worker finishing the query
+
+  std::mutex m;
+  std::condition_variable ready;
+  std::deque<Request> queue;
+  bool issued_all = false;
+  std::vector<double> busy(static_cast<std::size_t>(o.cores), 0.0);
+  std::barrier set_up(o.cores + 1);
+  Clock::time_point start;
+
+  std::vector<std::thread> workers;
+  for (int w = 0; w < o.cores; ++w)
+    workers.emplace_back([&, w] {
+      if (!result.cpus.empty()) pin_to(result.cpus[static_cast<std::size_t>(w)]);
+      omp_set_num_threads(1);  // one core per worker, as calibrated
+      RequestWork run = work(w);
+      set_up.arrive_and_wait();
+      for (;;) {
+        Request r;
+        {
+          std::unique_lock lock(m);
+          ready.wait(lock, [&] { return !queue.empty() || issued_all; });
+          if (queue.empty()) return;
+          r = queue.front();
+          queue.pop_front();
+        }
+        const auto t0 = Clock::now();
+        run(w, r.items);
+        const auto t1 = Clock::now();
+        busy[static_cast<std::size_t>(w)] += std::chrono::duration<double>(t1 - t0).count();
+        if (remaining[r.query].fetch_sub(1) == 1) done_at[r.query] = std::chrono::duration<double>(t1 - start).count();
+      }
+    });
+
+  set_up.arrive_and_wait();  // every worker has its kernels and inputs
+  start = Clock::now() + std::chrono::milliseconds(20);
+  const double t_first = n ? queries.front().time : 0.0;
+  double lag_sum = 0.0;
+  for (std::size_t i = 0; i < n; ++i) {
+    const double at = queries[i].time - t_first;
+    std::this_thread::sleep_until(start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(at)));
+    const double lag = std::chrono::duration<double>(Clock::now() - start).count() - at;
+    lag_sum += std::max(0.0, lag);
+    result.max_issue_lag_ms = std::max(result.max_issue_lag_ms, lag * 1e3);
+    {
+      std::lock_guard lock(m);
+      const int size = queries[i].size;
+      for (int r = 0; r < split.request_count(size); ++r) queue.push_back({static_cast<std::uint32_t>(i), split.request_items(size, r)});
+    }
+    ready.notify_all();
+  }
+  {
+    std::lock_guard lock(m);
+    issued_all = true;
+  }
+  ready.notify_all();
+  for (auto& t : workers) t.join();
+
+  double first = 0.0, last = 0.0;
+  for (std::size_t i = 0; i < n; ++i) {
+    const double arrival = queries[i].time - t_first;
+    last = std::max(last, done_at[i]);
+    if (i < o.warmup_queries) continue;
+    if (result.measured == 0) first = arrival;
+    result.latency.add(done_at[i] - arrival);
+    ++result.measured;
+  }
+  result.wall_seconds = last;
+  double measured_last = 0.0;
+  for (std::size_t i = o.warmup_queries; i < n; ++i) measured_last = std::max(measured_last, done_at[i]);
+  if (measured_last > first) result.throughput_qps = static_cast<double>(result.measured) / (measured_last - first);
+  double busy_sum = 0.0;
+  for (double b : busy) busy_sum += b;
+  if (last > 0.0) result.busy_fraction = busy_sum / (o.cores * last);
+  if (n) result.mean_issue_lag_ms = lag_sum / static_cast<double>(n) * 1e3;
+  return result;
+}
+
+WorkFactory model_work(const ModelSpec& spec, double rows_scale, std::uint64_t seed, const std::vector<int>& sizes) {
+  struct Shared {
+    ModelWeights weights;
+    std::map<int, std::vector<ModelInputs>> inputs;  // per request size: a few sets, cycled
+    int max_batch = 1;
+  };
+  auto shared = std::make_shared<Shared>(Shared{make_model_weights(spec, rows_scale, seed), {}, 1});
+  Rng rng = make_stream(seed, StreamId::keys);
+  const KeyPopularity keys{KeyPopularity::Kind::power_law, 1.05};  // the calibration's keys
+  for (int s : sizes) {
+    if (shared->inputs.count(s)) continue;
+    for (int k = 0; k < 3; ++k) shared->inputs[s].push_back(make_model_inputs(shared->weights, s, keys, rng));
+    shared->max_batch = std::max(shared->max_batch, s);
+  }
+  return [shared](int) -> RequestWork {
+    struct Instance {
+      OneDnnOps ops;
+      ModelForward forward;
+      std::vector<float> out;
+      std::map<int, std::size_t> next;
+      Instance(const ModelWeights& w, int max_batch)
+          : forward(w, ops, max_batch), out(static_cast<std::size_t>(max_batch) * w.spec.outputs_per_item()) {}
+    };
+    auto inst = std::make_shared<Instance>(shared->weights, shared->max_batch);
+    return [shared, inst](int, int items) {
+      const auto it = shared->inputs.find(items);
+      if (it == shared->inputs.end()) throw std::logic_error("model_work: no inputs made for this request size");
+      std::size_t& k = inst->next[items];
+      inst->forward.forward(it->second[k], inst->out.data());
+      k = (k + 1) % it->second.size();
+    };
+  };
+}
+
+}  // namespace recsim

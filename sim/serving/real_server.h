@@ -1,0 +1,56 @@
+#pragma once
+// Real serving: one server of `cores` worker threads, each pinned to a CPU of this process's
+// affinity mask and running a model's oneDNN kernels (kernels/model/model_forward.h), fed by a load
+// generator that issues the queries at their arrival times in wall-clock time. Each query is split
+// into requests of at most `batch_size` items (the static policy's split, sim/scheduling/
+// static_policy.h), the requests wait in one FIFO queue, and the first free worker takes the next
+// one: the queue the simulator models (docs/design.md). A query's latency is the completion of its
+// last request minus its scheduled arrival (a late generator counts as queueing, as it would for a
+// real client), recorded in the simulator's histogram (sim/metrics/latency_histogram.h).
+//
+// The work of a request is a callable, so tests can serve with work whose time is known; `recsim
+// validate` (sim/cli/validate_command.cpp) serves with the model's kernels (model_work).
+#include "kernels/model/model_spec.h"
+#include "sim/metrics/latency_histogram.h"
+#include "workloads/query_source.h"
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <vector>
+
+namespace recsim {
+
+// Runs one request of `items` items on worker `worker` (each worker calls only its own).
+using RequestWork = std::function<void(int worker, int items)>;
+// Makes worker w's work; called on that worker's own (pinned) thread before serving starts.
+using WorkFactory = std::function<RequestWork(int worker)>;
+
+struct RealServingOptions {
+  int cores = 1;
+  int batch_size = 1;
+  std::uint64_t warmup_queries = 0;  // the first queries, served but not measured
+  bool pin = true;                   // pin worker i to the i-th CPU of the affinity mask
+};
+
+struct RealServingResult {
+  LatencyHistogram latency;        // seconds, measured queries
+  std::uint64_t measured = 0;
+  double wall_seconds = 0.0;       // first arrival to last completion
+  double throughput_qps = 0.0;     // measured queries / (their last completion - first arrival)
+  double busy_fraction = 0.0;      // worker time in requests / (cores x wall)
+  double max_issue_lag_ms = 0.0;   // how late the generator issued a query, at worst
+  double mean_issue_lag_ms = 0.0;
+  std::vector<int> cpus;           // the CPUs the workers were pinned to (empty: not pinned)
+};
+
+RealServingResult serve_real(const std::vector<QueryArrival>& queries, const RealServingOptions& options,
+                             const WorkFactory& work);
+
+// The work of a model's forward pass on this machine: per worker its own oneDNN primitives and
+// buffers (the calibration's instance, kernels/calibration/cpu_calibrator.cpp), sharing weights made
+// with `rows_scale` and `seed`; inputs per request size made ahead of time (power-law keys).
+// `sizes`: every request size that will be asked for.
+WorkFactory model_work(const ModelSpec& spec, double rows_scale, std::uint64_t seed, const std::vector<int>& sizes);
+
+}  // namespace recsim

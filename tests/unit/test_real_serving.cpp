@@ -1,0 +1,99 @@
+// Real serving (sim/serving/real_server.h) with work whose time is known, and `recsim validate`:
+// its input checks (exit 2, one line, before any work) and a short real run of a shipped model.
+#include "sim/serving/real_server.h"
+#include "support/cli_runner.h"
+#include "support/temp_dir.h"
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <thread>
+
+using namespace recsim;
+using namespace recsim::test;
+
+namespace {
+
+// A request of n items sleeps n ms: a lower bound on its time whatever the machine's load.
+WorkFactory sleeping_work() {
+  return [](int) -> RequestWork {
+    return [](int, int items) { std::this_thread::sleep_for(std::chrono::milliseconds(items)); };
+  };
+}
+
+}  // namespace
+
+TEST_CASE("real serving splits queries by the batch size and measures from the scheduled arrival", "[serving]") {
+  RealServingOptions o;
+  o.batch_size = 2;
+  SECTION("one core: a query of 5 items is 2 + 2 + 1 ms of work in a row") {
+    o.cores = 1;
+    const auto r = serve_real({{0.0, 5, 0}}, o, sleeping_work());
+    CHECK(r.measured == 1);
+    CHECK(r.latency.min() >= 0.005);
+    CHECK(r.busy_fraction > 0.0);
+    CHECK(r.busy_fraction <= 1.0);
+  }
+  SECTION("two queries at once on one core: the second waits for the first") {
+    o.cores = 1;
+    const auto r = serve_real({{0.0, 4, 0}, {0.0, 4, 0}}, o, sleeping_work());
+    CHECK(r.measured == 2);
+    CHECK(r.latency.min() >= 0.004);
+    CHECK(r.latency.max() >= 0.008);
+  }
+  SECTION("warm-up queries are served but not measured; workers are pinned to the CPUs this process may use") {
+    o.cores = 2;
+    o.warmup_queries = 2;
+    const auto r = serve_real({{0.0, 1, 0}, {0.001, 1, 0}, {0.002, 3, 0}, {0.003, 1, 0}}, o, sleeping_work());
+    CHECK(r.measured == 2);
+    CHECK(r.latency.count() == 2);
+    CHECK(r.latency.max() >= 0.002);  // the 3-item query: 2 ms and 1 ms on two cores at once
+    CHECK(r.cpus.size() == 2);
+  }
+}
+
+TEST_CASE("recsim validate refuses what it cannot serve, with one line and exit 2", "[cli][validate]") {
+  const std::string models = std::string(RECSIM_SOURCE_DIR) + "/scenarios/models/";
+  const auto gpu = run_recsim({"validate", std::string(RECSIM_SOURCE_DIR) + "/scenarios/gpu/dlrm-rmc1.json"});
+  CHECK(gpu.status == 2);
+  CHECK(gpu.err == "recsim: error: platform.servers.0.gpus: recsim validate serves on this machine's CPU cores only: expected 0 GPUs\n");
+  const auto dc = run_recsim({"validate", std::string(RECSIM_SOURCE_DIR) + "/scenarios/datacenter/at-scale.json"});
+  CHECK(dc.status == 2);
+  CHECK(dc.err == "recsim: error: format: recsim validate serves one model on one server: format 2 scenarios are not supported\n");
+  const auto loads = run_recsim({"validate", models + "ncf.json", "--loads", "0.3,1.2"});
+  CHECK(loads.status == 2);
+  CHECK(loads.err == "recsim: error: --loads: expected numbers in (0, 1), got \"1.2\"\n");
+  const auto cores = run_recsim({"validate", models + "ncf.json", "--cores", "1024"});
+  CHECK(cores.status == 2);
+  CHECK(cores.err.rfind("recsim: error: --cores: expected at most the ", 0) == 0);
+  const auto policy = run_recsim({"validate", models + "ncf.json", "--set", R"(scheduler={"policy":"deeprecsched-online","online":{}})"});
+  CHECK(policy.status == 2);
+  CHECK(policy.err == "recsim: error: scheduler.policy: recsim validate serves with the static split: expected \"static\" or \"cpu-only\", got \"deeprecsched-online\"\n");
+  const auto missing = run_recsim({"validate", models + "ncf.json", "--profile", "/nonexistent/profile.json"});
+  CHECK(missing.status == 2);
+  CHECK(missing.err == "recsim: error: --profile: no such file: \"/nonexistent/profile.json\"\n");
+  CHECK(run_recsim({"validate", models + "ncf.json", "--validate-only"}).status == 0);
+}
+
+TEST_CASE("recsim validate serves a shipped model for real beside its simulation", "[cli][validate][real]") {
+  // The shipped profile instead of a calibration, one load, few queries: a run of a few seconds.
+  TempDir dir;
+  const auto out = dir.file("v.json");
+  const std::string source = RECSIM_SOURCE_DIR;
+  const auto r = run_recsim({"validate", source + "/scenarios/models/ncf.json", "--profile", source + "/kernels/profiles/cpu-intel-xeon-2c.json",
+                             "--cores", "1", "--loads", "0.3", "--queries", "300", "--out", out, "--quiet"});
+  REQUIRE(r.status == 0);
+  const auto j = nlohmann::json::parse(read_file(out));
+  CHECK(j["model"] == "ncf");
+  CHECK(j["cores"] == 1);
+  CHECK(j["capacity_qps"].get<double>() > 0);
+  REQUIRE(j["loads"].size() == 1);
+  const auto& l = j["loads"][0];
+  CHECK(l["qps"].get<double>() == Approx(0.3 * j["capacity_qps"].get<double>()));
+  CHECK(l["real"]["measured"] == 270);  // 300 queries, a tenth warm-up
+  CHECK(l["real_ms"]["p50"].get<double>() > 0);
+  CHECK(l["real_ms"]["p95"].get<double>() >= l["real_ms"]["p50"].get<double>());
+  CHECK(l["simulated_ms"]["p95"].get<double>() > 0);
+  CHECK(j["pinned_cpus"].size() == 1);
+}
