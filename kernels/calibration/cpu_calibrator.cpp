@@ -10,7 +10,10 @@
 #include <algorithm>
 #include <barrier>
 #include <chrono>
+#include <condition_variable>
+#include <mutex>
 #include <cstdio>
+#include <cstring>
 #include <thread>
 
 namespace recsim {
@@ -45,6 +48,57 @@ std::vector<double> measure(Instance& inst, const std::vector<ModelInputs>& inpu
     samples.push_back(ms);
     total += ms;
   }
+  return samples;
+}
+
+// Timed runs handed over to the instance's own thread after it waited idle for `gap_ms`: from the
+// hand-over to the run's end, as a request reaching an idle server core sees it.
+std::vector<double> measure_after_idle(Instance& inst, const std::vector<ModelInputs>& inputs, const CpuCalibrationOptions& o) {
+  std::mutex m;
+  std::condition_variable cv;
+  bool go = false, done = false, quit = false;
+  std::size_t which = 0;
+  Clock::time_point finished;
+  std::thread worker([&] {
+    omp_set_num_threads(1);
+    std::unique_lock lock(m);
+    for (;;) {
+      cv.wait(lock, [&] { return go || quit; });
+      if (quit) return;
+      go = false;
+      const std::size_t k = which;
+      lock.unlock();
+      inst.run_ms(inputs[k % inputs.size()]);
+      const auto t = Clock::now();
+      lock.lock();
+      finished = t;
+      done = true;
+      cv.notify_all();
+    }
+  });
+  std::vector<double> samples;
+  double total = 0;
+  const auto gap = std::chrono::duration<double, std::milli>(o.after_idle_gap_ms);
+  while (static_cast<int>(samples.size()) < o.repeats ||
+         (total < o.min_seconds * 1e3 && static_cast<int>(samples.size()) < o.max_repeats)) {
+    std::this_thread::sleep_for(gap);
+    std::unique_lock lock(m);
+    const auto handed = Clock::now();
+    which = samples.size();
+    go = true;
+    done = false;
+    cv.notify_all();
+    cv.wait(lock, [&] { return done; });
+    const double ms = std::chrono::duration<double, std::milli>(finished - handed).count();
+    samples.push_back(ms);
+    total += ms;
+  }
+  {
+    std::lock_guard lock(m);
+    quit = true;
+  }
+  cv.notify_all();
+  worker.join();
   return samples;
 }
 
@@ -83,7 +137,8 @@ ModelLatency calibrate_cpu_model(const ModelSpec& spec, const CpuCalibrationOpti
   per_pass.repeats = (o.repeats + passes - 1) / passes;
   per_pass.min_seconds = o.min_seconds / passes;
   per_pass.max_repeats = std::max(1, o.max_repeats / passes);
-  std::vector<std::vector<double>> alone_samples(o.batches.size()), busy_samples(o.batches.size());
+  std::vector<std::vector<double>> alone_samples(o.batches.size()), busy_samples(o.batches.size()),
+      idle_samples(o.batches.size());
   for (int pass = 0; pass < passes; ++pass) {
     for (std::size_t bi = 0; bi < o.batches.size(); ++bi) {
       const int batch = o.batches[bi];
@@ -91,6 +146,10 @@ ModelLatency calibrate_cpu_model(const ModelSpec& spec, const CpuCalibrationOpti
       for (int i = 0; i < kInputSets; ++i) inputs.push_back(make_model_inputs(weights, batch, o.keys, rng));
       const auto alone = measure(*pool[0], inputs, per_pass);
       alone_samples[bi].insert(alone_samples[bi].end(), alone.begin(), alone.end());
+      if (o.after_idle_gap_ms > 0) {
+        const auto idle = measure_after_idle(*pool[0], inputs, per_pass);
+        idle_samples[bi].insert(idle_samples[bi].end(), idle.begin(), idle.end());
+      }
       if (instances > 1) {
         // Every instance on its own thread (one per core), all measuring at once.
         std::vector<std::vector<double>> per(static_cast<std::size_t>(instances));
@@ -108,7 +167,11 @@ ModelLatency calibrate_cpu_model(const ModelSpec& spec, const CpuCalibrationOpti
       if (pass + 1 < passes) continue;
       const LatencyPoint a = summarise_samples(batch, alone_samples[bi]);
       result.single.push_back(a);
-      char line[160];
+      if (o.after_idle_gap_ms > 0) {
+        result.after_idle.push_back(summarise_samples(batch, idle_samples[bi]));
+        result.after_idle_gap_ms = o.after_idle_gap_ms;
+      }
+      char line[200];
       if (instances > 1) {
         const LatencyPoint busy = summarise_samples(batch, busy_samples[bi]);
         result.contention.push_back(busy);
@@ -117,6 +180,11 @@ ModelLatency calibrate_cpu_model(const ModelSpec& spec, const CpuCalibrationOpti
                       batch, a.median_ms, busy.median_ms, instances);
       } else {
         std::snprintf(line, sizeof line, "%s batch %d: %.4g ms", spec.name.c_str(), batch, a.median_ms);
+      }
+      if (o.after_idle_gap_ms > 0) {
+        char idle[64];
+        std::snprintf(idle, sizeof idle, ", %.4g ms after idle", result.after_idle.back().median_ms);
+        std::strncat(line, idle, sizeof line - std::strlen(line) - 1);
       }
       if (progress) progress(line);
     }

@@ -1,7 +1,8 @@
 #pragma once
 // CPU calibration: runs a model's oneDNN kernels at each batch size and records the latency
-// distribution, (1) alone on one core and (2) while every core runs its own instance at once
-// (contention), so the simulator can model a busy server.
+// distribution, (1) alone on one core, back to back, (2) while every core runs its own instance at
+// once (contention), and optionally (3) handed to a thread that was waiting idle (after idle), so
+// the simulator can model a busy server and the requests that find a core idle.
 #include "kernels/model/model_inputs.h"
 #include "kernels/model/model_spec.h"
 #include "kernels/profiles/batch_ladder.h"
@@ -21,6 +22,9 @@ struct CpuCalibrationOptions {
   int max_repeats = 200;
   int warmup = 2;                    // untimed runs first
   int instances = 1;                 // contention: instances at once (0 or 1: no contention run)
+  // After idle: each timed run handed to the instance's thread after it waited this long (0: not
+  // measured), timed from the hand-over (wake-up and cold caches included).
+  double after_idle_gap_ms = 0.0;
   double max_table_bytes = 512e6;    // tables are shrunk (rows_scale) to fit
   KeyPopularity keys{KeyPopularity::Kind::power_law, 1.05};
   std::uint64_t seed = 1;

@@ -61,6 +61,12 @@ std::optional<LatencyCurve> LatencyProfile::contention_curve(const std::string& 
   return to_curve(it->second.contention);
 }
 
+std::optional<LatencyCurve> LatencyProfile::after_idle_curve(const std::string& model) const {
+  const auto it = models.find(model);
+  if (it == models.end() || it->second.after_idle.empty()) return std::nullopt;
+  return to_curve(it->second.after_idle);
+}
+
 std::optional<LatencyCurve> LatencyProfile::kernel_curve(const std::string& model) const {
   const auto it = models.find(model);
   if (it == models.end() || it->second.kernel_only.empty()) return std::nullopt;
@@ -80,6 +86,8 @@ nlohmann::ordered_json profile_to_json(const LatencyProfile& p) {
     e["latency_ms"] = points_to_json(m.single);
     if (!m.contention.empty())
       e["contention"] = {{"instances", m.contention_instances}, {"latency_ms", points_to_json(m.contention)}};
+    if (!m.after_idle.empty())
+      e["after_idle"] = {{"gap_ms", m.after_idle_gap_ms}, {"latency_ms", points_to_json(m.after_idle)}};
     if (!m.kernel_only.empty()) e["kernel_only_ms"] = points_to_json(m.kernel_only);
     if (!m.upload.empty()) e["upload_ms"] = points_to_json(m.upload);
     if (!m.download.empty()) e["download_ms"] = points_to_json(m.download);
@@ -118,6 +126,17 @@ LatencyProfile load_latency_profile(const std::string& path) {
         ml.contention_instances = static_cast<int>(c.integer("instances", 1, 1'000'000));
         ml.contention = points_from_json(c.array("latency_ms"), c.child_path("latency_ms"));
         c.finish();
+      }
+      if (m.has("after_idle")) {
+        JsonReader a = m.object("after_idle");
+        ml.after_idle_gap_ms = a.number("gap_ms", 0.0, 1e6, true);
+        ml.after_idle = points_from_json(a.array("latency_ms"), a.child_path("latency_ms"));
+        try {
+          to_curve(ml.after_idle);
+        } catch (const std::invalid_argument& e) {
+          throw InputError(a.child_path("latency_ms"), e.what());
+        }
+        a.finish();
       }
       if (m.has("kernel_only_ms")) ml.kernel_only = points_from_json(m.array("kernel_only_ms"), m.child_path("kernel_only_ms"));
       if (m.has("upload_ms")) ml.upload = points_from_json(m.array("upload_ms"), m.child_path("upload_ms"));

@@ -24,6 +24,10 @@ struct ModelLatency {
   std::vector<LatencyPoint> single;       // one instance alone (one core, or the GPU end to end)
   int contention_instances = 0;           // CPU: instances running at once for `contention`
   std::vector<LatencyPoint> contention;   // CPU: latency while every core runs its own instance
+  // CPU: latency of a request handed to an instance's thread that was waiting idle for
+  // `after_idle_gap_ms`: from the hand-over to the end of the run (the wake-up, cold caches).
+  double after_idle_gap_ms = 0.0;
+  std::vector<LatencyPoint> after_idle;
   std::vector<LatencyPoint> kernel_only;  // GPU: kernel time without transfers
   std::vector<LatencyPoint> upload;       // GPU: host -> device copy of the inputs
   std::vector<LatencyPoint> download;     // GPU: device -> host copy of the outputs
@@ -38,6 +42,7 @@ struct LatencyProfile {
   // The model's single-instance curve (median latencies). Throws InputError if the model is absent.
   LatencyCurve curve(const std::string& model, const std::string& where) const;
   std::optional<LatencyCurve> contention_curve(const std::string& model) const;
+  std::optional<LatencyCurve> after_idle_curve(const std::string& model) const;
   // GPU: the model's kernel-only curve (absent when the profile has none for it).
   std::optional<LatencyCurve> kernel_curve(const std::string& model) const;
 };

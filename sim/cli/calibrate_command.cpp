@@ -44,6 +44,7 @@ struct CalibrateFlags {
   int passes = 5;
   double min_time_ms = 0;  // 0: the device's default (CPU 250 ms, GPU 30 ms)
   int threads = 0;
+  double after_idle_ms = 2.0;
   std::string isa = "all";
   double max_table_mib = 0;  // 0: the device's default (CPU 512 MiB, GPU 8 GiB)
   std::string analytic;
@@ -220,7 +221,7 @@ int execute_gpu(const CalibrateFlags& f) {
 
 // The parameter server's lower tiers, measured on this machine.
 int execute_tiers(const CalibrateFlags& f, const CLI::App& cmd) {
-  for (const char* flag : {"--device", "--models", "--passes", "--threads", "--isa", "--max-table-mib", "--analytic"})
+  for (const char* flag : {"--device", "--models", "--passes", "--threads", "--after-idle-ms", "--isa", "--max-table-mib", "--analytic"})
     if (cmd.count(flag) > 0) throw InputError(flag, "does not apply to --tiers");
   TierCalibrationOptions o;
   if (!f.tier_list.empty()) {
@@ -280,12 +281,12 @@ int execute_tiers(const CalibrateFlags& f, const CLI::App& cmd) {
 int execute(const CalibrateFlags& f, const CLI::App& cmd) {
   if (!f.analytic.empty()) {
     if (f.device != "gpu") throw InputError("--analytic", "an analytic profile is a GPU profile: add --device gpu");
-    for (const char* flag : {"--repeats", "--min-time", "--passes", "--threads", "--isa", "--max-table-mib"})
+    for (const char* flag : {"--repeats", "--min-time", "--passes", "--threads", "--after-idle-ms", "--isa", "--max-table-mib"})
       if (cmd.count(flag) > 0) throw InputError(flag, "does not apply to --analytic (the profile is computed, not measured)");
     return execute_analytic(f);
   }
   if (f.device == "gpu") {
-    for (const char* flag : {"--passes", "--threads", "--isa"})
+    for (const char* flag : {"--passes", "--threads", "--after-idle-ms", "--isa"})
       if (cmd.count(flag) > 0) throw InputError(flag, "does not apply to --device gpu (a CPU calibration flag)");
     return execute_gpu(f);
   }
@@ -296,6 +297,7 @@ int execute(const CalibrateFlags& f, const CLI::App& cmd) {
   o.passes = f.passes;
   if (f.min_time_ms > 0) o.min_seconds = f.min_time_ms / 1e3;
   o.instances = f.threads > 0 ? f.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  o.after_idle_gap_ms = f.after_idle_ms;
   if (f.max_table_mib > 0) o.max_table_bytes = f.max_table_mib * 1024.0 * 1024.0;
   if (!f.out.empty()) check_output_path("--out", f.out, f.analytic.empty() ? std::vector<std::string>{} : std::vector<std::string>{f.analytic});
   write_profile(measure_cpu_profile(specs, o, f.isa, f.command_line, f.quiet), f.out);
@@ -322,7 +324,8 @@ LatencyProfile measure_cpu_profile(const std::vector<ModelSpec>& specs, const Cp
       {"date", utc_now()},
       {"command", command_line},
       {"method", [&] {
-         nlohmann::ordered_json m = {{"threads_per_instance", 1}, {"contention_instances", o.instances}, {"passes", o.passes}};
+         nlohmann::ordered_json m = {{"threads_per_instance", 1}, {"contention_instances", o.instances}, {"passes", o.passes},
+                                     {"after_idle_gap_ms", o.after_idle_gap_ms}};
          m.update(shared_method(o));
          return m;
        }()},
@@ -353,6 +356,9 @@ void add_calibrate_command(CLI::App& app, std::function<int()>& run, const std::
       ->check(CLI::Range(1, 1000));
   cmd->add_option("--threads", f->threads, "Instances run at once for the contention profile (default: all cores)")
       ->check(CLI::Range(1, 4096));
+  cmd->add_option("--after-idle-ms", f->after_idle_ms,
+                  "Also time each batch size handed to a thread idle this long, ms (default 2; 0: not measured)")
+      ->check(CLI::Range(0.0, 1000.0));
   cmd->add_option("--isa", f->isa, "Cap oneDNN's CPU ISA: all, sse41, avx, avx2, avx512_core")->check(non_empty());
   cmd->add_option("--max-table-mib", f->max_table_mib, "Shrink each model's tables (rows_scale) to fit this many MiB (default: 512e6 bytes on the CPU, 8e9 on the GPU)")
       ->check(finite_in(1.0, 1e7));

@@ -31,12 +31,13 @@ void Server::submit(std::uint32_t slot, int items, int model, double now) {
   const CoreFree core = free_.back();
   free_.pop_back();
   const double start = std::max(now, core.at);
-  double factor = 1.0;
+  // A request that finds its core idle (free before it arrived) pays the wake-up and cold caches.
+  double factor = core.at <= now ? service.after_idle_factor(items) : 1.0;
   if (service.contended() && host_.cpu_cores > 1) {
     // The other cores busy at its start: those free only after it (every earlier request is placed).
     int busy = 0;
     for (const CoreFree& c : free_) busy += c.at > start ? 1 : 0;
-    factor = service.contention_factor(items, static_cast<double>(busy) / (host_.cpu_cores - 1));
+    factor *= service.contention_factor(items, static_cast<double>(busy) / (host_.cpu_cores - 1));
   }
   const double end = start + seconds * factor;
   // The work offered is the core time the request takes as served, contention included: in an

@@ -140,6 +140,7 @@ struct ServiceSpec {
   std::string profile_source;                     // "measured" or "analytic"
   std::optional<LatencyCurve> curve;              // one instance alone
   std::optional<LatencyCurve> contention_curve;   // every core busy (absent: no contention model)
+  std::optional<LatencyCurve> after_idle_curve;   // a request reaching an idle core (absent: as back to back)
   int profile_cores = 0;                          // the calibration machine's cores (0: not recorded)
   int profile_busy_cores = 0;                     // the most instances it ran at once (contention measured up to)
   std::string profile_cpu_model;                  // the calibration machine's CPU ("" if not recorded)

@@ -42,8 +42,8 @@ class TableService final : public ServiceTimeModel {
 
 class ProfiledService final : public ServiceTimeModel {
  public:
-  ProfiledService(LatencyCurve alone, std::optional<LatencyCurve> all_busy)
-      : alone_(std::move(alone)), all_busy_(std::move(all_busy)) {}
+  ProfiledService(LatencyCurve alone, std::optional<LatencyCurve> all_busy, std::optional<LatencyCurve> after_idle)
+      : alone_(std::move(alone)), all_busy_(std::move(all_busy)), after_idle_(std::move(after_idle)) {}
   double sample_seconds(int items, Rng&) const override { return alone_.seconds_at(items); }
   double mean_seconds(int items) const override { return alone_.seconds_at(items); }
   double contention_factor(int items, double others_busy) const override {
@@ -54,16 +54,22 @@ class ProfiledService final : public ServiceTimeModel {
     return 1.0 + (ratio - 1.0) * others_busy;
   }
   bool contended() const override { return all_busy_.has_value(); }
+  double after_idle_factor(int items) const override {
+    // Below 1 is measurement noise, as for contention.
+    return after_idle_ ? std::max(1.0, after_idle_->seconds_at(items) / alone_.seconds_at(items)) : 1.0;
+  }
 
  private:
   LatencyCurve alone_;
   std::optional<LatencyCurve> all_busy_;
+  std::optional<LatencyCurve> after_idle_;
 };
 
 }  // namespace
 
-std::unique_ptr<ServiceTimeModel> make_profiled_service(LatencyCurve alone, std::optional<LatencyCurve> all_busy) {
-  return std::make_unique<ProfiledService>(std::move(alone), std::move(all_busy));
+std::unique_ptr<ServiceTimeModel> make_profiled_service(LatencyCurve alone, std::optional<LatencyCurve> all_busy,
+                                                        std::optional<LatencyCurve> after_idle) {
+  return std::make_unique<ProfiledService>(std::move(alone), std::move(all_busy), std::move(after_idle));
 }
 
 std::unique_ptr<ServiceTimeModel> make_exponential_service(double mean_seconds) {
@@ -85,7 +91,7 @@ std::unique_ptr<ServiceTimeModel> make_service_model(const ServiceSpec& spec) {
       for (const auto& [batch, ms] : spec.batch_ms) points.push_back({batch, ms / 1000.0});
       return make_table_service(LatencyCurve(std::move(points)));
     }
-    case ServiceSpec::Type::model: return make_profiled_service(*spec.curve, spec.contention_curve);
+    case ServiceSpec::Type::model: return make_profiled_service(*spec.curve, spec.contention_curve, spec.after_idle_curve);
   }
   return nullptr;
 }

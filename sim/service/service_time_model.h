@@ -5,7 +5,8 @@
 //   table         — a latency-vs-batch LatencyCurve (kernels/profiles), deterministic per batch size
 //   model         — a calibrated profile's curve for one model, with its contention curve: a request
 //                   that starts while other cores are busy is slowed by the measured all-busy /
-//                   alone ratio at its batch size, scaled by the fraction of other cores busy.
+//                   alone ratio at its batch size, scaled by the fraction of other cores busy; one
+//                   that finds its core idle by the measured after-idle / back-to-back ratio.
 #include "kernels/profiles/latency_curve.h"
 #include "sim/scenario/scenario.h"
 #include "workloads/random_stream.h"
@@ -27,12 +28,16 @@ class ServiceTimeModel {
   virtual double contention_factor(int /*items*/, double /*others_busy*/) const { return 1.0; }
   // Whether contention_factor can differ from 1 (else the busy cores need not be counted).
   virtual bool contended() const { return false; }
+  // Slowdown of a request that finds its core idle (the thread's wake-up, cold caches): the
+  // profile's after-idle / back-to-back ratio, at least 1. 1 unless the model measured it.
+  virtual double after_idle_factor(int /*items*/) const { return 1.0; }
 };
 
 std::unique_ptr<ServiceTimeModel> make_exponential_service(double mean_seconds);
 std::unique_ptr<ServiceTimeModel> make_deterministic_service(double seconds);
 std::unique_ptr<ServiceTimeModel> make_table_service(LatencyCurve curve);
-std::unique_ptr<ServiceTimeModel> make_profiled_service(LatencyCurve alone, std::optional<LatencyCurve> all_busy);
+std::unique_ptr<ServiceTimeModel> make_profiled_service(LatencyCurve alone, std::optional<LatencyCurve> all_busy,
+                                                        std::optional<LatencyCurve> after_idle = std::nullopt);
 std::unique_ptr<ServiceTimeModel> make_service_model(const ServiceSpec& spec);
 
 }  // namespace recsim

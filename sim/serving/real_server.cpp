@@ -62,6 +62,7 @@ RealServingResult serve_real(const std::vector<QueryArrival>& queries, const Rea
   const StaticPolicy split(o.batch_size);
   for (std::size_t i = 0; i < n; ++i) remaining[i].store(split.request_count(queries[i].size));
   std::vector<double> done_at(n, 0.0);  // seconds since the start, written by the worker finishing the query
+  std::vector<double> issued_at(n, 0.0);  // seconds since the start the generator handed the query over
 
   std::mutex m;
   std::condition_variable ready;
@@ -102,7 +103,8 @@ RealServingResult serve_real(const std::vector<QueryArrival>& queries, const Rea
   for (std::size_t i = 0; i < n; ++i) {
     const double at = queries[i].time - t_first;
     std::this_thread::sleep_until(start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(at)));
-    const double lag = std::chrono::duration<double>(Clock::now() - start).count() - at;
+    issued_at[i] = std::chrono::duration<double>(Clock::now() - start).count();
+    const double lag = issued_at[i] - at;
     lag_sum += std::max(0.0, lag);
     result.max_issue_lag_ms = std::max(result.max_issue_lag_ms, lag * 1e3);
     {
@@ -121,7 +123,7 @@ RealServingResult serve_real(const std::vector<QueryArrival>& queries, const Rea
 
   double first = 0.0, last = 0.0;
   for (std::size_t i = 0; i < n; ++i) {
-    const double arrival = queries[i].time - t_first;
+    const double arrival = issued_at[i];
     last = std::max(last, done_at[i]);
     if (i < o.warmup_queries) continue;
     if (result.measured == 0) first = arrival;

@@ -5,8 +5,9 @@
 // into requests of at most `batch_size` items (the static policy's split, sim/scheduling/
 // static_policy.h), the requests wait in one FIFO queue, and the first free worker takes the next
 // one: the queue the simulator models (docs/design.md). A query's latency is the completion of its
-// last request minus its scheduled arrival (a late generator counts as queueing, as it would for a
-// real client), recorded in the simulator's histogram (sim/metrics/latency_histogram.h).
+// last request minus the moment the generator handed it over (the server's arrival; how late the
+// generator's timer was against the schedule is reported apart, as issue lag), recorded in the
+// simulator's histogram (sim/metrics/latency_histogram.h).
 //
 // The work of a request is a callable, so tests can serve with work whose time is known; `recsim
 // validate` (sim/cli/validate_command.cpp) serves with the model's kernels (model_work).

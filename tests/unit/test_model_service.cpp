@@ -1,5 +1,6 @@
 // Service times from a calibrated profile (`service.type: "model"`): interpolation, the busy-server
 // contention factor, and the profile's validation, on a synthetic profile.
+#include "kernels/profiles/latency_profile.h"
 #include "sim/engine/isolated_run.h"
 #include "sim/scenario/scenario_parser.h"
 #include "sim/service/service_time_model.h"
@@ -220,4 +221,42 @@ TEST_CASE("a rate above the contended capacity is saturated, whatever the run le
   REQUIRE(capacity.found);
   CHECK(capacity.max_qps <= 250.0);
   CHECK(capacity.max_qps > 200.0);
+}
+
+TEST_CASE("a request that finds its core idle takes the profile's after-idle latency", "[service][model][after_idle]") {
+  TempDir dir;
+  auto profile = synthetic_profile();  // one core below: contention never applies
+  profile["models"]["m"]["after_idle"] = {{"gap_ms", 2.0},
+                                          {"latency_ms", {{{"batch", 1}, {"median", 1.5}}, {{"batch", 4}, {"median", 6.0}},
+                                                          {{"batch", 64}, {"median", 96.0}}}}};
+  dir.write_json("profile.json", profile);
+  SECTION("one core: the first request of a query finds it idle (6 ms), the second follows it (4 ms)") {
+    const auto trace = dir.write("t.csv", "0,8\n");
+    const auto r = simulate_isolated(scenario_from(model_document(dir, trace, 1, 4), dir.path()));
+    CHECK(r.latency_ms->max == Approx(10.0).epsilon(1e-3));
+  }
+  SECTION("a query arriving after the core went idle again starts cold again") {
+    const auto trace = dir.write("t.csv", "0,4\n100,4\n");
+    const auto r = simulate_isolated(scenario_from(model_document(dir, trace, 1, 4), dir.path()));
+    CHECK(r.latency_ms->p50 == Approx(6.0).epsilon(1e-3));
+    CHECK(r.latency_ms->max == Approx(6.0).epsilon(1e-3));
+  }
+  SECTION("after_idle off: every request at the back-to-back latency") {
+    const auto trace = dir.write("t.csv", "0,8\n");
+    auto doc = model_document(dir, trace, 1, 4);
+    doc["service"]["after_idle"] = false;
+    doc["service"]["contention"] = false;
+    const auto r = simulate_isolated(scenario_from(doc, dir.path()));
+    CHECK(r.latency_ms->max == Approx(8.0).epsilon(1e-3));
+  }
+  SECTION("the profile's after-idle points are checked") {
+    profile["models"]["m"]["after_idle"]["gap_ms"] = 0;
+    dir.write_json("bad.json", profile);
+    try {
+      load_latency_profile(dir.path() + "/bad.json");
+      FAIL("accepted");
+    } catch (const InputError& e) {
+      CHECK(std::string(e.what()).find("models.m.after_idle.gap_ms") != std::string::npos);
+    }
+  }
 }

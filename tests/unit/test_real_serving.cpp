@@ -24,7 +24,7 @@ WorkFactory sleeping_work() {
 
 }  // namespace
 
-TEST_CASE("real serving splits queries by the batch size and measures from the scheduled arrival", "[serving]") {
+TEST_CASE("real serving splits queries by the batch size and measures from the hand-over to the server", "[serving]") {
   RealServingOptions o;
   o.batch_size = 2;
   SECTION("one core: a query of 5 items is 2 + 2 + 1 ms of work in a row") {
