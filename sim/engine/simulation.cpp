@@ -3,6 +3,7 @@
 #include "sim/engine/dispatcher.h"
 #include "sim/engine/gpu_device.h"
 #include "sim/engine/lower_tiers.h"
+#include "sim/engine/offered_load.h"
 #include "sim/engine/platform.h"
 #include "sim/engine/query_tracker.h"
 #include "sim/engine/server.h"
@@ -205,35 +206,8 @@ std::unique_ptr<System> build_system(const Scenario& scenario, const SimulationO
                                                  capacity_weights(*sys));
   sys->generator = std::make_unique<LoadGenerator>(scenario, *sys->source, *sys->dispatcher, tracker, sys->live, options.progress);
   LoadGenerator* generator = sys->generator.get();
-  if (options.stop_when_sla_missed) {
-    // A search's run ends as soon as a server's (or GPU's) offered load so far is above 1 by more
-    // than its sampling noise: the rate is saturated, whatever the rest of the run would show.
-    // 4 standard deviations of a work sum over n queries whose sizes vary (coefficient of
-    // variation below 1), and never less than 5%.
-    const System* s = sys.get();
-    generator->stop_when_overloaded([s](double now, std::uint64_t measured) -> std::string {
-      if (!s->metrics->window_open()) return "";
-      const double span = now - s->metrics->window_start();
-      if (span <= 0.0) return "";
-      const double per_unit = static_cast<double>(measured) / static_cast<double>(std::max<std::size_t>(1, s->servers.size()));
-      const double limit = 1.0 + std::max(0.05, 4.0 * std::sqrt(2.0 / per_unit));
-      auto reason = [&](double offered, const std::string& name) {
-        char buf[200];
-        std::snprintf(buf, sizeof buf, "offered load %.3f on %s after %llu measured queries: work arrives faster than it can be served",
-                      offered, name.c_str(), static_cast<unsigned long long>(measured));
-        return std::string(buf);
-      };
-      for (const auto& server : s->servers) {
-        const double offered = server->offered_work_seconds() / (span * server->host().cpu_cores);
-        if (offered >= limit) return reason(offered, server->host().name);
-      }
-      for (std::size_t k = 0; k < s->gpus.size(); ++k) {
-        const double offered = s->gpus[k]->offered_kernel_seconds() / span;
-        if (offered >= limit) return reason(offered, s->gpus[k]->gpu().name);
-      }
-      return "";
-    });
-  }
+  // A search's run ends as soon as a server's (or GPU's) offered load so far is beyond its noise above 1.
+  if (options.stop_when_sla_missed) generator->stop_when_overloaded(make_overload_check(*sys->metrics, sys->servers, sys->gpus));
   simgrid::s4u::Actor::create("load-generator", platform.frontend, [generator] { (*generator)(); });
   return sys;
 }
@@ -327,22 +301,7 @@ RunResults collect_results(const Scenario& scenario, const System& sys, double e
   r.cpu_utilization = window > 0.0 ? busy_total / (window * scenario.total_cores()) : 0.0;
   if (sys.dispatcher->offered_work_scales_with_rate() && !generator.saturated() && generator.stopped_early().empty() &&
       arrival_span > 0.0) {
-    RunResults::OfferedBounds b;
-    for (const auto& s : sys.servers) {
-      const double cores = arrival_span * s->host().cpu_cores;
-      b.alone = std::max(b.alone, s->offered_alone_seconds() / cores);
-      b.all_busy = std::max(b.all_busy, s->offered_all_busy_seconds() / cores);
-    }
-    // A server's GPUs share its offloaded queries by their queues: only a lone GPU's share is fixed.
-    std::vector<int> gpus_on(sys.servers.size(), 0);
-    for (std::size_t k = 0; k < sys.gpus.size(); ++k) ++gpus_on[sys.gpu_server[k]];
-    for (std::size_t k = 0; k < sys.gpus.size(); ++k)
-      if (gpus_on[sys.gpu_server[k]] == 1) {
-        const double offered = sys.gpus[k]->offered_kernel_seconds() / arrival_span;
-        b.alone = std::max(b.alone, offered);
-        b.all_busy = std::max(b.all_busy, offered);
-      }
-    r.offered_bounds = b;
+    r.offered_bounds = offered_bounds(sys.servers, sys.gpus, sys.gpu_server, arrival_span);
   }
   r.saturated = generator.saturated() || !overloaded.empty();
   r.saturation_reason = generator.saturated() ? generator.saturation_reason() : overloaded;
