@@ -139,6 +139,11 @@ ModelLatency calibrate_cpu_model(const ModelSpec& spec, const CpuCalibrationOpti
   per_pass.max_repeats = std::max(1, o.max_repeats / passes);
   std::vector<std::vector<double>> alone_samples(o.batches.size()), busy_samples(o.batches.size()),
       idle_samples(o.batches.size());
+  std::vector<int> levels;
+  for (int l : o.levels)
+    if (l >= 2 && l < instances && (levels.empty() || l > levels.back())) levels.push_back(l);
+  std::vector<std::vector<std::vector<double>>> level_samples(levels.size(), std::vector<std::vector<double>>(o.batches.size()));
+  for (int l : levels) result.contention_levels.emplace_back(l, std::vector<LatencyPoint>{});
   for (int pass = 0; pass < passes; ++pass) {
     for (std::size_t bi = 0; bi < o.batches.size(); ++bi) {
       const int batch = o.batches[bi];
@@ -150,23 +155,27 @@ ModelLatency calibrate_cpu_model(const ModelSpec& spec, const CpuCalibrationOpti
         const auto idle = measure_after_idle(*pool[0], inputs, per_pass);
         idle_samples[bi].insert(idle_samples[bi].end(), idle.begin(), idle.end());
       }
-      if (instances > 1) {
-        // Every instance on its own thread (one per core), all measuring at once.
-        std::vector<std::vector<double>> per(static_cast<std::size_t>(instances));
-        std::barrier start(instances);
+      // Every instance of a level on its own thread (one per core), all measuring at once.
+      const auto at_once = [&](int n, std::vector<double>& into) {
+        std::vector<std::vector<double>> per(static_cast<std::size_t>(n));
+        std::barrier start(n);
         std::vector<std::thread> threads;
-        for (int i = 0; i < instances; ++i)
+        for (int i = 0; i < n; ++i)
           threads.emplace_back([&, i] {
             omp_set_num_threads(1);
             start.arrive_and_wait();
             per[static_cast<std::size_t>(i)] = measure(*pool[static_cast<std::size_t>(i)], inputs, per_pass);
           });
         for (auto& t : threads) t.join();
-        for (const auto& v : per) busy_samples[bi].insert(busy_samples[bi].end(), v.begin(), v.end());
-      }
+        for (const auto& v : per) into.insert(into.end(), v.begin(), v.end());
+      };
+      for (std::size_t li = 0; li < levels.size(); ++li) at_once(levels[li], level_samples[li][bi]);
+      if (instances > 1) at_once(instances, busy_samples[bi]);
       if (pass + 1 < passes) continue;
       const LatencyPoint a = summarise_samples(batch, alone_samples[bi]);
       result.single.push_back(a);
+      for (std::size_t li = 0; li < levels.size(); ++li)
+        result.contention_levels[li].second.push_back(summarise_samples(batch, level_samples[li][bi]));
       if (o.after_idle_gap_ms > 0) {
         result.after_idle.push_back(summarise_samples(batch, idle_samples[bi]));
         result.after_idle_gap_ms = o.after_idle_gap_ms;

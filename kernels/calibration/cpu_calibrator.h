@@ -22,6 +22,7 @@ struct CpuCalibrationOptions {
   int max_repeats = 200;
   int warmup = 2;                    // untimed runs first
   int instances = 1;                 // contention: instances at once (0 or 1: no contention run)
+  std::vector<int> levels;           // contention: lower levels also measured (each in [2, instances - 1], increasing)
   // After idle: each timed run handed to the instance's thread after it waited this long (0: not
   // measured), timed from the hand-over (wake-up and cold caches included).
   double after_idle_gap_ms = 0.0;

@@ -61,6 +61,14 @@ std::optional<LatencyCurve> LatencyProfile::contention_curve(const std::string& 
   return to_curve(it->second.contention);
 }
 
+std::vector<std::pair<int, LatencyCurve>> LatencyProfile::contention_level_curves(const std::string& model) const {
+  std::vector<std::pair<int, LatencyCurve>> out;
+  const auto it = models.find(model);
+  if (it == models.end()) return out;
+  for (const auto& [instances, points] : it->second.contention_levels) out.emplace_back(instances, to_curve(points));
+  return out;
+}
+
 std::optional<LatencyCurve> LatencyProfile::after_idle_curve(const std::string& model) const {
   const auto it = models.find(model);
   if (it == models.end() || it->second.after_idle.empty()) return std::nullopt;
@@ -86,6 +94,12 @@ nlohmann::ordered_json profile_to_json(const LatencyProfile& p) {
     e["latency_ms"] = points_to_json(m.single);
     if (!m.contention.empty())
       e["contention"] = {{"instances", m.contention_instances}, {"latency_ms", points_to_json(m.contention)}};
+    if (!m.contention_levels.empty()) {
+      nlohmann::ordered_json levels = nlohmann::ordered_json::array();
+      for (const auto& [instances, points] : m.contention_levels)
+        levels.push_back({{"instances", instances}, {"latency_ms", points_to_json(points)}});
+      e["contention_levels"] = levels;
+    }
     if (!m.after_idle.empty())
       e["after_idle"] = {{"gap_ms", m.after_idle_gap_ms}, {"latency_ms", points_to_json(m.after_idle)}};
     if (!m.kernel_only.empty()) e["kernel_only_ms"] = points_to_json(m.kernel_only);
@@ -126,6 +140,29 @@ LatencyProfile load_latency_profile(const std::string& path) {
         ml.contention_instances = static_cast<int>(c.integer("instances", 1, 1'000'000));
         ml.contention = points_from_json(c.array("latency_ms"), c.child_path("latency_ms"));
         c.finish();
+      }
+      if (m.has("contention_levels")) {
+        if (ml.contention.empty()) throw InputError(m.child_path("contention_levels"), "needs the top level, contention");
+        const nlohmann::json& items = m.array("contention_levels");
+        int last = 1;
+        for (std::size_t k = 0; k < items.size(); ++k) {
+          const std::string where = m.child_path("contention_levels") + "." + std::to_string(k);
+          if (!items[k].is_object()) throw InputError(where, "expected an object, got " + json_type_name(items[k]));
+          JsonReader l(items[k], where);
+          const int instances = static_cast<int>(l.integer("instances", 2, 1'000'000));
+          if (instances <= last || instances >= ml.contention_instances)
+            throw InputError(l.child_path("instances"), "expected increasing levels from 2, below contention.instances (" +
+                                                            std::to_string(ml.contention_instances) + ")");
+          last = instances;
+          auto points = points_from_json(l.array("latency_ms"), l.child_path("latency_ms"));
+          try {
+            to_curve(points);
+          } catch (const std::invalid_argument& e) {
+            throw InputError(l.child_path("latency_ms"), e.what());
+          }
+          l.finish();
+          ml.contention_levels.emplace_back(instances, std::move(points));
+        }
       }
       if (m.has("after_idle")) {
         JsonReader a = m.object("after_idle");

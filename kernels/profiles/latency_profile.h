@@ -24,6 +24,9 @@ struct ModelLatency {
   std::vector<LatencyPoint> single;       // one instance alone (one core, or the GPU end to end)
   int contention_instances = 0;           // CPU: instances running at once for `contention`
   std::vector<LatencyPoint> contention;   // CPU: latency while every core runs its own instance
+  // CPU: the same with fewer instances at once (levels of contention_instances' measurement below
+  // the top one), by instances, increasing.
+  std::vector<std::pair<int, std::vector<LatencyPoint>>> contention_levels;
   // CPU: latency of a request handed to an instance's thread that was waiting idle for
   // `after_idle_gap_ms`: from the hand-over to the end of the run (the wake-up, cold caches).
   double after_idle_gap_ms = 0.0;
@@ -43,6 +46,8 @@ struct LatencyProfile {
   LatencyCurve curve(const std::string& model, const std::string& where) const;
   std::optional<LatencyCurve> contention_curve(const std::string& model) const;
   std::optional<LatencyCurve> after_idle_curve(const std::string& model) const;
+  // CPU: the lower contention levels' curves, by instances (increasing; the top level is contention_curve).
+  std::vector<std::pair<int, LatencyCurve>> contention_level_curves(const std::string& model) const;
   // GPU: the model's kernel-only curve (absent when the profile has none for it).
   std::optional<LatencyCurve> kernel_curve(const std::string& model) const;
 };

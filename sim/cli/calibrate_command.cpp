@@ -45,6 +45,7 @@ struct CalibrateFlags {
   double min_time_ms = 0;  // 0: the device's default (CPU 250 ms, GPU 30 ms)
   int threads = 0;
   double after_idle_ms = 2.0;
+  std::string levels;  // contention levels below --threads; empty: every one from 2
   std::string isa = "all";
   double max_table_mib = 0;  // 0: the device's default (CPU 512 MiB, GPU 8 GiB)
   std::string analytic;
@@ -221,7 +222,7 @@ int execute_gpu(const CalibrateFlags& f) {
 
 // The parameter server's lower tiers, measured on this machine.
 int execute_tiers(const CalibrateFlags& f, const CLI::App& cmd) {
-  for (const char* flag : {"--device", "--models", "--passes", "--threads", "--after-idle-ms", "--isa", "--max-table-mib", "--analytic"})
+  for (const char* flag : {"--device", "--models", "--passes", "--threads", "--after-idle-ms", "--levels", "--isa", "--max-table-mib", "--analytic"})
     if (cmd.count(flag) > 0) throw InputError(flag, "does not apply to --tiers");
   TierCalibrationOptions o;
   if (!f.tier_list.empty()) {
@@ -281,12 +282,12 @@ int execute_tiers(const CalibrateFlags& f, const CLI::App& cmd) {
 int execute(const CalibrateFlags& f, const CLI::App& cmd) {
   if (!f.analytic.empty()) {
     if (f.device != "gpu") throw InputError("--analytic", "an analytic profile is a GPU profile: add --device gpu");
-    for (const char* flag : {"--repeats", "--min-time", "--passes", "--threads", "--after-idle-ms", "--isa", "--max-table-mib"})
+    for (const char* flag : {"--repeats", "--min-time", "--passes", "--threads", "--after-idle-ms", "--levels", "--isa", "--max-table-mib"})
       if (cmd.count(flag) > 0) throw InputError(flag, "does not apply to --analytic (the profile is computed, not measured)");
     return execute_analytic(f);
   }
   if (f.device == "gpu") {
-    for (const char* flag : {"--passes", "--threads", "--after-idle-ms", "--isa"})
+    for (const char* flag : {"--passes", "--threads", "--after-idle-ms", "--levels", "--isa"})
       if (cmd.count(flag) > 0) throw InputError(flag, "does not apply to --device gpu (a CPU calibration flag)");
     return execute_gpu(f);
   }
@@ -298,6 +299,12 @@ int execute(const CalibrateFlags& f, const CLI::App& cmd) {
   if (f.min_time_ms > 0) o.min_seconds = f.min_time_ms / 1e3;
   o.instances = f.threads > 0 ? f.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   o.after_idle_gap_ms = f.after_idle_ms;
+  if (f.levels.empty()) {
+    for (int l = 2; l < o.instances; ++l) o.levels.push_back(l);
+  } else if (f.levels != "none") {
+    if (o.instances < 3) throw InputError("--levels", "needs --threads of at least 3 (levels lie between 2 and --threads - 1)");
+    o.levels = parse_int_list("--levels", f.levels, 2, o.instances - 1);
+  }
   if (f.max_table_mib > 0) o.max_table_bytes = f.max_table_mib * 1024.0 * 1024.0;
   if (!f.out.empty()) check_output_path("--out", f.out, f.analytic.empty() ? std::vector<std::string>{} : std::vector<std::string>{f.analytic});
   write_profile(measure_cpu_profile(specs, o, f.isa, f.command_line, f.quiet), f.out);
@@ -325,7 +332,7 @@ LatencyProfile measure_cpu_profile(const std::vector<ModelSpec>& specs, const Cp
       {"command", command_line},
       {"method", [&] {
          nlohmann::ordered_json m = {{"threads_per_instance", 1}, {"contention_instances", o.instances}, {"passes", o.passes},
-                                     {"after_idle_gap_ms", o.after_idle_gap_ms}};
+                                     {"after_idle_gap_ms", o.after_idle_gap_ms}, {"contention_levels", o.levels}};
          m.update(shared_method(o));
          return m;
        }()},
@@ -356,6 +363,9 @@ void add_calibrate_command(CLI::App& app, std::function<int()>& run, const std::
       ->check(CLI::Range(1, 1000));
   cmd->add_option("--threads", f->threads, "Instances run at once for the contention profile (default: all cores)")
       ->check(CLI::Range(1, 4096));
+  cmd->add_option("--levels", f->levels,
+                  "Contention levels measured below --threads: instances at once, comma-separated, or none (default: every one from 2)")
+      ->check(non_empty());
   cmd->add_option("--after-idle-ms", f->after_idle_ms,
                   "Also time each batch size handed to a thread idle this long, ms (default 2; 0: not measured)")
       ->check(CLI::Range(0.0, 1000.0));

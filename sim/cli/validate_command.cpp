@@ -131,6 +131,7 @@ int execute(const ValidateFlags& f) {
       if (b <= largest_request) o.batches.push_back(b);
     if (o.batches.empty() || o.batches.back() < largest_request) o.batches.push_back(largest_request);
     o.instances = cores;
+    for (int l = 2; l < cores; ++l) o.levels.push_back(l);  // every contention level the serving cores allow
     o.after_idle_gap_ms = 2.0;  // recsim calibrate's default: requests that find a core idle
     if (!f.quiet) std::fprintf(stderr, "validate: calibrating %s on this machine (%zu batch sizes, %d cores busy for contention)\n",
                                spec.name.c_str(), o.batches.size(), cores);

@@ -37,7 +37,7 @@ void Server::submit(std::uint32_t slot, int items, int model, double now) {
     // The other cores busy at its start: those free only after it (every earlier request is placed).
     int busy = 0;
     for (const CoreFree& c : free_) busy += c.at > start ? 1 : 0;
-    factor *= service.contention_factor(items, static_cast<double>(busy) / (host_.cpu_cores - 1));
+    factor *= service.contention_factor(items, static_cast<double>(busy) / (host_.cpu_cores - 1), host_.cpu_cores);
   }
   const double end = start + seconds * factor;
   // The work offered is the core time the request takes as served, contention included: in an
@@ -50,7 +50,7 @@ void Server::submit(std::uint32_t slot, int items, int model, double now) {
       if (items != all_busy_items_ || model != all_busy_model_) {
         all_busy_items_ = items;
         all_busy_model_ = model;
-        all_busy_factor_ = service.contention_factor(items, 1.0);
+        all_busy_factor_ = service.contention_factor(items, 1.0, host_.cpu_cores);
       }
       offered_all_busy_ += seconds * all_busy_factor_;
     } else {

@@ -140,6 +140,9 @@ struct ServiceSpec {
   std::string profile_source;                     // "measured" or "analytic"
   std::optional<LatencyCurve> curve;              // one instance alone
   std::optional<LatencyCurve> contention_curve;   // every core busy (absent: no contention model)
+  // Lower contention levels measured (instances at once, curve), increasing, below profile_busy_cores.
+  std::vector<std::pair<int, LatencyCurve>> contention_levels;
+  int contention_instances = 2;                   // instances at once of contention_curve (the top level)
   std::optional<LatencyCurve> after_idle_curve;   // a request reaching an idle core (absent: as back to back)
   int profile_cores = 0;                          // the calibration machine's cores (0: not recorded)
   int profile_busy_cores = 0;                     // the most instances it ran at once (contention measured up to)

@@ -356,6 +356,8 @@ ServiceSpec parse_service(JsonReader service, const std::string& base_dir, Profi
     if (service.boolean_or("after_idle", true)) spec.after_idle_curve = profile.after_idle_curve(spec.model);
     if (service.boolean_or("contention", true)) {
       spec.contention_curve = profile.contention_curve(spec.model);
+      spec.contention_levels = profile.contention_level_curves(spec.model);
+      spec.contention_instances = profile.models.at(spec.model).contention_instances;
       if (!spec.contention_curve)
         throw InputError(service.child_path("contention"),
                          "the profile has no contention measurement for \"" + spec.model + "\"; set it to false");

@@ -42,18 +42,31 @@ class TableService final : public ServiceTimeModel {
 
 class ProfiledService final : public ServiceTimeModel {
  public:
-  ProfiledService(LatencyCurve alone, std::optional<LatencyCurve> all_busy, std::optional<LatencyCurve> after_idle)
-      : alone_(std::move(alone)), all_busy_(std::move(all_busy)), after_idle_(std::move(after_idle)) {}
+  ProfiledService(LatencyCurve alone, std::optional<LatencyCurve> all_busy, std::optional<LatencyCurve> after_idle,
+                  std::vector<std::pair<int, LatencyCurve>> levels, int all_busy_instances)
+      : alone_(std::move(alone)), after_idle_(std::move(after_idle)), levels_(std::move(levels)) {
+    if (all_busy) levels_.emplace_back(std::max(2, all_busy_instances), std::move(*all_busy));
+  }
   double sample_seconds(int items, Rng&) const override { return alone_.seconds_at(items); }
   double mean_seconds(int items) const override { return alone_.seconds_at(items); }
-  double contention_factor(int items, double others_busy) const override {
-    if (!all_busy_ || others_busy <= 0.0) return 1.0;
-    // Measured all-busy / alone ratios a little below 1 are measurement noise: contention never
-    // makes a request faster.
-    const double ratio = std::max(1.0, all_busy_->seconds_at(items) / alone_.seconds_at(items));
-    return 1.0 + (ratio - 1.0) * others_busy;
+  double contention_factor(int items, double others_busy, int cores) const override {
+    if (levels_.empty() || others_busy <= 0.0) return 1.0;
+    // Other cores busy, in the measured range: the server's own count where the levels reach its
+    // size, else stretched so that all busy is the top level.
+    const int top = levels_.back().first;
+    const double others = others_busy * (std::min(std::max(cores, 2), top) - 1);
+    const double alone = alone_.seconds_at(items);
+    double x0 = 0.0, r0 = 1.0;  // no other core busy: no slowdown
+    for (const auto& [instances, curve] : levels_) {
+      // Measured ratios a little below 1 are measurement noise: contention never makes a request faster.
+      const double x1 = instances - 1, r1 = std::max(1.0, curve.seconds_at(items) / alone);
+      if (others <= x1) return r0 + (r1 - r0) * (others - x0) / (x1 - x0);
+      x0 = x1;
+      r0 = r1;
+    }
+    return r0;
   }
-  bool contended() const override { return all_busy_.has_value(); }
+  bool contended() const override { return !levels_.empty(); }
   double after_idle_factor(int items) const override {
     // Below 1 is measurement noise, as for contention.
     return after_idle_ ? std::max(1.0, after_idle_->seconds_at(items) / alone_.seconds_at(items)) : 1.0;
@@ -61,15 +74,17 @@ class ProfiledService final : public ServiceTimeModel {
 
  private:
   LatencyCurve alone_;
-  std::optional<LatencyCurve> all_busy_;
   std::optional<LatencyCurve> after_idle_;
+  std::vector<std::pair<int, LatencyCurve>> levels_;  // (instances at once, curve), increasing; the top last
 };
 
 }  // namespace
 
 std::unique_ptr<ServiceTimeModel> make_profiled_service(LatencyCurve alone, std::optional<LatencyCurve> all_busy,
-                                                        std::optional<LatencyCurve> after_idle) {
-  return std::make_unique<ProfiledService>(std::move(alone), std::move(all_busy), std::move(after_idle));
+                                                        std::optional<LatencyCurve> after_idle,
+                                                        std::vector<std::pair<int, LatencyCurve>> levels, int all_busy_instances) {
+  return std::make_unique<ProfiledService>(std::move(alone), std::move(all_busy), std::move(after_idle), std::move(levels),
+                                           all_busy_instances);
 }
 
 std::unique_ptr<ServiceTimeModel> make_exponential_service(double mean_seconds) {
@@ -91,7 +106,9 @@ std::unique_ptr<ServiceTimeModel> make_service_model(const ServiceSpec& spec) {
       for (const auto& [batch, ms] : spec.batch_ms) points.push_back({batch, ms / 1000.0});
       return make_table_service(LatencyCurve(std::move(points)));
     }
-    case ServiceSpec::Type::model: return make_profiled_service(*spec.curve, spec.contention_curve, spec.after_idle_curve);
+    case ServiceSpec::Type::model:
+      return make_profiled_service(*spec.curve, spec.contention_curve, spec.after_idle_curve, spec.contention_levels,
+                                   spec.contention_instances);
   }
   return nullptr;
 }

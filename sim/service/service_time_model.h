@@ -7,6 +7,10 @@
 //                   that starts while other cores are busy is slowed by the measured all-busy /
 //                   alone ratio at its batch size, scaled by the fraction of other cores busy; one
 //                   that finds its core idle by the measured after-idle / back-to-back ratio.
+//                   With several contention levels measured (k instances at once), the slowdown is
+//                   interpolated by the number of other cores busy through the levels' ratios
+//                   (k - 1 others busy at level k); a server larger than the top level stretches the
+//                   measured range over its cores (the top level standing for all of them busy).
 #include "kernels/profiles/latency_curve.h"
 #include "sim/scenario/scenario.h"
 #include "workloads/random_stream.h"
@@ -23,9 +27,10 @@ class ServiceTimeModel {
   virtual double sample_seconds(int items, Rng& rng) const = 0;
   // The mean service time, in seconds, of a request of `items` items.
   virtual double mean_seconds(int items) const = 0;
-  // Slowdown of a request that starts while a fraction `others_busy` in [0, 1] of the server's other
-  // cores are busy (memory-bandwidth and cache contention). 1 unless the model measured it.
-  virtual double contention_factor(int /*items*/, double /*others_busy*/) const { return 1.0; }
+  // Slowdown of a request that starts while a fraction `others_busy` in [0, 1] of the other cores of
+  // its server of `cores` cores are busy (memory-bandwidth and cache contention). 1 unless the model
+  // measured it.
+  virtual double contention_factor(int /*items*/, double /*others_busy*/, int /*cores*/) const { return 1.0; }
   // Whether contention_factor can differ from 1 (else the busy cores need not be counted).
   virtual bool contended() const { return false; }
   // Slowdown of a request that finds its core idle (the thread's wake-up, cold caches): the
@@ -36,8 +41,12 @@ class ServiceTimeModel {
 std::unique_ptr<ServiceTimeModel> make_exponential_service(double mean_seconds);
 std::unique_ptr<ServiceTimeModel> make_deterministic_service(double seconds);
 std::unique_ptr<ServiceTimeModel> make_table_service(LatencyCurve curve);
+// `all_busy`: the top contention level, measured with `all_busy_instances` at once; `levels`: the
+// lower ones (instances, curve), increasing.
 std::unique_ptr<ServiceTimeModel> make_profiled_service(LatencyCurve alone, std::optional<LatencyCurve> all_busy,
-                                                        std::optional<LatencyCurve> after_idle = std::nullopt);
+                                                        std::optional<LatencyCurve> after_idle = std::nullopt,
+                                                        std::vector<std::pair<int, LatencyCurve>> levels = {},
+                                                        int all_busy_instances = 2);
 std::unique_ptr<ServiceTimeModel> make_service_model(const ServiceSpec& spec);
 
 }  // namespace recsim

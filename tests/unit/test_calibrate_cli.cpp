@@ -34,10 +34,36 @@ TEST_CASE("recsim calibrate measures a CPU profile the simulator can load", "[cl
   CHECK(m.single[0].samples >= 3);
   CHECK(m.contention_instances == 2);
   CHECK(m.contention.size() == 3);
+  CHECK(m.contention_levels.empty());  // 2 cores busy at most: no level between 1 and 2
+  CHECK(m.after_idle.size() == 3);
+  CHECK(m.after_idle_gap_ms == 2.0);
   for (const auto& pt : m.single) CHECK((pt.min_ms <= pt.median_ms && pt.median_ms <= pt.max_ms));
   for (const char* k : {"cpu_model", "cores", "isa", "libraries", "date", "command", "method"})
     CHECK(p.provenance.contains(k));
   CHECK(p.provenance["command"].get<std::string>().rfind("recsim calibrate --device cpu --models ncf", 0) == 0);
+}
+
+TEST_CASE("recsim calibrate measures every contention level it is asked for", "[cli][calibrate][levels]") {
+  TempDir dir;
+  const auto out = dir.file("p.json");
+  // Three instances on this machine's cores (oversubscribed where it has two: the shape, not the figures).
+  const auto r = run_recsim({"calibrate", "--device", "cpu", "--models", "ncf", "--batches", "1,4", "--repeats", "3",
+                             "--min-time", "1", "--passes", "1", "--threads", "3", "--levels", "2", "--after-idle-ms", "0",
+                             "--quiet", "--out", out});
+  REQUIRE(r.status == 0);
+  const LatencyProfile profile = load_latency_profile(out);
+  const auto& m = profile.models.at("ncf");
+  CHECK(m.contention_instances == 3);
+  REQUIRE(m.contention_levels.size() == 1);
+  CHECK(m.contention_levels[0].first == 2);
+  CHECK(m.contention_levels[0].second.size() == 2);
+  CHECK(m.after_idle.empty());
+  const auto few = run_recsim({"calibrate", "--models", "ncf", "--threads", "2", "--levels", "2"});
+  CHECK(few.status == 2);
+  CHECK(few.err == "recsim: error: --levels: needs --threads of at least 3 (levels lie between 2 and --threads - 1)\n");
+  const auto high = run_recsim({"calibrate", "--models", "ncf", "--threads", "4", "--levels", "4"});
+  CHECK(high.status == 2);
+  CHECK(high.err == "recsim: error: --levels: expected integers in [2, 3], got \"4\"\n");
 }
 
 TEST_CASE("recsim calibrate --analytic computes a labelled GPU profile", "[cli][calibrate]") {

@@ -60,15 +60,15 @@ TEST_CASE("profiled service interpolates the profile and scales by busy cores", 
   Rng rng = make_stream(1, StreamId::service);
   CHECK(service->sample_seconds(34, rng) == Approx(34e-3));  // halfway between 4 and 64
   CHECK(service->mean_seconds(2) == Approx(2e-3));
-  CHECK(service->contention_factor(4, 0.0) == Approx(1.0));
-  CHECK(service->contention_factor(4, 1.0) == Approx(2.0));
-  CHECK(service->contention_factor(4, 0.5) == Approx(1.5));
-  CHECK(service->contention_factor(64, 1.0) == Approx(1.5));
-  CHECK(service->contention_factor(34, 1.0) == Approx(52e-3 / 34e-3));  // both curves interpolated: (8 + 88/2) / (4 + 60/2)
-  CHECK(make_profiled_service(alone, std::nullopt)->contention_factor(4, 1.0) == 1.0);
+  CHECK(service->contention_factor(4, 0.0, 16) == Approx(1.0));
+  CHECK(service->contention_factor(4, 1.0, 16) == Approx(2.0));
+  CHECK(service->contention_factor(4, 0.5, 16) == Approx(1.5));
+  CHECK(service->contention_factor(64, 1.0, 16) == Approx(1.5));
+  CHECK(service->contention_factor(34, 1.0, 16) == Approx(52e-3 / 34e-3));  // both curves interpolated: (8 + 88/2) / (4 + 60/2)
+  CHECK(make_profiled_service(alone, std::nullopt)->contention_factor(4, 1.0, 16) == 1.0);
   // A busy curve below the alone curve (noise) never speeds requests up.
   const auto faster = make_profiled_service(alone, LatencyCurve({{1, 0.9e-3}, {64, 60e-3}}));
-  CHECK(faster->contention_factor(1, 1.0) == 1.0);
+  CHECK(faster->contention_factor(1, 1.0, 16) == 1.0);
 }
 
 TEST_CASE("a model scenario takes its service times from the profile", "[service][model][engine]") {
@@ -258,5 +258,50 @@ TEST_CASE("a request that finds its core idle takes the profile's after-idle lat
     } catch (const InputError& e) {
       CHECK(std::string(e.what()).find("models.m.after_idle.gap_ms") != std::string::npos);
     }
+  }
+}
+
+TEST_CASE("contention measured at several levels is interpolated by the number of other cores busy", "[service][model][levels]") {
+  // 1 ms per item alone; 1.2x with 2 instances at once, 2x with 4 (the top level).
+  const LatencyCurve alone({{1, 1e-3}, {64, 64e-3}});
+  const LatencyCurve two({{1, 1.2e-3}, {64, 76.8e-3}});
+  const LatencyCurve four({{1, 2e-3}, {64, 128e-3}});
+  const auto service = make_profiled_service(alone, four, std::nullopt, {{2, two}}, 4);
+  // A 4-core server: 1, 2 and 3 others busy are the levels 2, between, and 4.
+  CHECK(service->contention_factor(8, 1.0 / 3, 4) == Approx(1.2));
+  CHECK(service->contention_factor(8, 2.0 / 3, 4) == Approx(1.6));
+  CHECK(service->contention_factor(8, 1.0, 4) == Approx(2.0));
+  // A 2-core server with its other core busy: the 2-instance level, measured (not 1/3 of the way to 4).
+  CHECK(service->contention_factor(8, 1.0, 2) == Approx(1.2));
+  // An 8-core server, larger than the top level: the measured range stretched over its 7 others.
+  CHECK(service->contention_factor(8, 3.0 / 7, 8) == Approx(1.2 + 0.8 * (3.0 / 7 * 3 - 1) / 2));
+  CHECK(service->contention_factor(8, 1.0, 8) == Approx(2.0));
+  CHECK(service->contention_factor(8, 0.0, 8) == 1.0);
+  // One level (the shipped profiles): the old rule, linear in the fraction of others busy.
+  const auto one = make_profiled_service(alone, four, std::nullopt, {}, 2);
+  CHECK(one->contention_factor(8, 0.25, 16) == Approx(1.25));
+}
+
+TEST_CASE("a profile's contention levels are read, checked and reach the scenario", "[service][model][levels]") {
+  TempDir dir;
+  auto profile = synthetic_profile();
+  profile["models"]["m"]["contention"]["instances"] = 4;
+  profile["models"]["m"]["contention_levels"] = {{{"instances", 2}, {"latency_ms", {{{"batch", 1}, {"median", 1.2}}, {{"batch", 64}, {"median", 70.0}}}}}};
+  dir.write_json("profile.json", profile);
+  const auto trace = dir.write("t.csv", "0,8\n");
+  const Scenario s = scenario_from(model_document(dir, trace, 4, 4), dir.path());
+  REQUIRE(s.service.contention_levels.size() == 1);
+  CHECK(s.service.contention_levels[0].first == 2);
+  CHECK(s.service.contention_instances == 4);
+  const LatencyProfile p = load_latency_profile(dir.path() + "/profile.json");
+  CHECK(profile_to_json(p)["models"]["m"]["contention_levels"][0]["instances"] == 2);
+  profile["models"]["m"]["contention_levels"][0]["instances"] = 4;
+  dir.write_json("bad.json", profile);
+  try {
+    load_latency_profile(dir.path() + "/bad.json");
+    FAIL("accepted");
+  } catch (const InputError& e) {
+    CHECK(std::string(e.what()).find("models.m.contention_levels.0.instances: expected increasing levels from 2, below contention.instances (4)") !=
+          std::string::npos);
   }
 }
