@@ -2,6 +2,7 @@
 
 #include "kernels/calibration/sample_quantile.h"
 
+#include "kernels/cpu/cpu_model_instance.h"
 #include "kernels/cpu/onednn_ops.h"
 #include "kernels/model/model_forward.h"
 
@@ -22,19 +23,7 @@ namespace {
 using Clock = std::chrono::steady_clock;
 constexpr int kInputSets = 4;  // distinct inputs cycled through, so no run sees the last one's keys
 
-// One instance: its own oneDNN primitives and buffers, sharing the model's weights.
-struct Instance {
-  OneDnnOps ops;
-  ModelForward forward;
-  std::vector<float> out;
-  Instance(const ModelWeights& w, int max_batch)
-      : forward(w, ops, max_batch), out(static_cast<std::size_t>(max_batch) * w.spec.outputs_per_item()) {}
-  double run_ms(const ModelInputs& in) {
-    const auto t0 = Clock::now();
-    forward.forward(in, out.data());
-    return std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
-  }
-};
+using Instance = CpuModelInstance;
 
 // Timed runs of one instance at one batch size: warm-up, then at least `repeats` runs and
 // `min_seconds` of work.

@@ -167,9 +167,13 @@ int execute(const ValidateFlags& f) {
   if (!f.quiet) std::fprintf(stderr, "validate: simulated capacity %.6g qps (p%g <= %g ms)\n", capacity.max_qps, scenario.sla.percentile,
                              scenario.sla.target_ms);
 
-  // 3. Real and simulated at each load, on the same queries.
+  // 3. Real and simulated at each load, on the same queries. The sizes are drawn from their own
+  // stream, the same at every rate, so one set of kernels and inputs serves every load.
   std::set<int> sizes;
   const StaticPolicy split(batch);
+  for (const auto& q : query_stream(scenario, capacity.max_qps, scenario.run.queries))
+    for (int r = 0; r < split.request_count(q.size); ++r) sizes.insert(split.request_items(q.size, r));
+  const WorkFactory work = model_work(spec, rows_scale, 1, {sizes.begin(), sizes.end()});
   std::vector<Level> levels;
   for (double load : loads) {
     Level l;
@@ -179,8 +183,6 @@ int execute(const ValidateFlags& f) {
     s.arrival.qps = l.qps;
     l.simulated = simulate_isolated(s);
     const std::vector<QueryArrival> queries = query_stream(s, l.qps, s.run.queries);
-    for (const auto& q : queries)
-      for (int r = 0; r < split.request_count(q.size); ++r) sizes.insert(split.request_items(q.size, r));
     if (!f.quiet) std::fprintf(stderr, "validate: serving %llu queries at %.6g qps (%.0f%% of capacity) for real, about %.0f s\n",
                                static_cast<unsigned long long>(queries.size()), l.qps, 100 * load,
                                queries.back().time - queries.front().time);
@@ -188,7 +190,7 @@ int execute(const ValidateFlags& f) {
     ro.cores = cores;
     ro.batch_size = batch;
     ro.warmup_queries = s.run.warmup_queries;
-    l.real = serve_real(queries, ro, model_work(spec, rows_scale, 1, {sizes.begin(), sizes.end()}));
+    l.real = serve_real(queries, ro, work);
     levels.push_back(std::move(l));
   }
 

@@ -1,7 +1,6 @@
 #include "sim/serving/real_server.h"
 
-#include "kernels/cpu/onednn_ops.h"
-#include "kernels/model/model_forward.h"
+#include "kernels/cpu/cpu_model_instance.h"
 #include "kernels/model/model_inputs.h"
 #include "kernels/model/model_weights.h"
 #include "sim/scheduling/static_policy.h"
@@ -156,20 +155,13 @@ WorkFactory model_work(const ModelSpec& spec, double rows_scale, std::uint64_t s
     shared->max_batch = std::max(shared->max_batch, s);
   }
   return [shared](int) -> RequestWork {
-    struct Instance {
-      OneDnnOps ops;
-      ModelForward forward;
-      std::vector<float> out;
-      std::map<int, std::size_t> next;
-      Instance(const ModelWeights& w, int max_batch)
-          : forward(w, ops, max_batch), out(static_cast<std::size_t>(max_batch) * w.spec.outputs_per_item()) {}
-    };
-    auto inst = std::make_shared<Instance>(shared->weights, shared->max_batch);
-    return [shared, inst](int, int items) {
+    auto inst = std::make_shared<CpuModelInstance>(shared->weights, shared->max_batch);
+    auto next = std::make_shared<std::map<int, std::size_t>>();  // per request size: the input set to use next
+    return [shared, inst, next](int, int items) {
       const auto it = shared->inputs.find(items);
       if (it == shared->inputs.end()) throw std::logic_error("model_work: no inputs made for this request size");
-      std::size_t& k = inst->next[items];
-      inst->forward.forward(it->second[k], inst->out.data());
+      std::size_t& k = (*next)[items];
+      inst->run(it->second[k]);
       k = (k + 1) % it->second.size();
     };
   };
