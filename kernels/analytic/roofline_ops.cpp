@@ -7,35 +7,54 @@ namespace {
 constexpr double kFloat = 4.0;  // bytes per float or int32
 }
 
-// Buffers exist (ModelForward does pointer arithmetic on them) but are never read or written.
+RooflineTimes roofline_times(const std::vector<RooflineStep>& trace, const GpuSpec& gpu, const GpuEfficiencies& e) {
+  RooflineTimes t;
+  for (const auto& s : trace) {
+    switch (s.kind) {
+      case RooflineStep::Kind::upload: t.upload_s += e.copy_overhead_s + s.bytes / (e.pcie * gpu.pcie_bytes_per_s); break;
+      case RooflineStep::Kind::download:
+        t.download_s += e.copy_overhead_s + s.bytes / (e.pcie * gpu.pcie_bytes_per_s);
+        break;
+      default: {
+        const double compute = s.flops / ((s.kind == RooflineStep::Kind::gemm ? e.gemm : 1.0) * gpu.fp32_flops_per_s);
+        const double memory = s.bytes / ((s.kind == RooflineStep::Kind::gather ? e.gather : e.stream) * gpu.memory_bytes_per_s);
+        t.kernel_s += e.kernel_overhead_s + std::max(compute, memory);
+      }
+    }
+  }
+  return t;
+}
+
+// Buffers exist (ModelForward does pointer arithmetic on them) but are never read or written, so
+// they are left uninitialised: the pages of large batches are never touched.
 float* RooflineOps::alloc_floats(std::size_t count) {
-  floats_.push_back(std::make_unique<float[]>(count));
+  floats_.emplace_back(new float[count]);
   return floats_.back().get();
 }
 
 std::int32_t* RooflineOps::alloc_ints(std::size_t count) {
-  ints_.push_back(std::make_unique<std::int32_t[]>(count));
+  ints_.emplace_back(new std::int32_t[count]);
   return ints_.back().get();
 }
 
 void RooflineOps::upload(const void*, void*, std::size_t bytes) {
-  upload_s_ += gpu_.launch_overhead_s + static_cast<double>(bytes) / gpu_.pcie_bytes_per_s;
+  trace_.push_back({RooflineStep::Kind::upload, 0, static_cast<double>(bytes)});
 }
 
 void RooflineOps::download(const void*, void*, std::size_t bytes) {
-  download_s_ += gpu_.launch_overhead_s + static_cast<double>(bytes) / gpu_.pcie_bytes_per_s;
+  trace_.push_back({RooflineStep::Kind::download, 0, static_cast<double>(bytes)});
 }
 
-void RooflineOps::kernel(double flops, double bytes) {
-  kernel_s_ += gpu_.launch_overhead_s + std::max(flops / gpu_.fp32_flops_per_s, bytes / gpu_.memory_bytes_per_s);
-}
+void RooflineOps::kernel(double flops, double bytes, RooflineStep::Kind kind) { trace_.push_back({kind, flops, bytes}); }
 
 // C (m x n) = A (m x k) B (k x n): each operand read once, the result written once.
-void RooflineOps::gemm(double m, double n, double k) { kernel(2 * m * n * k, kFloat * (m * k + k * n + m * n)); }
+void RooflineOps::gemm(double m, double n, double k) {
+  kernel(2 * m * n * k, kFloat * (m * k + k * n + m * n), RooflineStep::Kind::gemm);
+}
 
 void RooflineOps::embedding_bag(const EmbeddingTable& t, const std::int32_t*, int batch, float*, int, int) {
   const double b = batch, lookups = t.lookups, dim = t.dim;
-  kernel(b * lookups * dim, kFloat * (b * lookups * (dim + 1) + b * dim));
+  kernel(b * lookups * dim, kFloat * (b * lookups * (dim + 1) + b * dim), RooflineStep::Kind::gather);
 }
 
 void RooflineOps::mlp(const Mlp& mlp, const float*, int, int rows, float*) {
@@ -59,6 +78,11 @@ void RooflineOps::multiply_block(const float*, int, const float*, int, int, int 
 
 void RooflineOps::sum_blocks(const float*, int, int rows, int blocks, int width, float*) {
   kernel(1.0 * rows * blocks * width, kFloat * (1.0 * rows * blocks * width + 1.0 * rows * width));
+}
+
+void RooflineOps::pairwise_dot(const float*, int batch, int f, int d, float*, int) {
+  const double b = batch, pairs = f * (f - 1) / 2.0;
+  kernel(2 * b * pairs * d, kFloat * (b * f * d + b * (d + pairs)));
 }
 
 void RooflineOps::din_attention_input(const float*, const float*, int batch, int k, int d, float*) {

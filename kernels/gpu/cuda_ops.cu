@@ -126,6 +126,29 @@ __global__ void multiply_block_kernel(const float* __restrict__ a, int a_off, co
   }
 }
 
+// One thread per output value of a row: the copied bottom output (c < d) or one pair's dot product.
+__global__ void pairwise_dot_kernel(const float* __restrict__ x, int batch, int f, int d, float* __restrict__ out,
+                                    int out_ld) {
+  const int pairs = f * (f - 1) / 2, width = d + pairs;
+  const std::size_t n = static_cast<std::size_t>(batch) * width;
+  for (std::size_t i = grid_index(); i < n; i += grid_stride()) {
+    const std::size_t b = i / width;
+    const int c = static_cast<int>(i % width);
+    const float* px = x + b * f * d;
+    if (c < d) {
+      out[b * out_ld + c] = px[c];
+      continue;
+    }
+    int p = c - d, row = 1;
+    while (p >= row) p -= row++;  // pair (row, p) with p < row
+    const float* xi = px + static_cast<std::size_t>(row) * d;
+    const float* xj = px + static_cast<std::size_t>(p) * d;
+    float dot = 0.0f;
+    for (int k = 0; k < d; ++k) dot += xi[k] * xj[k];
+    out[b * out_ld + c] = dot;
+  }
+}
+
 __global__ void sum_blocks_kernel(const float* __restrict__ src, int src_ld, int rows, int blocks, int width,
                                   float* __restrict__ dst) {
   const std::size_t n = static_cast<std::size_t>(rows) * width;
@@ -512,6 +535,13 @@ void CudaOps::multiply_block(const float* a, int a_off, const float* b, int b_of
   multiply_block_kernel<<<blocks_for(n), kThreads, 0, impl_->stream>>>(a, a_off, b, b_off, ld, rows, cols, dst, dst_ld,
                                                                        dst_off);
   RECSIM_LAUNCHED(multiply_block_kernel);
+}
+
+void CudaOps::pairwise_dot(const float* x, int batch, int f, int d, float* out, int out_ld) {
+  const std::size_t n = static_cast<std::size_t>(std::max(batch, 0)) * (d + f * (f - 1) / 2);
+  if (n == 0) return;
+  pairwise_dot_kernel<<<blocks_for(n), kThreads, 0, impl_->stream>>>(x, batch, f, d, out, out_ld);
+  RECSIM_LAUNCHED(pairwise_dot_kernel);
 }
 
 void CudaOps::sum_blocks(const float* src, int src_ld, int rows, int blocks, int width, float* dst) {

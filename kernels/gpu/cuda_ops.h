@@ -43,6 +43,7 @@ class CudaOps final : public KernelOps {
   void multiply_block(const float* a, int a_off, const float* b, int b_off, int ld, int rows, int cols, float* dst,
                       int dst_ld, int dst_off) override;
   void sum_blocks(const float* src, int src_ld, int rows, int blocks, int width, float* dst) override;
+  void pairwise_dot(const float* x, int batch, int f, int d, float* out, int out_ld) override;
   void din_attention_input(const float* e, const float* ad, int batch, int k, int d, float* x) override;
   void weighted_sum(const float* e, const float* score, int batch, int k, int d, float* out, int out_ld,
                     int off) override;

@@ -47,6 +47,23 @@ void HostOps::sum_blocks(const float* src, int src_ld, int rows, int blocks, int
   }
 }
 
+void HostOps::pairwise_dot(const float* x, int batch, int f, int d, float* out, int out_ld) {
+  for (int b = 0; b < batch; ++b) {
+    const float* px = x + static_cast<std::size_t>(b) * f * d;
+    float* po = out + static_cast<std::size_t>(b) * out_ld;
+    std::memcpy(po, px, static_cast<std::size_t>(d) * sizeof(float));
+    float* pz = po + d;
+    for (int i = 1; i < f; ++i)
+      for (int j = 0; j < i; ++j) {
+        const float* xi = px + static_cast<std::size_t>(i) * d;
+        const float* xj = px + static_cast<std::size_t>(j) * d;
+        float dot = 0.0f;
+        for (int c = 0; c < d; ++c) dot += xi[c] * xj[c];
+        *pz++ = dot;
+      }
+  }
+}
+
 void HostOps::din_attention_input(const float* e, const float* ad, int batch, int k, int d, float* x) {
   for (int b = 0; b < batch; ++b) {
     const float* pa = ad + static_cast<std::size_t>(b) * d;

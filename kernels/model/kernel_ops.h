@@ -35,6 +35,10 @@ class KernelOps {
   // dst[r, :] = sum of `blocks` column blocks of width `width` of src (row stride src_ld).
   virtual void sum_blocks(const float* src, int src_ld, int rows, int blocks, int width, float* dst) = 0;
 
+  // DLRM's dot interaction. x: batch x (f*d), f feature vectors of width d per row.
+  // out[b, 0 : d] = x_b0; out[b, d + i(i-1)/2 + j] = dot(x_bi, x_bj) for 0 <= j < i < f (row stride out_ld).
+  virtual void pairwise_dot(const float* x, int batch, int f, int d, float* out, int out_ld) = 0;
+
   // DIN. e: batch x (k*d) behaviour embeddings; ad: batch x d.
   // x[(b*k + j), :] = [e_bj, ad_b, e_bj * ad_b]  (batch*k rows of 3d).
   virtual void din_attention_input(const float* e, const float* ad, int batch, int k, int d, float* x) = 0;

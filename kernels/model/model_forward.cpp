@@ -48,7 +48,11 @@ ModelForward::ModelForward(const ModelWeights& weights, KernelOps& ops, int max_
   scratch_.push_back(ops_.alloc_floats(B * top_in_));  // 0: the top MLP's input
   const int d = first_dim(weights, "ad");
   switch (spec.family) {
-    case ModelFamily::dlrm: scratch_.push_back(ops_.alloc_floats(B * weights.bottom.out())); break;
+    case ModelFamily::dlrm:
+      scratch_.push_back(ops_.alloc_floats(B * weights.bottom.out()));  // 1: bottom output
+      if (spec.interaction == Interaction::dot)
+        scratch_.push_back(ops_.alloc_floats(B * dlrm_features_width(spec)));  // 2: features before the dots
+      break;
     case ModelFamily::ncf: {
       const int u = first_dim(weights, "user");
       scratch_.push_back(ops_.alloc_floats(B * 4 * u));                        // 1: the four embeddings
@@ -133,13 +137,18 @@ void ModelForward::compute() {
   }
 }
 
-// DLRM: bottom MLP over the dense features, concatenated with the pooled embeddings, top MLP.
+// DLRM: bottom MLP over the dense features, then the pooled embeddings beside it: concatenated into
+// the top MLP's input, or (dot interaction) the bottom output and every pair's dot product; top MLP.
 void ModelForward::compute_dlrm() {
   const auto& w = weights_;
   float* top = scratch_[0];
+  const bool dot = w.spec.interaction == Interaction::dot;
+  float* features = dot ? scratch_[2] : top;
+  const int features_ld = dot ? dlrm_features_width(w.spec) : top_in_;
   ops_.mlp(w.bottom, dense_, w.spec.dense_features, batch_, scratch_[1]);
-  ops_.copy_block(scratch_[1], w.bottom.out(), 0, batch_, w.bottom.out(), top, top_in_, 0);
-  pool_tables("", top, top_in_, w.bottom.out());
+  ops_.copy_block(scratch_[1], w.bottom.out(), 0, batch_, w.bottom.out(), features, features_ld, 0);
+  pool_tables("", features, features_ld, w.bottom.out());
+  if (dot) ops_.pairwise_dot(features, batch_, w.spec.table_count() + 1, w.bottom.out(), top, top_in_);
   ops_.mlp(w.top, top, top_in_, batch_, out_);
 }
 

@@ -67,6 +67,11 @@ void check_structure(const ModelSpec& m, const std::string& where) {
     case ModelFamily::dlrm:
       need(!m.bottom_mlp.empty(), "bottom_mlp", "a DLRM needs a bottom MLP");
       need(m.dense_features > 0, "dense_features", "a DLRM needs dense features");
+      if (m.interaction == Interaction::dot)
+        for (const auto& t : m.expanded_tables())
+          need(t.dim == m.bottom_mlp.back(), "interaction",
+               "a dot interaction needs every table's dim equal to the bottom MLP's last width (" +
+                   std::to_string(m.bottom_mlp.back()) + ")");
       break;
     case ModelFamily::ncf:
       need(count_role(m, "user") == 2 && count_role(m, "item") == 2, "tables",
@@ -160,6 +165,11 @@ std::int64_t ModelSpec::output_bytes_per_item() const { return outputs_per_item(
 double ModelSpec::flops_per_item() const {
   switch (family) {
     case ModelFamily::dlrm:
+      if (interaction == Interaction::dot) {
+        const double f = table_count() + 1, d = bottom_mlp.back();
+        const int top_in = bottom_mlp.back() + static_cast<int>(f * (f - 1) / 2);
+        return mlp_flops(dense_features, bottom_mlp) + f * (f - 1) * d + mlp_flops(top_in, top_mlp);
+      }
       return mlp_flops(dense_features, bottom_mlp) + mlp_flops(bottom_mlp.back() + sum_dims(*this, ""), top_mlp);
     case ModelFamily::ncf: {
       const int d = first_dim(*this, "user");
@@ -200,6 +210,10 @@ ModelSpec parse_model_spec(const nlohmann::json& document, const std::string& wh
     m.dense_features = static_cast<int>(r.integer_or("dense_features", 0, 0, kMaxWidth));
     m.bottom_mlp = widths(r, "bottom_mlp", false);
     m.top_mlp = widths(r, "top_mlp", true);
+    if (r.has("interaction")) {
+      if (m.family != ModelFamily::dlrm) throw InputError("interaction", "only a DLRM has an interaction key");
+      m.interaction = r.choice("interaction", {"concat", "dot"}) == "dot" ? Interaction::dot : Interaction::concat;
+    }
     m.final_mlp = widths(r, "final_mlp", false);
     m.task_mlp = widths(r, "task_mlp", false);
     m.tasks = static_cast<int>(r.integer_or("tasks", 1, 1, 64));

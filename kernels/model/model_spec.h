@@ -13,6 +13,10 @@
 namespace recsim {
 
 enum class ModelFamily { dlrm, ncf, wnd, mtwnd, din, dien };
+// DLRM feature interaction: the bottom MLP's output and the pooled embeddings concatenated (the
+// DeepRecSys models), or the bottom output followed by the dot products of every pair of those
+// vectors (the MLPerf / HugeCTR DLRM).
+enum class Interaction { concat, dot };
 
 struct TableGroup {
   int count = 1;           // identical tables in the group
@@ -29,6 +33,7 @@ struct ModelSpec {
   std::string source;
   int dense_features = 0;
   std::vector<int> bottom_mlp;     // DLRM: over the dense features
+  Interaction interaction = Interaction::concat;  // DLRM
   std::vector<int> top_mlp;        // all families: the main MLP tower (MT-WnD: the shared part)
   std::vector<int> final_mlp;      // NCF: after joining the MLP tower and the MF branch
   std::vector<int> task_mlp;       // MT-WnD: one head per task

@@ -78,7 +78,12 @@ int first_dim(const ModelSpec& m, const std::string& role) {
 
 int top_input_width(const ModelSpec& m) {
   switch (m.family) {
-    case ModelFamily::dlrm: return m.bottom_mlp.back() + dims_of(m, "");
+    case ModelFamily::dlrm:
+      if (m.interaction == Interaction::dot) {
+        const int f = m.table_count() + 1;
+        return m.bottom_mlp.back() + f * (f - 1) / 2;
+      }
+      return m.bottom_mlp.back() + dims_of(m, "");
     case ModelFamily::ncf: return m.dense_features + 2 * first_dim(m, "user");
     case ModelFamily::wnd:
     case ModelFamily::mtwnd: return m.dense_features + dims_of(m, "");
@@ -87,6 +92,8 @@ int top_input_width(const ModelSpec& m) {
   }
   return 0;
 }
+
+int dlrm_features_width(const ModelSpec& m) { return m.bottom_mlp.back() + dims_of(m, ""); }
 
 double ModelWeights::table_bytes() const {
   double b = 0;

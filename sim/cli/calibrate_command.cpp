@@ -1,5 +1,6 @@
 // `recsim calibrate --device cpu|gpu [--models a,b,...] [--batches 1,2,4,...] [--repeats N] [--min-time MS] [--passes N]
-//                   [--threads N] [--isa ISA] [--max-table-mib N] [--analytic GPU_FILE] [--out FILE] [--quiet]`
+//                   [--threads N] [--isa ISA] [--max-table-mib N] [--analytic GPU_FILE [--efficiencies FILE]]
+//                   [--out FILE] [--quiet]`
 // `recsim calibrate --tiers [--tier-list a,b] [--dims 32,64,128] [--batches 1,16,256,4096] [--rows N] [--repeats N]
 //                   [--min-time MS] [--dir DIR] [--out FILE] [--quiet]`
 #include "kernels/analytic/analytic_gpu_profile.h"
@@ -17,6 +18,7 @@
 #include "sim/cli/list_parsing.h"
 #include "sim/cli/output_path.h"
 #include "sim/engine/atomic_file.h"
+#include "sim/provenance/host_info.h"
 #include "workloads/input_error.h"
 
 #include <oneapi/dnnl/dnnl.hpp>
@@ -49,6 +51,7 @@ struct CalibrateFlags {
   std::string isa = "all";
   double max_table_mib = 0;  // 0: the device's default (CPU 512 MiB, GPU 8 GiB)
   std::string analytic;
+  std::string efficiencies;
   bool tiers = false;
   std::string tier_list;
   std::string dims;
@@ -69,13 +72,6 @@ std::string cpu_model_name() {
       return colon == std::string::npos ? line : line.substr(colon + 2);
     }
   return "unknown";
-}
-
-std::string utc_now() {
-  const std::time_t t = std::time(nullptr);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
-  return buf;
 }
 
 void set_isa(const std::string& isa) {
@@ -148,21 +144,38 @@ int execute_analytic(const CalibrateFlags& f) {
   } catch (const InputError& e) {
     throw InputError("--analytic", e.what());
   }
-  if (!f.out.empty()) check_output_path("--out", f.out, f.analytic.empty() ? std::vector<std::string>{} : std::vector<std::string>{f.analytic});
+  GpuEfficiencies efficiencies = peak_efficiencies(gpu);
+  if (!f.efficiencies.empty()) {
+    try {
+      efficiencies = load_gpu_efficiencies(f.efficiencies);
+    } catch (const InputError& e) {
+      throw InputError("--efficiencies", e.what());
+    }
+  }
+  std::vector<std::string> inputs{f.analytic};
+  if (!f.efficiencies.empty()) inputs.push_back(f.efficiencies);
+  if (!f.out.empty()) check_output_path("--out", f.out, inputs);
   LatencyProfile profile;
   profile.device = "gpu";
   profile.source = "analytic";
-  for (const auto& spec : specs) profile.models[spec.name] = analytic_gpu_model(spec, gpu, batches);
+  for (const auto& spec : specs) profile.models[spec.name] = analytic_gpu_model(spec, gpu, efficiencies, batches);
+  const bool fitted = !f.efficiencies.empty();
   profile.provenance = {
-      {"model", "roofline"},
+      {"model", fitted ? "roofline with fitted efficiencies (fitted to published measurements, not measured)" : "roofline"},
       {"gpu", gpu.document},
       {"method",
-       "per kernel: launch overhead + max(FLOPs / peak FP32, bytes / memory bandwidth); per copy: launch overhead + "
-       "bytes / PCIe bandwidth; kernels as the CUDA backend launches them (kernels/analytic/roofline_ops.h). Not "
-       "measured: no caches, no occupancy limits, no overlap of copies and kernels."},
+       fitted ? "per kernel: overhead + max(FLOPs / (efficiency x peak FP32), bytes / (efficiency x memory bandwidth)); "
+                "per copy: overhead + bytes / (efficiency x PCIe bandwidth); efficiencies and overheads from the "
+                "efficiencies file below; kernels as the CUDA backend launches them (kernels/analytic/roofline_ops.h). "
+                "Not measured: no caches, no occupancy limits, no overlap of copies and kernels."
+              : "per kernel: launch overhead + max(FLOPs / peak FP32, bytes / memory bandwidth); per copy: launch "
+                "overhead + bytes / PCIe bandwidth; kernels as the CUDA backend launches them "
+                "(kernels/analytic/roofline_ops.h). Not measured: no caches, no occupancy limits, no overlap of copies "
+                "and kernels."},
       {"date", utc_now()},
       {"command", f.command_line},
   };
+  if (fitted) profile.provenance["efficiencies"] = efficiencies.document;
   write_profile(profile, f.out);
   return kExitDone;
 }
@@ -222,7 +235,7 @@ int execute_gpu(const CalibrateFlags& f) {
 
 // The parameter server's lower tiers, measured on this machine.
 int execute_tiers(const CalibrateFlags& f, const CLI::App& cmd) {
-  for (const char* flag : {"--device", "--models", "--passes", "--threads", "--after-idle-ms", "--levels", "--isa", "--max-table-mib", "--analytic"})
+  for (const char* flag : {"--device", "--models", "--passes", "--threads", "--after-idle-ms", "--levels", "--isa", "--max-table-mib", "--analytic", "--efficiencies"})
     if (cmd.count(flag) > 0) throw InputError(flag, "does not apply to --tiers");
   TierCalibrationOptions o;
   if (!f.tier_list.empty()) {
@@ -280,6 +293,8 @@ int execute_tiers(const CalibrateFlags& f, const CLI::App& cmd) {
 }
 
 int execute(const CalibrateFlags& f, const CLI::App& cmd) {
+  if (!f.efficiencies.empty() && f.analytic.empty())
+    throw InputError("--efficiencies", "applies to an analytic profile: add --device gpu --analytic GPU_FILE");
   if (!f.analytic.empty()) {
     if (f.device != "gpu") throw InputError("--analytic", "an analytic profile is a GPU profile: add --device gpu");
     for (const char* flag : {"--repeats", "--min-time", "--passes", "--threads", "--after-idle-ms", "--levels", "--isa", "--max-table-mib"})
@@ -374,6 +389,9 @@ void add_calibrate_command(CLI::App& app, std::function<int()>& run, const std::
       ->check(finite_in(1.0, 1e7));
   cmd->add_option("--analytic", f->analytic,
                   "With --device gpu: compute a roofline profile of the GPU described in FILE (kernels/gpus/)")->check(non_empty());
+  cmd->add_option("--efficiencies", f->efficiencies,
+                  "With --analytic: the roofline's efficiencies and overheads from FILE (written by recsim fit-gpu; "
+                  "default: the GPU's peaks)")->check(non_empty());
 
   cmd->add_option("--tier-list", f->tier_list, "With --tiers: which (default host_hash_map,rocksdb,redis)")->check(non_empty())->needs(tiers);
   cmd->add_option("--dims", f->dims, "With --tiers: vector dimensions (default 32,64,128)")->check(non_empty())->needs(tiers);

@@ -34,6 +34,10 @@ void add_plan_command(CLI::App& app, std::function<int()>& run);
 // `command_line` is recorded in the profile it calibrates.
 void add_validate_command(CLI::App& app, std::function<int()>& run, const std::string& command_line);
 
+// Registers `recsim fit-gpu` (the analytic GPU model fitted to published measurements,
+// docs/calibration.md); `command_line` is recorded in the file it writes.
+void add_fit_gpu_command(CLI::App& app, std::function<int()>& run, const std::string& command_line);
+
 // Registers `recsim accuracy PROFILE`.
 void add_accuracy_command(CLI::App& app, std::function<int()>& run);
 

@@ -16,6 +16,7 @@ int main(int argc, char** argv) {
                            recsim::add_plan_command(app, command);
                            recsim::add_calibrate_command(app, command, line, argv);
                            recsim::add_accuracy_command(app, command);
+                           recsim::add_fit_gpu_command(app, command, line);
                            recsim::add_validate_command(app, command, line);
                          });
 }

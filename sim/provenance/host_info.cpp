@@ -2,6 +2,7 @@
 
 #include <sched.h>
 
+#include <ctime>
 #include <fstream>
 #include <thread>
 
@@ -30,6 +31,13 @@ int usable_cpus() {
   }
   const unsigned n = std::thread::hardware_concurrency();
   return n > 0 ? static_cast<int>(n) : 1;
+}
+
+std::string utc_now() {
+  const std::time_t t = std::time(nullptr);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
+  return buf;
 }
 
 }  // namespace recsim

@@ -20,6 +20,17 @@ struct ModelCase {
   std::size_t outputs() const { return static_cast<std::size_t>(inputs.batch) * spec.outputs_per_item(); }
 };
 
+// Every model definition the kernels must build: the eight shipped models and the MLPerf DLRM
+// (dot interaction) that the GPU model's fit uses.
+inline const std::vector<std::string>& defined_model_names() {
+  static const std::vector<std::string> names = [] {
+    auto n = shipped_model_names();
+    n.push_back("dlrm-mlperf");
+    return n;
+  }();
+  return names;
+}
+
 // Tables shrunk to 16 MB, weights seeded 42, keys from a power law (alpha 1.05).
 inline ModelCase make_model_case(const std::string& name, int batch, std::uint64_t key_seed = 3) {
   ModelCase c{load_model_spec(model_file(name)), {}, {}};

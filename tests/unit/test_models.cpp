@@ -48,6 +48,21 @@ TEST_CASE("model sizes follow the reference architectures", "[models]") {
   CHECK(load_model_spec(model_file("dien")).table_count() == 43);
 }
 
+TEST_CASE("the MLPerf DLRM's dot interaction has the published widths and values", "[models]") {
+  const ModelSpec m = load_model_spec(model_file("dlrm-mlperf"));
+  CHECK(m.interaction == Interaction::dot);
+  CHECK(top_input_width(m) == 128 + 27 * 26 / 2);  // 479: the bottom output and 351 pair products
+  CHECK(dlrm_features_width(m) == 27 * 128);
+  const double bottom = 13 * 512 + 512 * 256 + 256 * 128, top = 479 * 1024 + 1024 * 1024 + 1024 * 512 + 512 * 256 + 256;
+  CHECK(m.flops_per_item() == 2.0 * (bottom + 351 * 128 + top));
+  // Three vectors of width 2 per row: the first copied, then (1,0), (2,0), (2,1) dot products.
+  ReferenceOps ops;
+  const std::vector<float> x = {1, 2, 3, 4, 5, 6, /* row 2 */ 0, 1, 1, 0, 2, 2};
+  std::vector<float> out(2 * 6, -1.0f);
+  ops.pairwise_dot(x.data(), 2, 3, 2, out.data(), 6);
+  CHECK(out == std::vector<float>{1, 2, 11, 17, 39, /* stride pad */ -1, 0, 1, 0, 2, 2, -1});
+}
+
 TEST_CASE("invalid model files name the path and the problem", "[models][errors]") {
   nlohmann::json doc = nlohmann::json::parse(R"({"name": "m", "family": "dlrm", "class": "mlp-dominated",
     "source": "test", "dense_features": 4, "bottom_mlp": [4], "top_mlp": [1],
@@ -65,10 +80,18 @@ TEST_CASE("invalid model files name the path and the problem", "[models][errors]
   CHECK(error_of(doc) == "valid");
   doc.erase("bottom_mlp");
   CHECK(error_of(doc) == "m.json: bottom_mlp: a DLRM needs a bottom MLP");
+  doc["bottom_mlp"] = {8};
+  doc["interaction"] = "dot";
+  CHECK(error_of(doc) == "m.json: interaction: a dot interaction needs every table's dim equal to the bottom MLP's last width (8)");
+  doc["interaction"] = "sum";
+  CHECK(error_of(doc) == "m.json: interaction: expected one of \"concat\", \"dot\", got \"sum\"");
+  doc["family"] = "wnd";
+  doc["interaction"] = "dot";
+  CHECK(error_of(doc) == "m.json: interaction: only a DLRM has an interaction key");
 }
 
 TEST_CASE("oneDNN backend matches the naive reference for every model", "[models][onednn]") {
-  const auto name = GENERATE(from_range(shipped_model_names()));
+  const auto name = GENERATE(from_range(defined_model_names()));
   const int batch = GENERATE(1, 3, 17);
   CAPTURE(name, batch);
   const ModelCase c = make_model_case(name, batch);
