@@ -3,6 +3,8 @@
 #include "workloads/input_error.h"
 #include "workloads/json_reader.h"
 
+#include <cmath>
+#include <limits>
 #include <stdexcept>
 
 namespace recsim {
@@ -43,6 +45,27 @@ LatencyCurve to_curve(const std::vector<LatencyPoint>& points) {
   return LatencyCurve(std::move(c));
 }
 
+// The standard error of a sample median, from the p10-p90 spread (normal: 2.563 sigma) and the
+// count: 1.2533 sigma / sqrt(n). Infinite without samples (a computed point).
+double median_standard_error(const LatencyPoint& p) {
+  if (p.samples <= 0) return std::numeric_limits<double>::infinity();
+  return 1.2533 * (p.p90_ms - p.p10_ms) / 2.563 / std::sqrt(static_cast<double>(p.samples));
+}
+
+// A curve measured under other conditions (contention, after idle) beside the alone curve: where its
+// median is below the alone median by no more than 3 standard errors of the difference, the
+// difference is noise and the point takes the alone median; a larger one is kept.
+LatencyCurve to_curve_beside(const std::vector<LatencyPoint>& points, const std::vector<LatencyPoint>& alone) {
+  std::vector<LatencyPoint> kept = points;
+  for (auto& p : kept)
+    for (const auto& a : alone) {
+      if (a.batch != p.batch || p.median_ms >= a.median_ms) continue;
+      const double se = std::hypot(median_standard_error(p), median_standard_error(a));
+      if (!(a.median_ms - p.median_ms > 3 * se)) p.median_ms = a.median_ms;
+    }
+  return to_curve(kept);
+}
+
 }  // namespace
 
 LatencyCurve LatencyProfile::curve(const std::string& model, const std::string& where) const {
@@ -58,21 +81,22 @@ LatencyCurve LatencyProfile::curve(const std::string& model, const std::string& 
 std::optional<LatencyCurve> LatencyProfile::contention_curve(const std::string& model) const {
   const auto it = models.find(model);
   if (it == models.end() || it->second.contention.empty()) return std::nullopt;
-  return to_curve(it->second.contention);
+  return to_curve_beside(it->second.contention, it->second.single);
 }
 
 std::vector<std::pair<int, LatencyCurve>> LatencyProfile::contention_level_curves(const std::string& model) const {
   std::vector<std::pair<int, LatencyCurve>> out;
   const auto it = models.find(model);
   if (it == models.end()) return out;
-  for (const auto& [instances, points] : it->second.contention_levels) out.emplace_back(instances, to_curve(points));
+  for (const auto& [instances, points] : it->second.contention_levels)
+    out.emplace_back(instances, to_curve_beside(points, it->second.single));
   return out;
 }
 
 std::optional<LatencyCurve> LatencyProfile::after_idle_curve(const std::string& model) const {
   const auto it = models.find(model);
   if (it == models.end() || it->second.after_idle.empty()) return std::nullopt;
-  return to_curve(it->second.after_idle);
+  return to_curve_beside(it->second.after_idle, it->second.single);
 }
 
 std::optional<LatencyCurve> LatencyProfile::kernel_curve(const std::string& model) const {

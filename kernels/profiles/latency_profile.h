@@ -44,6 +44,9 @@ struct LatencyProfile {
 
   // The model's single-instance curve (median latencies). Throws InputError if the model is absent.
   LatencyCurve curve(const std::string& model, const std::string& where) const;
+  // The contention and after-idle curves: where one lies below the alone curve by no more than 3
+  // standard errors of the medians' difference (from each point's p10-p90 spread and samples), the
+  // point takes the alone median (noise, not a speed-up); a significant speed-up is kept.
   std::optional<LatencyCurve> contention_curve(const std::string& model) const;
   std::optional<LatencyCurve> after_idle_curve(const std::string& model) const;
   // CPU: the lower contention levels' curves, by instances (increasing; the top level is contention_curve).

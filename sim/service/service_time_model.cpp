@@ -58,8 +58,9 @@ class ProfiledService final : public ServiceTimeModel {
     const double alone = alone_.seconds_at(items);
     double x0 = 0.0, r0 = 1.0;  // no other core busy: no slowdown
     for (const auto& [instances, curve] : levels_) {
-      // Measured ratios a little below 1 are measurement noise: contention never makes a request faster.
-      const double x1 = instances - 1, r1 = std::max(1.0, curve.seconds_at(items) / alone);
+      // The profile keeps a ratio below 1 only where it is significant (LatencyProfile::contention_curve):
+      // on some machines an instance runs faster with the other cores busy (their clocks stay up).
+      const double x1 = instances - 1, r1 = curve.seconds_at(items) / alone;
       if (others <= x1) return r0 + (r1 - r0) * (others - x0) / (x1 - x0);
       x0 = x1;
       r0 = r1;
@@ -68,8 +69,8 @@ class ProfiledService final : public ServiceTimeModel {
   }
   bool contended() const override { return !levels_.empty(); }
   double after_idle_factor(int items) const override {
-    // Below 1 is measurement noise, as for contention.
-    return after_idle_ ? std::max(1.0, after_idle_->seconds_at(items) / alone_.seconds_at(items)) : 1.0;
+    // Below 1 only where significant, as for contention.
+    return after_idle_ ? after_idle_->seconds_at(items) / alone_.seconds_at(items) : 1.0;
   }
 
  private:

@@ -66,9 +66,38 @@ TEST_CASE("profiled service interpolates the profile and scales by busy cores", 
   CHECK(service->contention_factor(64, 1.0, 16) == Approx(1.5));
   CHECK(service->contention_factor(34, 1.0, 16) == Approx(52e-3 / 34e-3));  // both curves interpolated: (8 + 88/2) / (4 + 60/2)
   CHECK(make_profiled_service(alone, std::nullopt)->contention_factor(4, 1.0, 16) == 1.0);
-  // A busy curve below the alone curve (noise) never speeds requests up.
+  // A busy curve below the alone curve speeds requests up: the profile keeps such points only where
+  // they are significant (next test).
   const auto faster = make_profiled_service(alone, LatencyCurve({{1, 0.9e-3}, {64, 60e-3}}));
-  CHECK(faster->contention_factor(1, 1.0, 16) == 1.0);
+  CHECK(faster->contention_factor(1, 1.0, 16) == Approx(0.9));
+}
+
+TEST_CASE("a profile keeps a contention speed-up only beyond 3 standard errors of the medians", "[service][model]") {
+  // Alone: median 1 ms, p10-p90 spread 0.2563 ms, so each median's standard error is
+  // 1.2533 * 0.1 / sqrt(n); with 100 samples on both sides the difference's is 0.017725 ms.
+  auto point = [](int batch, double median, int samples) {
+    LatencyPoint p;
+    p.batch = batch;
+    p.median_ms = median;
+    p.p10_ms = median - 0.12815;
+    p.p90_ms = median + 0.12815;
+    p.samples = samples;
+    return p;
+  };
+  LatencyProfile profile;
+  profile.device = "cpu";
+  ModelLatency& m = profile.models["m"];
+  m.single = {point(1, 1.0, 100), point(2, 1.0, 100), point(4, 1.0, 100), point(8, 1.0, 100)};
+  m.contention_instances = 2;
+  // 0.95: 2.8 standard errors below (noise); 0.94: 3.4 below (kept); 1.1 above (kept); no samples (computed).
+  m.contention = {point(1, 0.95, 100), point(2, 0.94, 100), point(4, 1.1, 100), point(8, 0.5, 0)};
+  m.after_idle = m.contention;
+  for (const auto& curve : {*profile.contention_curve("m"), *profile.after_idle_curve("m")}) {
+    CHECK(curve.seconds_at(1) == Approx(1.0e-3));
+    CHECK(curve.seconds_at(2) == Approx(0.94e-3));
+    CHECK(curve.seconds_at(4) == Approx(1.1e-3));
+    CHECK(curve.seconds_at(8) == Approx(1.0e-3));
+  }
 }
 
 TEST_CASE("a model scenario takes its service times from the profile", "[service][model][engine]") {
