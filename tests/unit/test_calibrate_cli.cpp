@@ -88,6 +88,39 @@ TEST_CASE("recsim calibrate --analytic computes a labelled GPU profile", "[cli][
   CHECK(p.models.at("dien").kernel_only[0].median_ms > 100 * 0.005);
 }
 
+TEST_CASE("recsim calibrate --efficiencies slows the roofline by the fitted figures and says so", "[cli][calibrate][gpu-fit]") {
+  TempDir dir;
+  const std::string src = RECSIM_SOURCE_DIR;
+  const auto peak = dir.file("peak.json"), fitted = dir.file("fitted.json");
+  const std::vector<std::string> common = {"calibrate", "--device", "gpu", "--analytic", src + "/kernels/gpus/h100-sxm.json",
+                                           "--models", "wnd", "--batches", "1,1024"};
+  auto with = [&](std::vector<std::string> extra) {
+    std::vector<std::string> a = common;
+    a.insert(a.end(), extra.begin(), extra.end());
+    return run_recsim(a);
+  };
+  REQUIRE(with({"--out", peak}).status == 0);
+  REQUIRE(with({"--efficiencies", src + "/kernels/gpus/fitted-efficiencies.json", "--out", fitted}).status == 0);
+  const LatencyProfile a = load_latency_profile(peak), b = load_latency_profile(fitted);
+  CHECK(a.provenance["model"] == "roofline");
+  CHECK(b.provenance["model"].get<std::string>().find("fitted") != std::string::npos);
+  CHECK(b.provenance["efficiencies"]["format"] == "recsim-gpu-efficiencies/1");
+  for (std::size_t i = 0; i < 2; ++i) CHECK(b.models.at("wnd").single[i].median_ms > a.models.at("wnd").single[i].median_ms);
+}
+
+TEST_CASE("recsim fit-gpu writes the efficiencies file and its table", "[cli][gpu-fit]") {
+  TempDir dir;
+  const auto out = dir.file("e.json");
+  const auto r = run_recsim({"fit-gpu", "--out", out});
+  REQUIRE(r.status == 0);
+  CHECK(r.err.find("rms log error: ") != std::string::npos);
+  CHECK(r.err.find("latency (ms)      a100-sxm     dlrm-mlperf") != std::string::npos);
+  const auto e = nlohmann::json::parse(read_file(out));
+  CHECK(e["format"] == "recsim-gpu-efficiencies/1");
+  CHECK(e["fit"]["points"].size() == 28);
+  CHECK(e["fit"]["profile_stack"] == "tensorflow-hps");
+}
+
 TEST_CASE("recsim accuracy reports held-out interpolation errors exactly", "[cli][accuracy]") {
   TempDir dir;
   // Powers of two lie on 1 ms per item; the midpoints are measured 10% and 2% off that line.
@@ -125,6 +158,14 @@ TEST_CASE("calibrate and accuracy: bad input exits 2 with one line", "[cli][cali
   check(run_recsim({"calibrate", "--device", "gpu", "--analytic", dir.file("missing.json")}), "--analytic");
   check(run_recsim({"calibrate", "--isa", "avx9", "--models", "ncf"}), "--isa");
   check(run_recsim({"accuracy", dir.file("missing.json")}), "missing.json");
+  check(run_recsim({"calibrate", "--models", "ncf", "--efficiencies", "e.json"}),
+        "--efficiencies: applies to an analytic profile: add --device gpu --analytic GPU_FILE");
+  check(run_recsim({"calibrate", "--device", "gpu", "--analytic", std::string(RECSIM_SOURCE_DIR) + "/kernels/gpus/h100-sxm.json",
+                    "--efficiencies", dir.file("missing.json")}),
+        "--efficiencies");
+  check(run_recsim({"fit-gpu", "--measurements", dir.file("missing.json")}), "--measurements");
+  const auto bad_fit = dir.write("m.json", "{\"format\": \"recsim-gpu-measurements/2\"}");
+  check(run_recsim({"fit-gpu", "--measurements", bad_fit}), "m.json: format");
   const auto bad = dir.write("bad.json", "{\"format\": \"recsim-profile/1\", \"device\": \"cpu\"");
   check(run_recsim({"accuracy", bad}), "bad.json");
 }
