@@ -63,17 +63,6 @@ struct CalibrateFlags {
   char** argv = nullptr;
 };
 
-std::string cpu_model_name() {
-  std::ifstream in("/proc/cpuinfo");
-  std::string line;
-  while (std::getline(in, line))
-    if (line.rfind("model name", 0) == 0) {
-      const auto colon = line.find(':');
-      return colon == std::string::npos ? line : line.substr(colon + 2);
-    }
-  return "unknown";
-}
-
 void set_isa(const std::string& isa) {
   static const std::pair<const char*, dnnl::cpu_isa> isas[] = {
       {"all", dnnl::cpu_isa::all},     {"sse41", dnnl::cpu_isa::sse41}, {"avx", dnnl::cpu_isa::avx},
@@ -200,7 +189,7 @@ int execute_gpu(const CalibrateFlags& f) {
   });
   profile.provenance = {
       {"gpu", cuda_device_description()},
-      {"host_cpu_model", cpu_model_name()},
+      {"host_cpu_model", host_cpu_model()},
       {"libraries", {{"cuda_runtime", cuda_runtime_version()}, {"cublas", cublas_version()},
                      {"compiler", std::string("g++ ") + __VERSION__}}},
       {"date", utc_now()},
@@ -273,7 +262,7 @@ int execute_tiers(const CalibrateFlags& f, const CLI::App& cmd) {
       {"device", "tiers"},
       {"source", "measured"},
       {"provenance",
-       {{"cpu_model", cpu_model_name()},
+       {{"cpu_model", host_cpu_model()},
         {"cores", std::thread::hardware_concurrency()},
         {"date", utc_now()},
         {"command", f.command_line},
@@ -338,7 +327,7 @@ LatencyProfile measure_cpu_profile(const std::vector<ModelSpec>& specs, const Cp
     return calibrate_cpu_model(spec, o, progress);
   });
   profile.provenance = {
-      {"cpu_model", cpu_model_name()},
+      {"cpu_model", host_cpu_model()},
       {"cores", std::thread::hardware_concurrency()},
       {"isa", onednn_cpu_isa()},
       {"isa_cap", isa},
