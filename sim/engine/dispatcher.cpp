@@ -62,11 +62,11 @@ Dispatcher::Dispatcher(const Fleet& fleet, const Platform& platform, std::vector
   for (const auto& g : gpus_of_) gpus = gpus || !g.empty();
   needs_clock_ = timely_ || gpus;
   if (net.enabled) {
-    porters_ = std::make_unique<NetworkPorters>(platform.frontend);
+    network_ = std::make_unique<NetworkMessages>(platform.frontend);
     tracker_.on_departure([this, &net](std::uint32_t slot, double) {
       const int size = tracker_.size(slot);
       const auto bytes = static_cast<std::uint64_t>(std::ceil(net.response_bytes + net.response_bytes_per_item * size));
-      porters_->send(servers_[tracker_.server(slot)]->host().host, platform_.frontend, bytes,
+      network_->send(servers_[tracker_.server(slot)]->host().host, platform_.frontend, bytes,
                      [this, slot] { tracker_.complete(slot, simgrid::s4u::Engine::get_clock()); });
     });
   }
@@ -76,13 +76,13 @@ void Dispatcher::issue(std::uint32_t slot, int model, int size, double now) {
   now_ = now;
   Route& r = routes_[static_cast<std::size_t>(model)];
   const std::size_t server = r.servers.size() == 1 ? r.servers.front() : r.servers[r.balancer->choose(*r.view)];
-  if (!porters_) {
+  if (!network_) {
     arrive(slot, model, size, server, now);
     return;
   }
   const NetworkSpec& net = fleet_.network;
   const auto bytes = static_cast<std::uint64_t>(std::ceil(net.request_bytes + net.request_bytes_per_item * size));
-  porters_->send(platform_.frontend, servers_[server]->host().host, bytes,
+  network_->send(platform_.frontend, servers_[server]->host().host, bytes,
                  [this, slot, model, size, server] { arrive(slot, model, size, server, simgrid::s4u::Engine::get_clock()); });
 }
 

@@ -12,7 +12,7 @@
 #include "sim/balancing/balancer.h"
 #include "sim/engine/completion_flusher.h"
 #include "sim/engine/gpu_device.h"
-#include "sim/engine/network_porters.h"
+#include "sim/engine/network_messages.h"
 #include "sim/engine/platform.h"
 #include "sim/engine/query_tracker.h"
 #include "sim/engine/server.h"
@@ -44,7 +44,6 @@ class Dispatcher final : public SystemUnderTest {
   // during the run (no online policy). Then a run's offered load scales exactly with the rate.
   bool offered_work_scales_with_rate() const { return scales_with_rate_; }
   // Messages carried across the network so far (0 without one).
-  std::size_t network_porters() const { return porters_ ? porters_->porters() : 0; }
 
  private:
   struct Route {  // one model's balancer over the servers hosting it
@@ -66,7 +65,7 @@ class Dispatcher final : public SystemUnderTest {
   const TuneConfig& live_;
   std::vector<Route> routes_;
   std::vector<std::vector<QueryPlan (*)(const SchedulerSpec&, const TuneConfig&, int)>> plan_;  // [model][kind]
-  std::unique_ptr<NetworkPorters> porters_;
+  std::unique_ptr<NetworkMessages> network_;
   std::unique_ptr<CompletionFlusher> flusher_;
   bool timely_ = false;
   bool needs_clock_ = true;

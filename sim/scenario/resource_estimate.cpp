@@ -26,7 +26,6 @@ constexpr double kInFlightBytes = 256.0;  // a query slot and its requests' book
 constexpr double kCoreBytes = 64.0;       // a core's free time, busy time and its share of a server
 constexpr double kHistogramBytes = 290.0 * 1024;  // a LatencyHistogram (35,000 bins of 8 bytes)
 constexpr double kRunMetricsHistograms = 21;      // RunMetrics: the run's and its 20 batches'
-constexpr double kPorters = 256;                  // NetworkPorters::kMaxInFlight
 constexpr double kMaxRequests = 1e10;
 constexpr double kMaxPeriodicEvents = 1e9;
 constexpr double kMaxTicks = 1e12;  // virtual time / tick beyond this: ticks closer than a double tells apart
@@ -78,10 +77,10 @@ ResourceEstimate estimate_resources(const Scenario& s) {
   e.simulated_cores = s.total_cores();
   const auto& cache = s.service.embedding_cache;
   const double redis_nodes = cache && cache->redis ? cache->redis->nodes : 0;
-  // A load generator, the completion flusher, the porters of a network, three stages per GPU, a
+  // A load generator, the completion flusher, a network's delivery actor, three stages per GPU, a
   // fetcher and a refresher per GPU with a cache, an update consumer per server with GPUs and a
   // publisher.
-  e.actors = 2 + (s.network.enabled ? kPorters : 0) + 3 * gpus + (cache ? 2 * gpus + servers + 1 : 0);
+  e.actors = 2 + (s.network.enabled ? 1 : 0) + 3 * gpus + (cache ? 2 * gpus + servers + 1 : 0);
   e.core_bytes = e.simulated_cores * kCoreBytes;
   const double models = s.format >= 2 ? static_cast<double>(s.models.size()) : 0.0;
   const double groups = s.format >= 2 ? static_cast<double>(s.servers.size()) : 0.0;

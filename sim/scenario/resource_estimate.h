@@ -1,7 +1,7 @@
 #pragma once
 // What a scenario will cost before it runs, and whether this machine can afford it: a small input
 // must not start hours of work or exhaust memory. Estimated from the scenario alone:
-//   - memory: SimGrid's actors (the load generator, the completion flusher, the network's porters,
+//   - memory: SimGrid's actors (the load generator, the completion flusher, the network's delivery actor,
 //     each GPU stage, cache and update actor: a 64 KiB stack, about 56 KiB of it resident:
 //     measured), the simulated cores (their free times, no actor each), its hosts and the full
 //     routing table of the platform's zone (8 bytes per pair of hosts), the latency histograms (one
