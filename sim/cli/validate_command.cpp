@@ -99,6 +99,8 @@ int execute(const ValidateFlags& f) {
     throw InputError("--cores", "expected at most the " + std::to_string(usable) + " CPUs this process may use, got " + std::to_string(cores));
   std::vector<std::string> sets = f.sets;
   sets.push_back("platform.servers.0.cpu_cores=" + std::to_string(cores));
+  // One serving core has no other core busy beside it: no contention to measure or apply.
+  if (cores == 1) sets.push_back("service.contention=false");
   sets.push_back("run.queries=" + std::to_string(f.queries));
   sets.push_back("run.warmup_queries=" + std::to_string(f.queries / 10));
   const Scenario given = load_scenario(f.scenario, f.sets);
@@ -229,6 +231,7 @@ int execute(const ValidateFlags& f) {
                    {"profile", f.profile.empty() ? json(nullptr) : json(f.profile)},
                    {"calibration", calibration},
                    {"pinned_cpus", pinned},
+                   {"generator_cpu", levels.empty() || levels.front().real.generator_cpu < 0 ? json(nullptr) : json(levels.front().real.generator_cpu)},
                    {"host_cpu_model", host_cpu_model()},
                    {"loads", rows}};
   document["provenance"] = provenance_json(scenario);
@@ -236,6 +239,8 @@ int execute(const ValidateFlags& f) {
   if (!f.quiet) {
     std::printf("recsim validate: %s on %d cores of this machine (%s), batch %d, %d queries per load\n", spec.name.c_str(), cores,
                 host_cpu_model().c_str(), batch, static_cast<int>(scenario.run.queries));
+    if (!levels.empty() && levels.front().real.generator_cpu >= 0)
+      std::printf("  load generator pinned to CPU %d, apart from the workers\n", levels.front().real.generator_cpu);
     std::printf("  simulated capacity %.6g qps (p%g <= %g ms)\n", capacity.max_qps, scenario.sla.percentile, scenario.sla.target_ms);
     std::fputs(table.c_str(), stdout);
   }

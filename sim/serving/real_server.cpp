@@ -95,6 +95,15 @@ RealServingResult serve_real(const std::vector<QueryArrival>& queries, const Rea
       }
     });
 
+  // The generator (this thread) on a CPU of its own where one is left; its affinity is put back
+  // after serving.
+  cpu_set_t saved_affinity;
+  bool restore_affinity = false;
+  if (o.pin && cpus.size() > static_cast<std::size_t>(o.cores)) {
+    restore_affinity = pthread_getaffinity_np(pthread_self(), sizeof saved_affinity, &saved_affinity) == 0;
+    result.generator_cpu = cpus[static_cast<std::size_t>(o.cores)];
+    pin_to(result.generator_cpu);
+  }
   set_up.arrive_and_wait();  // every worker has its kernels and inputs
   start = Clock::now() + std::chrono::milliseconds(20);
   const double t_first = n ? queries.front().time : 0.0;
@@ -119,6 +128,7 @@ RealServingResult serve_real(const std::vector<QueryArrival>& queries, const Rea
   }
   ready.notify_all();
   for (auto& t : workers) t.join();
+  if (restore_affinity) pthread_setaffinity_np(pthread_self(), sizeof saved_affinity, &saved_affinity);
 
   double first = 0.0, last = 0.0;
   for (std::size_t i = 0; i < n; ++i) {

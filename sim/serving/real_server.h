@@ -9,6 +9,10 @@
 // generator's timer was against the schedule is reported apart, as issue lag), recorded in the
 // simulator's histogram (sim/metrics/latency_histogram.h).
 //
+// With pinning, the load generator gets a CPU of its own when the affinity mask has one beyond the
+// workers' (`--cores` below the CPUs), so that it takes no time from a worker at each arrival;
+// otherwise it floats over the workers' CPUs, as on a machine with no core to spare.
+//
 // The work of a request is a callable, so tests can serve with work whose time is known; `recsim
 // validate` (sim/cli/validate_command.cpp) serves with the model's kernels (model_work).
 #include "kernels/model/model_spec.h"
@@ -43,6 +47,7 @@ struct RealServingResult {
   double max_issue_lag_ms = 0.0;   // how late the generator issued a query, at worst
   double mean_issue_lag_ms = 0.0;
   std::vector<int> cpus;           // the CPUs the workers were pinned to (empty: not pinned)
+  int generator_cpu = -1;          // the load generator's own CPU (-1: none left, it shares the workers')
 };
 
 RealServingResult serve_real(const std::vector<QueryArrival>& queries, const RealServingOptions& options,

@@ -7,6 +7,8 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include <sched.h>
+
 #include <chrono>
 #include <thread>
 
@@ -96,4 +98,30 @@ TEST_CASE("recsim validate serves a shipped model for real beside its simulation
   CHECK(l["real_ms"]["p95"].get<double>() >= l["real_ms"]["p50"].get<double>());
   CHECK(l["simulated_ms"]["p95"].get<double>() > 0);
   CHECK(j["pinned_cpus"].size() == 1);
+  // The generator takes a CPU of its own when the process has one beyond the worker's.
+  cpu_set_t mask;
+  REQUIRE(sched_getaffinity(0, sizeof mask, &mask) == 0);
+  if (CPU_COUNT(&mask) >= 2) {
+    REQUIRE(j["generator_cpu"].is_number());
+    CHECK(j["generator_cpu"] != j["pinned_cpus"][0]);
+  } else {
+    CHECK(j["generator_cpu"].is_null());
+  }
+}
+
+TEST_CASE("recsim validate on one core calibrates without contention and serves", "[cli][validate][real]") {
+  // One serving core has no other core busy: the calibration measures no contention, and the
+  // simulated server must not ask for it (it used to stop with exit 2 on service.contention).
+  TempDir dir;
+  const auto out = dir.file("v.json");
+  const std::string source = RECSIM_SOURCE_DIR;
+  const auto r = run_recsim({"validate", source + "/scenarios/models/ncf.json", "--cores", "1", "--loads", "0.3", "--queries", "200",
+                             "--out", out, "--quiet"});
+  INFO(r.err);
+  REQUIRE(r.status == 0);
+  const auto j = nlohmann::json::parse(read_file(out));
+  CHECK(j["cores"] == 1);
+  CHECK(j["calibration"]["provenance"].is_object());
+  REQUIRE(j["loads"].size() == 1);
+  CHECK(j["loads"][0]["real"]["measured"] == 180);
 }
