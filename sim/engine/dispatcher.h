@@ -43,7 +43,6 @@ class Dispatcher final : public SystemUnderTest {
   // (one server per model, or a balancer that does not read them), by a plan that does not change
   // during the run (no online policy). Then a run's offered load scales exactly with the rate.
   bool offered_work_scales_with_rate() const { return scales_with_rate_; }
-  // Messages carried across the network so far (0 without one).
 
  private:
   struct Route {  // one model's balancer over the servers hosting it

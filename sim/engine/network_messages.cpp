@@ -12,7 +12,6 @@ namespace {
 // through its public interface, so one handler is connected once and forwards to whichever instance
 // is alive.
 NetworkMessages* g_active = nullptr;
-void (*g_forward)(NetworkMessages*, const void*) = nullptr;
 
 }  // namespace
 
@@ -26,12 +25,11 @@ NetworkMessages::NetworkMessages(simgrid::s4u::Host* home) {
           // NetworkAction (SimGrid 3.32, src/kernel/resource/NetworkModel.hpp) derives from Action
           // alone, and its definition is not installed: Action is its only base, at offset 0.
           const auto& a = reinterpret_cast<const simgrid::kernel::resource::Action&>(action);
-          if (a.get_state() == simgrid::kernel::resource::Action::State::FINISHED) g_forward(g_active, a.get_activity());
+          if (a.get_state() == simgrid::kernel::resource::Action::State::FINISHED) g_active->arrived(a.get_activity());
         });
     return true;
   }();
   (void)connected;
-  g_forward = [](NetworkMessages* self, const void* activity) { self->arrived(activity); };
   deliverer_ = simgrid::s4u::Actor::create("network-delivery", home, [this] { deliver(); })->daemonize();
 }
 
@@ -49,6 +47,9 @@ void NetworkMessages::send(simgrid::s4u::Host* from, simgrid::s4u::Host* to, std
 
 void NetworkMessages::start(Message m) {
   simgrid::s4u::CommPtr comm = simgrid::s4u::Comm::sendto_async(m.from, m.to, m.bytes);
+  // SimGrid 3.32 leaves a communication of 0 bytes unstarted (its wait would start it; nothing
+  // waits here): start it, so that it takes its route's latency alone.
+  if (comm->get_state() != simgrid::s4u::Activity::State::STARTED) comm->start();
   const void* key = comm->get_impl();
   crossing_.emplace(key, std::make_pair(std::move(comm), std::move(m.then)));
 }

@@ -34,7 +34,7 @@ class NetworkMessages {
   NetworkMessages(const NetworkMessages&) = delete;
   NetworkMessages& operator=(const NetworkMessages&) = delete;
 
-  // Sends `bytes` (> 0) from `from` to `to`, then runs `then` in the delivery actor at arrival time.
+  // Sends `bytes` (0: the route's latency alone) from `from` to `to`, then runs `then` in the delivery actor at arrival time.
   void send(simgrid::s4u::Host* from, simgrid::s4u::Host* to, std::uint64_t bytes, std::function<void()> then);
   static constexpr std::size_t kMaxInFlight = 256;
 

@@ -73,6 +73,33 @@ TEST_CASE("format 2: network time is added exactly on an idle system", "[datacen
   CHECK(r.completed == 1);
 }
 
+TEST_CASE("format 2: messages of 0 bytes take their route's latency; beyond 256 in flight they wait", "[datacenter][network]") {
+  TempDir dir;
+  // 300 queries at the same instant on 300 one-core servers: 300 requests of 0 bytes (latency
+  // alone: 20 us) but at most 256 cross at once, so the last 44 start when the first arrive and
+  // reach their servers 20 us later; responses of 0 bytes; 1 ms of service each.
+  std::string trace;
+  for (int i = 0; i < 300; ++i) trace += "0,1\n";
+  auto doc = dc_document(1, 300, {model("m", deterministic(1.0), 10.0)}, 1.0, 300, 0);
+  doc["workload"]["arrival"] = {{"process", "trace"}, {"file", dir.write("t.csv", trace)}};
+  doc["models"][0].erase("query_size");
+  doc["balancer"] = {{"policy", "round_robin"}};
+  doc["network"] = {{"servers_per_rack", 300},
+                    {"server_link", {{"gb_per_s", 1.0}, {"latency_us", 5}}},
+                    {"rack_uplink", {{"gb_per_s", 10.0}, {"latency_us", 5}}},
+                    {"frontend_link", {{"gb_per_s", 10.0}, {"latency_us", 10}}},
+                    {"request_bytes", {{"base", 0}, {"per_item", 0}}},
+                    {"response_bytes", {{"base", 0}, {"per_item", 0}}}};
+  const auto r = simulate_isolated(scenario_from(doc, dir.path()));
+  REQUIRE(r.completed == 300);
+  REQUIRE(r.datacenter);
+  // Mean network time: 256 queries at 0.020 + 0.020 ms, 44 at 0.040 + 0.020 ms (waiting counts).
+  const double network_ms = (256 * 0.040 + 44 * 0.060) / 300;
+  CHECK(r.datacenter->network_ms == Approx(network_ms).epsilon(1e-9));
+  CHECK(r.datacenter->queueing_ms == Approx(0.0).margin(1e-9));
+  CHECK(r.latency_ms->max == Approx(1.060).epsilon(1e-3));  // histogram bin
+}
+
 TEST_CASE("format 2: energy and cost equal their closed forms on a deterministic load", "[datacenter][energy]") {
   TempDir dir;
   // 50 queries 10 ms apart, 1 ms each, on one 2-core server: busy 50 core-ms over a window of 491 ms.
