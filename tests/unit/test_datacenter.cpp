@@ -73,7 +73,7 @@ TEST_CASE("format 2: network time is added exactly on an idle system", "[datacen
   CHECK(r.completed == 1);
 }
 
-TEST_CASE("format 2: messages of 0 bytes take their route's latency; beyond 256 in flight they wait", "[datacenter][network]") {
+TEST_CASE("format 2: messages of 0 bytes take their route's latency, and beyond 256 in flight they wait", "[datacenter][network]") {
   TempDir dir;
   // 300 queries at the same instant on 300 one-core servers: 300 requests of 0 bytes (latency
   // alone: 20 us) but at most 256 cross at once, so the last 44 start when the first arrive and
