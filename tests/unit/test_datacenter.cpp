@@ -38,6 +38,17 @@ json dc_document(int cores, int count, json models, double qps, std::uint64_t qu
           {"run", {{"queries", queries}, {"warmup_queries", warmup}}}};
 }
 
+// A rack network whose route from the frontend crosses its link (10 us), the rack uplink (5 us)
+// and the server's NIC (5 us, the slowest at 1 GB/s), with the given message sizes.
+json rack_network(int servers_per_rack, double request_base, double request_per_item, double response_base, double response_per_item) {
+  return {{"servers_per_rack", servers_per_rack},
+          {"server_link", {{"gb_per_s", 1.0}, {"latency_us", 5}}},
+          {"rack_uplink", {{"gb_per_s", 10.0}, {"latency_us", 5}}},
+          {"frontend_link", {{"gb_per_s", 10.0}, {"latency_us", 10}}},
+          {"request_bytes", {{"base", request_base}, {"per_item", request_per_item}}},
+          {"response_bytes", {{"base", response_base}, {"per_item", response_per_item}}}};
+}
+
 const ModelResults& model_named(const RunResults& r, const std::string& name) {
   for (const auto& m : r.datacenter->models)
     if (m.name == name) return m;
@@ -56,12 +67,7 @@ TEST_CASE("format 2: network time is added exactly on an idle system", "[datacen
   // Request 1,000 + 100 x 100 = 11,000 bytes; response 500 + 10 x 100 = 1,500 bytes; the route
   // crosses the frontend link (10 us), the rack uplink (5 us) and the server's NIC (5 us, the
   // slowest at 1 GB/s): 20 us + bytes / 1 GB/s each way.
-  doc["network"] = {{"servers_per_rack", 4},
-                    {"server_link", {{"gb_per_s", 1.0}, {"latency_us", 5}}},
-                    {"rack_uplink", {{"gb_per_s", 10.0}, {"latency_us", 5}}},
-                    {"frontend_link", {{"gb_per_s", 10.0}, {"latency_us", 10}}},
-                    {"request_bytes", {{"base", 1000}, {"per_item", 100}}},
-                    {"response_bytes", {{"base", 500}, {"per_item", 10}}}};
+  doc["network"] = rack_network(4, 1000, 100, 500, 10);
   const auto r = simulate_isolated(scenario_from(doc, dir.path()));
   REQUIRE(r.datacenter);
   const double request_ms = 0.020 + 11000 / 1e9 * 1e3, response_ms = 0.020 + 1500 / 1e9 * 1e3;
@@ -84,12 +90,7 @@ TEST_CASE("format 2: messages of 0 bytes take their route's latency, and beyond 
   doc["workload"]["arrival"] = {{"process", "trace"}, {"file", dir.write("t.csv", trace)}};
   doc["models"][0].erase("query_size");
   doc["balancer"] = {{"policy", "round_robin"}};
-  doc["network"] = {{"servers_per_rack", 300},
-                    {"server_link", {{"gb_per_s", 1.0}, {"latency_us", 5}}},
-                    {"rack_uplink", {{"gb_per_s", 10.0}, {"latency_us", 5}}},
-                    {"frontend_link", {{"gb_per_s", 10.0}, {"latency_us", 10}}},
-                    {"request_bytes", {{"base", 0}, {"per_item", 0}}},
-                    {"response_bytes", {{"base", 0}, {"per_item", 0}}}};
+  doc["network"] = rack_network(300, 0, 0, 0, 0);
   const auto r = simulate_isolated(scenario_from(doc, dir.path()));
   REQUIRE(r.completed == 300);
   REQUIRE(r.datacenter);
