@@ -9,6 +9,7 @@
 #include <omp.h>
 
 #include <algorithm>
+#include <cmath>
 #include <barrier>
 #include <chrono>
 #include <condition_variable>
@@ -21,32 +22,100 @@ namespace recsim {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-constexpr int kInputSets = 4;  // distinct inputs cycled through, so no run sees the last one's keys
-
 using Instance = CpuModelInstance;
+// The next inputs for a timed run.
+using InputSource = std::function<const ModelInputs&()>;
+
+// Every timed run of a point gets inputs no earlier run used, drawn from the keys' distribution, so
+// the embedding rows it gathers are in cache only as often as the power law repeats keys, as in
+// serving. Cycling a few input batches (recsim before 2026-12-04 cycled 4) kept every row they
+// gather in cache and timed embedding-bound models far too fast: DLRM-RMC1 at batch 1 in 0.011 ms
+// instead of 0.16 ms, at 64 in 1.2 instead of 2.2 ms (docs/calibration.md). Drawn outside the timing.
+class FreshInputs {
+ public:
+  FreshInputs(const ModelWeights& weights, int batch, const KeyPopularity& keys, Rng& rng)
+      : weights_(weights), batch_(batch), keys_(keys), rng_(rng) {}
+  const ModelInputs& next() {
+    current_ = make_model_inputs(weights_, batch_, keys_, rng_);
+    return current_;
+  }
+  InputSource source() {
+    return [this]() -> const ModelInputs& { return next(); };
+  }
+
+ private:
+  const ModelWeights& weights_;
+  int batch_;
+  KeyPopularity keys_;
+  Rng& rng_;
+  ModelInputs current_;
+};
+
+std::size_t input_bytes(const ModelInputs& in) {
+  std::size_t bytes = in.dense.size() * sizeof(float);
+  for (const auto& t : in.indices) bytes += t.size() * sizeof(std::int32_t);
+  return bytes;
+}
+
+// Inputs drawn ahead of a point's timed runs, at most (all instances together). The instances
+// measuring contention run at once, so theirs are drawn before they start (a thread drawing keys
+// between runs would also leave the other cores less contended meanwhile): per instance as many
+// batches as the alone measurement timed.
+constexpr std::size_t kInputBytes = std::size_t{256} << 20;
 
 // Timed runs of one instance at one batch size: warm-up, then at least `repeats` runs and
 // `min_seconds` of work.
-std::vector<double> measure(Instance& inst, const std::vector<ModelInputs>& inputs, const CpuCalibrationOptions& o) {
-  for (int i = 0; i < o.warmup; ++i) inst.run_ms(inputs[static_cast<std::size_t>(i) % inputs.size()]);
+std::vector<double> measure(Instance& inst, const InputSource& next, const CpuCalibrationOptions& o) {
+  for (int i = 0; i < o.warmup; ++i) inst.run(next());
   std::vector<double> samples;
   double total = 0;
   while (static_cast<int>(samples.size()) < o.repeats ||
          (total < o.min_seconds * 1e3 && static_cast<int>(samples.size()) < o.max_repeats)) {
-    const double ms = inst.run_ms(inputs[samples.size() % inputs.size()]);
+    const ModelInputs& in = next();
+    const double ms = inst.run_ms(in);
     samples.push_back(ms);
     total += ms;
   }
   return samples;
 }
 
+// The same with inputs drawn before the timed runs, not between them: drawing keys between runs
+// would evict the model's own buffers and weights from the caches before each one, which serving
+// does not. The warm-up runs' time says how many batches the timed runs will need; more are drawn
+// (between runs) only if that estimate falls short. At most `max_bytes` of them, cycled beyond.
+std::vector<double> measure_drawn_ahead(Instance& inst, FreshInputs& fresh, std::size_t batch_bytes, std::size_t max_bytes,
+                                        const CpuCalibrationOptions& o) {
+  const std::size_t cap = std::max<std::size_t>(2, max_bytes / std::max<std::size_t>(1, batch_bytes));
+  std::vector<ModelInputs> drawn;
+  auto draw_up_to = [&](std::size_t n) {
+    n = std::min(n, cap);
+    while (drawn.size() < n) drawn.push_back(fresh.next());
+  };
+  const int warmup = std::max(1, o.warmup);
+  draw_up_to(static_cast<std::size_t>(warmup));
+  double warm_ms = 0;
+  for (int i = 0; i < warmup; ++i) warm_ms = inst.run_ms(drawn[static_cast<std::size_t>(i) % drawn.size()]);
+  const double per_run = std::max(warm_ms, 1e-6);
+  const auto needed = static_cast<std::size_t>(
+      std::clamp(std::ceil(o.min_seconds * 1e3 / per_run * 1.5) + 1, static_cast<double>(o.repeats), static_cast<double>(std::max(o.repeats, o.max_repeats))));
+  draw_up_to(static_cast<std::size_t>(warmup) + needed);
+  std::size_t k = static_cast<std::size_t>(warmup);
+  const InputSource next = [&]() -> const ModelInputs& {
+    if (k >= drawn.size()) draw_up_to(drawn.size() + needed / 2 + 1);
+    return drawn[k++ % drawn.size()];
+  };
+  CpuCalibrationOptions timed = o;
+  timed.warmup = 0;
+  return measure(inst, next, timed);
+}
+
 // Timed runs handed over to the instance's own thread after it waited idle for `gap_ms`: from the
 // hand-over to the run's end, as a request reaching an idle server core sees it.
-std::vector<double> measure_after_idle(Instance& inst, const std::vector<ModelInputs>& inputs, const CpuCalibrationOptions& o) {
+std::vector<double> measure_after_idle(Instance& inst, const InputSource& next, const CpuCalibrationOptions& o) {
   std::mutex m;
   std::condition_variable cv;
   bool go = false, done = false, quit = false;
-  std::size_t which = 0;
+  const ModelInputs* handed_inputs = nullptr;
   Clock::time_point finished;
   std::thread worker([&] {
     omp_set_num_threads(1);
@@ -55,9 +124,9 @@ std::vector<double> measure_after_idle(Instance& inst, const std::vector<ModelIn
       cv.wait(lock, [&] { return go || quit; });
       if (quit) return;
       go = false;
-      const std::size_t k = which;
+      const ModelInputs& in = *handed_inputs;
       lock.unlock();
-      inst.run_ms(inputs[k % inputs.size()]);
+      inst.run(in);
       const auto t = Clock::now();
       lock.lock();
       finished = t;
@@ -70,10 +139,11 @@ std::vector<double> measure_after_idle(Instance& inst, const std::vector<ModelIn
   const auto gap = std::chrono::duration<double, std::milli>(o.after_idle_gap_ms);
   while (static_cast<int>(samples.size()) < o.repeats ||
          (total < o.min_seconds * 1e3 && static_cast<int>(samples.size()) < o.max_repeats)) {
+    const ModelInputs& in = next();  // drawn before the pause, outside the timing
     std::this_thread::sleep_for(gap);
     std::unique_lock lock(m);
     const auto handed = Clock::now();
-    which = samples.size();
+    handed_inputs = &in;
     go = true;
     done = false;
     cv.notify_all();
@@ -136,24 +206,34 @@ ModelLatency calibrate_cpu_model(const ModelSpec& spec, const CpuCalibrationOpti
   for (int pass = 0; pass < passes; ++pass) {
     for (std::size_t bi = 0; bi < o.batches.size(); ++bi) {
       const int batch = o.batches[bi];
-      std::vector<ModelInputs> inputs;
-      for (int i = 0; i < kInputSets; ++i) inputs.push_back(make_model_inputs(weights, batch, o.keys, rng));
-      const auto alone = measure(*pool[0], inputs, per_pass);
+      FreshInputs fresh(weights, batch, o.keys, rng);
+      const std::size_t per_batch = std::max<std::size_t>(1, input_bytes(fresh.next()));
+      const auto alone = measure_drawn_ahead(*pool[0], fresh, per_batch, kInputBytes, per_pass);
       alone_samples[bi].insert(alone_samples[bi].end(), alone.begin(), alone.end());
       if (o.after_idle_gap_ms > 0) {
-        const auto idle = measure_after_idle(*pool[0], inputs, per_pass);
+        const auto idle = measure_after_idle(*pool[0], fresh.source(), per_pass);
         idle_samples[bi].insert(idle_samples[bi].end(), idle.begin(), idle.end());
       }
-      // Every instance of a level on its own thread (one per core), all measuring at once.
+      // Every instance of a level on its own thread (one per core), all measuring at once, each
+      // cycling its own inputs drawn beforehand.
       const auto at_once = [&](int n, std::vector<double>& into) {
+        const std::size_t wanted = alone.size() + static_cast<std::size_t>(per_pass.warmup);
+        const std::size_t fit = kInputBytes / (static_cast<std::size_t>(n) * per_batch);
+        const std::size_t count = std::max<std::size_t>(2, std::min(wanted, fit));
+        std::vector<std::vector<ModelInputs>> inputs(static_cast<std::size_t>(n));
+        for (auto& own : inputs)
+          for (std::size_t k = 0; k < count; ++k) own.push_back(fresh.next());
         std::vector<std::vector<double>> per(static_cast<std::size_t>(n));
         std::barrier start(n);
         std::vector<std::thread> threads;
         for (int i = 0; i < n; ++i)
           threads.emplace_back([&, i] {
             omp_set_num_threads(1);
+            const auto& own = inputs[static_cast<std::size_t>(i)];
+            std::size_t k = 0;
+            const InputSource cycle = [&]() -> const ModelInputs& { return own[k++ % own.size()]; };
             start.arrive_and_wait();
-            per[static_cast<std::size_t>(i)] = measure(*pool[static_cast<std::size_t>(i)], inputs, per_pass);
+            per[static_cast<std::size_t>(i)] = measure(*pool[static_cast<std::size_t>(i)], cycle, per_pass);
           });
         for (auto& t : threads) t.join();
         for (const auto& v : per) into.insert(into.end(), v.begin(), v.end());

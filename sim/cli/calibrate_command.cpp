@@ -338,6 +338,7 @@ LatencyProfile measure_cpu_profile(const std::vector<ModelSpec>& specs, const Cp
          nlohmann::ordered_json m = {{"threads_per_instance", 1}, {"contention_instances", o.instances}, {"passes", o.passes},
                                      {"after_idle_gap_ms", o.after_idle_gap_ms}, {"contention_levels", o.levels}};
          m.update(shared_method(o));
+         m["inputs"] = "fresh keys for every timed run (contention: each instance cycles its own, drawn beforehand)";
          return m;
        }()},
       {"calibration_seconds", seconds},

@@ -68,6 +68,7 @@ RealServingResult serve_real(const std::vector<QueryArrival>& queries, const Rea
   std::deque<Request> queue;
   bool issued_all = false;
   std::vector<double> busy(static_cast<std::size_t>(o.cores), 0.0);
+  std::vector<std::map<int, ServedRequests>> served_by_worker(static_cast<std::size_t>(o.cores));
   std::barrier set_up(o.cores + 1);
   Clock::time_point start;
 
@@ -77,6 +78,7 @@ RealServingResult serve_real(const std::vector<QueryArrival>& queries, const Rea
       if (!result.cpus.empty()) pin_to(result.cpus[static_cast<std::size_t>(w)]);
       omp_set_num_threads(1);  // one core per worker, as calibrated
       RequestWork run = work(w);
+      std::map<int, ServedRequests>& served = served_by_worker[static_cast<std::size_t>(w)];
       set_up.arrive_and_wait();
       for (;;) {
         Request r;
@@ -90,7 +92,13 @@ RealServingResult serve_real(const std::vector<QueryArrival>& queries, const Rea
         const auto t0 = Clock::now();
         run(w, r.items);
         const auto t1 = Clock::now();
-        busy[static_cast<std::size_t>(w)] += std::chrono::duration<double>(t1 - t0).count();
+        const double seconds = std::chrono::duration<double>(t1 - t0).count();
+        busy[static_cast<std::size_t>(w)] += seconds;
+        if (r.query >= o.warmup_queries) {
+          ServedRequests& s = served[r.items];
+          ++s.requests;
+          s.seconds += seconds;
+        }
         if (remaining[r.query].fetch_sub(1) == 1) done_at[r.query] = std::chrono::duration<double>(t1 - start).count();
       }
     });
@@ -128,6 +136,12 @@ RealServingResult serve_real(const std::vector<QueryArrival>& queries, const Rea
   }
   ready.notify_all();
   for (auto& t : workers) t.join();
+  for (const auto& worker : served_by_worker)
+    for (const auto& [items, s] : worker) {
+      ServedRequests& total = result.served_by_items[items];
+      total.requests += s.requests;
+      total.seconds += s.seconds;
+    }
   if (restore_affinity) pthread_setaffinity_np(pthread_self(), sizeof saved_affinity, &saved_affinity);
 
   double first = 0.0, last = 0.0;
@@ -150,29 +164,44 @@ RealServingResult serve_real(const std::vector<QueryArrival>& queries, const Rea
   return result;
 }
 
-WorkFactory model_work(const ModelSpec& spec, double rows_scale, std::uint64_t seed, const std::vector<int>& sizes) {
+WorkFactory model_work(const ModelSpec& spec, double rows_scale, std::uint64_t seed, const std::map<int, std::uint64_t>& requests_by_size,
+                       std::size_t input_bytes) {
+  struct Pool {
+    std::vector<ModelInputs> sets;
+    std::atomic<std::size_t> next{0};  // shared by the workers: no two take the same set at once
+  };
   struct Shared {
     ModelWeights weights;
-    std::map<int, std::vector<ModelInputs>> inputs;  // per request size: a few sets, cycled
+    std::map<int, Pool> pools;  // per request size
     int max_batch = 1;
   };
-  auto shared = std::make_shared<Shared>(Shared{make_model_weights(spec, rows_scale, seed), {}, 1});
+  auto shared = std::make_shared<Shared>();
+  shared->weights = make_model_weights(spec, rows_scale, seed);
   Rng rng = make_stream(seed, StreamId::keys);
   const KeyPopularity keys{KeyPopularity::Kind::power_law, 1.05};  // the calibration's keys
-  for (int s : sizes) {
-    if (shared->inputs.count(s)) continue;
-    for (int k = 0; k < 3; ++k) shared->inputs[s].push_back(make_model_inputs(shared->weights, s, keys, rng));
-    shared->max_batch = std::max(shared->max_batch, s);
+  std::uint64_t total = 0;
+  for (const auto& [size, count] : requests_by_size) total += count;
+  for (const auto& [size, count] : requests_by_size) {
+    if (count == 0) continue;
+    Pool& pool = shared->pools[size];
+    pool.sets.push_back(make_model_inputs(shared->weights, size, keys, rng));
+    std::size_t bytes = pool.sets.front().dense.size() * sizeof(float);
+    for (const auto& t : pool.sets.front().indices) bytes += t.size() * sizeof(std::int32_t);
+    // This size's share of the budget, by its share of the requests; at most one set per request.
+    const double share = static_cast<double>(input_bytes) * static_cast<double>(count) / static_cast<double>(total);
+    const auto fit = static_cast<std::uint64_t>(share / static_cast<double>(std::max<std::size_t>(1, bytes)));
+    const std::uint64_t sets = std::max<std::uint64_t>(1, std::min(count, fit));
+    while (pool.sets.size() < sets) pool.sets.push_back(make_model_inputs(shared->weights, size, keys, rng));
+    shared->max_batch = std::max(shared->max_batch, size);
   }
   return [shared](int) -> RequestWork {
     auto inst = std::make_shared<CpuModelInstance>(shared->weights, shared->max_batch);
-    auto next = std::make_shared<std::map<int, std::size_t>>();  // per request size: the input set to use next
-    return [shared, inst, next](int, int items) {
-      const auto it = shared->inputs.find(items);
-      if (it == shared->inputs.end()) throw std::logic_error("model_work: no inputs made for this request size");
-      std::size_t& k = (*next)[items];
-      inst->run(it->second[k]);
-      k = (k + 1) % it->second.size();
+    for (const auto& [items, pool] : shared->pools) inst->run(pool.sets.front());  // primitives made before serving
+    return [shared, inst](int, int items) {
+      const auto it = shared->pools.find(items);
+      if (it == shared->pools.end()) throw std::logic_error("model_work: no inputs made for this request size");
+      Pool& pool = it->second;
+      inst->run(pool.sets[pool.next.fetch_add(1, std::memory_order_relaxed) % pool.sets.size()]);
     };
   };
 }

@@ -21,6 +21,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <vector>
 
@@ -38,12 +39,20 @@ struct RealServingOptions {
   bool pin = true;                   // pin worker i to the i-th CPU of the affinity mask
 };
 
+// The requests of one size served for measured queries, and the worker time they took.
+struct ServedRequests {
+  std::uint64_t requests = 0;
+  double seconds = 0.0;
+  double mean_seconds() const { return requests ? seconds / static_cast<double>(requests) : 0.0; }
+};
+
 struct RealServingResult {
   LatencyHistogram latency;        // seconds, measured queries
   std::uint64_t measured = 0;
   double wall_seconds = 0.0;       // first arrival to last completion
   double throughput_qps = 0.0;     // measured queries / (their last completion - first arrival)
   double busy_fraction = 0.0;      // worker time in requests / (cores x wall)
+  std::map<int, ServedRequests> served_by_items;  // measured queries' requests, by request size
   double max_issue_lag_ms = 0.0;   // how late the generator issued a query, at worst
   double mean_issue_lag_ms = 0.0;
   std::vector<int> cpus;           // the CPUs the workers were pinned to (empty: not pinned)
@@ -55,8 +64,15 @@ RealServingResult serve_real(const std::vector<QueryArrival>& queries, const Rea
 
 // The work of a model's forward pass on this machine: per worker its own oneDNN primitives and
 // buffers (the calibration's instance, kernels/calibration/cpu_calibrator.cpp), sharing weights made
-// with `rows_scale` and `seed`; inputs per request size made ahead of time (power-law keys).
-// `sizes`: every request size that will be asked for.
-WorkFactory model_work(const ModelSpec& spec, double rows_scale, std::uint64_t seed, const std::vector<int>& sizes);
+// with `rows_scale` and `seed`. Inputs (power-law keys, as the calibration's) are drawn ahead of
+// time: per request size as many batches as it has requests (`requests_by_size`, every size that
+// will be asked for), within `input_bytes` for all, the sizes sharing it by their requests; the
+// workers take each size's batches in turn, so a request reuses keys only after that size's whole
+// pool. Few batches cycled would keep their embedding rows in cache, which serving fresh queries
+// does not. Each worker runs every size once before serving starts, as a server warms up before it
+// takes traffic: its oneDNN primitives are made (just-in-time compiled) then, not inside the first
+// request of each size.
+WorkFactory model_work(const ModelSpec& spec, double rows_scale, std::uint64_t seed, const std::map<int, std::uint64_t>& requests_by_size,
+                       std::size_t input_bytes);
 
 }  // namespace recsim

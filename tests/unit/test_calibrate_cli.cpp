@@ -41,6 +41,8 @@ TEST_CASE("recsim calibrate measures a CPU profile the simulator can load", "[cl
   for (const char* k : {"cpu_model", "cores", "isa", "libraries", "date", "command", "method"})
     CHECK(p.provenance.contains(k));
   CHECK(p.provenance["command"].get<std::string>().rfind("recsim calibrate --device cpu --models ncf", 0) == 0);
+  // How the inputs were drawn, which decides how warm the embedding rows were (docs/calibration.md).
+  CHECK(p.provenance["method"]["inputs"].get<std::string>().rfind("fresh keys for every timed run", 0) == 0);
 }
 
 TEST_CASE("recsim calibrate measures every contention level it is asked for", "[cli][calibrate][levels]") {

@@ -52,6 +52,13 @@ TEST_CASE("real serving splits queries by the batch size and measures from the h
     CHECK(r.latency.count() == 2);
     CHECK(r.latency.max() >= 0.002);  // the 3-item query: 2 ms and 1 ms on two cores at once
     CHECK(r.cpus.size() == 2);
+    // The measured queries' requests by size: 1 + 2 + 1 items (query 2 split), 1 item (query 3).
+    REQUIRE(r.served_by_items.size() == 2);
+    CHECK(r.served_by_items.at(1).requests == 2);
+    CHECK(r.served_by_items.at(2).requests == 1);
+    CHECK(r.served_by_items.at(1).mean_seconds() >= 0.001);
+    CHECK(r.served_by_items.at(2).mean_seconds() >= 0.002);
+    CHECK(r.served_by_items.at(2).mean_seconds() < 0.002 + 0.5);
   }
 }
 
@@ -97,6 +104,15 @@ TEST_CASE("recsim validate serves a shipped model for real beside its simulation
   CHECK(l["real_ms"]["p50"].get<double>() > 0);
   CHECK(l["real_ms"]["p95"].get<double>() >= l["real_ms"]["p50"].get<double>());
   CHECK(l["simulated_ms"]["p95"].get<double>() > 0);
+  // Where the error comes from: the profile's time per request against the served one, and the
+  // simulation replayed at the served times (the queueing model's own error).
+  CHECK(l["service_ms_per_request"]["served"].get<double>() > 0);
+  CHECK(l["service_ms_per_request"]["profile"].get<double>() > 0);
+  CHECK(l["service_ms_per_request"]["error"].get<double>() ==
+        Approx(l["service_ms_per_request"]["profile"].get<double>() / l["service_ms_per_request"]["served"].get<double>() - 1));
+  CHECK(l["replayed_ms"]["p95"].get<double>() >= l["replayed_ms"]["p50"].get<double>());
+  CHECK(l["replayed_error"]["p95"].get<double>() ==
+        Approx(l["replayed_ms"]["p95"].get<double>() / l["real_ms"]["p95"].get<double>() - 1));
   CHECK(j["pinned_cpus"].size() == 1);
   // The generator takes a CPU of its own when the process has one beyond the worker's.
   cpu_set_t mask;
