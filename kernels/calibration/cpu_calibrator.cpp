@@ -163,6 +163,31 @@ std::vector<double> measure_after_idle(Instance& inst, const InputSource& next, 
 
 }  // namespace
 
+struct CpuPointTimer::State {
+  std::shared_ptr<const ModelWeights> weights;
+  int batch;
+  Rng rng;
+  Instance instance;
+  KeyPopularity keys{KeyPopularity::Kind::power_law, 1.05};  // the calibration's default keys
+  State(std::shared_ptr<const ModelWeights> w, int b, std::uint64_t seed)
+      : weights(std::move(w)), batch(b), rng(make_stream(seed, StreamId::keys)), instance(*weights, b) {}
+};
+
+CpuPointTimer::CpuPointTimer(std::shared_ptr<const ModelWeights> weights, int batch, std::uint64_t seed)
+    : state_(std::make_unique<State>(std::move(weights), batch, seed)) {}
+CpuPointTimer::~CpuPointTimer() = default;
+
+LatencyPoint CpuPointTimer::measure(int repeats, double min_seconds, int max_repeats) {
+  CpuCalibrationOptions o;
+  o.repeats = repeats;
+  o.min_seconds = min_seconds;
+  o.max_repeats = max_repeats;
+  omp_set_num_threads(1);
+  FreshInputs fresh(*state_->weights, state_->batch, state_->keys, state_->rng);
+  const std::size_t per_batch = std::max<std::size_t>(1, input_bytes(fresh.next()));
+  return summarise_samples(state_->batch, measure_drawn_ahead(state_->instance, fresh, per_batch, kInputBytes, o));
+}
+
 LatencyPoint summarise_samples(int batch, std::vector<double> samples_ms) {
   std::sort(samples_ms.begin(), samples_ms.end());
   LatencyPoint p;

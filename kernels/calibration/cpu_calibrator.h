@@ -9,6 +9,7 @@
 #include "kernels/profiles/latency_profile.h"
 
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -35,6 +36,21 @@ struct CpuCalibrationOptions {
 // Measures one model. `progress` is told each finished batch size ("dlrm-rmc1 batch 64: 1.23 ms").
 ModelLatency calibrate_cpu_model(const ModelSpec& spec, const CpuCalibrationOptions& options,
                                  const std::function<void(const std::string&)>& progress);
+
+// One point of the calibration's alone measurement, repeatable: a batch size timed back to back on
+// the calling thread with fresh keys, as calibrate_cpu_model times it. For checking how far the
+// machine's speed has moved since a profile was measured (recsim validate's drift check).
+class CpuPointTimer {
+ public:
+  CpuPointTimer(std::shared_ptr<const ModelWeights> weights, int batch, std::uint64_t seed);
+  ~CpuPointTimer();
+  // At least `repeats` timed runs and `min_seconds` of timed work (bounded by `max_repeats`).
+  LatencyPoint measure(int repeats, double min_seconds, int max_repeats);
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
 
 // Summary statistics of latency samples (milliseconds).
 LatencyPoint summarise_samples(int batch, std::vector<double> samples_ms);

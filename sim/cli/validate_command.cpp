@@ -3,7 +3,9 @@
 // serves the scenario's model for real on this machine (sim/serving/real_server.h) and simulates
 // the same server, with a profile calibrated here, at a few fractions of the simulated capacity;
 // reports both latency distributions and the simulation's error (docs/validation.md).
+#include "kernels/calibration/cpu_calibrator.h"
 #include "kernels/model/model_spec.h"
+#include "kernels/model/model_weights.h"
 #include "kernels/profiles/batch_ladder.h"
 #include "sim/cli/commands.h"
 #include "sim/cli/cpu_profile_measurement.h"
@@ -83,6 +85,8 @@ std::vector<QueryArrival> query_stream(const Scenario& s, double qps, std::size_
 
 // The requests' inputs drawn ahead of serving, at most (real_server.h, model_work).
 constexpr std::size_t kServingInputBytes = std::size_t{256} << 20;
+// Timed work of each drift check (the profile's point at the largest request, timed again).
+constexpr double kReferenceSeconds = 0.5;
 
 struct Level {
   double load = 0, qps = 0;
@@ -91,6 +95,7 @@ struct Level {
   RunResults replayed;                 // simulated with the served times per request size
   double served_ms_per_request = 0.0;  // the measured queries' requests, real
   double profile_ms_per_request = 0.0; // the same requests at the profile's back-to-back times
+  double reference_ms = 0.0;           // the profile's point at the largest request, timed just before serving
 };
 
 // The scenario served at the times real serving measured: a table service of the mean worker time
@@ -192,7 +197,13 @@ int execute(const ValidateFlags& f) {
   const StaticPolicy split(batch);
   for (const auto& q : query_stream(scenario, capacity.max_qps, scenario.run.queries))
     for (int r = 0; r < split.request_count(q.size); ++r) ++requests_by_size[split.request_items(q.size, r)];
-  const WorkFactory work = model_work(spec, rows_scale, 1, requests_by_size, kServingInputBytes);
+  const auto weights = std::make_shared<const ModelWeights>(make_model_weights(spec, rows_scale, 1));
+  const WorkFactory work = model_work(weights, 1, requests_by_size, kServingInputBytes);
+  // The machine's drift: the profile's point at the largest request timed again, the calibration's
+  // way, right before each load is served and after the last.
+  CpuPointTimer reference(weights, largest_request, 2);
+  const double profile_reference_ms = scenario.service.curve->seconds_at(largest_request) * 1e3;
+  auto time_reference = [&] { return reference.measure(15, kReferenceSeconds, 100000).median_ms; };
   std::vector<Level> levels;
   for (double load : loads) {
     Level l;
@@ -205,6 +216,7 @@ int execute(const ValidateFlags& f) {
     if (!f.quiet) std::fprintf(stderr, "validate: serving %llu queries at %.6g qps (%.0f%% of capacity) for real, about %.0f s\n",
                                static_cast<unsigned long long>(queries.size()), l.qps, 100 * load,
                                queries.back().time - queries.front().time);
+    l.reference_ms = time_reference();
     RealServingOptions ro;
     ro.cores = cores;
     ro.batch_size = batch;
@@ -225,13 +237,15 @@ int execute(const ValidateFlags& f) {
     levels.push_back(std::move(l));
   }
 
+  const double reference_after_ms = levels.empty() ? 0.0 : time_reference();
+
   // 4. The report.
   json rows = json::array();
   std::string table = "  load      qps |  simulated p50    p95    p99 ms |  real p50    p95    p99 ms | p95 error\n";
   std::string causes =
       "  where the p95 error comes from: the profile's time per request against the served one, and the\n"
       "  simulation replayed with the served times per request size (the queueing model's own error)\n"
-      "  load | ms per request: profile  served  error | replayed p95 ms  error\n";
+      "  load | ms per request: profile  served  error | replayed p95 ms  error | machine vs profile\n";
   for (const auto& l : levels) {
     const auto& sim = *l.simulated.latency_ms;
     const double r50 = l.real.latency.percentile(50) * 1e3, r95 = l.real.latency.percentile(95) * 1e3,
@@ -245,6 +259,7 @@ int execute(const ValidateFlags& f) {
                     {"service_ms_per_request", {{"profile", l.profile_ms_per_request},
                                                 {"served", l.served_ms_per_request},
                                                 {"error", error_of(l.profile_ms_per_request, l.served_ms_per_request)}}},
+                    {"machine_drift", {{"reference_ms", l.reference_ms}, {"change", l.reference_ms / profile_reference_ms - 1}}},
                     {"replayed_ms", l.replayed.latency_ms ? percentiles_json(l.replayed.latency_ms->p50, l.replayed.latency_ms->p95,
                                                                              l.replayed.latency_ms->p99)
                                                           : json(nullptr)},
@@ -263,9 +278,10 @@ int execute(const ValidateFlags& f) {
                   sim.p50, sim.p95, sim.p99, r50, r95, r99, 100 * error_of(sim.p95, r95));
     table += line;
     if (l.replayed.latency_ms) {
-      std::snprintf(line, sizeof line, "  %3.0f%% |               %9.4g %7.4g %+6.1f%% | %15.4g %+6.1f%%\n", 100 * l.load,
+      std::snprintf(line, sizeof line, "  %3.0f%% |               %9.4g %7.4g %+6.1f%% | %15.4g %+6.1f%% | %+.1f%%\n", 100 * l.load,
                     l.profile_ms_per_request, l.served_ms_per_request, 100 * error_of(l.profile_ms_per_request, l.served_ms_per_request),
-                    l.replayed.latency_ms->p95, 100 * error_of(l.replayed.latency_ms->p95, r95));
+                    l.replayed.latency_ms->p95, 100 * error_of(l.replayed.latency_ms->p95, r95),
+                    100 * (l.reference_ms / profile_reference_ms - 1));
       causes += line;
     }
   }
@@ -282,6 +298,10 @@ int execute(const ValidateFlags& f) {
                    {"pinned_cpus", pinned},
                    {"generator_cpu", levels.empty() || levels.front().real.generator_cpu < 0 ? json(nullptr) : json(levels.front().real.generator_cpu)},
                    {"host_cpu_model", host_cpu_model()},
+                   {"drift_check", {{"batch", largest_request},
+                                    {"profile_ms", profile_reference_ms},
+                                    {"after_last_load_ms", levels.empty() ? json(nullptr) : json(reference_after_ms)},
+                                    {"after_last_load_change", levels.empty() ? json(nullptr) : json(reference_after_ms / profile_reference_ms - 1)}}},
                    {"loads", rows}};
   document["provenance"] = provenance_json(scenario);
   if (!f.out.empty()) write_file_atomically(f.out, document.dump(2) + "\n");
@@ -293,6 +313,10 @@ int execute(const ValidateFlags& f) {
     std::printf("  simulated capacity %.6g qps (p%g <= %g ms)\n", capacity.max_qps, scenario.sla.percentile, scenario.sla.target_ms);
     std::fputs(table.c_str(), stdout);
     std::fputs(causes.c_str(), stdout);
+    if (!levels.empty())
+      std::printf("  (machine: the profile's %d-item point, %.4g ms, timed again the calibration's way before each load; "
+                  "after the last: %+.1f%%)\n",
+                  largest_request, profile_reference_ms, 100 * (reference_after_ms / profile_reference_ms - 1));
   }
   return kExitDone;
 }

@@ -164,19 +164,19 @@ RealServingResult serve_real(const std::vector<QueryArrival>& queries, const Rea
   return result;
 }
 
-WorkFactory model_work(const ModelSpec& spec, double rows_scale, std::uint64_t seed, const std::map<int, std::uint64_t>& requests_by_size,
+WorkFactory model_work(std::shared_ptr<const ModelWeights> weights, std::uint64_t seed, const std::map<int, std::uint64_t>& requests_by_size,
                        std::size_t input_bytes) {
   struct Pool {
     std::vector<ModelInputs> sets;
     std::atomic<std::size_t> next{0};  // shared by the workers: no two take the same set at once
   };
   struct Shared {
-    ModelWeights weights;
+    std::shared_ptr<const ModelWeights> weights;
     std::map<int, Pool> pools;  // per request size
     int max_batch = 1;
   };
   auto shared = std::make_shared<Shared>();
-  shared->weights = make_model_weights(spec, rows_scale, seed);
+  shared->weights = std::move(weights);
   Rng rng = make_stream(seed, StreamId::keys);
   const KeyPopularity keys{KeyPopularity::Kind::power_law, 1.05};  // the calibration's keys
   std::uint64_t total = 0;
@@ -184,18 +184,18 @@ WorkFactory model_work(const ModelSpec& spec, double rows_scale, std::uint64_t s
   for (const auto& [size, count] : requests_by_size) {
     if (count == 0) continue;
     Pool& pool = shared->pools[size];
-    pool.sets.push_back(make_model_inputs(shared->weights, size, keys, rng));
+    pool.sets.push_back(make_model_inputs(*shared->weights, size, keys, rng));
     std::size_t bytes = pool.sets.front().dense.size() * sizeof(float);
     for (const auto& t : pool.sets.front().indices) bytes += t.size() * sizeof(std::int32_t);
     // This size's share of the budget, by its share of the requests; at most one set per request.
     const double share = static_cast<double>(input_bytes) * static_cast<double>(count) / static_cast<double>(total);
     const auto fit = static_cast<std::uint64_t>(share / static_cast<double>(std::max<std::size_t>(1, bytes)));
     const std::uint64_t sets = std::max<std::uint64_t>(1, std::min(count, fit));
-    while (pool.sets.size() < sets) pool.sets.push_back(make_model_inputs(shared->weights, size, keys, rng));
+    while (pool.sets.size() < sets) pool.sets.push_back(make_model_inputs(*shared->weights, size, keys, rng));
     shared->max_batch = std::max(shared->max_batch, size);
   }
   return [shared](int) -> RequestWork {
-    auto inst = std::make_shared<CpuModelInstance>(shared->weights, shared->max_batch);
+    auto inst = std::make_shared<CpuModelInstance>(*shared->weights, shared->max_batch);
     for (const auto& [items, pool] : shared->pools) inst->run(pool.sets.front());  // primitives made before serving
     return [shared, inst](int, int items) {
       const auto it = shared->pools.find(items);

@@ -16,6 +16,7 @@
 // The work of a request is a callable, so tests can serve with work whose time is known; `recsim
 // validate` (sim/cli/validate_command.cpp) serves with the model's kernels (model_work).
 #include "kernels/model/model_spec.h"
+#include "kernels/model/model_weights.h"
 #include "sim/metrics/latency_histogram.h"
 #include "workloads/query_source.h"
 
@@ -63,8 +64,8 @@ RealServingResult serve_real(const std::vector<QueryArrival>& queries, const Rea
                              const WorkFactory& work);
 
 // The work of a model's forward pass on this machine: per worker its own oneDNN primitives and
-// buffers (the calibration's instance, kernels/calibration/cpu_calibrator.cpp), sharing weights made
-// with `rows_scale` and `seed`. Inputs (power-law keys, as the calibration's) are drawn ahead of
+// buffers (the calibration's instance, kernels/calibration/cpu_calibrator.cpp), sharing `weights`.
+// Inputs (power-law keys, as the calibration's) are drawn ahead of
 // time: per request size as many batches as it has requests (`requests_by_size`, every size that
 // will be asked for), within `input_bytes` for all, the sizes sharing it by their requests; the
 // workers take each size's batches in turn, so a request reuses keys only after that size's whole
@@ -72,7 +73,7 @@ RealServingResult serve_real(const std::vector<QueryArrival>& queries, const Rea
 // does not. Each worker runs every size once before serving starts, as a server warms up before it
 // takes traffic: its oneDNN primitives are made (just-in-time compiled) then, not inside the first
 // request of each size.
-WorkFactory model_work(const ModelSpec& spec, double rows_scale, std::uint64_t seed, const std::map<int, std::uint64_t>& requests_by_size,
+WorkFactory model_work(std::shared_ptr<const ModelWeights> weights, std::uint64_t seed, const std::map<int, std::uint64_t>& requests_by_size,
                        std::size_t input_bytes);
 
 }  // namespace recsim

@@ -1,5 +1,6 @@
 // Real serving (sim/serving/real_server.h) with work whose time is known, and `recsim validate`:
 // its input checks (exit 2, one line, before any work) and a short real run of a shipped model.
+#include "kernels/profiles/latency_profile.h"
 #include "sim/serving/real_server.h"
 #include "support/cli_runner.h"
 #include "support/temp_dir.h"
@@ -113,6 +114,15 @@ TEST_CASE("recsim validate serves a shipped model for real beside its simulation
   CHECK(l["replayed_ms"]["p95"].get<double>() >= l["replayed_ms"]["p50"].get<double>());
   CHECK(l["replayed_error"]["p95"].get<double>() ==
         Approx(l["replayed_ms"]["p95"].get<double>() / l["real_ms"]["p95"].get<double>() - 1));
+  // The machine's drift: the profile's point at the largest request (the batch size, 64) timed
+  // again before the load and after it.
+  CHECK(j["drift_check"]["batch"] == 64);
+  CHECK(j["drift_check"]["profile_ms"].get<double>() ==
+        Approx(load_latency_profile(source + "/kernels/profiles/cpu-intel-xeon-2c.json").curve("ncf", "here").seconds_at(64) * 1e3));
+  CHECK(l["machine_drift"]["reference_ms"].get<double>() > 0);
+  CHECK(l["machine_drift"]["change"].get<double>() ==
+        Approx(l["machine_drift"]["reference_ms"].get<double>() / j["drift_check"]["profile_ms"].get<double>() - 1));
+  CHECK(j["drift_check"]["after_last_load_ms"].get<double>() > 0);
   CHECK(j["pinned_cpus"].size() == 1);
   // The generator takes a CPU of its own when the process has one beyond the worker's.
   cpu_set_t mask;
