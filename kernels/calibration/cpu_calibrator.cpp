@@ -210,7 +210,6 @@ ModelLatency calibrate_cpu_model(const ModelSpec& spec, const CpuCalibrationOpti
   const int instances = std::max(1, o.instances);
   std::vector<std::unique_ptr<Instance>> pool;
   for (int i = 0; i < instances; ++i) pool.push_back(std::make_unique<Instance>(weights, max_batch));
-  Rng rng = make_stream(o.seed, StreamId::keys);
 
   omp_set_num_threads(1);  // single-core latency: one thread per instance
   // The ladder is walked `passes` times and each batch size's samples are pooled, so slow drifts of
@@ -231,6 +230,9 @@ ModelLatency calibrate_cpu_model(const ModelSpec& spec, const CpuCalibrationOpti
   for (int pass = 0; pass < passes; ++pass) {
     for (std::size_t bi = 0; bi < o.batches.size(); ++bi) {
       const int batch = o.batches[bi];
+      // Keys from a stream of the point's own (batch size, pass): how many batches a point draws
+      // depends on its timing, and must not change the keys of the points after it.
+      Rng rng = make_stream(o.seed, StreamId::keys, static_cast<std::uint32_t>(bi), static_cast<std::uint64_t>(pass));
       FreshInputs fresh(weights, batch, o.keys, rng);
       const std::size_t per_batch = std::max<std::size_t>(1, input_bytes(fresh.next()));
       const auto alone = measure_drawn_ahead(*pool[0], fresh, per_batch, kInputBytes, per_pass);
