@@ -30,7 +30,7 @@ using InputSource = std::function<const ModelInputs&()>;
 // the embedding rows it gathers are in cache only as often as the power law repeats keys, as in
 // serving. Cycling a few input batches (recsim before 2026-12-04 cycled 4) kept every row they
 // gather in cache and timed embedding-bound models far too fast: DLRM-RMC1 at batch 1 in 0.011 ms
-// instead of 0.16 ms, at 64 in 1.2 instead of 2.2 ms (docs/calibration.md). Drawn outside the timing.
+// instead of 0.16 ms, at 64 in 1.20 instead of 1.75 ms (docs/validation.md). Drawn outside the timing.
 class FreshInputs {
  public:
   FreshInputs(const ModelWeights& weights, int batch, const KeyPopularity& keys, Rng& rng)
@@ -38,9 +38,6 @@ class FreshInputs {
   const ModelInputs& next() {
     current_ = make_model_inputs(weights_, batch_, keys_, rng_);
     return current_;
-  }
-  InputSource source() {
-    return [this]() -> const ModelInputs& { return next(); };
   }
 
  private:
@@ -60,7 +57,7 @@ std::size_t input_bytes(const ModelInputs& in) {
 // Inputs drawn ahead of a point's timed runs, at most (all instances together). The instances
 // measuring contention run at once, so theirs are drawn before they start (a thread drawing keys
 // between runs would also leave the other cores less contended meanwhile): per instance as many
-// batches as the alone measurement timed.
+// batches as the alone measurement timed, and at least one (which alone may exceed the bound).
 constexpr std::size_t kInputBytes = std::size_t{256} << 20;
 
 // Timed runs of one instance at one batch size: warm-up, then at least `repeats` runs and
@@ -99,6 +96,7 @@ std::vector<double> measure_drawn_ahead(Instance& inst, FreshInputs& fresh, std:
   const auto needed = static_cast<std::size_t>(
       std::clamp(std::ceil(o.min_seconds * 1e3 / per_run * 1.5) + 1, static_cast<double>(o.repeats), static_cast<double>(std::max(o.repeats, o.max_repeats))));
   draw_up_to(static_cast<std::size_t>(warmup) + needed);
+  inst.run(drawn.front());  // untimed: the model's buffers back in cache after the draw
   std::size_t k = static_cast<std::size_t>(warmup);
   const InputSource next = [&]() -> const ModelInputs& {
     if (k >= drawn.size()) draw_up_to(drawn.size() + needed / 2 + 1);
@@ -139,7 +137,7 @@ std::vector<double> measure_after_idle(Instance& inst, const InputSource& next, 
   const auto gap = std::chrono::duration<double, std::milli>(o.after_idle_gap_ms);
   while (static_cast<int>(samples.size()) < o.repeats ||
          (total < o.min_seconds * 1e3 && static_cast<int>(samples.size()) < o.max_repeats)) {
-    const ModelInputs& in = next();  // drawn before the pause, outside the timing
+    const ModelInputs& in = next();  // drawn ahead of the runs: the pause is the gap alone
     std::this_thread::sleep_for(gap);
     std::unique_lock lock(m);
     const auto handed = Clock::now();
@@ -238,7 +236,15 @@ ModelLatency calibrate_cpu_model(const ModelSpec& spec, const CpuCalibrationOpti
       const auto alone = measure_drawn_ahead(*pool[0], fresh, per_batch, kInputBytes, per_pass);
       alone_samples[bi].insert(alone_samples[bi].end(), alone.begin(), alone.end());
       if (o.after_idle_gap_ms > 0) {
-        const auto idle = measure_after_idle(*pool[0], fresh.source(), per_pass);
+        // As many batches as the alone runs took (an after-idle run takes at least as long), drawn
+        // before the first pause, cycled beyond.
+        const std::size_t count =
+            std::max<std::size_t>(1, std::min(alone.size() + 1, kInputBytes / per_batch));
+        std::vector<ModelInputs> drawn;
+        for (std::size_t d = 0; d < count; ++d) drawn.push_back(fresh.next());
+        std::size_t k = 0;
+        const InputSource cycle = [&]() -> const ModelInputs& { return drawn[k++ % drawn.size()]; };
+        const auto idle = measure_after_idle(*pool[0], cycle, per_pass);
         idle_samples[bi].insert(idle_samples[bi].end(), idle.begin(), idle.end());
       }
       // Every instance of a level on its own thread (one per core), all measuring at once, each
@@ -246,7 +252,7 @@ ModelLatency calibrate_cpu_model(const ModelSpec& spec, const CpuCalibrationOpti
       const auto at_once = [&](int n, std::vector<double>& into) {
         const std::size_t wanted = alone.size() + static_cast<std::size_t>(per_pass.warmup);
         const std::size_t fit = kInputBytes / (static_cast<std::size_t>(n) * per_batch);
-        const std::size_t count = std::max<std::size_t>(2, std::min(wanted, fit));
+        const std::size_t count = std::max<std::size_t>(1, std::min(wanted, fit));
         std::vector<std::vector<ModelInputs>> inputs(static_cast<std::size_t>(n));
         for (auto& own : inputs)
           for (std::size_t k = 0; k < count; ++k) own.push_back(fresh.next());

@@ -168,7 +168,7 @@ WorkFactory model_work(std::shared_ptr<const ModelWeights> weights, std::uint64_
                        std::size_t input_bytes) {
   struct Pool {
     std::vector<ModelInputs> sets;
-    std::atomic<std::size_t> next{0};  // shared by the workers: no two take the same set at once
+    std::atomic<std::size_t> next{0};  // shared by the workers: they take the sets in turn
   };
   struct Shared {
     std::shared_ptr<const ModelWeights> weights;
@@ -196,7 +196,9 @@ WorkFactory model_work(std::shared_ptr<const ModelWeights> weights, std::uint64_
   }
   return [shared](int) -> RequestWork {
     auto inst = std::make_shared<CpuModelInstance>(*shared->weights, shared->max_batch);
-    for (const auto& [items, pool] : shared->pools) inst->run(pool.sets.front());  // primitives made before serving
+    // Primitives made before serving; with the last set, the first served last, so that the first
+    // requests do not find their keys in cache.
+    for (const auto& [items, pool] : shared->pools) inst->run(pool.sets.back());
     return [shared, inst](int, int items) {
       const auto it = shared->pools.find(items);
       if (it == shared->pools.end()) throw std::logic_error("model_work: no inputs made for this request size");
