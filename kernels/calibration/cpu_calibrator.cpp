@@ -48,12 +48,6 @@ class FreshInputs {
   ModelInputs current_;
 };
 
-std::size_t input_bytes(const ModelInputs& in) {
-  std::size_t bytes = in.dense.size() * sizeof(float);
-  for (const auto& t : in.indices) bytes += t.size() * sizeof(std::int32_t);
-  return bytes;
-}
-
 // Inputs drawn ahead of a point's timed runs, at most (all instances together). The instances
 // measuring contention run at once, so theirs are drawn before they start (a thread drawing keys
 // between runs would also leave the other cores less contended meanwhile): per instance as many
@@ -182,7 +176,7 @@ LatencyPoint CpuPointTimer::measure(int repeats, double min_seconds, int max_rep
   o.max_repeats = max_repeats;
   omp_set_num_threads(1);
   FreshInputs fresh(*state_->weights, state_->batch, state_->keys, state_->rng);
-  const std::size_t per_batch = std::max<std::size_t>(1, input_bytes(fresh.next()));
+  const std::size_t per_batch = std::max<std::size_t>(1, fresh.next().bytes());
   return summarise_samples(state_->batch, measure_drawn_ahead(state_->instance, fresh, per_batch, kInputBytes, o));
 }
 
@@ -232,7 +226,7 @@ ModelLatency calibrate_cpu_model(const ModelSpec& spec, const CpuCalibrationOpti
       // depends on its timing, and must not change the keys of the points after it.
       Rng rng = make_stream(o.seed, StreamId::keys, static_cast<std::uint32_t>(bi), static_cast<std::uint64_t>(pass));
       FreshInputs fresh(weights, batch, o.keys, rng);
-      const std::size_t per_batch = std::max<std::size_t>(1, input_bytes(fresh.next()));
+      const std::size_t per_batch = std::max<std::size_t>(1, fresh.next().bytes());
       const auto alone = measure_drawn_ahead(*pool[0], fresh, per_batch, kInputBytes, per_pass);
       alone_samples[bi].insert(alone_samples[bi].end(), alone.begin(), alone.end());
       if (o.after_idle_gap_ms > 0) {

@@ -4,6 +4,7 @@
 #include "kernels/model/model_weights.h"
 #include "workloads/random_stream.h"
 
+#include <cstddef>
 #include <cstdint>
 #include <vector>
 
@@ -13,6 +14,12 @@ struct ModelInputs {
   int batch = 0;
   std::vector<float> dense;                       // batch x dense_features
   std::vector<std::vector<std::int32_t>> indices; // per table: batch x lookups
+  // The bytes of its features and keys (the data, not the vectors' own overhead).
+  std::size_t bytes() const {
+    std::size_t n = dense.size() * sizeof(float);
+    for (const auto& t : indices) n += t.size() * sizeof(std::int32_t);
+    return n;
+  }
 };
 
 struct KeyPopularity {

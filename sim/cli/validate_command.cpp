@@ -204,6 +204,7 @@ int execute(const ValidateFlags& f) {
   CpuPointTimer reference(weights, largest_request, 2);
   const double profile_reference_ms = scenario.service.curve->seconds_at(largest_request) * 1e3;
   auto time_reference = [&] { return reference.measure(15, kReferenceSeconds, 100000).median_ms; };
+  auto drift = [&](double reference_ms) { return error_of(reference_ms, profile_reference_ms); };  // now against the profile
   std::vector<Level> levels;
   for (double load : loads) {
     Level l;
@@ -259,7 +260,7 @@ int execute(const ValidateFlags& f) {
                     {"service_ms_per_request", {{"profile", l.profile_ms_per_request},
                                                 {"served", l.served_ms_per_request},
                                                 {"error", error_of(l.profile_ms_per_request, l.served_ms_per_request)}}},
-                    {"machine_drift", {{"reference_ms", l.reference_ms}, {"change", l.reference_ms / profile_reference_ms - 1}}},
+                    {"machine_drift", {{"reference_ms", l.reference_ms}, {"change", drift(l.reference_ms)}}},
                     {"replayed_ms", l.replayed.latency_ms ? percentiles_json(l.replayed.latency_ms->p50, l.replayed.latency_ms->p95,
                                                                              l.replayed.latency_ms->p99)
                                                           : json(nullptr)},
@@ -281,7 +282,7 @@ int execute(const ValidateFlags& f) {
       std::snprintf(line, sizeof line, "  %3.0f%% |               %9.4g %7.4g %+6.1f%% | %15.4g %+6.1f%% | %+.1f%%\n", 100 * l.load,
                     l.profile_ms_per_request, l.served_ms_per_request, 100 * error_of(l.profile_ms_per_request, l.served_ms_per_request),
                     l.replayed.latency_ms->p95, 100 * error_of(l.replayed.latency_ms->p95, r95),
-                    100 * (l.reference_ms / profile_reference_ms - 1));
+                    100 * drift(l.reference_ms));
       causes += line;
     }
   }
@@ -301,7 +302,7 @@ int execute(const ValidateFlags& f) {
                    {"drift_check", {{"batch", largest_request},
                                     {"profile_ms", profile_reference_ms},
                                     {"after_last_load_ms", levels.empty() ? json(nullptr) : json(reference_after_ms)},
-                                    {"after_last_load_change", levels.empty() ? json(nullptr) : json(reference_after_ms / profile_reference_ms - 1)}}},
+                                    {"after_last_load_change", levels.empty() ? json(nullptr) : json(drift(reference_after_ms))}}},
                    {"loads", rows}};
   document["provenance"] = provenance_json(scenario);
   if (!f.out.empty()) write_file_atomically(f.out, document.dump(2) + "\n");
@@ -316,7 +317,7 @@ int execute(const ValidateFlags& f) {
     if (!levels.empty())
       std::printf("  (machine: the profile's %d-item point, %.4g ms, timed again the calibration's way before each load; "
                   "after the last: %+.1f%%)\n",
-                  largest_request, profile_reference_ms, 100 * (reference_after_ms / profile_reference_ms - 1));
+                  largest_request, profile_reference_ms, 100 * drift(reference_after_ms));
   }
   return kExitDone;
 }

@@ -185,8 +185,7 @@ WorkFactory model_work(std::shared_ptr<const ModelWeights> weights, std::uint64_
     if (count == 0) continue;
     Pool& pool = shared->pools[size];
     pool.sets.push_back(make_model_inputs(*shared->weights, size, keys, rng));
-    std::size_t bytes = pool.sets.front().dense.size() * sizeof(float);
-    for (const auto& t : pool.sets.front().indices) bytes += t.size() * sizeof(std::int32_t);
+    const std::size_t bytes = pool.sets.front().bytes();
     // This size's share of the budget, by its share of the requests; at most one set per request.
     const double share = static_cast<double>(input_bytes) * static_cast<double>(count) / static_cast<double>(total);
     const auto fit = static_cast<std::uint64_t>(share / static_cast<double>(std::max<std::size_t>(1, bytes)));
