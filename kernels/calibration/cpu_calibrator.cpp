@@ -1,5 +1,6 @@
 #include "kernels/calibration/cpu_calibrator.h"
 
+#include "kernels/calibration/drawn_inputs.h"
 #include "kernels/calibration/sample_quantile.h"
 
 #include "kernels/cpu/cpu_model_instance.h"
@@ -26,79 +27,20 @@ using Instance = CpuModelInstance;
 // The next inputs for a timed run.
 using InputSource = std::function<const ModelInputs&()>;
 
-// Every timed run of a point gets inputs no earlier run used, drawn from the keys' distribution, so
-// the embedding rows it gathers are in cache only as often as the power law repeats keys, as in
-// serving. Cycling a few input batches (recsim before 2026-12-04 cycled 4) kept every row they
-// gather in cache and timed embedding-bound models far too fast: DLRM-RMC1 at batch 1 in 0.011 ms
-// instead of 0.16 ms, at 64 in 1.20 instead of 1.75 ms (docs/validation.md). Drawn outside the timing.
-class FreshInputs {
- public:
-  FreshInputs(const ModelWeights& weights, int batch, const KeyPopularity& keys, Rng& rng)
-      : weights_(weights), batch_(batch), keys_(keys), rng_(rng) {}
-  const ModelInputs& next() {
-    current_ = make_model_inputs(weights_, batch_, keys_, rng_);
-    return current_;
-  }
-
- private:
-  const ModelWeights& weights_;
-  int batch_;
-  KeyPopularity keys_;
-  Rng& rng_;
-  ModelInputs current_;
-};
-
-// Inputs drawn ahead of a point's timed runs, at most (all instances together). The instances
-// measuring contention run at once, so theirs are drawn before they start (a thread drawing keys
-// between runs would also leave the other cores less contended meanwhile): per instance as many
-// batches as the alone measurement timed, and at least one (which alone may exceed the bound).
-constexpr std::size_t kInputBytes = std::size_t{256} << 20;
-
 // Timed runs of one instance at one batch size: warm-up, then at least `repeats` runs and
 // `min_seconds` of work.
+TimedRuns timed_runs(const CpuCalibrationOptions& o) { return {o.warmup, o.repeats, o.min_seconds, o.max_repeats}; }
+
 std::vector<double> measure(Instance& inst, const InputSource& next, const CpuCalibrationOptions& o) {
   for (int i = 0; i < o.warmup; ++i) inst.run(next());
-  std::vector<double> samples;
-  double total = 0;
-  while (static_cast<int>(samples.size()) < o.repeats ||
-         (total < o.min_seconds * 1e3 && static_cast<int>(samples.size()) < o.max_repeats)) {
-    const ModelInputs& in = next();
-    const double ms = inst.run_ms(in);
-    samples.push_back(ms);
-    total += ms;
-  }
-  return samples;
+  return repeat_timed([&] { return inst.run_ms(next()); }, timed_runs(o));
 }
 
-// The same with inputs drawn before the timed runs, not between them: drawing keys between runs
-// would evict the model's own buffers and weights from the caches before each one, which serving
-// does not. The warm-up runs' time says how many batches the timed runs will need; more are drawn
-// (between runs) only if that estimate falls short. At most `max_bytes` of them, cycled beyond.
+// Warm-up and timed runs of one instance on inputs drawn ahead (drawn_inputs.h).
 std::vector<double> measure_drawn_ahead(Instance& inst, FreshInputs& fresh, std::size_t batch_bytes, std::size_t max_bytes,
                                         const CpuCalibrationOptions& o) {
-  const std::size_t cap = std::max<std::size_t>(2, max_bytes / std::max<std::size_t>(1, batch_bytes));
-  std::vector<ModelInputs> drawn;
-  auto draw_up_to = [&](std::size_t n) {
-    n = std::min(n, cap);
-    while (drawn.size() < n) drawn.push_back(fresh.next());
-  };
-  const int warmup = std::max(1, o.warmup);
-  draw_up_to(static_cast<std::size_t>(warmup));
-  double warm_ms = 0;
-  for (int i = 0; i < warmup; ++i) warm_ms = inst.run_ms(drawn[static_cast<std::size_t>(i) % drawn.size()]);
-  const double per_run = std::max(warm_ms, 1e-6);
-  const auto needed = static_cast<std::size_t>(
-      std::clamp(std::ceil(o.min_seconds * 1e3 / per_run * 1.5) + 1, static_cast<double>(o.repeats), static_cast<double>(std::max(o.repeats, o.max_repeats))));
-  draw_up_to(static_cast<std::size_t>(warmup) + needed);
-  inst.run(drawn.front());  // untimed: the model's buffers back in cache after the draw
-  std::size_t k = static_cast<std::size_t>(warmup);
-  const InputSource next = [&]() -> const ModelInputs& {
-    if (k >= drawn.size()) draw_up_to(drawn.size() + needed / 2 + 1);
-    return drawn[k++ % drawn.size()];
-  };
-  CpuCalibrationOptions timed = o;
-  timed.warmup = 0;
-  return measure(inst, next, timed);
+  const ModelRun run = [&inst](const ModelInputs& in, bool) { return inst.run_ms(in); };
+  return time_on_drawn_inputs(run, fresh, batch_bytes, max_bytes, timed_runs(o));
 }
 
 // Timed runs handed over to the instance's own thread after it waited idle for `gap_ms`: from the
@@ -126,24 +68,21 @@ std::vector<double> measure_after_idle(Instance& inst, const InputSource& next, 
       cv.notify_all();
     }
   });
-  std::vector<double> samples;
-  double total = 0;
   const auto gap = std::chrono::duration<double, std::milli>(o.after_idle_gap_ms);
-  while (static_cast<int>(samples.size()) < o.repeats ||
-         (total < o.min_seconds * 1e3 && static_cast<int>(samples.size()) < o.max_repeats)) {
-    const ModelInputs& in = next();  // drawn ahead of the runs: the pause is the gap alone
-    std::this_thread::sleep_for(gap);
-    std::unique_lock lock(m);
-    const auto handed = Clock::now();
-    handed_inputs = &in;
-    go = true;
-    done = false;
-    cv.notify_all();
-    cv.wait(lock, [&] { return done; });
-    const double ms = std::chrono::duration<double, std::milli>(finished - handed).count();
-    samples.push_back(ms);
-    total += ms;
-  }
+  std::vector<double> samples = repeat_timed(
+      [&] {
+        const ModelInputs& in = next();  // drawn ahead of the runs: the pause is the gap alone
+        std::this_thread::sleep_for(gap);
+        std::unique_lock lock(m);
+        const auto handed = Clock::now();
+        handed_inputs = &in;
+        go = true;
+        done = false;
+        cv.notify_all();
+        cv.wait(lock, [&] { return done; });
+        return std::chrono::duration<double, std::milli>(finished - handed).count();
+      },
+      timed_runs(o));
   {
     std::lock_guard lock(m);
     quit = true;
@@ -242,7 +181,10 @@ ModelLatency calibrate_cpu_model(const ModelSpec& spec, const CpuCalibrationOpti
         idle_samples[bi].insert(idle_samples[bi].end(), idle.begin(), idle.end());
       }
       // Every instance of a level on its own thread (one per core), all measuring at once, each
-      // cycling its own inputs drawn beforehand.
+      // cycling its own inputs drawn before they start (a thread drawing keys between runs would
+      // also leave the other cores less contended meanwhile): per instance as many batches as the
+      // alone measurement timed, within kInputBytes for all of them, and at least one (which alone
+      // may exceed the bound).
       const auto at_once = [&](int n, std::vector<double>& into) {
         const std::size_t wanted = alone.size() + static_cast<std::size_t>(per_pass.warmup);
         const std::size_t fit = kInputBytes / (static_cast<std::size_t>(n) * per_batch);

@@ -1,6 +1,7 @@
 #include "kernels/calibration/gpu_calibrator.h"
 
 #include "kernels/calibration/cpu_calibrator.h"
+#include "kernels/calibration/drawn_inputs.h"
 #include "kernels/gpu/cuda_ops.h"
 #include "kernels/model/model_forward.h"
 
@@ -13,7 +14,6 @@ namespace recsim {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-constexpr int kInputSets = 4;  // distinct inputs cycled through, so no run sees the last one's keys
 // Device timings resolve to about half a microsecond; a zero reading is stored as this, since a
 // profile's latencies must be positive.
 constexpr double kFloorMs = 1e-6;
@@ -43,16 +43,13 @@ double run_once(CudaOps& ops, ModelForward& forward, const ModelInputs& in, floa
   return total;
 }
 
-// Warm-up, then at least `repeats` timed runs and `min_seconds` of end-to-end time.
-Samples measure(CudaOps& ops, ModelForward& forward, const std::vector<ModelInputs>& inputs, float* out,
-                const GpuCalibrationOptions& o) {
-  for (int i = 0; i < o.warmup; ++i)
-    run_once(ops, forward, inputs[static_cast<std::size_t>(i) % inputs.size()], out, nullptr);
+// Warm-up, then at least `repeats` timed runs and `min_seconds` of end-to-end time, each on a batch
+// of keys no earlier run used, drawn ahead of the timed runs (drawn_inputs.h).
+Samples measure(CudaOps& ops, ModelForward& forward, FreshInputs& fresh, float* out, const GpuCalibrationOptions& o) {
   Samples s;
-  double total = 0;
-  while (static_cast<int>(s.total.size()) < o.repeats ||
-         (total < o.min_seconds * 1e3 && static_cast<int>(s.total.size()) < o.max_repeats))
-    total += run_once(ops, forward, inputs[s.total.size() % inputs.size()], out, &s);
+  const ModelRun run = [&](const ModelInputs& in, bool timed) { return run_once(ops, forward, in, out, timed ? &s : nullptr); };
+  const std::size_t per_batch = std::max<std::size_t>(1, fresh.next().bytes());
+  time_on_drawn_inputs(run, fresh, per_batch, kInputBytes, {o.warmup, o.repeats, o.min_seconds, o.max_repeats});
   return s;
 }
 
@@ -69,12 +66,12 @@ ModelLatency calibrate_gpu_model(const ModelSpec& spec, const GpuCalibrationOpti
   CudaOps ops;
   ModelForward forward(weights, ops, max_batch);
   std::vector<float> out(static_cast<std::size_t>(max_batch) * spec.outputs_per_item());
-  Rng rng = make_stream(o.seed, StreamId::keys);
-
-  for (int batch : o.batches) {
-    std::vector<ModelInputs> inputs;
-    for (int i = 0; i < kInputSets; ++i) inputs.push_back(make_model_inputs(weights, batch, o.keys, rng));
-    const Samples s = measure(ops, forward, inputs, out.data(), o);
+  for (std::size_t bi = 0; bi < o.batches.size(); ++bi) {
+    const int batch = o.batches[bi];
+    // Keys from a stream of the point's own, as in the CPU calibration.
+    Rng rng = make_stream(o.seed, StreamId::keys, static_cast<std::uint32_t>(bi), std::uint64_t{0});
+    FreshInputs fresh(weights, batch, o.keys, rng);
+    const Samples s = measure(ops, forward, fresh, out.data(), o);
     result.single.push_back(summarise_samples(batch, s.total));
     result.kernel_only.push_back(summarise_samples(batch, s.compute));
     result.upload.push_back(summarise_samples(batch, s.upload));

@@ -198,6 +198,7 @@ int execute_gpu(const CalibrateFlags& f) {
          nlohmann::ordered_json m = {{"end_to_end", "host clock around upload + compute + download, synchronised"},
                                      {"parts", "device time between events: upload, compute (kernel_only), download"}};
          m.update(shared_method(o));
+         m["inputs"] = "fresh keys for every timed run, drawn ahead (at most 256 MiB, cycled beyond)";
          return m;
        }()},
       {"calibration_seconds", seconds},
@@ -338,7 +339,7 @@ LatencyProfile measure_cpu_profile(const std::vector<ModelSpec>& specs, const Cp
          nlohmann::ordered_json m = {{"threads_per_instance", 1}, {"contention_instances", o.instances}, {"passes", o.passes},
                                      {"after_idle_gap_ms", o.after_idle_gap_ms}, {"contention_levels", o.levels}};
          m.update(shared_method(o));
-         m["inputs"] = "fresh keys for every timed run (contention: each instance cycles its own, drawn beforehand)";
+         m["inputs"] = "fresh keys for every timed run, drawn ahead (at most 256 MiB, cycled beyond; contention: each instance cycles its own, drawn beforehand)";
          return m;
        }()},
       {"calibration_seconds", seconds},
