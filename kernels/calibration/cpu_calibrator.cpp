@@ -27,10 +27,10 @@ using Instance = CpuModelInstance;
 // The next inputs for a timed run.
 using InputSource = std::function<const ModelInputs&()>;
 
-// Timed runs of one instance at one batch size: warm-up, then at least `repeats` runs and
-// `min_seconds` of work.
 TimedRuns timed_runs(const CpuCalibrationOptions& o) { return {o.warmup, o.repeats, o.min_seconds, o.max_repeats}; }
 
+// Timed runs of one instance at one batch size: warm-up, then at least `repeats` runs and
+// `min_seconds` of work.
 std::vector<double> measure(Instance& inst, const InputSource& next, const CpuCalibrationOptions& o) {
   for (int i = 0; i < o.warmup; ++i) inst.run(next());
   return repeat_timed([&] { return inst.run_ms(next()); }, timed_runs(o));
