@@ -10,7 +10,6 @@
 #include <omp.h>
 
 #include <algorithm>
-#include <cmath>
 #include <barrier>
 #include <chrono>
 #include <condition_variable>

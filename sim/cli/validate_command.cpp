@@ -4,6 +4,7 @@
 // the same server, with a profile calibrated here, at a few fractions of the simulated capacity;
 // reports both latency distributions and the simulation's error (docs/validation.md).
 #include "kernels/calibration/cpu_calibrator.h"
+#include "kernels/calibration/drawn_inputs.h"
 #include "kernels/model/model_spec.h"
 #include "kernels/model/model_weights.h"
 #include "kernels/profiles/batch_ladder.h"
@@ -83,8 +84,6 @@ std::vector<QueryArrival> query_stream(const Scenario& s, double qps, std::size_
   return out;
 }
 
-// The requests' inputs drawn ahead of serving, at most (real_server.h, model_work).
-constexpr std::size_t kServingInputBytes = std::size_t{256} << 20;
 // Timed work of each drift check (the profile's point at the largest request, timed again).
 constexpr double kReferenceSeconds = 0.5;
 
@@ -198,7 +197,7 @@ int execute(const ValidateFlags& f) {
   for (const auto& q : query_stream(scenario, capacity.max_qps, scenario.run.queries))
     for (int r = 0; r < split.request_count(q.size); ++r) ++requests_by_size[split.request_items(q.size, r)];
   const auto weights = std::make_shared<const ModelWeights>(make_model_weights(spec, rows_scale, 1));
-  const WorkFactory work = model_work(weights, 1, requests_by_size, kServingInputBytes);
+  const WorkFactory work = model_work(weights, 1, requests_by_size, kInputBytes);  // the calibration's bound on drawn inputs
   // The machine's drift: the profile's point at the largest request timed again, the calibration's
   // way, right before each load is served and after the last.
   CpuPointTimer reference(weights, largest_request, 2);

@@ -15,7 +15,6 @@
 //
 // The work of a request is a callable, so tests can serve with work whose time is known; `recsim
 // validate` (sim/cli/validate_command.cpp) serves with the model's kernels (model_work).
-#include "kernels/model/model_spec.h"
 #include "kernels/model/model_weights.h"
 #include "sim/metrics/latency_histogram.h"
 #include "workloads/query_source.h"
