@@ -3,10 +3,12 @@
 #include "kernels/calibration/drawn_inputs.h"
 #include "kernels/calibration/sample_quantile.h"
 
+#include "kernels/cpu/cpu_affinity.h"
 #include "kernels/cpu/cpu_model_instance.h"
 #include "kernels/cpu/onednn_ops.h"
 #include "kernels/model/model_forward.h"
 
+#include <boost/random/uniform_int_distribution.hpp>
 #include <omp.h>
 
 #include <algorithm>
@@ -15,7 +17,7 @@
 #include <condition_variable>
 #include <mutex>
 #include <cstdio>
-#include <cstring>
+#include <string>
 #include <thread>
 
 namespace recsim {
@@ -42,46 +44,63 @@ std::vector<double> measure_drawn_ahead(Instance& inst, FreshInputs& fresh, std:
   return time_on_drawn_inputs(run, fresh, batch_bytes, max_bytes, timed_runs(o));
 }
 
-// Timed runs handed over to the instance's own thread after it waited idle for `gap_ms`: from the
-// hand-over to the run's end, as a request reaching an idle server core sees it.
-std::vector<double> measure_after_idle(Instance& inst, const InputSource& next, const CpuCalibrationOptions& o) {
+// Pairs of runs handed over to the instance's own thread, pinned to `worker_cpu` (-1: not pinned),
+// after it waited idle for `gap_ms`: the first timed from the hand-over to its end, as a request
+// reaching an idle server core sees it, the second right after it on the same thread. The handing
+// (calling) thread moves to `handing_cpu` meanwhile where there is one, as real serving's load
+// generator has a CPU of its own.
+struct IdleSamples {
+  std::vector<double> first, next;
+};
+IdleSamples measure_after_idle(Instance& inst, const InputSource& inputs, double gap_ms, int worker_cpu, int handing_cpu,
+                               const TimedRuns& runs) {
   std::mutex m;
   std::condition_variable cv;
   bool go = false, done = false, quit = false;
-  const ModelInputs* handed_inputs = nullptr;
+  const ModelInputs* handed[2] = {nullptr, nullptr};
   Clock::time_point finished;
+  double next_ms = 0.0;
   std::thread worker([&] {
+    if (worker_cpu >= 0) pin_current_thread(worker_cpu);
     omp_set_num_threads(1);
     std::unique_lock lock(m);
     for (;;) {
       cv.wait(lock, [&] { return go || quit; });
       if (quit) return;
       go = false;
-      const ModelInputs& in = *handed_inputs;
+      const ModelInputs& first = *handed[0];
+      const ModelInputs& second = *handed[1];
       lock.unlock();
-      inst.run(in);
+      inst.run(first);
       const auto t = Clock::now();
+      const double second_ms = inst.run_ms(second);
       lock.lock();
       finished = t;
+      next_ms = second_ms;
       done = true;
       cv.notify_all();
     }
   });
-  const auto gap = std::chrono::duration<double, std::milli>(o.after_idle_gap_ms);
-  std::vector<double> samples = repeat_timed(
+  const ScopedPin handing(handing_cpu);
+  IdleSamples samples;
+  const auto gap = std::chrono::duration<double, std::milli>(gap_ms);
+  samples.first = repeat_timed(
       [&] {
-        const ModelInputs& in = next();  // drawn ahead of the runs: the pause is the gap alone
+        const ModelInputs& first = inputs();  // drawn ahead of the runs: the pause is the gap alone
+        const ModelInputs& second = inputs();
         std::this_thread::sleep_for(gap);
         std::unique_lock lock(m);
-        const auto handed = Clock::now();
-        handed_inputs = &in;
+        const auto at = Clock::now();
+        handed[0] = &first;
+        handed[1] = &second;
         go = true;
         done = false;
         cv.notify_all();
         cv.wait(lock, [&] { return done; });
-        return std::chrono::duration<double, std::milli>(finished - handed).count();
+        samples.next.push_back(next_ms);
+        return std::chrono::duration<double, std::milli>(finished - at).count();
       },
-      timed_runs(o));
+      runs);
   {
     std::lock_guard lock(m);
     quit = true;
@@ -89,6 +108,19 @@ std::vector<double> measure_after_idle(Instance& inst, const InputSource& next, 
   cv.notify_all();
   worker.join();
   return samples;
+}
+
+// Each after-idle gap of a point sleeps at most this long in each pass (beyond the minimum runs),
+// so that long gaps do not multiply the calibration's time.
+constexpr double kIdleSleepPerPassMs = 100.0;
+// Rounds of the size mixture per pass (at least the repeats per pass), each running every size once.
+constexpr int kSwitchRoundsPerPass = 10;
+
+// "1.234 ms": four significant digits.
+std::string format_ms(double ms) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.4g ms", ms);
+  return buf;
 }
 
 }  // namespace
@@ -141,6 +173,12 @@ ModelLatency calibrate_cpu_model(const ModelSpec& spec, const CpuCalibrationOpti
   std::vector<std::unique_ptr<Instance>> pool;
   for (int i = 0; i < instances; ++i) pool.push_back(std::make_unique<Instance>(weights, max_batch));
 
+  // Each instance's thread on a CPU of its own, as real serving pins its workers: this thread (the
+  // first instance's) on the first CPU this process may use, the k-th instance of a contention run
+  // on the k-th.
+  const std::vector<int> cpus = affinity_cpus();
+  const auto cpu_of = [&](int instance) { return cpus.empty() ? -1 : cpus[static_cast<std::size_t>(instance) % cpus.size()]; };
+  const ScopedPin home(cpu_of(0));
   omp_set_num_threads(1);  // single-core latency: one thread per instance
   // The ladder is walked `passes` times and each batch size's samples are pooled, so slow drifts of
   // the machine (frequency, neighbours on a shared host) spread over all batch sizes instead of
@@ -150,15 +188,55 @@ ModelLatency calibrate_cpu_model(const ModelSpec& spec, const CpuCalibrationOpti
   per_pass.repeats = (o.repeats + passes - 1) / passes;
   per_pass.min_seconds = o.min_seconds / passes;
   per_pass.max_repeats = std::max(1, o.max_repeats / passes);
-  std::vector<std::vector<double>> alone_samples(o.batches.size()), busy_samples(o.batches.size()),
-      idle_samples(o.batches.size());
+  const std::size_t points = o.batches.size();
+  using Samples = std::vector<std::vector<double>>;  // by batch size
+  Samples alone_samples(points), busy_samples(points), switch_samples(points);
+  const std::vector<double>& gaps = o.after_idle_gaps_ms;
+  std::vector<Samples> idle_first(gaps.size(), Samples(points)), idle_next(gaps.size(), Samples(points));
+  for (double g : gaps) result.after_idle.push_back({g, {}, {}});
+  const bool after_switch = o.after_switch && points > 1;
   std::vector<int> levels;
   for (int l : o.levels)
     if (l >= 2 && l < instances && (levels.empty() || l > levels.back())) levels.push_back(l);
-  std::vector<std::vector<std::vector<double>>> level_samples(levels.size(), std::vector<std::vector<double>>(o.batches.size()));
+  std::vector<Samples> level_samples(levels.size(), Samples(points));
   for (int l : levels) result.contention_levels.emplace_back(l, std::vector<LatencyPoint>{});
+  const auto append = [](std::vector<double>& to, const std::vector<double>& from) { to.insert(to.end(), from.begin(), from.end()); };
   for (int pass = 0; pass < passes; ++pass) {
-    for (std::size_t bi = 0; bi < o.batches.size(); ++bi) {
+    if (after_switch) {
+      // Every size in turn, in a shuffled order each round with no size twice in a row, each run
+      // timed: a size after other sizes, as requests of many sizes reach a serving core.
+      std::vector<FreshInputs> fresh;
+      std::vector<Rng> rngs;
+      rngs.reserve(points);
+      fresh.reserve(points);
+      std::size_t round_bytes = 0;
+      std::vector<std::vector<ModelInputs>> drawn(points);
+      for (std::size_t bi = 0; bi < points; ++bi) {
+        rngs.push_back(make_stream(o.seed, StreamId::keys, static_cast<std::uint32_t>(points + bi), static_cast<std::uint64_t>(pass)));
+        fresh.emplace_back(weights, o.batches[bi], o.keys, rngs.back());
+        drawn[bi].push_back(fresh.back().next());
+        round_bytes += std::max<std::size_t>(1, drawn[bi].back().bytes());
+      }
+      const int rounds = std::max(per_pass.repeats, kSwitchRoundsPerPass);
+      const std::size_t kept = std::max<std::size_t>(1, std::min<std::size_t>(static_cast<std::size_t>(rounds), kInputBytes / round_bytes));
+      for (std::size_t bi = 0; bi < points; ++bi)
+        while (drawn[bi].size() < kept) drawn[bi].push_back(fresh[bi].next());
+      Rng order_rng = make_stream(o.seed, StreamId::keys, static_cast<std::uint32_t>(2 * points), static_cast<std::uint64_t>(pass));
+      std::vector<std::size_t> order(points);
+      for (std::size_t bi = 0; bi < points; ++bi) order[bi] = bi;
+      std::size_t last = points;
+      for (int round = 0; round < rounds; ++round) {
+        for (std::size_t i = points - 1; i > 0; --i)  // Fisher-Yates, with the Boost distribution
+          std::swap(order[i], order[boost::random::uniform_int_distribution<std::size_t>(0, i)(order_rng)]);
+        if (order.front() == last) std::swap(order.front(), order.back());
+        for (std::size_t bi : order) {
+          const double ms = pool[0]->run_ms(drawn[bi][static_cast<std::size_t>(round) % kept]);
+          if (round > 0) switch_samples[bi].push_back(ms);  // the first round warms up
+        }
+        last = order.back();
+      }
+    }
+    for (std::size_t bi = 0; bi < points; ++bi) {
       const int batch = o.batches[bi];
       // Keys from a stream of the point's own (batch size, pass): how many batches a point draws
       // depends on its timing, and must not change the keys of the points after it.
@@ -166,18 +244,22 @@ ModelLatency calibrate_cpu_model(const ModelSpec& spec, const CpuCalibrationOpti
       FreshInputs fresh(weights, batch, o.keys, rng);
       const std::size_t per_batch = std::max<std::size_t>(1, fresh.next().bytes());
       const auto alone = measure_drawn_ahead(*pool[0], fresh, per_batch, kInputBytes, per_pass);
-      alone_samples[bi].insert(alone_samples[bi].end(), alone.begin(), alone.end());
-      if (o.after_idle_gap_ms > 0) {
-        // As many batches as the alone runs took (an after-idle run takes at least as long), drawn
-        // before the first pause, cycled beyond.
-        const std::size_t count =
-            std::max<std::size_t>(1, std::min(alone.size() + 1, kInputBytes / per_batch));
+      append(alone_samples[bi], alone);
+      if (!gaps.empty()) {
+        // Two batches per run for as many runs as the alone runs took (an after-idle run takes at
+        // least as long), drawn before the first pause, cycled beyond.
+        const std::size_t count = std::max<std::size_t>(2, std::min(2 * alone.size() + 2, kInputBytes / per_batch));
         std::vector<ModelInputs> drawn;
         for (std::size_t d = 0; d < count; ++d) drawn.push_back(fresh.next());
         std::size_t k = 0;
         const InputSource cycle = [&]() -> const ModelInputs& { return drawn[k++ % drawn.size()]; };
-        const auto idle = measure_after_idle(*pool[0], cycle, per_pass);
-        idle_samples[bi].insert(idle_samples[bi].end(), idle.begin(), idle.end());
+        for (std::size_t gi = 0; gi < gaps.size(); ++gi) {
+          TimedRuns runs = timed_runs(per_pass);
+          runs.max_repeats = std::max(runs.repeats, std::min(runs.max_repeats, static_cast<int>(kIdleSleepPerPassMs / gaps[gi])));
+          const IdleSamples idle = measure_after_idle(*pool[0], cycle, gaps[gi], cpu_of(0), cpus.size() > 1 ? cpu_of(1) : -1, runs);
+          append(idle_first[gi][bi], idle.first);
+          append(idle_next[gi][bi], idle.next);
+        }
       }
       // Every instance of a level on its own thread (one per core), all measuring at once, each
       // cycling its own inputs drawn before they start (a thread drawing keys between runs would
@@ -196,6 +278,7 @@ ModelLatency calibrate_cpu_model(const ModelSpec& spec, const CpuCalibrationOpti
         std::vector<std::thread> threads;
         for (int i = 0; i < n; ++i)
           threads.emplace_back([&, i] {
+            if (cpu_of(i) >= 0) pin_current_thread(cpu_of(i));
             omp_set_num_threads(1);
             const auto& own = inputs[static_cast<std::size_t>(i)];
             std::size_t k = 0;
@@ -204,7 +287,7 @@ ModelLatency calibrate_cpu_model(const ModelSpec& spec, const CpuCalibrationOpti
             per[static_cast<std::size_t>(i)] = measure(*pool[static_cast<std::size_t>(i)], cycle, per_pass);
           });
         for (auto& t : threads) t.join();
-        for (const auto& v : per) into.insert(into.end(), v.begin(), v.end());
+        for (const auto& v : per) append(into, v);
       };
       for (std::size_t li = 0; li < levels.size(); ++li) at_once(levels[li], level_samples[li][bi]);
       if (instances > 1) at_once(instances, busy_samples[bi]);
@@ -213,25 +296,21 @@ ModelLatency calibrate_cpu_model(const ModelSpec& spec, const CpuCalibrationOpti
       result.single.push_back(a);
       for (std::size_t li = 0; li < levels.size(); ++li)
         result.contention_levels[li].second.push_back(summarise_samples(batch, level_samples[li][bi]));
-      if (o.after_idle_gap_ms > 0) {
-        result.after_idle.push_back(summarise_samples(batch, idle_samples[bi]));
-        result.after_idle_gap_ms = o.after_idle_gap_ms;
+      for (std::size_t gi = 0; gi < gaps.size(); ++gi) {
+        result.after_idle[gi].first.push_back(summarise_samples(batch, idle_first[gi][bi]));
+        result.after_idle[gi].next.push_back(summarise_samples(batch, idle_next[gi][bi]));
       }
-      char line[200];
+      if (after_switch) result.after_switch.push_back(summarise_samples(batch, switch_samples[bi]));
+      std::string line = spec.name + " batch " + std::to_string(batch) + ": " + format_ms(a.median_ms) + " alone";
       if (instances > 1) {
         const LatencyPoint busy = summarise_samples(batch, busy_samples[bi]);
         result.contention.push_back(busy);
         result.contention_instances = instances;
-        std::snprintf(line, sizeof line, "%s batch %d: %.4g ms alone, %.4g ms with %d instances", spec.name.c_str(),
-                      batch, a.median_ms, busy.median_ms, instances);
-      } else {
-        std::snprintf(line, sizeof line, "%s batch %d: %.4g ms", spec.name.c_str(), batch, a.median_ms);
+        line += ", " + format_ms(busy.median_ms) + " with " + std::to_string(instances) + " instances";
       }
-      if (o.after_idle_gap_ms > 0) {
-        char idle[64];
-        std::snprintf(idle, sizeof idle, ", %.4g ms after idle", result.after_idle.back().median_ms);
-        std::strncat(line, idle, sizeof line - std::strlen(line) - 1);
-      }
+      if (after_switch) line += ", " + format_ms(result.after_switch.back().median_ms) + " after a switch";
+      for (const auto& gap : result.after_idle)
+        line += ", " + format_ms(gap.first.back().median_ms) + " after " + format_ms(gap.gap_ms) + " idle";
       if (progress) progress(line);
     }
   }

@@ -1,8 +1,10 @@
 #pragma once
 // CPU calibration: runs a model's oneDNN kernels at each batch size and records the latency
 // distribution, (1) alone on one core, back to back, (2) while every core runs its own instance at
-// once (contention), and optionally (3) handed to a thread that was waiting idle (after idle), so
-// the simulator can model a busy server and the requests that find a core idle.
+// once (contention), and optionally (3) handed to a thread that was waiting idle for one of several
+// gaps (after idle) and (4) right after a run of another batch size (after a switch), so the
+// simulator can model a busy server, the requests that find a core idle and a mixture of request
+// sizes. Every instance's thread is pinned to a CPU of its own, as real serving pins its workers.
 #include "kernels/model/model_inputs.h"
 #include "kernels/model/model_spec.h"
 #include "kernels/profiles/batch_ladder.h"
@@ -24,14 +26,22 @@ struct CpuCalibrationOptions {
   int warmup = 2;                    // untimed runs first
   int instances = 1;                 // contention: instances at once (0 or 1: no contention run)
   std::vector<int> levels;           // contention: lower levels also measured (each in [2, instances - 1], increasing)
-  // After idle: each timed run handed to the instance's thread after it waited this long (0: not
-  // measured), timed from the hand-over (wake-up and cold caches included).
-  double after_idle_gap_ms = 0.0;
+  // After idle: timed runs handed to the instance's pinned thread after it waited each of these
+  // gaps (increasing; empty: not measured), timed from the hand-over (wake-up and cooled caches
+  // included), each followed by a second run timed on its own.
+  std::vector<double> after_idle_gaps_ms;
+  // After a switch: every size timed in a mixture of all of them (a shuffled order, no size twice
+  // in a row), as a serving core runs requests of many sizes.
+  bool after_switch = true;
   double max_table_bytes = 512e6;    // tables are shrunk (rows_scale) to fit
   KeyPopularity keys{KeyPopularity::Kind::power_law, 1.05};
   std::uint64_t seed = 1;
 };
 
+
+// The after-idle gaps `recsim calibrate` and `recsim validate` measure by default, ms: a short
+// pause (the thread's wake-up), and pauses long enough for the caches to cool.
+inline std::vector<double> default_after_idle_gaps_ms() { return {2.0, 10.0, 50.0}; }
 
 // Measures one model. `progress` is told each finished batch size ("dlrm-rmc1 batch 64: 1.23 ms").
 ModelLatency calibrate_cpu_model(const ModelSpec& spec, const CpuCalibrationOptions& options,

@@ -6,6 +6,7 @@
 // Between two points: linear interpolation. Below the smallest batch: the smallest batch's latency.
 // Above the largest batch: the last segment's slope continues (never decreasing); with a single
 // point the curve is flat.
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -28,6 +29,15 @@ class LatencyCurve {
  private:
   std::vector<Point> points_;
   double tail_slope_ = 0.0;  // seconds per item beyond the last point
+};
+
+// The latency of requests that find their core idle after a pause of `gap_ms`: the first one
+// (`first`: wake-up and caches cooled by the pause) and the one right after it (`next`: caches still
+// warming; absent where not measured).
+struct AfterIdleCurves {
+  double gap_ms = 0.0;
+  LatencyCurve first;
+  std::optional<LatencyCurve> next;
 };
 
 }  // namespace recsim

@@ -45,6 +45,18 @@ LatencyCurve to_curve(const std::vector<LatencyPoint>& points) {
   return LatencyCurve(std::move(c));
 }
 
+// An array of points at `key`, checked through LatencyCurve's rules too (positive latencies,
+// increasing batches).
+std::vector<LatencyPoint> checked_points(JsonReader& r, const std::string& key) {
+  auto points = points_from_json(r.array(key), r.child_path(key));
+  try {
+    to_curve(points);
+  } catch (const std::invalid_argument& e) {
+    throw InputError(r.child_path(key), e.what());
+  }
+  return points;
+}
+
 // The standard error of a sample median, from the p10-p90 spread (normal: 2.563 sigma) and the
 // count: 1.2533 sigma / sqrt(n). Infinite without samples (a computed point).
 double median_standard_error(const LatencyPoint& p) {
@@ -93,10 +105,22 @@ std::vector<std::pair<int, LatencyCurve>> LatencyProfile::contention_level_curve
   return out;
 }
 
-std::optional<LatencyCurve> LatencyProfile::after_idle_curve(const std::string& model) const {
+std::vector<AfterIdleCurves> LatencyProfile::after_idle_curves(const std::string& model) const {
+  std::vector<AfterIdleCurves> out;
   const auto it = models.find(model);
-  if (it == models.end() || it->second.after_idle.empty()) return std::nullopt;
-  return to_curve_beside(it->second.after_idle, it->second.single);
+  if (it == models.end()) return out;
+  for (const auto& a : it->second.after_idle) {
+    AfterIdleCurves c{a.gap_ms, to_curve_beside(a.first, it->second.single), std::nullopt};
+    if (!a.next.empty()) c.next = to_curve_beside(a.next, it->second.single);
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
+std::optional<LatencyCurve> LatencyProfile::after_switch_curve(const std::string& model) const {
+  const auto it = models.find(model);
+  if (it == models.end() || it->second.after_switch.empty()) return std::nullopt;
+  return to_curve_beside(it->second.after_switch, it->second.single);
 }
 
 std::optional<LatencyCurve> LatencyProfile::kernel_curve(const std::string& model) const {
@@ -124,8 +148,16 @@ nlohmann::ordered_json profile_to_json(const LatencyProfile& p) {
         levels.push_back({{"instances", instances}, {"latency_ms", points_to_json(points)}});
       e["contention_levels"] = levels;
     }
-    if (!m.after_idle.empty())
-      e["after_idle"] = {{"gap_ms", m.after_idle_gap_ms}, {"latency_ms", points_to_json(m.after_idle)}};
+    if (!m.after_idle.empty()) {
+      nlohmann::ordered_json gaps = nlohmann::ordered_json::array();
+      for (const auto& a : m.after_idle) {
+        nlohmann::ordered_json g = {{"gap_ms", a.gap_ms}, {"latency_ms", points_to_json(a.first)}};
+        if (!a.next.empty()) g["next_latency_ms"] = points_to_json(a.next);
+        gaps.push_back(g);
+      }
+      e["after_idle"] = gaps;
+    }
+    if (!m.after_switch.empty()) e["after_switch_ms"] = points_to_json(m.after_switch);
     if (!m.kernel_only.empty()) e["kernel_only_ms"] = points_to_json(m.kernel_only);
     if (!m.upload.empty()) e["upload_ms"] = points_to_json(m.upload);
     if (!m.download.empty()) e["download_ms"] = points_to_json(m.download);
@@ -152,13 +184,7 @@ LatencyProfile load_latency_profile(const std::string& path) {
       JsonReader m = models.object(name);
       ModelLatency ml;
       ml.rows_scale = m.number_or("rows_scale", 1.0, 0, 1, true);
-      ml.single = points_from_json(m.array("latency_ms"), m.child_path("latency_ms"));
-      // Points are checked through LatencyCurve's rules too (positive latencies, increasing batches).
-      try {
-        to_curve(ml.single);
-      } catch (const std::invalid_argument& e) {
-        throw InputError(m.child_path("latency_ms"), e.what());
-      }
+      ml.single = checked_points(m, "latency_ms");
       if (m.has("contention")) {
         JsonReader c = m.object("contention");
         ml.contention_instances = static_cast<int>(c.integer("instances", 1, 1'000'000));
@@ -178,27 +204,35 @@ LatencyProfile load_latency_profile(const std::string& path) {
             throw InputError(l.child_path("instances"), "expected increasing levels from 2, below contention.instances (" +
                                                             std::to_string(ml.contention_instances) + ")");
           last = instances;
-          auto points = points_from_json(l.array("latency_ms"), l.child_path("latency_ms"));
-          try {
-            to_curve(points);
-          } catch (const std::invalid_argument& e) {
-            throw InputError(l.child_path("latency_ms"), e.what());
-          }
+          auto points = checked_points(l, "latency_ms");
           l.finish();
           ml.contention_levels.emplace_back(instances, std::move(points));
         }
       }
       if (m.has("after_idle")) {
-        JsonReader a = m.object("after_idle");
-        ml.after_idle_gap_ms = a.number("gap_ms", 0.0, 1e6, true);
-        ml.after_idle = points_from_json(a.array("latency_ms"), a.child_path("latency_ms"));
-        try {
-          to_curve(ml.after_idle);
-        } catch (const std::invalid_argument& e) {
-          throw InputError(a.child_path("latency_ms"), e.what());
+        // One gap (an object, as profiles before 2026-12-05 have it) or several (an array, increasing).
+        const auto read_gap = [&](const nlohmann::json& value, const std::string& where) {
+          if (!value.is_object()) throw InputError(where, "expected an object, got " + json_type_name(value));
+          JsonReader a(value, where);
+          ModelLatency::AfterIdle gap;
+          gap.gap_ms = a.number("gap_ms", 0.0, 1e6, true);
+          if (!ml.after_idle.empty() && gap.gap_ms <= ml.after_idle.back().gap_ms)
+            throw InputError(a.child_path("gap_ms"), "expected gaps increasing");
+          gap.first = checked_points(a, "latency_ms");
+          if (a.has("next_latency_ms")) gap.next = checked_points(a, "next_latency_ms");
+          a.finish();
+          ml.after_idle.push_back(std::move(gap));
+        };
+        const std::string where = m.child_path("after_idle");
+        const nlohmann::json& value = m.value("after_idle");
+        if (value.is_array()) {
+          if (value.empty()) throw InputError(where, "expected at least one gap");
+          for (std::size_t k = 0; k < value.size(); ++k) read_gap(value[k], where + "." + std::to_string(k));
+        } else {
+          read_gap(value, where);
         }
-        a.finish();
       }
+      if (m.has("after_switch_ms")) ml.after_switch = checked_points(m, "after_switch_ms");
       if (m.has("kernel_only_ms")) ml.kernel_only = points_from_json(m.array("kernel_only_ms"), m.child_path("kernel_only_ms"));
       if (m.has("upload_ms")) ml.upload = points_from_json(m.array("upload_ms"), m.child_path("upload_ms"));
       if (m.has("download_ms")) ml.download = points_from_json(m.array("download_ms"), m.child_path("download_ms"));

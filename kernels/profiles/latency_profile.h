@@ -27,10 +27,20 @@ struct ModelLatency {
   // CPU: the same with fewer instances at once (levels of contention_instances' measurement below
   // the top one), by instances, increasing.
   std::vector<std::pair<int, std::vector<LatencyPoint>>> contention_levels;
-  // CPU: latency of a request handed to an instance's thread that was waiting idle for
-  // `after_idle_gap_ms`: from the hand-over to the end of the run (the wake-up, cold caches).
-  double after_idle_gap_ms = 0.0;
-  std::vector<LatencyPoint> after_idle;
+  // CPU: latency of requests handed to an instance's pinned thread that waited idle for a gap, one
+  // entry per gap measured (increasing): `first` from the hand-over to the end of the run (the
+  // wake-up, caches cooled by the pause), `next` the run right after it on the same thread (caches
+  // still warming; empty where not measured).
+  struct AfterIdle {
+    double gap_ms = 0.0;
+    std::vector<LatencyPoint> first;
+    std::vector<LatencyPoint> next;
+  };
+  std::vector<AfterIdle> after_idle;
+  // CPU: latency of a run after runs of other batch sizes on the same thread (other sizes'
+  // primitives and buffers in the caches): every size of the ladder in a shuffled order, no size
+  // twice in a row.
+  std::vector<LatencyPoint> after_switch;
   std::vector<LatencyPoint> kernel_only;  // GPU: kernel time without transfers
   std::vector<LatencyPoint> upload;       // GPU: host -> device copy of the inputs
   std::vector<LatencyPoint> download;     // GPU: device -> host copy of the outputs
@@ -48,7 +58,9 @@ struct LatencyProfile {
   // standard errors of the medians' difference (from each point's p10-p90 spread and samples), the
   // point takes the alone median (noise, not a speed-up); a significant speed-up is kept.
   std::optional<LatencyCurve> contention_curve(const std::string& model) const;
-  std::optional<LatencyCurve> after_idle_curve(const std::string& model) const;
+  // The after-idle curves by gap (increasing; empty when not measured), and the after-switch curve.
+  std::vector<AfterIdleCurves> after_idle_curves(const std::string& model) const;
+  std::optional<LatencyCurve> after_switch_curve(const std::string& model) const;
   // CPU: the lower contention levels' curves, by instances (increasing; the top level is contention_curve).
   std::vector<std::pair<int, LatencyCurve>> contention_level_curves(const std::string& model) const;
   // GPU: the model's kernel-only curve (absent when the profile has none for it).

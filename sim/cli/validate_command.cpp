@@ -155,7 +155,7 @@ int execute(const ValidateFlags& f) {
     if (o.batches.empty() || o.batches.back() < largest_request) o.batches.push_back(largest_request);
     o.instances = cores;
     for (int l = 2; l < cores; ++l) o.levels.push_back(l);  // every contention level the serving cores allow
-    o.after_idle_gap_ms = 2.0;  // recsim calibrate's default: requests that find a core idle
+    o.after_idle_gaps_ms = default_after_idle_gaps_ms();  // recsim calibrate's defaults: requests that find a core idle
     if (!f.quiet) std::fprintf(stderr, "validate: calibrating %s on this machine (%zu batch sizes, %d cores busy for contention)\n",
                                spec.name.c_str(), o.batches.size(), cores);
     const LatencyProfile profile = measure_cpu_profile({spec}, o, "all", f.command_line, f.quiet);

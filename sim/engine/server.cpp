@@ -5,6 +5,7 @@
 #include <simgrid/s4u/Engine.hpp>
 
 #include <algorithm>
+#include <cmath>
 #include <functional>
 
 namespace recsim {
@@ -12,7 +13,7 @@ namespace recsim {
 Server::Server(ServerHost host, std::vector<const ServiceTimeModel*> services, Rng service_rng, QueryTracker& tracker,
                const MeasurementWindow& metrics)
     : host_(std::move(host)), services_(std::move(services)), rng_(std::move(service_rng)), tracker_(tracker), metrics_(metrics),
-      core_busy_(static_cast<std::size_t>(host_.cpu_cores), 0.0) {
+      core_busy_(static_cast<std::size_t>(host_.cpu_cores), 0.0), history_(static_cast<std::size_t>(host_.cpu_cores)) {
   for (int c = 0; c < host_.cpu_cores; ++c) free_.push_back({0.0, c});  // sorted: already a heap
 }
 
@@ -31,8 +32,24 @@ void Server::submit(std::uint32_t slot, int items, int model, double now) {
   const CoreFree core = free_.back();
   free_.pop_back();
   const double start = std::max(now, core.at);
-  // A request that finds its core idle (free before it arrived) pays the wake-up and cold caches.
-  double factor = core.at <= now ? service.after_idle_factor(items) : 1.0;
+  // A request that finds its core idle (free before it arrived) pays the wake-up and the caches the
+  // pause cooled, and leaves part of that to the requests after it in the busy period; one after
+  // another size (or model) pays for the other's primitives and buffers in the caches.
+  CoreHistory& history = history_[static_cast<std::size_t>(core.core)];
+  double factor = 1.0;
+  if (core.at <= now) {
+    const ServiceTimeModel::AfterIdle idle = service.after_idle(items, now - core.at);
+    factor = idle.first;
+    history.excess = idle.next - 1.0;
+    history.decay = idle.decay;
+  } else if (history.excess != 0.0) {
+    factor = 1.0 + history.excess;
+    history.excess *= history.decay;
+    if (std::abs(history.excess) < 1e-4) history.excess = 0.0;
+  }
+  if (history.items >= 0 && (items != history.items || model != history.model)) factor *= service.after_switch_factor(items);
+  history.items = items;
+  history.model = model;
   if (service.contended() && host_.cpu_cores > 1) {
     // The other cores busy at its start: those free only after it (every earlier request is placed).
     int busy = 0;

@@ -96,6 +96,16 @@ class Server {
   std::priority_queue<Request, std::vector<Request>, LaterEnd> pending_;  // placed, undelivered
   std::vector<CoreFree> free_;  // each core's free time, a min-heap (std::push_heap with std::greater)
   std::vector<double> core_busy_;  // inside the measurement window, delivered requests
+  // What each core last served, for the slowdowns that depend on it (ServiceTimeModel::after_idle,
+  // after_switch): the request's model and items (-1: none yet), and the after-idle excess over 1
+  // that the core's next request pays if it follows without a pause, shrinking by `decay` per request.
+  struct CoreHistory {
+    int model = -1;
+    int items = -1;
+    double excess = 0.0;
+    double decay = 0.0;
+  };
+  std::vector<CoreHistory> history_;
   struct LoadEntry {
     ServerLoadIndex* index;
     std::size_t entry;

@@ -3,6 +3,7 @@
 #include <boost/random/exponential_distribution.hpp>
 
 #include <algorithm>
+#include <cmath>
 
 namespace recsim {
 namespace {
@@ -42,10 +43,11 @@ class TableService final : public ServiceTimeModel {
 
 class ProfiledService final : public ServiceTimeModel {
  public:
-  ProfiledService(LatencyCurve alone, std::optional<LatencyCurve> all_busy, std::optional<LatencyCurve> after_idle,
-                  std::vector<std::pair<int, LatencyCurve>> levels, int all_busy_instances)
-      : alone_(std::move(alone)), after_idle_(std::move(after_idle)), levels_(std::move(levels)) {
+  ProfiledService(LatencyCurve alone, std::optional<LatencyCurve> all_busy, std::vector<AfterIdleCurves> after_idle,
+                  std::vector<std::pair<int, LatencyCurve>> levels, int all_busy_instances, std::optional<LatencyCurve> after_switch)
+      : alone_(std::move(alone)), after_idle_(std::move(after_idle)), after_switch_(std::move(after_switch)), levels_(std::move(levels)) {
     if (all_busy) levels_.emplace_back(std::max(2, all_busy_instances), std::move(*all_busy));
+    for (const auto& gap : after_idle_) next_measured_ = next_measured_ && gap.next.has_value();
   }
   double sample_seconds(int items, Rng&) const override { return alone_.seconds_at(items); }
   double mean_seconds(int items) const override { return alone_.seconds_at(items); }
@@ -68,24 +70,49 @@ class ProfiledService final : public ServiceTimeModel {
     return r0;
   }
   bool contended() const override { return !levels_.empty(); }
-  double after_idle_factor(int items) const override {
-    // Below 1 only where significant, as for contention.
-    return after_idle_ ? after_idle_->seconds_at(items) / alone_.seconds_at(items) : 1.0;
+  AfterIdle after_idle(int items, double idle_seconds) const override {
+    if (after_idle_.empty()) return {};
+    // The gaps measured around the pause: the shortest's ratios below it, the longest's above,
+    // linear in log pause between two. Ratios below 1 only where significant, as for contention.
+    const double gap_ms = idle_seconds * 1e3;
+    std::size_t hi = 0;
+    while (hi < after_idle_.size() && after_idle_[hi].gap_ms < gap_ms) ++hi;
+    const std::size_t lo = hi == 0 ? 0 : hi - 1;
+    hi = std::min(hi, after_idle_.size() - 1);
+    const double t = lo == hi ? 0.0 : std::log(gap_ms / after_idle_[lo].gap_ms) / std::log(after_idle_[hi].gap_ms / after_idle_[lo].gap_ms);
+    const double alone = alone_.seconds_at(items);
+    const auto ratio = [&](const LatencyCurve& a, const LatencyCurve& b) {
+      const double ra = a.seconds_at(items) / alone;
+      return ra + (b.seconds_at(items) / alone - ra) * t;
+    };
+    AfterIdle s;
+    s.first = ratio(after_idle_[lo].first, after_idle_[hi].first);
+    if (!next_measured_) return s;
+    s.next = ratio(*after_idle_[lo].next, *after_idle_[hi].next);
+    // The excess left after the second run shrinks as it did from the first run to the second.
+    if (s.first > 1.0 && s.next > 1.0) s.decay = std::min(kMaxAfterIdleDecay, (s.next - 1.0) / (s.first - 1.0));
+    return s;
+  }
+  double after_switch_factor(int items) const override {
+    return after_switch_ ? after_switch_->seconds_at(items) / alone_.seconds_at(items) : 1.0;
   }
 
  private:
   LatencyCurve alone_;
-  std::optional<LatencyCurve> after_idle_;
+  std::vector<AfterIdleCurves> after_idle_;  // by gap, increasing
+  bool next_measured_ = true;                // every gap has its `next` curve
+  std::optional<LatencyCurve> after_switch_;
   std::vector<std::pair<int, LatencyCurve>> levels_;  // (instances at once, curve), increasing; the top last
 };
 
 }  // namespace
 
 std::unique_ptr<ServiceTimeModel> make_profiled_service(LatencyCurve alone, std::optional<LatencyCurve> all_busy,
-                                                        std::optional<LatencyCurve> after_idle,
-                                                        std::vector<std::pair<int, LatencyCurve>> levels, int all_busy_instances) {
+                                                        std::vector<AfterIdleCurves> after_idle,
+                                                        std::vector<std::pair<int, LatencyCurve>> levels, int all_busy_instances,
+                                                        std::optional<LatencyCurve> after_switch) {
   return std::make_unique<ProfiledService>(std::move(alone), std::move(all_busy), std::move(after_idle), std::move(levels),
-                                           all_busy_instances);
+                                           all_busy_instances, std::move(after_switch));
 }
 
 std::unique_ptr<ServiceTimeModel> make_exponential_service(double mean_seconds) {
@@ -108,8 +135,8 @@ std::unique_ptr<ServiceTimeModel> make_service_model(const ServiceSpec& spec) {
       return make_table_service(LatencyCurve(std::move(points)));
     }
     case ServiceSpec::Type::model:
-      return make_profiled_service(*spec.curve, spec.contention_curve, spec.after_idle_curve, spec.contention_levels,
-                                   spec.contention_instances);
+      return make_profiled_service(*spec.curve, spec.contention_curve, spec.after_idle, spec.contention_levels,
+                                   spec.contention_instances, spec.after_switch_curve);
   }
   return nullptr;
 }

@@ -6,7 +6,11 @@
 //   model         — a calibrated profile's curve for one model, with its contention curve: a request
 //                   that starts while other cores are busy is slowed by the measured all-busy /
 //                   alone ratio at its batch size, scaled by the fraction of other cores busy; one
-//                   that finds its core idle by the measured after-idle / back-to-back ratio.
+//                   that finds its core idle by the measured after-idle / back-to-back ratio at the
+//                   pause it found (interpolated in log pause between the gaps measured), and the
+//                   requests after it on that core by the measured second run's ratio, decaying
+//                   geometrically; one that follows a request of another size on its core by the
+//                   measured after-switch / back-to-back ratio.
 //                   With several contention levels measured (k instances at once), the slowdown is
 //                   interpolated by the number of other cores busy through the levels' ratios
 //                   (k - 1 others busy at level k); a server larger than the top level stretches the
@@ -33,10 +37,24 @@ class ServiceTimeModel {
   virtual double contention_factor(int /*items*/, double /*others_busy*/, int /*cores*/) const { return 1.0; }
   // Whether contention_factor can differ from 1 (else the busy cores need not be counted).
   virtual bool contended() const { return false; }
-  // Slowdown of a request that finds its core idle (the thread's wake-up, cold caches): the
-  // profile's after-idle / back-to-back ratio, at least 1. 1 unless the model measured it.
-  virtual double after_idle_factor(int /*items*/) const { return 1.0; }
+  // A request of `items` items that finds its core idle since `idle_seconds` (the thread's wake-up,
+  // caches cooled by the pause): its own slowdown, `first`; the next request on the core, if it
+  // follows without a pause, is slowed by `next`, and each later one of that busy period by an
+  // excess over 1 that shrinks by `decay` per request. No slowdown unless the model measured it.
+  struct AfterIdle {
+    double first = 1.0;
+    double next = 1.0;
+    double decay = 0.0;
+  };
+  virtual AfterIdle after_idle(int /*items*/, double /*idle_seconds*/) const { return {}; }
+  // Slowdown of a request that follows one of another size (or model) on its core: another size's
+  // primitives and buffers in the caches. 1 unless the model measured it.
+  virtual double after_switch_factor(int /*items*/) const { return 1.0; }
 };
+
+// The largest decay of the after-idle excess per request: the excess at least halves every 7
+// requests, whatever noise the two measured runs carry.
+constexpr double kMaxAfterIdleDecay = 0.9;
 
 std::unique_ptr<ServiceTimeModel> make_exponential_service(double mean_seconds);
 std::unique_ptr<ServiceTimeModel> make_deterministic_service(double seconds);
@@ -44,9 +62,10 @@ std::unique_ptr<ServiceTimeModel> make_table_service(LatencyCurve curve);
 // `all_busy`: the top contention level, measured with `all_busy_instances` at once; `levels`: the
 // lower ones (instances, curve), increasing.
 std::unique_ptr<ServiceTimeModel> make_profiled_service(LatencyCurve alone, std::optional<LatencyCurve> all_busy,
-                                                        std::optional<LatencyCurve> after_idle = std::nullopt,
+                                                        std::vector<AfterIdleCurves> after_idle = {},
                                                         std::vector<std::pair<int, LatencyCurve>> levels = {},
-                                                        int all_busy_instances = 2);
+                                                        int all_busy_instances = 2,
+                                                        std::optional<LatencyCurve> after_switch = std::nullopt);
 std::unique_ptr<ServiceTimeModel> make_service_model(const ServiceSpec& spec);
 
 }  // namespace recsim

@@ -1,13 +1,12 @@
 #include "sim/serving/real_server.h"
 
+#include "kernels/cpu/cpu_affinity.h"
 #include "kernels/cpu/cpu_model_instance.h"
 #include "kernels/model/model_inputs.h"
 #include "kernels/model/model_weights.h"
 #include "sim/scheduling/static_policy.h"
 
 #include <omp.h>
-#include <pthread.h>
-#include <sched.h>
 
 #include <algorithm>
 #include <atomic>
@@ -17,6 +16,7 @@
 #include <deque>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <stdexcept>
 #include <thread>
 
@@ -24,23 +24,6 @@ namespace recsim {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-std::vector<int> affinity_cpus() {
-  cpu_set_t set;
-  CPU_ZERO(&set);
-  std::vector<int> cpus;
-  if (sched_getaffinity(0, sizeof set, &set) != 0) return cpus;
-  for (int c = 0; c < CPU_SETSIZE; ++c)
-    if (CPU_ISSET(c, &set)) cpus.push_back(c);
-  return cpus;
-}
-
-void pin_to(int cpu) {
-  cpu_set_t set;
-  CPU_ZERO(&set);
-  CPU_SET(cpu, &set);
-  pthread_setaffinity_np(pthread_self(), sizeof set, &set);
-}
 
 struct Request {
   std::uint32_t query;
@@ -75,7 +58,7 @@ RealServingResult serve_real(const std::vector<QueryArrival>& queries, const Rea
   std::vector<std::thread> workers;
   for (int w = 0; w < o.cores; ++w)
     workers.emplace_back([&, w] {
-      if (!result.cpus.empty()) pin_to(result.cpus[static_cast<std::size_t>(w)]);
+      if (!result.cpus.empty()) pin_current_thread(result.cpus[static_cast<std::size_t>(w)]);
       omp_set_num_threads(1);  // one core per worker, as calibrated
       RequestWork run = work(w);
       std::map<int, ServedRequests>& served = served_by_worker[static_cast<std::size_t>(w)];
@@ -105,13 +88,9 @@ RealServingResult serve_real(const std::vector<QueryArrival>& queries, const Rea
 
   // The generator (this thread) on a CPU of its own where one is left; its affinity is put back
   // after serving.
-  cpu_set_t saved_affinity;
-  bool restore_affinity = false;
-  if (o.pin && cpus.size() > static_cast<std::size_t>(o.cores)) {
-    restore_affinity = pthread_getaffinity_np(pthread_self(), sizeof saved_affinity, &saved_affinity) == 0;
-    result.generator_cpu = cpus[static_cast<std::size_t>(o.cores)];
-    pin_to(result.generator_cpu);
-  }
+  if (o.pin && cpus.size() > static_cast<std::size_t>(o.cores)) result.generator_cpu = cpus[static_cast<std::size_t>(o.cores)];
+  std::optional<ScopedPin> generator_pin;
+  if (result.generator_cpu >= 0) generator_pin.emplace(result.generator_cpu);
   set_up.arrive_and_wait();  // every worker has its kernels and inputs
   start = Clock::now() + std::chrono::milliseconds(20);
   const double t_first = n ? queries.front().time : 0.0;
@@ -142,7 +121,7 @@ RealServingResult serve_real(const std::vector<QueryArrival>& queries, const Rea
       total.requests += s.requests;
       total.seconds += s.seconds;
     }
-  if (restore_affinity) pthread_setaffinity_np(pthread_self(), sizeof saved_affinity, &saved_affinity);
+  generator_pin.reset();
 
   double first = 0.0, last = 0.0;
   for (std::size_t i = 0; i < n; ++i) {

@@ -21,7 +21,7 @@ TEST_CASE("recsim calibrate measures a CPU profile the simulator can load", "[cl
   TempDir dir;
   const auto out = dir.file("p.json");
   const auto r = run_recsim({"calibrate", "--device", "cpu", "--models", "ncf", "--batches", "1,4,16", "--repeats", "3",
-                             "--min-time", "1", "--passes", "2", "--threads", "2", "--quiet", "--out", out});
+                             "--min-time", "1", "--passes", "2", "--threads", "2", "--after-idle-ms", "8,2", "--quiet", "--out", out});
   REQUIRE(r.status == 0);
   CHECK(r.err.empty());
   const LatencyProfile p = load_latency_profile(out);
@@ -35,8 +35,19 @@ TEST_CASE("recsim calibrate measures a CPU profile the simulator can load", "[cl
   CHECK(m.contention_instances == 2);
   CHECK(m.contention.size() == 3);
   CHECK(m.contention_levels.empty());  // 2 cores busy at most: no level between 1 and 2
-  CHECK(m.after_idle.size() == 3);
-  CHECK(m.after_idle_gap_ms == 2.0);
+  // The after-idle gaps asked for, increasing, each with the first and the next run at every size.
+  REQUIRE(m.after_idle.size() == 2);
+  CHECK(m.after_idle[0].gap_ms == 2.0);
+  CHECK(m.after_idle[1].gap_ms == 8.0);
+  for (const auto& gap : m.after_idle) {
+    CHECK(gap.first.size() == 3);
+    CHECK(gap.next.size() == 3);
+    CHECK(gap.first[0].samples >= 2);
+  }
+  // Each size timed in the mixture of the three.
+  CHECK(m.after_switch.size() == 3);
+  CHECK(p.provenance["method"]["after_idle_gaps_ms"] == nlohmann::json::array({2.0, 8.0}));
+  CHECK(p.provenance["method"]["after_switch"] == true);
   for (const auto& pt : m.single) CHECK((pt.min_ms <= pt.median_ms && pt.median_ms <= pt.max_ms));
   for (const char* k : {"cpu_model", "cores", "isa", "libraries", "date", "command", "method"})
     CHECK(p.provenance.contains(k));
@@ -51,7 +62,7 @@ TEST_CASE("recsim calibrate measures every contention level it is asked for", "[
   // Three instances on this machine's cores (oversubscribed where it has two: the shape, not the figures).
   const auto r = run_recsim({"calibrate", "--device", "cpu", "--models", "ncf", "--batches", "1,4", "--repeats", "3",
                              "--min-time", "1", "--passes", "1", "--threads", "3", "--levels", "2", "--after-idle-ms", "0",
-                             "--quiet", "--out", out});
+                             "--no-after-switch", "--quiet", "--out", out});
   REQUIRE(r.status == 0);
   const LatencyProfile profile = load_latency_profile(out);
   const auto& m = profile.models.at("ncf");
@@ -60,6 +71,10 @@ TEST_CASE("recsim calibrate measures every contention level it is asked for", "[
   CHECK(m.contention_levels[0].first == 2);
   CHECK(m.contention_levels[0].second.size() == 2);
   CHECK(m.after_idle.empty());
+  CHECK(m.after_switch.empty());
+  const auto gaps = run_recsim({"calibrate", "--models", "ncf", "--after-idle-ms", "2,0"});
+  CHECK(gaps.status == 2);
+  CHECK(gaps.err == "recsim: error: --after-idle-ms: expected numbers in (0, 1000), got \"0\"\n");
   const auto few = run_recsim({"calibrate", "--models", "ncf", "--threads", "2", "--levels", "2"});
   CHECK(few.status == 2);
   CHECK(few.err == "recsim: error: --levels: needs --threads of at least 3 (levels lie between 2 and --threads - 1)\n");

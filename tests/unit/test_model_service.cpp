@@ -15,6 +15,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <cmath>
 #include <filesystem>
 
 using namespace recsim;
@@ -91,8 +92,11 @@ TEST_CASE("a profile keeps a contention speed-up only beyond 3 standard errors o
   m.contention_instances = 2;
   // 0.95: 2.8 standard errors below (noise); 0.94: 3.4 below (kept); 1.1 above (kept); no samples (computed).
   m.contention = {point(1, 0.95, 100), point(2, 0.94, 100), point(4, 1.1, 100), point(8, 0.5, 0)};
-  m.after_idle = m.contention;
-  for (const auto& curve : {*profile.contention_curve("m"), *profile.after_idle_curve("m")}) {
+  m.after_idle = {{2.0, m.contention, m.contention}};
+  m.after_switch = m.contention;
+  const auto idle = profile.after_idle_curves("m");
+  REQUIRE(idle.size() == 1);
+  for (const auto& curve : {*profile.contention_curve("m"), idle[0].first, *idle[0].next, *profile.after_switch_curve("m")}) {
     CHECK(curve.seconds_at(1) == Approx(1.0e-3));
     CHECK(curve.seconds_at(2) == Approx(0.94e-3));
     CHECK(curve.seconds_at(4) == Approx(1.1e-3));
@@ -290,12 +294,106 @@ TEST_CASE("a request that finds its core idle takes the profile's after-idle lat
   }
 }
 
+TEST_CASE("the after-idle slowdown follows the pause and lasts into the busy period", "[service][model][after_idle]") {
+  // 1 ms per item alone; after 2 ms idle 1.5x then 1.2x; after 20 ms idle 2x then 1.5x.
+  const LatencyCurve alone({{1, 1e-3}, {64, 64e-3}});
+  const auto scaled = [](double r) { return LatencyCurve({{1, r * 1e-3}, {64, r * 64e-3}}); };
+  std::vector<AfterIdleCurves> gaps = {{2.0, scaled(1.5), scaled(1.2)}, {20.0, scaled(2.0), scaled(1.5)}};
+  const auto service = make_profiled_service(alone, std::nullopt, gaps);
+  SECTION("at and below the shortest gap: its ratios; the excess shrinks as from the first run to the second") {
+    for (double idle : {0.0, 0.0005, 0.002}) {
+      const auto s = service->after_idle(8, idle);
+      CHECK(s.first == Approx(1.5));
+      CHECK(s.next == Approx(1.2));
+      CHECK(s.decay == Approx(0.4));
+    }
+  }
+  SECTION("between two gaps: linear in log pause; above the longest: its ratios") {
+    const auto mid = service->after_idle(8, std::sqrt(0.002 * 0.020));  // halfway in log
+    CHECK(mid.first == Approx(1.75));
+    CHECK(mid.next == Approx(1.35));
+    CHECK(mid.decay == Approx(0.35 / 0.75));
+    const auto after_long = service->after_idle(8, 5.0);
+    CHECK(after_long.first == Approx(2.0));
+    CHECK(after_long.next == Approx(1.5));
+    CHECK(after_long.decay == Approx(0.5));
+  }
+  SECTION("a second run as slow as the first decays at most by the cap; without second runs, no carry-over") {
+    const auto flat = make_profiled_service(alone, std::nullopt, {{2.0, scaled(1.5), scaled(1.6)}});
+    CHECK(flat->after_idle(8, 0.01).decay == Approx(kMaxAfterIdleDecay));
+    const auto first_only = make_profiled_service(alone, std::nullopt, {{2.0, scaled(1.5), std::nullopt}});
+    const auto s = first_only->after_idle(8, 0.01);
+    CHECK(s.first == Approx(1.5));
+    CHECK(s.next == 1.0);
+    CHECK(s.decay == 0.0);
+  }
+  SECTION("nothing measured: no slowdown") {
+    const auto plain = make_profiled_service(alone, std::nullopt);
+    const auto s = plain->after_idle(8, 0.01);
+    CHECK(s.first == 1.0);
+    CHECK(s.next == 1.0);
+    CHECK(plain->after_switch_factor(8) == 1.0);
+  }
+}
+
+TEST_CASE("a server applies the after-idle carry-over and the size switch per core", "[service][model][after_idle][after_switch]") {
+  TempDir dir;
+  auto profile = synthetic_profile();  // one core below: contention never applies
+  const auto curve = [](double r) {
+    return nlohmann::json::array({{{"batch", 1}, {"median", r}}, {{"batch", 64}, {"median", 64 * r}}});
+  };
+  SECTION("a query of four requests after a pause: 1.5x, then 1.2x, then the 0.2 excess times 0.4 per request") {
+    profile["models"]["m"]["after_idle"] = {{{"gap_ms", 2.0}, {"latency_ms", curve(1.5)}, {"next_latency_ms", curve(1.2)}},
+                                            {{"gap_ms", 20.0}, {"latency_ms", curve(2.0)}, {"next_latency_ms", curve(1.5)}}};
+    dir.write_json("profile.json", profile);
+    const auto trace = dir.write("t.csv", "0,16\n");
+    const auto r = simulate_isolated(scenario_from(model_document(dir, trace, 1, 4), dir.path()));
+    CHECK(r.latency_ms->max == Approx(4 * (1.5 + 1.2 + 1.08 + 1.032)).epsilon(1e-6));
+    const LatencyProfile loaded = load_latency_profile(dir.path() + "/profile.json");
+    REQUIRE(loaded.models.at("m").after_idle.size() == 2);
+    CHECK(loaded.models.at("m").after_idle[1].next.size() == 2);
+  }
+  SECTION("a request after one of another size pays the switch; the same size does not") {
+    profile["models"]["m"]["after_switch_ms"] = curve(1.25);
+    dir.write_json("profile.json", profile);
+    // 6 items in requests of 4 and 2: the first request finds nothing before it, the 2 follows a 4.
+    const auto one = dir.write("one.csv", "0,6\n");
+    CHECK(simulate_isolated(scenario_from(model_document(dir, one, 1, 4), dir.path())).latency_ms->max ==
+          Approx(4 + 2 * 1.25).epsilon(1e-6));
+    // The second query's 4 follows the first's 2, its 2 the 4.
+    const auto two = dir.write("two.csv", "0,6\n100,6\n");
+    CHECK(simulate_isolated(scenario_from(model_document(dir, two, 1, 4), dir.path())).latency_ms->max ==
+          Approx(4 * 1.25 + 2 * 1.25).epsilon(1e-6));
+    // Requests of one size: no switch.
+    const auto same = dir.write("same.csv", "0,8\n100,8\n");
+    CHECK(simulate_isolated(scenario_from(model_document(dir, same, 1, 4), dir.path())).latency_ms->max == Approx(8.0).epsilon(1e-6));
+    auto off = model_document(dir, two, 1, 4);
+    off["service"]["after_switch"] = false;
+    CHECK(simulate_isolated(scenario_from(off, dir.path())).latency_ms->max == Approx(6.0).epsilon(1e-6));
+  }
+  SECTION("the gaps must increase; the old single-gap object is still read") {
+    profile["models"]["m"]["after_idle"] = {{{"gap_ms", 20.0}, {"latency_ms", curve(2.0)}}, {{"gap_ms", 2.0}, {"latency_ms", curve(1.5)}}};
+    dir.write_json("bad.json", profile);
+    try {
+      load_latency_profile(dir.path() + "/bad.json");
+      FAIL("accepted");
+    } catch (const InputError& e) {
+      CHECK(std::string(e.what()).find("models.m.after_idle.1.gap_ms: expected gaps increasing") != std::string::npos);
+    }
+    profile["models"]["m"]["after_idle"] = {{"gap_ms", 2.0}, {"latency_ms", curve(1.5)}};
+    dir.write_json("old.json", profile);
+    const LatencyProfile old = load_latency_profile(dir.path() + "/old.json");
+    REQUIRE(old.models.at("m").after_idle.size() == 1);
+    CHECK(old.models.at("m").after_idle[0].next.empty());
+  }
+}
+
 TEST_CASE("contention measured at several levels is interpolated by the number of other cores busy", "[service][model][levels]") {
   // 1 ms per item alone; 1.2x with 2 instances at once, 2x with 4 (the top level).
   const LatencyCurve alone({{1, 1e-3}, {64, 64e-3}});
   const LatencyCurve two({{1, 1.2e-3}, {64, 76.8e-3}});
   const LatencyCurve four({{1, 2e-3}, {64, 128e-3}});
-  const auto service = make_profiled_service(alone, four, std::nullopt, {{2, two}}, 4);
+  const auto service = make_profiled_service(alone, four, {}, {{2, two}}, 4);
   // A 4-core server: 1, 2 and 3 others busy are the levels 2, between, and 4.
   CHECK(service->contention_factor(8, 1.0 / 3, 4) == Approx(1.2));
   CHECK(service->contention_factor(8, 2.0 / 3, 4) == Approx(1.6));
@@ -307,7 +405,7 @@ TEST_CASE("contention measured at several levels is interpolated by the number o
   CHECK(service->contention_factor(8, 1.0, 8) == Approx(2.0));
   CHECK(service->contention_factor(8, 0.0, 8) == 1.0);
   // One level (the shipped profiles): the old rule, linear in the fraction of others busy.
-  const auto one = make_profiled_service(alone, four, std::nullopt, {}, 2);
+  const auto one = make_profiled_service(alone, four, {}, {}, 2);
   CHECK(one->contention_factor(8, 0.25, 16) == Approx(1.25));
 }
 
