@@ -113,8 +113,59 @@ IdleSamples measure_after_idle(Instance& inst, const InputSource& inputs, double
 // Each after-idle gap of a point sleeps at most this long in each pass (beyond the minimum runs),
 // so that long gaps do not multiply the calibration's time.
 constexpr double kIdleSleepPerPassMs = 100.0;
-// Rounds of the size mixture per pass (at least the repeats per pass), each running every size once.
-constexpr int kSwitchRoundsPerPass = 10;
+// Rounds of the cold-size mixture per pass (at least the repeats per pass), each running every size
+// of the mixture once; the mixture holds every size from 1 to this one besides the ladder's.
+constexpr int kColdRoundsPerPass = 10;
+constexpr int kColdMixtureSizes = 64;
+
+// Every size of the ladder run cold: the ladder's sizes and every size from 1 to kColdMixtureSizes
+// (within the largest) in a shuffled order each round, no size twice in a row, each on fresh keys
+// drawn before the rounds, so that between two runs of a size dozens of others ran, as between two
+// requests of one remainder size on a serving core. Returns the ladder sizes' times (the first round
+// untimed: it makes the primitives).
+std::vector<std::vector<double>> measure_cold_sizes(Instance& inst, const ModelWeights& weights, const std::vector<int>& ladder,
+                                                    const KeyPopularity& keys, std::uint64_t seed, int pass, int rounds) {
+  std::vector<int> sizes = ladder;
+  const int largest = *std::max_element(ladder.begin(), ladder.end());
+  for (int b = 1; b <= std::min(largest, kColdMixtureSizes); ++b) sizes.push_back(b);
+  std::sort(sizes.begin(), sizes.end());
+  sizes.erase(std::unique(sizes.begin(), sizes.end()), sizes.end());
+  const std::size_t n = sizes.size();
+  // Streams of their own (after the ladder points' indices), so the ladder's keys stay the same.
+  std::vector<Rng> rngs;
+  rngs.reserve(n);
+  std::vector<FreshInputs> fresh;
+  fresh.reserve(n);
+  std::vector<std::vector<ModelInputs>> drawn(n);
+  std::size_t round_bytes = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    rngs.push_back(make_stream(seed, StreamId::keys, static_cast<std::uint32_t>(ladder.size() + i), static_cast<std::uint64_t>(pass)));
+    fresh.emplace_back(weights, sizes[i], keys, rngs.back());
+    drawn[i].push_back(fresh.back().next());
+    round_bytes += std::max<std::size_t>(1, drawn[i].back().bytes());
+  }
+  const std::size_t kept =
+      std::max<std::size_t>(1, std::min<std::size_t>(static_cast<std::size_t>(rounds), kInputBytes / round_bytes));
+  for (std::size_t i = 0; i < n; ++i)
+    while (drawn[i].size() < kept) drawn[i].push_back(fresh[i].next());
+  Rng order_rng = make_stream(seed, StreamId::keys, static_cast<std::uint32_t>(ladder.size() + n), static_cast<std::uint64_t>(pass));
+  std::vector<std::size_t> order(n);
+  for (std::size_t i = 0; i < n; ++i) order[i] = i;
+  std::vector<std::vector<double>> out(ladder.size());
+  std::size_t last = n;
+  for (int round = 0; round <= rounds; ++round) {
+    for (std::size_t i = n - 1; i > 0; --i)  // Fisher-Yates, with the Boost distribution
+      std::swap(order[i], order[boost::random::uniform_int_distribution<std::size_t>(0, i)(order_rng)]);
+    if (order.front() == last) std::swap(order.front(), order.back());
+    for (std::size_t i : order) {
+      const double ms = inst.run_ms(drawn[i][static_cast<std::size_t>(round) % kept]);
+      const auto at = std::find(ladder.begin(), ladder.end(), sizes[i]);
+      if (round > 0 && at != ladder.end()) out[static_cast<std::size_t>(at - ladder.begin())].push_back(ms);
+    }
+    last = order.back();
+  }
+  return out;
+}
 
 // "1.234 ms": four significant digits.
 std::string format_ms(double ms) {
@@ -190,11 +241,11 @@ ModelLatency calibrate_cpu_model(const ModelSpec& spec, const CpuCalibrationOpti
   per_pass.max_repeats = std::max(1, o.max_repeats / passes);
   const std::size_t points = o.batches.size();
   using Samples = std::vector<std::vector<double>>;  // by batch size
-  Samples alone_samples(points), busy_samples(points), switch_samples(points);
+  Samples alone_samples(points), busy_samples(points), cold_samples(points);
   const std::vector<double>& gaps = o.after_idle_gaps_ms;
   std::vector<Samples> idle_first(gaps.size(), Samples(points)), idle_next(gaps.size(), Samples(points));
   for (double g : gaps) result.after_idle.push_back({g, {}, {}});
-  const bool after_switch = o.after_switch && points > 1;
+  const bool cold_sizes = o.cold_sizes;
   std::vector<int> levels;
   for (int l : o.levels)
     if (l >= 2 && l < instances && (levels.empty() || l > levels.back())) levels.push_back(l);
@@ -202,39 +253,9 @@ ModelLatency calibrate_cpu_model(const ModelSpec& spec, const CpuCalibrationOpti
   for (int l : levels) result.contention_levels.emplace_back(l, std::vector<LatencyPoint>{});
   const auto append = [](std::vector<double>& to, const std::vector<double>& from) { to.insert(to.end(), from.begin(), from.end()); };
   for (int pass = 0; pass < passes; ++pass) {
-    if (after_switch) {
-      // Every size in turn, in a shuffled order each round with no size twice in a row, each run
-      // timed: a size after other sizes, as requests of many sizes reach a serving core.
-      std::vector<FreshInputs> fresh;
-      std::vector<Rng> rngs;
-      rngs.reserve(points);
-      fresh.reserve(points);
-      std::size_t round_bytes = 0;
-      std::vector<std::vector<ModelInputs>> drawn(points);
-      for (std::size_t bi = 0; bi < points; ++bi) {
-        rngs.push_back(make_stream(o.seed, StreamId::keys, static_cast<std::uint32_t>(points + bi), static_cast<std::uint64_t>(pass)));
-        fresh.emplace_back(weights, o.batches[bi], o.keys, rngs.back());
-        drawn[bi].push_back(fresh.back().next());
-        round_bytes += std::max<std::size_t>(1, drawn[bi].back().bytes());
-      }
-      const int rounds = std::max(per_pass.repeats, kSwitchRoundsPerPass);
-      const std::size_t kept = std::max<std::size_t>(1, std::min<std::size_t>(static_cast<std::size_t>(rounds), kInputBytes / round_bytes));
-      for (std::size_t bi = 0; bi < points; ++bi)
-        while (drawn[bi].size() < kept) drawn[bi].push_back(fresh[bi].next());
-      Rng order_rng = make_stream(o.seed, StreamId::keys, static_cast<std::uint32_t>(2 * points), static_cast<std::uint64_t>(pass));
-      std::vector<std::size_t> order(points);
-      for (std::size_t bi = 0; bi < points; ++bi) order[bi] = bi;
-      std::size_t last = points;
-      for (int round = 0; round < rounds; ++round) {
-        for (std::size_t i = points - 1; i > 0; --i)  // Fisher-Yates, with the Boost distribution
-          std::swap(order[i], order[boost::random::uniform_int_distribution<std::size_t>(0, i)(order_rng)]);
-        if (order.front() == last) std::swap(order.front(), order.back());
-        for (std::size_t bi : order) {
-          const double ms = pool[0]->run_ms(drawn[bi][static_cast<std::size_t>(round) % kept]);
-          if (round > 0) switch_samples[bi].push_back(ms);  // the first round warms up
-        }
-        last = order.back();
-      }
+    if (cold_sizes) {
+      const auto cold = measure_cold_sizes(*pool[0], weights, o.batches, o.keys, o.seed, pass, std::max(per_pass.repeats, kColdRoundsPerPass));
+      for (std::size_t bi = 0; bi < points; ++bi) append(cold_samples[bi], cold[bi]);
     }
     for (std::size_t bi = 0; bi < points; ++bi) {
       const int batch = o.batches[bi];
@@ -300,7 +321,7 @@ ModelLatency calibrate_cpu_model(const ModelSpec& spec, const CpuCalibrationOpti
         result.after_idle[gi].first.push_back(summarise_samples(batch, idle_first[gi][bi]));
         result.after_idle[gi].next.push_back(summarise_samples(batch, idle_next[gi][bi]));
       }
-      if (after_switch) result.after_switch.push_back(summarise_samples(batch, switch_samples[bi]));
+      if (cold_sizes) result.cold_size.push_back(summarise_samples(batch, cold_samples[bi]));
       std::string line = spec.name + " batch " + std::to_string(batch) + ": " + format_ms(a.median_ms) + " alone";
       if (instances > 1) {
         const LatencyPoint busy = summarise_samples(batch, busy_samples[bi]);
@@ -308,7 +329,7 @@ ModelLatency calibrate_cpu_model(const ModelSpec& spec, const CpuCalibrationOpti
         result.contention_instances = instances;
         line += ", " + format_ms(busy.median_ms) + " with " + std::to_string(instances) + " instances";
       }
-      if (after_switch) line += ", " + format_ms(result.after_switch.back().median_ms) + " after a switch";
+      if (cold_sizes) line += ", " + format_ms(result.cold_size.back().median_ms) + " cold";
       for (const auto& gap : result.after_idle)
         line += ", " + format_ms(gap.first.back().median_ms) + " after " + format_ms(gap.gap_ms) + " idle";
       if (progress) progress(line);

@@ -2,9 +2,8 @@
 // CPU calibration: runs a model's oneDNN kernels at each batch size and records the latency
 // distribution, (1) alone on one core, back to back, (2) while every core runs its own instance at
 // once (contention), and optionally (3) handed to a thread that was waiting idle for one of several
-// gaps (after idle) and (4) right after a run of another batch size (after a switch), so the
-// simulator can model a busy server, the requests that find a core idle and a mixture of request
-// sizes. Every instance's thread is pinned to a CPU of its own, as real serving pins its workers.
+// gaps (after idle) and (4) after dozens of runs of other sizes (cold), so the simulator can model a
+// busy server, the requests that find a core idle and request sizes the core has not run lately. Every instance's thread is pinned to a CPU of its own, as real serving pins its workers.
 #include "kernels/model/model_inputs.h"
 #include "kernels/model/model_spec.h"
 #include "kernels/profiles/batch_ladder.h"
@@ -30,9 +29,9 @@ struct CpuCalibrationOptions {
   // gaps (increasing; empty: not measured), timed from the hand-over (wake-up and cooled caches
   // included), each followed by a second run timed on its own.
   std::vector<double> after_idle_gaps_ms;
-  // After a switch: every size timed in a mixture of all of them (a shuffled order, no size twice
-  // in a row), as a serving core runs requests of many sizes.
-  bool after_switch = true;
+  // Cold sizes: every size timed in a shuffled mixture of it and dozens of other sizes, so that its
+  // primitives and buffers have left the caches, as a remainder size's have on a serving core.
+  bool cold_sizes = true;
   double max_table_bytes = 512e6;    // tables are shrunk (rows_scale) to fit
   KeyPopularity keys{KeyPopularity::Kind::power_law, 1.05};
   std::uint64_t seed = 1;

@@ -117,10 +117,10 @@ std::vector<AfterIdleCurves> LatencyProfile::after_idle_curves(const std::string
   return out;
 }
 
-std::optional<LatencyCurve> LatencyProfile::after_switch_curve(const std::string& model) const {
+std::optional<LatencyCurve> LatencyProfile::cold_size_curve(const std::string& model) const {
   const auto it = models.find(model);
-  if (it == models.end() || it->second.after_switch.empty()) return std::nullopt;
-  return to_curve_beside(it->second.after_switch, it->second.single);
+  if (it == models.end() || it->second.cold_size.empty()) return std::nullopt;
+  return to_curve_beside(it->second.cold_size, it->second.single);
 }
 
 std::optional<LatencyCurve> LatencyProfile::kernel_curve(const std::string& model) const {
@@ -157,7 +157,7 @@ nlohmann::ordered_json profile_to_json(const LatencyProfile& p) {
       }
       e["after_idle"] = gaps;
     }
-    if (!m.after_switch.empty()) e["after_switch_ms"] = points_to_json(m.after_switch);
+    if (!m.cold_size.empty()) e["cold_size_ms"] = points_to_json(m.cold_size);
     if (!m.kernel_only.empty()) e["kernel_only_ms"] = points_to_json(m.kernel_only);
     if (!m.upload.empty()) e["upload_ms"] = points_to_json(m.upload);
     if (!m.download.empty()) e["download_ms"] = points_to_json(m.download);
@@ -232,7 +232,7 @@ LatencyProfile load_latency_profile(const std::string& path) {
           read_gap(value, where);
         }
       }
-      if (m.has("after_switch_ms")) ml.after_switch = checked_points(m, "after_switch_ms");
+      if (m.has("cold_size_ms")) ml.cold_size = checked_points(m, "cold_size_ms");
       if (m.has("kernel_only_ms")) ml.kernel_only = points_from_json(m.array("kernel_only_ms"), m.child_path("kernel_only_ms"));
       if (m.has("upload_ms")) ml.upload = points_from_json(m.array("upload_ms"), m.child_path("upload_ms"));
       if (m.has("download_ms")) ml.download = points_from_json(m.array("download_ms"), m.child_path("download_ms"));

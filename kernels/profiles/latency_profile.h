@@ -37,10 +37,9 @@ struct ModelLatency {
     std::vector<LatencyPoint> next;
   };
   std::vector<AfterIdle> after_idle;
-  // CPU: latency of a run after runs of other batch sizes on the same thread (other sizes'
-  // primitives and buffers in the caches): every size of the ladder in a shuffled order, no size
-  // twice in a row.
-  std::vector<LatencyPoint> after_switch;
+  // CPU: latency of a run of a size the thread has not run lately (other sizes' primitives and
+  // buffers in the caches): every size of the ladder in a shuffled mixture with every size up to 64.
+  std::vector<LatencyPoint> cold_size;
   std::vector<LatencyPoint> kernel_only;  // GPU: kernel time without transfers
   std::vector<LatencyPoint> upload;       // GPU: host -> device copy of the inputs
   std::vector<LatencyPoint> download;     // GPU: device -> host copy of the outputs
@@ -58,9 +57,9 @@ struct LatencyProfile {
   // standard errors of the medians' difference (from each point's p10-p90 spread and samples), the
   // point takes the alone median (noise, not a speed-up); a significant speed-up is kept.
   std::optional<LatencyCurve> contention_curve(const std::string& model) const;
-  // The after-idle curves by gap (increasing; empty when not measured), and the after-switch curve.
+  // The after-idle curves by gap (increasing; empty when not measured), and the cold-size curve.
   std::vector<AfterIdleCurves> after_idle_curves(const std::string& model) const;
-  std::optional<LatencyCurve> after_switch_curve(const std::string& model) const;
+  std::optional<LatencyCurve> cold_size_curve(const std::string& model) const;
   // CPU: the lower contention levels' curves, by instances (increasing; the top level is contention_curve).
   std::vector<std::pair<int, LatencyCurve>> contention_level_curves(const std::string& model) const;
   // GPU: the model's kernel-only curve (absent when the profile has none for it).

@@ -47,7 +47,7 @@ struct CalibrateFlags {
   double min_time_ms = 0;  // 0: the device's default (CPU 250 ms, GPU 30 ms)
   int threads = 0;
   std::string after_idle_ms;  // empty: the default gaps; "0": none
-  bool no_after_switch = false;
+  bool no_cold_sizes = false;
   std::string levels;  // contention levels below --threads; empty: every one from 2
   std::string isa = "all";
   double max_table_mib = 0;  // 0: the device's default (CPU 512 MiB, GPU 8 GiB)
@@ -226,7 +226,7 @@ int execute_gpu(const CalibrateFlags& f) {
 
 // The parameter server's lower tiers, measured on this machine.
 int execute_tiers(const CalibrateFlags& f, const CLI::App& cmd) {
-  for (const char* flag : {"--device", "--models", "--passes", "--threads", "--after-idle-ms", "--no-after-switch", "--levels", "--isa", "--max-table-mib", "--analytic", "--efficiencies"})
+  for (const char* flag : {"--device", "--models", "--passes", "--threads", "--after-idle-ms", "--no-cold-sizes", "--levels", "--isa", "--max-table-mib", "--analytic", "--efficiencies"})
     if (cmd.count(flag) > 0) throw InputError(flag, "does not apply to --tiers");
   TierCalibrationOptions o;
   if (!f.tier_list.empty()) {
@@ -288,12 +288,12 @@ int execute(const CalibrateFlags& f, const CLI::App& cmd) {
     throw InputError("--efficiencies", "applies to an analytic profile: add --device gpu --analytic GPU_FILE");
   if (!f.analytic.empty()) {
     if (f.device != "gpu") throw InputError("--analytic", "an analytic profile is a GPU profile: add --device gpu");
-    for (const char* flag : {"--repeats", "--min-time", "--passes", "--threads", "--after-idle-ms", "--no-after-switch", "--levels", "--isa", "--max-table-mib"})
+    for (const char* flag : {"--repeats", "--min-time", "--passes", "--threads", "--after-idle-ms", "--no-cold-sizes", "--levels", "--isa", "--max-table-mib"})
       if (cmd.count(flag) > 0) throw InputError(flag, "does not apply to --analytic (the profile is computed, not measured)");
     return execute_analytic(f);
   }
   if (f.device == "gpu") {
-    for (const char* flag : {"--passes", "--threads", "--after-idle-ms", "--no-after-switch", "--levels", "--isa"})
+    for (const char* flag : {"--passes", "--threads", "--after-idle-ms", "--no-cold-sizes", "--levels", "--isa"})
       if (cmd.count(flag) > 0) throw InputError(flag, "does not apply to --device gpu (a CPU calibration flag)");
     return execute_gpu(f);
   }
@@ -306,7 +306,7 @@ int execute(const CalibrateFlags& f, const CLI::App& cmd) {
   o.instances = f.threads > 0 ? f.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   if (f.after_idle_ms.empty()) o.after_idle_gaps_ms = default_after_idle_gaps_ms();
   else if (f.after_idle_ms != "0") o.after_idle_gaps_ms = parse_open_interval_list("--after-idle-ms", f.after_idle_ms, 0.0, 1000.0);
-  o.after_switch = !f.no_after_switch;
+  o.cold_sizes = !f.no_cold_sizes;
   if (f.levels.empty()) {
     for (int l = 2; l < o.instances; ++l) o.levels.push_back(l);
   } else if (f.levels != "none") {
@@ -340,7 +340,7 @@ LatencyProfile measure_cpu_profile(const std::vector<ModelSpec>& specs, const Cp
       {"command", command_line},
       {"method", [&] {
          nlohmann::ordered_json m = {{"threads_per_instance", 1}, {"contention_instances", o.instances}, {"passes", o.passes},
-                                     {"after_idle_gaps_ms", o.after_idle_gaps_ms}, {"after_switch", o.after_switch},
+                                     {"after_idle_gaps_ms", o.after_idle_gaps_ms}, {"cold_sizes", o.cold_sizes},
                                      {"contention_levels", o.levels}};
          m.update(shared_method(o));
          m["inputs"] = "fresh keys for every timed run, drawn ahead (at most 256 MiB, cycled beyond; contention: each instance cycles its own, drawn beforehand)";
@@ -380,8 +380,8 @@ void add_calibrate_command(CLI::App& app, std::function<int()>& run, const std::
                   "Also time each batch size handed to a thread idle this long, ms, comma-separated gaps "
                   "(default 2,10,50; 0: not measured)")
       ->check(non_empty());
-  cmd->add_flag("--no-after-switch", f->no_after_switch,
-                "Do not time each batch size right after a run of another size");
+  cmd->add_flag("--no-cold-sizes", f->no_cold_sizes,
+                "Do not time each batch size cold (in a shuffled mixture with every size up to 64)");
   cmd->add_option("--isa", f->isa, "Cap oneDNN's CPU ISA: all, sse41, avx, avx2, avx512_core")->check(non_empty());
   cmd->add_option("--max-table-mib", f->max_table_mib, "Shrink each model's tables (rows_scale) to fit this many MiB (default: 512e6 bytes on the CPU, 8e9 on the GPU)")
       ->check(finite_in(1.0, 1e7));

@@ -259,6 +259,16 @@ int execute(const ValidateFlags& f) {
                     {"service_ms_per_request", {{"profile", l.profile_ms_per_request},
                                                 {"served", l.served_ms_per_request},
                                                 {"error", error_of(l.profile_ms_per_request, l.served_ms_per_request)}}},
+                    {"served_by_items", [&] {
+                       // Each request size served: how many, their mean time, the profile's back-to-back time.
+                       json sizes = json::array();
+                       for (const auto& [items, r] : l.real.served_by_items)
+                         if (r.requests > 0)
+                           sizes.push_back({{"items", items}, {"requests", r.requests},
+                                            {"mean_ms", r.seconds / static_cast<double>(r.requests) * 1e3},
+                                            {"profile_ms", scenario.service.curve->seconds_at(items) * 1e3}});
+                       return sizes;
+                     }()},
                     {"machine_drift", {{"reference_ms", l.reference_ms}, {"change", drift(l.reference_ms)}}},
                     {"replayed_ms", l.replayed.latency_ms ? percentiles_json(l.replayed.latency_ms->p50, l.replayed.latency_ms->p95,
                                                                              l.replayed.latency_ms->p99)

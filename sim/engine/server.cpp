@@ -33,8 +33,8 @@ void Server::submit(std::uint32_t slot, int items, int model, double now) {
   free_.pop_back();
   const double start = std::max(now, core.at);
   // A request that finds its core idle (free before it arrived) pays the wake-up and the caches the
-  // pause cooled, and leaves part of that to the requests after it in the busy period; one after
-  // another size (or model) pays for the other's primitives and buffers in the caches.
+  // pause cooled, and leaves part of that to the requests after it in the busy period; one of a size
+  // (or model) its core has not run lately pays for its primitives and buffers back in the caches.
   CoreHistory& history = history_[static_cast<std::size_t>(core.core)];
   double factor = 1.0;
   if (core.at <= now) {
@@ -47,9 +47,10 @@ void Server::submit(std::uint32_t slot, int items, int model, double now) {
     history.excess *= history.decay;
     if (std::abs(history.excess) < 1e-4) history.excess = 0.0;
   }
-  if (history.items >= 0 && (items != history.items || model != history.model)) factor *= service.after_switch_factor(items);
-  history.items = items;
-  history.model = model;
+  const std::pair<int, int> size{model, items};
+  if (std::find(history.recent.begin(), history.recent.end(), size) == history.recent.end()) factor *= service.cold_size_factor(items);
+  history.recent[history.next] = size;
+  history.next = (history.next + 1) % history.recent.size();
   if (service.contended() && host_.cpu_cores > 1) {
     // The other cores busy at its start: those free only after it (every earlier request is placed).
     int busy = 0;

@@ -19,6 +19,7 @@
 #include "sim/service/service_time_model.h"
 #include "workloads/random_stream.h"
 
+#include <array>
 #include <cstdint>
 #include <limits>
 #include <queue>
@@ -96,14 +97,16 @@ class Server {
   std::priority_queue<Request, std::vector<Request>, LaterEnd> pending_;  // placed, undelivered
   std::vector<CoreFree> free_;  // each core's free time, a min-heap (std::push_heap with std::greater)
   std::vector<double> core_busy_;  // inside the measurement window, delivered requests
-  // What each core last served, for the slowdowns that depend on it (ServiceTimeModel::after_idle,
-  // after_switch): the request's model and items (-1: none yet), and the after-idle excess over 1
-  // that the core's next request pays if it follows without a pause, shrinking by `decay` per request.
+  // What each core served lately, for the slowdowns that depend on it (ServiceTimeModel::after_idle,
+  // cold_size_factor): the (model, items) of its last kWarmSizeRequests requests (a ring; -1: none),
+  // and the after-idle excess over 1 that its next request pays if it follows without a pause,
+  // shrinking by `decay` per request.
   struct CoreHistory {
-    int model = -1;
-    int items = -1;
+    std::array<std::pair<int, int>, kWarmSizeRequests> recent;
+    std::size_t next = 0;
     double excess = 0.0;
     double decay = 0.0;
+    CoreHistory() { recent.fill({-1, -1}); }
   };
   std::vector<CoreHistory> history_;
   struct LoadEntry {

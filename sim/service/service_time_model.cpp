@@ -44,8 +44,8 @@ class TableService final : public ServiceTimeModel {
 class ProfiledService final : public ServiceTimeModel {
  public:
   ProfiledService(LatencyCurve alone, std::optional<LatencyCurve> all_busy, std::vector<AfterIdleCurves> after_idle,
-                  std::vector<std::pair<int, LatencyCurve>> levels, int all_busy_instances, std::optional<LatencyCurve> after_switch)
-      : alone_(std::move(alone)), after_idle_(std::move(after_idle)), after_switch_(std::move(after_switch)), levels_(std::move(levels)) {
+                  std::vector<std::pair<int, LatencyCurve>> levels, int all_busy_instances, std::optional<LatencyCurve> cold_size)
+      : alone_(std::move(alone)), after_idle_(std::move(after_idle)), cold_size_(std::move(cold_size)), levels_(std::move(levels)) {
     if (all_busy) levels_.emplace_back(std::max(2, all_busy_instances), std::move(*all_busy));
     for (const auto& gap : after_idle_) next_measured_ = next_measured_ && gap.next.has_value();
   }
@@ -93,15 +93,15 @@ class ProfiledService final : public ServiceTimeModel {
     if (s.first > 1.0 && s.next > 1.0) s.decay = std::min(kMaxAfterIdleDecay, (s.next - 1.0) / (s.first - 1.0));
     return s;
   }
-  double after_switch_factor(int items) const override {
-    return after_switch_ ? after_switch_->seconds_at(items) / alone_.seconds_at(items) : 1.0;
+  double cold_size_factor(int items) const override {
+    return cold_size_ ? cold_size_->seconds_at(items) / alone_.seconds_at(items) : 1.0;
   }
 
  private:
   LatencyCurve alone_;
   std::vector<AfterIdleCurves> after_idle_;  // by gap, increasing
   bool next_measured_ = true;                // every gap has its `next` curve
-  std::optional<LatencyCurve> after_switch_;
+  std::optional<LatencyCurve> cold_size_;
   std::vector<std::pair<int, LatencyCurve>> levels_;  // (instances at once, curve), increasing; the top last
 };
 
@@ -110,9 +110,9 @@ class ProfiledService final : public ServiceTimeModel {
 std::unique_ptr<ServiceTimeModel> make_profiled_service(LatencyCurve alone, std::optional<LatencyCurve> all_busy,
                                                         std::vector<AfterIdleCurves> after_idle,
                                                         std::vector<std::pair<int, LatencyCurve>> levels, int all_busy_instances,
-                                                        std::optional<LatencyCurve> after_switch) {
+                                                        std::optional<LatencyCurve> cold_size) {
   return std::make_unique<ProfiledService>(std::move(alone), std::move(all_busy), std::move(after_idle), std::move(levels),
-                                           all_busy_instances, std::move(after_switch));
+                                           all_busy_instances, std::move(cold_size));
 }
 
 std::unique_ptr<ServiceTimeModel> make_exponential_service(double mean_seconds) {
@@ -136,7 +136,7 @@ std::unique_ptr<ServiceTimeModel> make_service_model(const ServiceSpec& spec) {
     }
     case ServiceSpec::Type::model:
       return make_profiled_service(*spec.curve, spec.contention_curve, spec.after_idle, spec.contention_levels,
-                                   spec.contention_instances, spec.after_switch_curve);
+                                   spec.contention_instances, spec.cold_size_curve);
   }
   return nullptr;
 }

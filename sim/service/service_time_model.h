@@ -9,8 +9,8 @@
 //                   that finds its core idle by the measured after-idle / back-to-back ratio at the
 //                   pause it found (interpolated in log pause between the gaps measured), and the
 //                   requests after it on that core by the measured second run's ratio, decaying
-//                   geometrically; one that follows a request of another size on its core by the
-//                   measured after-switch / back-to-back ratio.
+//                   geometrically; one of a size its core has not run among its last
+//                   kWarmSizeRequests requests by the measured cold-size / back-to-back ratio.
 //                   With several contention levels measured (k instances at once), the slowdown is
 //                   interpolated by the number of other cores busy through the levels' ratios
 //                   (k - 1 others busy at level k); a server larger than the top level stretches the
@@ -47,14 +47,20 @@ class ServiceTimeModel {
     double decay = 0.0;
   };
   virtual AfterIdle after_idle(int /*items*/, double /*idle_seconds*/) const { return {}; }
-  // Slowdown of a request that follows one of another size (or model) on its core: another size's
-  // primitives and buffers in the caches. 1 unless the model measured it.
-  virtual double after_switch_factor(int /*items*/) const { return 1.0; }
+  // Slowdown of a request of a size (or model) its core has not run lately: other sizes' primitives
+  // and buffers in the caches. 1 unless the model measured it.
+  virtual double cold_size_factor(int /*items*/) const { return 1.0; }
 };
 
 // The largest decay of the after-idle excess per request: the excess at least halves every 7
 // requests, whatever noise the two measured runs carry.
 constexpr double kMaxAfterIdleDecay = 0.9;
+// A size is cold on a core that has not run it among its last this many requests. The calibration
+// measures a size cold after dozens of other sizes (recsim calibrate: every size up to 64 in a
+// shuffled mixture); a mixture of the 12 sizes of the ladder up to 64 left them warm (NCF +1% to
+// +10%, where the served remainder sizes took 1.5 to 2.7 times their back-to-back time:
+// docs/validation.md).
+constexpr int kWarmSizeRequests = 12;
 
 std::unique_ptr<ServiceTimeModel> make_exponential_service(double mean_seconds);
 std::unique_ptr<ServiceTimeModel> make_deterministic_service(double seconds);
@@ -65,7 +71,7 @@ std::unique_ptr<ServiceTimeModel> make_profiled_service(LatencyCurve alone, std:
                                                         std::vector<AfterIdleCurves> after_idle = {},
                                                         std::vector<std::pair<int, LatencyCurve>> levels = {},
                                                         int all_busy_instances = 2,
-                                                        std::optional<LatencyCurve> after_switch = std::nullopt);
+                                                        std::optional<LatencyCurve> cold_size = std::nullopt);
 std::unique_ptr<ServiceTimeModel> make_service_model(const ServiceSpec& spec);
 
 }  // namespace recsim

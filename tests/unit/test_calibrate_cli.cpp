@@ -44,10 +44,10 @@ TEST_CASE("recsim calibrate measures a CPU profile the simulator can load", "[cl
     CHECK(gap.next.size() == 3);
     CHECK(gap.first[0].samples >= 2);
   }
-  // Each size timed in the mixture of the three.
-  CHECK(m.after_switch.size() == 3);
+  // Each size timed cold, in a mixture with every size up to 16.
+  CHECK(m.cold_size.size() == 3);
   CHECK(p.provenance["method"]["after_idle_gaps_ms"] == nlohmann::json::array({2.0, 8.0}));
-  CHECK(p.provenance["method"]["after_switch"] == true);
+  CHECK(p.provenance["method"]["cold_sizes"] == true);
   for (const auto& pt : m.single) CHECK((pt.min_ms <= pt.median_ms && pt.median_ms <= pt.max_ms));
   for (const char* k : {"cpu_model", "cores", "isa", "libraries", "date", "command", "method"})
     CHECK(p.provenance.contains(k));
@@ -62,7 +62,7 @@ TEST_CASE("recsim calibrate measures every contention level it is asked for", "[
   // Three instances on this machine's cores (oversubscribed where it has two: the shape, not the figures).
   const auto r = run_recsim({"calibrate", "--device", "cpu", "--models", "ncf", "--batches", "1,4", "--repeats", "3",
                              "--min-time", "1", "--passes", "1", "--threads", "3", "--levels", "2", "--after-idle-ms", "0",
-                             "--no-after-switch", "--quiet", "--out", out});
+                             "--no-cold-sizes", "--quiet", "--out", out});
   REQUIRE(r.status == 0);
   const LatencyProfile profile = load_latency_profile(out);
   const auto& m = profile.models.at("ncf");
@@ -71,7 +71,7 @@ TEST_CASE("recsim calibrate measures every contention level it is asked for", "[
   CHECK(m.contention_levels[0].first == 2);
   CHECK(m.contention_levels[0].second.size() == 2);
   CHECK(m.after_idle.empty());
-  CHECK(m.after_switch.empty());
+  CHECK(m.cold_size.empty());
   const auto gaps = run_recsim({"calibrate", "--models", "ncf", "--after-idle-ms", "2,0"});
   CHECK(gaps.status == 2);
   CHECK(gaps.err == "recsim: error: --after-idle-ms: expected numbers in (0, 1000), got \"0\"\n");

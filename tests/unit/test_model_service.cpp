@@ -93,10 +93,10 @@ TEST_CASE("a profile keeps a contention speed-up only beyond 3 standard errors o
   // 0.95: 2.8 standard errors below (noise); 0.94: 3.4 below (kept); 1.1 above (kept); no samples (computed).
   m.contention = {point(1, 0.95, 100), point(2, 0.94, 100), point(4, 1.1, 100), point(8, 0.5, 0)};
   m.after_idle = {{2.0, m.contention, m.contention}};
-  m.after_switch = m.contention;
+  m.cold_size = m.contention;
   const auto idle = profile.after_idle_curves("m");
   REQUIRE(idle.size() == 1);
-  for (const auto& curve : {*profile.contention_curve("m"), idle[0].first, *idle[0].next, *profile.after_switch_curve("m")}) {
+  for (const auto& curve : {*profile.contention_curve("m"), idle[0].first, *idle[0].next, *profile.cold_size_curve("m")}) {
     CHECK(curve.seconds_at(1) == Approx(1.0e-3));
     CHECK(curve.seconds_at(2) == Approx(0.94e-3));
     CHECK(curve.seconds_at(4) == Approx(1.1e-3));
@@ -332,11 +332,11 @@ TEST_CASE("the after-idle slowdown follows the pause and lasts into the busy per
     const auto s = plain->after_idle(8, 0.01);
     CHECK(s.first == 1.0);
     CHECK(s.next == 1.0);
-    CHECK(plain->after_switch_factor(8) == 1.0);
+    CHECK(plain->cold_size_factor(8) == 1.0);
   }
 }
 
-TEST_CASE("a server applies the after-idle carry-over and the size switch per core", "[service][model][after_idle][after_switch]") {
+TEST_CASE("a server applies the after-idle carry-over and the cold-size slowdown per core", "[service][model][after_idle][cold_size]") {
   TempDir dir;
   auto profile = synthetic_profile();  // one core below: contention never applies
   const auto curve = [](double r) {
@@ -353,22 +353,28 @@ TEST_CASE("a server applies the after-idle carry-over and the size switch per co
     REQUIRE(loaded.models.at("m").after_idle.size() == 2);
     CHECK(loaded.models.at("m").after_idle[1].next.size() == 2);
   }
-  SECTION("a request after one of another size pays the switch; the same size does not") {
-    profile["models"]["m"]["after_switch_ms"] = curve(1.25);
+  SECTION("a request of a size its core has not run among its last 12 requests pays the cold-size slowdown") {
+    profile["models"]["m"]["cold_size_ms"] = curve(1.25);
     dir.write_json("profile.json", profile);
-    // 6 items in requests of 4 and 2: the first request finds nothing before it, the 2 follows a 4.
+    // 6 items in requests of 4 and 2: both sizes new to the core, both cold.
     const auto one = dir.write("one.csv", "0,6\n");
     CHECK(simulate_isolated(scenario_from(model_document(dir, one, 1, 4), dir.path())).latency_ms->max ==
-          Approx(4 + 2 * 1.25).epsilon(1e-6));
-    // The second query's 4 follows the first's 2, its 2 the 4.
+          Approx(6 * 1.25).epsilon(1e-6));
+    // The second query's sizes ran one and two requests before: warm.
     const auto two = dir.write("two.csv", "0,6\n100,6\n");
-    CHECK(simulate_isolated(scenario_from(model_document(dir, two, 1, 4), dir.path())).latency_ms->max ==
-          Approx(4 * 1.25 + 2 * 1.25).epsilon(1e-6));
-    // Requests of one size: no switch.
-    const auto same = dir.write("same.csv", "0,8\n100,8\n");
-    CHECK(simulate_isolated(scenario_from(model_document(dir, same, 1, 4), dir.path())).latency_ms->max == Approx(8.0).epsilon(1e-6));
+    const auto r2 = simulate_isolated(scenario_from(model_document(dir, two, 1, 4), dir.path()));
+    CHECK(r2.latency_ms->max == Approx(7.5).epsilon(1e-6));
+    CHECK(r2.latency_ms->mean == Approx((7.5 + 6) / 2).epsilon(1e-6));
+    // Queries of 1 to 13 items (one request each, all cold), then 1 (12 other sizes since: cold
+    // again), then 13 (ran two requests before: warm).
+    std::string trace;
+    for (int k = 1; k <= 13; ++k) trace += std::to_string(100 * k) + "," + std::to_string(k) + "\n";
+    trace += "1400,1\n1500,13\n";
+    const auto many = dir.write("many.csv", trace);
+    const auto r = simulate_isolated(scenario_from(model_document(dir, many, 1, 64), dir.path()));
+    CHECK(r.latency_ms->mean == Approx((91 * 1.25 + 1.25 + 13) / 15).epsilon(1e-6));
     auto off = model_document(dir, two, 1, 4);
-    off["service"]["after_switch"] = false;
+    off["service"]["cold_size"] = false;
     CHECK(simulate_isolated(scenario_from(off, dir.path())).latency_ms->max == Approx(6.0).epsilon(1e-6));
   }
   SECTION("the gaps must increase; the old single-gap object is still read") {
