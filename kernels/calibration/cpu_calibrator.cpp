@@ -114,22 +114,24 @@ IdleSamples measure_after_idle(Instance& inst, const InputSource& inputs, double
 // so that long gaps do not multiply the calibration's time.
 constexpr double kIdleSleepPerPassMs = 100.0;
 // Rounds of the cold-size mixture per pass (at least the repeats per pass), each running every size
-// of the mixture once; the mixture holds every size from 1 to this one besides the ladder's.
+// of the mixture once; the mixture holds every size from 1 to kColdMixtureSizes, and the ladder's
+// sizes up to it are timed in it.
 constexpr int kColdRoundsPerPass = 10;
 constexpr int kColdMixtureSizes = 64;
 
-// Every size of the ladder run cold: the ladder's sizes and every size from 1 to kColdMixtureSizes
-// (within the largest) in a shuffled order each round, no size twice in a row, each on fresh keys
-// drawn before the rounds, so that between two runs of a size dozens of others ran, as between two
-// requests of one remainder size on a serving core. Returns the ladder sizes' times (the first round
-// untimed: it makes the primitives).
+// The ladder's sizes up to kColdMixtureSizes run cold: every size from 1 to kColdMixtureSizes
+// (within the ladder's largest) in a shuffled order each round, no size twice in a row, each on
+// fresh keys drawn before the rounds, so that between two runs of a size dozens of others ran, as
+// between two requests of one remainder size on a serving core with a batch size of 64. Larger
+// sizes stay out: with requests up to 1,024 in the mixture every size ran 1.4-1.9x slower
+// (DLRM-RMC1), the large runs evicting the caches, which only a scenario with such batch sizes
+// sees. Returns the times of the ladder's sizes in the mixture (none for larger ones; the first
+// round untimed: it makes the primitives).
 std::vector<std::vector<double>> measure_cold_sizes(Instance& inst, const ModelWeights& weights, const std::vector<int>& ladder,
                                                     const KeyPopularity& keys, std::uint64_t seed, int pass, int rounds) {
-  std::vector<int> sizes = ladder;
+  std::vector<int> sizes;
   const int largest = *std::max_element(ladder.begin(), ladder.end());
   for (int b = 1; b <= std::min(largest, kColdMixtureSizes); ++b) sizes.push_back(b);
-  std::sort(sizes.begin(), sizes.end());
-  sizes.erase(std::unique(sizes.begin(), sizes.end()), sizes.end());
   const std::size_t n = sizes.size();
   // Streams of their own (after the ladder points' indices), so the ladder's keys stay the same.
   std::vector<Rng> rngs;
@@ -245,7 +247,7 @@ ModelLatency calibrate_cpu_model(const ModelSpec& spec, const CpuCalibrationOpti
   const std::vector<double>& gaps = o.after_idle_gaps_ms;
   std::vector<Samples> idle_first(gaps.size(), Samples(points)), idle_next(gaps.size(), Samples(points));
   for (double g : gaps) result.after_idle.push_back({g, {}, {}});
-  const bool cold_sizes = o.cold_sizes;
+  const bool cold_sizes = o.cold_sizes && *std::min_element(o.batches.begin(), o.batches.end()) <= kColdMixtureSizes;
   std::vector<int> levels;
   for (int l : o.levels)
     if (l >= 2 && l < instances && (levels.empty() || l > levels.back())) levels.push_back(l);
@@ -253,10 +255,6 @@ ModelLatency calibrate_cpu_model(const ModelSpec& spec, const CpuCalibrationOpti
   for (int l : levels) result.contention_levels.emplace_back(l, std::vector<LatencyPoint>{});
   const auto append = [](std::vector<double>& to, const std::vector<double>& from) { to.insert(to.end(), from.begin(), from.end()); };
   for (int pass = 0; pass < passes; ++pass) {
-    if (cold_sizes) {
-      const auto cold = measure_cold_sizes(*pool[0], weights, o.batches, o.keys, o.seed, pass, std::max(per_pass.repeats, kColdRoundsPerPass));
-      for (std::size_t bi = 0; bi < points; ++bi) append(cold_samples[bi], cold[bi]);
-    }
     for (std::size_t bi = 0; bi < points; ++bi) {
       const int batch = o.batches[bi];
       // Keys from a stream of the point's own (batch size, pass): how many batches a point draws
@@ -321,7 +319,6 @@ ModelLatency calibrate_cpu_model(const ModelSpec& spec, const CpuCalibrationOpti
         result.after_idle[gi].first.push_back(summarise_samples(batch, idle_first[gi][bi]));
         result.after_idle[gi].next.push_back(summarise_samples(batch, idle_next[gi][bi]));
       }
-      if (cold_sizes) result.cold_size.push_back(summarise_samples(batch, cold_samples[bi]));
       std::string line = spec.name + " batch " + std::to_string(batch) + ": " + format_ms(a.median_ms) + " alone";
       if (instances > 1) {
         const LatencyPoint busy = summarise_samples(batch, busy_samples[bi]);
@@ -329,11 +326,26 @@ ModelLatency calibrate_cpu_model(const ModelSpec& spec, const CpuCalibrationOpti
         result.contention_instances = instances;
         line += ", " + format_ms(busy.median_ms) + " with " + std::to_string(instances) + " instances";
       }
-      if (cold_sizes) line += ", " + format_ms(result.cold_size.back().median_ms) + " cold";
       for (const auto& gap : result.after_idle)
         line += ", " + format_ms(gap.first.back().median_ms) + " after " + format_ms(gap.gap_ms) + " idle";
       if (progress) progress(line);
     }
+  }
+  if (cold_sizes) {
+    // After the ladder's passes, not among them: the mixture's many inputs and sizes left a point
+    // measured after it slower (DLRM-RMC1 at batch 1 alone: 0.11 ms right after a mixture, 0.043 ms
+    // without one, the same minute), and the alone times must be those of a core running one size.
+    for (int pass = 0; pass < passes; ++pass) {
+      const auto cold = measure_cold_sizes(*pool[0], weights, o.batches, o.keys, o.seed, pass, std::max(per_pass.repeats, kColdRoundsPerPass));
+      for (std::size_t bi = 0; bi < points; ++bi) append(cold_samples[bi], cold[bi]);
+    }
+    std::string line = spec.name + " cold sizes:";
+    for (std::size_t bi = 0; bi < points; ++bi) {
+      if (cold_samples[bi].empty()) continue;  // above the mixture's sizes
+      result.cold_size.push_back(summarise_samples(o.batches[bi], cold_samples[bi]));
+      line += (result.cold_size.size() > 1 ? ", " : " ") + std::to_string(o.batches[bi]) + ": " + format_ms(result.cold_size.back().median_ms);
+    }
+    if (progress) progress(line);
   }
   return result;
 }

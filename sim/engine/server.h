@@ -109,6 +109,9 @@ class Server {
     CoreHistory() { recent.fill({-1, -1}); }
   };
   std::vector<CoreHistory> history_;
+  // The after-idle and cold-size slowdown of a request of `items` of `model` starting on the core of
+  // `history`, which was idle for `idle_seconds` before it (< 0: busy until it starts); updates it.
+  static double history_factor(CoreHistory& history, const ServiceTimeModel& service, int model, int items, double idle_seconds);
   struct LoadEntry {
     ServerLoadIndex* index;
     std::size_t entry;

@@ -93,8 +93,11 @@ class ProfiledService final : public ServiceTimeModel {
     if (s.first > 1.0 && s.next > 1.0) s.decay = std::min(kMaxAfterIdleDecay, (s.next - 1.0) / (s.first - 1.0));
     return s;
   }
+  bool history_dependent() const override { return !after_idle_.empty() || cold_size_.has_value(); }
   double cold_size_factor(int items) const override {
-    return cold_size_ ? cold_size_->seconds_at(items) / alone_.seconds_at(items) : 1.0;
+    // Measured up to the cold curve's largest size (64: recsim calibrate's mixture); not beyond.
+    if (!cold_size_ || items > cold_size_->points().back().batch) return 1.0;
+    return cold_size_->seconds_at(items) / alone_.seconds_at(items);
   }
 
  private:

@@ -50,6 +50,9 @@ class ServiceTimeModel {
   // Slowdown of a request of a size (or model) its core has not run lately: other sizes' primitives
   // and buffers in the caches. 1 unless the model measured it.
   virtual double cold_size_factor(int /*items*/) const { return 1.0; }
+  // Whether after_idle or cold_size_factor can differ from 1 (else what a core served before need
+  // not be tracked).
+  virtual bool history_dependent() const { return false; }
 };
 
 // The largest decay of the after-idle excess per request: the excess at least halves every 7

@@ -46,6 +46,7 @@ TEST_CASE("recsim calibrate measures a CPU profile the simulator can load", "[cl
   }
   // Each size timed cold, in a mixture with every size up to 16.
   CHECK(m.cold_size.size() == 3);
+  CHECK(m.cold_size[2].batch == 16);
   CHECK(p.provenance["method"]["after_idle_gaps_ms"] == nlohmann::json::array({2.0, 8.0}));
   CHECK(p.provenance["method"]["cold_sizes"] == true);
   for (const auto& pt : m.single) CHECK((pt.min_ms <= pt.median_ms && pt.median_ms <= pt.max_ms));

@@ -327,12 +327,20 @@ TEST_CASE("the after-idle slowdown follows the pause and lasts into the busy per
     CHECK(s.next == 1.0);
     CHECK(s.decay == 0.0);
   }
+  SECTION("cold sizes: the measured ratio up to the cold curve's largest size, none beyond") {
+    const auto cold = make_profiled_service(alone, std::nullopt, {}, {}, 2, scaled(1.25));
+    CHECK(cold->cold_size_factor(8) == Approx(1.25));
+    CHECK(cold->cold_size_factor(64) == Approx(1.25));
+    CHECK(cold->cold_size_factor(65) == 1.0);
+    CHECK(cold->history_dependent());
+  }
   SECTION("nothing measured: no slowdown") {
     const auto plain = make_profiled_service(alone, std::nullopt);
     const auto s = plain->after_idle(8, 0.01);
     CHECK(s.first == 1.0);
     CHECK(s.next == 1.0);
     CHECK(plain->cold_size_factor(8) == 1.0);
+    CHECK_FALSE(plain->history_dependent());
   }
 }
 
