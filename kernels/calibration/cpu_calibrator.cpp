@@ -154,6 +154,11 @@ std::vector<std::vector<double>> measure_cold_sizes(Instance& inst, const ModelW
   std::vector<std::size_t> order(n);
   for (std::size_t i = 0; i < n; ++i) order[i] = i;
   std::vector<std::vector<double>> out(ladder.size());
+  std::vector<std::size_t> ladder_index(n, ladder.size());  // each mixture size's ladder point (none: ladder.size())
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto at = std::find(ladder.begin(), ladder.end(), sizes[i]);
+    ladder_index[i] = static_cast<std::size_t>(at - ladder.begin());
+  }
   std::size_t last = n;
   for (int round = 0; round <= rounds; ++round) {
     for (std::size_t i = n - 1; i > 0; --i)  // Fisher-Yates, with the Boost distribution
@@ -161,8 +166,7 @@ std::vector<std::vector<double>> measure_cold_sizes(Instance& inst, const ModelW
     if (order.front() == last) std::swap(order.front(), order.back());
     for (std::size_t i : order) {
       const double ms = inst.run_ms(drawn[i][static_cast<std::size_t>(round) % kept]);
-      const auto at = std::find(ladder.begin(), ladder.end(), sizes[i]);
-      if (round > 0 && at != ladder.end()) out[static_cast<std::size_t>(at - ladder.begin())].push_back(ms);
+      if (round > 0 && ladder_index[i] < ladder.size()) out[ladder_index[i]].push_back(ms);
     }
     last = order.back();
   }

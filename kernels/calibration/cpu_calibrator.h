@@ -29,7 +29,7 @@ struct CpuCalibrationOptions {
   // gaps (increasing; empty: not measured), timed from the hand-over (wake-up and cooled caches
   // included), each followed by a second run timed on its own.
   std::vector<double> after_idle_gaps_ms;
-  // Cold sizes: every size timed in a shuffled mixture of it and dozens of other sizes, so that its
+  // Cold sizes: every size up to 64 timed in a shuffled mixture of all sizes up to 64, so that its
   // primitives and buffers have left the caches, as a remainder size's have on a serving core.
   bool cold_sizes = true;
   double max_table_bytes = 512e6;    // tables are shrunk (rows_scale) to fit

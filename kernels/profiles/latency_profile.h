@@ -38,7 +38,7 @@ struct ModelLatency {
   };
   std::vector<AfterIdle> after_idle;
   // CPU: latency of a run of a size the thread has not run lately (other sizes' primitives and
-  // buffers in the caches): every size of the ladder in a shuffled mixture with every size up to 64.
+  // buffers in the caches): the ladder's sizes up to 64, in a shuffled mixture of every size up to 64.
   std::vector<LatencyPoint> cold_size;
   std::vector<LatencyPoint> kernel_only;  // GPU: kernel time without transfers
   std::vector<LatencyPoint> upload;       // GPU: host -> device copy of the inputs
