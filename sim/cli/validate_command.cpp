@@ -22,6 +22,8 @@
 #include "sim/scheduling/static_policy.h"
 #include "sim/search/capacity_search.h"
 #include "sim/serving/real_server.h"
+#include "sim/serving/service_check.h"
+#include "sim/service/service_time_model.h"
 #include "workloads/input_error.h"
 #include "workloads/query_source.h"
 
@@ -95,6 +97,7 @@ struct Level {
   double served_ms_per_request = 0.0;  // the measured queries' requests, real
   double profile_ms_per_request = 0.0; // the same requests at the profile's back-to-back times
   double reference_ms = 0.0;           // the profile's point at the largest request, timed just before serving
+  ServiceCheck check;                  // the service-time model against each real request's time on its core
 };
 
 // The scenario served at the times real serving measured: a table service of the mean worker time
@@ -234,6 +237,9 @@ int execute(const ValidateFlags& f) {
       l.profile_ms_per_request = profiled / static_cast<double>(requests) * 1e3;
       l.replayed = simulate_isolated(with_served_times(s, l.real.served_by_items));
     }
+    l.check = check_service(l.real, *make_service_model(s.service), s.run.warmup_queries, cores);
+    l.real.served_log.clear();  // not reported: bounded memory over the loads
+    l.real.served_log.shrink_to_fit();
     levels.push_back(std::move(l));
   }
 
@@ -246,6 +252,9 @@ int execute(const ValidateFlags& f) {
       "  where the p95 error comes from: the profile's time per request against the served one, and the\n"
       "  simulation replayed with the served times per request size (the queueing model's own error)\n"
       "  load | ms per request: profile  served  error | replayed p95 ms  error | machine vs profile\n";
+  std::string checks =
+      "  the service-time model against each request's time on its core as served (wake-up and hand-over included)\n"
+      "  load | ms per request, model / real (error) for all | found the core idle   | queued, warm size     | queued, cold size\n";
   for (const auto& l : levels) {
     const auto& sim = *l.simulated.latency_ms;
     const double r50 = l.real.latency.percentile(50) * 1e3, r95 = l.real.latency.percentile(95) * 1e3,
@@ -268,6 +277,18 @@ int execute(const ValidateFlags& f) {
                                             {"mean_ms", r.seconds / static_cast<double>(r.requests) * 1e3},
                                             {"profile_ms", scenario.service.curve->seconds_at(items) * 1e3}});
                        return sizes;
+                     }()},
+                    {"service_check", [&] {
+                       // The service-time model request by request: by group, count, mean real and model ms.
+                       auto group = [](const ServiceCheckGroup& g) {
+                         return json{{"requests", g.requests}, {"real_ms", g.real_mean_ms()}, {"model_ms", g.model_mean_ms()},
+                                     {"error", g.error()}};
+                       };
+                       return json{{"all", group(l.check.all)},
+                                   {"idle_warm", group(l.check.idle_warm)},
+                                   {"idle_cold", group(l.check.idle_cold)},
+                                   {"busy_warm", group(l.check.busy_warm)},
+                                   {"busy_cold", group(l.check.busy_cold)}};
                      }()},
                     {"machine_drift", {{"reference_ms", l.reference_ms}, {"change", drift(l.reference_ms)}}},
                     {"replayed_ms", l.replayed.latency_ms ? percentiles_json(l.replayed.latency_ms->p50, l.replayed.latency_ms->p95,
@@ -294,6 +315,18 @@ int execute(const ValidateFlags& f) {
                     100 * drift(l.reference_ms));
       causes += line;
     }
+    ServiceCheckGroup idle = l.check.idle_warm;
+    idle.requests += l.check.idle_cold.requests;
+    idle.real_seconds += l.check.idle_cold.real_seconds;
+    idle.model_seconds += l.check.idle_cold.model_seconds;
+    auto cell = [](const ServiceCheckGroup& g) {
+      char c[64];
+      std::snprintf(c, sizeof c, "%.3g / %.3g (%+.0f%%)", g.model_mean_ms(), g.real_mean_ms(), 100 * g.error());
+      return std::string(c);
+    };
+    std::snprintf(line, sizeof line, "  %3.0f%% | %-41s | %-21s | %-21s | %s\n", 100 * l.load, cell(l.check.all).c_str(),
+                  cell(idle).c_str(), cell(l.check.busy_warm).c_str(), cell(l.check.busy_cold).c_str());
+    checks += line;
   }
   std::vector<int> pinned = levels.empty() ? std::vector<int>{} : levels.front().real.cpus;
   json document = {{"scenario", scenario.name},
@@ -323,6 +356,7 @@ int execute(const ValidateFlags& f) {
     std::printf("  simulated capacity %.6g qps (p%g <= %g ms)\n", capacity.max_qps, scenario.sla.percentile, scenario.sla.target_ms);
     std::fputs(table.c_str(), stdout);
     std::fputs(causes.c_str(), stdout);
+    std::fputs(checks.c_str(), stdout);
     if (!levels.empty())
       std::printf("  (machine: the profile's %d-item point, %.4g ms, timed again the calibration's way before each load; "
                   "after the last: %+.1f%%)\n",

@@ -5,7 +5,6 @@
 #include <simgrid/s4u/Engine.hpp>
 
 #include <algorithm>
-#include <cmath>
 #include <functional>
 
 namespace recsim {
@@ -36,8 +35,8 @@ void Server::submit(std::uint32_t slot, int items, int model, double now) {
   // pause cooled, and leaves part of that to the requests after it in the busy period; one of a size
   // (or model) its core has not run lately pays for its primitives and buffers back in the caches.
   double factor = 1.0;
-  if (service.history_dependent()) factor = history_factor(history_[static_cast<std::size_t>(core.core)], service, model, items,
-                                                           core.at <= now ? now - core.at : -1.0);
+  if (service.history_dependent())
+    factor = history_[static_cast<std::size_t>(core.core)].next(service, model, items, core.at <= now ? now - core.at : -1.0).factor();
   if (service.contended() && host_.cpu_cores > 1) {
     // The other cores busy at its start: those free only after it (every earlier request is placed).
     int busy = 0;
@@ -69,25 +68,6 @@ void Server::submit(std::uint32_t slot, int items, int model, double now) {
   pending_.push({start, end, seq_++, slot, core.core});
   load_changed();
   if (flusher_ && earliest) flusher_->notify(flusher_index_, end);
-}
-
-double Server::history_factor(CoreHistory& history, const ServiceTimeModel& service, int model, int items, double idle_seconds) {
-  double factor = 1.0;
-  if (idle_seconds >= 0.0) {
-    const ServiceTimeModel::AfterIdle idle = service.after_idle(items, idle_seconds);
-    factor = idle.first;
-    history.excess = idle.next - 1.0;
-    history.decay = idle.decay;
-  } else if (history.excess != 0.0) {
-    factor = 1.0 + history.excess;
-    history.excess *= history.decay;
-    if (std::abs(history.excess) < 1e-4) history.excess = 0.0;  // spent: no more multiplications
-  }
-  const std::pair<int, int> size{model, items};
-  if (std::find(history.recent.begin(), history.recent.end(), size) == history.recent.end()) factor *= service.cold_size_factor(items);
-  history.recent[history.next] = size;
-  history.next = (history.next + 1) % history.recent.size();
-  return factor;
 }
 
 void Server::advance_to(double t) {

@@ -16,10 +16,10 @@
 #include "sim/engine/platform.h"
 #include "sim/engine/query_tracker.h"
 #include "sim/metrics/measurement_window.h"
+#include "sim/service/core_history.h"
 #include "sim/service/service_time_model.h"
 #include "workloads/random_stream.h"
 
-#include <array>
 #include <cstdint>
 #include <limits>
 #include <queue>
@@ -97,21 +97,7 @@ class Server {
   std::priority_queue<Request, std::vector<Request>, LaterEnd> pending_;  // placed, undelivered
   std::vector<CoreFree> free_;  // each core's free time, a min-heap (std::push_heap with std::greater)
   std::vector<double> core_busy_;  // inside the measurement window, delivered requests
-  // What each core served lately, for the slowdowns that depend on it (ServiceTimeModel::after_idle,
-  // cold_size_factor): the (model, items) of its last kWarmSizeRequests requests (a ring; -1: none),
-  // and the after-idle excess over 1 that its next request pays if it follows without a pause,
-  // shrinking by `decay` per request.
-  struct CoreHistory {
-    std::array<std::pair<int, int>, kWarmSizeRequests> recent;
-    std::size_t next = 0;
-    double excess = 0.0;
-    double decay = 0.0;
-    CoreHistory() { recent.fill({-1, -1}); }
-  };
-  std::vector<CoreHistory> history_;
-  // The after-idle and cold-size slowdown of a request of `items` of `model` starting on the core of
-  // `history`, which was idle for `idle_seconds` before it (< 0: busy until it starts); updates it.
-  static double history_factor(CoreHistory& history, const ServiceTimeModel& service, int model, int items, double idle_seconds);
+  std::vector<CoreHistory> history_;  // per core: what it served lately (after-idle and cold-size slowdowns)
   struct LoadEntry {
     ServerLoadIndex* index;
     std::size_t entry;

@@ -52,6 +52,9 @@ RealServingResult serve_real(const std::vector<QueryArrival>& queries, const Rea
   bool issued_all = false;
   std::vector<double> busy(static_cast<std::size_t>(o.cores), 0.0);
   std::vector<std::map<int, ServedRequests>> served_by_worker(static_cast<std::size_t>(o.cores));
+  result.served_log.resize(static_cast<std::size_t>(o.cores));
+  std::size_t total_requests = 0;
+  for (const QueryArrival& q : queries) total_requests += static_cast<std::size_t>(split.request_count(q.size));
   std::barrier set_up(o.cores + 1);
   Clock::time_point start;
 
@@ -62,20 +65,26 @@ RealServingResult serve_real(const std::vector<QueryArrival>& queries, const Rea
       omp_set_num_threads(1);  // one core per worker, as calibrated
       RequestWork run = work(w);
       std::map<int, ServedRequests>& served = served_by_worker[static_cast<std::size_t>(w)];
+      std::vector<ServedRequest>& log = result.served_log[static_cast<std::size_t>(w)];
+      log.reserve(total_requests / static_cast<std::size_t>(o.cores) + 16);  // no reallocation while serving, as a rule
       set_up.arrive_and_wait();
       for (;;) {
         Request r;
+        double queued = 0.0;
         {
           std::unique_lock lock(m);
           ready.wait(lock, [&] { return !queue.empty() || issued_all; });
           if (queue.empty()) return;
           r = queue.front();
           queue.pop_front();
+          queued = issued_at[r.query];  // written by the generator before it queued the request
         }
         const auto t0 = Clock::now();
         run(w, r.items);
         const auto t1 = Clock::now();
         const double seconds = std::chrono::duration<double>(t1 - t0).count();
+        log.push_back({r.query, r.items, queued, std::chrono::duration<double>(t0 - start).count(),
+                       std::chrono::duration<double>(t1 - start).count()});
         busy[static_cast<std::size_t>(w)] += seconds;
         if (r.query >= o.warmup_queries) {
           ServedRequests& s = served[r.items];

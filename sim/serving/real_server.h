@@ -46,6 +46,16 @@ struct ServedRequests {
   double mean_seconds() const { return requests ? seconds / static_cast<double>(requests) : 0.0; }
 };
 
+// One request as served, in the order its worker took it (the warm-up queries' too), in seconds
+// since serving started: when the generator queued it, when its worker began and ended it.
+struct ServedRequest {
+  std::uint32_t query = 0;
+  int items = 0;
+  double queued = 0.0;
+  double start = 0.0;
+  double end = 0.0;
+};
+
 struct RealServingResult {
   LatencyHistogram latency;        // seconds, measured queries
   std::uint64_t measured = 0;
@@ -53,6 +63,7 @@ struct RealServingResult {
   double throughput_qps = 0.0;     // measured queries / (their last completion - first arrival)
   double busy_fraction = 0.0;      // worker time in requests / (cores x wall)
   std::map<int, ServedRequests> served_by_items;  // measured queries' requests, by request size
+  std::vector<std::vector<ServedRequest>> served_log;  // per worker, every request in the order served
   double max_issue_lag_ms = 0.0;   // how late the generator issued a query, at worst
   double mean_issue_lag_ms = 0.0;
   std::vector<int> cpus;           // the CPUs the workers were pinned to (empty: not pinned)

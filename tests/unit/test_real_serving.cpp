@@ -2,6 +2,8 @@
 // its input checks (exit 2, one line, before any work) and a short real run of a shipped model.
 #include "kernels/profiles/latency_profile.h"
 #include "sim/serving/real_server.h"
+#include "sim/serving/service_check.h"
+#include "sim/service/service_time_model.h"
 #include "support/cli_runner.h"
 #include "support/temp_dir.h"
 
@@ -60,6 +62,66 @@ TEST_CASE("real serving splits queries by the batch size and measures from the h
     CHECK(r.served_by_items.at(1).mean_seconds() >= 0.001);
     CHECK(r.served_by_items.at(2).mean_seconds() >= 0.002);
     CHECK(r.served_by_items.at(2).mean_seconds() < 0.002 + 0.5);
+    // Every request in the log of the worker that served it, in order, the warm-up's too.
+    REQUIRE(r.served_log.size() == 2);
+    std::size_t logged = 0;
+    for (const auto& worker : r.served_log) {
+      for (std::size_t i = 0; i < worker.size(); ++i) {
+        CHECK(worker[i].start >= worker[i].queued);
+        CHECK(worker[i].end - worker[i].start >= worker[i].items * 1e-3);
+        if (i > 0) CHECK(worker[i].start >= worker[i - 1].end);
+      }
+      logged += worker.size();
+    }
+    CHECK(logged == 5);
+  }
+}
+
+TEST_CASE("the service-time model is checked request by request with the simulator's core history", "[serving][service_check]") {
+  // 1 ms per item alone; after 2 ms idle 1.5x then 1.2x, after 20 ms 2x then 1.5x; cold sizes 1.25x.
+  const LatencyCurve alone({{1, 1e-3}, {64, 64e-3}});
+  const auto scaled = [](double r) { return LatencyCurve({{1, r * 1e-3}, {64, r * 64e-3}}); };
+  const auto service = make_profiled_service(alone, std::nullopt, {{2.0, scaled(1.5), scaled(1.2)}, {20.0, scaled(2.0), scaled(1.5)}}, {}, 2,
+                                             scaled(1.25));
+  RealServingResult real;
+  // One worker: a query of 4 + 4 items queued at 20 ms (the worker idle since 0), then one of 2
+  // items queued at 30 ms, while the worker is still busy.
+  real.served_log = {{{0, 4, 0.020, 0.0201, 0.031}, {0, 4, 0.020, 0.0311, 0.0372}, {1, 2, 0.030, 0.0373, 0.0402}}};
+  SECTION("every request") {
+    const ServiceCheck c = check_service(real, *service, 0, 1);
+    // Found idle after 20 ms, a new size: 4 ms x 2 x 1.25 against 11 ms from its queuing.
+    CHECK(c.idle_cold.requests == 1);
+    CHECK(c.idle_cold.model_mean_ms() == Approx(10.0));
+    CHECK(c.idle_cold.real_mean_ms() == Approx(11.0));
+    CHECK(c.idle_warm.requests == 0);
+    // Queued behind it, the same size: the carried 1.5x, against 6.2 ms from the previous end.
+    CHECK(c.busy_warm.requests == 1);
+    CHECK(c.busy_warm.model_mean_ms() == Approx(6.0));
+    CHECK(c.busy_warm.real_mean_ms() == Approx(6.2));
+    // Then a new size: the excess halved (1.25x) and cold (1.25x), against 3 ms.
+    CHECK(c.busy_cold.requests == 1);
+    CHECK(c.busy_cold.model_mean_ms() == Approx(2 * 1.25 * 1.25));
+    CHECK(c.busy_cold.real_mean_ms() == Approx(3.0));
+    CHECK(c.all.requests == 3);
+    CHECK(c.all.model_seconds == Approx((10.0 + 6.0 + 3.125) * 1e-3));
+    CHECK(c.all.real_seconds == Approx(20.2e-3));
+    CHECK(c.all.error() == Approx(19.125 / 20.2 - 1));
+  }
+  SECTION("warm-up queries are left out of the figures but still pass through the core's history") {
+    const ServiceCheck c = check_service(real, *service, 1, 1);
+    CHECK(c.all.requests == 1);
+    CHECK(c.busy_cold.model_mean_ms() == Approx(2 * 1.25 * 1.25));
+  }
+  SECTION("contention at the other cores busy when the core could take the request") {
+    const auto contended = make_profiled_service(alone, scaled(2.0));
+    RealServingResult two;
+    // Worker 0 from 0 to 4 ms; worker 1 from 1 ms (worker 0 busy: 2x) to 9 ms.
+    two.served_log = {{{0, 4, 0.0, 0.0, 0.004}}, {{1, 4, 0.001, 0.001, 0.009}}};
+    const ServiceCheck c = check_service(two, *contended, 0, 2);
+    CHECK(c.all.requests == 2);
+    CHECK(c.all.model_seconds == Approx(0.004 + 0.008));
+    CHECK(c.all.real_seconds == Approx(0.012));
+    CHECK(c.all.error() == Approx(0.0).margin(1e-12));
   }
 }
 
@@ -114,6 +176,15 @@ TEST_CASE("recsim validate serves a shipped model for real beside its simulation
   CHECK(l["replayed_ms"]["p95"].get<double>() >= l["replayed_ms"]["p50"].get<double>());
   CHECK(l["replayed_error"]["p95"].get<double>() ==
         Approx(l["replayed_ms"]["p95"].get<double>() / l["real_ms"]["p95"].get<double>() - 1));
+  // The service-time model request by request: the groups add up to every measured request.
+  const auto& check = l["service_check"];
+  CHECK(check["all"]["requests"].get<std::uint64_t>() > 270);
+  CHECK(check["idle_warm"]["requests"].get<std::uint64_t>() + check["idle_cold"]["requests"].get<std::uint64_t>() +
+            check["busy_warm"]["requests"].get<std::uint64_t>() + check["busy_cold"]["requests"].get<std::uint64_t>() ==
+        check["all"]["requests"].get<std::uint64_t>());
+  CHECK(check["all"]["real_ms"].get<double>() > 0);
+  CHECK(check["all"]["error"].get<double>() ==
+        Approx(check["all"]["model_ms"].get<double>() / check["all"]["real_ms"].get<double>() - 1));
   // The machine's drift: the profile's point at the largest request (the batch size, 64) timed
   // again before the load and after it.
   CHECK(j["drift_check"]["batch"] == 64);

@@ -1,0 +1,70 @@
+#include "sim/serving/service_check.h"
+
+#include "sim/service/core_history.h"
+
+#include <algorithm>
+#include <vector>
+
+namespace recsim {
+namespace {
+
+struct Interval {
+  double begin;  // when the core could take the request
+  double end;
+};
+
+// Whether the core of `intervals` (in serving order, so increasing) was busy at `t`.
+bool busy_at(const std::vector<Interval>& intervals, double t) {
+  auto it = std::upper_bound(intervals.begin(), intervals.end(), t, [](double v, const Interval& i) { return v < i.begin; });
+  return it != intervals.begin() && std::prev(it)->end > t;
+}
+
+}  // namespace
+
+ServiceCheck check_service(const RealServingResult& real, const ServiceTimeModel& service, std::uint64_t warmup_queries, int cores) {
+  const std::size_t workers = real.served_log.size();
+  // Each request's time on its core: from the later of its queuing and the core's previous end.
+  std::vector<std::vector<Interval>> on_core(workers);
+  for (std::size_t w = 0; w < workers; ++w) {
+    double free_at = 0.0;
+    for (const ServedRequest& r : real.served_log[w]) {
+      on_core[w].push_back({std::max(r.queued, free_at), r.end});
+      free_at = r.end;
+    }
+  }
+  const bool contended = service.contended() && cores > 1;
+  ServiceCheck check;
+  for (std::size_t w = 0; w < workers; ++w) {
+    CoreHistory history;
+    double free_at = 0.0;
+    for (std::size_t i = 0; i < real.served_log[w].size(); ++i) {
+      const ServedRequest& r = real.served_log[w][i];
+      const Interval& span = on_core[w][i];
+      const double idle_seconds = r.queued >= free_at ? r.queued - free_at : -1.0;
+      free_at = r.end;
+      // Tracked whatever the model applies (a model without these slowdowns gives 1), so that the
+      // groups are the same for every profile.
+      const HistorySlowdown slowdown = history.next(service, 0, r.items, idle_seconds);
+      double factor = slowdown.factor();
+      if (contended) {
+        int busy = 0;
+        for (std::size_t v = 0; v < workers; ++v)
+          if (v != w && busy_at(on_core[v], span.begin)) ++busy;
+        factor *= service.contention_factor(r.items, static_cast<double>(busy) / (cores - 1), cores);
+      }
+      if (r.query < warmup_queries) continue;
+      const double model = service.mean_seconds(r.items) * factor;
+      const double taken = span.end - span.begin;
+      ServiceCheckGroup& group = idle_seconds >= 0.0 ? (slowdown.cold_size ? check.idle_cold : check.idle_warm)
+                                                     : (slowdown.cold_size ? check.busy_cold : check.busy_warm);
+      for (ServiceCheckGroup* g : {&check.all, &group}) {
+        ++g->requests;
+        g->real_seconds += taken;
+        g->model_seconds += model;
+      }
+    }
+  }
+  return check;
+}
+
+}  // namespace recsim

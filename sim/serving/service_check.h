@@ -1,0 +1,45 @@
+#pragma once
+// The service-time model checked request by request against real serving: each worker's requests,
+// in the order it served them, replayed through the simulator's own per-core history
+// (sim/service/core_history.h) and contention rule, so that each real request gets the time the
+// simulator would give it in the same situation — the pause it found its core idle for, the sizes
+// its core ran before it, the other cores busy at its start — beside the time it took. A request's
+// real time is the simulator's service time: from when its core could take it (its queuing, or
+// the end of the core's previous request, whichever is later) to its end, so the wake-up of a
+// worker that waited and the hand-over through the queue count, as the simulator counts them.
+//
+// The totals say how far the service-time model is from serving on this machine; the groups say
+// where: requests that found their core idle against those queued behind another, sizes the core
+// ran lately (warm) against sizes it had not (cold). `recsim validate` reports them beside each
+// load (docs/validation.md).
+#include "sim/serving/real_server.h"
+#include "sim/service/service_time_model.h"
+
+#include <cstdint>
+
+namespace recsim {
+
+struct ServiceCheckGroup {
+  std::uint64_t requests = 0;
+  double real_seconds = 0.0;   // summed
+  double model_seconds = 0.0;  // summed
+  double real_mean_ms() const { return requests ? real_seconds / static_cast<double>(requests) * 1e3 : 0.0; }
+  double model_mean_ms() const { return requests ? model_seconds / static_cast<double>(requests) * 1e3 : 0.0; }
+  // (model - real) / real: negative where the model is faster than serving.
+  double error() const { return real_seconds > 0 ? (model_seconds - real_seconds) / real_seconds : 0.0; }
+};
+
+struct ServiceCheck {
+  ServiceCheckGroup all;
+  ServiceCheckGroup idle_warm;  // found their core idle, a size it ran lately
+  ServiceCheckGroup idle_cold;  // found their core idle, a size it had not run lately
+  ServiceCheckGroup busy_warm;  // queued behind another request on their core, a size it ran lately
+  ServiceCheckGroup busy_cold;
+};
+
+// The measured queries' requests (query index >= warmup_queries) of `real`, served on `cores`
+// cores, against `service` (one model). Every request, the warm-up's too, passes through the
+// cores' histories, as in the simulation.
+ServiceCheck check_service(const RealServingResult& real, const ServiceTimeModel& service, std::uint64_t warmup_queries, int cores);
+
+}  // namespace recsim
