@@ -316,9 +316,7 @@ int execute(const ValidateFlags& f) {
       causes += line;
     }
     ServiceCheckGroup idle = l.check.idle_warm;
-    idle.requests += l.check.idle_cold.requests;
-    idle.real_seconds += l.check.idle_cold.real_seconds;
-    idle.model_seconds += l.check.idle_cold.model_seconds;
+    idle.add(l.check.idle_cold);
     auto cell = [](const ServiceCheckGroup& g) {
       char c[64];
       std::snprintf(c, sizeof c, "%.3g / %.3g (%+.0f%%)", g.model_mean_ms(), g.real_mean_ms(), 100 * g.error());

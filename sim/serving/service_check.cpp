@@ -36,12 +36,13 @@ ServiceCheck check_service(const RealServingResult& real, const ServiceTimeModel
   ServiceCheck check;
   for (std::size_t w = 0; w < workers; ++w) {
     CoreHistory history;
-    double free_at = 0.0;
     for (std::size_t i = 0; i < real.served_log[w].size(); ++i) {
       const ServedRequest& r = real.served_log[w][i];
       const Interval& span = on_core[w][i];
-      const double idle_seconds = r.queued >= free_at ? r.queued - free_at : -1.0;
-      free_at = r.end;
+      // Idle when it was queued after the core's previous request ended (as the simulated server's
+      // rule: its core free before it arrived).
+      const double previous_end = i > 0 ? real.served_log[w][i - 1].end : 0.0;
+      const double idle_seconds = r.queued >= previous_end ? r.queued - previous_end : -1.0;
       // Tracked whatever the model applies (a model without these slowdowns gives 1), so that the
       // groups are the same for every profile.
       const HistorySlowdown slowdown = history.next(service, 0, r.items, idle_seconds);
@@ -57,11 +58,9 @@ ServiceCheck check_service(const RealServingResult& real, const ServiceTimeModel
       const double taken = span.end - span.begin;
       ServiceCheckGroup& group = idle_seconds >= 0.0 ? (slowdown.cold_size ? check.idle_cold : check.idle_warm)
                                                      : (slowdown.cold_size ? check.busy_cold : check.busy_warm);
-      for (ServiceCheckGroup* g : {&check.all, &group}) {
-        ++g->requests;
-        g->real_seconds += taken;
-        g->model_seconds += model;
-      }
+      const ServiceCheckGroup one{1, taken, model};
+      check.all.add(one);
+      group.add(one);
     }
   }
   return check;

@@ -27,6 +27,11 @@ struct ServiceCheckGroup {
   double model_mean_ms() const { return requests ? model_seconds / static_cast<double>(requests) * 1e3 : 0.0; }
   // (model - real) / real: negative where the model is faster than serving.
   double error() const { return real_seconds > 0 ? (model_seconds - real_seconds) / real_seconds : 0.0; }
+  void add(const ServiceCheckGroup& other) {
+    requests += other.requests;
+    real_seconds += other.real_seconds;
+    model_seconds += other.model_seconds;
+  }
 };
 
 struct ServiceCheck {
