@@ -122,11 +122,14 @@ constexpr int kColdMixtureSizes = 64;
 // The ladder's sizes up to kColdMixtureSizes run cold: every size from 1 to kColdMixtureSizes
 // (within the ladder's largest) in a shuffled order each round, no size twice in a row, each on
 // fresh keys drawn before the rounds, so that between two runs of a size dozens of others ran, as
-// between two requests of one remainder size on a serving core with a batch size of 64. Larger
-// sizes stay out: with requests up to 1,024 in the mixture every size ran 1.4-1.9x slower
-// (DLRM-RMC1), the large runs evicting the caches, which only a scenario with such batch sizes
-// sees. Returns the times of the ladder's sizes in the mixture (none for larger ones; the first
-// round untimed: it makes the primitives).
+// between two requests of one remainder size on a serving core with a batch size of 64. Each size is
+// timed right after a run of the mixture's largest size (the lead, untimed), as a query's remainder
+// runs after its full requests: timed after the mixture's other sizes instead, NCF's remainders
+// served 14-16% slower than they measured (docs/validation.md). The lead itself is timed after the
+// size before it. Larger sizes stay out: with requests up to 1,024 in the mixture every size ran
+// 1.4-1.9x slower (DLRM-RMC1), the large runs evicting the caches, which only a scenario with such
+// batch sizes sees. Returns the times of the ladder's sizes in the mixture (none for larger ones;
+// the first round untimed: it makes the primitives).
 std::vector<std::vector<double>> measure_cold_sizes(Instance& inst, const ModelWeights& weights, const std::vector<int>& ladder,
                                                     const KeyPopularity& keys, std::uint64_t seed, int pass, int rounds) {
   std::vector<int> sizes;
@@ -159,12 +162,14 @@ std::vector<std::vector<double>> measure_cold_sizes(Instance& inst, const ModelW
     const auto at = std::find(ladder.begin(), ladder.end(), sizes[i]);
     ladder_index[i] = static_cast<std::size_t>(at - ladder.begin());
   }
+  const std::size_t lead = n - 1;  // the mixture's largest size
   std::size_t last = n;
   for (int round = 0; round <= rounds; ++round) {
     for (std::size_t i = n - 1; i > 0; --i)  // Fisher-Yates, with the Boost distribution
       std::swap(order[i], order[boost::random::uniform_int_distribution<std::size_t>(0, i)(order_rng)]);
     if (order.front() == last) std::swap(order.front(), order.back());
     for (std::size_t i : order) {
+      if (i != lead) inst.run(drawn[lead][static_cast<std::size_t>(round + 1) % kept]);
       const double ms = inst.run_ms(drawn[i][static_cast<std::size_t>(round) % kept]);
       if (round > 0 && ladder_index[i] < ladder.size()) out[ladder_index[i]].push_back(ms);
     }
@@ -247,7 +252,7 @@ ModelLatency calibrate_cpu_model(const ModelSpec& spec, const CpuCalibrationOpti
   per_pass.max_repeats = std::max(1, o.max_repeats / passes);
   const std::size_t points = o.batches.size();
   using Samples = std::vector<std::vector<double>>;  // by batch size
-  Samples alone_samples(points), busy_samples(points), cold_samples(points);
+  Samples alone_samples(points), busy_samples(points), cold_samples(points), spread_samples(points);
   const std::vector<double>& gaps = o.after_idle_gaps_ms;
   std::vector<Samples> idle_first(gaps.size(), Samples(points)), idle_next(gaps.size(), Samples(points));
   for (double g : gaps) result.after_idle.push_back({g, {}, {}});
@@ -268,6 +273,13 @@ ModelLatency calibrate_cpu_model(const ModelSpec& spec, const CpuCalibrationOpti
       const std::size_t per_batch = std::max<std::size_t>(1, fresh.next().bytes());
       const auto alone = measure_drawn_ahead(*pool[0], fresh, per_batch, kInputBytes, per_pass);
       append(alone_samples[bi], alone);
+      // Each run over its pass's median: the spread of one run while the machine holds still (the
+      // pass's runs take seconds; the passes minutes apart, which the pooled p10/p90 also hold).
+      std::vector<double> sorted = alone;
+      std::sort(sorted.begin(), sorted.end());
+      const double pass_median = sample_quantile(sorted, 0.5);
+      if (pass_median > 0)
+        for (double ms : alone) spread_samples[bi].push_back(ms / pass_median);
       if (!gaps.empty()) {
         // Two batches per run for as many runs as the alone runs took (an after-idle run takes at
         // least as long), drawn before the first pause, cycled beyond.
@@ -317,6 +329,7 @@ ModelLatency calibrate_cpu_model(const ModelSpec& spec, const CpuCalibrationOpti
       if (pass + 1 < passes) continue;
       const LatencyPoint a = summarise_samples(batch, alone_samples[bi]);
       result.single.push_back(a);
+      if (!spread_samples[bi].empty()) result.run_spread.push_back(summarise_samples(batch, spread_samples[bi]));
       for (std::size_t li = 0; li < levels.size(); ++li)
         result.contention_levels[li].second.push_back(summarise_samples(batch, level_samples[li][bi]));
       for (std::size_t gi = 0; gi < gaps.size(); ++gi) {

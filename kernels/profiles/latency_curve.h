@@ -40,4 +40,13 @@ struct AfterIdleCurves {
   std::optional<LatencyCurve> next;
 };
 
+// How much one run's time varies around its batch size's median on a machine holding still: the
+// 10th and 90th percentiles of a run's time over the median of the runs timed with it (within one
+// pass of the calibration, seconds long, so that the machine's slower drifts stay out), as ratios.
+struct RunSpreadPoint {
+  int batch = 1;
+  double p10 = 1.0;  // <= 1
+  double p90 = 1.0;  // >= 1
+};
+
 }  // namespace recsim

@@ -3,6 +3,7 @@
 #include "workloads/input_error.h"
 #include "workloads/json_reader.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <stdexcept>
@@ -123,6 +124,14 @@ std::optional<LatencyCurve> LatencyProfile::cold_size_curve(const std::string& m
   return to_curve_beside(it->second.cold_size, it->second.single);
 }
 
+std::vector<RunSpreadPoint> LatencyProfile::run_spread(const std::string& model) const {
+  std::vector<RunSpreadPoint> out;
+  const auto it = models.find(model);
+  if (it == models.end()) return out;
+  for (const auto& p : it->second.run_spread) out.push_back({p.batch, std::min(1.0, p.p10_ms), std::max(1.0, p.p90_ms)});
+  return out;
+}
+
 std::optional<LatencyCurve> LatencyProfile::kernel_curve(const std::string& model) const {
   const auto it = models.find(model);
   if (it == models.end() || it->second.kernel_only.empty()) return std::nullopt;
@@ -158,6 +167,7 @@ nlohmann::ordered_json profile_to_json(const LatencyProfile& p) {
       e["after_idle"] = gaps;
     }
     if (!m.cold_size.empty()) e["cold_size_ms"] = points_to_json(m.cold_size);
+    if (!m.run_spread.empty()) e["run_spread"] = points_to_json(m.run_spread);
     if (!m.kernel_only.empty()) e["kernel_only_ms"] = points_to_json(m.kernel_only);
     if (!m.upload.empty()) e["upload_ms"] = points_to_json(m.upload);
     if (!m.download.empty()) e["download_ms"] = points_to_json(m.download);
@@ -233,6 +243,7 @@ LatencyProfile load_latency_profile(const std::string& path) {
         }
       }
       if (m.has("cold_size_ms")) ml.cold_size = checked_points(m, "cold_size_ms");
+      if (m.has("run_spread")) ml.run_spread = checked_points(m, "run_spread");
       if (m.has("kernel_only_ms")) ml.kernel_only = points_from_json(m.array("kernel_only_ms"), m.child_path("kernel_only_ms"));
       if (m.has("upload_ms")) ml.upload = points_from_json(m.array("upload_ms"), m.child_path("upload_ms"));
       if (m.has("download_ms")) ml.download = points_from_json(m.array("download_ms"), m.child_path("download_ms"));

@@ -40,6 +40,9 @@ struct ModelLatency {
   // CPU: latency of a run of a size the thread has not run lately (other sizes' primitives and
   // buffers in the caches): the ladder's sizes up to 64, in a shuffled mixture of every size up to 64.
   std::vector<LatencyPoint> cold_size;
+  // CPU: each alone run's time over the median of its pass at that batch size, pooled over the
+  // passes (ratios, not ms): how much one run varies while the machine holds still.
+  std::vector<LatencyPoint> run_spread;
   std::vector<LatencyPoint> kernel_only;  // GPU: kernel time without transfers
   std::vector<LatencyPoint> upload;       // GPU: host -> device copy of the inputs
   std::vector<LatencyPoint> download;     // GPU: device -> host copy of the outputs
@@ -60,6 +63,8 @@ struct LatencyProfile {
   // The after-idle curves by gap (increasing; empty when not measured), and the cold-size curve.
   std::vector<AfterIdleCurves> after_idle_curves(const std::string& model) const;
   std::optional<LatencyCurve> cold_size_curve(const std::string& model) const;
+  // CPU: the within-pass spread of one run's time by batch size (empty when not measured).
+  std::vector<RunSpreadPoint> run_spread(const std::string& model) const;
   // CPU: the lower contention levels' curves, by instances (increasing; the top level is contention_curve).
   std::vector<std::pair<int, LatencyCurve>> contention_level_curves(const std::string& model) const;
   // GPU: the model's kernel-only curve (absent when the profile has none for it).

@@ -254,7 +254,8 @@ int execute(const ValidateFlags& f) {
       "  load | ms per request: profile  served  error | replayed p95 ms  error | machine vs profile\n";
   std::string checks =
       "  the service-time model against each request's time on its core as served (wake-up and hand-over included)\n"
-      "  load | ms per request, model / real (error) for all | found the core idle   | queued, warm size     | queued, cold size\n";
+      "  load | ms per request, model / real (error) for all, spread | found the core idle   | queued, warm size     | queued, cold size\n"
+      "  (spread: the standard deviation of ln(real / model) over the requests: one request's own variation)\n";
   for (const auto& l : levels) {
     const auto& sim = *l.simulated.latency_ms;
     const double r50 = l.real.latency.percentile(50) * 1e3, r95 = l.real.latency.percentile(95) * 1e3,
@@ -282,7 +283,7 @@ int execute(const ValidateFlags& f) {
                        // The service-time model request by request: by group, count, mean real and model ms.
                        auto group = [](const ServiceCheckGroup& g) {
                          return json{{"requests", g.requests}, {"real_ms", g.real_mean_ms()}, {"model_ms", g.model_mean_ms()},
-                                     {"error", g.error()}};
+                                     {"error", g.error()}, {"spread", g.spread()}};
                        };
                        return json{{"all", group(l.check.all)},
                                    {"idle_warm", group(l.check.idle_warm)},
@@ -322,7 +323,12 @@ int execute(const ValidateFlags& f) {
       std::snprintf(c, sizeof c, "%.3g / %.3g (%+.0f%%)", g.model_mean_ms(), g.real_mean_ms(), 100 * g.error());
       return std::string(c);
     };
-    std::snprintf(line, sizeof line, "  %3.0f%% | %-41s | %-21s | %-21s | %s\n", 100 * l.load, cell(l.check.all).c_str(),
+    const std::string all = cell(l.check.all) + ", " + [&] {
+      char c[16];
+      std::snprintf(c, sizeof c, "%.2f", l.check.all.spread());
+      return std::string(c);
+    }();
+    std::snprintf(line, sizeof line, "  %3.0f%% | %-49s | %-21s | %-21s | %s\n", 100 * l.load, all.c_str(),
                   cell(idle).c_str(), cell(l.check.busy_warm).c_str(), cell(l.check.busy_cold).c_str());
     checks += line;
   }

@@ -145,6 +145,7 @@ struct ServiceSpec {
   int contention_instances = 2;                   // instances at once of contention_curve (the top level)
   std::vector<AfterIdleCurves> after_idle;        // requests reaching an idle core, by pause (empty: as back to back)
   std::optional<LatencyCurve> cold_size_curve; // a request after one of another size (absent: as back to back)
+  std::vector<RunSpreadPoint> run_spread;         // one request's own variation by size (empty: none)
   int profile_cores = 0;                          // the calibration machine's cores (0: not recorded)
   int profile_busy_cores = 0;                     // the most instances it ran at once (contention measured up to)
   std::string profile_cpu_model;                  // the calibration machine's CPU ("" if not recorded)

@@ -355,6 +355,7 @@ ServiceSpec parse_service(JsonReader service, const std::string& base_dir, Profi
     spec.curve = profile.curve(spec.model, service.child_path("model"));
     if (service.boolean_or("after_idle", true)) spec.after_idle = profile.after_idle_curves(spec.model);
     if (service.boolean_or("cold_size", true)) spec.cold_size_curve = profile.cold_size_curve(spec.model);
+    if (service.boolean_or("run_spread", true)) spec.run_spread = profile.run_spread(spec.model);
     if (service.boolean_or("contention", true)) {
       spec.contention_curve = profile.contention_curve(spec.model);
       spec.contention_levels = profile.contention_level_curves(spec.model);

@@ -1,5 +1,7 @@
 #include "sim/service/service_time_model.h"
 
+#include "sim/service/run_variation.h"
+
 #include <boost/random/exponential_distribution.hpp>
 
 #include <algorithm>
@@ -44,13 +46,16 @@ class TableService final : public ServiceTimeModel {
 class ProfiledService final : public ServiceTimeModel {
  public:
   ProfiledService(LatencyCurve alone, std::optional<LatencyCurve> all_busy, std::vector<AfterIdleCurves> after_idle,
-                  std::vector<std::pair<int, LatencyCurve>> levels, int all_busy_instances, std::optional<LatencyCurve> cold_size)
-      : alone_(std::move(alone)), after_idle_(std::move(after_idle)), cold_size_(std::move(cold_size)), levels_(std::move(levels)) {
+                  std::vector<std::pair<int, LatencyCurve>> levels, int all_busy_instances, std::optional<LatencyCurve> cold_size,
+                  const std::vector<RunSpreadPoint>& run_spread)
+      : alone_(std::move(alone)), after_idle_(std::move(after_idle)), cold_size_(std::move(cold_size)), levels_(std::move(levels)),
+        variation_(run_spread) {
     if (all_busy) levels_.emplace_back(std::max(2, all_busy_instances), std::move(*all_busy));
     for (const auto& gap : after_idle_) next_measured_ = next_measured_ && gap.next.has_value();
   }
-  double sample_seconds(int items, Rng&) const override { return alone_.seconds_at(items); }
-  double mean_seconds(int items) const override { return alone_.seconds_at(items); }
+  // The alone curve holds medians; a request's own variation scatters around them.
+  double sample_seconds(int items, Rng& rng) const override { return alone_.seconds_at(items) * variation_.draw(items, rng); }
+  double mean_seconds(int items) const override { return alone_.seconds_at(items) * variation_.mean(items); }
   double contention_factor(int items, double others_busy, int cores) const override {
     if (levels_.empty() || others_busy <= 0.0) return 1.0;
     // Other cores busy, in the measured range: the server's own count where the levels reach its
@@ -106,6 +111,7 @@ class ProfiledService final : public ServiceTimeModel {
   bool next_measured_ = true;                // every gap has its `next` curve
   std::optional<LatencyCurve> cold_size_;
   std::vector<std::pair<int, LatencyCurve>> levels_;  // (instances at once, curve), increasing; the top last
+  RunVariation variation_;
 };
 
 }  // namespace
@@ -113,9 +119,9 @@ class ProfiledService final : public ServiceTimeModel {
 std::unique_ptr<ServiceTimeModel> make_profiled_service(LatencyCurve alone, std::optional<LatencyCurve> all_busy,
                                                         std::vector<AfterIdleCurves> after_idle,
                                                         std::vector<std::pair<int, LatencyCurve>> levels, int all_busy_instances,
-                                                        std::optional<LatencyCurve> cold_size) {
+                                                        std::optional<LatencyCurve> cold_size, std::vector<RunSpreadPoint> run_spread) {
   return std::make_unique<ProfiledService>(std::move(alone), std::move(all_busy), std::move(after_idle), std::move(levels),
-                                           all_busy_instances, std::move(cold_size));
+                                           all_busy_instances, std::move(cold_size), run_spread);
 }
 
 std::unique_ptr<ServiceTimeModel> make_exponential_service(double mean_seconds) {
@@ -139,7 +145,7 @@ std::unique_ptr<ServiceTimeModel> make_service_model(const ServiceSpec& spec) {
     }
     case ServiceSpec::Type::model:
       return make_profiled_service(*spec.curve, spec.contention_curve, spec.after_idle, spec.contention_levels,
-                                   spec.contention_instances, spec.cold_size_curve);
+                                   spec.contention_instances, spec.cold_size_curve, spec.run_spread);
   }
   return nullptr;
 }

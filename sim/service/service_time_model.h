@@ -10,7 +10,9 @@
 //                   pause it found (interpolated in log pause between the gaps measured), and the
 //                   requests after it on that core by the measured second run's ratio, decaying
 //                   geometrically; one of a size its core has not run among its last
-//                   kWarmSizeRequests requests by the measured cold-size / back-to-back ratio.
+//                   kWarmSizeRequests requests by the measured cold-size / back-to-back ratio;
+//                   each request by its own factor, drawn from the measured within-pass spread of
+//                   one run at its size (sim/service/run_variation.h).
 //                   With several contention levels measured (k instances at once), the slowdown is
 //                   interpolated by the number of other cores busy through the levels' ratios
 //                   (k - 1 others busy at level k); a server larger than the top level stretches the
@@ -74,7 +76,8 @@ std::unique_ptr<ServiceTimeModel> make_profiled_service(LatencyCurve alone, std:
                                                         std::vector<AfterIdleCurves> after_idle = {},
                                                         std::vector<std::pair<int, LatencyCurve>> levels = {},
                                                         int all_busy_instances = 2,
-                                                        std::optional<LatencyCurve> cold_size = std::nullopt);
+                                                        std::optional<LatencyCurve> cold_size = std::nullopt,
+                                                        std::vector<RunSpreadPoint> run_spread = {});
 std::unique_ptr<ServiceTimeModel> make_service_model(const ServiceSpec& spec);
 
 }  // namespace recsim

@@ -3,6 +3,7 @@
 #include "sim/service/core_history.h"
 
 #include <algorithm>
+#include <cmath>
 #include <vector>
 
 namespace recsim {
@@ -58,7 +59,8 @@ ServiceCheck check_service(const RealServingResult& real, const ServiceTimeModel
       const double taken = span.end - span.begin;
       ServiceCheckGroup& group = idle_seconds >= 0.0 ? (slowdown.cold_size ? check.idle_cold : check.idle_warm)
                                                      : (slowdown.cold_size ? check.busy_cold : check.busy_warm);
-      const ServiceCheckGroup one{1, taken, model};
+      const double log_ratio = taken > 0 && model > 0 ? std::log(taken / model) : 0.0;
+      const ServiceCheckGroup one{1, taken, model, log_ratio, log_ratio * log_ratio};
       check.all.add(one);
       group.add(one);
     }

@@ -15,6 +15,8 @@
 #include "sim/serving/real_server.h"
 #include "sim/service/service_time_model.h"
 
+#include <algorithm>
+#include <cmath>
 #include <cstdint>
 
 namespace recsim {
@@ -23,14 +25,25 @@ struct ServiceCheckGroup {
   std::uint64_t requests = 0;
   double real_seconds = 0.0;   // summed
   double model_seconds = 0.0;  // summed
+  double log_ratio = 0.0;      // summed ln(real / model) of each request
+  double log_ratio_sq = 0.0;   // summed squares
   double real_mean_ms() const { return requests ? real_seconds / static_cast<double>(requests) * 1e3 : 0.0; }
   double model_mean_ms() const { return requests ? model_seconds / static_cast<double>(requests) * 1e3 : 0.0; }
   // (model - real) / real: negative where the model is faster than serving.
   double error() const { return real_seconds > 0 ? (model_seconds - real_seconds) / real_seconds : 0.0; }
+  // The standard deviation of ln(real / model) over the group's requests: how much one request's
+  // time varies around the model's mean for it (0 with fewer than two).
+  double spread() const {
+    if (requests < 2) return 0.0;
+    const double n = static_cast<double>(requests), m = log_ratio / n;
+    return std::sqrt(std::max(0.0, (log_ratio_sq - n * m * m) / (n - 1)));
+  }
   void add(const ServiceCheckGroup& other) {
     requests += other.requests;
     real_seconds += other.real_seconds;
     model_seconds += other.model_seconds;
+    log_ratio += other.log_ratio;
+    log_ratio_sq += other.log_ratio_sq;
   }
 };
 

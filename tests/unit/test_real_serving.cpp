@@ -13,6 +13,7 @@
 #include <sched.h>
 
 #include <chrono>
+#include <cmath>
 #include <thread>
 
 using namespace recsim;
@@ -106,6 +107,10 @@ TEST_CASE("the service-time model is checked request by request with the simulat
     CHECK(c.all.model_seconds == Approx((10.0 + 6.0 + 3.125) * 1e-3));
     CHECK(c.all.real_seconds == Approx(20.2e-3));
     CHECK(c.all.error() == Approx(19.125 / 20.2 - 1));
+    // The spread: the standard deviation of ln(real / model) over the three requests.
+    const double a = std::log(11.0 / 10.0), b = std::log(6.2 / 6.0), d = std::log(3.0 / 3.125), m = (a + b + d) / 3;
+    CHECK(c.all.spread() == Approx(std::sqrt(((a - m) * (a - m) + (b - m) * (b - m) + (d - m) * (d - m)) / 2)));
+    CHECK(c.idle_cold.spread() == 0.0);  // one request: none
   }
   SECTION("warm-up queries are left out of the figures but still pass through the core's history") {
     const ServiceCheck c = check_service(real, *service, 1, 1);
