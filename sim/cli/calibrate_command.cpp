@@ -344,6 +344,9 @@ LatencyProfile measure_cpu_profile(const std::vector<ModelSpec>& specs, const Cp
                                      {"contention_levels", o.levels}};
          m.update(shared_method(o));
          m["inputs"] = "fresh keys for every timed run, drawn ahead (at most 256 MiB, cycled beyond; contention: each instance cycles its own, drawn beforehand)";
+         // How the profiles since 2026-12-05 (afternoon) measure what older ones measured otherwise or not at all.
+         if (o.cold_sizes) m["cold_size_order"] = "every size 1..64 shuffled, each timed right after a run of the largest";
+         m["run_spread"] = "each alone run over the median of its pass at that batch size";
          return m;
        }()},
       {"calibration_seconds", seconds},
@@ -381,7 +384,7 @@ void add_calibrate_command(CLI::App& app, std::function<int()>& run, const std::
                   "(default 2,10,50; 0: not measured)")
       ->check(non_empty());
   cmd->add_flag("--no-cold-sizes", f->no_cold_sizes,
-                "Do not time each batch size cold (in a shuffled mixture with every size up to 64)");
+                "Do not time each batch size cold (in a shuffled mixture with every size up to 64, each after a run of the largest)");
   cmd->add_option("--isa", f->isa, "Cap oneDNN's CPU ISA: all, sse41, avx, avx2, avx512_core")->check(non_empty());
   cmd->add_option("--max-table-mib", f->max_table_mib, "Shrink each model's tables (rows_scale) to fit this many MiB (default: 512e6 bytes on the CPU, 8e9 on the GPU)")
       ->check(finite_in(1.0, 1e7));

@@ -292,6 +292,11 @@ int execute(const ValidateFlags& f) {
                                    {"busy_cold", group(l.check.busy_cold)}};
                      }()},
                     {"machine_drift", {{"reference_ms", l.reference_ms}, {"change", drift(l.reference_ms)}}},
+                    {"machine_moved", [&] {
+                       // Every group of the service check off alike: the machine's speed, not the model.
+                       const auto shift = machine_shift(l.check);
+                       return shift ? json{{"model_error", *shift}} : json(nullptr);
+                     }()},
                     {"replayed_ms", l.replayed.latency_ms ? percentiles_json(l.replayed.latency_ms->p50, l.replayed.latency_ms->p95,
                                                                              l.replayed.latency_ms->p99)
                                                           : json(nullptr)},
@@ -331,6 +336,12 @@ int execute(const ValidateFlags& f) {
     std::snprintf(line, sizeof line, "  %3.0f%% | %-49s | %-21s | %-21s | %s\n", 100 * l.load, all.c_str(),
                   cell(idle).c_str(), cell(l.check.busy_warm).c_str(), cell(l.check.busy_cold).c_str());
     checks += line;
+    if (const auto shift = machine_shift(l.check)) {
+      std::snprintf(line, sizeof line,
+                    "  %3.0f%% | every group off alike (at least %+.0f%%): the machine ran %s than when the profile was measured\n",
+                    100 * l.load, 100 * *shift, *shift < 0 ? "slower" : "faster");
+      checks += line;
+    }
   }
   std::vector<int> pinned = levels.empty() ? std::vector<int>{} : levels.front().real.cpus;
   json document = {{"scenario", scenario.name},

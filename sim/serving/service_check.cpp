@@ -22,6 +22,24 @@ bool busy_at(const std::vector<Interval>& intervals, double t) {
 
 }  // namespace
 
+std::optional<double> machine_shift(const ServiceCheck& check, double threshold, std::uint64_t min_requests) {
+  ServiceCheckGroup idle = check.idle_warm;
+  idle.add(check.idle_cold);
+  int groups = 0, above = 0, below = 0;
+  double smallest = 0.0;
+  const ServiceCheckGroup* const of[] = {&idle, &check.busy_warm, &check.busy_cold};
+  for (const ServiceCheckGroup* g : of) {
+    if (g->requests < min_requests) continue;
+    const double e = g->error();
+    ++groups;
+    above += e > threshold;
+    below += e < -threshold;
+    if (groups == 1 || std::abs(e) < std::abs(smallest)) smallest = e;
+  }
+  if (groups < 2 || (above != groups && below != groups)) return std::nullopt;
+  return smallest;
+}
+
 ServiceCheck check_service(const RealServingResult& real, const ServiceTimeModel& service, std::uint64_t warmup_queries, int cores) {
   const std::size_t workers = real.served_log.size();
   // Each request's time on its core: from the later of its queuing and the core's previous end.

@@ -18,6 +18,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <optional>
 
 namespace recsim {
 
@@ -54,6 +55,12 @@ struct ServiceCheck {
   ServiceCheckGroup busy_warm;  // queued behind another request on their core, a size it ran lately
   ServiceCheckGroup busy_cold;
 };
+
+// Where every group of at least `min_requests` requests (found idle, queued warm, queued cold; at
+// least two such groups) is off by more than `threshold` in the same direction, the machine ran
+// at another speed than when the profile was measured, whatever the model: the smallest of those
+// errors (the machine's move, as (model - real) / real). Otherwise nothing.
+std::optional<double> machine_shift(const ServiceCheck& check, double threshold = 0.10, std::uint64_t min_requests = 100);
 
 // The measured queries' requests (query index >= warmup_queries) of `real`, served on `cores`
 // cores, against `service` (one model). Every request, the warm-up's too, passes through the

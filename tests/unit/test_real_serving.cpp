@@ -130,6 +130,38 @@ TEST_CASE("the service-time model is checked request by request with the simulat
   }
 }
 
+TEST_CASE("a load where every group of requests is off alike is the machine's move, not the model's", "[serving][service_check]") {
+  const auto group = [](std::uint64_t n, double real, double model) { return ServiceCheckGroup{n, real, model, 0.0, 0.0}; };
+  ServiceCheck c;
+  c.idle_warm = group(150, 1.0, 0.80);
+  c.idle_cold = group(50, 1.0, 0.80);    // with idle_warm: -20%
+  c.busy_warm = group(300, 1.0, 0.85);   // -15%
+  c.busy_cold = group(150, 1.0, 0.70);   // -30%
+  REQUIRE(machine_shift(c).has_value());
+  CHECK(*machine_shift(c) == Approx(-0.15));
+  SECTION("one group within the threshold: the model may be wrong there, no flag") {
+    c.busy_warm = group(300, 1.0, 0.95);
+    CHECK_FALSE(machine_shift(c).has_value());
+  }
+  SECTION("groups off in opposite directions: no flag") {
+    c.busy_cold = group(150, 1.0, 1.3);
+    CHECK_FALSE(machine_shift(c).has_value());
+  }
+  SECTION("small groups do not count; at least two must") {
+    c.busy_warm = group(99, 1.0, 1.3);
+    CHECK(*machine_shift(c) == Approx(-0.2));
+    c.busy_cold = group(10, 1.0, 0.7);
+    CHECK_FALSE(machine_shift(c).has_value());
+  }
+  SECTION("faster alike") {
+    c.idle_warm = group(150, 1.0, 1.2);
+    c.idle_cold = group(50, 1.0, 1.2);
+    c.busy_warm = group(300, 1.0, 1.25);
+    c.busy_cold = group(150, 1.0, 1.11);
+    CHECK(*machine_shift(c) == Approx(0.11));
+  }
+}
+
 TEST_CASE("recsim validate refuses what it cannot serve, with one line and exit 2", "[cli][validate]") {
   const std::string models = std::string(RECSIM_SOURCE_DIR) + "/scenarios/models/";
   const auto gpu = run_recsim({"validate", std::string(RECSIM_SOURCE_DIR) + "/scenarios/gpu/dlrm-rmc1.json"});
