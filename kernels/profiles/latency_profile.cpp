@@ -243,7 +243,12 @@ LatencyProfile load_latency_profile(const std::string& path) {
         }
       }
       if (m.has("cold_size_ms")) ml.cold_size = checked_points(m, "cold_size_ms");
-      if (m.has("run_spread")) ml.run_spread = checked_points(m, "run_spread");
+      if (m.has("run_spread")) {
+        ml.run_spread = checked_points(m, "run_spread");
+        for (std::size_t k = 0; k < ml.run_spread.size(); ++k)
+          if (!(ml.run_spread[k].p10_ms > 0))
+            throw InputError(m.child_path("run_spread") + "." + std::to_string(k) + ".p10", "expected a ratio > 0");
+      }
       if (m.has("kernel_only_ms")) ml.kernel_only = points_from_json(m.array("kernel_only_ms"), m.child_path("kernel_only_ms"));
       if (m.has("upload_ms")) ml.upload = points_from_json(m.array("upload_ms"), m.child_path("upload_ms"));
       if (m.has("download_ms")) ml.download = points_from_json(m.array("download_ms"), m.child_path("download_ms"));

@@ -106,4 +106,13 @@ TEST_CASE("a model scenario's requests scatter by the profile's run spread", "[s
   REQUIRE(loaded.run_spread("m").size() == 2);
   CHECK(loaded.run_spread("m")[1].p90 == 1.25);
   CHECK(load_latency_profile(dir.path() + "/profile.json").models.at("m").run_spread[0].p10_ms == 0.8);
+  // A ratio of 0 is named with its path.
+  profile["models"]["m"]["run_spread"][1]["p10"] = 0;
+  dir.write_json("bad.json", profile);
+  try {
+    load_latency_profile(dir.path() + "/bad.json");
+    FAIL("accepted");
+  } catch (const InputError& e) {
+    CHECK(std::string(e.what()).find("models.m.run_spread.1.p10: expected a ratio > 0") != std::string::npos);
+  }
 }
