@@ -45,8 +45,8 @@ struct AfterIdleCurves {
 // pass of the calibration, seconds long, so that the machine's slower drifts stay out), as ratios.
 struct RunSpreadPoint {
   int batch = 1;
-  double p10 = 1.0;  // <= 1
-  double p90 = 1.0;  // >= 1
+  double p10 = 1.0;  // <= 1 (sim/service/run_variation.h takes one above 1 as 1)
+  double p90 = 1.0;  // >= 1 (one below 1 as 1)
 };
 
 }  // namespace recsim

@@ -3,7 +3,6 @@
 #include "workloads/input_error.h"
 #include "workloads/json_reader.h"
 
-#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <stdexcept>
@@ -128,7 +127,7 @@ std::vector<RunSpreadPoint> LatencyProfile::run_spread(const std::string& model)
   std::vector<RunSpreadPoint> out;
   const auto it = models.find(model);
   if (it == models.end()) return out;
-  for (const auto& p : it->second.run_spread) out.push_back({p.batch, std::min(1.0, p.p10_ms), std::max(1.0, p.p90_ms)});
+  for (const auto& p : it->second.run_spread) out.push_back({p.batch, p.p10_ms, p.p90_ms});  // RunVariation clamps to 1
   return out;
 }
 

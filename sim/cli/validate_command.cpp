@@ -258,6 +258,7 @@ int execute(const ValidateFlags& f) {
       "  (spread: the standard deviation of ln(real / model) over the requests: one request's own variation)\n";
   for (const auto& l : levels) {
     const auto& sim = *l.simulated.latency_ms;
+    const std::optional<double> shift = machine_shift(l.check);
     const double r50 = l.real.latency.percentile(50) * 1e3, r95 = l.real.latency.percentile(95) * 1e3,
                  r99 = l.real.latency.percentile(99) * 1e3;
     rows.push_back({{"load", l.load},
@@ -292,11 +293,8 @@ int execute(const ValidateFlags& f) {
                                    {"busy_cold", group(l.check.busy_cold)}};
                      }()},
                     {"machine_drift", {{"reference_ms", l.reference_ms}, {"change", drift(l.reference_ms)}}},
-                    {"machine_moved", [&] {
-                       // Every group of the service check off alike: the machine's speed, not the model.
-                       const auto shift = machine_shift(l.check);
-                       return shift ? json{{"model_error", *shift}} : json(nullptr);
-                     }()},
+                    // Every group of the service check off alike: the machine's speed, not the model.
+                    {"machine_moved", shift ? json{{"model_error", *shift}} : json(nullptr)},
                     {"replayed_ms", l.replayed.latency_ms ? percentiles_json(l.replayed.latency_ms->p50, l.replayed.latency_ms->p95,
                                                                              l.replayed.latency_ms->p99)
                                                           : json(nullptr)},
@@ -328,15 +326,13 @@ int execute(const ValidateFlags& f) {
       std::snprintf(c, sizeof c, "%.3g / %.3g (%+.0f%%)", g.model_mean_ms(), g.real_mean_ms(), 100 * g.error());
       return std::string(c);
     };
-    const std::string all = cell(l.check.all) + ", " + [&] {
-      char c[16];
-      std::snprintf(c, sizeof c, "%.2f", l.check.all.spread());
-      return std::string(c);
-    }();
+    char spread[16];
+    std::snprintf(spread, sizeof spread, ", %.2f", l.check.all.spread());
+    const std::string all = cell(l.check.all) + spread;
     std::snprintf(line, sizeof line, "  %3.0f%% | %-49s | %-21s | %-21s | %s\n", 100 * l.load, all.c_str(),
                   cell(idle).c_str(), cell(l.check.busy_warm).c_str(), cell(l.check.busy_cold).c_str());
     checks += line;
-    if (const auto shift = machine_shift(l.check)) {
+    if (shift) {
       std::snprintf(line, sizeof line,
                     "  %3.0f%% | every group off alike (at least %+.0f%%): the machine ran %s than when the profile was measured\n",
                     100 * l.load, 100 * *shift, *shift < 0 ? "slower" : "faster");

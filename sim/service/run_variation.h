@@ -21,7 +21,6 @@ class RunVariation {
   RunVariation() = default;
   // Increasing batch sizes; p10 <= 1 <= p90 (clamped so). Throws std::invalid_argument otherwise.
   explicit RunVariation(const std::vector<RunSpreadPoint>& points);
-  bool empty() const { return points_.empty(); }
   // One request's factor (1 where nothing was measured).
   double draw(int items, Rng& rng) const;
   // The factor's mean: exp(sl^2/2) Phi(-sl) + exp(sh^2/2) Phi(sh) (> 1 when the spread is not empty).
