@@ -1,5 +1,5 @@
 // `recsim validate SCENARIO.json [--profile FILE] [--profile-out FILE] [--cores N] [--loads LIST]
-//                 [--queries N] [--set PATH=VALUE]... [--out FILE] [--jobs N] [--quiet] [--validate-only]`:
+//                 [--queries N] [--draws N] [--set PATH=VALUE]... [--out FILE] [--jobs N] [--quiet] [--validate-only]`:
 // serves the scenario's model for real on this machine (sim/serving/real_server.h) and simulates
 // the same server, with a profile calibrated here, at a few fractions of the simulated capacity;
 // reports both latency distributions and the simulation's error (docs/validation.md).
@@ -52,6 +52,7 @@ struct ValidateFlags {
   std::string loads = "0.3,0.6,0.85";
   int cores = 0;            // 0: the CPUs this process may use
   int queries = 5000;
+  int draws = 20;
   int jobs = 0;
   bool quiet = false;
   bool validate_only = false;
@@ -89,9 +90,37 @@ std::vector<QueryArrival> query_stream(const Scenario& s, double qps, std::size_
 // Timed work of each drift check (the profile's point at the largest request, timed again).
 constexpr double kReferenceSeconds = 0.5;
 
+// How far the simulated p95 moves by the requests' own variation alone: the same queries simulated
+// with `draws` independent draws of it (the first the scenario seed's). Another run of the same
+// length falls inside the range of n exchangeable runs with probability (n - 1) / (n + 1).
+struct DrawRange {
+  int draws = 0;
+  double low = 0.0, high = 0.0;
+  bool contains(double v) const { return v >= low && v <= high; }
+};
+
+DrawRange p95_over_draws(const Scenario& s, const RunResults& first, int draws, int jobs) {
+  DrawRange range{draws, first.latency_ms->p95, first.latency_ms->p95};
+  for (int next = 1; next < draws;) {
+    std::vector<std::unique_ptr<IsolatedRun>> batch;
+    for (; next < draws && static_cast<int>(batch.size()) < jobs; ++next) {
+      SimulationOptions o;
+      o.service_draws = static_cast<std::uint64_t>(next);
+      batch.push_back(std::make_unique<IsolatedRun>(s, o));
+    }
+    for (auto& run : batch) {
+      const double p95 = run->wait().latency_ms->p95;
+      range.low = std::min(range.low, p95);
+      range.high = std::max(range.high, p95);
+    }
+  }
+  return range;
+}
+
 struct Level {
   double load = 0, qps = 0;
   RunResults simulated;
+  DrawRange simulated_p95;             // the simulated p95 over draws of the requests' own variation
   RealServingResult real;
   RunResults replayed;                 // simulated with the served times per request size
   double served_ms_per_request = 0.0;  // the measured queries' requests, real
@@ -215,6 +244,7 @@ int execute(const ValidateFlags& f) {
     Scenario s = scenario;
     s.arrival.qps = l.qps;
     l.simulated = simulate_isolated(s);
+    l.simulated_p95 = p95_over_draws(s, l.simulated, f.draws, co.jobs);
     const std::vector<QueryArrival> queries = query_stream(s, l.qps, s.run.queries);
     if (!f.quiet) std::fprintf(stderr, "validate: serving %llu queries at %.6g qps (%.0f%% of capacity) for real, about %.0f s\n",
                                static_cast<unsigned long long>(queries.size()), l.qps, 100 * load,
@@ -247,7 +277,8 @@ int execute(const ValidateFlags& f) {
 
   // 4. The report.
   json rows = json::array();
-  std::string table = "  load      qps |  simulated p50    p95    p99 ms |  real p50    p95    p99 ms | p95 error\n";
+  std::string table =
+      "  load      qps |  simulated p50    p95    p99 ms |  real p50    p95    p99 ms | p95 error | simulated p95 over draws\n";
   std::string causes =
       "  where the p95 error comes from: the profile's time per request against the served one, and the\n"
       "  simulation replayed with the served times per request size (the queueing model's own error)\n"
@@ -264,6 +295,10 @@ int execute(const ValidateFlags& f) {
     rows.push_back({{"load", l.load},
                     {"qps", l.qps},
                     {"simulated_ms", percentiles_json(sim.p50, sim.p95, sim.p99)},
+                    {"simulated_p95_range", {{"draws", l.simulated_p95.draws},
+                                             {"low_ms", l.simulated_p95.low},
+                                             {"high_ms", l.simulated_p95.high},
+                                             {"real_inside", l.simulated_p95.contains(r95)}}},
                     {"real_ms", percentiles_json(r50, r95, r99)},
                     {"error", {{"p50", error_of(sim.p50, r50)}, {"p95", error_of(sim.p95, r95)}, {"p99", error_of(sim.p99, r99)}}},
                     {"simulated_cpu_utilization", l.simulated.cpu_utilization},
@@ -309,8 +344,9 @@ int execute(const ValidateFlags& f) {
                               {"max_issue_lag_ms", l.real.max_issue_lag_ms},
                               {"wall_seconds", l.real.wall_seconds}}}});
     char line[256];
-    std::snprintf(line, sizeof line, "  %4.0f%% %8.6g |  %13.4g %6.4g %6.4g    | %9.4g %6.4g %6.4g    | %+8.1f%%\n", 100 * l.load, l.qps,
-                  sim.p50, sim.p95, sim.p99, r50, r95, r99, 100 * error_of(sim.p95, r95));
+    std::snprintf(line, sizeof line, "  %4.0f%% %8.6g |  %13.4g %6.4g %6.4g    | %9.4g %6.4g %6.4g    | %+8.1f%% | %.4g-%.4g%s\n",
+                  100 * l.load, l.qps, sim.p50, sim.p95, sim.p99, r50, r95, r99, 100 * error_of(sim.p95, r95), l.simulated_p95.low,
+                  l.simulated_p95.high, l.simulated_p95.contains(r95) ? " (real inside)" : "");
     table += line;
     if (l.replayed.latency_ms) {
       std::snprintf(line, sizeof line, "  %3.0f%% |               %9.4g %7.4g %+6.1f%% | %15.4g %+6.1f%% | %+.1f%%\n", 100 * l.load,
@@ -345,6 +381,7 @@ int execute(const ValidateFlags& f) {
                    {"cores", cores},
                    {"batch_size", batch},
                    {"queries_per_load", scenario.run.queries},
+                   {"draws", f.draws},
                    {"capacity_qps", capacity.max_qps},
                    {"sla", {{"percentile", scenario.sla.percentile}, {"target_ms", scenario.sla.target_ms}}},
                    {"profile", f.profile.empty() ? json(nullptr) : json(f.profile)},
@@ -391,6 +428,10 @@ void add_validate_command(CLI::App& app, std::function<int()>& run, const std::s
       ->check(CLI::Range(1, 1024));
   cmd->add_option("--loads", f->loads, "Fractions of the simulated capacity to serve at (default 0.3,0.6,0.85)")->check(non_empty());
   cmd->add_option("--queries", f->queries, "Queries per load, a tenth of them warm-up (default 5000)")->check(CLI::Range(100, 10000000));
+  cmd->add_option("--draws", f->draws,
+                  "Simulate each load's queries with this many draws of the requests' own variation and report the p95's range "
+                  "(default 20; 1: one)")
+      ->check(CLI::Range(1, 1000));
   cmd->add_option("--set", f->sets, "Override a scenario value before validation: PATH=VALUE (repeatable)")
       ->allow_extra_args(false)
       ->check(non_empty());

@@ -163,8 +163,11 @@ std::unique_ptr<System> build_system(const Scenario& scenario, const SimulationO
   for (std::size_t i = 0; i < platform.servers.size(); ++i) {
     std::vector<const ServiceTimeModel*> per_model;
     for (const auto& per_kind : sys->services) per_model.push_back(per_kind[static_cast<std::size_t>(platform.servers[i].kind)]);
+    const auto index = static_cast<std::uint32_t>(i);
     sys->servers.push_back(std::make_unique<Server>(platform.servers[i], std::move(per_model),
-                                                    make_stream(scenario.seed, StreamId::service, static_cast<std::uint32_t>(i)),
+                                                    options.service_draws == 0
+                                                        ? make_stream(scenario.seed, StreamId::service, index)
+                                                        : make_stream(scenario.seed, StreamId::service, index, options.service_draws),
                                                     tracker, metrics));
   }
   // The parameter server (v1 only): each server's lower tiers, each GPU's cache, each server's update consumer.

@@ -9,6 +9,7 @@
 #include "sim/metrics/run_results.h"
 #include "sim/scenario/scenario.h"
 
+#include <cstdint>
 #include <functional>
 
 namespace recsim {
@@ -21,6 +22,11 @@ struct SimulationOptions {
   // Stop as soon as the SLA is missed for certain (capacity searches need only the verdict); such a
   // run reports stopped_early and no latency statistics.
   bool stop_when_sla_missed = false;
+  // Which draws of the servers' service-time randomness (each request's own variation, sampled
+  // service times): 0, the scenario seed's; any other number, another independent set over the
+  // same arrivals and sizes. `recsim validate` runs several to show how far one run's percentiles
+  // move by those draws alone.
+  std::uint64_t service_draws = 0;
 };
 
 RunResults simulate(const Scenario& scenario, const SimulationOptions& options = {});

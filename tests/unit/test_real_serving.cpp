@@ -182,6 +182,9 @@ TEST_CASE("recsim validate refuses what it cannot serve, with one line and exit 
   const auto missing = run_recsim({"validate", models + "ncf.json", "--profile", "/nonexistent/profile.json"});
   CHECK(missing.status == 2);
   CHECK(missing.err == "recsim: error: --profile: no such file: \"/nonexistent/profile.json\"\n");
+  const auto draws = run_recsim({"validate", models + "ncf.json", "--draws", "0"});
+  CHECK(draws.status == 2);
+  CHECK(draws.err == "recsim: error: --draws: Value 0 not in range 1 to 1000 (see recsim --help)\n");
   CHECK(run_recsim({"validate", models + "ncf.json", "--validate-only"}).status == 0);
 }
 
@@ -191,7 +194,7 @@ TEST_CASE("recsim validate serves a shipped model for real beside its simulation
   const auto out = dir.file("v.json");
   const std::string source = RECSIM_SOURCE_DIR;
   const auto r = run_recsim({"validate", source + "/scenarios/models/ncf.json", "--profile", source + "/kernels/profiles/cpu-intel-xeon-2c.json",
-                             "--cores", "1", "--loads", "0.3", "--queries", "300", "--out", out, "--quiet"});
+                             "--cores", "1", "--loads", "0.3", "--queries", "300", "--draws", "5", "--out", out, "--quiet"});
   REQUIRE(r.status == 0);
   const auto j = nlohmann::json::parse(read_file(out));
   CHECK(j["model"] == "ncf");
@@ -204,6 +207,14 @@ TEST_CASE("recsim validate serves a shipped model for real beside its simulation
   CHECK(l["real_ms"]["p50"].get<double>() > 0);
   CHECK(l["real_ms"]["p95"].get<double>() >= l["real_ms"]["p50"].get<double>());
   CHECK(l["simulated_ms"]["p95"].get<double>() > 0);
+  // The simulated p95 over five draws of the requests' own variation: the seed's draw among them.
+  CHECK(j["draws"] == 5);
+  const auto& range = l["simulated_p95_range"];
+  CHECK(range["draws"] == 5);
+  CHECK(range["low_ms"].get<double>() <= l["simulated_ms"]["p95"].get<double>());
+  CHECK(range["high_ms"].get<double>() >= l["simulated_ms"]["p95"].get<double>());
+  CHECK(range["real_inside"] == (l["real_ms"]["p95"].get<double>() >= range["low_ms"].get<double>() &&
+                                 l["real_ms"]["p95"].get<double>() <= range["high_ms"].get<double>()));
   // Where the error comes from: the profile's time per request against the served one, and the
   // simulation replayed at the served times (the queueing model's own error).
   CHECK(l["service_ms_per_request"]["served"].get<double>() > 0);

@@ -97,10 +97,21 @@ TEST_CASE("a model scenario's requests scatter by the profile's run spread", "[s
   CHECK(r.latency_ms->max > 1.25 * 4.0);
   // Same scenario and seed: the same draws.
   CHECK(simulate_isolated(scenario_from(doc, dir.path())).latency_ms->mean == r.latency_ms->mean);
+  // Another set of draws (recsim validate's range): other times, the same spread, and the same
+  // set again for the same number.
+  SimulationOptions other;
+  other.service_draws = 3;
+  const auto r3 = simulate_isolated(scenario_from(doc, dir.path()), other);
+  CHECK(r3.measured == r.measured);
+  CHECK(r3.latency_ms->mean != r.latency_ms->mean);
+  CHECK(r3.latency_ms->p90 == Approx(5.0).epsilon(0.03));
+  CHECK(simulate_isolated(scenario_from(doc, dir.path()), other).latency_ms->mean == r3.latency_ms->mean);
   doc["service"]["run_spread"] = false;
   const auto fixed = simulate_isolated(scenario_from(doc, dir.path()));
   CHECK(fixed.latency_ms->p50 == Approx(4.0).epsilon(1e-3));
   CHECK(fixed.latency_ms->max == Approx(4.0).epsilon(1e-3));
+  // Fixed times have nothing to draw: every set of draws gives the same run.
+  CHECK(simulate_isolated(scenario_from(doc, dir.path()), other).latency_ms->mean == fixed.latency_ms->mean);
   // Read back as written.
   const LatencyProfile loaded = load_latency_profile(dir.path() + "/profile.json");
   REQUIRE(loaded.run_spread("m").size() == 2);
