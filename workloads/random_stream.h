@@ -18,6 +18,7 @@ enum class StreamId : std::uint32_t {
   keys = 5,        // embedding keys (parameter server), one stream per GPU
   updates = 6,     // online embedding updates, one stream per table and time slice
   models = 7,      // which model each query asks (format 2)
+  replay = 8,      // recsim validate's shuffled replays of real serving
 };
 
 Rng make_stream(std::uint64_t seed, StreamId component, std::uint32_t index = 0);

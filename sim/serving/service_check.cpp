@@ -40,7 +40,7 @@ std::optional<double> machine_shift(const ServiceCheck& check, double threshold,
   return smallest;
 }
 
-ServiceCheck check_service(const RealServingResult& real, const ServiceTimeModel& service, std::uint64_t warmup_queries, int cores) {
+std::vector<CheckedRequest> checked_requests(const RealServingResult& real, const ServiceTimeModel& service, int cores) {
   const std::size_t workers = real.served_log.size();
   // Each request's time on its core: from the later of its queuing and the core's previous end.
   std::vector<std::vector<Interval>> on_core(workers);
@@ -52,7 +52,7 @@ ServiceCheck check_service(const RealServingResult& real, const ServiceTimeModel
     }
   }
   const bool contended = service.contended() && cores > 1;
-  ServiceCheck check;
+  std::vector<CheckedRequest> out;
   for (std::size_t w = 0; w < workers; ++w) {
     CoreHistory history;
     for (std::size_t i = 0; i < real.served_log[w].size(); ++i) {
@@ -72,16 +72,23 @@ ServiceCheck check_service(const RealServingResult& real, const ServiceTimeModel
           if (v != w && busy_at(on_core[v], span.begin)) ++busy;
         factor *= service.contention_factor(r.items, static_cast<double>(busy) / (cores - 1), cores);
       }
-      if (r.query < warmup_queries) continue;
-      const double model = service.mean_seconds(r.items) * factor;
-      const double taken = span.end - span.begin;
-      ServiceCheckGroup& group = idle_seconds >= 0.0 ? (slowdown.cold_size ? check.idle_cold : check.idle_warm)
-                                                     : (slowdown.cold_size ? check.busy_cold : check.busy_warm);
-      const double log_ratio = taken > 0 && model > 0 ? std::log(taken / model) : 0.0;
-      const ServiceCheckGroup one{1, taken, model, log_ratio, log_ratio * log_ratio};
-      check.all.add(one);
-      group.add(one);
+      out.push_back({r.query, r.items, r.queued, span.end - span.begin, service.mean_seconds(r.items) * factor, idle_seconds >= 0.0,
+                     slowdown.cold_size});
     }
+  }
+  return out;
+}
+
+ServiceCheck check_service(const std::vector<CheckedRequest>& requests, std::uint64_t warmup_queries) {
+  ServiceCheck check;
+  for (const CheckedRequest& r : requests) {
+    if (r.query < warmup_queries) continue;
+    ServiceCheckGroup& group = r.found_idle ? (r.cold_size ? check.idle_cold : check.idle_warm)
+                                            : (r.cold_size ? check.busy_cold : check.busy_warm);
+    const double log_ratio = r.taken > 0 && r.model > 0 ? std::log(r.taken / r.model) : 0.0;
+    const ServiceCheckGroup one{1, r.taken, r.model, log_ratio, log_ratio * log_ratio};
+    check.all.add(one);
+    group.add(one);
   }
   return check;
 }

@@ -19,6 +19,7 @@
 #include <cmath>
 #include <cstdint>
 #include <optional>
+#include <vector>
 
 namespace recsim {
 
@@ -62,9 +63,26 @@ struct ServiceCheck {
 // errors (the machine's move, as (model - real) / real). Otherwise nothing.
 std::optional<double> machine_shift(const ServiceCheck& check, double threshold = 0.10, std::uint64_t min_requests = 100);
 
-// The measured queries' requests (query index >= warmup_queries) of `real`, served on `cores`
-// cores, against `service` (one model). Every request, the warm-up's too, passes through the
-// cores' histories, as in the simulation.
-ServiceCheck check_service(const RealServingResult& real, const ServiceTimeModel& service, std::uint64_t warmup_queries, int cores);
+// One request as served, beside the time the model gives it in its situation.
+struct CheckedRequest {
+  std::uint32_t query = 0;
+  int items = 0;
+  double queued = 0.0;  // when the generator queued it (its query's hand-over), seconds since serving started
+  double taken = 0.0;   // its time on its core (from its queuing or the core's previous end to its end)
+  double model = 0.0;   // the service-time model's mean time for it in the same situation
+  bool found_idle = false;
+  bool cold_size = false;
+};
+
+// Every request of `real` (the warm-up queries' too), served on `cores` cores, against `service`
+// (one model): each worker's requests in the order it served them, worker after worker. Every
+// request passes through its core's history, as in the simulation.
+std::vector<CheckedRequest> checked_requests(const RealServingResult& real, const ServiceTimeModel& service, int cores);
+
+// The measured queries' requests (query index >= warmup_queries) summed by group.
+ServiceCheck check_service(const std::vector<CheckedRequest>& requests, std::uint64_t warmup_queries);
+inline ServiceCheck check_service(const RealServingResult& real, const ServiceTimeModel& service, std::uint64_t warmup_queries, int cores) {
+  return check_service(checked_requests(real, service, cores), warmup_queries);
+}
 
 }  // namespace recsim
