@@ -22,22 +22,34 @@ bool busy_at(const std::vector<Interval>& intervals, double t) {
 
 }  // namespace
 
-std::optional<double> machine_shift(const ServiceCheck& check, double threshold, std::uint64_t min_requests) {
+std::optional<MachineShift> machine_shift(const ServiceCheck& check, std::optional<double> reference_change, double threshold,
+                                          std::uint64_t min_requests) {
   ServiceCheckGroup idle = check.idle_warm;
   idle.add(check.idle_cold);
-  int groups = 0, above = 0, below = 0;
-  double smallest = 0.0;
-  const ServiceCheckGroup* const of[] = {&idle, &check.busy_warm, &check.busy_cold};
-  for (const ServiceCheckGroup* g : of) {
-    if (g->requests < min_requests) continue;
-    const double e = g->error();
-    ++groups;
-    above += e > threshold;
-    below += e < -threshold;
-    if (groups == 1 || std::abs(e) < std::abs(smallest)) smallest = e;
-  }
-  if (groups < 2 || (above != groups && below != groups)) return std::nullopt;
-  return smallest;
+  // The smallest error of `groups` (those of at least min_requests), if there are at least
+  // `at_least` of them and all are beyond the threshold on the side `sign` (0: either, alike).
+  const auto alike = [&](std::initializer_list<const ServiceCheckGroup*> groups, std::size_t at_least,
+                         int sign) -> std::optional<double> {
+    std::size_t counted = 0;
+    int above = 0, below = 0;
+    double smallest = 0.0;
+    for (const ServiceCheckGroup* g : groups) {
+      if (g->requests < min_requests) continue;
+      const double e = g->error();
+      ++counted;
+      above += e > threshold;
+      below += e < -threshold;
+      if (counted == 1 || std::abs(e) < std::abs(smallest)) smallest = e;
+    }
+    const int n = static_cast<int>(counted);
+    if (counted < at_least || (above != n && below != n) || (sign > 0 && above != n) || (sign < 0 && below != n)) return std::nullopt;
+    return smallest;
+  };
+  if (const auto every = alike({&idle, &check.busy_warm, &check.busy_cold}, 2, 0)) return MachineShift{*every, false};
+  // The reference timing slower now (> 0): the model, from the profile, too fast (errors < 0).
+  if (reference_change && std::abs(*reference_change) > threshold)
+    if (const auto main = alike({&idle, &check.busy_warm}, 2, *reference_change > 0 ? -1 : 1)) return MachineShift{*main, true};
+  return std::nullopt;
 }
 
 std::vector<CheckedRequest> checked_requests(const RealServingResult& real, const ServiceTimeModel& service, int cores) {
