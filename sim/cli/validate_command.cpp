@@ -448,8 +448,8 @@ void add_validate_command(CLI::App& app, std::function<int()>& run, const std::s
   cmd->add_option("--loads", f->loads, "Fractions of the simulated capacity to serve at (default 0.3,0.6,0.85)")->check(non_empty());
   cmd->add_option("--queries", f->queries, "Queries per load, a tenth of them warm-up (default 5000)")->check(CLI::Range(100, 10000000));
   cmd->add_option("--draws", f->draws,
-                  "Simulate each load's queries with this many draws of the requests' own variation and report the p95's range "
-                  "(default 20; 1: one)")
+                  "Simulate each load's queries with this many draws of the requests' own variation, and replay the real "
+                  "requests' times with this many shufflings of their deviations; report the p95's ranges (default 20)")
       ->check(CLI::Range(1, 1000));
   cmd->add_option("--set", f->sets, "Override a scenario value before validation: PATH=VALUE (repeatable)")
       ->allow_extra_args(false)

@@ -12,10 +12,11 @@
 // random permutation of the deviations of its group (found idle or queued, warm or cold size, as
 // the service check's groups: the model's error by group stays where it was). That keeps how much
 // the requests varied (every deviation is used once) but not when: a burst of slow requests is
-// spread over the run. The simulator's own variation is independent per request (sim/service/run_variation.h), so
-// the shuffled replay is what it can reproduce; the rest of the real run's tail, the in-order
-// replay's p95 above the shuffled ones, is the machine slowing many consecutive requests, which
-// no per-request model has. `recsim validate` reports both (docs/validation.md).
+// spread over the run. The simulator's own variation is independent per request
+// (sim/service/run_variation.h), so the shuffled replay is what it can reproduce; the rest of the
+// real run's tail, the in-order replay's p95 above the shuffled ones, is the machine slowing many
+// consecutive requests, which no per-request model has. `recsim validate` reports both
+// (docs/validation.md).
 #include "sim/serving/service_check.h"
 
 #include <cstdint>
