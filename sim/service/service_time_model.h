@@ -62,9 +62,9 @@ class ServiceTimeModel {
 constexpr double kMaxAfterIdleDecay = 0.9;
 // A size is cold on a core that has not run it among its last this many requests. The calibration
 // measures a size cold after dozens of other sizes (recsim calibrate: every size up to 64 in a
-// shuffled mixture, each right after a run of 64); a mixture of the 12 sizes of the ladder up to 64 left them warm (NCF +1% to
-// +10%, where the served remainder sizes took 1.5 to 2.7 times their back-to-back time:
-// docs/validation.md).
+// shuffled mixture, each right after a run of 64); a mixture of the 12 sizes of the ladder up to
+// 64 left them warm (NCF +1% to +10%, where the served remainder sizes took 1.5 to 2.7 times their
+// back-to-back time: docs/validation.md).
 constexpr int kWarmSizeRequests = 12;
 
 std::unique_ptr<ServiceTimeModel> make_exponential_service(double mean_seconds);

@@ -30,10 +30,23 @@ struct OrderReplay {
   double shuffled_low_ms = 0.0, shuffled_high_ms = 0.0;  // their p95's range
 };
 
-// The measured queries' (index >= warmup_queries) latency percentile `percentile`, in ms, of the
-// queue served by `cores` cores with each request of `requests` taking seconds[i].
-double replayed_percentile_ms(const std::vector<CheckedRequest>& requests, const std::vector<double>& seconds, int cores,
-                              std::uint64_t warmup_queries, double percentile);
+// The queue of `requests` served by `cores` cores: their order as queued (a query's requests
+// together) is found once, then replayed with any times.
+class QueueReplay {
+ public:
+  // `requests` must outlive the replay.
+  QueueReplay(const std::vector<CheckedRequest>& requests, int cores, std::uint64_t warmup_queries);
+  // The measured queries' (index >= warmup_queries) latency percentile `percentile`, in ms, with
+  // request i taking seconds[i].
+  double percentile_ms(const std::vector<double>& seconds, double percentile) const;
+
+ private:
+  const std::vector<CheckedRequest>& requests_;
+  std::vector<std::size_t> order_;
+  std::uint32_t queries_ = 0;
+  int cores_;
+  std::uint64_t warmup_queries_;
+};
 
 // The in-order replay and `draws` shuffled ones (permutations drawn from `seed`'s stream), at p95.
 OrderReplay replay_in_order_and_shuffled(const std::vector<CheckedRequest>& requests, int cores, std::uint64_t warmup_queries, int draws,

@@ -93,10 +93,11 @@ std::vector<CheckedRequest> checked_requests(const RealServingResult& real, cons
 
 ServiceCheck check_service(const std::vector<CheckedRequest>& requests, std::uint64_t warmup_queries) {
   ServiceCheck check;
+  // Indexed by CheckedRequest::group().
+  ServiceCheckGroup* const by_group[] = {&check.busy_warm, &check.busy_cold, &check.idle_warm, &check.idle_cold};
   for (const CheckedRequest& r : requests) {
     if (r.query < warmup_queries) continue;
-    ServiceCheckGroup& group = r.found_idle ? (r.cold_size ? check.idle_cold : check.idle_warm)
-                                            : (r.cold_size ? check.busy_cold : check.busy_warm);
+    ServiceCheckGroup& group = *by_group[r.group()];
     const double log_ratio = r.taken > 0 && r.model > 0 ? std::log(r.taken / r.model) : 0.0;
     const ServiceCheckGroup one{1, r.taken, r.model, log_ratio, log_ratio * log_ratio};
     check.all.add(one);

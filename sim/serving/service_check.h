@@ -86,6 +86,8 @@ struct CheckedRequest {
   double model = 0.0;   // the service-time model's mean time for it in the same situation
   bool found_idle = false;
   bool cold_size = false;
+  // Its service-check group: 0 queued warm, 1 queued cold, 2 found idle warm, 3 found idle cold.
+  int group() const { return 2 * found_idle + cold_size; }
 };
 
 // Every request of `real` (the warm-up queries' too), served on `cores` cores, against `service`

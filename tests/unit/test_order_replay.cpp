@@ -65,7 +65,7 @@ TEST_CASE("the real requests' times replayed in their order and shuffled", "[ser
     const OrderReplay again = replay_in_order_and_shuffled(requests, 1, 0, 20, 1);
     CHECK(again.shuffled_low_ms == r.shuffled_low_ms);
     CHECK(again.shuffled_high_ms == r.shuffled_high_ms);
-    CHECK(replayed_percentile_ms(requests, std::vector<double>(400, 0.8e-3), 1, 50, 95) == Approx(3.2).epsilon(2e-3));
+    CHECK(QueueReplay(requests, 1, 50).percentile_ms(std::vector<double>(400, 0.8e-3), 95) == Approx(3.2).epsilon(2e-3));
   }
   SECTION("several cores: the first free core takes the next request") {
     // Two cores, four requests of 3 ms queued at 0, 1, 2, 3 ms: ends 3, 4, 6, 7 ms; latencies 3,
@@ -73,8 +73,8 @@ TEST_CASE("the real requests' times replayed in their order and shuffled", "[ser
     std::vector<CheckedRequest> requests;
     for (std::uint32_t q = 0; q < 4; ++q) requests.push_back({q, 1, q * 1e-3, 3e-3, 3e-3, false, false});
     const std::vector<double> seconds(4, 3e-3);
-    CHECK(replayed_percentile_ms(requests, seconds, 2, 0, 50) == Approx(3.0).epsilon(2e-3));
-    CHECK(replayed_percentile_ms(requests, seconds, 2, 0, 100) == Approx(4.0).epsilon(2e-3));
-    CHECK(replayed_percentile_ms(requests, seconds, 1, 0, 100) == Approx(12.0 - 3.0).epsilon(2e-3));
+    CHECK(QueueReplay(requests, 2, 0).percentile_ms(seconds, 50) == Approx(3.0).epsilon(2e-3));
+    CHECK(QueueReplay(requests, 2, 0).percentile_ms(seconds, 100) == Approx(4.0).epsilon(2e-3));
+    CHECK(QueueReplay(requests, 1, 0).percentile_ms(seconds, 100) == Approx(12.0 - 3.0).epsilon(2e-3));
   }
 }

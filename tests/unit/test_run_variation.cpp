@@ -120,10 +120,6 @@ TEST_CASE("a model scenario's requests scatter by the profile's run spread", "[s
   // A ratio of 0 is named with its path.
   profile["models"]["m"]["run_spread"][1]["p10"] = 0;
   dir.write_json("bad.json", profile);
-  try {
-    load_latency_profile(dir.path() + "/bad.json");
-    FAIL("accepted");
-  } catch (const InputError& e) {
-    CHECK(std::string(e.what()).find("models.m.run_spread.1.p10: expected a ratio > 0") != std::string::npos);
-  }
+  CHECK_THROWS_AS(load_latency_profile(dir.path() + "/bad.json"), InputError);
+  CHECK_THROWS_WITH(load_latency_profile(dir.path() + "/bad.json"), Catch::Contains("models.m.run_spread.1.p10: expected a ratio > 0"));
 }
