@@ -43,11 +43,58 @@ double clipped_rounded_mean(Cdf cdf, PartialMean partial_mean, int max) {
   return mean;
 }
 
+// E[f(round_and_clip(X))] the same way: term by term below kExactSizes, then the tail below max as
+// its probability times f at its conditional mean, then the clipped mass at max.
+template <typename Cdf, typename PartialMean>
+double clipped_rounded_expectation(Cdf cdf, PartialMean partial_mean, int max, const std::function<double(int)>& f) {
+  double sum = 0.0;
+  double below = 0.0;
+  int k = 1;
+  for (; k < max && k < kExactSizes; ++k) {
+    const double upper = cdf(k + 0.5);
+    if (upper > below) sum += f(k) * (upper - below);
+    below = upper;
+    if (1.0 - below < 1e-17) return sum;
+  }
+  if (k < max) {
+    const double mass = cdf(max - 0.5) - below;
+    if (mass > 0) {
+      const double mean = partial_mean(k - 0.5, max - 0.5) / mass;
+      sum += mass * f(std::clamp(static_cast<int>(std::lround(mean)), k, max));
+    }
+    below = cdf(max - 0.5);
+  }
+  return sum + f(max) * (1.0 - below);
+}
+
+// The normal's and the lognormal's cdf and E[X; a < X <= b], for the two sums above.
+auto normal_cdf(double m, double sd) {
+  return [m, sd](double x) { return standard_normal_cdf((x - m) / sd); };
+}
+auto normal_partial_mean(double m, double sd) {
+  return [m, sd](double a, double b) {
+    const double za = (a - m) / sd, zb = (b - m) / sd;
+    const auto pdf = [](double z) { return std::exp(-0.5 * z * z) / std::sqrt(2.0 * M_PI); };
+    return m * (standard_normal_cdf(zb) - standard_normal_cdf(za)) - sd * (pdf(zb) - pdf(za));
+  };
+}
+auto lognormal_cdf(double mu, double sigma) {
+  return [mu, sigma](double x) { return standard_normal_cdf((std::log(x) - mu) / sigma); };
+}
+auto lognormal_partial_mean(double mu, double sigma) {
+  return [mu, sigma](double a, double b) {
+    const double s2 = sigma * sigma;
+    return std::exp(mu + s2 / 2) *
+           (standard_normal_cdf((std::log(b) - mu - s2) / sigma) - standard_normal_cdf((std::log(a) - mu - s2) / sigma));
+  };
+}
+
 class FixedSizes final : public QuerySizeDistribution {
  public:
   explicit FixedSizes(int value) : value_(value) {}
   int sample(Rng&) override { return value_; }
   double mean() const override { return value_; }
+  double expectation(const std::function<double(int)>& f) const override { return f(value_); }
 
  private:
   int value_;
@@ -56,18 +103,15 @@ class FixedSizes final : public QuerySizeDistribution {
 class NormalSizes final : public QuerySizeDistribution {
  public:
   NormalSizes(double mean, double sd, int max) : dist_(mean, sd), max_(max) {
-    mean_ = sd == 0.0 ? round_and_clip(mean, max)
-                      : clipped_rounded_mean(
-                            [&](double x) { return standard_normal_cdf((x - mean) / sd); },
-                            [&](double a, double b) {  // E[X; a < X <= b] of a normal
-                              const double za = (a - mean) / sd, zb = (b - mean) / sd;
-                              const auto pdf = [](double z) { return std::exp(-0.5 * z * z) / std::sqrt(2.0 * M_PI); };
-                              return mean * (standard_normal_cdf(zb) - standard_normal_cdf(za)) - sd * (pdf(zb) - pdf(za));
-                            },
-                            max);
+    mean_ = sd == 0.0 ? round_and_clip(mean, max) : clipped_rounded_mean(normal_cdf(mean, sd), normal_partial_mean(mean, sd), max);
   }
   int sample(Rng& rng) override { return round_and_clip(dist_(rng), max_); }
   double mean() const override { return mean_; }
+  double expectation(const std::function<double(int)>& f) const override {
+    const double m = dist_.mean(), sd = dist_.sigma();
+    if (sd == 0.0) return f(round_and_clip(m, max_));
+    return clipped_rounded_expectation(normal_cdf(m, sd), normal_partial_mean(m, sd), max_, f);
+  }
 
  private:
   boost::random::normal_distribution<double> dist_;
@@ -77,22 +121,19 @@ class NormalSizes final : public QuerySizeDistribution {
 
 class LognormalSizes final : public QuerySizeDistribution {
  public:
-  LognormalSizes(double mu, double sigma, int max) : dist_(mu, sigma), max_(max) {
-    mean_ = sigma == 0.0
-                ? round_and_clip(std::exp(mu), max)
-                : clipped_rounded_mean(
-                      [&](double x) { return standard_normal_cdf((std::log(x) - mu) / sigma); },
-                      [&](double a, double b) {  // E[X; a < X <= b] of a lognormal
-                        const double s2 = sigma * sigma;
-                        return std::exp(mu + s2 / 2) * (standard_normal_cdf((std::log(b) - mu - s2) / sigma) -
-                                                        standard_normal_cdf((std::log(a) - mu - s2) / sigma));
-                      },
-                      max);
+  LognormalSizes(double mu, double sigma, int max) : mu_(mu), sigma_(sigma), dist_(mu, sigma), max_(max) {
+    mean_ = sigma == 0.0 ? round_and_clip(std::exp(mu), max)
+                         : clipped_rounded_mean(lognormal_cdf(mu, sigma), lognormal_partial_mean(mu, sigma), max);
   }
   int sample(Rng& rng) override { return round_and_clip(dist_(rng), max_); }
   double mean() const override { return mean_; }
+  double expectation(const std::function<double(int)>& f) const override {
+    if (sigma_ == 0.0) return f(round_and_clip(std::exp(mu_), max_));
+    return clipped_rounded_expectation(lognormal_cdf(mu_, sigma_), lognormal_partial_mean(mu_, sigma_), max_, f);
+  }
 
  private:
+  double mu_, sigma_;
   boost::random::lognormal_distribution<double> dist_;
   int max_;
   double mean_;
@@ -114,6 +155,12 @@ class EmpiricalSizes final : public QuerySizeDistribution {
   }
   int sample(Rng& rng) override { return sizes_[static_cast<std::size_t>(dist_(rng))]; }
   double mean() const override { return mean_; }
+  double expectation(const std::function<double(int)>& f) const override {
+    const std::vector<double> p = dist_.probabilities();
+    double sum = 0.0;
+    for (std::size_t i = 0; i < sizes_.size(); ++i) sum += p[i] * f(sizes_[i]);
+    return sum;
+  }
 
  private:
   std::vector<int> sizes_;

@@ -2,6 +2,7 @@
 // Query-size distributions: how many items a query asks to rank. Sizes are integers >= 1.
 #include "workloads/random_stream.h"
 
+#include <functional>
 #include <memory>
 #include <utility>
 #include <vector>
@@ -14,6 +15,10 @@ class QuerySizeDistribution {
   virtual int sample(Rng& rng) = 0;
   // Mean of the distribution as sampled (after rounding and clipping), for reports and checks.
   virtual double mean() const = 0;
+  // E[f(size)] over the distribution as sampled: exact term by term over the sizes below 65,536
+  // (stopping once the rest is below double precision); beyond, a clipped continuous tail counts as
+  // its probability times f at its conditional mean (f close to linear there, as work per query is).
+  virtual double expectation(const std::function<double(int)>& f) const = 0;
 };
 
 // Every query has the same size.

@@ -33,4 +33,14 @@ double LatencyCurve::seconds_at(int batch) const {
   return lo->seconds + f * (hi->seconds - lo->seconds);
 }
 
+double LatencyCurve::rel_se_at(int batch) const {
+  if (batch <= points_.front().batch) return points_.front().rel_se;
+  if (batch >= points_.back().batch) return points_.back().rel_se;
+  const auto hi = std::lower_bound(points_.begin(), points_.end(), batch,
+                                   [](const Point& p, int b) { return p.batch < b; });
+  const auto lo = hi - 1;
+  const double f = static_cast<double>(batch - lo->batch) / (hi->batch - lo->batch);
+  return lo->rel_se + f * (hi->rel_se - lo->rel_se);
+}
+
 }  // namespace recsim

@@ -18,12 +18,15 @@ class LatencyCurve {
   struct Point {
     int batch;
     double seconds;
+    double rel_se = 0;  // the value's relative standard error (a fitted profile's; 0: taken as exact)
   };
   // Points must have strictly increasing batch sizes >= 1 and latencies > 0; at least one point.
   // Throws std::invalid_argument describing the first violation.
   explicit LatencyCurve(std::vector<Point> points);
 
   double seconds_at(int batch) const;
+  // The relative standard error at a batch size: linear between points, the nearest end's outside.
+  double rel_se_at(int batch) const;
   const std::vector<Point>& points() const { return points_; }
 
  private:

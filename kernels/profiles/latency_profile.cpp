@@ -1,5 +1,6 @@
 #include "kernels/profiles/latency_profile.h"
 
+#include "kernels/profiles/curve_fit.h"
 #include "workloads/input_error.h"
 #include "workloads/json_reader.h"
 
@@ -39,7 +40,7 @@ std::vector<LatencyPoint> points_from_json(const nlohmann::json& array, const st
   return out;
 }
 
-LatencyCurve to_curve(const std::vector<LatencyPoint>& points) {
+LatencyCurve to_raw_curve(const std::vector<LatencyPoint>& points) {
   std::vector<LatencyCurve::Point> c;
   for (const auto& p : points) c.push_back({p.batch, p.median_ms / 1e3});
   return LatencyCurve(std::move(c));
@@ -50,7 +51,7 @@ LatencyCurve to_curve(const std::vector<LatencyPoint>& points) {
 std::vector<LatencyPoint> checked_points(JsonReader& r, const std::string& key) {
   auto points = points_from_json(r.array(key), r.child_path(key));
   try {
-    to_curve(points);
+    to_raw_curve(points);
   } catch (const std::invalid_argument& e) {
     throw InputError(r.child_path(key), e.what());
   }
@@ -64,63 +65,100 @@ double median_standard_error(const LatencyPoint& p) {
   return 1.2533 * (p.p90_ms - p.p10_ms) / 2.563 / std::sqrt(static_cast<double>(p.samples));
 }
 
+}  // namespace
+
+std::vector<FitInput> fit_inputs(const std::vector<LatencyPoint>& points) {
+  std::vector<FitInput> in;
+  for (const auto& p : points) in.push_back({p.batch, p.median_ms, median_standard_error(p) / p.median_ms, p.samples <= 0});
+  return in;
+}
+
+namespace {
+
+// The points as the simulator uses them: fitted (kernels/profiles/curve_fit.h), each median
+// replaced by the fit's value and its standard error by the fit's, or raw.
+struct UsedPoint {
+  int batch;
+  double ms, se_ms;
+};
+
+std::vector<UsedPoint> used_points(const std::vector<LatencyPoint>& points, ProfileFit mode) {
+  std::vector<UsedPoint> out;
+  const CurveFit fit = mode == ProfileFit::smooth ? fit_latency_curve(fit_inputs(points)) : CurveFit{};
+  if (!fit.smoothed) {
+    for (const auto& p : points) out.push_back({p.batch, p.median_ms, median_standard_error(p)});
+    return out;
+  }
+  for (const auto& f : fit.points) out.push_back({f.batch, f.fitted, f.rel_se * f.fitted});
+  return out;
+}
+
+LatencyCurve to_curve(const std::vector<UsedPoint>& points) {
+  std::vector<LatencyCurve::Point> c;
+  for (const auto& p : points) c.push_back({p.batch, p.ms / 1e3, std::isfinite(p.se_ms) ? p.se_ms / p.ms : 0.0});
+  return LatencyCurve(std::move(c));
+}
+
+LatencyCurve to_curve(const std::vector<LatencyPoint>& points, ProfileFit mode) { return to_curve(used_points(points, mode)); }
+
 // A curve measured under other conditions (contention, after idle) beside the alone curve: where its
-// median is below the alone median by no more than 3 standard errors of the difference, the
-// difference is noise and the point takes the alone median; a larger one is kept.
-LatencyCurve to_curve_beside(const std::vector<LatencyPoint>& points, const std::vector<LatencyPoint>& alone) {
-  std::vector<LatencyPoint> kept = points;
+// value is below the alone curve's by no more than 3 standard errors of the difference, the
+// difference is noise and the point takes the alone value; a larger one is kept.
+LatencyCurve to_curve_beside(const std::vector<LatencyPoint>& points, const std::vector<LatencyPoint>& alone, ProfileFit mode) {
+  std::vector<UsedPoint> kept = used_points(points, mode);
+  const std::vector<UsedPoint> base = used_points(alone, mode);
   for (auto& p : kept)
-    for (const auto& a : alone) {
-      if (a.batch != p.batch || p.median_ms >= a.median_ms) continue;
-      const double se = std::hypot(median_standard_error(p), median_standard_error(a));
-      if (!(a.median_ms - p.median_ms > 3 * se)) p.median_ms = a.median_ms;
+    for (const auto& a : base) {
+      if (a.batch != p.batch || p.ms >= a.ms) continue;
+      const double se = std::hypot(p.se_ms, a.se_ms);
+      if (!(a.ms - p.ms > 3 * se)) p.ms = a.ms;
     }
   return to_curve(kept);
 }
 
 }  // namespace
 
-LatencyCurve LatencyProfile::curve(const std::string& model, const std::string& where) const {
+LatencyCurve LatencyProfile::curve(const std::string& model, const std::string& where, ProfileFit mode) const {
   const auto it = models.find(model);
   if (it == models.end()) {
     std::string list;
     for (const auto& [name, m] : models) list += (list.empty() ? "" : ", ") + name;
     throw InputError(where, "the profile has no model \"" + model + "\" (it has: " + list + ")");
   }
-  return to_curve(it->second.single);
+  return to_curve(it->second.single, mode);
 }
 
-std::optional<LatencyCurve> LatencyProfile::contention_curve(const std::string& model) const {
+std::optional<LatencyCurve> LatencyProfile::contention_curve(const std::string& model, ProfileFit mode) const {
   const auto it = models.find(model);
   if (it == models.end() || it->second.contention.empty()) return std::nullopt;
-  return to_curve_beside(it->second.contention, it->second.single);
+  return to_curve_beside(it->second.contention, it->second.single, mode);
 }
 
-std::vector<std::pair<int, LatencyCurve>> LatencyProfile::contention_level_curves(const std::string& model) const {
+std::vector<std::pair<int, LatencyCurve>> LatencyProfile::contention_level_curves(const std::string& model, ProfileFit mode) const {
   std::vector<std::pair<int, LatencyCurve>> out;
   const auto it = models.find(model);
   if (it == models.end()) return out;
   for (const auto& [instances, points] : it->second.contention_levels)
-    out.emplace_back(instances, to_curve_beside(points, it->second.single));
+    out.emplace_back(instances, to_curve_beside(points, it->second.single, mode));
   return out;
 }
 
-std::vector<AfterIdleCurves> LatencyProfile::after_idle_curves(const std::string& model) const {
+std::vector<AfterIdleCurves> LatencyProfile::after_idle_curves(const std::string& model, ProfileFit mode) const {
   std::vector<AfterIdleCurves> out;
   const auto it = models.find(model);
   if (it == models.end()) return out;
   for (const auto& a : it->second.after_idle) {
-    AfterIdleCurves c{a.gap_ms, to_curve_beside(a.first, it->second.single), std::nullopt};
-    if (!a.next.empty()) c.next = to_curve_beside(a.next, it->second.single);
+    AfterIdleCurves c{a.gap_ms, to_curve_beside(a.first, it->second.single, mode), std::nullopt};
+    if (!a.next.empty()) c.next = to_curve_beside(a.next, it->second.single, mode);
     out.push_back(std::move(c));
   }
   return out;
 }
 
-std::optional<LatencyCurve> LatencyProfile::cold_size_curve(const std::string& model) const {
+std::optional<LatencyCurve> LatencyProfile::cold_size_curve(const std::string& model, ProfileFit mode) const {
   const auto it = models.find(model);
   if (it == models.end() || it->second.cold_size.empty()) return std::nullopt;
-  return to_curve_beside(it->second.cold_size, it->second.single);
+  return to_curve_beside(it->second.cold_size, it->second.single, mode);
 }
 
 std::vector<RunSpreadPoint> LatencyProfile::run_spread(const std::string& model) const {
@@ -131,10 +169,10 @@ std::vector<RunSpreadPoint> LatencyProfile::run_spread(const std::string& model)
   return out;
 }
 
-std::optional<LatencyCurve> LatencyProfile::kernel_curve(const std::string& model) const {
+std::optional<LatencyCurve> LatencyProfile::kernel_curve(const std::string& model, ProfileFit mode) const {
   const auto it = models.find(model);
   if (it == models.end() || it->second.kernel_only.empty()) return std::nullopt;
-  return to_curve(it->second.kernel_only);
+  return to_curve(it->second.kernel_only, mode);
 }
 
 nlohmann::ordered_json profile_to_json(const LatencyProfile& p) {

@@ -2,6 +2,7 @@
 // A measured (or analytic) latency profile: for each model, latency vs batch size on one device,
 // with its provenance. Written by `recsim calibrate`, read by the simulator. The file format is
 // documented in docs/calibration.md.
+#include "kernels/profiles/curve_fit.h"
 #include "kernels/profiles/latency_curve.h"
 
 #include <nlohmann/json.hpp>
@@ -48,28 +49,38 @@ struct ModelLatency {
   std::vector<LatencyPoint> download;     // GPU: device -> host copy of the outputs
 };
 
+// Which curve the simulator uses: the fitted model of the points (kernels/profiles/curve_fit.h, the
+// default) or linear interpolation between the raw medians.
+enum class ProfileFit { smooth, raw };
+
 struct LatencyProfile {
   std::string device;   // "cpu" or "gpu"
   std::string source;   // "measured" or "analytic"
   nlohmann::ordered_json provenance;  // where and how it was measured (or the analytic inputs)
   std::map<std::string, ModelLatency> models;
 
-  // The model's single-instance curve (median latencies). Throws InputError if the model is absent.
-  LatencyCurve curve(const std::string& model, const std::string& where) const;
+  // The model's single-instance curve. Throws InputError if the model is absent. Every curve is
+  // fitted (ProfileFit::smooth) unless asked raw.
+  LatencyCurve curve(const std::string& model, const std::string& where, ProfileFit mode = ProfileFit::smooth) const;
   // The contention and after-idle curves: where one lies below the alone curve by no more than 3
-  // standard errors of the medians' difference (from each point's p10-p90 spread and samples), the
-  // point takes the alone median (noise, not a speed-up); a significant speed-up is kept.
-  std::optional<LatencyCurve> contention_curve(const std::string& model) const;
+  // standard errors of their difference (the fit's, or raw: each median's from its p10-p90 spread
+  // and samples), the point takes the alone value (noise, not a speed-up); a significant speed-up is kept.
+  std::optional<LatencyCurve> contention_curve(const std::string& model, ProfileFit mode = ProfileFit::smooth) const;
   // The after-idle curves by gap (increasing; empty when not measured), and the cold-size curve.
-  std::vector<AfterIdleCurves> after_idle_curves(const std::string& model) const;
-  std::optional<LatencyCurve> cold_size_curve(const std::string& model) const;
+  std::vector<AfterIdleCurves> after_idle_curves(const std::string& model, ProfileFit mode = ProfileFit::smooth) const;
+  std::optional<LatencyCurve> cold_size_curve(const std::string& model, ProfileFit mode = ProfileFit::smooth) const;
   // CPU: the within-pass spread of one run's time by batch size (empty when not measured).
   std::vector<RunSpreadPoint> run_spread(const std::string& model) const;
   // CPU: the lower contention levels' curves, by instances (increasing; the top level is contention_curve).
-  std::vector<std::pair<int, LatencyCurve>> contention_level_curves(const std::string& model) const;
+  std::vector<std::pair<int, LatencyCurve>> contention_level_curves(const std::string& model,
+                                                                    ProfileFit mode = ProfileFit::smooth) const;
   // GPU: the model's kernel-only curve (absent when the profile has none for it).
-  std::optional<LatencyCurve> kernel_curve(const std::string& model) const;
+  std::optional<LatencyCurve> kernel_curve(const std::string& model, ProfileFit mode = ProfileFit::smooth) const;
 };
+
+// A profile's points as the fit's inputs (kernels/profiles/curve_fit.h): each median's relative
+// standard error from its p10-p90 spread and samples; a point without samples is exact.
+std::vector<FitInput> fit_inputs(const std::vector<LatencyPoint>& points);
 
 nlohmann::ordered_json profile_to_json(const LatencyProfile& profile);
 // Throws InputError naming the file and JSON path on any invalid content.

@@ -32,23 +32,27 @@ int execute(const AccuracyFlags& f) {
       auto& m = out[a.model];
       m["median_error"] = a.median_error;
       m["max_error"] = a.max_error;
+      m["fit"] = {{"median_error", a.fit_median_error}, {"max_error", a.fit_max_error}, {"between_point_noise", a.tau}};
       m["points"] = nlohmann::ordered_json::array();
       for (const auto& p : a.points)
         m["points"].push_back({{"batch", p.batch}, {"measured_ms", p.measured_ms}, {"predicted_ms", p.predicted_ms},
-                               {"relative_error", p.relative_error}});
+                               {"relative_error", p.relative_error},
+                               {"fitted_ms", p.fitted_ms}, {"fit_relative_error", p.fit_relative_error}});
     }
     std::fputs((out.dump(2) + "\n").c_str(), stdout);
     return kExitDone;
   }
-  std::printf("interpolation from the power-of-two batch sizes, predicting the others (%s)\n", f.profile.c_str());
-  std::printf("%-10s %9s %9s %9s  %s\n", "model", "points", "median", "max", "worst at batch");
+  std::printf("the power-of-two batch sizes predicting the others (%s): raw interpolation and the fitted model\n",
+              f.profile.c_str());
+  std::printf("%-10s %7s %11s %11s %11s %11s %7s  %s\n", "model", "points", "raw median", "raw max", "fit median", "fit max",
+              "noise", "worst (raw) at batch");
   for (const auto& a : accuracy) {
     const HoldoutError* worst = &a.points.front();
     for (const auto& p : a.points)
       if (p.relative_error > worst->relative_error) worst = &p;
-    std::printf("%-10s %9zu %8.2f%% %8.2f%%  %d (%.4g ms measured, %.4g ms predicted)\n", a.model.c_str(),
-                a.points.size(), 100 * a.median_error, 100 * a.max_error, worst->batch, worst->measured_ms,
-                worst->predicted_ms);
+    std::printf("%-10s %7zu %10.2f%% %10.2f%% %10.2f%% %10.2f%% %6.1f%%  %d (%.4g ms measured, %.4g raw, %.4g fit)\n",
+                a.model.c_str(), a.points.size(), 100 * a.median_error, 100 * a.max_error, 100 * a.fit_median_error,
+                100 * a.fit_max_error, 100 * a.tau, worst->batch, worst->measured_ms, worst->predicted_ms, worst->fitted_ms);
   }
   return kExitDone;
 }

@@ -1,6 +1,7 @@
 // `recsim tune SCENARIO.json [--out FILE] [--set PATH=VALUE]... [--jobs N] [--grid] [--batches LIST]
-//              [--thresholds LIST] [--precision P] [--csv FILE] [--quiet]`: DeepRecSched's hill climbing (sim/search/hill_climber.h)
-// with the capacity search (sim/search/capacity_search.h) as its measure.
+//              [--thresholds LIST] [--precision P] [--search golden|climb] [--seeds N] [--csv FILE] [--quiet]`:
+// DeepRecSched's search (sim/search/tune_search.h) with the capacity search (sim/search/capacity_search.h)
+// as its measure.
 #include "sim/cli/commands.h"
 #include "sim/cli/flag_checks.h"
 #include "sim/cli/list_parsing.h"
@@ -13,13 +14,15 @@
 #include "sim/scenario/resource_estimate.h"
 #include "sim/scenario/scenario_parser.h"
 #include "sim/search/capacity_search.h"
-#include "sim/search/hill_climber.h"
+#include "sim/search/profile_uncertainty.h"
+#include "sim/search/tune_search.h"
 #include "workloads/input_error.h"
 
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <memory>
 #include <thread>
@@ -39,6 +42,8 @@ struct TuneFlags {
   std::string thresholds;
   std::string csv;
   double precision = 0.01;
+  std::string search = "golden";
+  int seeds = 3;
   bool quiet = false;
   bool allow_large = false;
   bool validate_only = false;
@@ -67,28 +72,54 @@ json point_json(const TunePoint& p) {
           {"max_qps", p.screened ? json(nullptr) : json(p.max_qps)},
           {"phase", p.phase},
           {"evaluations", p.evaluations},
-          {"screened_below_qps", p.screened ? json(p.below_qps) : json(nullptr)}};
+          {"screened_below_qps", p.screened ? json(p.below_qps) : json(nullptr)},
+          {"rel_uncertainty", p.rel_uncertainty}};
 }
 
-json to_json(const Scenario& s, const TuneResult& r, int jobs, double wall) {
+// The best configuration's max load at other seeds (the run's own sampling noise, which the tune's
+// shared random numbers leave out of its comparisons) and the confidence interval from it and the
+// configuration's own uncertainty.
+struct SeedSpread {
+  std::vector<std::uint64_t> seeds;
+  std::vector<double> max_qps;
+  int evaluations = 0;
+  double rel_sd = 0;  // sample standard deviation over the mean (0 with one seed)
+  std::pair<double, double> ci95(const TunePoint& best) const {
+    const double u = std::hypot(best.rel_uncertainty, rel_sd);
+    return {best.max_qps * (1 - 1.96 * u), best.max_qps * (1 + 1.96 * u)};
+  }
+};
+
+json to_json(const Scenario& s, const TuneResult& r, const SeedSpread& spread, int jobs, double wall) {
   json path = json::array();
   for (const auto& p : r.path) path.push_back(point_json(p));
+  json indistinguishable = json::array();
+  for (const auto& p : r.indistinguishable) indistinguishable.push_back(point_json(p));
+  const auto ci = spread.ci95(r.best);
   json j = {{"scenario", s.name},
             {"seed", s.seed},
+            {"search", r.search},
             {"sla", {{"percentile", s.sla.percentile}, {"target_ms", s.sla.target_ms}}},
             {"best", {{"batch_size", r.best.config.batch_size},
                       {"gpu_threshold", r.best.config.gpu_threshold ? json(*r.best.config.gpu_threshold) : json(nullptr)},
-                      {"max_qps", r.best.max_qps}}},
+                      {"max_qps", r.best.max_qps},
+                      {"ci95_qps", {ci.first, ci.second}},
+                      {"rel_uncertainty", r.best.rel_uncertainty}}},
             {"baseline", {{"batch_size", r.baseline.config.batch_size}, {"max_qps", r.baseline.max_qps}}},
             {"climb", point_json(r.climb)},
             {"speedup", r.baseline.max_qps > 0 ? json(r.best.max_qps / r.baseline.max_qps) : json(nullptr)},
             {"evaluations", r.evaluations},
-            {"path", path}};
+            {"search_evaluations", r.search_evaluations},
+            {"path", path},
+            {"indistinguishable", indistinguishable},
+            {"seed_spread", {{"seeds", spread.seeds}, {"max_qps", spread.max_qps}, {"rel_sd", spread.rel_sd},
+                             {"evaluations", spread.evaluations}}}};
   if (r.grid_best) {
     json points = json::array();
     for (const auto& p : r.grid) points.push_back(point_json(p));
     j["grid"] = {{"best", point_json(*r.grid_best)},
-                 {"climb_vs_grid", r.grid_best->max_qps > 0 ? json(r.best.max_qps / r.grid_best->max_qps) : json(nullptr)},
+                 {"climb_vs_grid", r.grid_best->max_qps > 0 ? json(r.climb.max_qps / r.grid_best->max_qps) : json(nullptr)},
+                 {"best_vs_grid", r.grid_best->max_qps > 0 ? json(r.best.max_qps / r.grid_best->max_qps) : json(nullptr)},
                  {"points", points}};
   }
   j["engine"] = {{"wall_seconds", wall}, {"jobs", jobs}, {"queries_per_evaluation", s.run.queries}};
@@ -101,10 +132,14 @@ std::string fmt_qps(double qps) {
   return b;
 }
 
-std::string summary(const Scenario& s, const TuneResult& r, double wall) {
+std::string config_text(const TuneConfig& c) {
+  return "batch " + std::to_string(c.batch_size) + (c.gpu_threshold ? ", gpu threshold " + std::to_string(*c.gpu_threshold) : "");
+}
+
+std::string summary(const Scenario& s, const TuneResult& r, const SeedSpread& spread, double wall) {
   char line[256];
-  std::snprintf(line, sizeof line, "recsim tune: %s (seed %llu), max load with p%g <= %g ms\n", s.name.c_str(),
-                static_cast<unsigned long long>(s.seed), s.sla.percentile, s.sla.target_ms);
+  std::snprintf(line, sizeof line, "recsim tune: %s (seed %llu), max load with p%g <= %g ms (search: %s)\n", s.name.c_str(),
+                static_cast<unsigned long long>(s.seed), s.sla.percentile, s.sla.target_ms, r.search.c_str());
   std::string out = line;
   std::snprintf(line, sizeof line, "  %-10s %10s %13s %14s\n", "step", "batch", "gpu threshold", "max qps");
   out += line;
@@ -132,20 +167,39 @@ std::string summary(const Scenario& s, const TuneResult& r, double wall) {
     out += line;
   }
   out += "\n";
+  const auto ci = spread.ci95(r.best);
+  std::snprintf(line, sizeof line, "  best's max load, 95%% interval: %.6g - %.6g qps (fitted profile and search precision %.1f%%",
+                ci.first, ci.second, 100 * r.best.rel_uncertainty);
+  out += line;
+  if (spread.seeds.size() > 1) {
+    std::snprintf(line, sizeof line, ", %zu seeds %.1f%%", spread.seeds.size(), 100 * spread.rel_sd);
+    out += line;
+  }
+  out += ")\n";
+  if (r.indistinguishable.size() > 1) {
+    out += "  within noise of the best (not to be told apart):";
+    for (std::size_t i = 0; i < r.indistinguishable.size(); ++i) {
+      const TunePoint& p = r.indistinguishable[i];
+      std::snprintf(line, sizeof line, "%s %s (%.6g qps)", i ? ";" : "", config_text(p.config).c_str(), p.max_qps);
+      out += line;
+    }
+    out += "\n";
+  }
   if (!(r.climb.config == r.best.config)) {
     const std::string ct = r.climb.config.gpu_threshold ? std::to_string(*r.climb.config.gpu_threshold) : "none";
-    std::snprintf(line, sizeof line, "  the climb ended at batch %d, gpu threshold %s: %.6g qps, below the baseline, which is kept\n",
-                  r.climb.config.batch_size, ct.c_str(), r.climb.max_qps);
+    std::snprintf(line, sizeof line, "  the %s ended at batch %d, gpu threshold %s: %.6g qps, below the baseline, which is kept\n",
+                  r.search == "climb" ? "climb" : "search", r.climb.config.batch_size, ct.c_str(), r.climb.max_qps);
     out += line;
   }
   if (r.grid_best) {
     const std::string gt = r.grid_best->config.gpu_threshold ? std::to_string(*r.grid_best->config.gpu_threshold) : "none";
-    std::snprintf(line, sizeof line, "  grid optimum: batch %d, gpu threshold %s: %.6g qps (the climb reached %.1f%% of it)\n",
-                  r.grid_best->config.batch_size, gt.c_str(), r.grid_best->max_qps,
+    std::snprintf(line, sizeof line, "  grid optimum: batch %d, gpu threshold %s: %.6g qps (the %s reached %.1f%% of it, the best %.1f%%)\n",
+                  r.grid_best->config.batch_size, gt.c_str(), r.grid_best->max_qps, r.search == "climb" ? "climb" : "search",
+                  r.grid_best->max_qps > 0 ? 100 * r.climb.max_qps / r.grid_best->max_qps : 0.0,
                   r.grid_best->max_qps > 0 ? 100 * r.best.max_qps / r.grid_best->max_qps : 0.0);
     out += line;
   }
-  std::snprintf(line, sizeof line, "  %d simulations in %.2f s\n", r.evaluations, wall);
+  std::snprintf(line, sizeof line, "  %d simulations (and %d for the other seeds) in %.2f s\n", r.evaluations, spread.evaluations, wall);
   return out + line;
 }
 
@@ -209,6 +263,7 @@ int execute(const TuneFlags& f) {
   c.jobs = f.jobs > 0 ? f.jobs : usable_cpus();
   const auto provenance = provenance_json(scenario);
   const RateEvaluator evaluator = isolated_evaluator(c.jobs);
+  const ProfileUncertainty uncertainty(scenario, f.precision);
   double start_qps = scenario.arrival.qps;
   const CapacityOf capacity_of = [&](const TuneConfig& config, std::optional<double> floor) {
     Scenario s = scenario;
@@ -226,6 +281,7 @@ int execute(const TuneFlags& f) {
     log.add(config, r);
     if (r.max_qps > 0) start_qps = r.max_qps;
     TunePoint p{config, r.max_qps, static_cast<int>(r.points.size()), ""};
+    p.rel_uncertainty = uncertainty.relative_error(config);
     if (r.screened) {
       p.screened = true;
       p.max_qps = 0;
@@ -234,15 +290,38 @@ int execute(const TuneFlags& f) {
     return p;
   };
   const auto started = std::chrono::steady_clock::now();
-  const TuneResult r = hill_climb(o, capacity_of);
+  const TuneResult r = tune_search(f.search, o, capacity_of);
+  SeedSpread spread;
+  spread.seeds.push_back(scenario.seed);
+  spread.max_qps.push_back(r.best.max_qps);
+  for (int k = 1; k < f.seeds && r.best.max_qps > 0; ++k) {
+    Scenario s = scenario;
+    s.seed = scenario.seed + static_cast<std::uint64_t>(k);
+    s.scheduler.batch_size = r.best.config.batch_size;
+    s.scheduler.policy = r.best.config.gpu_threshold ? "deeprecsched" : "static";
+    s.scheduler.gpu_threshold = r.best.config.gpu_threshold.value_or(0);
+    s.arrival.qps = r.best.max_qps;
+    CapacityOptions co = c;
+    co.bracket_factor = 1.25;
+    const CapacityResult cr = find_capacity(s, co, evaluator);
+    spread.seeds.push_back(s.seed);
+    spread.max_qps.push_back(cr.max_qps);
+    spread.evaluations += static_cast<int>(cr.points.size());
+  }
+  if (spread.max_qps.size() > 1) {
+    double mean = 0, var = 0;
+    for (double q : spread.max_qps) mean += q / static_cast<double>(spread.max_qps.size());
+    for (double q : spread.max_qps) var += (q - mean) * (q - mean) / static_cast<double>(spread.max_qps.size() - 1);
+    spread.rel_sd = mean > 0 ? std::sqrt(var) / mean : 0.0;
+  }
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   if (!f.out.empty()) {
-    auto document = to_json(scenario, r, c.jobs, wall);
+    auto document = to_json(scenario, r, spread, c.jobs, wall);
     document["provenance"] = provenance;
     write_file_atomically(f.out, document.dump(2) + "\n");
   }
   if (!f.csv.empty()) write_file_atomically(f.csv, log.text);
-  if (!f.quiet) std::fputs(summary(scenario, r, wall).c_str(), stdout);
+  if (!f.quiet) std::fputs(summary(scenario, r, spread, wall).c_str(), stdout);
   return kExitDone;
 }
 
@@ -250,13 +329,17 @@ int execute(const TuneFlags& f) {
 
 void add_tune_command(CLI::App& app, std::function<int()>& run) {
   auto f = std::make_shared<TuneFlags>();
-  auto* cmd = app.add_subcommand("tune", "Hill-climb the per-core batch size (DeepRecSched) for the most load under the SLA");
+  auto* cmd = app.add_subcommand("tune", "Search the per-core batch size and GPU offload threshold (DeepRecSched) for the most load under the SLA");
   cmd->add_option("scenario", f->scenario, "Scenario JSON file")->required()->check(non_empty());
   cmd->add_option("--out", f->out, "Write the tuning JSON to FILE (atomically)")->check(non_empty());
   cmd->add_option("--set", f->sets, "Override a scenario value before validation: PATH=VALUE (repeatable)")
       ->allow_extra_args(false)->check(non_empty());
   cmd->add_option("--jobs", f->jobs, "Simulations run at once (default: the CPUs this process may use)")->check(CLI::Range(1, 1024));
-  cmd->add_flag("--grid", f->grid, "Also evaluate every batch size of the ladder and compare with the climb");
+  cmd->add_flag("--grid", f->grid, "Also evaluate every batch size of the ladder and compare with the search");
+  cmd->add_option("--search", f->search, "The search: golden (golden-section over each ladder, the default) or climb (DeepRecSched's hill climbing)")
+      ->check(CLI::IsMember(tune_search_names()));
+  cmd->add_option("--seeds", f->seeds, "Seeds the best configuration's max load is measured at, for its interval (default 3; 1: the scenario's only)")
+      ->check(CLI::Range(1, 100));
   cmd->add_option("--batches", f->batches, "Batch-size ladder (sorted; default 1,2,3,4,6,...,768,1024)")->check(non_empty());
   cmd->add_option("--thresholds", f->thresholds,
                   "GPU offload thresholds to climb (sorted; default 1,2,3,4,6,...,768,1024; needs GPUs)")->check(non_empty());

@@ -352,13 +352,17 @@ ServiceSpec parse_service(JsonReader service, const std::string& base_dir, Profi
           (*method)["contention_instances"].is_number_integer())
         spec.profile_busy_cores = (*method)["contention_instances"].get<int>();
     }
-    spec.curve = profile.curve(spec.model, service.child_path("model"));
-    if (service.boolean_or("after_idle", true)) spec.after_idle = profile.after_idle_curves(spec.model);
-    if (service.boolean_or("cold_size", true)) spec.cold_size_curve = profile.cold_size_curve(spec.model);
+    // service.profile_fit: "smooth" (default) uses the fitted model of the profile's points
+    // (kernels/profiles/curve_fit.h), "raw" interpolates between the measured medians.
+    const ProfileFit fit =
+        service.has("profile_fit") && service.choice("profile_fit", {"smooth", "raw"}) == "raw" ? ProfileFit::raw : ProfileFit::smooth;
+    spec.curve = profile.curve(spec.model, service.child_path("model"), fit);
+    if (service.boolean_or("after_idle", true)) spec.after_idle = profile.after_idle_curves(spec.model, fit);
+    if (service.boolean_or("cold_size", true)) spec.cold_size_curve = profile.cold_size_curve(spec.model, fit);
     if (service.boolean_or("run_spread", true)) spec.run_spread = profile.run_spread(spec.model);
     if (service.boolean_or("contention", true)) {
-      spec.contention_curve = profile.contention_curve(spec.model);
-      spec.contention_levels = profile.contention_level_curves(spec.model);
+      spec.contention_curve = profile.contention_curve(spec.model, fit);
+      spec.contention_levels = profile.contention_level_curves(spec.model, fit);
       spec.contention_instances = profile.models.at(spec.model).contention_instances;
       if (!spec.contention_curve)
         throw InputError(service.child_path("contention"),
@@ -372,7 +376,7 @@ ServiceSpec parse_service(JsonReader service, const std::string& base_dir, Profi
       if (gpu.device != "gpu")
         throw InputError(where, "expected a GPU profile (\"device\": \"gpu\"), got \"" + gpu.device + "\"");
       gpu.curve(spec.model, where);  // names the models it has when this one is missing
-      spec.gpu_curve = gpu.kernel_curve(spec.model);
+      spec.gpu_curve = gpu.kernel_curve(spec.model, fit);
       if (!spec.gpu_curve)
         throw InputError(where, "the profile has no kernel-only times (\"kernel_only_ms\") for \"" + spec.model + "\"");
       spec.gpu_profile_source = gpu.source;

@@ -1,6 +1,7 @@
 #include "sim/search/capacity_search.h"
 
 #include "sim/engine/isolated_run.h"
+#include "sim/search/stability_limit.h"
 
 #include <algorithm>
 #include <cmath>
@@ -55,6 +56,10 @@ class Search {
     const std::size_t jobs = static_cast<std::size_t>(std::max(1, options_.jobs));
     PathState state;
     state.factor = std::max(1.0 + 1e-6, options_.bracket_factor);
+    // The analytic stability limit closes the bracket from above before any run (a finite run's
+    // own sample of work can show a rate at or above it as stable).
+    result_.stability_limit_qps = cpu_stability_limit_qps(scenario_);
+    state.bound = result_.stability_limit_qps;
     for (;;) {
       const NextStep first = next(state);
       if (!first.rate) return finish(state, first.note);
@@ -104,11 +109,12 @@ class Search {
 
   NextStep next(const PathState& s) const {
     const double start = scenario_.arrival.qps;
-    if (s.path.empty()) return {start, ""};
+    if (s.path.empty()) return {s.bound ? std::min(start, *s.bound / (1.0 + options_.precision)) : start, ""};
     if (options_.floor && s.missed && *s.missed <= *options_.floor) return {std::nullopt, ""};  // screened out
     const std::optional<double> missed = upper(s);
     const bool bracketed = s.met && missed;
-    const bool precise = bracketed && (*missed - *s.met) / *s.met <= options_.precision;
+    // (A bracket made by the probe at bound / (1 + precision) is precise, whatever the rounding.)
+    const bool precise = bracketed && (*missed - *s.met) / *s.met <= options_.precision * (1 + 1e-12);
     if (precise) return {std::nullopt, ""};
     if (static_cast<int>(s.path.size()) >= options_.max_evaluations)
       return {std::nullopt, bracketed ? "evaluation budget spent before the precision was reached"
@@ -134,7 +140,8 @@ class Search {
   // The state after evaluating `rate` with verdict `met`.
   static PathState after(PathState s, double rate, bool met, const std::optional<RunResults::OfferedBounds>& offered = {}) {
     const bool was_bracketing = !(s.met && upper(s));
-    s.probed = s.probed || s.bound.has_value();
+    // The first rate is the scenario's, not a probe (a bound can be known before it: the analytic limit).
+    s.probed = s.probed || (s.bound.has_value() && !s.path.empty());
     if (offered && offered->alone > 0.0) {
       const double bound = rate / offered->alone;
       if (!s.bound || bound < *s.bound) s.bound = bound;

@@ -50,8 +50,11 @@ struct CapacityPoint {
 struct CapacityResult {
   double max_qps = 0;        // 0 when even the lowest rate tried missed the SLA
   std::optional<double> missed_qps;  // the bracket's upper end: the lowest missed or certainly saturated rate
-  // The lowest rate saturated for certain, from a run's offered load alone (no simulation there).
+  // The lowest rate saturated for certain: the analytic stability limit or a run's offered load
+  // alone (no simulation there), whichever is lower.
   std::optional<double> saturation_bound_qps;
+  // The CPUs' analytic stability limit c / E[S] (sim/search/stability_limit.h): max_qps stays below it.
+  std::optional<double> stability_limit_qps;
   bool found = false;        // a met and a missed rate bracket max_qps to the precision
   bool screened = false;     // stopped by CapacityOptions::floor: max_qps < floor, not searched further
   std::string note;          // why not found, in words

@@ -157,8 +157,12 @@ TEST_CASE("recsim accuracy reports held-out interpolation errors exactly", "[cli
   CHECK(j["m"]["median_error"].get<double>() == Approx(0.06));  // mean of 10% and 2%
   CHECK(j["m"]["points"][0]["batch"] == 3);
   CHECK(j["m"]["points"][0]["predicted_ms"].get<double>() == Approx(3.0));
+  // Points without samples are exact: the fitted model is the points themselves.
+  CHECK(j["m"]["fit"]["max_error"].get<double>() == Approx(0.1));
+  CHECK(j["m"]["points"][0]["fitted_ms"].get<double>() == Approx(3.0));
   const auto table = run_recsim({"accuracy", path});
-  CHECK(table.out.find("m                  2     6.00%    10.00%  3 (2.727 ms measured, 3 ms predicted)") != std::string::npos);
+  CHECK(table.out.find("m                2       6.00%      10.00%       6.00%      10.00%    0.0%  3 (2.727 ms measured, 3 raw, 3 fit)") !=
+        std::string::npos);
 }
 
 TEST_CASE("calibrate and accuracy: bad input exits 2 with one line", "[cli][calibrate][errors]") {

@@ -4,7 +4,9 @@
 // capacity` command.
 #include "sim/engine/isolated_run.h"
 #include "sim/metrics/run_metrics.h"
+#include "sim/scenario/query_sizes.h"
 #include "sim/search/capacity_search.h"
+#include "sim/search/stability_limit.h"
 #include "support/cli_runner.h"
 #include "support/queueing_formulas.h"
 #include "support/scenarios.h"
@@ -143,6 +145,16 @@ TEST_CASE("capacity search says when no rate meets the SLA, or every rate does",
     return out;
   };
   r = find_capacity(synthetic_scenario(100, 10.0), {}, always_met);
+  // Met at every rate, yet bounded: the analytic stability limit closes the bracket from above.
+  REQUIRE(r.stability_limit_qps);
+  CHECK(r.found);
+  CHECK(r.max_qps < *r.stability_limit_qps);
+  CHECK(*r.missed_qps == *r.stability_limit_qps);
+  // Where no limit is known (a policy whose CPU work it does not model), nothing bounds it.
+  Scenario unbounded = synthetic_scenario(100, 10.0);
+  unbounded.scheduler.policy = "gpu-only";
+  r = find_capacity(unbounded, {}, always_met);
+  CHECK_FALSE(r.stability_limit_qps);
   CHECK_FALSE(r.found);
   CHECK(r.note == "the SLA is met at every rate tried");
 }
@@ -380,9 +392,12 @@ TEST_CASE("one run's offered load bounds the saturated rates exactly, and ends a
   CHECK(r.points[0].qps == 2000.0);
   CHECK(r.points[1].met);
   REQUIRE(r.saturation_bound_qps);
-  CHECK(*r.saturation_bound_qps == Approx(bound));
+  // The lower of the run's bound and the analytic limit (4 cores / 1 ms = 4,000 qps).
+  REQUIRE(r.stability_limit_qps);
+  CHECK(*r.stability_limit_qps == Approx(4000.0));
+  CHECK(*r.saturation_bound_qps == Approx(std::min(bound, 4000.0)));
   CHECK(*r.missed_qps == *r.saturation_bound_qps);
-  CHECK(r.max_qps == Approx(bound / 1.01));
+  CHECK(r.max_qps == Approx(std::min(bound, 4000.0) / 1.01));
   // The same answer with look-ahead.
   o.jobs = 3;
   const auto parallel = find_capacity(scenario_from(doc), o, isolated_evaluator(3));
@@ -409,4 +424,39 @@ TEST_CASE("a screened capacity search stops at its first missed rate at or below
   REQUIRE(full.found);
   CHECK(full.max_qps <= 900.0);
   CHECK(*full.missed_qps > 900.0);
+}
+
+TEST_CASE("capacity never exceeds the analytic stability limit, across seeds and run lengths", "[capacity][queueing]") {
+  // 2 cores, lognormal sizes split into requests of at most 4 items, each a deterministic 1 ms:
+  // c / E[S] = 2 / (E[ceil(N / 4)] x 1 ms), with E[ceil(N / 4)] checked against a million draws.
+  auto doc = mmc_document(2, 500.0, 1.0, 10000, 500);
+  doc["workload"]["query_size"] = {{"distribution", "lognormal"}, {"mu", 2.0}, {"sigma", 0.8}, {"max", 200}};
+  doc["service"] = {{"type", "deterministic"}, {"ms", 1.0}};
+  doc["scheduler"]["batch_size"] = 4;
+  doc["sla"]["target_ms"] = 1e6;  // loose: only stability binds
+  const Scenario base = scenario_from(doc);
+  const auto limit = cpu_stability_limit_qps(base);
+  REQUIRE(limit);
+  {
+    auto sizes = make_query_sizes(base.query_size);
+    Rng rng(3);
+    double requests = 0;
+    const int n = 1'000'000;
+    for (int i = 0; i < n; ++i) requests += (sizes->sample(rng) + 3) / 4;
+    CHECK(*limit == Approx(2.0 / (requests / n * 1e-3)).epsilon(0.005));
+  }
+  for (std::uint64_t queries : {2000u, 10000u, 40000u})
+    for (std::uint64_t seed = 1; seed <= 5; ++seed) {
+      CAPTURE(queries, seed);
+      Scenario s = base;
+      s.seed = seed;
+      s.run.queries = queries;
+      s.run.warmup_queries = queries / 20;
+      CapacityOptions o;
+      o.precision = 0.005;
+      const auto r = find_capacity(s, o, isolated_evaluator(1));
+      REQUIRE(r.found);
+      CHECK(r.max_qps < *limit);
+      CHECK(r.max_qps > 0.9 * *limit);  // a loose SLA: just below saturation
+    }
 }

@@ -1,6 +1,7 @@
 // DeepRecSched's hill climbing on synthetic capacity functions whose optimum is known, and the
 // `recsim tune` command on a small real scenario.
 #include "sim/search/hill_climber.h"
+#include "sim/search/tune_search.h"
 #include "support/cli_runner.h"
 #include "support/temp_dir.h"
 
@@ -190,4 +191,58 @@ TEST_CASE("the climb walks through a plateau where nothing changed instead of st
   for (const auto& p : r.path)
     if (p.config.gpu_threshold) tried.push_back(*p.config.gpu_threshold);
   CHECK(tried == std::vector<int>{1, 2, 4, 8, 16});
+}
+
+TEST_CASE("the golden-section search finds the optimum a climb misses behind a dip", "[tune][golden]") {
+  // The same ladder as above: a first peak at b = 3, a dip at 4, the global peak at 64.
+  const std::map<int, double> qps = {{1, 100}, {2, 200}, {3, 300}, {4, 250}, {6, 260}, {8, 400}, {12, 500}, {16, 600},
+                                     {24, 700}, {32, 800}, {48, 900}, {64, 1000}, {96, 950}};
+  std::map<std::pair<int, int>, int> asked;
+  TuneOptions o;
+  for (const auto& [b, q] : qps) o.batch_ladder.push_back(b);
+  o.baseline_batch = 96;
+  const TuneResult r = tune_search("golden", o, counting([&](const TuneConfig& c) { return qps.at(c.batch_size); }, asked));
+  CHECK(r.search == "golden");
+  CHECK(r.climb.config.batch_size == 64);
+  CHECK(r.best.config.batch_size == 64);
+  CHECK(r.best.max_qps == Approx(1000.0));
+  // Fewer configurations than the ladder: the bracketing skips most of it.
+  CHECK(asked.size() < qps.size());
+  CHECK_THROWS_AS(tune_search("simplex", o, counting([&](const TuneConfig& c) { return qps.at(c.batch_size); }, asked)),
+                  std::invalid_argument);
+}
+
+TEST_CASE("the golden search goes on coordinate by coordinate and names what is within noise", "[tune][golden]") {
+  // Offload best at t = 256; at that threshold the best batch size is 128 (not the CPU-only 8).
+  const auto f = [](const TuneConfig& c) {
+    if (!c.gpu_threshold) return 500.0 - std::abs(std::log2(c.batch_size) - 3.0) * 50.0;
+    return 900.0 - std::abs(std::log2(*c.gpu_threshold) - 8.0) * 40.0 - std::abs(std::log2(c.batch_size) - 7.0) * 10.0;
+  };
+  std::map<std::pair<int, int>, int> asked;
+  TuneOptions o;
+  o.batch_ladder = default_batch_ladder();
+  o.threshold_ladder = {32, 64, 128, 256, 512, 1024};
+  o.baseline_batch = 1024;
+  const CapacityOf base = counting(f, asked);
+  // Every configuration's max load known to 1% (its standard error).
+  const CapacityOf with_noise = [&](const TuneConfig& c, std::optional<double> floor) {
+    TunePoint p = base(c, floor);
+    p.rel_uncertainty = 0.01;
+    return p;
+  };
+  const TuneResult r = tune_search("golden", o, with_noise);
+  CHECK(r.best.config.batch_size == 128);
+  REQUIRE(r.best.config.gpu_threshold);
+  CHECK(*r.best.config.gpu_threshold == 256);
+  CHECK(r.best.max_qps == Approx(900.0));
+  // Within 1.96 x sqrt(2) x 1% of 900 (about 25 qps): batch sizes 96 and 192 (895.85 qps) at t = 256,
+  // each searched in full; nothing further off.
+  REQUIRE_FALSE(r.indistinguishable.empty());
+  CHECK(r.indistinguishable.front().config == r.best.config);
+  for (const auto& p : r.indistinguishable) CHECK(within_noise(r.best, p));
+  for (const auto& p : r.indistinguishable) CHECK(p.max_qps > 900.0 - 1.96 * std::hypot(9.0, 0.01 * p.max_qps));
+  // The climb, as published, keeps the CPU-only batch size for its threshold.
+  asked.clear();
+  const TuneResult climb = tune_search("climb", o, with_noise);
+  CHECK(climb.best.config.batch_size == 8);
 }

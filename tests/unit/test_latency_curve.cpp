@@ -1,6 +1,7 @@
 // Latency-vs-batch interpolation on a synthetic profile.
 #include "kernels/calibration/cpu_calibrator.h"
 #include "kernels/calibration/sample_quantile.h"
+#include "kernels/profiles/curve_fit.h"
 #include "kernels/profiles/latency_curve.h"
 
 #include <catch2/catch.hpp>
@@ -53,4 +54,39 @@ TEST_CASE("calibrators' sample quantile: linear between order statistics (NumPy'
   CHECK(p.p10_ms == Approx(1.3));
   CHECK(p.median_ms == Approx(2.5));
   CHECK(p.p90_ms == Approx(3.7));
+}
+
+TEST_CASE("the fitted curve smooths a point off by more than its noise, and keeps exact points", "[profile][fit]") {
+  // 0.05 ms + 0.02 ms per item, every point with a 1% standard error, one point (24) 25% low.
+  std::vector<recsim::FitInput> in;
+  for (int b : {1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64, 96, 128}) {
+    const double truth = 0.05 + 0.02 * b;
+    in.push_back({b, b == 24 ? truth * 0.75 : truth, 0.01, false});
+  }
+  const recsim::CurveFit fit = recsim::fit_latency_curve(in);
+  REQUIRE(fit.smoothed);
+  CHECK(fit.tau > 0.01);  // the outlier is more than the points' own errors explain
+  for (const auto& p : fit.points) {
+    CAPTURE(p.batch);
+    const double truth = 0.05 + 0.02 * p.batch;
+    if (p.batch == 24)
+      CHECK(std::abs(p.fitted / truth - 1) < 0.12);  // pulled most of the way back from -25%
+    else
+      CHECK(std::abs(p.fitted / truth - 1) < (p.batch == 16 || p.batch == 32 ? 0.1 : 0.06));  // its neighbours pulled a little
+    CHECK(p.rel_se > 0);
+  }
+  for (std::size_t i = 1; i < fit.points.size(); ++i) CHECK(fit.points[i].fitted >= fit.points[i - 1].fitted);
+
+  // A clean line is left as it is (no between-point noise), within its own errors.
+  std::vector<recsim::FitInput> clean;
+  for (int b : {1, 2, 4, 8, 16, 32, 64}) clean.push_back({b, 0.05 + 0.02 * b, 0.01, false});
+  for (const auto& p : recsim::fit_latency_curve(clean).points) CHECK(p.fitted == Approx(p.measured).epsilon(0.02));
+
+  // Exact (computed) points, or fewer than four: returned as measured.
+  std::vector<recsim::FitInput> exact = in;
+  exact[3].exact = true;
+  const recsim::CurveFit as_is = recsim::fit_latency_curve(exact);
+  CHECK_FALSE(as_is.smoothed);
+  for (const auto& p : as_is.points) CHECK(p.fitted == p.measured);
+  CHECK_FALSE(recsim::fit_latency_curve({in[0], in[1], in[2]}).smoothed);
 }
