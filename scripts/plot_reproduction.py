@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Tables and plots of a scripts/reproduce run.
 
-Reads OUTDIR/*.tune.json (and the CDF CSVs beside them); writes OUTDIR/reproduction-table.md and
+Reads OUTDIR/*.tune.json and *.climb.json (the paper's climb on the same inputs; and the CDF CSVs beside them); writes OUTDIR/reproduction-table.md and
 OUTDIR/*.png: max QPS vs per-core batch size (each model, each SLA level), max QPS vs GPU offload
 threshold (GPU scenarios), and the latency CDF of the best configuration against the no-splitting
 baseline at the baseline's max load (medium SLA).
@@ -22,10 +22,10 @@ MODELS = ["dlrm-rmc1", "dlrm-rmc2", "dlrm-rmc3", "ncf", "wnd", "mtwnd", "din", "
 LEVELS = ["low", "medium", "high"]
 
 
-def load(out):
+def load(out, suffix=".tune.json"):
     runs = {}
-    for path in glob.glob(os.path.join(out, "*.tune.json")):
-        tag = os.path.basename(path)[: -len(".tune.json")]
+    for path in glob.glob(os.path.join(out, "*" + suffix)):
+        tag = os.path.basename(path)[: -len(suffix)]
         kind, rest = tag.split("-", 1)
         model, level = rest.rsplit("-", 1)
         with open(path) as f:
@@ -33,10 +33,15 @@ def load(out):
     return runs
 
 
-def table(runs):
+def config(c):
+    return "{}, {}: {:,.0f}".format(c["batch_size"], c["gpu_threshold"] if c["gpu_threshold"] is not None else "none", c["max_qps"] or 0)
+
+
+def table(runs, climbs):
     lines = [
-        "| platform | model | SLA | p95 target (ms) | best batch | best GPU threshold | max QPS | baseline QPS (no splitting) | speed-up | climb ended at (b, t: QPS) | simulations |",
-        "|---|---|---|---|---|---|---|---|---|---|---|",
+        "| platform | model | SLA | p95 target (ms) | best batch | best GPU threshold | max QPS (95% interval) | baseline QPS (no splitting) "
+        "| speed-up | beyond noise | within noise of the best (b, t) | paper's climb ended at (b, t: QPS) | simulations (search; climb) |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for kind in ["models", "gpu"]:
         for model in MODELS:
@@ -45,16 +50,19 @@ def table(runs):
                 if t is None:
                     continue
                 speedup = t.get("speedup")
-                c = t["climb"]
-                climb = "{}, {}: {:,.0f}".format(c["batch_size"], c["gpu_threshold"] if c["gpu_threshold"] is not None else "none",
-                                                 c["max_qps"])
+                c = climbs.get((kind, model, level))
+                ci = t["best"].get("ci95_qps") or [0, 0]
+                near = "; ".join("{}{}".format(p["batch_size"], ", " + str(p["gpu_threshold"]) if p["gpu_threshold"] is not None else "")
+                                 for p in t.get("indistinguishable", []))
                 lines.append(
-                    "| {} | {} | {} | {:g} | {} | {} | {:,.0f} | {:,.0f} | {} | {} | {} |".format(
+                    "| {} | {} | {} | {:g} | {} | {} | {:,.0f} ({:,.0f}-{:,.0f}) | {:,.0f} | {} | {} | {} | {} | {}; {} |".format(
                         "16 cores" if kind == "models" else "16 cores + H100 (analytic)",
                         model, level, t["sla"]["target_ms"], t["best"]["batch_size"],
                         t["best"]["gpu_threshold"] if t["best"]["gpu_threshold"] is not None else "none",
-                        t["best"]["max_qps"], t["baseline"]["max_qps"],
-                        "{:.2f}x".format(speedup) if speedup else "-", climb, t["evaluations"]))
+                        t["best"]["max_qps"], ci[0], ci[1], t["baseline"]["max_qps"],
+                        "{:.2f}x".format(speedup) if speedup else "-", "yes" if t.get("gain_beyond_noise") else "no", near,
+                        config(c["climb"]) if c else "-", t.get("search_evaluations", t["evaluations"]),
+                        c.get("search_evaluations", c["evaluations"]) if c else "-"))
     return "\n".join(lines) + "\n"
 
 
@@ -79,8 +87,8 @@ def plot_batches(runs, out):
             if t is None:
                 continue
             batch = [p for p in t["path"] if p["phase"] == "batch"]
-            pts = [(p["batch_size"], p["max_qps"]) for p in batch if p["max_qps"] is not None]
-            ax.plot([b for b, _ in pts], [q for _, q in pts], "o-", label="hill climb")
+            pts = sorted((p["batch_size"], p["max_qps"]) for p in batch if p["max_qps"] is not None)
+            ax.plot([b for b, _ in pts], [q for _, q in pts], "o-", label="searched")
             plot_screened(ax, batch, "batch_size")
             ax.axhline(t["baseline"]["max_qps"], color="grey", linestyle="--", label="no splitting")
             ax.set_xscale("log", base=2)
@@ -104,7 +112,7 @@ def plot_thresholds(runs, out):
     for ax, model in zip(axes, models):
         t = runs[("gpu", model, "medium")]
         steps = [p for p in t["path"] if p["phase"] == "threshold"]
-        pts = [(p["gpu_threshold"], p["max_qps"]) for p in steps if p["max_qps"] is not None]
+        pts = sorted((p["gpu_threshold"], p["max_qps"]) for p in steps if p["max_qps"] is not None)
         cpu = max((p["max_qps"] for p in t["path"] if p["phase"] == "batch" and p["max_qps"] is not None), default=0)
         ax.plot([x for x, _ in pts], [q for _, q in pts], "o-", label="offload >= threshold")
         plot_screened(ax, steps, "gpu_threshold")
@@ -156,7 +164,7 @@ def main():
     runs = load(out)
     if not runs:
         sys.exit(f"plot_reproduction.py: no *.tune.json in {out}")
-    text = table(runs)
+    text = table(runs, load(out, ".climb.json"))
     with open(os.path.join(out, "reproduction-table.md"), "w") as f:
         f.write(text)
     sys.stdout.write(text)

@@ -4,6 +4,7 @@
 #include "workloads/input_error.h"
 #include "workloads/json_reader.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <stdexcept>
@@ -167,6 +168,27 @@ std::vector<RunSpreadPoint> LatencyProfile::run_spread(const std::string& model)
   if (it == models.end()) return out;
   for (const auto& p : it->second.run_spread) out.push_back({p.batch, p.p10_ms, p.p90_ms});  // RunVariation clamps to 1
   return out;
+}
+
+double LatencyProfile::copy_fixed_ms(const std::string& model, bool upload) const {
+  const auto it = models.find(model);
+  if (it == models.end()) return 0.0;
+  const std::vector<LatencyPoint>& points = upload ? it->second.upload : it->second.download;
+  if (points.empty()) return 0.0;
+  double smallest = points.front().median_ms;
+  for (const auto& p : points) smallest = std::min(smallest, p.median_ms);
+  if (points.size() == 1) return smallest;
+  double n = 0, sx = 0, sy = 0, sxx = 0, sxy = 0;
+  for (const auto& p : points) {
+    n += 1;
+    sx += p.batch;
+    sy += p.median_ms;
+    sxx += static_cast<double>(p.batch) * p.batch;
+    sxy += p.batch * p.median_ms;
+  }
+  const double slope = (n * sxy - sx * sy) / (n * sxx - sx * sx);
+  const double intercept = (sy - slope * sx) / n;
+  return std::clamp(intercept, 0.0, smallest);
 }
 
 std::optional<LatencyCurve> LatencyProfile::kernel_curve(const std::string& model, ProfileFit mode) const {

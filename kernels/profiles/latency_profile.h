@@ -74,6 +74,9 @@ struct LatencyProfile {
   // CPU: the lower contention levels' curves, by instances (increasing; the top level is contention_curve).
   std::vector<std::pair<int, LatencyCurve>> contention_level_curves(const std::string& model,
                                                                     ProfileFit mode = ProfileFit::smooth) const;
+  // GPU: each copy's fixed cost, ms: the intercept at zero items of a least-squares line through the
+  // upload (or download) medians, within [0, the smallest median]; 0 when the profile has none.
+  double copy_fixed_ms(const std::string& model, bool upload) const;
   // GPU: the model's kernel-only curve (absent when the profile has none for it).
   std::optional<LatencyCurve> kernel_curve(const std::string& model, ProfileFit mode = ProfileFit::smooth) const;
 };

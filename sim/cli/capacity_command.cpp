@@ -3,6 +3,7 @@
 #include "sim/cli/commands.h"
 #include "sim/cli/flag_checks.h"
 #include "sim/cli/output_path.h"
+#include "sim/cli/step_log.h"
 #include "sim/engine/atomic_file.h"
 #include "sim/provenance/host_info.h"
 #include "sim/provenance/provenance.h"
@@ -111,13 +112,31 @@ int execute(const CapacityFlags& f) {
   }
   if (!f.out.empty()) check_output_path("--out", f.out, scenario.input_files());
   if (f.validate_only) return kExitDone;
-  if (!f.quiet) print_profile_shape_warnings(scenario);
   const auto provenance = provenance_json(scenario);
   CapacityOptions o;
   o.precision = f.precision;
   o.jobs = f.jobs > 0 ? f.jobs : usable_cpus();
   const auto started = std::chrono::steady_clock::now();
-  const CapacityResult r = find_capacity(scenario, o, isolated_evaluator(o.jobs));
+  StepLog steps("recsim capacity", f.quiet);
+  const RateEvaluator isolated = isolated_evaluator(o.jobs);
+  const RateEvaluator evaluator = [&](const std::vector<Scenario>& batch) {
+    std::vector<RunResults> results = isolated(batch);
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      const RunResults& x = results[i];
+      char text[160];
+      if (x.saturated)
+        std::snprintf(text, sizeof text, "%.6g qps: saturated", batch[i].arrival.qps);
+      else if (x.sla_observed_ms)
+        std::snprintf(text, sizeof text, "%.6g qps: %s, p%g %.4g ms", batch[i].arrival.qps, x.sla_met ? "met" : "missed",
+                      scenario.sla.percentile, *x.sla_observed_ms);
+      else
+        std::snprintf(text, sizeof text, "%.6g qps: %s", batch[i].arrival.qps, x.sla_met ? "met" : "missed");
+      steps.step(text);
+    }
+    return results;
+  };
+  const CapacityResult r = find_capacity(scenario, o, evaluator);
+  steps.finish();
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   if (!f.out.empty()) {
     auto document = to_json(scenario, r, o, wall);
@@ -125,6 +144,7 @@ int execute(const CapacityFlags& f) {
     write_file_atomically(f.out, document.dump(2) + "\n");
   }
   if (!f.quiet) std::fputs(summary(scenario, r, wall).c_str(), stdout);
+  if (!f.quiet) print_profile_shape_warnings(scenario);  // notes after the answer
   return kExitDone;
 }
 

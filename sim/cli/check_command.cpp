@@ -1,8 +1,9 @@
-// `recsim check SUITE_DIR [--jobs N] [--update] [--seeds K] [--out FILE] [--quiet]`: the regression
-// suite (sim/sweep/regression_suite.h, docs/regression-suite.md). Every scenario SUITE_DIR/*.json
-// runs twice at its seed, in parallel: the two results must be byte-identical (the fingerprint
+// `recsim check SUITE_DIR [--jobs N] [--update] [--seeds K] [--false-fail P] [--reseed N] [--out FILE]
+// [--quiet]`: the regression suite (sim/sweep/regression_suite.h, docs/regression-suite.md). Every
+// scenario SUITE_DIR/*.json, unchanged since recorded (its and its inputs' hashes), runs twice at its
+// seed (or its seed + N), in parallel: the two results must be byte-identical (the fingerprint
 // check), and each metric must lie within its tolerance of SUITE_DIR/expected/NAME.json. Exit 1 on
-// any failure. --update instead records the expected results (and K other seeds for the
+// any failure. --update instead records the expected results (the seed and K other seeds, for the
 // tolerances) and prints what moved.
 #include "sim/cli/commands.h"
 #include "sim/cli/flag_checks.h"
@@ -39,7 +40,9 @@ struct CheckFlags {
   std::string suite;
   int jobs = 0;
   bool update = false;
-  int seeds = 8;
+  int seeds = 32;
+  double false_fail = 0.001;
+  std::uint64_t reseed = 0;
   std::string out;
   bool quiet = false;
 };
@@ -81,6 +84,7 @@ std::string number_text(const json& v) {
 
 int execute(const CheckFlags& f) {
   std::error_code ec;
+  if (f.update && f.reseed) throw InputError("--reseed", "checks other random streams against the recorded results: not with --update");
   if (!fs::is_directory(f.suite, ec)) throw InputError(f.suite, "expected a suite directory of scenarios (NAME.json) and expected/NAME.json");
   std::vector<Case> cases;
   for (const auto& e : fs::directory_iterator(f.suite)) {
@@ -93,18 +97,35 @@ int execute(const CheckFlags& f) {
   }
   std::sort(cases.begin(), cases.end(), [](const Case& a, const Case& b) { return a.name < b.name; });
   if (cases.empty()) throw InputError(f.suite, "holds no scenario (NAME.json)");
+  // An expected file whose scenario is gone: the suite lost a check without saying so.
+  const fs::path expected_dir = fs::path(f.suite) / "expected";
+  if (!f.update && fs::is_directory(expected_dir, ec))
+    for (const auto& e : fs::directory_iterator(expected_dir)) {
+      if (!e.is_regular_file() || e.path().extension() != ".json") continue;
+      const std::string name = e.path().stem().string();
+      if (std::none_of(cases.begin(), cases.end(), [&](const Case& c) { return c.name == name; }))
+        throw InputError(e.path().string(), "its scenario " + name + ".json is gone from the suite: restore it, or remove this file");
+    }
   if (!f.out.empty()) check_output_path("--out", f.out);
   // Everything checked before any run: each scenario as `recsim run` would, each expected file.
   std::vector<json> expected(cases.size());
+  std::vector<ojson> inputs(cases.size());
+  std::vector<double> targets(cases.size());
   for (std::size_t i = 0; i < cases.size(); ++i) {
     std::string error;
     if (validate_in_process({"run", cases[i].scenario}, &error) != kExitDone) throw InputError(cases[i].scenario, error);
-    cases[i].seed = load_scenario(cases[i].scenario, {}).seed;
+    const Scenario scenario = load_scenario(cases[i].scenario, {});
+    cases[i].seed = scenario.seed;
+    inputs[i] = suite_inputs(scenario, f.suite);
+    targets[i] = scenario.sla.target_ms;
     if (f.update) continue;
     if (!fs::is_regular_file(cases[i].expected, ec))
       throw InputError(cases[i].expected, "missing: recsim check " + f.suite + " --update records the expected results");
     expected[i] = read_json_file(cases[i].expected);
     check_against(expected[i], json::object(), cases[i].expected);  // its shape; the values are compared below
+    const std::string changed = inputs_difference(expected[i].value("inputs", json()), inputs[i]);
+    if (!changed.empty())
+      throw InputError(cases[i].expected, changed + ": rerun recsim check " + f.suite + " --update (and review what moved)");
   }
 
   const int jobs = f.jobs > 0 ? f.jobs : usable_cpus();
@@ -129,8 +150,10 @@ int execute(const CheckFlags& f) {
     tasks.push_back(std::move(t));
   };
   for (auto& c : cases) {
-    add(c, {});
-    add(c, {});
+    const std::vector<std::string> seed =
+        f.reseed ? std::vector<std::string>{"--seed", std::to_string(c.seed + f.reseed)} : std::vector<std::string>{};
+    add(c, seed);
+    add(c, seed);
     if (f.update)
       for (int k = 1; k <= f.seeds; ++k) add(c, {"--seed", std::to_string(c.seed + static_cast<std::uint64_t>(k))});
   }
@@ -169,6 +192,15 @@ int execute(const CheckFlags& f) {
     std::snprintf(line, sizeof line, "  %-30s %9s %12s %12s  %s\n", "scenario", "metrics", "worst (tol.)", "fingerprint", "verdict");
     report += line;
   }
+  // The suite's chosen false-fail rate shared by every number it checks (Bonferroni).
+  double per_metric_false_fail = f.false_fail;
+  if (f.update) {
+    int numbers = 0;
+    for (const auto& c : cases)
+      if (const auto r = result_of(c.tasks[0]))
+        for (const auto& path : suite_metric_paths()) numbers += metric_at(*r, path).is_number() ? 1 : 0;
+    per_metric_false_fail = f.false_fail / std::max(1, numbers);
+  }
   for (std::size_t i = 0; i < cases.size(); ++i) {
     const Case& c = cases[i];
     const auto a = result_of(c.tasks[0]), b = result_of(c.tasks[1]);
@@ -185,7 +217,7 @@ int execute(const CheckFlags& f) {
     }
     const bool identical = fingerprint(*a) == fingerprint(*b);
     if (f.update) {
-      std::vector<json> others;
+      std::vector<json> others = {*a};
       for (std::size_t k = 2; k < c.tasks.size(); ++k) {
         auto r = result_of(c.tasks[k]);
         if (!r) throw std::runtime_error(c.name + ": the run at another seed failed (" + error_of(c.tasks[k]) + ")");
@@ -199,7 +231,8 @@ int execute(const CheckFlags& f) {
       }
       const ojson recorded_with = {{"recsim_version", kRecsimVersion}, {"git_commit", kRecsimCommit}, {"git_dirty", kRecsimDirty},
                                    {"other_seeds", f.seeds}};
-      const ojson doc = record_expected(fs::path(c.scenario).filename().string(), *a, others, recorded_with);
+      const ojson doc =
+          record_expected(fs::path(c.scenario).filename().string(), others, per_metric_false_fail, inputs[i], recorded_with, targets[i]);
       // What moved: every metric whose expected value changed, in tolerances of the old file.
       std::string moved;
       if (fs::is_regular_file(c.expected, ec)) {
@@ -209,9 +242,10 @@ int execute(const CheckFlags& f) {
             const json before = old.contains("metrics") && old["metrics"].contains(path) ? old["metrics"][path]["expected"] : json(nullptr);
             if (json(spec["expected"]) == before) continue;
             moved += "    " + path + ": " + number_text(before) + " -> " + number_text(json(spec["expected"]));
-            if (before.is_number() && old["metrics"][path].contains("tolerance") && old["metrics"][path]["tolerance"].get<double>() > 0) {
-              std::snprintf(line, sizeof line, " (%+.2f old tolerances)",
-                            (spec["expected"].get<double>() - before.get<double>()) / old["metrics"][path]["tolerance"].get<double>());
+            const json& was = old["metrics"][path];
+            if (before.is_number() && was.contains("tolerance") && was["tolerance"].is_number() && was["tolerance"].get<double>() > 0 &&
+                (was.value("scale", "linear") != "log" || before.get<double>() > 0)) {
+              std::snprintf(line, sizeof line, " (%+.2f old tolerances)", deviation_in_tolerances(was, spec["expected"].get<double>()));
               moved += line;
             }
             moved += "\n";
@@ -235,15 +269,17 @@ int execute(const CheckFlags& f) {
     ojson metrics = ojson::array();
     for (const auto& m : checks) {
       if (m.checked) ++checked;
-      if (m.deviation && m.tolerance && *m.tolerance > 0) worst = std::max(worst, std::fabs(*m.deviation) / *m.tolerance);
+      if (m.in_tolerances && std::isfinite(*m.in_tolerances)) worst = std::max(worst, std::fabs(*m.in_tolerances));
       metrics.push_back({{"metric", m.metric}, {"expected", m.expected}, {"actual", m.actual},
                          {"deviation", m.deviation ? json(*m.deviation) : json(nullptr)},
-                         {"tolerance", m.tolerance ? json(*m.tolerance) : json(nullptr)}, {"checked", m.checked}, {"pass", m.pass}});
+                         {"tolerance", m.tolerance ? json(*m.tolerance) : json(nullptr)},
+                         {"allowed", m.band ? json{m.band->first, m.band->second} : json(nullptr)},
+                         {"z", m.z && std::isfinite(*m.z) ? json(*m.z) : json(nullptr)}, {"checked", m.checked}, {"pass", m.pass}});
       if (m.pass) continue;
       ++failed;
-      if (m.tolerance)
-        std::snprintf(line, sizeof line, "    %s: expected %s +- %s, got %s%s\n", m.metric.c_str(), number_text(m.expected).c_str(),
-                      number_text(json(*m.tolerance)).c_str(), number_text(m.actual).c_str(),
+      if (m.band)
+        std::snprintf(line, sizeof line, "    %s: expected %s (allowed %s to %s), got %s%s\n", m.metric.c_str(), number_text(m.expected).c_str(),
+                      number_text(json(m.band->first)).c_str(), number_text(json(m.band->second)).c_str(), number_text(m.actual).c_str(),
                       m.note.empty() ? "" : (" (" + m.note + ")").c_str());
       else
         std::snprintf(line, sizeof line, "    %s: expected %s, got %s\n", m.metric.c_str(), m.expected.dump().c_str(), m.actual.dump().c_str());
@@ -277,7 +313,15 @@ void add_check_command(CLI::App& app, std::function<int()>& run) {
   cmd->add_option("suite", f->suite, "Suite directory: NAME.json scenarios and expected/NAME.json")->required()->check(non_empty());
   cmd->add_option("--jobs", f->jobs, "Runs at once (default: the CPUs this process may use)")->check(CLI::Range(1, 1024));
   cmd->add_flag("--update", f->update, "Record the expected results and their tolerances (runs --seeds other seeds too), and print what moved");
-  cmd->add_option("--seeds", f->seeds, "With --update: other seeds whose spread sets the tolerances (default 8)")->check(CLI::Range(2, 1000));
+  cmd->add_option("--seeds", f->seeds, "With --update: other seeds run beside the scenario's; their spread sets the tolerances (default 32)")
+      ->check(CLI::Range(2, 1000));
+  cmd->add_option("--false-fail", f->false_fail,
+                  "With --update: the chance that a whole suite run fails when only random streams change (default 0.001)")
+      ->check(finite_in(1e-12, 0.5));
+  cmd->add_option("--reseed", f->reseed,
+                  "Run every scenario at its seed + N instead (N >= 1; above --seeds, a seed the recording did not use): "
+                  "checks that the tolerances hold for other random streams")
+      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 40));
   cmd->add_option("--out", f->out, "Write the report as JSON to FILE")->check(non_empty());
   cmd->add_flag("--quiet", f->quiet, "Print nothing when every scenario passes");
   cmd->callback([f, &run] { run = [f] { return execute(*f); }; });

@@ -44,7 +44,6 @@ int execute(const RunFlags& flags) {
   if (!flags.cdf.empty())
     check_output_path("--cdf", flags.cdf, scenario.input_files(), flags.out.empty() ? std::vector<std::string>{} : std::vector<std::string>{flags.out});
   if (flags.validate_only) return kExitDone;
-  if (!flags.quiet) print_profile_shape_warnings(scenario);
 
   const auto provenance = provenance_json(scenario);  // inputs hashed before any work
 
@@ -71,6 +70,7 @@ int execute(const RunFlags& flags) {
     write_file_atomically(flags.cdf, text);
   }
   if (!flags.quiet) std::fputs(format_summary(results).c_str(), stdout);
+  if (!flags.quiet) print_profile_shape_warnings(scenario);  // notes after the answer
   return kExitDone;
 }
 

@@ -6,6 +6,7 @@
 #include "sim/cli/flag_checks.h"
 #include "sim/cli/list_parsing.h"
 #include "sim/cli/output_path.h"
+#include "sim/cli/step_log.h"
 #include "sim/engine/atomic_file.h"
 #include "sim/provenance/host_info.h"
 #include "sim/provenance/provenance.h"
@@ -108,6 +109,9 @@ json to_json(const Scenario& s, const TuneResult& r, const SeedSpread& spread, i
             {"baseline", {{"batch_size", r.baseline.config.batch_size}, {"max_qps", r.baseline.max_qps}}},
             {"climb", point_json(r.climb)},
             {"speedup", r.baseline.max_qps > 0 ? json(r.best.max_qps / r.baseline.max_qps) : json(nullptr)},
+            // Whether the best and the baseline differ beyond noise (TuneResult::indistinguishable's rule).
+            {"gain_beyond_noise", r.baseline.max_qps > 0 && !(r.best.config == r.baseline.config) ? json(!within_noise(r.best, r.baseline))
+                                                                                                     : json(false)},
             {"evaluations", r.evaluations},
             {"search_evaluations", r.search_evaluations},
             {"path", path},
@@ -176,6 +180,13 @@ std::string summary(const Scenario& s, const TuneResult& r, const SeedSpread& sp
     out += line;
   }
   out += ")\n";
+  if (r.baseline.max_qps > 0 && !(r.best.config == r.baseline.config)) {
+    const bool tied = within_noise(r.best, r.baseline);
+    std::snprintf(line, sizeof line, "  %s\n",
+                  tied ? "the baseline is within noise of the best: no gain over it can be claimed"
+                       : "the gain over the baseline is beyond noise (the two differ by more than 1.96 standard errors)");
+    out += line;
+  }
   if (r.indistinguishable.size() > 1) {
     out += "  within noise of the best (not to be told apart):";
     for (std::size_t i = 0; i < r.indistinguishable.size(); ++i) {
@@ -255,8 +266,8 @@ int execute(const TuneFlags& f) {
   if (!f.csv.empty())
     check_output_path("--csv", f.csv, scenario.input_files(), f.out.empty() ? std::vector<std::string>{} : std::vector<std::string>{f.out});
   if (f.validate_only) return kExitDone;
-  if (!f.quiet) print_profile_shape_warnings(scenario);
   EvaluationLog log;
+  StepLog steps("recsim tune", f.quiet);
 
   CapacityOptions c;
   c.precision = f.precision;
@@ -279,6 +290,14 @@ int execute(const TuneFlags& f) {
     }
     const CapacityResult r = find_capacity(s, co, evaluator);
     log.add(config, r);
+    const std::string what = config_text(config) + ": ";
+    char text[128];
+    if (r.screened)
+      std::snprintf(text, sizeof text, "below %.6g qps (missed there: screened out), %zu simulation%s", *r.missed_qps, r.points.size(),
+                    r.points.size() == 1 ? "" : "s");
+    else
+      std::snprintf(text, sizeof text, "%.6g qps, %zu simulations", r.max_qps, r.points.size());
+    steps.step(what + text);
     if (r.max_qps > 0) start_qps = r.max_qps;
     TunePoint p{config, r.max_qps, static_cast<int>(r.points.size()), ""};
     p.rel_uncertainty = uncertainty.relative_error(config);
@@ -304,10 +323,15 @@ int execute(const TuneFlags& f) {
     CapacityOptions co = c;
     co.bracket_factor = 1.25;
     const CapacityResult cr = find_capacity(s, co, evaluator);
+    char text[128];
+    std::snprintf(text, sizeof text, "the best at seed %llu: %.6g qps, %zu simulations", static_cast<unsigned long long>(s.seed),
+                  cr.max_qps, cr.points.size());
+    steps.step(text);
     spread.seeds.push_back(s.seed);
     spread.max_qps.push_back(cr.max_qps);
     spread.evaluations += static_cast<int>(cr.points.size());
   }
+  steps.finish();
   if (spread.max_qps.size() > 1) {
     double mean = 0, var = 0;
     for (double q : spread.max_qps) mean += q / static_cast<double>(spread.max_qps.size());
@@ -322,6 +346,7 @@ int execute(const TuneFlags& f) {
   }
   if (!f.csv.empty()) write_file_atomically(f.csv, log.text);
   if (!f.quiet) std::fputs(summary(scenario, r, spread, wall).c_str(), stdout);
+  if (!f.quiet) print_profile_shape_warnings(scenario);  // notes after the answer
   return kExitDone;
 }
 

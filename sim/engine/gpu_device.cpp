@@ -31,7 +31,8 @@ GpuDevice::GpuDevice(GpuHost gpu, simgrid::s4u::Host* server, std::vector<const 
       h2d_link_(metrics),
       d2h_link_(metrics),
       tier_wait_(metrics),
-      cache_(std::move(cache)) {
+      cache_(std::move(cache)),
+      stage_times_(kGpuSizeClasses) {
   if (cache_) cache_->measure(h2d_link_, tier_wait_);
 }
 
@@ -62,10 +63,14 @@ double GpuDevice::work(int stage, const Job& job) {
     case kUpload:
       tracker_.request_started(job.slot, simgrid::s4u::Engine::get_clock());
       if (cache_) cache_->look_up(job.items, tracker_.measured(job.slot));
-      metered_transfer(h2d_link_, server_, gpu_.host, bytes_for(job.items, services_[static_cast<std::size_t>(job.model)]->input_bytes_per_item));
+      // Each copy: its fixed cost (launch, driver, DMA set-up), then its bytes over the link.
+      if (service(job).gpu_upload_fixed_s > 0) simgrid::s4u::this_actor::sleep_for(service(job).gpu_upload_fixed_s);
+      metered_transfer(h2d_link_, server_, gpu_.host, bytes_for(job.items, service(job).input_bytes_per_item));
       break;
-    case kKernel: simgrid::s4u::this_actor::sleep_for(services_[static_cast<std::size_t>(job.model)]->gpu_curve->seconds_at(job.items)); break;
-    default: metered_transfer(d2h_link_, gpu_.host, server_, bytes_for(job.items, services_[static_cast<std::size_t>(job.model)]->output_bytes_per_item));
+    case kKernel: simgrid::s4u::this_actor::sleep_for(service(job).gpu_curve->seconds_at(job.items)); break;
+    default:
+      if (service(job).gpu_download_fixed_s > 0) simgrid::s4u::this_actor::sleep_for(service(job).gpu_download_fixed_s);
+      metered_transfer(d2h_link_, gpu_.host, server_, bytes_for(job.items, service(job).output_bytes_per_item));
   }
   return simgrid::s4u::Engine::get_clock();
 }
@@ -77,16 +82,25 @@ void GpuDevice::run_stage(int index) {
       s.parked = true;
       simgrid::s4u::this_actor::suspend();
     }
-    const Job job = s.queue.front();
+    Job job = s.queue.front();
     s.queue.pop_front();
-    s.busy.begin(simgrid::s4u::Engine::get_clock());
+    const double start = simgrid::s4u::Engine::get_clock();
+    s.busy.begin(start);
     const double end = work(index, job);
     s.busy.end(end);
+    job.stage_seconds[index] = end - start;
     if (index < kDownload) {
       push(index + 1, job);
     } else {
       --outstanding_;
       ++served_;
+      if (tracker_.measured(job.slot)) {
+        GpuStageTimes& t = stage_times_[static_cast<std::size_t>(gpu_size_class(job.items))];
+        ++t.queries;
+        t.upload_s += job.stage_seconds[kUpload];
+        t.kernel_s += job.stage_seconds[kKernel];
+        t.download_s += job.stage_seconds[kDownload];
+      }
       tracker_.request_finished(job.slot, end);
     }
   }

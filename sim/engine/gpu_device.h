@@ -15,6 +15,7 @@
 #include "sim/engine/query_tracker.h"
 #include "sim/metrics/busy_meter.h"
 #include "sim/metrics/measurement_window.h"
+#include "sim/metrics/run_results.h"
 #include "sim/scenario/scenario.h"
 
 #include <simgrid/s4u/Actor.hpp>
@@ -56,6 +57,10 @@ class GpuDevice {
   double tier_wait_seconds(double end) const { return tier_wait_.busy_seconds(end); }
   // Kernel time of the queries dispatched inside the window (the GPU's offered work).
   double offered_kernel_seconds() const { return offered_kernel_; }
+  // The measured queries' time in each stage (from the stage's start to its end: a copy's fixed
+  // cost, its bytes on the link and any lower-tier wait; the kernels), by query-size class
+  // (kGpuSizeClasses).
+  const std::vector<GpuStageTimes>& stage_times() const { return stage_times_; }
   // The embedding cache; null without one.
   GpuEmbeddingCache* cache() const { return cache_.get(); }
 
@@ -64,6 +69,7 @@ class GpuDevice {
     std::uint32_t slot;
     int items;
     int model;
+    double stage_seconds[3] = {0, 0, 0};
   };
   struct Stage {
     explicit Stage(const MeasurementWindow& m) : busy(m) {}
@@ -74,7 +80,8 @@ class GpuDevice {
   };
   void run_stage(int index);
   void push(int stage, Job job);
-  double work(int stage, const Job& job);  // performs the stage's work for one job (blocks in virtual time)
+  double work(int stage, const Job& job);
+  const ServiceSpec& service(const Job& job) const { return *services_[static_cast<std::size_t>(job.model)]; }  // performs the stage's work for one job (blocks in virtual time)
 
   GpuHost gpu_;
   simgrid::s4u::Host* server_;
@@ -87,6 +94,7 @@ class GpuDevice {
   std::uint64_t served_ = 0;
   double offered_kernel_ = 0.0;
   std::unique_ptr<GpuEmbeddingCache> cache_;
+  std::vector<GpuStageTimes> stage_times_;
 };
 
 }  // namespace recsim

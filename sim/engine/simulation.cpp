@@ -289,6 +289,9 @@ RunResults collect_results(const Scenario& scenario, const System& sys, double e
       overloaded = buf;
     }
     r.gpu_queries += u.queries;
+    r.gpu_stage_times.resize(kGpuSizeClasses);
+    for (int c = 0; c < kGpuSizeClasses; ++c)
+      r.gpu_stage_times[static_cast<std::size_t>(c)].add(g.stage_times()[static_cast<std::size_t>(c)]);
     r.requests_simulated += u.queries;
     r.servers[sys.gpu_server[k]].gpus.push_back(u);
   }

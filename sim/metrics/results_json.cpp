@@ -67,6 +67,24 @@ nlohmann::ordered_json results_to_json(const RunResults& r) {
                    {"final", {{"batch_size", o.batch_size}, {"gpu_threshold", optional_to_json(o.gpu_threshold)}}},
                    {"steps", steps}};
   }
+  if (!r.gpu_stage_times.empty()) {
+    // Where the offloaded queries' GPU time went: the copies (fixed cost and bytes on the link)
+    // against the kernels, over all of them and by query size.
+    GpuStageTimes all;
+    json classes = json::array();
+    for (int c = 0; c < kGpuSizeClasses; ++c) {
+      const GpuStageTimes& t = r.gpu_stage_times[static_cast<std::size_t>(c)];
+      all.add(t);
+      if (t.queries == 0) continue;
+      classes.push_back({{"items", gpu_size_class_label(c)}, {"queries", t.queries},
+                         {"upload_ms", 1e3 * t.upload_s / static_cast<double>(t.queries)},
+                         {"kernel_ms", 1e3 * t.kernel_s / static_cast<double>(t.queries)},
+                         {"download_ms", 1e3 * t.download_s / static_cast<double>(t.queries)},
+                         {"transfer_share", t.transfer_share()}});
+    }
+    j["gpu_time"] = {{"queries", all.queries}, {"transfer_share", all.queries ? json(all.transfer_share()) : json(nullptr)},
+                     {"by_query_size", classes}};
+  }
   j["engine"] = {{"wall_seconds", r.wall_seconds},
                  {"requests_simulated", r.requests_simulated},
                  {"gpu_queries", r.gpu_queries},

@@ -129,6 +129,36 @@ struct DatacenterResults {
   std::string binding_model;  // the model whose SLA is closest to (or furthest past) its target
 };
 
+// Query-size classes of the GPU time split: [1, 16), [16, 64), [64, 256), [256, 1024), [1024, ...).
+inline constexpr int kGpuSizeClassBounds[] = {16, 64, 256, 1024};
+inline constexpr int kGpuSizeClasses = 5;
+inline int gpu_size_class(int items) {
+  int k = 0;
+  while (k < kGpuSizeClasses - 1 && items >= kGpuSizeClassBounds[k]) ++k;
+  return k;
+}
+inline std::string gpu_size_class_label(int index) {
+  const int lo = index == 0 ? 1 : kGpuSizeClassBounds[index - 1];
+  return index == kGpuSizeClasses - 1 ? std::to_string(lo) + "+" : std::to_string(lo) + "-" + std::to_string(kGpuSizeClassBounds[index] - 1);
+}
+
+// Offloaded queries' time on a GPU's stages, summed over the measured queries of one size class.
+struct GpuStageTimes {
+  std::uint64_t queries = 0;
+  double upload_s = 0, kernel_s = 0, download_s = 0;
+  void add(const GpuStageTimes& o) {
+    queries += o.queries;
+    upload_s += o.upload_s;
+    kernel_s += o.kernel_s;
+    download_s += o.download_s;
+  }
+  // The copies' share of the queries' GPU time (0 without time).
+  double transfer_share() const {
+    const double total = upload_s + kernel_s + download_s;
+    return total > 0 ? (upload_s + download_s) / total : 0.0;
+  }
+};
+
 struct RunResults {
   std::string scenario;
   std::uint64_t seed = 0;
@@ -148,6 +178,9 @@ struct RunResults {
   double cpu_utilization = 0.0;
   std::optional<double> gpu_utilization;  // mean kernel-busy fraction over all GPUs; none without GPUs
   std::uint64_t gpu_queries = 0;          // queries served whole by a GPU
+  // Over every GPU: the measured offloaded queries' stage times by size class (kGpuSizeClasses
+  // entries; empty without GPUs).
+  std::vector<GpuStageTimes> gpu_stage_times;
   std::vector<ServerUtilization> servers;
   std::optional<OnlineClimbReport> online;  // deeprecsched-online only
   std::optional<CacheReport> embedding_cache;  // service.embedding_cache only: all GPUs

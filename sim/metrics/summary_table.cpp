@@ -137,6 +137,16 @@ std::string format_summary(const RunResults& r) {
                                                  fmt(", d2h %.1f%%", 100.0 * g.d2h) +
                                                  (r.embedding_cache ? fmt(", waiting on lower tiers %.1f%%", 100.0 * g.tier_wait) : "") +
                                                  fmt(", offered load %.3f", g.offered));
+    GpuStageTimes all;
+    for (const auto& t : r.gpu_stage_times) all.add(t);
+    if (all.queries > 0) {
+      std::string by;
+      for (int c = 0; c < kGpuSizeClasses && c < static_cast<int>(r.gpu_stage_times.size()); ++c) {
+        const GpuStageTimes& t = r.gpu_stage_times[static_cast<std::size_t>(c)];
+        if (t.queries > 0) by += (by.empty() ? "" : ", ") + gpu_size_class_label(c) + " items " + fmt("%.0f%%", 100.0 * t.transfer_share());
+      }
+      out += line("GPU time in copies", fmt("%.1f%%", 100.0 * all.transfer_share()) + " of the offloaded queries' (" + by + ")");
+    }
   }
   if (r.embedding_cache && r.embedding_cache->counters.unique > 0) {
     const CacheReport& e = *r.embedding_cache;

@@ -35,7 +35,9 @@ std::vector<std::string> profile_shape_warnings(const Scenario& scenario) {
 }
 
 void print_profile_shape_warnings(const Scenario& scenario) {
-  for (const auto& w : profile_shape_warnings(scenario)) std::fprintf(stderr, "recsim: warning: %s\n", w.c_str());
+  const auto notes = profile_shape_warnings(scenario);
+  if (!notes.empty()) std::fflush(stdout);  // after the answer, also where stdout is buffered
+  for (const auto& w : notes) std::fprintf(stderr, "recsim: note: %s\n", w.c_str());
 }
 
 }  // namespace recsim

@@ -11,7 +11,8 @@ namespace recsim {
 
 std::vector<std::string> profile_shape_warnings(const Scenario& scenario);
 
-// Prints each on stderr as "recsim: warning: ..." (the commands call it unless --quiet).
+// Prints each on stderr as "recsim: note: ..." (the commands call it after their answer, unless
+// --quiet: the results are unchanged by it).
 void print_profile_shape_warnings(const Scenario& scenario);
 
 }  // namespace recsim

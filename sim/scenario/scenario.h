@@ -153,6 +153,9 @@ struct ServiceSpec {
   std::string gpu_profile_file;                   // resolved path; empty without GPUs
   std::string gpu_profile_source;                 // "measured" or "analytic"
   std::optional<LatencyCurve> gpu_curve;          // kernels alone (transfers are simulated on PCIe)
+  // Each copy's fixed cost (the launch, the driver, the DMA set-up), before its bytes cross the
+  // PCIe link: the GPU profile's upload and download curves at zero items (LatencyProfile::copy_fixed_ms).
+  double gpu_upload_fixed_s = 0.0, gpu_download_fixed_s = 0.0;
   double input_bytes_per_item = 0.0;              // host to device: dense features and sparse indices
   double output_bytes_per_item = 0.0;             // device to host
   std::string model_file;                         // the model definition read (with GPUs)

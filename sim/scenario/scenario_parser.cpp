@@ -380,6 +380,12 @@ ServiceSpec parse_service(JsonReader service, const std::string& base_dir, Profi
       if (!spec.gpu_curve)
         throw InputError(where, "the profile has no kernel-only times (\"kernel_only_ms\") for \"" + spec.model + "\"");
       spec.gpu_profile_source = gpu.source;
+      // service.gpu_copy_overhead (default true): each copy's fixed cost from the GPU profile, on
+      // top of its bytes over the PCIe link; false charges the bytes alone.
+      if (service.boolean_or("gpu_copy_overhead", true)) {
+        spec.gpu_upload_fixed_s = gpu.copy_fixed_ms(spec.model, true) / 1e3;
+        spec.gpu_download_fixed_s = gpu.copy_fixed_ms(spec.model, false) / 1e3;
+      }
       // Bytes moved per item and the embedding tables come from the model's definition: the
       // scenario's model_file, else the shipped one (RECSIM_MODELS_DIR/NAME.json when that is set).
       ModelSpec model = load_service_model(service, spec, base_dir);

@@ -40,11 +40,19 @@ TunePoint golden_section_ladder(const std::vector<int>& ladder, const std::funct
     c = std::clamp<std::size_t>(c, lo + 1, hi - 2);
     d = std::clamp<std::size_t>(d, c + 1, hi - 1);
     const double vc = value(c), vd = value(d);
-    bool left = vc >= vd;  // the maximum lies in [lo, d]; ties go to the smaller values
-    if (vc == vd && vc < 0) {
-      // Both worse than the best so far: towards the best step of this ladder, if any.
+    if (vc == vd && vc >= 0) {
+      // Equal loads (the same routing, or both at the precision's step below a stability limit
+      // that moves little between them): for a unimodal load the maximum lies between them.
+      lo = c;
+      hi = d;
+      continue;
+    }
+    bool left = vc > vd;  // the maximum lies in [lo, d]
+    if (vc == vd) {
+      // Both screened, worse than the best so far: towards the best step of this ladder, if any,
+      // else towards the smaller values.
       const std::size_t b = best_seen();
-      if (value(b) >= 0) left = b <= c;
+      left = value(b) < 0 || b <= c;
     }
     if (left)
       hi = d;

@@ -14,7 +14,8 @@ namespace recsim {
 
 class ProfileUncertainty {
  public:
-  // Query sizes from 20,000 draws of a fixed stream (a trace: its own sizes).
+  // Query sizes from 20,000 draws of a fixed stream (an arrival trace: its largest size, standing for
+  // them all; its sizes are read by the run itself).
   ProfileUncertainty(const Scenario& scenario, double precision);
   double relative_error(const TuneConfig& config) const;
 
