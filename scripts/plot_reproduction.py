@@ -60,7 +60,7 @@ def table(runs, climbs):
                         model, level, t["sla"]["target_ms"], t["best"]["batch_size"],
                         t["best"]["gpu_threshold"] if t["best"]["gpu_threshold"] is not None else "none",
                         t["best"]["max_qps"], ci[0], ci[1], t["baseline"]["max_qps"],
-                        "{:.2f}x".format(speedup) if speedup else "-", "yes" if t.get("gain_beyond_noise") else "no", near,
+                        "{:.2f}x".format(speedup) if speedup else "-", ("yes" if t.get("gain_beyond_noise") else "no") if speedup else "-", near,
                         config(c["climb"]) if c else "-", t.get("search_evaluations", t["evaluations"]),
                         c.get("search_evaluations", c["evaluations"]) if c else "-"))
     return "\n".join(lines) + "\n"

@@ -67,6 +67,15 @@ std::vector<int> threshold_ladder_for(const QuerySizeSpec& sizes) {
   return {ladder.begin() + static_cast<std::ptrdiff_t>(start), ladder.end()};
 }
 
+// The scenario with a configuration of the search: the static policy, or deeprecsched with a threshold.
+Scenario configured(const Scenario& scenario, const TuneConfig& config) {
+  Scenario s = scenario;
+  s.scheduler.batch_size = config.batch_size;
+  s.scheduler.policy = config.gpu_threshold ? "deeprecsched" : "static";
+  s.scheduler.gpu_threshold = config.gpu_threshold.value_or(0);
+  return s;
+}
+
 json point_json(const TunePoint& p) {
   return {{"batch_size", p.config.batch_size},
           {"gpu_threshold", p.config.gpu_threshold ? json(*p.config.gpu_threshold) : json(nullptr)},
@@ -277,10 +286,7 @@ int execute(const TuneFlags& f) {
   const ProfileUncertainty uncertainty(scenario, f.precision);
   double start_qps = scenario.arrival.qps;
   const CapacityOf capacity_of = [&](const TuneConfig& config, std::optional<double> floor) {
-    Scenario s = scenario;
-    s.scheduler.batch_size = config.batch_size;
-    s.scheduler.policy = config.gpu_threshold ? "deeprecsched" : "static";
-    s.scheduler.gpu_threshold = config.gpu_threshold.value_or(0);
+    Scenario s = configured(scenario, config);
     s.arrival.qps = start_qps;  // the last answer is a good first guess for the next configuration
     CapacityOptions co = c;
     if (start_qps != scenario.arrival.qps) co.bracket_factor = 1.25;  // the previous answer is close
@@ -314,11 +320,8 @@ int execute(const TuneFlags& f) {
   spread.seeds.push_back(scenario.seed);
   spread.max_qps.push_back(r.best.max_qps);
   for (int k = 1; k < f.seeds && r.best.max_qps > 0; ++k) {
-    Scenario s = scenario;
+    Scenario s = configured(scenario, r.best.config);
     s.seed = scenario.seed + static_cast<std::uint64_t>(k);
-    s.scheduler.batch_size = r.best.config.batch_size;
-    s.scheduler.policy = r.best.config.gpu_threshold ? "deeprecsched" : "static";
-    s.scheduler.gpu_threshold = r.best.config.gpu_threshold.value_or(0);
     s.arrival.qps = r.best.max_qps;
     CapacityOptions co = c;
     co.bracket_factor = 1.25;

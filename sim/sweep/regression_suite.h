@@ -18,6 +18,9 @@
 
 namespace recsim {
 
+// A percentile is checked only where at least this many measured queries lie above it.
+inline constexpr double kMinQueriesAbovePercentile = 200;
+
 // The dotted results paths the suite checks, where a scenario's results have them.
 const std::vector<std::string>& suite_metric_paths();
 

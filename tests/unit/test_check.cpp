@@ -89,6 +89,22 @@ TEST_CASE("tolerances are Student's t prediction intervals over the seeds, and a
   CHECK(record_expected("s.json", near, 0.01, inputs, json::object(), 100.0)["metrics"]["sla.met"]["varies_with_seed"] == true);
   CHECK_FALSE(record_expected("s.json", near, 0.01, inputs, json::object(), 200.0)["metrics"]["sla.met"].contains("varies_with_seed"));
 
+  // A percentile with fewer than 200 measured queries above it is recorded but not checked.
+  std::vector<json> tails = runs;
+  for (std::size_t i = 0; i < tails.size(); ++i) {
+    tails[i]["queries"] = {{"measured", 4500}};
+    tails[i]["latency_ms"] = {{"p95", 2.0 + 0.1 * static_cast<double>(i)}, {"p99", 5.0 + static_cast<double>(i)}};
+  }
+  const auto tail_doc = json::parse(record_expected("s.json", tails, 0.01, inputs, json::object(), 100.0).dump());
+  CHECK(tail_doc["metrics"]["latency_ms.p99"]["unchecked"] ==
+        "45 measured queries above this percentile (fewer than 200): too few for a stable check");
+  CHECK(tail_doc["metrics"]["latency_ms.p95"].contains("tolerance"));  // 225 above it
+  for (const auto& c : check_against(tail_doc, tails[0], "e.json"))
+    if (c.metric == "latency_ms.p99") {
+      CHECK_FALSE(c.checked);
+      CHECK(c.pass);
+    }
+
   // An empty metrics block checks nothing: refused.
   CHECK_THROWS_WITH(check_against(json{{"metrics", json::object()}}, json::object(), "e.json"),
                     "e.json: metrics: is empty: nothing would be checked (recsim check --update records them)");

@@ -279,8 +279,10 @@ TEST_CASE("recsim validate on one core calibrates without contention and serves"
   TempDir dir;
   const auto out = dir.file("v.json");
   const std::string source = RECSIM_SOURCE_DIR;
+  // A loose SLA (50 ms, not NCF's 5): one core serving the largest queries whole must meet it even
+  // when this machine is slow while it calibrates (a loaded machine missed 5 ms at every rate).
   const auto r = run_recsim({"validate", source + "/scenarios/models/ncf.json", "--cores", "1", "--loads", "0.3", "--queries", "200",
-                             "--out", out, "--quiet"});
+                             "--set", "sla.target_ms=50", "--out", out, "--quiet"});
   INFO(r.err);
   REQUIRE(r.status == 0);
   const auto j = nlohmann::json::parse(read_file(out));
