@@ -33,6 +33,17 @@ CapacityOf counting(std::function<double(const TuneConfig&)> f, std::map<std::pa
   };
 }
 
+// Max load by batch size with a first peak at b = 3, a dip at 4, the global peak at 64; the
+// ladder is its batch sizes, the baseline the largest.
+const std::map<int, double> kDipLadder = {{1, 100}, {2, 200}, {3, 300}, {4, 250},  {6, 260},  {8, 400},  {12, 500},
+                                          {16, 600}, {24, 700}, {32, 800}, {48, 900}, {64, 1000}, {96, 950}};
+TuneOptions dip_ladder_options() {
+  TuneOptions o;
+  for (const auto& [b, q] : kDipLadder) o.batch_ladder.push_back(b);
+  o.baseline_batch = 96;
+  return o;
+}
+
 }  // namespace
 
 TEST_CASE("hill climbing stops at the first decrease and keeps the previous batch size", "[tune]") {
@@ -72,13 +83,9 @@ TEST_CASE("hill climbing stops at the first decrease and keeps the previous batc
 }
 
 TEST_CASE("hill climbing can stop at a local optimum, and the grid shows the gap", "[tune]") {
-  // A first peak at b = 3, a dip at 4, the global peak at 64.
-  const std::map<int, double> qps = {{1, 100}, {2, 200}, {3, 300}, {4, 250}, {6, 260}, {8, 400}, {12, 500}, {16, 600},
-                                     {24, 700}, {32, 800}, {48, 900}, {64, 1000}, {96, 950}};
+  const std::map<int, double>& qps = kDipLadder;
   std::map<std::pair<int, int>, int> asked;
-  TuneOptions o;
-  for (const auto& [b, q] : qps) o.batch_ladder.push_back(b);
-  o.baseline_batch = 96;
+  TuneOptions o = dip_ladder_options();
   o.grid = true;
   const TuneResult r = hill_climb(o, counting([&](const TuneConfig& c) { return qps.at(c.batch_size); }, asked));
   CHECK(r.climb.config.batch_size == 3);
@@ -194,13 +201,9 @@ TEST_CASE("the climb walks through a plateau where nothing changed instead of st
 }
 
 TEST_CASE("the golden-section search finds the optimum a climb misses behind a dip", "[tune][golden]") {
-  // The same ladder as above: a first peak at b = 3, a dip at 4, the global peak at 64.
-  const std::map<int, double> qps = {{1, 100}, {2, 200}, {3, 300}, {4, 250}, {6, 260}, {8, 400}, {12, 500}, {16, 600},
-                                     {24, 700}, {32, 800}, {48, 900}, {64, 1000}, {96, 950}};
+  const std::map<int, double>& qps = kDipLadder;
   std::map<std::pair<int, int>, int> asked;
-  TuneOptions o;
-  for (const auto& [b, q] : qps) o.batch_ladder.push_back(b);
-  o.baseline_batch = 96;
+  const TuneOptions o = dip_ladder_options();
   const TuneResult r = tune_search("golden", o, counting([&](const TuneConfig& c) { return qps.at(c.batch_size); }, asked));
   CHECK(r.search == "golden");
   CHECK(r.climb.config.batch_size == 64);
