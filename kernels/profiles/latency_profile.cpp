@@ -33,6 +33,18 @@ std::vector<LatencyPoint> points_from_json(const nlohmann::json& array, const st
     p.min_ms = r.number_or("min", p.median_ms, 0, 1e9);
     p.max_ms = r.number_or("max", p.median_ms, 0, 1e9);
     p.samples = static_cast<int>(r.integer_or("samples", 0, 0, 1'000'000'000));
+    // Quantiles of one sample are ordered: inverted ones (p10 > median > p90) would give the
+    // median's standard error and a run's spread a negative width. Absent ones are not compared.
+    std::vector<std::pair<const char*, double>> given;
+    for (const auto& [key, value] : {std::pair<const char*, double>{"min", p.min_ms}, {"p10", p.p10_ms}, {"median", p.median_ms},
+                                     {"p90", p.p90_ms}, {"max", p.max_ms}})
+      if (r.has(key)) given.emplace_back(key, value);
+    for (std::size_t k = 1; k < given.size(); ++k)
+      if (given[k - 1].second > given[k].second)
+        throw InputError(r.child_path(given[k].first), std::string("expected at least ") + given[k - 1].first + " (" +
+                                                           nlohmann::json(given[k - 1].second).dump() +
+                                                           "): min <= p10 <= median <= p90 <= max, got " +
+                                                           nlohmann::json(given[k].second).dump());
     r.finish();
     if (!out.empty() && p.batch <= out.back().batch)
       throw InputError(r.child_path("batch"), "batch sizes must increase strictly");

@@ -28,8 +28,10 @@ void read_curves(JsonReader& tier, const nlohmann::json& value, const char* key,
       JsonReader point(array[i], dims_path + "." + std::to_string(i));
       const int keys = static_cast<int>(point.integer("keys", 1, 1'000'000'000));
       const double ms = point.number("median_ms", 0.0, 1e9, true);
-      point.number("p10_ms", 0.0, 1e9);
-      point.number("p90_ms", 0.0, 1e9);
+      const double p10 = point.number("p10_ms", 0.0, 1e9);
+      const double p90 = point.number("p90_ms", 0.0, 1e9);
+      if (p10 > ms) throw InputError(point.child_path("p10_ms"), "expected at most median_ms (" + nlohmann::json(ms).dump() + "): quantiles are ordered, got " + nlohmann::json(p10).dump());
+      if (p90 < ms) throw InputError(point.child_path("p90_ms"), "expected at least median_ms (" + nlohmann::json(ms).dump() + "): quantiles are ordered, got " + nlohmann::json(p90).dump());
       point.integer("samples", 1, std::int64_t{1} << 40);
       point.finish();
       curve.push_back({keys, ms / 1e3});

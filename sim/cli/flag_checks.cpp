@@ -15,6 +15,15 @@ CLI::Validator non_empty() {
                         "NONEMPTY");
 }
 
+bool read_decimal(const std::string& text, double& x) {
+  // Decimal only: strtod would also take hexadecimal ("0x1p-3"), "inf" and "nan".
+  if (text.empty() || text.find_first_not_of("0123456789+-.eE") != std::string::npos) return false;
+  errno = 0;
+  char* end = nullptr;
+  x = std::strtod(text.c_str(), &end);
+  return end == text.c_str() + text.size() && errno != ERANGE && std::isfinite(x);
+}
+
 CLI::Validator finite_in(double lo, double hi) {
   std::ostringstream range;
   range << "[" << lo << ", " << hi << "]";
@@ -22,14 +31,8 @@ CLI::Validator finite_in(double lo, double hi) {
   return CLI::Validator(
       [lo, hi, text](std::string& value) -> std::string {
         if (value.empty()) return "expected a number in " + text + ", got an empty string";
-        // Decimal only: strtod would also take hexadecimal ("0x1p-3"), "inf" and "nan".
-        if (value.find_first_not_of("0123456789+-.eE") != std::string::npos)
-          return "expected a finite decimal number in " + text + ", got \"" + printable(value, 60) + "\"";
-        errno = 0;
-        char* end = nullptr;
-        const double x = std::strtod(value.c_str(), &end);
-        if (end != value.c_str() + value.size() || errno == ERANGE || !std::isfinite(x))
-          return "expected a finite number in " + text + ", got \"" + printable(value, 60) + "\"";
+        double x = 0;
+        if (!read_decimal(value, x)) return "expected a finite decimal number in " + text + ", got \"" + printable(value, 60) + "\"";
         if (x < lo || x > hi) return "expected a number in " + text + ", got " + printable(value, 60);
         return {};
       },

@@ -12,6 +12,9 @@ namespace recsim {
 
 // Refuses an empty value.
 CLI::Validator non_empty();
+// Reads `text` as a finite decimal number (no hexadecimal, inf, nan, or a value beyond double
+// range, which strtod would take or clamp); false if it is not one.
+bool read_decimal(const std::string& text, double& x);
 // A finite decimal number in [lo, hi].
 CLI::Validator finite_in(double lo, double hi);
 // A seed: a decimal integer in [0, 2^63 - 1], as the scenario's "seed". Throws InputError naming `flag`.

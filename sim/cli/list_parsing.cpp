@@ -1,5 +1,6 @@
 #include "sim/cli/list_parsing.h"
 
+#include "sim/cli/flag_checks.h"
 #include "workloads/input_error.h"
 
 #include <algorithm>
@@ -42,12 +43,11 @@ std::vector<int> parse_int_list(const std::string& flag, const std::string& text
 std::vector<double> parse_open_interval_list(const std::string& flag, const std::string& text, double lo, double hi) {
   std::vector<double> out;
   for (const auto& item : split_list(flag, text)) {
-    char* end = nullptr;
-    const double v = std::strtod(item.c_str(), &end);
-    if (end != item.c_str() + item.size() || !std::isfinite(v) || !(v > lo) || !(v < hi)) {
+    double v = 0;
+    if (!read_decimal(item, v) || !(v > lo) || !(v < hi)) {
       char range[64];
       std::snprintf(range, sizeof range, "(%g, %g)", lo, hi);
-      throw InputError(flag, "expected numbers in " + std::string(range) + ", got \"" + item + "\"");
+      throw InputError(flag, "expected decimal numbers in " + std::string(range) + ", got \"" + printable(item, 60) + "\"");
     }
     out.push_back(v);
   }

@@ -55,7 +55,8 @@ struct Plan {
   json fleet;       // the fleet scenario's document
   std::string base_dir;
   std::vector<std::string> models;  // the fleet's, in order
-  std::map<std::string, double> shares;
+  std::map<std::string, double> shares;       // normalised: they sum to 1 over the models
+  std::map<std::string, double> percentiles;  // each model's SLA percentile
   std::vector<std::string> kinds;   // allowed, in the fleet's order
   std::string objective = "cost";
   std::map<std::string, double> objective_per_server;
@@ -70,6 +71,40 @@ const json* kind_of(const json& fleet, const std::string& name) {
   for (const auto& k : fleet["server_kinds"])
     if (k.value("name", "") == name) return &k;
   return nullptr;
+}
+
+// The verification's measured queries a model needs for its SLA percentile to be estimated: 100
+// above the percentile, and at least 1,000.
+std::int64_t measured_queries_needed(double percentile) {
+  return std::max<std::int64_t>(1000, static_cast<std::int64_t>(std::ceil(100.0 / (1.0 - percentile / 100.0) - 1e-9)));
+}
+
+constexpr std::int64_t kMaxVerifyQueries = 100'000'000;
+
+// The verification run of a target: verify.queries, lengthened where a model's part of the target
+// would otherwise leave too few of its queries measured (its verdict would be on no data, and the
+// plan would add servers to it forever). Throws InputError when that needs more than the most
+// queries a verification may run.
+std::int64_t verify_queries_for(const Plan& p, const Target& t, std::size_t index) {
+  std::int64_t queries = p.verify_queries;
+  for (const auto& m : p.models) {
+    const double q = t.model_qps.at(m);
+    if (!(q > 0)) continue;
+    const double fraction = q / t.total_qps;
+    const double needed = static_cast<double>(measured_queries_needed(p.percentiles.at(m))) * t.total_qps / q +
+                          static_cast<double>(p.verify_warmup);
+    if (needed > static_cast<double>(kMaxVerifyQueries)) {
+      char text[320];
+      std::snprintf(text, sizeof text,
+                    "model %s is %.3g of the target's rate: measuring %lld of its queries (for its p%g) needs %.3g queries in "
+                    "the verification, more than %lld; give it a larger share or size it in a plan of its own",
+                    m.c_str(), fraction, static_cast<long long>(measured_queries_needed(p.percentiles.at(m))), p.percentiles.at(m),
+                    needed, static_cast<long long>(kMaxVerifyQueries));
+      throw InputError("targets." + std::to_string(index), text);
+    }
+    queries = std::max(queries, static_cast<std::int64_t>(std::ceil(needed)));
+  }
+  return queries;
 }
 
 Plan load_plan(const std::string& path) {
@@ -93,9 +128,14 @@ Plan load_plan(const std::string& path) {
     p.fleet = read_json_file(p.fleet_file);
     const auto fleet_dir = fs::path(p.fleet_file).parent_path().string();
     p.base_dir = fleet_dir.empty() ? "." : fleet_dir;
+    // A model's share is its part of the arrivals, normalised over the fleet's models
+    // (docs/scenario-format.md): two models without a share take half each.
+    double share_total = 0;
+    for (const auto& m : s.models) share_total += m.share;
     for (const auto& m : s.models) {
       p.models.push_back(m.name);
-      p.shares[m.name] = m.share;
+      p.shares[m.name] = m.share / share_total;
+      p.percentiles[m.name] = m.sla.percentile;
     }
     std::vector<std::string> all;
     for (const auto& k : s.kinds) all.push_back(k.name);
@@ -190,6 +230,7 @@ Plan load_plan(const std::string& path) {
       v.finish();
     }
     r.finish();
+    for (std::size_t i = 0; i < p.targets.size(); ++i) verify_queries_for(p, p.targets[i], i);
   } catch (const InputError& e) {
     throw InputError(path + ": " + e.where(), e.expected());
   }
@@ -337,6 +378,7 @@ int execute(const PlanFlags& f) {
     ojson attempts = ojson::array();
     json results;
     bool met = false;
+    const std::int64_t verify_queries = verify_queries_for(plan, target, t);
     for (int attempt = 1; attempt <= plan.max_attempts; ++attempt) {
       bool mixed = false;
       std::map<std::string, std::set<std::string>> kinds_of;
@@ -347,13 +389,13 @@ int execute(const PlanFlags& f) {
       char text[160];
       std::snprintf(text, sizeof text, "recsim plan: target %.6g qps, attempt %d: simulating %d servers", target.total_qps, attempt, servers);
       say(text);
-      const json doc = fleet_with(plan, pools, target, plan.verify_queries, plan.verify_warmup, mixed);
+      const json doc = fleet_with(plan, pools, target, verify_queries, plan.verify_warmup, mixed);
       const Scenario s = parse_scenario(doc, plan.base_dir);
       results = json::parse(results_to_json(simulate_isolated(s)).dump());
       std::vector<std::string> missed;
       for (const auto& m : results["datacenter"]["models"])
         if (!m["sla"]["met"].get<bool>()) missed.push_back(m["name"].get<std::string>());
-      ojson a = {{"servers", servers}, {"missed", missed}, {"saturated", results["saturated"]}};
+      ojson a = {{"servers", servers}, {"queries", verify_queries}, {"missed", missed}, {"saturated", results["saturated"]}};
       attempts.push_back(a);
       if (missed.empty() && !results["saturated"].get<bool>()) {
         met = true;
@@ -419,7 +461,15 @@ int execute(const PlanFlags& f) {
                {"provenance", provenance_json(fleet_scenario)}};
   if (!f.out.empty()) write_file_atomically(f.out, doc.dump(1) + "\n");
   bool all_verified = true;
-  for (const auto& fl : fleets) all_verified = all_verified && fl["verified"].get<bool>();
+  for (const auto& fl : fleets) {
+    if (fl["verified"].get<bool>()) continue;
+    all_verified = false;
+    // Said even with --quiet: the exit status alone does not say which target failed.
+    std::string missed;
+    for (const auto& m : fl["attempts"].back()["missed"]) missed += (missed.empty() ? "" : ", ") + m.get<std::string>();
+    std::fprintf(stderr, "recsim plan: target %.6g qps not verified after %zu simulations: %s\n", fl["target_qps"].get<double>(),
+                 fl["attempts"].size(), missed.empty() ? "the fleet saturated" : ("still missing its SLA: " + missed).c_str());
+  }
   if (!f.quiet) {
     std::printf("recsim plan %s: fleet %s, objective %s\n", plan.name.c_str(), plan.fleet_file.c_str(), plan.objective.c_str());
     std::printf("  one server, one model, within its SLA (qps):\n");

@@ -146,8 +146,19 @@ json percentiles_json(double p50, double p95, double p99) { return {{"p50", p50}
 
 double error_of(double simulated, double real) { return real > 0 ? (simulated - real) / real : 0.0; }
 
+constexpr double kMinValidateLoad = 0.01;
+
 int execute(const ValidateFlags& f) {
   const std::vector<double> loads = parse_open_interval_list("--loads", f.loads, 0.0, 1.0);
+  // The real run serves its queries in real time: at a load of x it lasts about 1/x times the
+  // queries' service time. Below 1% that is hours for nothing a validation can use (and a load
+  // near zero overflowed the real load generator's clock).
+  for (const double load : loads)
+    if (load < kMinValidateLoad) {
+      char text[160];
+      std::snprintf(text, sizeof text, "expected loads of at least 0.01 (the real run lasts about 1/load times its queries' service time), got %g", load);
+      throw InputError("--loads", text);
+    }
   const int usable = usable_cpus();
   const int cores = f.cores > 0 ? f.cores : usable;
   if (cores > usable)
@@ -445,7 +456,7 @@ void add_validate_command(CLI::App& app, std::function<int()>& run, const std::s
   cmd->add_option("--profile-out", f->profile_out, "Keep the profile calibrated here in FILE (atomically)")->check(non_empty());
   cmd->add_option("--cores", f->cores, "Serving cores, one pinned worker each (default: the CPUs this process may use)")
       ->check(CLI::Range(1, 1024));
-  cmd->add_option("--loads", f->loads, "Fractions of the simulated capacity to serve at (default 0.3,0.6,0.85)")->check(non_empty());
+  cmd->add_option("--loads", f->loads, "Fractions of the simulated capacity to serve at, each in [0.01, 1) (default 0.3,0.6,0.85)")->check(non_empty());
   cmd->add_option("--queries", f->queries, "Queries per load, a tenth of them warm-up (default 5000)")->check(CLI::Range(100, 10000000));
   cmd->add_option("--draws", f->draws,
                   "Simulate each load's queries with this many draws of the requests' own variation, and replay the real "

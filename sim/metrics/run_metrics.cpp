@@ -88,7 +88,11 @@ void RunMetrics::summarise(double end, double sla_percentile, double sla_target_
   const double sd = std::sqrt(std::max(0.0, (sum_sq - k * mean * mean) / (k - 1)));
   const double t = boost::math::quantile(boost::math::students_t(k - 1), 0.975);
   const double half = t * sd / std::sqrt(k);
-  out.sla_ci95_ms = std::make_pair(*out.sla_observed_ms - half, *out.sla_observed_ms + half);
+  // Clamped to what the percentile can be: within the run's smallest and largest latency (the
+  // symmetric interval went below zero where the batches' percentiles scattered widely).
+  const double lowest = latency_.min() * 1e3, highest = latency_.max() * 1e3;
+  out.sla_ci95_ms = std::make_pair(std::clamp(*out.sla_observed_ms - half, lowest, highest),
+                                   std::clamp(*out.sla_observed_ms + half, lowest, highest));
 }
 
 }  // namespace recsim

@@ -4,6 +4,8 @@
 #include "workloads/json_reader.h"
 
 #include <cmath>
+#include <cstdint>
+#include <initializer_list>
 #include <cstdio>
 #include <filesystem>
 #include <set>
@@ -26,6 +28,18 @@ double tidy(double v) {
   return std::stod(text);
 }
 
+// Integer ranges are computed exactly when every bound is an integer JSON number within int64
+// (a larger unsigned one is taken as a double like any other number).
+bool exact_integers(std::initializer_list<const json*> values) {
+  for (const json* v : values)
+    if (!v->is_number_integer() || (v->is_number_unsigned() && v->get<std::uint64_t>() > static_cast<std::uint64_t>(INT64_MAX))) return false;
+  return true;
+}
+
+__int128 integer_of(const json& v) {
+  return v.is_number_unsigned() ? static_cast<__int128>(v.get<std::uint64_t>()) : static_cast<__int128>(v.get<std::int64_t>());
+}
+
 std::vector<json> range_values(JsonReader range) {
   const std::string at = range.path();
   const json& from_j = range.value("from");
@@ -46,17 +60,17 @@ std::vector<json> range_values(JsonReader range) {
     const json& step_j = range.value("step");
     if (!step_j.is_number() || !(step_j.get<double>() > 0) || !std::isfinite(step_j.get<double>()))
       throw InputError(range.child_path("step"), "expected a number > 0, got " + step_j.dump());
-    const bool integers = from_j.is_number_integer() && to_j.is_number_integer() && step_j.is_number_integer();
-    const double step = step_j.get<double>();
-    const double n = std::floor((to - from) / step * (1 + 1e-12) + 1e-9);
-    if (n + 1 > static_cast<double>(kMaxSweepPoints)) throw InputError(at, "expected at most " + std::to_string(kMaxSweepPoints) + " values");
-    for (long i = 0; i <= static_cast<long>(n); ++i) {
-      if (integers) {
-        if (out.size() >= kMaxSweepPoints) throw InputError(at, "too many values");
-        out.push_back(from_j.get<std::int64_t>() + i * step_j.get<std::int64_t>());
-      } else {
-        push(tidy(from + static_cast<double>(i) * step));
-      }
+    if (exact_integers({&from_j, &to_j, &step_j})) {
+      // Exact: from, from + step, ... up to to, never beyond it (in 128 bits: no wrap).
+      const __int128 first = integer_of(from_j), last = integer_of(to_j), step = integer_of(step_j);
+      if ((last - first) / step + 1 > static_cast<__int128>(kMaxSweepPoints))
+        throw InputError(at, "expected at most " + std::to_string(kMaxSweepPoints) + " values");
+      for (__int128 v = first; v <= last; v += step) out.push_back(static_cast<std::int64_t>(v));
+    } else {
+      const double step = step_j.get<double>();
+      const double n = std::floor((to - from) / step * (1 + 1e-12) + 1e-9);
+      if (n + 1 > static_cast<double>(kMaxSweepPoints)) throw InputError(at, "expected at most " + std::to_string(kMaxSweepPoints) + " values");
+      for (long i = 0; i <= static_cast<long>(n); ++i) push(tidy(from + static_cast<double>(i) * step));
     }
   } else if (range.has("count")) {
     const auto count = range.integer("count", 2, static_cast<std::int64_t>(kMaxSweepPoints));
@@ -65,14 +79,15 @@ std::vector<json> range_values(JsonReader range) {
   } else {
     const double factor = range.number("factor", 1.0, 1e6, true);
     if (!(from > 0)) throw InputError(range.child_path("from"), "expected a number > 0 with \"factor\", got " + from_j.dump());
-    const bool integers = from_j.is_number_integer() && to_j.is_number_integer() && range.value("factor").is_number_integer();
-    for (double v = from; v <= to * (1 + 1e-12); v *= factor) {
-      if (integers) {
-        if (out.size() >= kMaxSweepPoints) throw InputError(at, "too many values");
-        out.push_back(static_cast<std::int64_t>(std::llround(v)));
-      } else {
-        push(tidy(v));
+    if (exact_integers({&from_j, &to_j, &range.value("factor")})) {
+      // Exact: from, from × factor, ... up to to (each product in 128 bits: to < 2^63, factor <= 10^6).
+      const __int128 last = integer_of(to_j), f = integer_of(range.value("factor"));
+      for (__int128 v = integer_of(from_j); v <= last; v *= f) {
+        if (out.size() >= kMaxSweepPoints) throw InputError(at, "expected at most " + std::to_string(kMaxSweepPoints) + " values");
+        out.push_back(static_cast<std::int64_t>(v));
       }
+    } else {
+      for (double v = from; v <= to * (1 + 1e-12); v *= factor) push(tidy(v));
     }
   }
   range.finish();

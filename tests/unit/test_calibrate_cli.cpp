@@ -75,7 +75,7 @@ TEST_CASE("recsim calibrate measures every contention level it is asked for", "[
   CHECK(m.cold_size.empty());
   const auto gaps = run_recsim({"calibrate", "--models", "ncf", "--after-idle-ms", "2,0"});
   CHECK(gaps.status == 2);
-  CHECK(gaps.err == "recsim: error: --after-idle-ms: expected numbers in (0, 1000), got \"0\"\n");
+  CHECK(gaps.err == "recsim: error: --after-idle-ms: expected decimal numbers in (0, 1000), got \"0\"\n");
   const auto few = run_recsim({"calibrate", "--models", "ncf", "--threads", "2", "--levels", "2"});
   CHECK(few.status == 2);
   CHECK(few.err == "recsim: error: --levels: needs --threads of at least 3 (levels lie between 2 and --threads - 1)\n");

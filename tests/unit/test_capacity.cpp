@@ -264,6 +264,23 @@ TEST_CASE("batch-means 95% interval of the SLA percentile covers the exact M/M/c
   CHECK_FALSE(short_run.sla_ci95_ms.has_value());
 }
 
+TEST_CASE("the percentile's interval never leaves the run's own latencies", "[capacity][ci]") {
+  // 19 batches of 50 queries at 1 ms and one at 1 s: the batches' p95s are 19 × 1 ms and 1 × 1 s,
+  // so the symmetric interval is p95 ± 2.093 × 223.4 / √20 ≈ ± 104.6 ms around the run's 1 ms p95:
+  // unclamped its low end is about -104 ms.
+  RunMetrics m(1000);
+  m.measured_arrival(0.0);
+  for (int i = 0; i < 950; ++i) m.measured_completion(0.0, 0.0, 0.001);
+  for (int i = 0; i < 50; ++i) m.measured_completion(0.0, 0.0, 1.0);
+  RunResults r;
+  m.summarise(2.0, 95, 10, r);
+  REQUIRE(r.sla_ci95_ms.has_value());
+  CHECK(*r.sla_observed_ms == Approx(1.0).epsilon(1e-3));
+  CHECK(r.sla_ci95_ms->first == m.latency().min() * 1e3);  // clamped to the smallest latency
+  // sd of nineteen 1s and one 1000: 999 × sqrt(0.05 × 0.95 × 20/19) = 999 × sqrt(0.05).
+  CHECK(r.sla_ci95_ms->second == Approx(1.0 + 2.093024 * 999.0 * std::sqrt(0.05) / std::sqrt(20.0)).epsilon(2e-3));
+}
+
 TEST_CASE("recsim capacity writes the contract's JSON, and bad input exits 2", "[cli][capacity]") {
   TempDir dir;
   auto doc = nlohmann::json::parse(base_scenario_text());

@@ -54,7 +54,7 @@ json fleet() {
           {"server_kinds", json::array({kind("small", 2), kind("large", 8)})},
           {"server_groups", json::array({{{"name", "s"}, {"kind", "small"}, {"count", 1}}, {{"name", "l"}, {"kind", "large"}, {"count", 1}}})},
           {"workload", {{"arrival", {{"process", "poisson"}, {"qps", 1000}}}}},
-          {"models", json::array({model("a", 0.75, 1.0), model("b", 0.25, 2.0)})},
+          {"models", json::array({model("a", 3, 1.0), model("b", 1, 2.0)})},  // shares 0.75 and 0.25
           {"balancer", {{"policy", "least_loaded"}}},
           {"run", {{"queries", 4000}, {"warmup_queries", 400}}}};
 }
@@ -99,8 +99,14 @@ TEST_CASE("recsim plan: each model's pool verified by simulating the whole fleet
       CHECK(covered >= f["model_qps"][model].get<double>());
     }
   }
+  // The fleet's shares are normalised (3 and 1 are 75% and 25%).
   CHECK(out["fleets"][0]["model_qps"]["a"] == 3000.0);
+  CHECK(out["fleets"][0]["model_qps"]["b"] == 1000.0);
   CHECK(out["fleets"][1]["target_qps"] == 8500.0);
+  // Each verification long enough for 2,000 measured queries of every model (p95): b is a quarter
+  // of the first target (8,000 + 800 warm-up), a 1/17 of the second (34,000 + 800).
+  CHECK(out["fleets"][0]["attempts"][0]["queries"] == 8800);
+  CHECK(out["fleets"][1]["attempts"][0]["queries"] == 34800);
   CHECK(out["provenance"]["inputs"][0]["path"] == dir.file("fleet.json"));
 }
 
@@ -122,6 +128,10 @@ TEST_CASE("a bad plan file: one line naming the file and the JSON path, before a
   CHECK(error({{"fleet", "fleet.json"}, {"objective", "servers"}, {"kinds", {"huge"}}, {"growth", {{"qps", 100}, {"factor", 2}, {"steps", 2}}}}) ==
         "recsim: error: " + f + ": kinds.0: expected the name of one of the fleet's server kinds, got \"huge\"\n");
   CHECK(error({{"fleet", "fleet.json"}, {"objective", "servers"}}) == "recsim: error: " + f + ": targets: expected exactly one of \"targets\" or \"growth\"\n");
+  // A model whose part of the target is too small to be measured within 10^8 queries.
+  CHECK(error({{"fleet", "fleet.json"}, {"objective", "servers"}, {"targets", json::array({{{"qps", 100}}, {{"models", {{"a", 1e6}, {"b", 1e-3}}}}})}}) ==
+        "recsim: error: " + f + ": targets.1: model b is 1e-09 of the target's rate: measuring 2000 of its queries (for its p95) needs 2e+12 "
+        "queries in the verification, more than 100000000; give it a larger share or size it in a plan of its own\n");
   auto v1 = json{{"fleet", "../x.json"}, {"objective", "servers"}, {"targets", json::array({{{"qps", 1}}})}};
   CHECK(error(v1).rfind("recsim: error: " + f + ": fleet: ", 0) == 0);
 }

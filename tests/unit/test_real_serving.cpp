@@ -191,7 +191,11 @@ TEST_CASE("recsim validate refuses what it cannot serve, with one line and exit 
   CHECK(dc.err == "recsim: error: format: recsim validate serves one model on one server: format 2 scenarios are not supported\n");
   const auto loads = run_recsim({"validate", models + "ncf.json", "--loads", "0.3,1.2"});
   CHECK(loads.status == 2);
-  CHECK(loads.err == "recsim: error: --loads: expected numbers in (0, 1), got \"1.2\"\n");
+  CHECK(loads.err == "recsim: error: --loads: expected decimal numbers in (0, 1), got \"1.2\"\n");
+  CHECK(run_recsim({"validate", models + "ncf.json", "--loads", "0x1p-2"}).err == "recsim: error: --loads: expected decimal numbers in (0, 1), got \"0x1p-2\"\n");
+  const auto tiny = run_recsim({"validate", models + "ncf.json", "--loads", "0.3,1e-300"});
+  CHECK(tiny.status == 2);
+  CHECK(tiny.err == "recsim: error: --loads: expected loads of at least 0.01 (the real run lasts about 1/load times its queries' service time), got 1e-300\n");
   const auto cores = run_recsim({"validate", models + "ncf.json", "--cores", "1024"});
   CHECK(cores.status == 2);
   CHECK(cores.err.rfind("recsim: error: --cores: expected at most the ", 0) == 0);

@@ -122,4 +122,15 @@ TEST_CASE("a model scenario's requests scatter by the profile's run spread", "[s
   dir.write_json("bad.json", profile);
   CHECK_THROWS_AS(load_latency_profile(dir.path() + "/bad.json"), InputError);
   CHECK_THROWS_WITH(load_latency_profile(dir.path() + "/bad.json"), Catch::Contains("models.m.run_spread.1.p10: expected a ratio > 0"));
+  // Inverted quantiles (p10 > median > p90) are refused wherever a point has them.
+  profile["models"]["m"]["run_spread"][1]["p10"] = 1.25;
+  profile["models"]["m"]["run_spread"][1]["p90"] = 0.8;
+  dir.write_json("bad.json", profile);
+  CHECK_THROWS_WITH(load_latency_profile(dir.path() + "/bad.json"),
+                    Catch::EndsWith("models.m.run_spread.1.median: expected at least p10 (1.25): min <= p10 <= median <= p90 <= max, got 1.0"));
+  profile["models"]["m"]["run_spread"][1]["p10"] = 0.8;
+  profile["models"]["m"]["run_spread"][1]["p90"] = 1.25;
+  profile["models"]["m"]["latency_ms"][1]["max"] = 60.0;
+  dir.write_json("bad.json", profile);
+  CHECK_THROWS_WITH(load_latency_profile(dir.path() + "/bad.json"), Catch::EndsWith("models.m.latency_ms.1.max: expected at least median (64.0): min <= p10 <= median <= p90 <= max, got 60.0"));
 }

@@ -89,6 +89,20 @@ TEST_CASE("a sweep expands its axes: grid, zip, ranges, repetitions, the last ax
   const auto d = load_sweep(dir.write_json("d.json", decimal));
   REQUIRE(d.points.size() == 5);
   CHECK(d.points[2].sets.back() == "sla.target_ms=0.3");
+  // Integer ranges are exact: never beyond "to", and no wrap past 2^63 - 1.
+  auto values_of = [&](const json& range) {
+    const json one = {{"scenario", "s.json"}, {"axes", json::array({{{"path", "seed"}, {"range", range}}})}};
+    std::vector<std::int64_t> v;
+    for (const auto& point : load_sweep(dir.write_json("i.json", one)).points) v.push_back(point.values[0].get<std::int64_t>());
+    return v;
+  };
+  const std::int64_t top = INT64_MAX;
+  CHECK(values_of({{"from", top - 10}, {"to", top}, {"step", 4}}) == std::vector<std::int64_t>{top - 10, top - 6, top - 2});
+  CHECK(values_of({{"from", top - 2}, {"to", top}, {"step", 1}}) == std::vector<std::int64_t>{top - 2, top - 1, top});
+  CHECK(values_of({{"from", 4611686018427387904LL}, {"to", top}, {"factor", 2}}) == std::vector<std::int64_t>{4611686018427387904LL});
+  CHECK(values_of({{"from", 9007199254740993LL}, {"to", 9007199254740995LL}, {"step", 1}}) ==
+        std::vector<std::int64_t>{9007199254740993LL, 9007199254740994LL, 9007199254740995LL});  // beyond a double's integers
+  CHECK(values_of({{"from", 1}, {"to", 1000}, {"factor", 10}}) == std::vector<std::int64_t>{1, 10, 100, 1000});
 }
 
 TEST_CASE("a bad sweep file: one line naming the file and the JSON path", "[sweep][errors]") {

@@ -187,4 +187,11 @@ TEST_CASE("tier profiles load into curves of lookup time against keys, and bad o
   d = doc;
   d["tiers"]["redis"]["dims"]["64"][0]["median_ms"] = 0;
   CHECK(error(d).rfind("tiers.redis.dims.64.0.median_ms:", 0) == 0);
+  // Inverted quantiles are refused, not used.
+  d = doc;
+  d["tiers"]["redis"]["dims"]["64"][1]["p10_ms"] = 0.2;
+  CHECK(error(d) == "tiers.redis.dims.64.1.p10_ms: expected at most median_ms (0.13): quantiles are ordered, got 0.2");
+  d = doc;
+  d["tiers"]["redis"]["dims"]["64"][1]["p90_ms"] = 0.1;
+  CHECK(error(d) == "tiers.redis.dims.64.1.p90_ms: expected at least median_ms (0.13): quantiles are ordered, got 0.1");
 }
