@@ -100,6 +100,15 @@ struct SeedSpread {
   }
 };
 
+// Whether the best beats the static baseline beyond noise: the two differ by more than 1.96
+// standard errors (TuneResult::indistinguishable's rule), or the baseline meets the SLA at no rate
+// while the best's 95% interval stays above zero (splitting is what meets it at all).
+bool gain_beyond_noise(const TuneResult& r, const SeedSpread& spread) {
+  if (r.best.config == r.baseline.config || !(r.best.max_qps > 0)) return false;
+  if (!(r.baseline.max_qps > 0)) return spread.ci95(r.best).first > 0;
+  return !within_noise(r.best, r.baseline);
+}
+
 json to_json(const Scenario& s, const TuneResult& r, const SeedSpread& spread, int jobs, double wall) {
   json path = json::array();
   for (const auto& p : r.path) path.push_back(point_json(p));
@@ -118,9 +127,7 @@ json to_json(const Scenario& s, const TuneResult& r, const SeedSpread& spread, i
             {"baseline", {{"batch_size", r.baseline.config.batch_size}, {"max_qps", r.baseline.max_qps}}},
             {"climb", point_json(r.climb)},
             {"speedup", r.baseline.max_qps > 0 ? json(r.best.max_qps / r.baseline.max_qps) : json(nullptr)},
-            // Whether the best and the baseline differ beyond noise (TuneResult::indistinguishable's rule).
-            {"gain_beyond_noise", r.baseline.max_qps > 0 && !(r.best.config == r.baseline.config) ? json(!within_noise(r.best, r.baseline))
-                                                                                                     : json(false)},
+            {"gain_beyond_noise", gain_beyond_noise(r, spread)},
             {"evaluations", r.evaluations},
             {"search_evaluations", r.search_evaluations},
             {"path", path},
@@ -189,11 +196,16 @@ std::string summary(const Scenario& s, const TuneResult& r, const SeedSpread& sp
     out += line;
   }
   out += ")\n";
-  if (r.baseline.max_qps > 0 && !(r.best.config == r.baseline.config)) {
-    const bool tied = within_noise(r.best, r.baseline);
-    std::snprintf(line, sizeof line, "  %s\n",
-                  tied ? "the baseline is within noise of the best: no gain over it can be claimed"
-                       : "the gain over the baseline is beyond noise (the two differ by more than 1.96 standard errors)");
+  if (!(r.best.config == r.baseline.config) && r.best.max_qps > 0) {
+    const bool beyond = gain_beyond_noise(r, spread);
+    if (!(r.baseline.max_qps > 0))
+      std::snprintf(line, sizeof line, "  the static baseline (batch %d) meets the SLA at no rate: %s\n", r.baseline.config.batch_size,
+                    beyond ? "splitting is what meets it (the best's interval stays above zero)"
+                           : "the best's interval reaches zero, so no gain can be claimed");
+    else
+      std::snprintf(line, sizeof line, "  %s\n",
+                    beyond ? "the gain over the baseline is beyond noise (the two differ by more than 1.96 standard errors)"
+                           : "the baseline is within noise of the best: no gain over it can be claimed");
     out += line;
   }
   if (r.indistinguishable.size() > 1) {
