@@ -61,6 +61,7 @@ nlohmann::ordered_json to_json(const Scenario& s, const CapacityResult& r, const
           {"note", r.note.empty() ? json(nullptr) : json(r.note)},
           {"missed_qps", r.missed_qps ? json(*r.missed_qps) : json(nullptr)},
           {"saturation_bound_qps", r.saturation_bound_qps ? json(*r.saturation_bound_qps) : json(nullptr)},
+          {"stability_limit_qps", r.stability_limit_qps ? json(*r.stability_limit_qps) : json(nullptr)},
           {"precision", o.precision},
           {"sla", sla_json(s)},
           {"evaluations", r.points.size()},

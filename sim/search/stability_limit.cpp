@@ -1,26 +1,31 @@
 #include "sim/search/stability_limit.h"
 
+#include "sim/scenario/fleet.h"
 #include "sim/scenario/query_sizes.h"
 #include "sim/service/service_time_model.h"
 
 #include <algorithm>
+#include <limits>
+#include <vector>
 
 namespace recsim {
 
-std::optional<double> cpu_stability_limit_qps(const Scenario& scenario) {
-  if (scenario.format >= 2 || scenario.query_size.distribution == QuerySizeSpec::Distribution::trace) return std::nullopt;
-  const std::string& policy = scenario.scheduler.policy;
+namespace {
+
+// Mean core time of one query of `model` on servers of `kind` while every core is busy; none
+// where the scenario alone does not give it.
+std::optional<double> mean_work(const FleetModel& model, std::size_t kind, const ServerKind& k) {
+  const ServiceSpec* spec = model.service[kind];
+  const SchedulerSpec& scheduler = model.scheduler[kind];
+  if (!spec || !model.sizes || model.sizes->distribution == QuerySizeSpec::Distribution::trace) return std::nullopt;
+  const std::string& policy = scheduler.policy;
   if (policy != "static" && policy != "cpu-only" && policy != "deeprecsched") return std::nullopt;
-  const int cores = scenario.total_cores();
-  if (cores <= 0 || scenario.total_servers() <= 0) return std::nullopt;
-  const int per_server = std::max(1, cores / scenario.total_servers());
-  const auto service = make_service_model(scenario.service);
-  const int b = std::max(1, scenario.scheduler.batch_size);
-  const std::optional<int> threshold =
-      policy == "deeprecsched" && scenario.total_gpus() > 0 ? std::optional<int>(scenario.scheduler.gpu_threshold) : std::nullopt;
+  const auto service = make_service_model(*spec);
+  const int b = std::max(1, scheduler.batch_size);
+  const int cores = std::max(1, k.cpu_cores);
+  const std::optional<int> threshold = policy == "deeprecsched" && k.gpus > 0 ? std::optional<int>(scheduler.gpu_threshold) : std::nullopt;
   const auto request = [&](int items) {
-    return service->mean_seconds(items) * service->contention_factor(items, 1.0, per_server) *
-           std::min(1.0, service->cold_size_factor(items));
+    return service->mean_seconds(items) * service->contention_factor(items, 1.0, cores) * std::min(1.0, service->cold_size_factor(items));
   };
   const double full = request(b);
   // A query of n items: n / b requests of b items and one of the rest (sim/scheduling/static_policy.h).
@@ -28,9 +33,44 @@ std::optional<double> cpu_stability_limit_qps(const Scenario& scenario) {
     if (threshold && size >= *threshold) return 0.0;
     return (size / b) * full + (size % b ? request(size % b) : 0.0);
   };
-  const double mean_work = make_query_sizes(scenario.query_size)->expectation(work);
-  if (!(mean_work > 0.0)) return std::nullopt;
-  return cores / mean_work;
+  const double mean = make_query_sizes(*model.sizes)->expectation(work);
+  if (!(mean > 0.0)) return std::nullopt;
+  return mean;
+}
+
+}  // namespace
+
+std::optional<double> cpu_stability_limit_qps(const Scenario& scenario) {
+  const Fleet fleet = fleet_of(scenario);
+  std::optional<double> limit;
+  auto bound = [&](double qps) { limit = limit ? std::min(*limit, qps) : qps; };
+  double total_cores = 0.0;
+  std::vector<bool> serving(fleet.groups.size(), false);
+  double cheapest_work = 0.0;  // per query of the mix, each model at its cheapest kind
+  for (const FleetModel& m : fleet.models) {
+    double rate = 0.0;  // queries/s of this model its groups carry at full load
+    double cheapest = std::numeric_limits<double>::infinity();
+    bool known = !m.groups.empty();
+    for (const int g : m.groups) {
+      const ServerGroup& group = fleet.groups[static_cast<std::size_t>(g)];
+      const auto kind = static_cast<std::size_t>(group.kind);
+      const auto work = mean_work(m, kind, fleet.kinds[kind]);
+      serving[static_cast<std::size_t>(g)] = true;
+      if (!work) {
+        known = false;
+        continue;
+      }
+      rate += static_cast<double>(group.count) * group.cpu_cores / *work;
+      cheapest = std::min(cheapest, *work);
+    }
+    if (!known || !(m.share > 0.0)) continue;
+    bound(rate / m.share);
+    cheapest_work += m.share * cheapest;
+  }
+  for (std::size_t g = 0; g < fleet.groups.size(); ++g)
+    if (serving[g]) total_cores += static_cast<double>(fleet.groups[g].count) * fleet.groups[g].cpu_cores;
+  if (limit && cheapest_work > 0.0) bound(total_cores / cheapest_work);
+  return limit;
 }
 
 }  // namespace recsim

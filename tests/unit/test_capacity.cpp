@@ -443,6 +443,43 @@ TEST_CASE("a screened capacity search stops at its first missed rate at or below
   CHECK(*full.missed_qps > 900.0);
 }
 
+TEST_CASE("a fleet's stability limit: each model on the servers hosting it, and all models together", "[capacity][queueing]") {
+  // Kinds of 2 and 8 cores; model a (75% of the queries, 1 ms each), model b (25%, 2 ms each).
+  auto kind = [](const std::string& name, int cores) { return nlohmann::json{{"name", name}, {"cpu_cores", cores}}; };
+  auto model = [](const std::string& name, double share, double ms, const std::vector<std::string>& groups) {
+    return nlohmann::json{{"name", name}, {"share", share}, {"query_size", {{"distribution", "fixed"}, {"value", 1}}},
+                          {"service", {{"type", "exponential"}, {"mean_ms", ms}}}, {"scheduler", {{"policy", "static"}, {"batch_size", 1}}},
+                          {"sla", {{"percentile", 95}, {"target_ms", 1e6}}}, {"groups", groups}};
+  };
+  nlohmann::json doc = {{"format", 2}, {"name", "fleet"}, {"seed", 1},
+                        {"server_kinds", {kind("small", 2), kind("large", 8)}},
+                        {"server_groups", {{{"name", "s"}, {"kind", "small"}, {"count", 1}}, {{"name", "l"}, {"kind", "large"}, {"count", 1}}}},
+                        {"workload", {{"arrival", {{"process", "poisson"}, {"qps", 1000}}}}},
+                        {"models", {model("a", 3, 1.0, {"s"}), model("b", 1, 2.0, {"l"})}},
+                        {"balancer", {{"policy", "least_loaded"}}},
+                        {"run", {{"queries", 20000}, {"warmup_queries", 1000}}}};
+  // Apart: a alone on the 2-core server binds, 0.75 λ × 1 ms <= 2 (b: 0.25 λ × 2 ms <= 8).
+  CHECK(*cpu_stability_limit_qps(scenario_from(doc)) == Approx(2.0 / 0.75e-3));
+  // Both on both servers: together, λ (0.75 × 1 + 0.25 × 2) ms <= 10 cores binds (each alone: 13,333 and 20,000).
+  doc["models"] = {model("a", 3, 1.0, {"s", "l"}), model("b", 1, 2.0, {"s", "l"})};
+  const Scenario both = scenario_from(doc);
+  REQUIRE(cpu_stability_limit_qps(both));
+  CHECK(*cpu_stability_limit_qps(both) == Approx(10.0 / 1.25e-3));
+  // A capacity search with a loose SLA answers below it, at every seed.
+  for (std::uint64_t seed = 1; seed <= 3; ++seed) {
+    CAPTURE(seed);
+    Scenario s = both;
+    s.seed = seed;
+    CapacityOptions o;
+    o.precision = 0.01;
+    const auto r = find_capacity(s, o, isolated_evaluator(1));
+    REQUIRE(r.found);
+    CHECK(r.stability_limit_qps == cpu_stability_limit_qps(both));
+    CHECK(r.max_qps < 8000.0);
+    CHECK(r.max_qps > 0.85 * 8000.0);
+  }
+}
+
 TEST_CASE("capacity never exceeds the analytic stability limit, across seeds and run lengths", "[capacity][queueing]") {
   // 2 cores, lognormal sizes split into requests of at most 4 items, each a deterministic 1 ms:
   // c / E[S] = 2 / (E[ceil(N / 4)] x 1 ms), with E[ceil(N / 4)] checked against a million draws.

@@ -48,7 +48,7 @@ json fleet() {
   auto model = [](const std::string& name, double share, double ms) {
     return json{{"name", name}, {"share", share}, {"query_size", {{"distribution", "fixed"}, {"value", 1}}},
                 {"service", {{"type", "exponential"}, {"mean_ms", ms}}}, {"scheduler", {{"policy", "static"}, {"batch_size", 1}}},
-                {"sla", {{"percentile", 95}, {"target_ms", 10 * ms}}}};
+                {"sla", {{"percentile", 95}, {"target_ms", 5 * ms}}}};
   };
   return {{"format", 2}, {"name", "tiny"}, {"seed", 3},
           {"server_kinds", json::array({kind("small", 2), kind("large", 8)})},
