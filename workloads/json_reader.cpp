@@ -52,7 +52,9 @@ std::size_t edit_distance(const std::string& a, const std::string& b) {
 
 }  // namespace
 
-nlohmann::json read_json_file(const std::string& path) {
+nlohmann::json read_json_file(const std::string& path) { return parse_json_strict(read_json_text(path), path); }
+
+std::string read_json_text(const std::string& path) {
   std::error_code ec;
   if (!std::filesystem::is_regular_file(path, ec)) throw InputError(path, "file does not exist or is not a regular file");
   constexpr std::uintmax_t kMaxBytes = std::uintmax_t{64} << 20;
@@ -62,8 +64,7 @@ nlohmann::json read_json_file(const std::string& path) {
   if (!in) throw InputError(path, "cannot open the file");
   std::stringstream buffer;
   buffer << in.rdbuf();
-  const std::string text = buffer.str();
-  return parse_json_strict(text, path);
+  return buffer.str();
 }
 
 std::string json_type_name(const nlohmann::json& value) {

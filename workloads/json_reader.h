@@ -52,6 +52,8 @@ class JsonReader {
 // Reads a JSON file. A missing file or malformed JSON throws InputError naming the file (and the
 // line and column of the syntax error).
 nlohmann::json read_json_file(const std::string& path);
+// The file's text, with read_json_file's checks (a regular file, at most 64 MiB), not parsed.
+std::string read_json_text(const std::string& path);
 
 // Describes a JSON value's type for error messages ("a string", "an array", ...).
 std::string json_type_name(const nlohmann::json& value);

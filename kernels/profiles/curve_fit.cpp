@@ -2,7 +2,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
+#include <mutex>
 #include <stdexcept>
+#include <string>
 
 namespace recsim {
 namespace {
@@ -149,7 +152,40 @@ std::vector<double> non_decreasing(const std::vector<double>& f, const std::vect
 
 }  // namespace
 
+namespace {
+
+CurveFit compute_fit(const std::vector<FitInput>& in);
+
+// Distinct curves kept (a profile has a few hundred; a fuzzer may make millions).
+constexpr std::size_t kMaxMemoisedFits = 100'000;
+
+}  // namespace
+
 CurveFit fit_latency_curve(const std::vector<FitInput>& in) {
+  // A pure function of its points, asked for the same curves again and again (every parse of a
+  // scenario fits its profile's curves): computed once per process.
+  std::string key;
+  for (const auto& p : in) {
+    key.append(reinterpret_cast<const char*>(&p.batch), sizeof p.batch);
+    key.append(reinterpret_cast<const char*>(&p.median), sizeof p.median);
+    key.append(reinterpret_cast<const char*>(&p.rel_se), sizeof p.rel_se);
+    key.push_back(p.exact ? '1' : '0');
+  }
+  static std::mutex mutex;
+  static std::map<std::string, CurveFit> fits;
+  {
+    std::lock_guard lock(mutex);
+    if (const auto it = fits.find(key); it != fits.end()) return it->second;
+  }
+  CurveFit fit = compute_fit(in);
+  std::lock_guard lock(mutex);
+  if (fits.size() < kMaxMemoisedFits) fits.emplace(std::move(key), fit);
+  return fit;
+}
+
+namespace {
+
+CurveFit compute_fit(const std::vector<FitInput>& in) {
   if (in.empty()) throw std::invalid_argument("a latency curve needs at least one point");
   CurveFit fit;
   for (const auto& p : in) fit.points.push_back({p.batch, p.median, p.median, 0.0});
@@ -205,5 +241,7 @@ CurveFit fit_latency_curve(const std::vector<FitInput>& in) {
   fit.dof = best.trace;
   return fit;
 }
+
+}  // namespace
 
 }  // namespace recsim

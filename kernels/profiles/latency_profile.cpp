@@ -3,10 +3,13 @@
 #include "kernels/profiles/curve_fit.h"
 #include "workloads/input_error.h"
 #include "workloads/json_reader.h"
+#include "workloads/strict_json.h"
 
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <map>
+#include <mutex>
 #include <stdexcept>
 
 namespace recsim {
@@ -248,8 +251,33 @@ nlohmann::ordered_json profile_to_json(const LatencyProfile& p) {
   return j;
 }
 
+namespace {
+
+LatencyProfile parse_latency_profile(const std::string& text, const std::string& path);
+
+}  // namespace
+
 LatencyProfile load_latency_profile(const std::string& path) {
-  const auto doc = read_json_file(path);
+  // Parsed once per process while the file's text is the same: a sweep validates every point, each
+  // parsing the same profiles (about 50 ms a point for the shipped CPU profile, most of it fits).
+  std::string text = read_json_text(path);
+  static std::mutex mutex;
+  static std::map<std::string, std::pair<std::string, LatencyProfile>> cache;
+  {
+    std::lock_guard lock(mutex);
+    if (const auto it = cache.find(path); it != cache.end() && it->second.first == text) return it->second.second;
+  }
+  LatencyProfile p = parse_latency_profile(text, path);
+  std::lock_guard lock(mutex);
+  if (cache.size() >= 64) cache.clear();  // bounded: a process reads a few profiles
+  cache[path] = {std::move(text), p};
+  return p;
+}
+
+namespace {
+
+LatencyProfile parse_latency_profile(const std::string& text, const std::string& path) {
+  const auto doc = parse_json_strict(text, path);
   LatencyProfile p;
   try {
     JsonReader r(doc, "");
@@ -332,5 +360,7 @@ LatencyProfile load_latency_profile(const std::string& path) {
   }
   return p;
 }
+
+}  // namespace
 
 }  // namespace recsim

@@ -108,7 +108,7 @@ int execute(const CapacityFlags& f) {
   check_resources(scenario, f.allow_large);  // at the starting rate
   {  // and what no machine can do at the lowest rate the search may try (its virtual time is longest)
     Scenario slowest = scenario;
-    slowest.arrival.qps *= kLowestRateFraction;
+    slowest.arrival.qps = lowest_searchable_qps(scenario);
     check_resources(slowest, true);
   }
   if (!f.out.empty()) check_output_path("--out", f.out, scenario.input_files());

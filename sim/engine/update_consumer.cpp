@@ -63,8 +63,10 @@ void UpdateConsumer::apply(std::uint64_t first, std::uint64_t end, bool redelive
 
 void UpdateConsumer::run() {
   const double tick = stream_.slice_seconds();
-  const auto max_slices = static_cast<std::uint64_t>(
-      std::max(1.0, std::floor(kMaxUpdateBatchKeys / (spec_.updates->keys_per_s * tick * static_cast<double>(stream_.tables())))));
+  // Slices applied at once: as many as hold kMaxUpdateBatchKeys keys on average, at least one; a
+  // rate so low that this is beyond 2^53 (or infinite) takes every slice published so far.
+  const double slices = std::floor(kMaxUpdateBatchKeys / (spec_.updates->keys_per_s * tick * static_cast<double>(stream_.tables())));
+  const std::uint64_t max_slices = slices < 0x1p53 ? static_cast<std::uint64_t>(std::max(1.0, slices)) : std::uint64_t{1} << 53;
   std::uint64_t next = 0;  // the first slice not applied yet
   std::size_t next_outage = 0;
   bool redeliver = false;

@@ -24,7 +24,11 @@ struct PoolSize {
   int servers = 0;
 };
 
-// Throws std::runtime_error when no kind can serve the model (every capacity 0).
+// The most servers a pool may have: a scenario's limit (docs/scenario-format.md).
+constexpr double kMaxPoolServers = 100'000;
+
+// Throws std::runtime_error when no kind can serve the model (every capacity 0), or when the
+// target needs more than kMaxPoolServers servers.
 std::vector<PoolSize> size_pool(double target_qps, const std::vector<KindOffer>& offers);
 
 }  // namespace recsim

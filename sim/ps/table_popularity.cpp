@@ -24,12 +24,15 @@ void TablePopularity::count(std::uint64_t key, TierCounts& c) const {
 std::vector<TablePopularity> table_popularities(const EmbeddingCacheSpec& spec, std::uint64_t seed) {
   std::vector<TablePopularity> tables;
   std::uint64_t table_seed = seed * 1'000'003ULL;
+  // One copy of a key trace for every table (each replays it with a cursor of its own).
+  std::shared_ptr<const KeyTraceData> trace = spec.key_trace;
+  if (!trace && !spec.key_trace_file.empty()) trace = load_key_trace(spec.key_trace_file);
   for (const auto& t : spec.tables) {
     const auto rows = static_cast<std::uint64_t>(t.rows);
     TablePopularity p;
     ++table_seed;
-    if (!spec.key_trace_file.empty())
-      p.keys = std::make_unique<TraceKeys>(spec.key_trace_file, rows);
+    if (trace)
+      p.keys = std::make_unique<TraceKeys>(trace, rows);
     else if (spec.zipf_alpha > 0.0)
       p.keys = make_zipf_keys(rows, spec.zipf_alpha, table_seed);
     else

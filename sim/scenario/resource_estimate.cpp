@@ -1,6 +1,7 @@
 #include "sim/scenario/resource_estimate.h"
 
 #include "sim/scheduling/scheduler_policy.h"
+#include "sim/search/stability_limit.h"
 
 #include "sim/ps/embedding_cache.h"
 #include "sim/scenario/query_sizes.h"
@@ -12,6 +13,8 @@
 #include <fstream>
 #include <limits>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace recsim {
 namespace {
@@ -26,7 +29,10 @@ constexpr double kInFlightBytes = 256.0;  // a query slot and its requests' book
 constexpr double kCoreBytes = 64.0;       // a core's free time, busy time and its share of a server
 constexpr double kHistogramBytes = 290.0 * 1024;  // a LatencyHistogram (35,000 bins of 8 bytes)
 constexpr double kRunMetricsHistograms = 21;      // RunMetrics: the run's and its 20 batches'
+constexpr double kRequestBytes = 64.0;   // a placed request (32 bytes) in a heap that may have doubled
+constexpr double kKeyBytes = 8.0;        // a drawn embedding key
 constexpr double kMaxRequests = 1e10;
+constexpr double kMaxKeyLookups = 1e10;
 constexpr double kMaxPeriodicEvents = 1e9;
 constexpr double kMaxTicks = 1e12;  // virtual time / tick beyond this: ticks closer than a double tells apart
 
@@ -60,6 +66,27 @@ int batch_of(const Scenario& s) {
              : s.scheduler.batch_size;
 }
 
+// One model's queries as the estimate sees them: their sizes, the smallest batch size any kind
+// gives it, and its share of the arrivals.
+struct ModelLoad {
+  const QuerySizeSpec* sizes;
+  int batch;
+  double share;
+};
+
+std::vector<ModelLoad> model_loads(const Scenario& s) {
+  if (s.format < 2) return {{&s.query_size, std::max(1, batch_of(s)), 1.0}};
+  std::vector<ModelLoad> out;
+  double total = 0.0;
+  for (const auto& m : s.models) total += m.share;
+  for (const auto& m : s.models) {
+    int batch = std::numeric_limits<int>::max();
+    for (int g : m.groups) batch = std::min(batch, m.scheduler[static_cast<std::size_t>(s.servers[static_cast<std::size_t>(g)].kind)].batch_size);
+    out.push_back({&m.query_size, std::max(1, batch), m.share / total});
+  }
+  return out;
+}
+
 }  // namespace
 
 double embedding_cache_bytes(const Scenario& s) {
@@ -89,27 +116,64 @@ ResourceEstimate estimate_resources(const Scenario& s) {
   e.actor_bytes = e.actors * kActorBytes;
   e.routing_bytes = hosts * hosts * kRouteBytes + hosts * kHostBytes;
   e.cache_bytes = embedding_cache_bytes(s);
-  e.in_flight_bytes = static_cast<double>(std::min(s.run.max_in_flight, s.run.queries)) * kInFlightBytes;
-  e.memory_bytes = kBaseBytes + e.actor_bytes + e.core_bytes + e.routing_bytes + e.histogram_bytes + e.cache_bytes +
-                   e.in_flight_bytes;
+  const double in_flight = static_cast<double>(std::min(s.run.max_in_flight, s.run.queries));
+  e.in_flight_bytes = in_flight * kInFlightBytes;
 
   // Work. Requests per query: a query of n items splits into ceil(n / batch) requests, at most
   // n / batch + 1 on average; offloaded queries are one request (counted the same way: an upper bound).
+  // Each model at its share, at the smallest batch size any kind gives it.
   const double queries = static_cast<double>(s.run.queries);
-  if (s.format >= 2) {
-    // Each model at its share, at the smallest batch size any kind gives it.
-    double total = 0.0, per_query = 0.0;
-    for (const auto& m : s.models) total += m.share;
-    for (const auto& m : s.models) {
-      int batch = std::numeric_limits<int>::max();
-      for (int g : m.groups) batch = std::min(batch, m.scheduler[static_cast<std::size_t>(s.servers[static_cast<std::size_t>(g)].kind)].batch_size);
-      per_query += m.share / total * (mean_query_size(m.query_size) / std::max(1, batch) + 1.0);
-    }
-    e.requests = queries * per_query;
-  } else {
-    e.requests = queries * (mean_query_size(s.query_size) / std::max(1, batch_of(s)) + 1.0);
+  double per_query = 0.0, items_per_query = 0.0;
+  for (const ModelLoad& m : model_loads(s)) {
+    const double mean = mean_query_size(*m.sizes);
+    per_query += m.share * (mean / m.batch + 1.0);
+    items_per_query += m.share * mean;
+    e.largest_query_requests = std::max(e.largest_query_requests, std::ceil(static_cast<double>(m.sizes->largest()) / m.batch));
   }
+  e.requests = queries * per_query;
+  // A query's requests are placed when it arrives: the largest one's at once, and the queries in
+  // flight's at their mean.
+  e.largest_query_bytes = kRequestBytes * e.largest_query_requests;
+  e.request_bytes = e.largest_query_bytes + kRequestBytes * in_flight * per_query;
+  double lookups_per_item = 0.0;  // embedding keys per item, over the tables
+  if (cache)
+    for (const auto& t : cache->tables) lookups_per_item += t.lookups;
+  if (cache && cache->mode == EmbeddingCacheSpec::Mode::keys) {
+    e.key_lookups = queries * items_per_query * lookups_per_item;
+    double largest = 0.0;
+    for (const ModelLoad& m : model_loads(s)) largest = std::max(largest, static_cast<double>(m.sizes->largest()));
+    e.largest_query_bytes += kKeyBytes * largest * lookups_per_item;  // the largest query's keys, drawn at once
+    e.request_bytes += kKeyBytes * largest * lookups_per_item;
+    if (cache->key_trace) e.key_trace_bytes = cache->key_trace->bytes();
+  }
+  e.memory_bytes = kBaseBytes + e.actor_bytes + e.core_bytes + e.routing_bytes + e.histogram_bytes + e.cache_bytes +
+                   e.in_flight_bytes + e.request_bytes + e.key_trace_bytes;
+
+  // Virtual time: the arrivals' span (the online climb may slow them to its lowest rate), or longer
+  // where the work takes longer than the arrivals: the CPUs at their stability limit, each server's
+  // SSD reading a block per key, the Redis link carrying every key (every lookup a miss: an upper bound).
+  const bool online = scheduler_policy(s.scheduler.policy).online;
   e.virtual_seconds = s.arrival.process == ArrivalSpec::Process::trace ? s.arrival.trace_span_s * s.arrival.time_scale() : queries / s.arrival.qps;
+  e.virtual_seconds_key = "workload.arrival.qps";
+  auto longer = [&e](double seconds, const char* key) {
+    if (seconds > e.virtual_seconds) {
+      e.virtual_seconds = seconds;
+      e.virtual_seconds_key = key;
+    }
+  };
+  if (online && s.scheduler.online.min_qps > 0.0) longer(queries / s.scheduler.online.min_qps, "scheduler.online.min_qps");
+  if (const auto limit = cpu_stability_limit_qps(s)) longer(queries / *limit, "service");
+  if (cache) {
+    const double keys = queries * items_per_query * lookups_per_item;
+    if (cache->persistent && cache->persistent->read_bytes_per_s > 0.0)
+      longer(keys * static_cast<double>(cache->persistent->block_bytes) / cache->persistent->read_bytes_per_s / std::max(1.0, servers),
+             "service.embedding_cache.persistent.block_bytes");
+    if (cache->redis && cache->redis->bytes_per_s > 0.0) {
+      double bytes_per_item = 0.0;
+      for (const auto& t : cache->tables) bytes_per_item += 4.0 * t.dim * t.lookups;
+      longer(queries * items_per_query * bytes_per_item / cache->redis->bytes_per_s, "service.embedding_cache.redis.gb_per_s");
+    }
+  }
   if (cache && cache->updates) {
     const double tick = cache->updates->tick_s;
     const double ticks = e.virtual_seconds / tick;
@@ -137,9 +201,24 @@ double available_memory_bytes() {
   return bytes;
 }
 
+double lowest_searchable_qps(const Scenario& s) {
+  const double lowest = s.arrival.qps * kLowestRateFraction;
+  Scenario at = s;
+  at.arrival.qps = lowest;
+  const ResourceEstimate e = estimate_resources(at);
+  // The arrivals' span scales as 1 / rate: the rate at which it is kMaxVirtualSeconds.
+  if (e.virtual_seconds_key == "workload.arrival.qps" && e.virtual_seconds > kMaxVirtualSeconds)
+    return lowest * e.virtual_seconds / kMaxVirtualSeconds;
+  return lowest;
+}
+
 void check_resources(const Scenario& s, bool allow_large) {
   const ResourceEstimate e = estimate_resources(s);
   const auto& cache = s.service.embedding_cache;
+  if (e.virtual_seconds > kMaxVirtualSeconds)
+    throw InputError(e.virtual_seconds_key, "the run would last about " + count(e.virtual_seconds) +
+                                                " virtual seconds, beyond 1e9 (double-precision time then resolves a latency to worse than 0.12 µs)" +
+                                                (e.virtual_seconds_key == "workload.arrival.qps" ? ": raise the rate or run fewer queries" : ""));
   if (e.max_ticks > kMaxTicks) {
     const std::string key = cache && cache->updates && e.virtual_seconds / cache->updates->tick_s >= e.max_ticks
                                 ? "service.embedding_cache.updates.tick_ms"
@@ -148,20 +227,40 @@ void check_resources(const Scenario& s, bool allow_large) {
                               " periods, more than virtual time can tell apart (at most 1e12): lengthen the period or shorten the run");
   }
   const std::string hint = "; pass --allow-large to run it anyway";
+  const double queries = static_cast<double>(s.run.queries);
   const double available = available_memory_bytes();
   if (!allow_large && available > 0 && e.memory_bytes > 0.8 * available) {
-    const bool platform = e.actor_bytes + e.core_bytes + e.routing_bytes + e.histogram_bytes >= e.cache_bytes + e.in_flight_bytes;
-    const std::string key = platform ? (s.format >= 2 ? "server_groups" : "platform.servers") : (e.cache_bytes >= e.in_flight_bytes ? "service.embedding_cache.fraction" : "run.max_in_flight");
+    // The largest part names the key.
+    const std::pair<double, std::string> parts[] = {
+        {e.actor_bytes + e.core_bytes + e.routing_bytes + e.histogram_bytes, s.format >= 2 ? "server_groups" : "platform.servers"},
+        {e.cache_bytes, "service.embedding_cache.fraction"},
+        // Requests in flight: the queries' sizes where each needs a thousand requests or more.
+        {e.in_flight_bytes + e.request_bytes - e.largest_query_bytes,
+         e.requests >= 1000.0 * queries ? (s.format >= 2 ? "models" : "workload.query_size") : "run.max_in_flight"},
+        {e.largest_query_bytes, s.format >= 2 ? "models" : "workload.query_size"},
+        {e.key_trace_bytes, "service.embedding_cache.keys.file"}};
+    std::string key = parts[0].second;
+    double most = parts[0].first;
+    for (const auto& [bytes, k] : parts)
+      if (bytes > most) {
+        most = bytes;
+        key = k;
+      }
     throw InputError(key, "the run would need about " + gib(e.memory_bytes) + " of memory (" + count(e.simulated_cores) +
                               " simulated cores and " + count(e.actors) + " actors: " + gib(e.actor_bytes + e.core_bytes) + "; routing " +
                               gib(e.routing_bytes) + "; latency histograms " + gib(e.histogram_bytes) + "; embedding caches " + gib(e.cache_bytes) + "; queries in flight " +
-                              gib(e.in_flight_bytes) + "), more than 80% of the " +
+                              gib(e.in_flight_bytes) + "; requests placed at once " + gib(e.request_bytes) + ", " + count(e.largest_query_requests) +
+                              " of them the largest query's; key trace " + gib(e.key_trace_bytes) + "), more than 80% of the " +
                               gib(available) + " this machine has available" + hint);
   }
   if (!allow_large && e.requests > kMaxRequests)
     throw InputError("run.queries", "the run would simulate about " + count(e.requests) + " requests (" + count(static_cast<double>(s.run.queries)) +
                                         " queries at batch size " + std::to_string(batch_of(s)) +
                                         "), beyond 1e10 (hours of simulation)" + hint);
+  if (!allow_large && e.key_lookups > kMaxKeyLookups)
+    throw InputError("service.embedding_cache.mode", "the run would draw about " + count(e.key_lookups) +
+                                                         " embedding keys (queries x items x the tables' lookups), beyond 1e10 (hours of simulation): "
+                                                         "run fewer queries or use \"analytic\"" + hint);
   if (!allow_large && e.periodic_events > kMaxPeriodicEvents)
     throw InputError(cache && cache->updates ? "service.embedding_cache.updates" : "service.embedding_cache.refresh",
                      "the run would process about " + count(e.periodic_events) + " periodic events (update polls, keys and refresh passes over " +

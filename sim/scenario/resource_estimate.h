@@ -7,15 +7,21 @@
 //     routing table of the platform's zone (8 bytes per pair of hosts), the latency histograms (one
 //     set per model in format 2, one per server group), the GPU embedding caches, and the queries
 //     in flight;
-//   - work: simulated requests (queries × the mean requests per query at the configured batch size)
-//     and periodic events (update polls, refresh passes, update keys applied) over the run's virtual
-//     duration (queries / rate, or the trace's span).
+//   - memory also: the requests placed at once (a query's requests are placed when it arrives: the
+//     largest query a size distribution or trace can draw, and the queries in flight at their mean),
+//     and a key trace (held once, whatever the tables and GPUs);
+//   - work: simulated requests (queries × the mean requests per query at the configured batch size),
+//     embedding keys drawn (key-level caches), and periodic events (update polls, refresh passes,
+//     update keys applied) over the run's virtual duration: the longest of the arrivals' span
+//     (queries / rate, the trace's span, or the online climb's slowest rate), the CPUs' work at their
+//     stability limit, the SSDs' block reads and the Redis link's traffic (every key a miss: an
+//     upper bound).
 // check_resources refuses, with one line naming the largest contributor's key, a scenario whose
 // memory exceeds what this machine has available (MemAvailable, and the cgroup's limit when lower),
 // or whose work exceeds fixed bounds (1e10 requests, 1e9 periodic events: hours of simulation).
 // `allow_large` (the commands' --allow-large) lifts these for big machines and long runs; what no
-// machine can do (more periodic ticks than double-precision virtual time can tell apart) is
-// refused always.
+// machine can do (more periodic ticks than double-precision virtual time can tell apart, or a run
+// longer than kMaxVirtualSeconds of virtual time) is refused always.
 #include "sim/scenario/scenario.h"
 
 #include <string>
@@ -26,13 +32,26 @@ struct ResourceEstimate {
   double memory_bytes = 0;
   double actor_bytes = 0, routing_bytes = 0, cache_bytes = 0, in_flight_bytes = 0;  // parts of memory_bytes
   double core_bytes = 0, histogram_bytes = 0;                                       // ... also
+  double request_bytes = 0;    // ... the requests placed at once: the largest query's, and those of the queries in flight
+  double largest_query_bytes = 0;  // the largest query's part of request_bytes (its requests and drawn keys)
+  double key_trace_bytes = 0;  // ... a key trace, held once (workloads/key_trace.h)
   double simulated_cores = 0;
   double actors = 0;
   double requests = 0;         // simulated requests over the run
-  double virtual_seconds = 0;  // the run's expected virtual duration
+  double largest_query_requests = 0;  // requests of the largest query a run can draw
+  double key_lookups = 0;      // embedding keys drawn over the run (key-level cache)
+  double virtual_seconds = 0;  // the run's expected virtual duration: its arrivals' span, or longer where
+                               // its work takes longer on the CPUs, the SSDs or the Redis link
+  std::string virtual_seconds_key;  // the scenario key that sets it
   double periodic_events = 0;  // update polls, refresh passes and update keys applied
   double max_ticks = 0;        // the most periodic ticks of one actor
 };
+
+// The lowest rate a capacity search tries, as a fraction of its starting rate.
+inline constexpr double kLowestRateFraction = 1e-6;
+
+// Virtual time beyond this no longer resolves a latency to 0.12 µs (double precision): refused.
+constexpr double kMaxVirtualSeconds = 1e9;
 
 ResourceEstimate estimate_resources(const Scenario& s);
 
@@ -44,5 +63,9 @@ double available_memory_bytes();
 
 // Throws InputError (exit 2) when the estimate exceeds this machine or the fixed work bounds.
 void check_resources(const Scenario& s, bool allow_large);
+
+// The lowest arrival rate a capacity search of `s` may try: a millionth of its rate, or the rate at
+// which its run would last kMaxVirtualSeconds if that is higher.
+double lowest_searchable_qps(const Scenario& s);
 
 }  // namespace recsim

@@ -2,9 +2,11 @@
 // The validated, typed form of a scenario file (formats 1 and 2, documented key by key in
 // docs/scenario-format.md). Everything downstream of the parser trusts these values.
 #include "kernels/profiles/latency_curve.h"
+#include "workloads/key_trace.h"
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -112,6 +114,7 @@ struct EmbeddingCacheSpec {
   double hit_rate_threshold = 0.9;
   double zipf_alpha = 0.0;  // 0: uniform keys (unless key_trace_file)
   std::string key_trace_file;  // keys replayed from a file by every table (workloads/key_trace.h)
+  std::shared_ptr<const KeyTraceData> key_trace;  // that file, read once by the parser
   bool preload = false;     // start with each table's hottest keys instead of empty
   std::string tier_profile_file;
   std::string volatile_tier = "host_hash_map";  // or "redis"

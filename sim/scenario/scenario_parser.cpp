@@ -250,7 +250,8 @@ EmbeddingCacheSpec parse_embedding_cache(JsonReader cache, const ModelSpec& mode
   if (!spec.key_trace_file.empty()) {  // every key must fit every table (errors name file:line)
     std::int64_t rows = spec.tables.front().rows;
     for (const auto& t : spec.tables) rows = std::min(rows, t.rows);
-    TraceKeys check(spec.key_trace_file, static_cast<std::uint64_t>(rows));
+    spec.key_trace = load_key_trace(spec.key_trace_file);
+    TraceKeys check(spec.key_trace, static_cast<std::uint64_t>(rows));
   }
   const TierProfile tiers = load_tier_profile(spec.tier_profile_file);
   spec.fetch_curves = tier_curves(tiers, spec.volatile_tier, false, spec.tables, where, "the model's tables need");

@@ -1,5 +1,7 @@
 #include "sim/search/capacity_search.h"
 
+#include "sim/scenario/resource_estimate.h"
+
 #include "sim/engine/isolated_run.h"
 #include "sim/search/stability_limit.h"
 
@@ -11,9 +13,6 @@
 namespace recsim {
 namespace {
 
-// Rates below this fraction of the starting rate are not tried: the SLA is then unreachable at any
-// load (the target is below the latency of a query alone).
-constexpr double kLowestFraction = kLowestRateFraction;
 // Rates above this multiple of the starting rate are not tried either.
 constexpr double kHighestMultiple = 1e9;
 
@@ -50,7 +49,8 @@ struct NextStep {
 
 class Search {
  public:
-  Search(const Scenario& s, const CapacityOptions& o, const RateEvaluator& e) : scenario_(s), options_(o), evaluate_(e) {}
+  Search(const Scenario& s, const CapacityOptions& o, const RateEvaluator& e)
+      : scenario_(s), options_(o), evaluate_(e), lowest_(lowest_searchable_qps(s)) {}
 
   CapacityResult run() {
     const std::size_t jobs = static_cast<std::size_t>(std::max(1, options_.jobs));
@@ -127,7 +127,10 @@ class Search {
     if (bracketed) return {*s.met + (*missed - *s.met) / 2, ""};
     if (!s.met) {
       const double rate = *missed / s.factor;
-      if (rate < start * kLowestFraction)
+      // Rates below a millionth of the start (or where the run would outlast what virtual time
+      // resolves) are not tried: the SLA is then unreachable at any load (the target is below the
+      // latency of a query alone).
+      if (rate < lowest_)
         return {std::nullopt, "the SLA is missed even at " + std::to_string(*s.missed) +
                                   " qps: the target is below the latency of a lone query"};
       return {rate, ""};
@@ -198,6 +201,7 @@ class Search {
   const Scenario& scenario_;
   const CapacityOptions& options_;
   const RateEvaluator& evaluate_;
+  const double lowest_;  // the lowest rate tried
   CapacityResult result_;
 };
 

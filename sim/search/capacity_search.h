@@ -21,8 +21,6 @@
 
 namespace recsim {
 
-// The search never tries a rate below this fraction of its starting rate.
-inline constexpr double kLowestRateFraction = 1e-6;
 
 struct CapacityOptions {
   double precision = 0.01;  // relative width of the final bracket

@@ -37,6 +37,12 @@ TEST_CASE("pool sizing: the kind cheapest per unit of capacity, the remainder co
   CHECK(sized[0].kind == "c");
   CHECK(sized[0].servers == 2);
   CHECK_THROWS_WITH(size_pool(10, {{"a", 0, 1}}), "no server kind serves the model within its SLA");
+  // A count beyond what a fleet may hold is refused before it becomes an integer (it overflowed).
+  CHECK_THROWS_WITH(size_pool(1e12, {{"a", 1e-3, 1}}),
+                    "1e+12 qps at 0.001 qps per a server needs more than 100000 servers, the most a fleet may have");
+  sized = size_pool(100'000 * 250.0 - 100, {{"b", 250, 2}, {"c", 1e-9, 1}});  // c would need 10^11 servers: not a choice
+  REQUIRE(sized.size() == 1);
+  CHECK(sized[0].servers == 100'000);
 }
 
 namespace {

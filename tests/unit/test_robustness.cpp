@@ -4,6 +4,7 @@
 // another), and output paths (links, FIFOs, devices, directories, inputs, long names); and the
 // atomic writer leaving no temporary file behind.
 #include "sim/engine/atomic_file.h"
+#include "sim/scenario/query_sizes.h"
 #include "sim/scenario/resource_estimate.h"
 #include "sim/scenario/scenario_parser.h"
 #include "support/cli_runner.h"
@@ -230,9 +231,53 @@ TEST_CASE("parameter-server periods and bandwidths have lower bounds, and endles
   CHECK(r.err == "recsim: error: service.embedding_cache.updates.tick_ms: expected a number in [0.1, 1e+09], got 0.01\n");
   r = run_recsim({"run", scenario, "--out", out, "--set", "service.embedding_cache.persistent.read_gb_per_s=1e-9"});
   CHECK(r.err.rfind("recsim: error: service.embedding_cache.persistent.read_gb_per_s: expected a number in [0.001, 1e+06]", 0) == 0);
-  r = run_recsim({"run", scenario, "--out", out, "--allow-large", "--set", "workload.arrival.qps=1e-9"});
+  // 800 queries over 5e8 virtual seconds: 5e12 update ticks of 0.1 ms.
+  r = run_recsim({"run", scenario, "--out", out, "--allow-large", "--set", "workload.arrival.qps=1.6e-6", "--set",
+                  "service.embedding_cache.updates.tick_ms=0.1"});
   CHECK(r.status == 2);
   CHECK(r.err.rfind("recsim: error: service.embedding_cache.updates.tick_ms: the run's ", 0) == 0);
   CHECK(r.err.find("more than virtual time can tell apart") != std::string::npos);
+  // Beyond 1e9 virtual seconds time no longer resolves a latency: refused before any tick is counted.
+  r = run_recsim({"run", scenario, "--out", out, "--allow-large", "--set", "workload.arrival.qps=1e-9"});
+  CHECK(r.status == 2);
+  CHECK(r.err == "recsim: error: workload.arrival.qps: the run would last about 8e+11 virtual seconds, beyond 1e9 (double-precision time "
+                 "then resolves a latency to worse than 0.12 µs): raise the rate or run fewer queries\n");
+  // A slow SSD stretches the run beyond its arrivals: 5 queries of 64 items x 26 tables' lookups,
+  // each key a 1 GiB block at 1 MB/s, over two servers' SSDs.
+  r = run_recsim({"run", scenario, "--out", out, "--set", "service.embedding_cache.persistent.block_bytes=1073741824", "--set",
+                  "service.embedding_cache.persistent.read_gb_per_s=0.001", "--set", "run.queries=5", "--set", "run.warmup_queries=0"});
+  CHECK(r.status == 2);
+  CHECK(r.err.rfind("recsim: error: service.embedding_cache.updates: the run would process about ", 0) == 0);
+  CHECK(r.err.find("over 1.1e+08 virtual seconds") != std::string::npos);
   CHECK_FALSE(file_exists(out));
+}
+
+TEST_CASE("a parameter-server update rate near zero applies what was published and ends", "[robustness][limits]") {
+  // The slices a consumer applies at once were a float-to-integer conversion of ~1e300: it overflowed
+  // to none, and the consumer spun forever at constant virtual time.
+  const std::string scenario = std::string(RECSIM_SOURCE_DIR) + "/scenarios/ps/dlrm-rmc1-hierarchy.json";
+  const auto r = run_recsim({"run", scenario, "--set", "service.embedding_cache.updates.keys_per_s=1e-300", "--set", "run.queries=60",
+                             "--set", "run.warmup_queries=10", "--quiet"});
+  CHECK(r.status == 0);
+  CHECK(r.err.empty());
+}
+
+TEST_CASE("the largest query a run can draw, the queries in flight and a key trace count in the memory estimate", "[robustness][limits]") {
+  const std::string mmc = std::string(RECSIM_SOURCE_DIR) + "/scenarios/mmc-example.json";
+  // One query of 10^9 items at batch 1: 10^9 requests placed at once (64 GB); it died with bad_alloc.
+  auto r = run_recsim({"run", mmc, "--set", R"(workload.query_size={"distribution":"fixed","value":1000000000})", "--set", "run.queries=5",
+                       "--set", "run.warmup_queries=0", "--validate-only"});
+  CHECK(r.status == 2);
+  CHECK(r.err.rfind("recsim: error: workload.query_size: the run would need about ", 0) == 0);
+  CHECK(r.err.find("1e+09 of them the largest query's") != std::string::npos);
+  Scenario s = load_scenario(mmc, {R"(workload.query_size={"distribution":"lognormal","mu":1,"sigma":1,"max":1000000})",
+                                   "scheduler.batch_size=4", "run.queries=1000", "run.warmup_queries=0"});
+  const ResourceEstimate e = estimate_resources(s);
+  CHECK(e.largest_query_requests == 250000);
+  CHECK(e.largest_query_bytes == 64.0 * 250000);
+  CHECK(e.request_bytes == Approx(64.0 * (250000 + 1000 * (mean_query_size(s.query_size) / 4 + 1))));
+  // An online climb's slowest rate sets its virtual time.
+  r = run_recsim({"run", mmc, "--set", R"(scheduler={"policy":"deeprecsched-online","online":{"min_qps":1e-200,"batches":[1]}})"});
+  CHECK(r.status == 2);
+  CHECK(r.err.rfind("recsim: error: scheduler.online.min_qps: the run would last about 2e+205 virtual seconds", 0) == 0);
 }
