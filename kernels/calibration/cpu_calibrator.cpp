@@ -12,12 +12,15 @@
 #include <omp.h>
 
 #include <algorithm>
+#include <atomic>
 #include <barrier>
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
 #include <cstdio>
+#include <stdexcept>
 #include <string>
+#include <system_error>
 #include <thread>
 
 namespace recsim {
@@ -310,17 +313,29 @@ ModelLatency calibrate_cpu_model(const ModelSpec& spec, const CpuCalibrationOpti
           for (std::size_t k = 0; k < count; ++k) own.push_back(fresh.next());
         std::vector<std::vector<double>> per(static_cast<std::size_t>(n));
         std::barrier start(n);
+        std::atomic<bool> abandoned{false};
         std::vector<std::thread> threads;
-        for (int i = 0; i < n; ++i)
-          threads.emplace_back([&, i] {
-            if (cpu_of(i) >= 0) pin_current_thread(cpu_of(i));
-            omp_set_num_threads(1);
-            const auto& own = inputs[static_cast<std::size_t>(i)];
-            std::size_t k = 0;
-            const InputSource cycle = [&]() -> const ModelInputs& { return own[k++ % own.size()]; };
-            start.arrive_and_wait();
-            per[static_cast<std::size_t>(i)] = measure(*pool[static_cast<std::size_t>(i)], cycle, per_pass);
-          });
+        try {
+          for (int i = 0; i < n; ++i)
+            threads.emplace_back([&, i] {
+              if (cpu_of(i) >= 0) pin_current_thread(cpu_of(i));
+              omp_set_num_threads(1);
+              const auto& own = inputs[static_cast<std::size_t>(i)];
+              std::size_t k = 0;
+              const InputSource cycle = [&]() -> const ModelInputs& { return own[k++ % own.size()]; };
+              start.arrive_and_wait();
+              if (abandoned) return;
+              per[static_cast<std::size_t>(i)] = measure(*pool[static_cast<std::size_t>(i)], cycle, per_pass);
+            });
+        } catch (const std::system_error& e) {
+          // The machine would not start them all: release the ones started (they wait for the
+          // others at the barrier) and say so, instead of std::terminate on their destruction.
+          abandoned = true;
+          for (std::size_t missing = threads.size(); missing < static_cast<std::size_t>(n); ++missing) start.arrive_and_drop();
+          for (auto& t : threads) t.join();
+          throw std::runtime_error("could not start " + std::to_string(n) + " measuring threads at once (" + e.what() +
+                                   "): give --threads at most what this machine can run");
+        }
         for (auto& t : threads) t.join();
         for (const auto& v : per) append(into, v);
       };

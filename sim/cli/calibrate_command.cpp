@@ -25,6 +25,8 @@
 
 #include <unistd.h>
 
+#include <algorithm>
+#include <barrier>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -33,7 +35,9 @@
 #include <ctime>
 #include <fstream>
 #include <memory>
+#include <system_error>
 #include <thread>
+#include <vector>
 
 namespace recsim {
 namespace {
@@ -224,6 +228,49 @@ int execute_gpu(const CalibrateFlags& f) {
 #endif
 }
 
+// What storing --rows vectors of the largest dimension costs each tier, against what this machine
+// has, before any is stored: the hash map and Redis hold them in memory (a vector, its key and the
+// map's slot; Redis about 100 bytes per key besides), RocksDB on --dir's file system. At the
+// documented maximum the hash map's fill aborted.
+void check_tier_resources(const TierCalibrationOptions& o, const std::string& dir) {
+  const double rows = static_cast<double>(o.rows);
+  const double vector_bytes = 4.0 * *std::max_element(o.dims.begin(), o.dims.end());
+  const double available = available_memory_bytes();
+  std::error_code ec;
+  const auto space = std::filesystem::space(dir, ec);
+  for (const auto& tier : o.tiers) {
+    const bool in_memory = tier != "rocksdb";
+    const double bytes = rows * (vector_bytes + (tier == "host_hash_map" ? 16.0 : tier == "redis" ? 100.0 : 32.0));
+    const double room = in_memory ? 0.8 * available : (ec ? 0.0 : 0.8 * static_cast<double>(space.available));
+    if (room > 0 && bytes > room) {
+      char text[300];
+      std::snprintf(text, sizeof text, "storing %.4g vectors of %g bytes in %s needs about %.1f GiB, more than 80%% of the %.1f GiB %s",
+                    rows, vector_bytes, tier.c_str(), bytes / 1073741824.0, room / 0.8 / 1073741824.0,
+                    in_memory ? "of memory this machine has available" : "free on --dir's file system");
+      throw InputError("--rows", text);
+    }
+  }
+}
+
+// The contention profile runs --threads instances at once: before any measurement, that many
+// threads are started together (and released) to see that this machine can run them; beyond its
+// limit the measurement ended in std::terminate.
+void check_threads_can_start(int n) {
+  std::barrier together(n + 1);
+  std::vector<std::thread> threads;
+  try {
+    for (int i = 0; i < n; ++i) threads.emplace_back([&together] { together.arrive_and_wait(); });
+  } catch (const std::system_error& e) {
+    for (std::size_t missing = threads.size(); missing < static_cast<std::size_t>(n); ++missing) together.arrive_and_drop();
+    together.arrive_and_wait();
+    for (auto& t : threads) t.join();
+    throw InputError("--threads", "this machine could not start " + std::to_string(n) + " threads at once (" + e.what() + "; it started " +
+                                      std::to_string(threads.size()) + ")");
+  }
+  together.arrive_and_wait();
+  for (auto& t : threads) t.join();
+}
+
 // The parameter server's lower tiers, measured on this machine.
 int execute_tiers(const CalibrateFlags& f, const CLI::App& cmd) {
   for (const char* flag : {"--device", "--models", "--passes", "--threads", "--after-idle-ms", "--no-cold-sizes", "--levels", "--isa", "--max-table-mib", "--analytic", "--efficiencies"})
@@ -245,6 +292,7 @@ int execute_tiers(const CalibrateFlags& f, const CLI::App& cmd) {
   std::error_code ec;
   const std::string base = f.dir.empty() ? std::filesystem::temp_directory_path(ec).string() : f.dir;
   if (!std::filesystem::is_directory(base, ec)) throw InputError("--dir", "\"" + base + "\" is not a directory");
+  check_tier_resources(o, base);
   o.directory = base + "/recsim-tiers-" + std::to_string(::getpid());
   if (!f.out.empty()) check_output_path("--out", f.out, f.analytic.empty() ? std::vector<std::string>{} : std::vector<std::string>{f.analytic});
   const auto started = std::chrono::steady_clock::now();
@@ -315,6 +363,7 @@ int execute(const CalibrateFlags& f, const CLI::App& cmd) {
   }
   if (f.max_table_mib > 0) o.max_table_bytes = f.max_table_mib * 1024.0 * 1024.0;
   if (!f.out.empty()) check_output_path("--out", f.out, f.analytic.empty() ? std::vector<std::string>{} : std::vector<std::string>{f.analytic});
+  check_threads_can_start(o.instances);
   write_profile(measure_cpu_profile(specs, o, f.isa, f.command_line, f.quiet), f.out);
   return kExitDone;
 }
@@ -397,7 +446,7 @@ void add_calibrate_command(CLI::App& app, std::function<int()>& run, const std::
   cmd->add_option("--tier-list", f->tier_list, "With --tiers: which (default host_hash_map,rocksdb,redis)")->check(non_empty())->needs(tiers);
   cmd->add_option("--dims", f->dims, "With --tiers: vector dimensions (default 32,64,128)")->check(non_empty())->needs(tiers);
   cmd->add_option("--rows", f->rows, "With --tiers: vectors stored per dimension (default 262144)")
-      ->check(CLI::Range(static_cast<std::int64_t>(1), static_cast<std::int64_t>(1) << 32))->needs(tiers);
+      ->check(CLI::Range(static_cast<std::int64_t>(1), static_cast<std::int64_t>(1) << 31))->needs(tiers);
   cmd->add_option("--dir", f->dir, "With --tiers: where RocksDB's files go (default: the temporary directory)")->check(non_empty())->needs(tiers);
   cmd->add_option("--out", f->out, "Write the profile JSON to FILE (default: stdout)")->check(non_empty());
   cmd->add_flag("--quiet", f->quiet, "No progress lines on stderr");

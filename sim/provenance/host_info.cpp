@@ -2,8 +2,10 @@
 
 #include <sched.h>
 
+#include <cstdlib>
 #include <ctime>
 #include <fstream>
+#include <string>
 #include <thread>
 
 namespace recsim {
@@ -38,6 +40,32 @@ std::string utc_now() {
   char buf[32];
   std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
   return buf;
+}
+
+namespace {
+
+// Reads "Key: N kB" from /proc/meminfo.
+double meminfo_bytes(const std::string& key) {
+  std::ifstream in("/proc/meminfo");
+  std::string name;
+  double value = 0;
+  std::string unit;
+  while (in >> name >> value >> unit)
+    if (name == key + ":") return value * 1024.0;
+  return 0.0;
+}
+
+}  // namespace
+
+double available_memory_bytes() {
+  double bytes = meminfo_bytes("MemAvailable");
+  std::ifstream cg("/sys/fs/cgroup/memory.max");
+  std::string limit;
+  if (cg >> limit && limit != "max") {
+    const double l = std::strtod(limit.c_str(), nullptr);
+    if (l > 0 && (bytes == 0 || l < bytes)) bytes = l;
+  }
+  return bytes;
 }
 
 }  // namespace recsim

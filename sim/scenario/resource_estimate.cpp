@@ -3,6 +3,7 @@
 #include "sim/scheduling/scheduler_policy.h"
 #include "sim/search/stability_limit.h"
 
+#include "sim/provenance/host_info.h"
 #include "sim/ps/embedding_cache.h"
 #include "sim/scenario/query_sizes.h"
 #include "workloads/input_error.h"
@@ -48,16 +49,6 @@ std::string count(double x) {
   return buf;
 }
 
-// Reads "Key: N kB" from /proc/meminfo.
-double meminfo_bytes(const std::string& key) {
-  std::ifstream in("/proc/meminfo");
-  std::string name;
-  double value = 0;
-  std::string unit;
-  while (in >> name >> value >> unit)
-    if (name == key + ":") return value * 1024.0;
-  return 0.0;
-}
 
 // The batch size the request estimate assumes: the online climb's smallest.
 int batch_of(const Scenario& s) {
@@ -190,16 +181,6 @@ ResourceEstimate estimate_resources(const Scenario& s) {
   return e;
 }
 
-double available_memory_bytes() {
-  double bytes = meminfo_bytes("MemAvailable");
-  std::ifstream cg("/sys/fs/cgroup/memory.max");
-  std::string limit;
-  if (cg >> limit && limit != "max") {
-    const double l = std::strtod(limit.c_str(), nullptr);
-    if (l > 0 && (bytes == 0 || l < bytes)) bytes = l;
-  }
-  return bytes;
-}
 
 double lowest_searchable_qps(const Scenario& s) {
   const double lowest = s.arrival.qps * kLowestRateFraction;

@@ -58,8 +58,6 @@ ResourceEstimate estimate_resources(const Scenario& s);
 // Bytes of the GPU embedding caches of all GPUs (key mode; 0 without a cache or in analytic mode).
 double embedding_cache_bytes(const Scenario& s);
 
-// Memory this process may use: MemAvailable, or the cgroup's limit if lower.
-double available_memory_bytes();
 
 // Throws InputError (exit 2) when the estimate exceeds this machine or the fixed work bounds.
 void check_resources(const Scenario& s, bool allow_large);

@@ -8,7 +8,12 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cstdint>
 
 using namespace recsim;
 using namespace recsim::test;
@@ -83,6 +88,29 @@ TEST_CASE("recsim calibrate measures every contention level it is asked for", "[
   CHECK(high.status == 2);
   CHECK(high.err == "recsim: error: --levels: expected integers in [2, 3], got \"4\"\n");
 }
+
+// Not under AddressSanitizer, whose shadow memory needs far more address space than the limit.
+#ifndef __SANITIZE_ADDRESS__
+TEST_CASE("recsim calibrate --threads beyond what the machine can start: one line, exit 2, before any measurement",
+          "[cli][calibrate][robustness]") {
+  // In a child process limited to 1 GiB of address space (each thread's stack takes 8 MiB of it),
+  // 4,096 threads cannot all start: the measurement ended in std::terminate.
+  const pid_t pid = ::fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0) {
+    const rlimit limit{std::uint64_t{1} << 30, std::uint64_t{1} << 30};
+    ::setrlimit(RLIMIT_AS, &limit);
+    const auto r = run_recsim({"calibrate", "--models", "ncf", "--threads", "4096", "--levels", "none", "--quiet"});
+    const bool ok = r.status == 2 && r.out.empty() && one_line(r.err) &&
+                    r.err.rfind("recsim: error: --threads: this machine could not start 4096 threads at once (", 0) == 0;
+    ::_exit(ok ? 0 : 1);
+  }
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  CHECK(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 0);
+}
+#endif
 
 TEST_CASE("recsim calibrate --analytic computes a labelled GPU profile", "[cli][calibrate]") {
   TempDir dir;

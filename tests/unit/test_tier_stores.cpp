@@ -130,6 +130,13 @@ TEST_CASE("recsim calibrate --tiers writes a tier profile, and bad flags exit 2"
   bad = run_recsim({"calibrate", "--tiers", "--rows", "100", "--batches", "1,256"});
   CHECK(bad.status == 2);
   CHECK(bad.err == "recsim: error: --rows: expected at least the largest batch (256)\n");
+  // The documented maximum, 2^31 vectors of 128 floats (about 1 TiB in the hash map): refused before
+  // any is stored (the hash map's fill aborted).
+  bad = run_recsim({"calibrate", "--tiers", "--tier-list", "host_hash_map", "--rows", "2147483648", "--dims", "128"});
+  CHECK(bad.status == 2);
+  CHECK(bad.err.rfind("recsim: error: --rows: storing 2.147e+09 vectors of 512 bytes in host_hash_map needs about 1056.0 GiB, more than 80% of "
+                      "the ", 0) == 0);
+  CHECK(run_recsim({"calibrate", "--tiers", "--rows", "2147483649"}).status == 2);  // beyond the arena's 32-bit index
 }
 
 TEST_CASE("tier profiles load into curves of lookup time against keys, and bad ones are named", "[tiers][profile]") {
