@@ -161,7 +161,7 @@ int execute(const CheckFlags& f) {
   std::vector<int> status(tasks.size(), -1);
   std::size_t finished = 0;
   const bool progress = !f.quiet && ::isatty(STDERR_FILENO);
-  run_process_pool(own_executable(), tasks, jobs, [&](std::size_t t, int s) {
+  run_process_pool(own_executable(), tasks, jobs, [](std::size_t) { return true; }, [&](std::size_t t, int s) {
     status[t] = s;
     ++finished;
     if (progress) std::fprintf(stderr, "\rrecsim check: %zu/%zu runs\033[K", finished, tasks.size());

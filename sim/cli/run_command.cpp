@@ -55,10 +55,11 @@ int execute(const RunFlags& flags) {
   const RunResults results = simulate(scenario, options);
   if (show_progress) bar.finish();
 
+  std::vector<std::pair<std::string, std::string>> outputs;  // written all or nothing
   if (!flags.out.empty()) {
     auto document = results_to_json(results);
     document["provenance"] = provenance;
-    write_file_atomically(flags.out, document.dump(2) + "\n");
+    outputs.emplace_back(flags.out, document.dump(2) + "\n");
   }
   if (!flags.cdf.empty()) {
     std::string text = "latency_ms,fraction\n";
@@ -67,8 +68,9 @@ int execute(const RunFlags& flags) {
       std::snprintf(row, sizeof row, "%.9g,%.9g\n", ms, fraction);
       text += row;
     }
-    write_file_atomically(flags.cdf, text);
+    outputs.emplace_back(flags.cdf, text);
   }
+  write_files_atomically(outputs);
   if (!flags.quiet) std::fputs(format_summary(results).c_str(), stdout);
   if (!flags.quiet) print_profile_shape_warnings(scenario);  // notes after the answer
   return kExitDone;

@@ -25,6 +25,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -161,7 +162,7 @@ int execute(const SweepFlags& f) {
     command.insert(command.end(), spec.options.begin(), spec.options.end());
     planned[i].key = point_key(kRecsimVersion, command, scenario_sha256(scenario), input_hashes);
   }
-  RunStore store(store_dir, "--store");
+  RunStore store(store_dir, "--store", spec.command);
   for (std::size_t i = 0; i < planned.size(); ++i) planned[i].stored = store.load(planned[i].key);
   for (std::size_t i = 0; i < planned.size(); ++i) {
     if (planned[i].stored) continue;
@@ -186,8 +187,7 @@ int execute(const SweepFlags& f) {
     }
     if (*missing > 0) return false;
     const auto table = sweep_table(spec, rows);
-    write_file_atomically(store.dir() + "/table.csv", table_csv(table));
-    write_file_atomically(store.dir() + "/table.jsonl", table_jsonl(table));
+    write_files_atomically({{store.dir() + "/table.csv", table_csv(table)}, {store.dir() + "/table.jsonl", table_jsonl(table)}});
     return true;
   };
 
@@ -219,8 +219,7 @@ int execute(const SweepFlags& f) {
       return kExitDone;
     }
     fs::create_directories(s.store + "/slurm");
-    write_file_atomically(s.store + "/slurm/array.sbatch", array);
-    write_file_atomically(s.store + "/slurm/gather.sbatch", gather);
+    write_files_atomically({{s.store + "/slurm/array.sbatch", array}, {s.store + "/slurm/gather.sbatch", gather}});
     std::string array_id, gather_id;
     if (submit(s.store + "/slurm/array.sbatch", {}, &array_id) != 0 || array_id.empty())
       throw std::runtime_error("sbatch refused the array job (is Slurm's sbatch on PATH and a controller up?)");
@@ -241,12 +240,14 @@ int execute(const SweepFlags& f) {
       if (!f.dry_run) store.remove_leftovers(planned[i].key);
       continue;
     }
-    if (auto raw = f.dry_run ? std::nullopt : store.load_raw(planned[i].key)) {
-      planned[i].stored = wrap(spec, spec.points[i], planned[i], std::move(*raw));
-      store.save(planned[i].key, *planned[i].stored);
-      ++adopted;
-      continue;
-    }
+    // Adopted only under the point's claim: a raw file another live sweep is about to wrap is its own.
+    if (auto claim = f.dry_run ? std::nullopt : store.claim(planned[i].key, false))
+      if (auto raw = store.load_raw(planned[i].key)) {
+        planned[i].stored = wrap(spec, spec.points[i], planned[i], std::move(*raw));
+        store.save(planned[i].key, *planned[i].stored);
+        ++adopted;
+        continue;
+      }
     todo.push_back(i);
   }
   if (f.dry_run) {
@@ -255,19 +256,18 @@ int execute(const SweepFlags& f) {
   }
 
   const int per_point_jobs = std::max(1, jobs / std::max(1, std::min<int>(jobs, static_cast<int>(todo.size()))));
-  std::vector<PoolTask> tasks;
-  for (std::size_t i : todo) {
+  auto task_of = [&](std::size_t i) {
     PoolTask t;
     t.args = planned[i].arguments;
     t.args.insert(t.args.end(), {"--out", store.raw_file(planned[i].key), "--quiet"});
     if (spec.command != "run") t.args.insert(t.args.end(), {"--jobs", std::to_string(per_point_jobs)});
     if (f.allow_large) t.args.push_back("--allow-large");
     t.stderr_file = store.log_file(planned[i].key);
-    tasks.push_back(std::move(t));
-  }
+    return t;
+  };
   const bool progress = !f.quiet && ::isatty(STDERR_FILENO);
   const auto started = std::chrono::steady_clock::now();
-  std::size_t finished = 0, failed = 0;
+  std::size_t finished = 0, failed = 0, by_others = 0;
   auto draw = [&] {
     if (!progress) return;
     const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
@@ -280,21 +280,66 @@ int execute(const SweepFlags& f) {
   };
   draw();
   std::vector<std::string> failures;
-  run_process_pool(own_executable(), tasks, jobs, [&](std::size_t t, int status) {
-    const std::size_t i = todo[t];
-    ++finished;
-    auto raw = status == 0 ? store.load_raw(planned[i].key) : std::nullopt;
-    if (raw) {
-      planned[i].stored = wrap(spec, spec.points[i], planned[i], std::move(*raw));
-      store.save(planned[i].key, *planned[i].stored);
-    } else {
-      ++failed;
-      failures.push_back("point " + std::to_string(spec.points[i].index) + " (" + describe_point(spec, spec.points[i]) +
-                         ") failed (exit " + std::to_string(status) + "): " + last_line_of(store.log_file(planned[i].key)) +
-                         " [" + store.log_file(planned[i].key) + "]");
+  // Each point is claimed (an exclusive lock) before its command starts; a point another sweep on
+  // this store holds is waited for once this sweep's own points are done, and computed here only
+  // if that sweep left no result (up to three rounds).
+  std::vector<std::size_t> pending = todo;
+  for (int round = 0; round < 3 && !pending.empty(); ++round) {
+    std::vector<PoolTask> tasks;
+    for (std::size_t i : pending) tasks.push_back(task_of(i));
+    std::map<std::size_t, PointClaim> claims;
+    std::vector<std::size_t> held_elsewhere;
+    const auto may_start = [&](std::size_t t) {
+      const std::size_t i = pending[t];
+      auto claim = store.claim(planned[i].key, false);
+      if (!claim) {
+        held_elsewhere.push_back(i);
+        return false;
+      }
+      if (auto done = store.load(planned[i].key)) {  // finished by another sweep meanwhile
+        planned[i].stored = std::move(done);
+        ++finished;
+        ++by_others;
+        draw();
+        return false;
+      }
+      claims.emplace(t, std::move(*claim));
+      return true;
+    };
+    run_process_pool(own_executable(), tasks, jobs, may_start, [&](std::size_t t, int status) {
+      const std::size_t i = pending[t];
+      ++finished;
+      auto raw = status == 0 ? store.load_raw(planned[i].key) : std::nullopt;
+      if (raw) {
+        planned[i].stored = wrap(spec, spec.points[i], planned[i], std::move(*raw));
+        store.save(planned[i].key, *planned[i].stored);
+      } else {
+        ++failed;
+        failures.push_back("point " + std::to_string(spec.points[i].index) + " (" + describe_point(spec, spec.points[i]) +
+                           ") failed (exit " + std::to_string(status) + "): " + last_line_of(store.log_file(planned[i].key)) +
+                           " [" + store.log_file(planned[i].key) + "]");
+      }
+      claims.erase(t);
+      draw();
+    });
+    pending.clear();
+    for (std::size_t i : held_elsewhere) {
+      store.claim(planned[i].key, true);  // waits until the other sweep is done with it
+      if (auto done = store.load(planned[i].key)) {
+        planned[i].stored = std::move(done);
+        ++finished;
+        ++by_others;
+        draw();
+      } else {
+        pending.push_back(i);
+      }
     }
-    draw();
-  });
+  }
+  for (std::size_t i : pending) {
+    ++failed;
+    failures.push_back("point " + std::to_string(spec.points[i].index) + " (" + describe_point(spec, spec.points[i]) +
+                       ") was held by other sweeps on this store three times, and none left a result");
+  }
   if (progress) std::fprintf(stderr, "\r\033[K");
   for (const auto& line : failures) std::fprintf(stderr, "recsim sweep: %s\n", line.c_str());
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
@@ -303,7 +348,7 @@ int execute(const SweepFlags& f) {
   if (!f.quiet) {
     std::printf("recsim sweep %s: %zu points%s: %zu computed in %.1f s (%d at once), %zu from the store, %zu adopted, %zu failed\n",
                 spec.name.c_str(), planned.size(), shard.count > 1 ? (" (shard " + f.shard + ")").c_str() : "",
-                todo.size() - failed, wall, jobs, from_store, adopted, failed);
+                todo.size() - failed - by_others, wall, jobs, from_store + by_others, adopted, failed);
     if (complete)
       std::printf("  table: %s/table.csv and table.jsonl; each point: %s/points/KEY.json\n", store.dir().c_str(), store.dir().c_str());
     else

@@ -354,12 +354,14 @@ int execute(const TuneFlags& f) {
     spread.rel_sd = mean > 0 ? std::sqrt(var) / mean : 0.0;
   }
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  std::vector<std::pair<std::string, std::string>> outputs;  // written all or nothing
   if (!f.out.empty()) {
     auto document = to_json(scenario, r, spread, c.jobs, wall);
     document["provenance"] = provenance;
-    write_file_atomically(f.out, document.dump(2) + "\n");
+    outputs.emplace_back(f.out, document.dump(2) + "\n");
   }
-  if (!f.csv.empty()) write_file_atomically(f.csv, log.text);
+  if (!f.csv.empty()) outputs.emplace_back(f.csv, log.text);
+  write_files_atomically(outputs);
   if (!f.quiet) std::fputs(summary(scenario, r, spread, wall).c_str(), stdout);
   if (!f.quiet) print_profile_shape_warnings(scenario);  // notes after the answer
   return kExitDone;

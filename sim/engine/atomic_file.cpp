@@ -67,7 +67,7 @@ void remove_stale_temporaries(const fs::path& dir, const std::string& name) {
 
 }  // namespace
 
-void write_file_atomically(const std::string& path, const std::string& content) {
+StagedFile stage_file(const std::string& path, const std::string& content) {
   fs::path dir = fs::path(path).parent_path();
   if (dir.empty()) dir = ".";
   const std::string name = fs::path(path).filename().string();
@@ -84,7 +84,7 @@ void write_file_atomically(const std::string& path, const std::string& content) 
     if (fd < 0) fail(path, errno);
     named = true;
   }
-  if (!write_all(fd, content)) {
+  if (!write_all(fd, content) || ::fsync(fd) != 0) {
     const int err = errno;
     ::close(fd);
     if (named) ::unlink(tmp.c_str());
@@ -103,15 +103,41 @@ void write_file_atomically(const std::string& path, const std::string& content) 
     ::unlink(tmp.c_str());
     fail(path, err);
   }
-  if (::rename(tmp.c_str(), path.c_str()) != 0) {
+  return {path, tmp, dir.string()};
+}
+
+void discard(const StagedFile& staged) { ::unlink(staged.temporary.c_str()); }
+
+void commit(const StagedFile& staged) {
+  if (::rename(staged.temporary.c_str(), staged.path.c_str()) != 0) {
     const int err = errno;
-    ::unlink(tmp.c_str());
-    fail(path, err);
+    ::unlink(staged.temporary.c_str());
+    fail(staged.path, err);
   }
   // The rename is durable once the directory is on disk.
-  if (const int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); dfd >= 0) {
+  if (const int dfd = ::open(staged.directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); dfd >= 0) {
     ::fsync(dfd);
     ::close(dfd);
+  }
+}
+
+void write_file_atomically(const std::string& path, const std::string& content) { commit(stage_file(path, content)); }
+
+void write_files_atomically(const std::vector<std::pair<std::string, std::string>>& files) {
+  std::vector<StagedFile> staged;
+  try {
+    for (const auto& [path, content] : files) staged.push_back(stage_file(path, content));
+  } catch (...) {
+    for (const auto& s : staged) discard(s);
+    throw;
+  }
+  for (std::size_t i = 0; i < staged.size(); ++i) {
+    try {
+      commit(staged[i]);
+    } catch (...) {
+      for (std::size_t j = i + 1; j < staged.size(); ++j) discard(staged[j]);
+      throw;
+    }
   }
 }
 

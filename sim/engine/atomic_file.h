@@ -9,6 +9,8 @@
 // between naming and renaming; zombies count as ended) are removed.
 #include <cstddef>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace recsim {
 
@@ -17,5 +19,19 @@ inline constexpr std::size_t kAtomicFileSuffixBytes = 5 + 10;
 
 // Throws std::runtime_error naming the path on failure (and leaves no temporary file behind).
 void write_file_atomically(const std::string& path, const std::string& content);
+
+// A command's outputs, all or nothing: every file's content is written and flushed to its
+// temporary file first, and only when all of them are (a full disk fails there) are they renamed
+// over their targets. A failure before the renames replaces no file. (Renames within a directory
+// need no space; one failing past the first leaves the earlier ones replaced.)
+void write_files_atomically(const std::vector<std::pair<std::string, std::string>>& files);
+
+// The two halves of an atomic write, for the above.
+struct StagedFile {
+  std::string path, temporary, directory;
+};
+StagedFile stage_file(const std::string& path, const std::string& content);
+void commit(const StagedFile& staged);
+void discard(const StagedFile& staged);
 
 }  // namespace recsim

@@ -21,7 +21,7 @@ std::string own_executable() {
 }
 
 void run_process_pool(const std::string& executable, const std::vector<PoolTask>& tasks, int jobs,
-                      const std::function<void(std::size_t, int)>& done) {
+                      const std::function<bool(std::size_t)>& may_start, const std::function<void(std::size_t, int)>& done) {
   std::map<pid_t, std::size_t> running;
   std::size_t next = 0;
   const pid_t parent = ::getpid();
@@ -48,7 +48,11 @@ void run_process_pool(const std::string& executable, const std::vector<PoolTask>
     running[pid] = t;
   };
   while (next < tasks.size() || !running.empty()) {
-    while (next < tasks.size() && static_cast<int>(running.size()) < jobs) start(next++);
+    while (next < tasks.size() && static_cast<int>(running.size()) < jobs) {
+      const std::size_t t = next++;
+      if (may_start(t)) start(t);
+    }
+    if (running.empty()) continue;  // every remaining task skipped so far
     int status = 0;
     const pid_t pid = ::waitpid(-1, &status, 0);
     if (pid < 0) {

@@ -16,9 +16,11 @@ struct PoolTask {
 };
 
 // Calls `done(task index, status)` in this process as each child ends: status is the exit status,
-// or 128 + the signal that ended it. Throws std::runtime_error if a child cannot be started.
+// or 128 + the signal that ended it. `may_start(task index)`, asked just before a task would start,
+// can skip it (false: neither started nor reported). Throws std::runtime_error if a child cannot be
+// started.
 void run_process_pool(const std::string& executable, const std::vector<PoolTask>& tasks, int jobs,
-                      const std::function<void(std::size_t, int)>& done);
+                      const std::function<bool(std::size_t)>& may_start, const std::function<void(std::size_t, int)>& done);
 
 // This process's own executable (/proc/self/exe).
 std::string own_executable();

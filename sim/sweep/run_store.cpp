@@ -4,11 +4,19 @@
 #include "sim/provenance/content_hash.h"
 #include "workloads/input_error.h"
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <stdexcept>
 #include <system_error>
+#include <vector>
 
 namespace recsim {
 namespace {
@@ -37,7 +45,12 @@ std::string point_key(const std::string& recsim_version, const std::vector<std::
   return sha256_hex(material.dump());
 }
 
-RunStore::RunStore(std::string dir, const std::string& flag) : dir_(std::move(dir)), flag_(flag) {
+PointClaim::~PointClaim() {
+  if (fd_ >= 0) ::close(fd_);  // closing releases the lock
+}
+
+RunStore::RunStore(std::string dir, const std::string& flag, std::string command)
+    : dir_(std::move(dir)), flag_(flag), command_(std::move(command)) {
   namespace fs = std::filesystem;
   while (dir_.size() > 1 && dir_.back() == '/') dir_.pop_back();
   std::error_code ec;
@@ -47,27 +60,55 @@ RunStore::RunStore(std::string dir, const std::string& flag) : dir_(std::move(di
 void RunStore::create() const {
   namespace fs = std::filesystem;
   std::error_code ec;
-  for (const char* sub : {"points", "raw", "logs"}) {
+  for (const char* sub : {"points", "raw", "logs", "locks"}) {
     fs::create_directories(fs::path(dir_) / sub, ec);
     if (ec) throw InputError(flag_, "cannot create \"" + (fs::path(dir_) / sub).string() + "\": " + ec.message());
   }
 }
 
+bool RunStore::is_result(const nlohmann::ordered_json& result) const {
+  if (!result.is_object()) return false;
+  std::vector<const char*> fields;
+  if (command_ == "run")
+    fields = {"throughput_qps", "latency_ms", "sla", "saturated"};
+  else if (command_ == "capacity")
+    fields = {"max_qps", "found", "points", "evaluations"};
+  else
+    fields = {"best", "baseline", "evaluations", "path"};
+  return std::all_of(fields.begin(), fields.end(), [&result](const char* f) { return result.contains(f); });
+}
+
 std::optional<nlohmann::ordered_json> RunStore::load(const std::string& key) const {
   auto j = read_json(point_file(key));
-  if (!j || !j->is_object() || !j->contains("key") || (*j)["key"] != key || !j->contains("result")) return std::nullopt;
+  if (!j || !j->is_object() || !j->contains("key") || (*j)["key"] != key || !j->contains("result") || !is_result((*j)["result"]) ||
+      !j->contains("result_sha256") || (*j)["result_sha256"] != sha256_hex((*j)["result"].dump()))
+    return std::nullopt;
   return j;
 }
 
 std::optional<nlohmann::ordered_json> RunStore::load_raw(const std::string& key) const {
   auto j = read_json(raw_file(key));
-  if (!j || !j->is_object()) return std::nullopt;
+  if (!j || !is_result(*j)) return std::nullopt;
   return j;
 }
 
-void RunStore::save(const std::string& key, const nlohmann::ordered_json& point) const {
+void RunStore::save(const std::string& key, nlohmann::ordered_json point) const {
+  point["result_sha256"] = sha256_hex(point["result"].dump());
   write_file_atomically(point_file(key), point.dump(1) + "\n");
   remove_leftovers(key);
+}
+
+std::optional<PointClaim> RunStore::claim(const std::string& key, bool wait) const {
+  const std::string path = dir_ + "/locks/" + key + ".lock";
+  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) throw std::runtime_error(path + ": cannot open the point's lock file (" + std::strerror(errno) + ")");
+  PointClaim claim(fd);
+  while (::flock(fd, LOCK_EX | (wait ? 0 : LOCK_NB)) != 0) {
+    if (errno == EINTR) continue;
+    if (errno == EWOULDBLOCK) return std::nullopt;
+    throw std::runtime_error(path + ": cannot lock (" + std::strerror(errno) + ")");
+  }
+  return claim;
 }
 
 void RunStore::remove_leftovers(const std::string& key) const {

@@ -15,11 +15,13 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <csignal>
 #include <filesystem>
 
 using namespace recsim;
@@ -281,3 +283,36 @@ TEST_CASE("the largest query a run can draw, the queries in flight and a key tra
   CHECK(r.status == 2);
   CHECK(r.err.rfind("recsim: error: scheduler.online.min_qps: the run would last about 2e+205 virtual seconds", 0) == 0);
 }
+
+TEST_CASE("a command's outputs are written all or nothing: --cdf failing on a full disk leaves --out as it was", "[robustness][outputs]") {
+  // A child limited to files of 20,000 bytes (RLIMIT_FSIZE, SIGXFSZ ignored: writes fail with EFBIG
+  // as on a full disk): the results JSON (~2 KB) fits, the latency CDF (~110 KB) does not. Before,
+  // --out was replaced and then the --cdf write failed, exit 1.
+  TempDir dir;
+  const auto out = dir.write("r.json", "old results\n");
+  const auto cdf = dir.file("r.csv");
+  const pid_t pid = ::fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0) {
+    ::signal(SIGXFSZ, SIG_IGN);
+    const rlimit limit{20000, 20000};
+    ::setrlimit(RLIMIT_FSIZE, &limit);
+    const auto r = run_recsim({"run", std::string(RECSIM_SOURCE_DIR) + "/scenarios/mmc-example.json", "--set", "run.queries=20000", "--set",
+                               "run.warmup_queries=1000", "--out", out, "--cdf", cdf, "--quiet"});
+    ::_exit(r.status == 1 && r.err.rfind("recsim: failure: " + cdf + ":", 0) == 0 ? 0 : 1);
+  }
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  REQUIRE(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 0);
+  CHECK(read_file(out) == "old results\n");
+  CHECK_FALSE(file_exists(cdf));
+  // No temporary file left beside them.
+  std::size_t files = 0;
+  for (const auto& e : std::filesystem::directory_iterator(dir.path())) {
+    INFO(e.path().string());
+    ++files;
+  }
+  CHECK(files == 1);
+}
+

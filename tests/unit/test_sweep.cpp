@@ -16,6 +16,8 @@
 
 #include <chrono>
 #include <filesystem>
+#include <functional>
+#include <future>
 #include <fstream>
 #include <sstream>
 #include <thread>
@@ -193,6 +195,57 @@ TEST_CASE("a sweep killed with kill -9 and started again loses nothing and gives
   // A third start computes nothing.
   const auto third = run_recsim({"sweep", sweep, "--store", store});
   CHECK(third.out.find(": 0 computed") != std::string::npos);
+}
+
+TEST_CASE("three sweeps at once on one store: each point computed once, every sweep succeeds, the same table", "[sweep][store]") {
+  TempDir dir;
+  dir.write_json("s.json", mmc_document(2, 1000, 1.0, 4000, 400));
+  const auto sweep = dir.write_json("sweep.json", mmc_sweep("s.json", 6, 2));  // 12 points
+  REQUIRE(run_recsim({"sweep", sweep, "--store", dir.file("alone"), "--quiet"}).status == 0);
+  // They reported spurious failures (exit 1) when one removed the raw result another was about to read.
+  std::vector<std::future<CliResult>> runs;
+  for (int k = 0; k < 3; ++k)
+    runs.push_back(std::async(std::launch::async, [&] { return run_recsim({"sweep", sweep, "--store", dir.file("shared"), "--jobs", "2"}); }));
+  int computed = 0;
+  for (auto& r : runs) {
+    const CliResult c = r.get();
+    INFO(c.out << c.err);
+    CHECK(c.status == 0);
+    CHECK(c.err.empty());
+    const auto at = c.out.find(" points: ");
+    REQUIRE(at != std::string::npos);
+    computed += std::stoi(c.out.substr(at + 9));
+  }
+  CHECK(computed == 12);
+  CHECK(read_text(dir.file("shared/table.csv")) == read_text(dir.file("alone/table.csv")));
+}
+
+TEST_CASE("a stored point counts as done only when its result is whole and unchanged", "[sweep][store]") {
+  TempDir dir;
+  dir.write_json("s.json", mmc_document(2, 1000, 1.0, 4000, 400));
+  const auto sweep = dir.write_json("sweep.json", mmc_sweep("s.json", 3, 1));  // 3 points
+  const std::string store = dir.file("store");
+  REQUIRE(run_recsim({"sweep", sweep, "--store", store, "--quiet"}).status == 0);
+  const std::string table = read_text(store + "/table.csv");
+  namespace fs = std::filesystem;
+  std::vector<std::string> files;
+  for (const auto& e : fs::directory_iterator(store + "/points")) files.push_back(e.path().string());
+  std::sort(files.begin(), files.end());
+  REQUIRE(files.size() == 3);
+  // An empty result, a string, and a changed number: each is computed again, the table as before.
+  auto edit = [&](const std::string& file, const std::function<void(json&)>& change) {
+    json point = json::parse(read_text(file));
+    change(point);
+    std::ofstream(file) << point.dump(1);
+  };
+  edit(files[0], [](json& p) { p["result"] = json::object(); });
+  edit(files[1], [](json& p) { p["result"] = "done"; });
+  edit(files[2], [](json& p) { p["result"]["throughput_qps"] = 1e9; });
+  const auto again = run_recsim({"sweep", sweep, "--store", store});
+  REQUIRE(again.status == 0);
+  CHECK(again.out.find(": 3 computed") != std::string::npos);
+  CHECK(read_text(store + "/table.csv") == table);
+  for (const auto& file : files) CHECK(json::parse(read_text(file)).contains("result_sha256"));
 }
 
 TEST_CASE("shards add up to the whole sweep, and a point is the command run by hand", "[sweep][shard]") {
