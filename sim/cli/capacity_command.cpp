@@ -108,7 +108,7 @@ int execute(const CapacityFlags& f) {
   check_resources(scenario, f.allow_large);  // at the starting rate
   {  // and what no machine can do at the lowest rate the search may try (its virtual time is longest)
     Scenario slowest = scenario;
-    slowest.arrival.qps = lowest_searchable_qps(scenario);
+    slowest.arrival.qps = lowest_searchable_qps(scenario, f.allow_large);
     check_resources(slowest, true);
   }
   if (!f.out.empty()) check_output_path("--out", f.out, scenario.input_files());
@@ -117,6 +117,7 @@ int execute(const CapacityFlags& f) {
   CapacityOptions o;
   o.precision = f.precision;
   o.jobs = f.jobs > 0 ? f.jobs : usable_cpus();
+  o.allow_large = f.allow_large;
   const auto started = std::chrono::steady_clock::now();
   StepLog steps("recsim capacity", f.quiet);
   const RateEvaluator isolated = isolated_evaluator(o.jobs);

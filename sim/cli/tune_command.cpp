@@ -280,7 +280,7 @@ int execute(const TuneFlags& f) {
     Scenario costliest = scenario;
     costliest.scheduler.batch_size = o.batch_ladder.front();
     check_resources(costliest, f.allow_large);
-    costliest.arrival.qps = lowest_searchable_qps(costliest);  // the lowest rate a search may try: what no machine can do
+    costliest.arrival.qps = lowest_searchable_qps(costliest, f.allow_large);  // the lowest rate a search may try: what no machine can do
     check_resources(costliest, true);
   }
   if (!f.out.empty()) check_output_path("--out", f.out, scenario.input_files());
@@ -293,6 +293,7 @@ int execute(const TuneFlags& f) {
   CapacityOptions c;
   c.precision = f.precision;
   c.jobs = f.jobs > 0 ? f.jobs : usable_cpus();
+  c.allow_large = f.allow_large;
   const auto provenance = provenance_json(scenario);
   const RateEvaluator evaluator = isolated_evaluator(c.jobs);
   const ProfileUncertainty uncertainty(scenario, f.precision);

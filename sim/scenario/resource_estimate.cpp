@@ -33,7 +33,7 @@ constexpr double kRunMetricsHistograms = 21;      // RunMetrics: the run's and i
 constexpr double kRequestBytes = 64.0;   // a placed request (32 bytes) in a heap that may have doubled
 constexpr double kKeyBytes = 8.0;        // a drawn embedding key
 constexpr double kMaxRequests = 1e10;
-constexpr double kMaxKeyLookups = 1e10;
+constexpr double kMaxKeyLookups = 1e9;  // a key-level run draws 1.5-3 million keys a second
 constexpr double kMaxPeriodicEvents = 1e9;
 constexpr double kMaxTicks = 1e12;  // virtual time / tick beyond this: ticks closer than a double tells apart
 
@@ -182,15 +182,18 @@ ResourceEstimate estimate_resources(const Scenario& s) {
 }
 
 
-double lowest_searchable_qps(const Scenario& s) {
+double lowest_searchable_qps(const Scenario& s, bool allow_large) {
   const double lowest = s.arrival.qps * kLowestRateFraction;
   Scenario at = s;
   at.arrival.qps = lowest;
   const ResourceEstimate e = estimate_resources(at);
-  // The arrivals' span scales as 1 / rate: the rate at which it is kMaxVirtualSeconds.
-  if (e.virtual_seconds_key == "workload.arrival.qps" && e.virtual_seconds > kMaxVirtualSeconds)
-    return lowest * e.virtual_seconds / kMaxVirtualSeconds;
-  return lowest;
+  // Where the arrivals' span sets the run's length, virtual time, periodic ticks and periodic events
+  // all scale as 1 / rate: the rate at which the first of them reaches its limit (the events' only
+  // without allow_large). A search's runs at low rates are as long as any other run may be.
+  if (e.virtual_seconds_key != "workload.arrival.qps") return lowest;
+  double factor = std::max({1.0, e.virtual_seconds / kMaxVirtualSeconds, e.max_ticks / kMaxTicks});
+  if (!allow_large) factor = std::max(factor, e.periodic_events / kMaxPeriodicEvents);
+  return lowest * factor * (1 + 1e-9);  // just inside the limits, whatever the rounding
 }
 
 void check_resources(const Scenario& s, bool allow_large) {
@@ -240,7 +243,7 @@ void check_resources(const Scenario& s, bool allow_large) {
                                         "), beyond 1e10 (hours of simulation)" + hint);
   if (!allow_large && e.key_lookups > kMaxKeyLookups)
     throw InputError("service.embedding_cache.mode", "the run would draw about " + count(e.key_lookups) +
-                                                         " embedding keys (queries x items x the tables' lookups), beyond 1e10 (hours of simulation): "
+                                                         " embedding keys (queries x items x the tables' lookups), beyond 1e9 (about ten minutes or more of simulation): "
                                                          "run fewer queries or use \"analytic\"" + hint);
   if (!allow_large && e.periodic_events > kMaxPeriodicEvents)
     throw InputError(cache && cache->updates ? "service.embedding_cache.updates" : "service.embedding_cache.refresh",

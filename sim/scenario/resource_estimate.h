@@ -62,8 +62,10 @@ double embedding_cache_bytes(const Scenario& s);
 // Throws InputError (exit 2) when the estimate exceeds this machine or the fixed work bounds.
 void check_resources(const Scenario& s, bool allow_large);
 
-// The lowest arrival rate a capacity search of `s` may try: a millionth of its rate, or the rate at
-// which its run would last kMaxVirtualSeconds if that is higher.
-double lowest_searchable_qps(const Scenario& s);
+// The lowest arrival rate a capacity search of `s` may try: a millionth of its rate, or, where that
+// is higher, the rate at which its run would reach a limit check_resources(s, allow_large) holds
+// runs to (virtual duration, periodic ticks, and without allow_large periodic events): a search's
+// slow runs are bounded as any run is.
+double lowest_searchable_qps(const Scenario& s, bool allow_large);
 
 }  // namespace recsim

@@ -50,7 +50,7 @@ struct NextStep {
 class Search {
  public:
   Search(const Scenario& s, const CapacityOptions& o, const RateEvaluator& e)
-      : scenario_(s), options_(o), evaluate_(e), lowest_(lowest_searchable_qps(s)) {}
+      : scenario_(s), options_(o), evaluate_(e), lowest_(lowest_searchable_qps(s, o.allow_large)) {}
 
   CapacityResult run() {
     const std::size_t jobs = static_cast<std::size_t>(std::max(1, options_.jobs));

@@ -32,6 +32,9 @@ struct CapacityOptions {
   // A screen (the tune's climb): the search stops as soon as a rate at or below `floor` misses the
   // SLA, so the configuration cannot beat the one whose max load `floor` is (CapacityResult::screened).
   std::optional<double> floor;
+  // The commands' --allow-large: the lowest rate tried is bounded by what no machine can do only,
+  // not by the work limits (lowest_searchable_qps).
+  bool allow_large = false;
 };
 
 struct CapacityPoint {

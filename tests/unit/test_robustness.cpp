@@ -264,6 +264,24 @@ TEST_CASE("a parameter-server update rate near zero applies what was published a
   CHECK(r.err.empty());
 }
 
+TEST_CASE("a capacity search never tries a rate whose run the work limits would refuse", "[robustness][limits]") {
+  // Found by the run-level fuzzer: a capacity search of the parameter-server hierarchy whose SLA no
+  // rate meets went down to a millionth of its rate, where one run held ~1e11 update keys and ran
+  // for hours (check_resources holds a run to 1e9 periodic events; the search's slowest rate was
+  // checked only against what no machine can do).
+  const Scenario s = load_scenario(std::string(RECSIM_SOURCE_DIR) + "/scenarios/ps/dlrm-rmc1-hierarchy.json", {});
+  const double lowest = lowest_searchable_qps(s, false);
+  CHECK(lowest > s.arrival.qps * kLowestRateFraction);
+  Scenario at = s;
+  at.arrival.qps = lowest;
+  CHECK(estimate_resources(at).periodic_events == Approx(1e9).epsilon(1e-6));
+  CHECK_NOTHROW(check_resources(at, false));
+  // --allow-large lifts the work limits, not what no machine can do.
+  CHECK(lowest_searchable_qps(s, true) < lowest);
+  at.arrival.qps = lowest_searchable_qps(s, true);
+  CHECK_NOTHROW(check_resources(at, true));
+}
+
 TEST_CASE("the largest query a run can draw, the queries in flight and a key trace count in the memory estimate", "[robustness][limits]") {
   const std::string mmc = std::string(RECSIM_SOURCE_DIR) + "/scenarios/mmc-example.json";
   // One query of 10^9 items at batch 1: 10^9 requests placed at once (64 GB); it died with bad_alloc.
