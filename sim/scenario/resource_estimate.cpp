@@ -154,6 +154,15 @@ ResourceEstimate estimate_resources(const Scenario& s) {
   };
   if (online && s.scheduler.online.min_qps > 0.0) longer(queries / s.scheduler.online.min_qps, "scheduler.online.min_qps");
   if (const auto limit = cpu_stability_limit_qps(s)) longer(queries / *limit, "service");
+  if (gpus > 0) {
+    // Each GPU's stages take one query at a time: a query's upload waits for its tables' lookups in
+    // a remote volatile tier (one round trip per table) and crosses PCIe, its download crosses back.
+    double pcie_latency = 0.0;
+    for (const auto& g : s.servers) pcie_latency = std::max(pcie_latency, g.pcie_latency_s);
+    const double redis_latency = cache && cache->redis ? cache->redis->latency_s * static_cast<double>(cache->tables.size()) : 0.0;
+    longer(queries / gpus * (2.0 * pcie_latency + redis_latency),
+           redis_latency > 2.0 * pcie_latency ? "service.embedding_cache.redis.latency_us" : (s.format >= 2 ? "server_kinds" : "platform.servers"));
+  }
   if (cache) {
     const double keys = queries * items_per_query * lookups_per_item;
     if (cache->persistent && cache->persistent->read_bytes_per_s > 0.0)

@@ -252,6 +252,13 @@ TEST_CASE("parameter-server periods and bandwidths have lower bounds, and endles
   CHECK(r.err.rfind("recsim: error: service.embedding_cache.updates: the run would process about ", 0) == 0);
   CHECK(r.err.find("over 1.1e+08 virtual seconds") != std::string::npos);
   CHECK_FALSE(file_exists(out));
+  // Link latencies stretch it too (found by the run-level fuzzer: a 1 s PCIe latency ran past its
+  // budget): each GPU's stages take one query at a time, two PCIe crossings and a Redis round trip
+  // per table each.
+  const Scenario slow = load_scenario(scenario, {"platform.servers.0.pcie.latency_us=1000000"});
+  const ResourceEstimate e = estimate_resources(slow);
+  CHECK(e.virtual_seconds == Approx(800.0 / 2 * (2 * 1.0 + 8 * 20e-6)));
+  CHECK(e.virtual_seconds_key == "platform.servers");
 }
 
 TEST_CASE("a parameter-server update rate near zero applies what was published and ends", "[robustness][limits]") {
