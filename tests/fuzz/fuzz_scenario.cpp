@@ -12,20 +12,9 @@
 #include <vector>
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  const std::string input(reinterpret_cast<const char*>(data), size);
-  std::string text = input;
-  std::vector<std::string> overrides;
-  if (const auto at = input.find("\n#set\n"); at != std::string::npos) {
-    text = input.substr(0, at);
-    std::size_t start = at + 6;
-    while (start <= input.size()) {
-      const auto end = input.find('\n', start);
-      const std::string line = input.substr(start, end == std::string::npos ? std::string::npos : end - start);
-      if (!line.empty()) overrides.push_back(line);
-      if (end == std::string::npos) break;
-      start = end + 1;
-    }
-  }
+  const auto input = recsim::fuzz::split_overrides(std::string(reinterpret_cast<const char*>(data), size));
+  const std::string& text = input.first;
+  const std::vector<std::string>& overrides = input.second;
   recsim::fuzz::only_input_errors([&] {
     nlohmann::json document = recsim::parse_json_strict(text, "scenario.json");
     for (const auto& o : overrides) recsim::apply_override(document, o);

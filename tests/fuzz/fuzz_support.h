@@ -13,6 +13,8 @@
 #include <cstdlib>
 #include <exception>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace recsim::fuzz {
 
@@ -29,6 +31,23 @@ inline std::string write_input(const std::uint8_t* data, std::size_t size, const
   if (size > 0 && std::fwrite(data, 1, size, f) != size) std::abort();
   std::fclose(f);
   return path;
+}
+
+// An input of the scenario targets: a scenario's JSON, optionally followed by a line "#set" and one
+// PATH=VALUE override per line. Returns the JSON and the overrides.
+inline std::pair<std::string, std::vector<std::string>> split_overrides(const std::string& input) {
+  std::vector<std::string> overrides;
+  const auto at = input.find("\n#set\n");
+  if (at == std::string::npos) return {input, overrides};
+  std::size_t start = at + 6;
+  while (start <= input.size()) {
+    const auto end = input.find('\n', start);
+    const std::string line = input.substr(start, end == std::string::npos ? std::string::npos : end - start);
+    if (!line.empty()) overrides.push_back(line);
+    if (end == std::string::npos) break;
+    start = end + 1;
+  }
+  return {input.substr(0, at), overrides};
 }
 
 template <typename F>

@@ -1,5 +1,7 @@
 #include "run_level.h"
 
+#include "fuzz_support.h"
+
 #include "sim/engine/simulation.h"
 #include "sim/metrics/run_results.h"
 #include "sim/scenario/overrides.h"
@@ -59,21 +61,10 @@ RunOutcome run_level(const std::string& input, double budget_seconds) {
     capacity = true;
     text = text.substr(10);
   }
-  std::vector<std::string> overrides;
-  if (const auto at = text.find("\n#set\n"); at != std::string::npos) {
-    std::size_t start = at + 6;
-    while (start <= text.size()) {
-      const auto end = text.find('\n', start);
-      const std::string line = text.substr(start, end == std::string::npos ? std::string::npos : end - start);
-      if (!line.empty()) overrides.push_back(line);
-      if (end == std::string::npos) break;
-      start = end + 1;
-    }
-    text = text.substr(0, at);
-  }
+  const auto [json_text, overrides] = split_overrides(text);
   Scenario s;
   try {
-    nlohmann::json document = parse_json_strict(text, "scenario.json");
+    nlohmann::json document = parse_json_strict(json_text, "scenario.json");
     for (const auto& o : overrides) apply_override(document, o);
     s = parse_scenario(document, RECSIM_SOURCE_DIR "/scenarios/models");
     // Short runs: the fuzzer looks for what breaks a run, not for long ones (which the estimate bounds).
