@@ -1,4 +1,5 @@
-// `recsim plan PLAN.json [--out FILE] [--jobs N] [--quiet]`: capacity planning (docs/planning.md).
+// `recsim plan PLAN.json [--out FILE] [--jobs N] [--quiet] [--validate-only] [--allow-large]`: capacity
+// planning (docs/planning.md).
 // For each model and allowed server kind, the most load one server of that kind carries for the
 // model alone within its SLA (a capacity search, sim/search/capacity_search.h); then for each target
 // the cheapest pools that cover every model's rate (sim/planning/fleet_sizing.h); then a simulation
@@ -14,6 +15,7 @@
 #include "sim/provenance/build_version.h"
 #include "sim/provenance/host_info.h"
 #include "sim/provenance/provenance.h"
+#include "sim/scenario/resource_estimate.h"
 #include "sim/scenario/scenario_parser.h"
 #include "sim/search/capacity_search.h"
 #include "workloads/input_error.h"
@@ -42,6 +44,7 @@ struct PlanFlags {
   int jobs = 0;
   bool quiet = false;
   bool validate_only = false;
+  bool allow_large = false;
 };
 
 struct Target {
@@ -305,13 +308,25 @@ int execute(const PlanFlags& f) {
   };
 
   // Before any work: the fleet as the plan will simulate it (here one server per model and kind)
-  // must be a valid scenario.
+  // must be a valid scenario, and each target's verification (its length, its requests and work,
+  // which do not depend on the pools' sizes) within the resource limits; a capacity probe too.
   {
     std::vector<Pool> every;
     for (const auto& m : plan.models)
       for (const auto& k : plan.kinds) every.push_back({m, k, 1});
     try {
-      parse_scenario(fleet_with(plan, every, plan.targets.front(), plan.verify_queries, plan.verify_warmup, true), plan.base_dir);
+      for (std::size_t t = 0; t < plan.targets.size(); ++t) {
+        const Scenario verification = parse_scenario(
+            fleet_with(plan, every, plan.targets[t], verify_queries_for(plan, plan.targets[t], t), plan.verify_warmup, true), plan.base_dir);
+        check_resources(verification, f.allow_large);
+      }
+      for (const auto& m : plan.models)
+        for (const auto& k : plan.kinds) {
+          Target probe;
+          probe.model_qps[m] = probe.total_qps = 1000;
+          const Scenario one = parse_scenario(fleet_with(plan, {{m, k, 1}}, probe, plan.probe_queries, plan.probe_warmup, false), plan.base_dir);
+          check_resources(one, f.allow_large);
+        }
     } catch (const InputError& e) {
       throw InputError(f.plan + ": the fleet in pools (one per model and kind): " + e.where(), e.expected());
     }
@@ -342,6 +357,7 @@ int execute(const PlanFlags& f) {
         CapacityOptions o;
         o.precision = plan.precision;
         o.jobs = jobs;
+        o.allow_large = f.allow_large;
         const CapacityResult r = find_capacity(s, o, isolated_evaluator(jobs));
         evaluations += static_cast<int>(r.points.size());
         offer.capacity_qps = r.found ? r.max_qps : 0;
@@ -502,6 +518,7 @@ void add_plan_command(CLI::App& app, std::function<int()>& run) {
   cmd->add_option("--jobs", f->jobs, "Simulations run at once (default: the CPUs this process may use)")->check(CLI::Range(1, 1024));
   cmd->add_flag("--quiet", f->quiet, "Print nothing on success");
   cmd->add_flag("--validate-only", f->validate_only, "Check the plan and its fleet (exit 2 with one line if invalid), then exit 0");
+  cmd->add_flag("--allow-large", f->allow_large, "Run verifications and probes beyond the resource estimate's limits (docs/scenario-format.md)");
   cmd->callback([f, &run] { run = [f] { return execute(*f); }; });
 }
 

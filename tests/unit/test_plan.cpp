@@ -138,6 +138,15 @@ TEST_CASE("a bad plan file: one line naming the file and the JSON path, before a
   CHECK(error({{"fleet", "fleet.json"}, {"objective", "servers"}, {"targets", json::array({{{"qps", 100}}, {{"models", {{"a", 1e6}, {"b", 1e-3}}}}})}}) ==
         "recsim: error: " + f + ": targets.1: model b is 1e-09 of the target's rate: measuring 2000 of its queries (for its p95) needs 2e+12 "
         "queries in the verification, more than 100000000; give it a larger share or size it in a plan of its own\n");
+  // A verification the resource limits refuse, before any capacity search: 200,000 queries of
+  // 100,000 one-item requests each (the queries in flight alone would hold 10^10 requests).
+  auto heavy = fleet();
+  heavy["models"][0]["query_size"]["value"] = 100000;
+  dir.write_json("heavy.json", heavy);
+  const std::string refused = error({{"fleet", "heavy.json"}, {"objective", "servers"}, {"targets", json::array({{{"qps", 100}}})}});
+  INFO(refused);
+  CHECK(refused.rfind("recsim: error: " + f + ": the fleet in pools (one per model and kind): models: the run would need about ", 0) == 0);
+  CHECK(refused.find("pass --allow-large to run it anyway") != std::string::npos);
   auto v1 = json{{"fleet", "../x.json"}, {"objective", "servers"}, {"targets", json::array({{{"qps", 1}}})}};
   CHECK(error(v1).rfind("recsim: error: " + f + ": fleet: ", 0) == 0);
 }
