@@ -1,17 +1,15 @@
 #include "sim/scenario/resource_estimate.h"
 
-#include "sim/scheduling/scheduler_policy.h"
-#include "sim/search/stability_limit.h"
-
 #include "sim/provenance/host_info.h"
 #include "sim/ps/embedding_cache.h"
 #include "sim/scenario/query_sizes.h"
+#include "sim/scheduling/scheduler_policy.h"
+#include "sim/search/stability_limit.h"
 #include "workloads/input_error.h"
 
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <fstream>
 #include <limits>
 #include <string>
 #include <utility>
@@ -48,7 +46,6 @@ std::string count(double x) {
   std::snprintf(buf, sizeof buf, "%.3g", x);
   return buf;
 }
-
 
 // The batch size the request estimate assumes: the online climb's smallest.
 int batch_of(const Scenario& s) {
@@ -114,11 +111,12 @@ ResourceEstimate estimate_resources(const Scenario& s) {
   // n / batch + 1 on average; offloaded queries are one request (counted the same way: an upper bound).
   // Each model at its share, at the smallest batch size any kind gives it.
   const double queries = static_cast<double>(s.run.queries);
-  double per_query = 0.0, items_per_query = 0.0;
+  double per_query = 0.0, items_per_query = 0.0, largest_items = 0.0;
   for (const ModelLoad& m : model_loads(s)) {
     const double mean = mean_query_size(*m.sizes);
     per_query += m.share * (mean / m.batch + 1.0);
     items_per_query += m.share * mean;
+    largest_items = std::max(largest_items, static_cast<double>(m.sizes->largest()));
     e.largest_query_requests = std::max(e.largest_query_requests, std::ceil(static_cast<double>(m.sizes->largest()) / m.batch));
   }
   e.requests = queries * per_query;
@@ -129,12 +127,12 @@ ResourceEstimate estimate_resources(const Scenario& s) {
   double lookups_per_item = 0.0;  // embedding keys per item, over the tables
   if (cache)
     for (const auto& t : cache->tables) lookups_per_item += t.lookups;
+  const double keys = queries * items_per_query * lookups_per_item;  // over the run
   if (cache && cache->mode == EmbeddingCacheSpec::Mode::keys) {
-    e.key_lookups = queries * items_per_query * lookups_per_item;
-    double largest = 0.0;
-    for (const ModelLoad& m : model_loads(s)) largest = std::max(largest, static_cast<double>(m.sizes->largest()));
-    e.largest_query_bytes += kKeyBytes * largest * lookups_per_item;  // the largest query's keys, drawn at once
-    e.request_bytes += kKeyBytes * largest * lookups_per_item;
+    e.key_lookups = keys;
+    const double largest_keys = kKeyBytes * largest_items * lookups_per_item;  // the largest query's, drawn at once
+    e.largest_query_bytes += largest_keys;
+    e.request_bytes += largest_keys;
     if (cache->key_trace) e.key_trace_bytes = cache->key_trace->bytes();
   }
   e.memory_bytes = kBaseBytes + e.actor_bytes + e.core_bytes + e.routing_bytes + e.histogram_bytes + e.cache_bytes +
@@ -164,7 +162,6 @@ ResourceEstimate estimate_resources(const Scenario& s) {
            redis_latency > 2.0 * pcie_latency ? "service.embedding_cache.redis.latency_us" : (s.format >= 2 ? "server_kinds" : "platform.servers"));
   }
   if (cache) {
-    const double keys = queries * items_per_query * lookups_per_item;
     if (cache->persistent && cache->persistent->read_bytes_per_s > 0.0)
       longer(keys * static_cast<double>(cache->persistent->block_bytes) / cache->persistent->read_bytes_per_s / std::max(1.0, servers),
              "service.embedding_cache.persistent.block_bytes");
@@ -189,7 +186,6 @@ ResourceEstimate estimate_resources(const Scenario& s) {
   }
   return e;
 }
-
 
 double lowest_searchable_qps(const Scenario& s, bool allow_large) {
   const double lowest = s.arrival.qps * kLowestRateFraction;

@@ -1,8 +1,7 @@
 #include "sim/search/capacity_search.h"
 
-#include "sim/scenario/resource_estimate.h"
-
 #include "sim/engine/isolated_run.h"
+#include "sim/scenario/resource_estimate.h"
 #include "sim/search/stability_limit.h"
 
 #include <algorithm>
@@ -127,9 +126,9 @@ class Search {
     if (bracketed) return {*s.met + (*missed - *s.met) / 2, ""};
     if (!s.met) {
       const double rate = *missed / s.factor;
-      // Rates below a millionth of the start (or where the run would outlast what virtual time
-      // resolves) are not tried: the SLA is then unreachable at any load (the target is below the
-      // latency of a query alone).
+      // Rates below a millionth of the start, or below where a run would reach the resource limits
+      // (lowest_searchable_qps), are not tried: the SLA is then unreachable at any load (the target
+      // is below the latency of a query alone).
       if (rate < lowest_)
         return {std::nullopt, "the SLA is missed even at " + std::to_string(*s.missed) +
                                   " qps: the target is below the latency of a lone query"};
