@@ -13,7 +13,7 @@ namespace {
   char text[200];
   std::snprintf(text, sizeof text, "%.6g qps at %.6g qps per %s server needs more than %.0f servers, the most a fleet may have",
                 target_qps, p.capacity_qps, p.kind.c_str(), kMaxPoolServers);
-  throw std::runtime_error(text);
+  throw PoolSizingError(text);
 }
 
 }  // namespace
@@ -26,7 +26,7 @@ std::vector<PoolSize> size_pool(double target_qps, const std::vector<KindOffer>&
                            offers[static_cast<std::size_t>(primary)].objective / offers[static_cast<std::size_t>(primary)].capacity_qps)
       primary = static_cast<int>(k);
   }
-  if (primary < 0) throw std::runtime_error("no server kind serves the model within its SLA");
+  if (primary < 0) throw PoolSizingError("no server kind serves the model within its SLA");
   const KindOffer& p = offers[static_cast<std::size_t>(primary)];
   if (!(target_qps > 0)) return {};
   // A relative 1e-9 guards against ceil(3.0000000001) from rounding. More servers than a scenario

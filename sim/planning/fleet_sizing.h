@@ -8,6 +8,7 @@
 // floor(target / capacity) of it, and covers the remainder with the cheapest of: one more primary
 // server, or the fewest servers of any one other kind that cover it. Optimal for one kind; within one
 // server's objective of the optimum otherwise.
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -27,7 +28,12 @@ struct PoolSize {
 // The most servers a pool may have: a scenario's limit (docs/scenario-format.md).
 constexpr double kMaxPoolServers = 100'000;
 
-// Throws std::runtime_error when no kind can serve the model (every capacity 0), or when the
+// No pool meets the target: no allowed kind serves the model, or it would need too many servers.
+struct PoolSizingError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// Throws PoolSizingError when no kind can serve the model (every capacity 0), or when the
 // target needs more than kMaxPoolServers servers.
 std::vector<PoolSize> size_pool(double target_qps, const std::vector<KindOffer>& offers);
 

@@ -1,8 +1,9 @@
 #pragma once
 // The run-level fuzz harness (docs/robustness.md, "Run-level fuzzing"): what happens *after* a
 // scenario parses. An input is a scenario's JSON, optionally preceded by a line "#capacity" (a
-// capacity search instead of one run) and followed by a line "#set" and one PATH=VALUE override per
-// line. The harness parses it and checks its resources as `recsim run` does (an InputError is the
+// capacity search instead of one run) or "#plan" (a capacity plan of a fleet at its own rate, with
+// short probes and verifications; "#plan {...}" merges plan keys into it) and followed by a line
+// "#set" and one PATH=VALUE override per line. The harness parses it and checks its resources as `recsim run` does (an InputError is the
 // expected answer to bad input), shortens the run to at most kMaxFuzzQueries queries (fewer with a
 // key-level embedding cache; one whose estimated work is still beyond kMaxFuzzWork is not run), then
 // runs it
@@ -27,7 +28,7 @@ inline constexpr double kMaxFuzzWork = 2e6;
 enum class RunOutcome { input_error, too_large, ran };
 
 // Aborts on a finding; `budget_seconds` bounds the child's wall time (four times that for a capacity
-// search).
+// search, twelve for a plan).
 RunOutcome run_level(const std::string& input, double budget_seconds);
 
 }  // namespace recsim::fuzz

@@ -2,11 +2,12 @@
 // CTest: replays the given inputs, then makes N mutations of them aimed at the values a run
 // survives worst (every numeric value of a scenario, in turn, set to an extreme of its kind: zero,
 // the smallest and largest doubles, huge integers, tiny fractions; keys removed; the command
-// switched to a capacity search), each run under the harness's wall budget. Deterministic for a
+// switched to a capacity search, or for a fleet to a plan), each run under the harness's wall budget. Deterministic for a
 // seed. Prints one line: executions, input errors, runs; exits 1 after the first finding (the
 // harness aborts, the input is saved as run-fuzz-finding.txt in the working directory first).
 //
-// Usage: recsim_run_fuzz [--mutations N] [--seed S] [--budget SECONDS] FILE...
+// Usage: recsim_run_fuzz [--mutations N] [--seed S] [--budget SECONDS] [--plans] FILE...
+// (--plans: every mutation of a fleet is planned.)
 #include "run_level.h"
 
 #include <nlohmann/json.hpp>
@@ -87,13 +88,14 @@ const std::vector<json>& extremes() {
   return values;
 }
 
-std::string mutate(const std::string& seed, std::mt19937_64& rng) {
+std::string mutate(const std::string& seed, std::mt19937_64& rng, bool plans) {
   json doc;
   try {
     doc = json::parse(seed);
   } catch (const json::exception&) {
     return seed;
   }
+  const bool fleet = doc.is_object() && doc.value("format", json(0)) == json(2);
   std::vector<std::string> numbers, keys;
   numeric_leaves(doc, "", numbers);
   all_keys(doc, "", keys);
@@ -111,8 +113,23 @@ std::string mutate(const std::string& seed, std::mt19937_64& rng) {
       }
     }
   }
-  const bool capacity = rng() % 5 == 0;
-  return (capacity ? "#capacity\n" : "") + doc.dump();
+  // One in five a capacity search; one in ten of a fleet's a plan (with --plans, every fleet's),
+  // half of those with one of the plan's numbers at an extreme.
+  const auto command = rng() % 10;
+  if ((command == 2 || plans) && fleet) {
+    static const std::vector<std::string> plan_numbers = {"/targets/0/qps", "/capacity/queries", "/capacity/precision",
+                                                          "/verify/queries", "/verify/warmup_queries", "/verify/max_attempts"};
+    json patch = json::object();
+    if (rng() % 2 == 0) {
+      const auto& at = plan_numbers[rng() % plan_numbers.size()];
+      const json value = extremes()[rng() % extremes().size()];
+      if (at == "/targets/0/qps") patch["targets"] = json::array({{{"qps", value}}});
+      else patch[json::json_pointer(at)] = value;
+    }
+    return "#plan " + patch.dump() + "\n" + doc.dump();
+  }
+  if (command < 2) return "#capacity\n" + doc.dump();
+  return doc.dump();
 }
 
 }  // namespace
@@ -121,31 +138,36 @@ int main(int argc, char** argv) {
   long mutations = 0;
   std::uint64_t seed = 1;
   double budget = 10.0;
+  bool plans = false;
   std::vector<std::string> seeds;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     if (a == "--mutations" && i + 1 < argc) mutations = std::atol(argv[++i]);
     else if (a == "--seed" && i + 1 < argc) seed = std::strtoull(argv[++i], nullptr, 10);
     else if (a == "--budget" && i + 1 < argc) budget = std::atof(argv[++i]);
+    else if (a == "--plans") plans = true;
     else seeds.push_back(read_seed(a));
   }
   if (seeds.empty() || mutations < 0 || !(budget > 0)) {
-    std::fprintf(stderr, "usage: recsim_run_fuzz [--mutations N] [--seed S] [--budget SECONDS] FILE...\n");
+    std::fprintf(stderr, "usage: recsim_run_fuzz [--mutations N] [--seed S] [--budget SECONDS] [--plans] FILE...\n");
     return 2;
   }
-  long executions = 0, input_errors = 0, too_large = 0, runs = 0;
+  long executions = 0, input_errors = 0, too_large = 0, runs = 0, capacity_runs = 0, plan_runs = 0;
   auto one = [&](const std::string& input) {
     std::ofstream("run-fuzz-finding.txt", std::ios::binary) << input;  // kept if the harness aborts
     const auto outcome = recsim::fuzz::run_level(input, budget);
     ++executions;
     (outcome == recsim::fuzz::RunOutcome::ran ? runs : outcome == recsim::fuzz::RunOutcome::too_large ? too_large : input_errors) += 1;
+    if (outcome == recsim::fuzz::RunOutcome::ran && input.rfind("#capacity\n", 0) == 0) ++capacity_runs;
+    if (outcome == recsim::fuzz::RunOutcome::ran && input.rfind("#plan", 0) == 0) ++plan_runs;
   };
   for (const auto& s : seeds) one(s);
   std::mt19937_64 rng(seed);
-  for (long m = 0; m < mutations; ++m) one(mutate(seeds[rng() % seeds.size()], rng));
+  for (long m = 0; m < mutations; ++m) one(mutate(seeds[rng() % seeds.size()], rng, plans));
   std::remove("run-fuzz-finding.txt");
   std::printf("run-level fuzzing: %ld executions (%zu seeds, %ld mutations, seed %llu): %ld input errors, %ld too large to run here, "
-              "%ld runs, no finding\n",
-              executions, seeds.size(), mutations, static_cast<unsigned long long>(seed), input_errors, too_large, runs);
+              "%ld runs (%ld capacity searches, %ld plans), no finding\n",
+              executions, seeds.size(), mutations, static_cast<unsigned long long>(seed), input_errors, too_large, runs, capacity_runs,
+              plan_runs);
   return 0;
 }
