@@ -13,7 +13,7 @@
 #include "kernels/cpu/onednn_ops.h"
 #include "kernels/model/model_spec.h"
 #include "sim/cli/commands.h"
-#include "sim/cli/cpu_profile_measurement.h"
+#include "sim/calibration/profile_measurement.h"
 #include "sim/cli/flag_checks.h"
 #include "sim/cli/list_parsing.h"
 #include "sim/cli/output_path.h"
@@ -67,52 +67,6 @@ struct CalibrateFlags {
   std::string command_line;
   char** argv = nullptr;
 };
-
-void set_isa(const std::string& isa) {
-  static const std::pair<const char*, dnnl::cpu_isa> isas[] = {
-      {"all", dnnl::cpu_isa::all},     {"sse41", dnnl::cpu_isa::sse41}, {"avx", dnnl::cpu_isa::avx},
-      {"avx2", dnnl::cpu_isa::avx2},   {"avx512_core", dnnl::cpu_isa::avx512_core}};
-  for (const auto& [name, value] : isas)
-    if (isa == name) {
-      dnnl::set_max_cpu_isa(value);
-      return;
-    }
-  throw InputError("--isa", "expected one of all, sse41, avx, avx2, avx512_core, got \"" + isa + "\"");
-}
-
-// A profile goes to stdout, or atomically to --out.
-void write_json(const nlohmann::ordered_json& document, const std::string& out) {
-  const std::string text = document.dump(2) + "\n";
-  if (out.empty())
-    std::fputs(text.c_str(), stdout);
-  else
-    write_file_atomically(out, text);
-}
-
-void write_profile(const LatencyProfile& profile, const std::string& out) { write_json(profile_to_json(profile), out); }
-
-// The measurement settings the CPU and GPU calibrations share, for a profile's provenance.
-template <class Options>
-nlohmann::ordered_json shared_method(const Options& o) {
-  return {{"repeats_min", o.repeats},
-          {"min_seconds_per_point", o.min_seconds},
-          {"warmup_runs", o.warmup},
-          {"keys", "power law, alpha 1.05, per table"},
-          {"max_table_bytes", o.max_table_bytes},
-          {"statistic", "median of the timed runs; p10, p90, min, max beside it (quantiles linear between order statistics)"}};
-}
-
-// Calibrates each model into `profile` with `calibrate(spec, progress)`, telling progress on stderr
-// unless quiet; returns the wall seconds taken.
-template <class Calibrate>
-double calibrate_each(const std::vector<ModelSpec>& specs, bool quiet, LatencyProfile& profile, Calibrate calibrate) {
-  const auto started = std::chrono::steady_clock::now();
-  const std::function<void(const std::string&)> progress = [quiet](const std::string& line) {
-    if (!quiet) std::fprintf(stderr, "calibrate: %s\n", line.c_str());
-  };
-  for (const auto& spec : specs) profile.models[spec.name] = calibrate(spec, progress);
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-}
 
 std::vector<ModelSpec> load_specs(const CalibrateFlags& f) {
   std::vector<std::string> names = f.models.empty() ? shipped_model_names() : split_list("--models", f.models);
@@ -170,7 +124,7 @@ int execute_analytic(const CalibrateFlags& f) {
       {"command", f.command_line},
   };
   if (fitted) profile.provenance["efficiencies"] = efficiencies.document;
-  write_profile(profile, f.out);
+  write_latency_profile(profile, f.out);
   return kExitDone;
 }
 
@@ -208,7 +162,7 @@ int execute_gpu(const CalibrateFlags& f) {
        }()},
       {"calibration_seconds", seconds},
   };
-  write_profile(profile, f.out);
+  write_latency_profile(profile, f.out);
   return kExitDone;
 #elif defined(RECSIM_CUDA_HELPER)
   // The CUDA backend lives in recsim-cuda, next to this executable: hand the command line over.
@@ -327,7 +281,7 @@ int execute_tiers(const CalibrateFlags& f, const CLI::App& cmd) {
           {"rocksdb_directory", base + " (a fresh subdirectory, removed afterwards)"}}},
         {"calibration_seconds", seconds}}},
       {"tiers", tiers}};
-  write_json(profile, f.out);
+  write_json_document(profile, f.out);
   return kExitDone;
 }
 
@@ -364,46 +318,11 @@ int execute(const CalibrateFlags& f, const CLI::App& cmd) {
   if (f.max_table_mib > 0) o.max_table_bytes = f.max_table_mib * 1024.0 * 1024.0;
   if (!f.out.empty()) check_output_path("--out", f.out, f.analytic.empty() ? std::vector<std::string>{} : std::vector<std::string>{f.analytic});
   check_threads_can_start(o.instances);
-  write_profile(measure_cpu_profile(specs, o, f.isa, f.command_line, f.quiet), f.out);
+  write_latency_profile(measure_cpu_profile(specs, o, f.isa, f.command_line, f.quiet), f.out);
   return kExitDone;
 }
 
 }  // namespace
-
-LatencyProfile measure_cpu_profile(const std::vector<ModelSpec>& specs, const CpuCalibrationOptions& o, const std::string& isa,
-                                   const std::string& command_line, bool quiet) {
-  set_isa(isa);
-  LatencyProfile profile;
-  profile.device = "cpu";
-  profile.source = "measured";
-  const double seconds = calibrate_each(specs, quiet, profile, [&](const ModelSpec& spec, const auto& progress) {
-    return calibrate_cpu_model(spec, o, progress);
-  });
-  profile.provenance = {
-      {"cpu_model", host_cpu_model()},
-      {"cores", std::thread::hardware_concurrency()},
-      {"isa", onednn_cpu_isa()},
-      {"isa_cap", isa},
-      {"libraries", {{"onednn", onednn_version()}, {"compiler", std::string("g++ ") + __VERSION__}}},
-      {"date", utc_now()},
-      {"command", command_line},
-      {"method", [&] {
-         nlohmann::ordered_json m = {{"threads_per_instance", 1}, {"contention_instances", o.instances}, {"passes", o.passes},
-                                     {"after_idle_gaps_ms", o.after_idle_gaps_ms}, {"cold_sizes", o.cold_sizes},
-                                     {"contention_levels", o.levels}};
-         m.update(shared_method(o));
-         m["inputs"] = "fresh keys for every timed run, drawn ahead (at most 256 MiB, cycled beyond; contention: each instance cycles its own, drawn beforehand)";
-         // How the profiles since 2026-12-05 (afternoon) measure what older ones measured otherwise or not at all.
-         if (o.cold_sizes) m["cold_size_order"] = "every size 1..64 shuffled, each timed right after a run of the largest";
-         m["run_spread"] = "each alone run over the median of its pass at that batch size";
-         return m;
-       }()},
-      {"calibration_seconds", seconds},
-  };
-  return profile;
-}
-
-void write_latency_profile(const LatencyProfile& profile, const std::string& path) { write_profile(profile, path); }
 
 void add_calibrate_command(CLI::App& app, std::function<int()>& run, const std::string& command_line, char** argv) {
   auto f = std::make_shared<CalibrateFlags>();
