@@ -2,6 +2,7 @@
 // the highest Poisson rate whose SLA percentile meets the target (sim/search/capacity_search.h).
 #include "sim/cli/commands.h"
 #include "sim/cli/flag_checks.h"
+#include "sim/cli/scenario_flags.h"
 #include "sim/cli/output_path.h"
 #include "sim/cli/step_log.h"
 #include "sim/engine/atomic_file.h"
@@ -23,15 +24,8 @@
 namespace recsim {
 namespace {
 
-struct CapacityFlags {
-  std::string scenario;
-  std::string out;
-  std::vector<std::string> sets;
-  int jobs = 0;  // 0: the number of cores
+struct CapacityFlags : ScenarioFlags {
   double precision = 0.01;
-  bool quiet = false;
-  bool allow_large = false;
-  bool validate_only = false;
 };
 
 // The SLA the search holds: the scenario's; in format 2 every model's own (all must be met), and the
@@ -155,18 +149,12 @@ int execute(const CapacityFlags& f) {
 void add_capacity_command(CLI::App& app, std::function<int()>& run) {
   auto f = std::make_shared<CapacityFlags>();
   auto* cmd = app.add_subcommand("capacity", "Find the highest Poisson rate that meets the SLA");
-  cmd->add_option("scenario", f->scenario, "Scenario JSON file")->required()->check(non_empty());
-  cmd->add_option("--out", f->out, "Write the capacity JSON to FILE (atomically)")->check(non_empty());
-  cmd->add_option("--set", f->sets, "Override a scenario value before validation: PATH=VALUE (repeatable)")
-      ->allow_extra_args(false)->check(non_empty());
-  cmd->add_option("--jobs", f->jobs, "Simulations run at once (default: the CPUs this process may use)")->check(CLI::Range(1, 1024));
+  ScenarioFlagHelp help;
+  help.out = "the capacity JSON";
+  help.jobs = "Simulations run at once (default: the CPUs this process may use)";
+  add_scenario_flags(*cmd, *f, help);
   cmd->add_option("--precision", f->precision, "Relative width of the final bracket (default 0.01)")
       ->check(finite_in(1e-6, 1.0));
-  cmd->add_flag("--quiet", f->quiet, "Print nothing on success");
-  cmd->add_flag("--allow-large", f->allow_large,
-                "Run even when the resource estimate exceeds this machine's memory or hours of work");
-  cmd->add_flag("--validate-only", f->validate_only,
-                "Check the scenario and the flags (exit 2 with one line if invalid), then exit 0 without running");
   cmd->callback([f, &run] { run = [f] { return execute(*f); }; });
 }
 

@@ -1,6 +1,7 @@
 // `recsim run SCENARIO.json [--out FILE] [--set PATH=VALUE]... [--seed N] [--quiet]`
 #include "sim/cli/commands.h"
 #include "sim/cli/flag_checks.h"
+#include "sim/cli/scenario_flags.h"
 #include "sim/cli/output_path.h"
 #include "sim/cli/progress_bar.h"
 #include "sim/engine/atomic_file.h"
@@ -24,14 +25,8 @@
 namespace recsim {
 namespace {
 
-struct RunFlags {
-  std::string scenario;
-  std::string out;
-  std::vector<std::string> sets;
+struct RunFlags : ScenarioFlags {
   std::optional<std::string> seed;  // checked by parse_seed
-  bool quiet = false;
-  bool allow_large = false;
-  bool validate_only = false;
   std::string cdf;
 };
 
@@ -81,17 +76,12 @@ int execute(const RunFlags& flags) {
 void add_run_command(CLI::App& app, std::function<int()>& run) {
   auto flags = std::make_shared<RunFlags>();
   auto* cmd = app.add_subcommand("run", "Simulate one scenario and report latency, throughput and the SLA verdict");
-  cmd->add_option("scenario", flags->scenario, "Scenario JSON file")->required()->check(non_empty());
-  cmd->add_option("--out", flags->out, "Write the results JSON to FILE (atomically)")->check(non_empty());
-  cmd->add_option("--set", flags->sets, "Override a scenario value before validation: PATH=VALUE (repeatable)")
-      ->allow_extra_args(false)->check(non_empty());
+  ScenarioFlagHelp help;
+  help.out = "the results JSON";
+  help.quiet = "Print nothing on success (no summary, no progress bar)";
+  add_scenario_flags(*cmd, *flags, help);
   cmd->add_option("--seed", flags->seed, "Random seed (overrides the scenario's \"seed\")")->check(non_empty());
   cmd->add_option("--cdf", flags->cdf, "Write the measured latency distribution as CSV (latency_ms,fraction) to FILE")->check(non_empty());
-  cmd->add_flag("--quiet", flags->quiet, "Print nothing on success (no summary, no progress bar)");
-  cmd->add_flag("--allow-large", flags->allow_large,
-                "Run even when the resource estimate exceeds this machine's memory or hours of work");
-  cmd->add_flag("--validate-only", flags->validate_only,
-                "Check the scenario and the flags (exit 2 with one line if invalid), then exit 0 without running");
   cmd->callback([flags, &run] { run = [flags] { return execute(*flags); }; });
 }
 

@@ -5,6 +5,7 @@
 // error (docs/validation.md).
 #include "sim/cli/commands.h"
 #include "sim/cli/flag_checks.h"
+#include "sim/cli/scenario_flags.h"
 #include "sim/cli/list_parsing.h"
 #include "sim/cli/output_path.h"
 #include "sim/engine/atomic_file.h"
@@ -18,19 +19,13 @@
 namespace recsim {
 namespace {
 
-struct ValidateFlags {
-  std::string scenario;
+struct ValidateFlags : ScenarioFlags {
   std::string profile;      // a CPU profile to use instead of calibrating
   std::string profile_out;  // where the calibrated profile is kept
-  std::string out;
-  std::vector<std::string> sets;
   std::string loads = "0.3,0.6,0.85";
   int cores = 0;            // 0: the CPUs this process may use
   int queries = 5000;
   int draws = 20;
-  int jobs = 0;
-  bool quiet = false;
-  bool validate_only = false;
   std::string command_line;
 };
 
@@ -138,9 +133,12 @@ void add_validate_command(CLI::App& app, std::function<int()>& run, const std::s
   auto f = std::make_shared<ValidateFlags>();
   f->command_line = command_line;
   auto* cmd = app.add_subcommand("validate", "Serve the scenario's model for real on this machine and compare with the simulation");
-  cmd->add_option("scenario", f->scenario, "Scenario JSON file (one server, CPU only, a model service, the static split)")
-      ->required()
-      ->check(non_empty());
+  ScenarioFlagHelp help;
+  help.scenario = "Scenario JSON file (one server, CPU only, a model service, the static split)";
+  help.out = "the validation JSON";
+  help.jobs = "Simulations run at once in the capacity search (default: the CPUs this process may use)";
+  help.allow_large = false;
+  add_scenario_flags(*cmd, *f, help);
   cmd->add_option("--profile", f->profile, "Use this CPU profile instead of calibrating the model here first")->check(non_empty());
   cmd->add_option("--profile-out", f->profile_out, "Keep the profile calibrated here in FILE (atomically)")->check(non_empty());
   cmd->add_option("--cores", f->cores, "Serving cores, one pinned worker each (default: the CPUs this process may use)")
@@ -151,15 +149,6 @@ void add_validate_command(CLI::App& app, std::function<int()>& run, const std::s
                   "Simulate each load's queries with this many draws of the requests' own variation, and replay the real "
                   "requests' times with this many shufflings of their deviations; report the p95's ranges (default 20)")
       ->check(CLI::Range(1, 1000));
-  cmd->add_option("--set", f->sets, "Override a scenario value before validation: PATH=VALUE (repeatable)")
-      ->allow_extra_args(false)
-      ->check(non_empty());
-  cmd->add_option("--out", f->out, "Write the validation JSON to FILE (atomically)")->check(non_empty());
-  cmd->add_option("--jobs", f->jobs, "Simulations run at once in the capacity search (default: the CPUs this process may use)")
-      ->check(CLI::Range(1, 1024));
-  cmd->add_flag("--quiet", f->quiet, "Print nothing on success");
-  cmd->add_flag("--validate-only", f->validate_only,
-                "Check the scenario and the flags (exit 2 with one line if invalid), then exit 0 without running");
   cmd->callback([f, &run] { run = [f] { return execute(*f); }; });
 }
 

@@ -6,6 +6,7 @@
 // metric must lie within its tolerance of SUITE_DIR/expected/NAME.json. With `update` it records
 // the expected results instead (the seed and `seeds` other seeds, for the tolerances) and says
 // what moved.
+#include "sim/sweep/command_validator.h"
 #include "sim/sweep/regression_suite.h"
 
 #include <nlohmann/json.hpp>
@@ -16,9 +17,6 @@
 #include <vector>
 
 namespace recsim {
-
-// Validates a command line as the command would before work (exit status; the one-line error).
-using CommandValidator = std::function<int(const std::vector<std::string>& args, std::string* error)>;
 
 struct SuiteOptions {
   int jobs = 1;
