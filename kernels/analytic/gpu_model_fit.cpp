@@ -1,5 +1,7 @@
 #include "kernels/analytic/gpu_model_fit.h"
 
+#include "kernels/data_dir.h"
+
 #include "kernels/analytic/analytic_gpu_profile.h"
 #include "kernels/profiles/latency_profile.h"
 #include "workloads/input_error.h"
@@ -69,7 +71,7 @@ std::size_t stack_index(const GpuFitTargets& t, const std::string& stack) {
 }  // namespace
 
 std::string shipped_gpu_measurements_file() {
-  return std::string(RECSIM_SOURCE_DIR) + "/kernels/gpus/published-gpu-measurements.json";
+  return recsim_data_dir() + "/kernels/gpus/published-gpu-measurements.json";
 }
 
 GpuFitTargets load_gpu_fit_targets(const std::string& path) {

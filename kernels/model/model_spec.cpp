@@ -1,5 +1,7 @@
 #include "kernels/model/model_spec.h"
 
+#include "kernels/data_dir.h"
+
 #include "workloads/input_error.h"
 #include "workloads/json_reader.h"
 
@@ -251,7 +253,7 @@ ModelSpec load_model_spec(const std::string& path) { return parse_model_spec(rea
 std::string model_file(const std::string& name) {
   const auto& names = shipped_model_names();
   const char* dir = std::getenv("RECSIM_MODELS_DIR");
-  const std::string base = dir ? dir : std::string(RECSIM_SOURCE_DIR) + "/kernels/models";
+  const std::string base = dir ? dir : recsim_data_dir() + "/kernels/models";
   const std::string path = base + "/" + name + ".json";
   std::error_code ec;
   if (!std::filesystem::is_regular_file(path, ec)) {

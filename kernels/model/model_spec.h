@@ -68,7 +68,7 @@ ModelSpec parse_model_spec(const nlohmann::json& document, const std::string& wh
 // Reads and parses a model definition file.
 ModelSpec load_model_spec(const std::string& path);
 // The model definition file of a model name: RECSIM_MODELS_DIR/NAME.json if that variable is set,
-// else kernels/models/NAME.json under the source tree recsim was built from. Throws InputError
+// else kernels/models/NAME.json under recsim's data folder (kernels/data_dir.h). Throws InputError
 // when the name is unknown.
 std::string model_file(const std::string& name);
 // The names of the shipped models, in the reference's order.

@@ -1,3 +1,4 @@
+#include "support/build_paths.h"
 #include "support/cli_runner.h"
 
 #include "support/temp_dir.h"
@@ -24,7 +25,7 @@ CliResult run_recsim(const std::vector<std::string>& args) {
     ::dup2(err, 2);
     ::dup2(in, 0);
     std::vector<char*> argv;
-    std::string binary = RECSIM_BINARY;
+    std::string binary = recsim::test::recsim_binary();
     argv.push_back(binary.data());
     std::vector<std::string> copy = args;
     for (auto& a : copy) argv.push_back(a.data());

@@ -1,6 +1,7 @@
 // `recsim calibrate` and `recsim accuracy` as a user runs them: a small real CPU calibration that
 // the simulator can load, an analytic GPU profile, exact accuracy figures on a synthetic profile,
 // and one-line errors with exit status 2.
+#include "support/build_paths.h"
 #include "kernels/profiles/latency_profile.h"
 #include "support/cli_runner.h"
 #include "support/temp_dir.h"
@@ -116,7 +117,7 @@ TEST_CASE("recsim calibrate --analytic computes a labelled GPU profile", "[cli][
   TempDir dir;
   const auto out = dir.file("g.json");
   const auto r = run_recsim({"calibrate", "--device", "gpu", "--analytic",
-                             std::string(RECSIM_SOURCE_DIR) + "/kernels/gpus/h100-sxm.json", "--models",
+                             recsim::test::source_dir() + "/kernels/gpus/h100-sxm.json", "--models",
                              "dlrm-rmc1,dien", "--batches", "1,64,1024", "--out", out});
   REQUIRE(r.status == 0);
   const LatencyProfile p = load_latency_profile(out);
@@ -136,7 +137,7 @@ TEST_CASE("recsim calibrate --analytic computes a labelled GPU profile", "[cli][
 
 TEST_CASE("recsim calibrate --efficiencies slows the roofline by the fitted figures and says so", "[cli][calibrate][gpu-fit]") {
   TempDir dir;
-  const std::string src = RECSIM_SOURCE_DIR;
+  const std::string src = recsim::test::source_dir();
   const auto peak = dir.file("peak.json"), fitted = dir.file("fitted.json");
   const std::vector<std::string> common = {"calibrate", "--device", "gpu", "--analytic", src + "/kernels/gpus/h100-sxm.json",
                                            "--models", "wnd", "--batches", "1,1024"};
@@ -210,7 +211,7 @@ TEST_CASE("calibrate and accuracy: bad input exits 2 with one line", "[cli][cali
   check(run_recsim({"accuracy", dir.file("missing.json")}), "missing.json");
   check(run_recsim({"calibrate", "--models", "ncf", "--efficiencies", "e.json"}),
         "--efficiencies: applies to an analytic profile: add --device gpu --analytic GPU_FILE");
-  check(run_recsim({"calibrate", "--device", "gpu", "--analytic", std::string(RECSIM_SOURCE_DIR) + "/kernels/gpus/h100-sxm.json",
+  check(run_recsim({"calibrate", "--device", "gpu", "--analytic", recsim::test::source_dir() + "/kernels/gpus/h100-sxm.json",
                     "--efficiencies", dir.file("missing.json")}),
         "--efficiencies");
   check(run_recsim({"fit-gpu", "--measurements", dir.file("missing.json")}), "--measurements");

@@ -2,6 +2,7 @@
 // results recorded there (scripts/golden writes them; only the wall time is left out). A change to
 // the engine that is meant to keep results (a redesign, a speed-up) must keep these byte for byte;
 // one that moves them rewrites them with scripts/golden and says why.
+#include "support/build_paths.h"
 #include "support/cli_runner.h"
 #include "support/temp_dir.h"
 
@@ -16,7 +17,7 @@ using namespace recsim::test;
 
 TEST_CASE("shipped scenarios give their golden results", "[golden]") {
   namespace fs = std::filesystem;
-  const fs::path source = RECSIM_SOURCE_DIR;
+  const fs::path source = recsim::test::source_dir();
   std::set<std::string> shipped, recorded;
   for (const auto& e : fs::recursive_directory_iterator(source / "scenarios"))
     // Sweeps are not scenarios; the regression suite's scenarios have their own expected results

@@ -1,6 +1,7 @@
 // The analytic GPU model's fit to published measurements (kernels/analytic/gpu_model_fit.h): it
 // recovers measurements made by known efficiencies, names what is wrong in a measurements file, and
 // the shipped efficiencies file is what the fit gives on the shipped measurements.
+#include "support/build_paths.h"
 #include "kernels/analytic/analytic_gpu_profile.h"
 #include "kernels/analytic/gpu_model_fit.h"
 #include "kernels/model/model_spec.h"
@@ -14,7 +15,7 @@ using namespace recsim::test;
 
 namespace {
 
-const std::string kSource = RECSIM_SOURCE_DIR;
+const std::string kSource = recsim::test::source_dir();
 
 nlohmann::json measurements_file(const nlohmann::json& measurements) {
   return {{"format", "recsim-gpu-measurements/1"},

@@ -1,5 +1,6 @@
 // Service times from a calibrated profile (`service.type: "model"`): interpolation, the busy-server
 // contention factor, and the profile's validation, on a synthetic profile.
+#include "support/build_paths.h"
 #include "kernels/profiles/latency_profile.h"
 #include "sim/engine/isolated_run.h"
 #include "sim/scenario/scenario_parser.h"
@@ -176,7 +177,7 @@ TEST_CASE("model service: invalid profiles and references are named", "[service]
 
 TEST_CASE("every shipped scenario is valid, and each model has one on the shipped CPU profile", "[scenario][shipped]") {
   namespace fs = std::filesystem;
-  const fs::path root = RECSIM_SOURCE_DIR;
+  const fs::path root = recsim::test::source_dir();
   int models = 0;
   for (const auto& entry : fs::recursive_directory_iterator(root / "scenarios")) {
     if (entry.path().extension() != ".json") continue;
@@ -202,7 +203,7 @@ TEST_CASE("every shipped scenario is valid, and each model has one on the shippe
 }
 
 TEST_CASE("a CPU profile on more cores than it was measured with busy: one note line on stderr, after the answer", "[scenario][profile-shape]") {
-  const std::string scenario = std::string(RECSIM_SOURCE_DIR) + "/scenarios/models/dlrm-rmc1.json";
+  const std::string scenario = recsim::test::source_dir() + "/scenarios/models/dlrm-rmc1.json";
   const Scenario s = load_scenario(scenario, {});
   REQUIRE(s.service.profile_busy_cores == 2);
   CHECK(s.service.profile_cpu_model == "AMD EPYC");

@@ -1,5 +1,6 @@
 // recsim plan: pools sized to cover each model's rate at the least objective, verified by a
 // simulation of the whole fleet; exact errors in plan files.
+#include "support/build_paths.h"
 #include "support/cli_runner.h"
 #include "support/temp_dir.h"
 
@@ -154,7 +155,7 @@ TEST_CASE("a bad plan file: one line naming the file and the JSON path, before a
 TEST_CASE("every shipped plan is valid", "[plan][shipped]") {
   namespace fs = std::filesystem;
   int plans = 0;
-  for (const auto& e : fs::directory_iterator(fs::path(RECSIM_SOURCE_DIR) / "scenarios/plans")) {
+  for (const auto& e : fs::directory_iterator(fs::path(recsim::test::source_dir()) / "scenarios/plans")) {
     CAPTURE(e.path().string());
     const auto r = run_recsim({"plan", e.path().string(), "--validate-only"});
     CHECK(r.status == 0);

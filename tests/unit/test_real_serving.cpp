@@ -1,5 +1,6 @@
 // Real serving (sim/serving/real_server.h) with work whose time is known, and `recsim validate`:
 // its input checks (exit 2, one line, before any work) and a short real run of a shipped model.
+#include "support/build_paths.h"
 #include "kernels/profiles/latency_profile.h"
 #include "sim/serving/real_server.h"
 #include "sim/serving/service_check.h"
@@ -182,11 +183,11 @@ TEST_CASE("a load where every group of requests is off alike is the machine's mo
 }
 
 TEST_CASE("recsim validate refuses what it cannot serve, with one line and exit 2", "[cli][validate]") {
-  const std::string models = std::string(RECSIM_SOURCE_DIR) + "/scenarios/models/";
-  const auto gpu = run_recsim({"validate", std::string(RECSIM_SOURCE_DIR) + "/scenarios/gpu/dlrm-rmc1.json"});
+  const std::string models = recsim::test::source_dir() + "/scenarios/models/";
+  const auto gpu = run_recsim({"validate", recsim::test::source_dir() + "/scenarios/gpu/dlrm-rmc1.json"});
   CHECK(gpu.status == 2);
   CHECK(gpu.err == "recsim: error: platform.servers.0.gpus: recsim validate serves on this machine's CPU cores only: expected 0 GPUs\n");
-  const auto dc = run_recsim({"validate", std::string(RECSIM_SOURCE_DIR) + "/scenarios/datacenter/at-scale.json"});
+  const auto dc = run_recsim({"validate", recsim::test::source_dir() + "/scenarios/datacenter/at-scale.json"});
   CHECK(dc.status == 2);
   CHECK(dc.err == "recsim: error: format: recsim validate serves one model on one server: format 2 scenarios are not supported\n");
   const auto loads = run_recsim({"validate", models + "ncf.json", "--loads", "0.3,1.2"});
@@ -215,7 +216,7 @@ TEST_CASE("recsim validate serves a shipped model for real beside its simulation
   // The shipped profile instead of a calibration, one load, few queries: a run of a few seconds.
   TempDir dir;
   const auto out = dir.file("v.json");
-  const std::string source = RECSIM_SOURCE_DIR;
+  const std::string source = recsim::test::source_dir();
   const auto r = run_recsim({"validate", source + "/scenarios/models/ncf.json", "--profile", source + "/kernels/profiles/cpu-intel-xeon-2c.json",
                              "--cores", "1", "--loads", "0.3", "--queries", "300", "--draws", "5", "--out", out, "--quiet"});
   REQUIRE(r.status == 0);
@@ -282,7 +283,7 @@ TEST_CASE("recsim validate on one core calibrates without contention and serves"
   // simulated server must not ask for it (it used to stop with exit 2 on service.contention).
   TempDir dir;
   const auto out = dir.file("v.json");
-  const std::string source = RECSIM_SOURCE_DIR;
+  const std::string source = recsim::test::source_dir();
   // A loose SLA (50 ms, not NCF's 5): one core serving the largest queries whole must meet it even
   // when this machine is slow while it calibrates (a loaded machine missed 5 ms at every rate).
   const auto r = run_recsim({"validate", source + "/scenarios/models/ncf.json", "--cores", "1", "--loads", "0.3", "--queries", "200",

@@ -3,6 +3,7 @@
 // double range, deep nesting, UTF-8), flag values (empty, NaN, seeds out of range, flags that need
 // another), and output paths (links, FIFOs, devices, directories, inputs, long names); and the
 // atomic writer leaving no temporary file behind.
+#include "support/build_paths.h"
 #include "sim/engine/atomic_file.h"
 #include "sim/scenario/query_sizes.h"
 #include "sim/scenario/resource_estimate.h"
@@ -121,7 +122,7 @@ TEST_CASE("hostile input through the command: exit 2, one line, no output", "[ro
       {{"tune", good, "--out", out, "--csv", out}, "recsim: error: --csv: \"" + out + "\" is also another output of this run"},
       {{"calibrate", "--dims", "32", "--out", out}, "recsim: error: --dims requires --tiers"},
       {{"calibrate", "--tiers", "--device", "cpu", "--out", out}, "recsim: error: --device"},
-      {{"calibrate", "--device", "gpu", "--analytic", std::string(RECSIM_SOURCE_DIR) + "/kernels/gpus/h100-sxm.json", "--passes", "3", "--out", out},
+      {{"calibrate", "--device", "gpu", "--analytic", recsim::test::source_dir() + "/kernels/gpus/h100-sxm.json", "--passes", "3", "--out", out},
        "recsim: error: --passes: does not apply to --analytic (the profile is computed, not measured)"},
       {{"calibrate", "--device", "gpu", "--isa", "avx2", "--out", out}, "recsim: error: --isa: does not apply to --device gpu (a CPU calibration flag)"},
   };
@@ -226,7 +227,7 @@ TEST_CASE("resource estimate counts actors, routing and periodic events", "[robu
 }
 
 TEST_CASE("parameter-server periods and bandwidths have lower bounds, and endless runs are refused even with --allow-large", "[robustness][limits]") {
-  const std::string scenario = std::string(RECSIM_SOURCE_DIR) + "/scenarios/ps/dlrm-rmc1-hierarchy.json";
+  const std::string scenario = recsim::test::source_dir() + "/scenarios/ps/dlrm-rmc1-hierarchy.json";
   TempDir dir;
   const auto out = dir.file("r.json");
   auto r = run_recsim({"run", scenario, "--out", out, "--set", "service.embedding_cache.updates.tick_ms=0.01"});
@@ -264,7 +265,7 @@ TEST_CASE("parameter-server periods and bandwidths have lower bounds, and endles
 TEST_CASE("a parameter-server update rate near zero applies what was published and ends", "[robustness][limits]") {
   // The slices a consumer applies at once were a float-to-integer conversion of ~1e300: it overflowed
   // to none, and the consumer spun forever at constant virtual time.
-  const std::string scenario = std::string(RECSIM_SOURCE_DIR) + "/scenarios/ps/dlrm-rmc1-hierarchy.json";
+  const std::string scenario = recsim::test::source_dir() + "/scenarios/ps/dlrm-rmc1-hierarchy.json";
   const auto r = run_recsim({"run", scenario, "--set", "service.embedding_cache.updates.keys_per_s=1e-300", "--set", "run.queries=60",
                              "--set", "run.warmup_queries=10", "--quiet"});
   CHECK(r.status == 0);
@@ -276,7 +277,7 @@ TEST_CASE("a capacity search never tries a rate whose run the work limits would 
   // rate meets went down to a millionth of its rate, where one run held ~1e11 update keys and ran
   // for hours (check_resources holds a run to 1e9 periodic events; the search's slowest rate was
   // checked only against what no machine can do).
-  const Scenario s = load_scenario(std::string(RECSIM_SOURCE_DIR) + "/scenarios/ps/dlrm-rmc1-hierarchy.json", {});
+  const Scenario s = load_scenario(recsim::test::source_dir() + "/scenarios/ps/dlrm-rmc1-hierarchy.json", {});
   const double lowest = lowest_searchable_qps(s, false);
   CHECK(lowest > s.arrival.qps * kLowestRateFraction);
   Scenario at = s;
@@ -290,7 +291,7 @@ TEST_CASE("a capacity search never tries a rate whose run the work limits would 
 }
 
 TEST_CASE("the largest query a run can draw, the queries in flight and a key trace count in the memory estimate", "[robustness][limits]") {
-  const std::string mmc = std::string(RECSIM_SOURCE_DIR) + "/scenarios/mmc-example.json";
+  const std::string mmc = recsim::test::source_dir() + "/scenarios/mmc-example.json";
   // One query of 10^9 items at batch 1: 10^9 requests placed at once (64 GB); it died with bad_alloc.
   auto r = run_recsim({"run", mmc, "--set", R"(workload.query_size={"distribution":"fixed","value":1000000000})", "--set", "run.queries=5",
                        "--set", "run.warmup_queries=0", "--validate-only"});
@@ -322,7 +323,7 @@ TEST_CASE("a command's outputs are written all or nothing: --cdf failing on a fu
     ::signal(SIGXFSZ, SIG_IGN);
     const rlimit limit{20000, 20000};
     ::setrlimit(RLIMIT_FSIZE, &limit);
-    const auto r = run_recsim({"run", std::string(RECSIM_SOURCE_DIR) + "/scenarios/mmc-example.json", "--set", "run.queries=20000", "--set",
+    const auto r = run_recsim({"run", recsim::test::source_dir() + "/scenarios/mmc-example.json", "--set", "run.queries=20000", "--set",
                                "run.warmup_queries=1000", "--out", out, "--cdf", cdf, "--quiet"});
     ::_exit(r.status == 1 && r.err.rfind("recsim: failure: " + cdf + ":", 0) == 0 ? 0 : 1);
   }

@@ -1,4 +1,5 @@
 // Scenario validation: every invalid input names its JSON path and what was expected.
+#include "support/build_paths.h"
 #include "sim/scenario/overrides.h"
 #include "sim/scenario/scenario_parser.h"
 #include "support/cli_runner.h"
@@ -151,7 +152,7 @@ TEST_CASE("malformed JSON is reported with its line and column", "[scenario][err
 
 TEST_CASE("every shipped scenario is valid", "[scenario][shipped]") {
   int count = 0;
-  for (const auto& entry : std::filesystem::recursive_directory_iterator(std::string(RECSIM_SOURCE_DIR) + "/scenarios")) {
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(recsim::test::source_dir() + "/scenarios")) {
     if (entry.path().extension() != ".json") continue;
     if (entry.path().parent_path().filename() == "sweeps") continue;  // sweep files: checked with the models' test
     if (entry.path().parent_path().filename() == "expected") continue;  // the suite's expected results

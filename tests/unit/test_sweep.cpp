@@ -1,5 +1,6 @@
 // recsim sweep: expansion of axes, exact errors before any work, the run store surviving kill -9,
 // shards that add up to the whole sweep, and each point equal to the command run by hand.
+#include "support/build_paths.h"
 #include "support/cli_runner.h"
 #include "support/scenarios.h"
 #include "support/temp_dir.h"
@@ -160,7 +161,7 @@ TEST_CASE("a sweep killed with kill -9 and started again loses nothing and gives
   const pid_t pid = ::fork();
   REQUIRE(pid >= 0);
   if (pid == 0) {
-    ::execl(RECSIM_BINARY, "recsim", "sweep", sweep.c_str(), "--store", store.c_str(), "--quiet", "--jobs", "2", nullptr);
+    ::execl(recsim::test::recsim_binary().c_str(), "recsim", "sweep", sweep.c_str(), "--store", store.c_str(), "--quiet", "--jobs", "2", nullptr);
     ::_exit(127);
   }
   // Kill it once some points are in the store, and before it is done.

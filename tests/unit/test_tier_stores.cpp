@@ -1,5 +1,6 @@
 // The parameter server's lower tiers as real components (host hash map, RocksDB, a redis-server
 // this test starts and stops), `recsim calibrate --tiers`, and reading tier profiles.
+#include "support/build_paths.h"
 #include "kernels/profiles/tier_profile.h"
 #include "kernels/tiers/hash_map_store.h"
 #include "kernels/tiers/redis_server_process.h"
@@ -140,7 +141,7 @@ TEST_CASE("recsim calibrate --tiers writes a tier profile, and bad flags exit 2"
 }
 
 TEST_CASE("tier profiles load into curves of lookup time against keys, and bad ones are named", "[tiers][profile]") {
-  const auto shipped = load_tier_profile(std::string(RECSIM_SOURCE_DIR) + "/kernels/profiles/tiers-amd-epyc-2c.json");
+  const auto shipped = load_tier_profile(recsim::test::source_dir() + "/kernels/profiles/tiers-amd-epyc-2c.json");
   CHECK(shipped.source == "measured");
   for (const char* tier : {"host_hash_map", "rocksdb", "redis"})
     for (int dim : {32, 64, 128}) {
