@@ -1,5 +1,7 @@
 #include "workloads/json_reader.h"
 
+#include "workloads/edit_distance.h"
+
 #include "workloads/input_error.h"
 #include "workloads/strict_json.h"
 
@@ -32,22 +34,6 @@ std::string range_text(double lo, double hi, bool lo_open, bool hi_open) {
   if (!has_lo && has_hi) return std::string(hi_open ? "< " : "<= ") + format_bound(hi);
   if (!has_lo && !has_hi) return "finite";
   return std::string("in ") + (lo_open ? "(" : "[") + format_bound(lo) + ", " + format_bound(hi) + (hi_open ? ")" : "]");
-}
-
-// Levenshtein distance, for "did you mean" hints on misspelt keys.
-std::size_t edit_distance(const std::string& a, const std::string& b) {
-  std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t diagonal = row[0];
-    row[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      const std::size_t up = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diagonal = up;
-    }
-  }
-  return row[b.size()];
 }
 
 }  // namespace
@@ -85,9 +71,13 @@ JsonReader::JsonReader(const nlohmann::json& object, std::string path) : object_
 
 std::string JsonReader::child_path(const std::string& key) const { return path_.empty() ? key : path_ + "." + key; }
 
-bool JsonReader::has(const std::string& key) const { return object_.contains(key); }
+bool JsonReader::has(const std::string& key) const {
+  asked_.insert(key);
+  return object_.contains(key);
+}
 
 const nlohmann::json& JsonReader::at(const std::string& key) {
+  asked_.insert(key);
   if (!object_.contains(key)) {
     for (const auto& [other, value] : object_.items()) {
       (void)value;
@@ -195,7 +185,19 @@ const nlohmann::json& JsonReader::array(const std::string& key) {
 void JsonReader::finish() const {
   for (const auto& [key, value] : object_.items()) {
     (void)value;
-    if (!read_.count(key)) throw InputError(child_path(key), "unknown key");
+    if (read_.count(key)) continue;
+    std::string closest;
+    std::size_t best = 3;  // at most two edits
+    if (key.size() <= 64)
+      for (const auto& known : asked_) {
+        if (known.size() > 64) continue;
+        const std::size_t d = edit_distance(known, key);
+        if (d < best && 3 * d <= key.size()) {  // (not "a" for "c")
+          best = d;
+          closest = known;
+        }
+      }
+    throw InputError(child_path(key), closest.empty() ? "unknown key" : "unknown key (did you mean \"" + closest + "\"?)");
   }
 }
 

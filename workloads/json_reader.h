@@ -39,7 +39,8 @@ class JsonReader {
   // A value of any type, marked as read (the caller checks it).
   const nlohmann::json& value(const std::string& key) { return at(key); }
 
-  // Rejects keys that were never read.
+  // Rejects keys that were never read, suggesting the closest key this reader asked about (within
+  // two edits): "unknown key (did you mean \"target_ms\"?)".
   void finish() const;
 
  private:
@@ -47,6 +48,7 @@ class JsonReader {
   const nlohmann::json& object_;
   std::string path_;
   std::set<std::string> read_;
+  mutable std::set<std::string> asked_;  // every key looked for, present or not
 };
 
 // Reads a JSON file. A missing file or malformed JSON throws InputError naming the file (and the

@@ -2,8 +2,10 @@
 
 #include "sim/cli/commands.h"
 #include "sim/provenance/build_version.h"
+#include "workloads/edit_distance.h"
 #include "workloads/input_error.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <exception>
 
@@ -28,6 +30,23 @@ int run_cli(int argc, char** argv, const std::string& description, const Command
   app.set_version_flag("--version", version_line(), "Print recsim's version and the git commit it was built from");
   std::function<int()> command;
   add_commands(app, command);
+  // An unknown command is named, with the closest one and the list (CLI11 alone would only say
+  // that a subcommand is required).
+  const std::vector<CLI::App*> commands = app.get_subcommands({});
+  if (argc > 1 && argv[1][0] != '-' &&
+      std::none_of(commands.begin(), commands.end(), [&](CLI::App* c) { return c->check_name(argv[1]); })) {
+    std::string names, closest;
+    std::size_t best = 3;
+    for (const CLI::App* c : commands) {
+      names += (names.empty() ? "" : ", ") + c->get_name();
+      const std::size_t d = edit_distance(c->get_name(), argv[1]);
+      if (d < best && 3 * d <= c->get_name().size()) best = d, closest = c->get_name();
+    }
+    report("error", "unknown command \"" + printable(argv[1], 64) + "\"" + (closest.empty() ? "" : " (did you mean \"" + closest + "\"?)") +
+                        "; commands: " + names,
+           " (see recsim --help)");
+    return kExitInvalid;
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

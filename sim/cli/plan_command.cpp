@@ -1,4 +1,4 @@
-// `recsim plan PLAN.json [--out FILE] [--jobs N] [--quiet] [--validate-only] [--allow-large]`: capacity
+// `recsim plan PLAN.json [--out FILE] [--set PATH=VALUE]... [--jobs N] [--quiet] [--validate-only] [--allow-large]`: capacity
 // planning (docs/planning.md; the planner is sim/planning/fleet_plan.h).
 #include "sim/cli/commands.h"
 #include "sim/cli/flag_checks.h"
@@ -22,6 +22,7 @@ namespace {
 struct PlanFlags {
   std::string plan;
   std::string out;
+  std::vector<std::string> sets;  // applied to the fleet
   int jobs = 0;
   bool quiet = false;
   bool validate_only = false;
@@ -52,7 +53,7 @@ void print_summary(const PlanSpec& plan, const PlanReport& report) {
 }
 
 int execute(const PlanFlags& f) {
-  const PlanSpec plan = load_plan(f.plan);
+  const PlanSpec plan = load_plan(f.plan, f.sets);
   if (!f.out.empty()) check_output_path("--out", f.out, {f.plan, plan.fleet_file});
   try {
     check_plan_resources(plan, f.allow_large);
@@ -95,6 +96,9 @@ void add_plan_command(CLI::App& app, std::function<int()>& run) {
   auto* cmd = app.add_subcommand("plan", "Capacity planning: the cheapest fleet whose every model meets its SLA at each target load");
   cmd->add_option("plan", f->plan, "Plan JSON file (docs/planning.md)")->required()->check(non_empty());
   cmd->add_option("--out", f->out, "Write the plan JSON to FILE (atomically)")->check(non_empty());
+  cmd->add_option("--set", f->sets, "Override a value of the plan's fleet scenario before validation: PATH=VALUE (repeatable)")
+      ->allow_extra_args(false)
+      ->check(non_empty());
   cmd->add_option("--jobs", f->jobs, "Simulations run at once (default: the CPUs this process may use)")->check(CLI::Range(1, 1024));
   cmd->add_flag("--quiet", f->quiet, "Print nothing on success");
   cmd->add_flag("--validate-only", f->validate_only, "Check the plan and its fleet (exit 2 with one line if invalid), then exit 0");

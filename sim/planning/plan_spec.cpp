@@ -1,5 +1,6 @@
 #include "sim/planning/plan_spec.h"
 
+#include "sim/scenario/overrides.h"
 #include "sim/scenario/scenario_parser.h"
 #include "workloads/input_error.h"
 #include "workloads/json_reader.h"
@@ -193,7 +194,7 @@ PlanSpec plan_spec_from(const json& plan, const json& fleet, const std::string& 
   return p;
 }
 
-PlanSpec load_plan(const std::string& path) {
+PlanSpec load_plan(const std::string& path, const std::vector<std::string>& fleet_overrides) {
   const json document = read_json_file(path);
   std::string fleet_file;
   try {
@@ -209,6 +210,7 @@ PlanSpec load_plan(const std::string& path) {
   } catch (const InputError& e) {
     throw InputError(path + ": fleet: " + e.where(), e.expected());
   }
+  for (const auto& o : fleet_overrides) apply_override(fleet, o);  // errors name the --set
   const auto fleet_dir = fs::path(fleet_file).parent_path().string();
   PlanSpec p = plan_spec_from(document, fleet, fleet_file, fleet_dir.empty() ? "." : fleet_dir, path);
   if (!document.contains("name")) p.name = fs::path(path).stem().string();

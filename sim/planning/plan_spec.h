@@ -37,8 +37,9 @@ struct PlanSpec {
   int max_attempts = 8;
 };
 
-// The plan file at `path` and the fleet it names. Throws InputError ("PATH: key: expected ...").
-PlanSpec load_plan(const std::string& path);
+// The plan file at `path` and the fleet it names, with `fleet_overrides` (PATH=VALUE, as
+// `--set`) applied to the fleet's document. Throws InputError ("PATH: key: expected ...").
+PlanSpec load_plan(const std::string& path, const std::vector<std::string>& fleet_overrides = {});
 
 // The same from documents already read: `plan` (the plan file's keys; "fleet" is only a name here)
 // over the fleet document `fleet`, whose relative paths resolve from `base_dir`. Errors are named

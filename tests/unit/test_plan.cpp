@@ -164,3 +164,12 @@ TEST_CASE("every shipped plan is valid", "[plan][shipped]") {
   }
   CHECK(plans >= 1);
 }
+
+TEST_CASE("recsim plan --set changes the plan's fleet before validation", "[plan][cli]") {
+  const std::string plan = recsim::test::source_dir() + "/scenarios/plans/eight-models-growth.json";
+  const auto bad = run_recsim({"plan", plan, "--set", "models.0.sla.target_ms=-1", "--validate-only"});
+  CHECK(bad.status == 2);
+  CHECK(bad.err == "recsim: error: " + plan + ": fleet: " + recsim::test::source_dir() +
+                       "/scenarios/plans/../datacenter/at-scale.json: models.0.sla.target_ms: expected a number in (0, 1e+12], got -1\n");
+  CHECK(run_recsim({"plan", plan, "--set", "models.0.sla.target_ms=50", "--validate-only"}).status == 0);
+}

@@ -63,6 +63,10 @@ TEST_CASE("invalid scenarios name the JSON path and what was expected", "[scenar
         "platform.servers.0.cpu_cores: expected an integer in [1, 4096], got 2.5");
   CHECK(scenario_error(with("platform.servers.0.typo=1")) == "platform.servers.0.typo: unknown key");
   CHECK(scenario_error(with("extra=true")) == "extra: unknown key");
+  // A misspelt key names the key it is closest to (within two edits, and not for a short key).
+  CHECK(scenario_error(with("run.warmup_querie=5")) == "run.warmup_querie: unknown key (did you mean \"warmup_queries\"?)");
+  CHECK(scenario_error(with("sla.targt_ms=5")) == "sla.targt_ms: unknown key (did you mean \"target_ms\"?)");
+  CHECK(scenario_error(with("run.x=5")) == "run.x: unknown key");
   CHECK(scenario_error(with("service.type=\"gaussian\"")) ==
         "service.type: expected one of \"exponential\", \"deterministic\", \"table\", \"model\", got \"gaussian\"");
   CHECK(scenario_error(with("sla.percentile=100")) == "sla.percentile: expected a number in (0, 100), got 100");
