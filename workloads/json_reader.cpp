@@ -186,17 +186,7 @@ void JsonReader::finish() const {
   for (const auto& [key, value] : object_.items()) {
     (void)value;
     if (read_.count(key)) continue;
-    std::string closest;
-    std::size_t best = 3;  // at most two edits
-    if (key.size() <= 64)
-      for (const auto& known : asked_) {
-        if (known.size() > 64) continue;
-        const std::size_t d = edit_distance(known, key);
-        if (d < best && 3 * d <= key.size()) {  // (not "a" for "c")
-          best = d;
-          closest = known;
-        }
-      }
+    const std::string closest = closest_name(key, asked_);
     throw InputError(child_path(key), closest.empty() ? "unknown key" : "unknown key (did you mean \"" + closest + "\"?)");
   }
 }

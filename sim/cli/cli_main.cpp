@@ -35,15 +35,13 @@ int run_cli(int argc, char** argv, const std::string& description, const Command
   const std::vector<CLI::App*> commands = app.get_subcommands({});
   if (argc > 1 && argv[1][0] != '-' &&
       std::none_of(commands.begin(), commands.end(), [&](CLI::App* c) { return c->check_name(argv[1]); })) {
-    std::string names, closest;
-    std::size_t best = 3;
-    for (const CLI::App* c : commands) {
-      names += (names.empty() ? "" : ", ") + c->get_name();
-      const std::size_t d = edit_distance(c->get_name(), argv[1]);
-      if (d < best && 3 * d <= c->get_name().size()) best = d, closest = c->get_name();
-    }
+    std::vector<std::string> names;
+    for (const CLI::App* c : commands) names.push_back(c->get_name());
+    const std::string closest = closest_name(argv[1], names);
+    std::string list;
+    for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
     report("error", "unknown command \"" + printable(argv[1], 64) + "\"" + (closest.empty() ? "" : " (did you mean \"" + closest + "\"?)") +
-                        "; commands: " + names,
+                        "; commands: " + list,
            " (see recsim --help)");
     return kExitInvalid;
   }

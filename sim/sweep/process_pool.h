@@ -22,6 +22,10 @@ struct PoolTask {
 void run_process_pool(const std::string& executable, const std::vector<PoolTask>& tasks, int jobs,
                       const std::function<bool(std::size_t)>& may_start, const std::function<void(std::size_t, int)>& done);
 
+// The last non-empty line of a file (a finished task's stderr: a command's error line is its last);
+// empty when there is none.
+std::string last_line_of(const std::string& path);
+
 // This process's own executable (/proc/self/exe).
 std::string own_executable();
 

@@ -84,10 +84,7 @@ class SuiteRuns {
     return read_results(file(t, ".json"));
   }
   std::string error(std::size_t t) const {
-    std::ifstream in(file(t, ".err"));
-    std::string line, last;
-    while (std::getline(in, line))
-      if (!line.empty()) last = line;
+    const std::string last = last_line_of(file(t, ".err"));
     return "exit " + std::to_string(status_[t]) + (last.empty() ? "" : ": " + last);
   }
 

@@ -31,14 +31,6 @@ ojson wrap(const SweepSpec& spec, const SweepPoint& p, const PlannedPoint& plann
   return doc;
 }
 
-std::string last_line_of(const std::string& path) {
-  std::ifstream in(path);
-  std::string line, last;
-  while (std::getline(in, line))
-    if (!line.empty()) last = line;  // the error line is the last one a command writes
-  return last.empty() ? "(no message)" : last;
-}
-
 std::string point_name(const SweepSpec& spec, const SweepPoint& p) {
   return "point " + std::to_string(p.index) + " (" + describe_point(spec, p) + ")";
 }
@@ -139,7 +131,10 @@ std::vector<std::size_t> compute_round(SweepPlan& plan, const std::vector<std::s
       ++out.failed;
       ++progress.failed;
       const std::string log = store.log_file(plan.points[i].key);
-      out.failures.push_back(point_name(spec, spec.points[i]) + " failed (exit " + std::to_string(status) + "): " + last_line_of(log) + " [" +
+      out.failures.push_back(point_name(spec, spec.points[i]) + " failed (exit " + std::to_string(status) + "): " + [&] {
+        const std::string last = last_line_of(log);
+        return last.empty() ? std::string("(no message)") : last;
+      }() + " [" +
                              log + "]");
     }
     claims.erase(t);

@@ -92,13 +92,18 @@ double work(const Scenario& s) {
   return e.requests + e.key_lookups + e.periodic_events;
 }
 
-// The plan's simulated work, bounded above: each probe's search at most 20 runs, each at most as
-// long as its run at the lowest rate it may try; each verification max_attempts times.
-double plan_work(const PlanSpec& plan) {
+// The plan's fleet checked as `recsim plan` checks it (check_plan_resources), and its simulated
+// work bounded above: each probe's search at most 20 runs, each at most as long as its run at the
+// lowest rate it may try; each verification max_attempts times.
+double checked_plan_work(const PlanSpec& plan) {
   const PlanScenarios all = plan_scenarios(plan);
   double total = 0;
-  for (const Scenario& v : all.verifications) total += plan.max_attempts * work(v);
+  for (const Scenario& v : all.verifications) {
+    check_resources(v, false);
+    total += plan.max_attempts * work(v);
+  }
   for (const Scenario& p : all.probes) {
+    check_resources(p, false);
     Scenario slowest = p;
     slowest.arrival.qps = lowest_searchable_qps(p, false);
     check_resources(slowest, true);
@@ -139,8 +144,7 @@ RunOutcome run_level(const std::string& input, double budget_seconds) {
     s = parse_scenario(document, RECSIM_SOURCE_DIR "/scenarios/models");
     if (mode == Mode::plan) {
       plan = fuzz_plan(document, s, plan_patch);
-      check_plan_resources(plan, false);
-      if (plan_work(plan) > 10 * kMaxFuzzWork) return RunOutcome::too_large;
+      if (checked_plan_work(plan) > 10 * kMaxFuzzWork) return RunOutcome::too_large;
     }
     // Short runs: the fuzzer looks for what breaks a run, not for long ones (which the estimate bounds).
     const bool key_level = s.service.embedding_cache && s.service.embedding_cache->mode == EmbeddingCacheSpec::Mode::keys;
