@@ -32,9 +32,9 @@ struct CapacityFlags : ScenarioFlags {
 // observed figures of each point are the binding model's.
 nlohmann::ordered_json sla_json(const Scenario& s) {
   using json = nlohmann::ordered_json;
-  if (s.format < 2) return {{"percentile", s.sla.percentile}, {"target_ms", s.sla.target_ms}};
+  if (s.format < 2) return {{"percentile", s.fleet.models.front().sla.percentile}, {"target_ms", s.fleet.models.front().sla.target_ms}};
   json models = json::array();
-  for (const auto& m : s.models) models.push_back({{"model", m.name}, {"percentile", m.sla.percentile}, {"target_ms", m.sla.target_ms}});
+  for (const auto& m : s.fleet.models) models.push_back({{"model", m.name}, {"percentile", m.sla.percentile}, {"target_ms", m.sla.target_ms}});
   return {{"every_model", true}, {"models", models}};
 }
 
@@ -68,7 +68,7 @@ std::string summary(const Scenario& s, const CapacityResult& r, double wall) {
   char line[200];
   if (s.format < 2)
     std::snprintf(line, sizeof line, "recsim capacity: %s (seed %llu), p%g <= %g ms\n", s.name.c_str(),
-                  static_cast<unsigned long long>(s.seed), s.sla.percentile, s.sla.target_ms);
+                  static_cast<unsigned long long>(s.seed), s.fleet.models.front().sla.percentile, s.fleet.models.front().sla.target_ms);
   else
     std::snprintf(line, sizeof line, "recsim capacity: %s (seed %llu), every model within its own SLA (observed: the binding model's)\n",
                   s.name.c_str(), static_cast<unsigned long long>(s.seed));
@@ -124,7 +124,7 @@ int execute(const CapacityFlags& f) {
         std::snprintf(text, sizeof text, "%.6g qps: saturated", batch[i].arrival.qps);
       else if (x.sla_observed_ms)
         std::snprintf(text, sizeof text, "%.6g qps: %s, p%g %.4g ms", batch[i].arrival.qps, x.sla_met ? "met" : "missed",
-                      scenario.sla.percentile, *x.sla_observed_ms);
+                      scenario.fleet.models.front().sla.percentile, *x.sla_observed_ms);
       else
         std::snprintf(text, sizeof text, "%.6g qps: %s", batch[i].arrival.qps, x.sla_met ? "met" : "missed");
       steps.step(text);

@@ -39,7 +39,7 @@ std::string fmt_qps(double qps) {
 std::string summary(const Scenario& s, const TuneResult& r, const SeedSpread& spread, double wall) {
   char line[256];
   std::snprintf(line, sizeof line, "recsim tune: %s (seed %llu), max load with p%g <= %g ms (search: %s)\n", s.name.c_str(),
-                static_cast<unsigned long long>(s.seed), s.sla.percentile, s.sla.target_ms, r.search.c_str());
+                static_cast<unsigned long long>(s.seed), s.fleet.models.front().sla.percentile, s.fleet.models.front().sla.target_ms, r.search.c_str());
   std::string out = line;
   std::snprintf(line, sizeof line, "  %-10s %10s %13s %14s\n", "step", "batch", "gpu threshold", "max qps");
   out += line;

@@ -95,7 +95,7 @@ void print_summary(const ValidationReport& r) {
               host_cpu_model().c_str(), r.batch, static_cast<int>(r.scenario.run.queries));
   if (!r.levels.empty() && r.levels.front().real.generator_cpu >= 0)
     std::printf("  load generator pinned to CPU %d, apart from the workers\n", r.levels.front().real.generator_cpu);
-  std::printf("  simulated capacity %.6g qps (p%g <= %g ms)\n", r.capacity.max_qps, r.scenario.sla.percentile, r.scenario.sla.target_ms);
+  std::printf("  simulated capacity %.6g qps (p%g <= %g ms)\n", r.capacity.max_qps, r.scenario.fleet.models.front().sla.percentile, r.scenario.fleet.models.front().sla.target_ms);
   print_comparison(r);
   print_causes(r);
   print_checks(r);

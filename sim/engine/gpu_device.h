@@ -16,7 +16,7 @@
 #include "sim/metrics/busy_meter.h"
 #include "sim/metrics/measurement_window.h"
 #include "sim/metrics/run_results.h"
-#include "sim/scenario/scenario.h"
+#include "sim/service/service_spec.h"
 
 #include <simgrid/s4u/Actor.hpp>
 

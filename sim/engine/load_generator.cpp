@@ -23,11 +23,14 @@ LoadGenerator::LoadGenerator(const Scenario& scenario, QuerySource& source, Syst
     waiting_for_empty_ = false;
     empty_->release();
   });
-  if (scheduler_policy(scenario.scheduler.policy).online) {
+  // The online policy climbs one model's configuration on every server (the parser allows it only
+  // for a fleet of one model with one scheduler).
+  const FleetModel& model = scenario.fleet.models.front();
+  if (scheduler_policy(model.scheduler.front().policy).online) {
     OnlineClimbOptions o;
-    o.spec = scenario.scheduler.online;
-    o.percentile = scenario.sla.percentile;
-    o.target_seconds = scenario.sla.target_ms / 1e3;
+    o.spec = model.scheduler.front().online;
+    o.percentile = model.sla.percentile;
+    o.target_seconds = model.sla.target_ms / 1e3;
     o.start_qps = scenario.arrival.qps;
     online_ = std::make_unique<OnlineHillClimber>(std::move(o));
     live_ = online_->config();

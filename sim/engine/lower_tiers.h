@@ -20,7 +20,7 @@
 #include "sim/engine/platform.h"
 #include "sim/metrics/measurement_window.h"
 #include "sim/ps/table_fetch.h"
-#include "sim/scenario/scenario.h"
+#include "sim/ps/embedding_cache_spec.h"
 
 #include <cstdint>
 #include <vector>

@@ -4,12 +4,12 @@
 #include <simgrid/s4u/NetZone.hpp>
 
 namespace recsim {
-Platform build_platform(const Scenario& scenario, const Fleet& fleet) {
+Platform build_platform(const Fleet& fleet) {
   Platform platform;
   auto* zone = simgrid::s4u::create_full_zone("cluster");
   platform.frontend = zone->create_host("frontend", kCoreSpeed);
   platform.frontend->seal();
-  const auto& cache = scenario.service.embedding_cache;
+  const EmbeddingCacheSpec* cache = fleet.embedding_cache();
   simgrid::s4u::Link* redis_link = nullptr;
   if (cache && cache->redis) {
     for (int i = 0; i < cache->redis->nodes; ++i) {

@@ -12,7 +12,6 @@
 // rack's uplink and the server's NIC (max-min sharing on each). Must be called once, after the
 // SimGrid engine is created and before it runs.
 #include "sim/scenario/fleet.h"
-#include "sim/scenario/scenario.h"
 
 #include <simgrid/s4u/Disk.hpp>
 #include <simgrid/s4u/Host.hpp>
@@ -48,6 +47,6 @@ struct Platform {
   std::vector<simgrid::s4u::Host*> redis_nodes;  // with a Redis volatile tier
 };
 
-Platform build_platform(const Scenario& scenario, const Fleet& fleet);
+Platform build_platform(const Fleet& fleet);
 
 }  // namespace recsim

@@ -39,7 +39,7 @@ std::unique_ptr<QuerySource> make_source(const Scenario& s, const Fleet& fleet) 
   if (s.format < 2) {
     if (trace) return make_trace_source(s.arrival.trace_file, s.arrival.time_scale());
     return make_synthetic_source(PoissonArrivals(s.arrival.qps, make_stream(s.seed, StreamId::arrivals)),
-                                 make_query_sizes(s.query_size), make_stream(s.seed, StreamId::query_sizes));
+                                 make_query_sizes(fleet.models.front().query_size), make_stream(s.seed, StreamId::query_sizes));
   }
   // Several models: the arrival times (and a trace's sizes), then each query's model and size.
   auto times = trace ? make_trace_source(s.arrival.trace_file, s.arrival.time_scale())
@@ -49,7 +49,7 @@ std::unique_ptr<QuerySource> make_source(const Scenario& s, const Fleet& fleet) 
   std::vector<std::unique_ptr<QuerySizeDistribution>> sizes;
   for (const auto& m : fleet.models) {
     shares.push_back(m.share);
-    sizes.push_back(m.sizes->distribution == QuerySizeSpec::Distribution::trace ? nullptr : make_query_sizes(*m.sizes));
+    sizes.push_back(m.query_size.distribution == QuerySizeSpec::Distribution::trace ? nullptr : make_query_sizes(m.query_size));
   }
   return make_model_mix_source(std::move(times), std::move(shares), std::move(sizes), make_stream(s.seed, StreamId::models),
                                make_stream(s.seed, StreamId::query_sizes));
@@ -80,7 +80,8 @@ simgrid::s4u::Engine make_engine() {
 // Everything one run builds, in the order it is built (build_system), run (run_system) and read
 // (collect_results).
 struct System {
-  Fleet fleet;
+  explicit System(const Fleet& f) : fleet(f) {}
+  const Fleet& fleet;
   Platform platform;
   std::vector<std::unique_ptr<ServiceTimeModel>> service_models;  // one per distinct ServiceSpec
   std::vector<std::vector<const ServiceTimeModel*>> services;     // [model][kind]
@@ -106,7 +107,7 @@ std::vector<std::vector<double>> capacity_weights(const System& sys) {
   std::vector<std::vector<double>> weights;
   for (std::size_t m = 0; m < sys.fleet.models.size(); ++m) {
     const FleetModel& model = sys.fleet.models[m];
-    const double mean = std::max(1.0, mean_query_size(*model.sizes));
+    const double mean = std::max(1.0, mean_query_size(model.query_size));
     std::vector<double> w;
     for (const auto& server : sys.servers) {
       const int group = server->host().group;
@@ -123,15 +124,15 @@ std::vector<std::vector<double>> capacity_weights(const System& sys) {
 }
 
 std::unique_ptr<System> build_system(const Scenario& scenario, const SimulationOptions& options) {
-  auto sys = std::make_unique<System>();
-  sys->fleet = fleet_of(scenario);
+  auto sys = std::make_unique<System>(scenario.fleet);
   const Fleet& fleet = sys->fleet;
-  sys->platform = build_platform(scenario, fleet);
+  sys->platform = build_platform(fleet);
   const Platform& platform = sys->platform;
   std::map<const ServiceSpec*, const ServiceTimeModel*> made;
   for (const auto& m : fleet.models) {
     std::vector<const ServiceTimeModel*> per_kind;
-    for (const ServiceSpec* spec : m.service) {
+    for (const auto& shared : m.service) {
+      const ServiceSpec* spec = shared.get();
       if (!spec) {
         per_kind.push_back(nullptr);
         continue;
@@ -148,14 +149,14 @@ std::unique_ptr<System> build_system(const Scenario& scenario, const SimulationO
 
   const std::uint64_t measured = scenario.run.queries - scenario.run.warmup_queries;
   sys->metrics = std::make_unique<RunMetrics>(measured);
-  if (fleet.format >= 2) {
+  if (scenario.format >= 2) {
     std::vector<std::uint64_t> expected;
     for (const auto& m : fleet.models) expected.push_back(static_cast<std::uint64_t>(std::llround(m.share * static_cast<double>(measured))));
     sys->fleet_metrics = std::make_unique<FleetMetrics>(expected, fleet.groups.size());
     // No early stop: how many measured queries each model gets is random, so "missed for certain"
     // cannot be decided before the end.
   } else if (options.stop_when_sla_missed) {
-    sys->metrics->watch_sla(scenario.sla.percentile, scenario.sla.target_ms / 1e3);
+    sys->metrics->watch_sla(fleet.models.front().sla.percentile, fleet.models.front().sla.target_ms / 1e3);
   }
   sys->tracker = std::make_unique<QueryTracker>(*sys->metrics, sys->fleet_metrics.get());
   QueryTracker& tracker = *sys->tracker;
@@ -171,7 +172,7 @@ std::unique_ptr<System> build_system(const Scenario& scenario, const SimulationO
                                                     tracker, metrics));
   }
   // The parameter server (v1 only): each server's lower tiers, each GPU's cache, each server's update consumer.
-  const auto& cache = scenario.service.embedding_cache;
+  const EmbeddingCacheSpec* cache = fleet.embedding_cache();
   if (cache) {
     sys->cache_stats.emplace(cache->timeline_bin_s);
     for (const auto& server : platform.servers)
@@ -181,7 +182,7 @@ std::unique_ptr<System> build_system(const Scenario& scenario, const SimulationO
   for (std::size_t i = 0; i < platform.servers.size(); ++i) {
     std::vector<EmbeddingLookup*> server_lookups;
     std::vector<const ServiceSpec*> per_model;
-    for (const auto& m : fleet.models) per_model.push_back(m.service[static_cast<std::size_t>(platform.servers[i].kind)]);
+    for (const auto& m : fleet.models) per_model.push_back(m.service[static_cast<std::size_t>(platform.servers[i].kind)].get());
     for (const auto& g : platform.servers[i].gpus) {
       std::unique_ptr<GpuEmbeddingCache> gpu_cache;
       if (cache) {
@@ -219,26 +220,27 @@ RunResults collect_results(const Scenario& scenario, const System& sys, double e
   const RunMetrics& metrics = *sys.metrics;
   const QueryTracker& tracker = *sys.tracker;
   const LoadGenerator& generator = *sys.generator;
-  const auto& cache = scenario.service.embedding_cache;
+  const EmbeddingCacheSpec* cache = scenario.fleet.embedding_cache();
+  const ServiceSpec& service = scenario.fleet.models.front().first_service();
   RunResults r;
   r.scenario = scenario.name;
   r.seed = scenario.seed;
   r.arrived = tracker.arrived();
   r.completed = tracker.completed();
   r.virtual_seconds = end;
-  switch (scenario.service.type) {
+  switch (service.type) {
     case ServiceSpec::Type::exponential: r.service_type = "exponential"; break;
     case ServiceSpec::Type::deterministic: r.service_type = "deterministic"; break;
     case ServiceSpec::Type::table: r.service_type = "table"; break;
     case ServiceSpec::Type::model:
       r.service_type = "model";
-      r.service_model = scenario.service.model;
-      r.service_profile = scenario.service.profile_file;
-      r.service_source = scenario.service.profile_source;
-      r.service_gpu_profile = scenario.service.gpu_profile_file;
-      r.service_gpu_source = scenario.service.gpu_profile_source;
-      r.service_model_file = scenario.service.model_file;
-      r.service_table_rows = scenario.service.table_rows;
+      r.service_model = service.model;
+      r.service_profile = service.profile_file;
+      r.service_source = service.profile_source;
+      r.service_gpu_profile = service.gpu_profile_file;
+      r.service_gpu_source = service.gpu_profile_source;
+      r.service_model_file = service.model_file;
+      r.service_table_rows = service.table_rows;
       break;
   }
   if (scenario.format >= 2) r.service_type = "models";
@@ -311,7 +313,7 @@ RunResults collect_results(const Scenario& scenario, const System& sys, double e
   }
   r.saturated = generator.saturated() || !overloaded.empty();
   r.saturation_reason = generator.saturated() ? generator.saturation_reason() : overloaded;
-  metrics.summarise(end, scenario.sla.percentile, scenario.sla.target_ms, r);
+  metrics.summarise(end, scenario.fleet.models.front().sla.percentile, scenario.fleet.models.front().sla.target_ms, r);
   if (sys.fleet_metrics) {
     FleetReportInput in{sys.fleet, sys.platform, *sys.fleet_metrics, r, window, end};
     r.datacenter = fleet_report(in);

@@ -5,7 +5,7 @@
 // consumer, sim/engine/update_consumer.h, reads the same updates).
 #include "sim/metrics/cache_run_stats.h"
 #include "sim/metrics/measurement_window.h"
-#include "sim/scenario/scenario.h"
+#include "sim/ps/embedding_cache_spec.h"
 
 #include <simgrid/s4u/Host.hpp>
 

@@ -4,7 +4,7 @@
 // u_cpu the mean busy fraction of its cores, u_gpu a GPU's kernel-busy fraction. Over a window of
 // T seconds the energy is P · T, i.e. the idle power for T plus the busy increments for the busy
 // core-seconds (/ cores) and GPU-seconds: exact for any load, since power is linear in the busy time.
-#include "sim/scenario/scenario.h"
+#include "sim/scenario/fleet.h"
 
 #include <vector>
 

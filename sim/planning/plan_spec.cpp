@@ -161,14 +161,14 @@ PlanSpec plan_spec_from(const json& plan, const json& fleet, const std::string& 
     // A model's share is its part of the arrivals, normalised over the fleet's models
     // (docs/scenario-format.md): two models without a share take half each.
     double share_total = 0;
-    for (const auto& m : s.models) share_total += m.share;
-    for (const auto& m : s.models) {
+    for (const auto& m : s.fleet.models) share_total += m.share;
+    for (const auto& m : s.fleet.models) {
       p.models.push_back(m.name);
       p.shares[m.name] = m.share / share_total;
       p.percentiles[m.name] = m.sla.percentile;
     }
     std::vector<std::string> all;
-    for (const auto& k : s.kinds) all.push_back(k.name);
+    for (const auto& k : s.fleet.kinds) all.push_back(k.name);
     p.kinds = allowed_kinds(r, p.fleet, all);
     read_objective(r, p, all);
     read_targets(r, p);

@@ -12,7 +12,7 @@
 // (key mode) mark cached keys stale until a pass re-reads them.
 #include "sim/ps/cache_counters.h"
 #include "sim/ps/table_fetch.h"
-#include "sim/scenario/scenario.h"
+#include "sim/ps/embedding_cache_spec.h"
 
 #include <cstdint>
 #include <memory>

@@ -10,7 +10,7 @@
 // `persistent.fraction` (the rows ever trained); a key beyond both is found nowhere and answered
 // with the table's default vector.
 #include "sim/ps/table_fetch.h"
-#include "sim/scenario/scenario.h"
+#include "sim/ps/embedding_cache_spec.h"
 #include "workloads/key_generator.h"
 
 #include <cstdint>

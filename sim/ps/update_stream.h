@@ -7,7 +7,7 @@
 // stored. (A key trace is replayed in order instead: readers that read every slice in order, as the
 // consumers do, read the same keys.)
 #include "sim/ps/table_popularity.h"
-#include "sim/scenario/scenario.h"
+#include "sim/ps/embedding_cache_spec.h"
 
 #include <cstdint>
 #include <utility>

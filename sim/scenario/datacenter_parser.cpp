@@ -134,10 +134,10 @@ Scenario parse_datacenter_scenario(const nlohmann::json& document, const std::st
   for (std::size_t i = 0; i < kinds.size(); ++i) {
     KindText text;
     const std::string where = "server_kinds." + std::to_string(i);
-    s.kinds.push_back(parse_kind(JsonReader(kinds[i], where), base_dir, text));
+    s.fleet.kinds.push_back(parse_kind(JsonReader(kinds[i], where), base_dir, text));
     texts.push_back(text);
-    if (!kind_index.emplace(s.kinds.back().name, static_cast<int>(i)).second)
-      throw InputError(where + ".name", "server kind name \"" + s.kinds.back().name + "\" is used twice");
+    if (!kind_index.emplace(s.fleet.kinds.back().name, static_cast<int>(i)).second)
+      throw InputError(where + ".name", "server kind name \"" + s.fleet.kinds.back().name + "\" is used twice");
   }
 
   // Server groups.
@@ -146,7 +146,7 @@ Scenario parse_datacenter_scenario(const nlohmann::json& document, const std::st
   if (groups.size() > kMaxGroups) throw InputError("server_groups", "expected at most " + std::to_string(kMaxGroups) + " server groups");
   std::map<std::string, int> group_index;
   std::int64_t total = 0;
-  std::vector<bool> kind_used(s.kinds.size(), false);
+  std::vector<bool> kind_used(s.fleet.kinds.size(), false);
   for (std::size_t i = 0; i < groups.size(); ++i) {
     const std::string where = "server_groups." + std::to_string(i);
     JsonReader g(groups[i], where);
@@ -159,7 +159,7 @@ Scenario parse_datacenter_scenario(const nlohmann::json& document, const std::st
     group.kind = k->second;
     kind_used[static_cast<std::size_t>(k->second)] = true;
     group.count = static_cast<int>(g.integer_or("count", 1, 1, kMaxServers));
-    const ServerKind& sk = s.kinds[static_cast<std::size_t>(group.kind)];
+    const ServerKind& sk = s.fleet.kinds[static_cast<std::size_t>(group.kind)];
     group.cpu_cores = sk.cpu_cores;
     group.gpus = sk.gpus;
     group.pcie_bytes_per_s = sk.pcie_bytes_per_s;
@@ -170,11 +170,11 @@ Scenario parse_datacenter_scenario(const nlohmann::json& document, const std::st
     total += group.count;
     if (total > kMaxServers)
       throw InputError(where + ".count", "the fleet would have more than " + std::to_string(kMaxServers) + " servers in all");
-    s.servers.push_back(group);
+    s.fleet.groups.push_back(group);
   }
-  for (std::size_t k = 0; k < s.kinds.size(); ++k)
+  for (std::size_t k = 0; k < s.fleet.kinds.size(); ++k)
     if (!kind_used[k])
-      throw InputError("server_kinds." + std::to_string(k), "no server group is of kind \"" + s.kinds[k].name + "\"");
+      throw InputError("server_kinds." + std::to_string(k), "no server group is of kind \"" + s.fleet.kinds[k].name + "\"");
 
   // Arrivals: one stream for all models.
   JsonReader workload = top.object("workload");
@@ -192,7 +192,7 @@ Scenario parse_datacenter_scenario(const nlohmann::json& document, const std::st
   for (std::size_t i = 0; i < models.size(); ++i) {
     const std::string where = "models." + std::to_string(i);
     JsonReader m(models[i], where);
-    ModelDeployment d;
+    FleetModel d;
     d.name = m.string("name");
     check_name(d.name, m.child_path("name"));
     if (!model_names.insert(d.name).second) throw InputError(where + ".name", "model name \"" + d.name + "\" is used twice");
@@ -225,13 +225,13 @@ Scenario parse_datacenter_scenario(const nlohmann::json& document, const std::st
       }
       std::sort(d.groups.begin(), d.groups.end());
     } else {
-      for (std::size_t g = 0; g < s.servers.size(); ++g) d.groups.push_back(static_cast<int>(g));
+      for (std::size_t g = 0; g < s.fleet.groups.size(); ++g) d.groups.push_back(static_cast<int>(g));
     }
     // Service and scheduler per kind hosting it.
     const nlohmann::json& service = m.value("service");
     const std::string service_path = m.child_path("service");
     if (!service.is_object()) throw InputError(service_path, "expected an object, got " + json_type_name(service));
-    const SchedulerSpec default_scheduler = parse_scheduler(m.object("scheduler"), false);
+    const SchedulerSpec default_scheduler = parse_scheduler(m.object("scheduler"));
     std::map<std::string, SchedulerSpec> by_kind;
     if (m.has("scheduler_by_kind")) {
       JsonReader per = m.object("scheduler_by_kind");
@@ -239,53 +239,53 @@ Scenario parse_datacenter_scenario(const nlohmann::json& document, const std::st
       for (auto it = object.begin(); it != object.end(); ++it) {
         if (!kind_index.count(it.key()))
           throw InputError(per.child_path(it.key()), "no server kind is named \"" + printable(it.key(), 80) + "\"");
-        by_kind[it.key()] = parse_scheduler(per.object(it.key()), false);
+        by_kind[it.key()] = parse_scheduler(per.object(it.key()));
       }
       per.finish();
     }
-    d.service.resize(s.kinds.size());
-    d.scheduler.assign(s.kinds.size(), default_scheduler);
-    std::vector<bool> hosts(s.kinds.size(), false);
-    for (int g : d.groups) hosts[static_cast<std::size_t>(s.servers[static_cast<std::size_t>(g)].kind)] = true;
+    d.service.resize(s.fleet.kinds.size());
+    d.scheduler.assign(s.fleet.kinds.size(), default_scheduler);
+    std::vector<bool> hosts(s.fleet.kinds.size(), false);
+    for (int g : d.groups) hosts[static_cast<std::size_t>(s.fleet.groups[static_cast<std::size_t>(g)].kind)] = true;
     for (const auto& [name, spec] : by_kind) {
       const auto k = static_cast<std::size_t>(kind_index.at(name));
       if (!hosts[k])
         throw InputError(where + ".scheduler_by_kind." + name, "no server group of kind \"" + name + "\" serves this model");
       d.scheduler[k] = spec;
     }
-    for (std::size_t k = 0; k < s.kinds.size(); ++k) {
+    for (std::size_t k = 0; k < s.fleet.kinds.size(); ++k) {
       if (!hosts[k]) continue;
       if (++pairs > kMaxModelKindPairs)
         throw InputError(where, "more than " + std::to_string(kMaxModelKindPairs) + " (model, server kind) pairs in all: host fewer models on each kind");
       const std::string kind_path = "server_kinds." + std::to_string(k);
-      d.service[k] = service_on_kind(service, service_path, s.kinds[k], texts[k], kind_path, base_dir, profiles);
+      d.service[k] = std::make_shared<const ServiceSpec>(service_on_kind(service, service_path, s.fleet.kinds[k], texts[k], kind_path, base_dir, profiles));
       const SchedulerSpec& sched = d.scheduler[k];
       const SchedulerPolicy& policy = scheduler_policy(sched.policy);
-      const std::string sched_where = by_kind.count(s.kinds[k].name) ? where + ".scheduler_by_kind." + s.kinds[k].name + ".policy"
+      const std::string sched_where = by_kind.count(s.fleet.kinds[k].name) ? where + ".scheduler_by_kind." + s.fleet.kinds[k].name + ".policy"
                                                                       : where + ".scheduler.policy";
       if (policy.online)
         throw InputError(sched_where, "\"deeprecsched-online\" climbs one model's configuration: it runs in format-1 scenarios only");
       if (policy.offloads) {
-        if (s.kinds[k].gpus == 0)
-          throw InputError(sched_where, "\"" + sched.policy + "\" offloads queries to GPUs, but server kind \"" + s.kinds[k].name +
+        if (s.fleet.kinds[k].gpus == 0)
+          throw InputError(sched_where, "\"" + sched.policy + "\" offloads queries to GPUs, but server kind \"" + s.fleet.kinds[k].name +
                                             "\" has none: give it another policy in scheduler_by_kind");
         if (!d.service[k]->gpu_curve)
           throw InputError(kind_path + ".gpu_profile", "required: model \"" + d.name + "\" is offloaded to this kind's GPUs");
       }
     }
     m.finish();
-    s.models.push_back(std::move(d));
+    s.fleet.models.push_back(std::move(d));
   }
 
   if (top.has("balancer")) {
     JsonReader b = top.object("balancer");
-    s.balancer = b.choice_or("policy", balancer_names(), "least_loaded");
+    s.fleet.balancer = b.choice_or("policy", balancer_names(), "least_loaded");
     b.finish();
   }
 
   if (top.has("network")) {
     JsonReader n = top.object("network");
-    NetworkSpec& net = s.network;
+    NetworkSpec& net = s.fleet.network;
     net.enabled = true;
     net.servers_per_rack = static_cast<int>(n.integer_or("servers_per_rack", 40, 1, kMaxServers));
     parse_link(n.object("server_link"), net.nic_bytes_per_s, net.nic_latency_s);
@@ -310,26 +310,13 @@ Scenario parse_datacenter_scenario(const nlohmann::json& document, const std::st
     n.finish();
   }
 
-  // The v1 fields the rest of recsim reads for one model (resource estimates, the summary): the
-  // first model's.
-  s.query_size = s.models.front().query_size;
-  s.sla = s.models.front().sla;
-  for (const auto& svc : s.models.front().service)
-    if (svc) {
-      s.service = *svc;
-      break;
-    }
-  s.scheduler = s.models.front().scheduler[static_cast<std::size_t>(s.servers[static_cast<std::size_t>(s.models.front().groups.front())].kind)];
-  s.scheduler.server_selection = s.balancer;
+  double share_total = 0.0;
+  for (const auto& m : s.fleet.models) share_total += m.share;
+  for (auto& m : s.fleet.models) m.share /= share_total;
 
   JsonReader run = top.object("run");
   parse_run(run, s);
   run.finish();
-  if (trace)
-    for (auto& m : s.models) {
-      m.query_size.trace_max = s.query_size.trace_max;
-      m.query_size.trace_mean = s.query_size.trace_mean;
-    }
   top.finish();
   return s;
 }

@@ -23,14 +23,12 @@ void check(const ServiceSpec& s, int cores, const std::string& where, std::set<s
 std::vector<std::string> profile_shape_warnings(const Scenario& scenario) {
   std::vector<std::string> out;
   std::set<std::pair<std::string, int>> seen;
-  if (scenario.format < 2) {
-    for (std::size_t i = 0; i < scenario.servers.size(); ++i)
-      check(scenario.service, scenario.servers[i].cpu_cores, "platform.servers." + std::to_string(i), seen, out);
-    return out;
-  }
-  for (const auto& m : scenario.models)
-    for (std::size_t k = 0; k < m.service.size() && k < scenario.kinds.size(); ++k)
-      if (m.service[k]) check(*m.service[k], scenario.kinds[k].cpu_cores, "server kind " + scenario.kinds[k].name, seen, out);
+  const Fleet& fleet = scenario.fleet;
+  for (const auto& m : fleet.models)
+    for (std::size_t k = 0; k < m.service.size() && k < fleet.kinds.size(); ++k)
+      if (m.service[k])
+        check(*m.service[k], fleet.kinds[k].cpu_cores,
+              scenario.format < 2 ? "platform.servers." + std::to_string(k) : "server kind " + fleet.kinds[k].name, seen, out);
   return out;
 }
 

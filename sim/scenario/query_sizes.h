@@ -1,7 +1,7 @@
 #pragma once
 // The query-size distribution a scenario's workload.query_size describes (not for traces: their
 // sizes come with the arrivals).
-#include "sim/scenario/scenario.h"
+#include "workloads/query_size_spec.h"
 #include "workloads/query_size_distribution.h"
 
 #include <memory>

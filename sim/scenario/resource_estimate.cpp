@@ -48,10 +48,9 @@ std::string count(double x) {
 }
 
 // The batch size the request estimate assumes: the online climb's smallest.
-int batch_of(const Scenario& s) {
-  return scheduler_policy(s.scheduler.policy).online
-             ? (s.scheduler.online.batches.empty() ? 1 : s.scheduler.online.batches.front())
-             : s.scheduler.batch_size;
+int batch_of(const SchedulerSpec& scheduler) {
+  return scheduler_policy(scheduler.policy).online ? (scheduler.online.batches.empty() ? 1 : scheduler.online.batches.front())
+                                                   : scheduler.batch_size;
 }
 
 // One model's queries as the estimate sees them: their sizes, the smallest batch size any kind
@@ -63,23 +62,36 @@ struct ModelLoad {
 };
 
 std::vector<ModelLoad> model_loads(const Scenario& s) {
-  if (s.format < 2) return {{&s.query_size, std::max(1, batch_of(s)), 1.0}};
   std::vector<ModelLoad> out;
-  double total = 0.0;
-  for (const auto& m : s.models) total += m.share;
-  for (const auto& m : s.models) {
+  for (const auto& m : s.fleet.models) {
     int batch = std::numeric_limits<int>::max();
-    for (int g : m.groups) batch = std::min(batch, m.scheduler[static_cast<std::size_t>(s.servers[static_cast<std::size_t>(g)].kind)].batch_size);
-    out.push_back({&m.query_size, std::max(1, batch), m.share / total});
+    for (int g : m.groups) batch = std::min(batch, batch_of(m.scheduler[static_cast<std::size_t>(s.fleet.groups[static_cast<std::size_t>(g)].kind)]));
+    out.push_back({&m.query_size, std::max(1, batch), m.share});
   }
   return out;
+}
+
+// The smallest batch size of any model on any kind hosting it.
+int smallest_batch(const Scenario& s) {
+  int batch = std::numeric_limits<int>::max();
+  for (const auto& load : model_loads(s)) batch = std::min(batch, load.batch);
+  return batch;
+}
+
+// The online policy's scheduler, if the fleet runs it (one model, every kind).
+const SchedulerSpec* online_scheduler(const Scenario& s) {
+  for (const auto& m : s.fleet.models)
+    for (const auto& sched : m.scheduler)
+      if (scheduler_policy(sched.policy).online) return &sched;
+  return nullptr;
 }
 
 }  // namespace
 
 double embedding_cache_bytes(const Scenario& s) {
-  if (!s.service.embedding_cache || s.service.embedding_cache->mode != EmbeddingCacheSpec::Mode::keys) return 0.0;
-  const EmbeddingCacheSpec& cache = *s.service.embedding_cache;
+  const EmbeddingCacheSpec* found = s.fleet.embedding_cache();
+  if (!found || found->mode != EmbeddingCacheSpec::Mode::keys) return 0.0;
+  const EmbeddingCacheSpec& cache = *found;
   double bytes = 0.0;
   for (const auto& t : cache.tables)
     bytes += static_cast<double>(EmbeddingCache::slots_for(static_cast<std::uint64_t>(t.rows), cache.fraction) * EmbeddingCache::kBytesPerSlot);
@@ -90,15 +102,15 @@ ResourceEstimate estimate_resources(const Scenario& s) {
   ResourceEstimate e;
   const double servers = s.total_servers(), gpus = s.total_gpus();
   e.simulated_cores = s.total_cores();
-  const auto& cache = s.service.embedding_cache;
+  const EmbeddingCacheSpec* cache = s.fleet.embedding_cache();
   const double redis_nodes = cache && cache->redis ? cache->redis->nodes : 0;
   // A load generator, the completion flusher, a network's delivery actor, three stages per GPU, a
   // fetcher and a refresher per GPU with a cache, an update consumer per server with GPUs and a
   // publisher.
-  e.actors = 2 + (s.network.enabled ? 1 : 0) + 3 * gpus + (cache ? 2 * gpus + servers + 1 : 0);
+  e.actors = 2 + (s.fleet.network.enabled ? 1 : 0) + 3 * gpus + (cache ? 2 * gpus + servers + 1 : 0);
   e.core_bytes = e.simulated_cores * kCoreBytes;
-  const double models = s.format >= 2 ? static_cast<double>(s.models.size()) : 0.0;
-  const double groups = s.format >= 2 ? static_cast<double>(s.servers.size()) : 0.0;
+  const double models = s.format >= 2 ? static_cast<double>(s.fleet.models.size()) : 0.0;
+  const double groups = s.format >= 2 ? static_cast<double>(s.fleet.groups.size()) : 0.0;
   e.histogram_bytes = ((1 + models) * kRunMetricsHistograms + groups) * kHistogramBytes;
   const double hosts = 1 + servers + gpus + redis_nodes;
   e.actor_bytes = e.actors * kActorBytes;
@@ -141,7 +153,7 @@ ResourceEstimate estimate_resources(const Scenario& s) {
   // Virtual time: the arrivals' span (the online climb may slow them to its lowest rate), or longer
   // where the work takes longer than the arrivals: the CPUs at their stability limit, each server's
   // SSD reading a block per key, the Redis link carrying every key (every lookup a miss: an upper bound).
-  const bool online = scheduler_policy(s.scheduler.policy).online;
+  const SchedulerSpec* online = online_scheduler(s);
   e.virtual_seconds = s.arrival.process == ArrivalSpec::Process::trace ? s.arrival.trace_span_s * s.arrival.time_scale() : queries / s.arrival.qps;
   e.virtual_seconds_key = "workload.arrival.qps";
   auto longer = [&e](double seconds, const char* key) {
@@ -150,13 +162,13 @@ ResourceEstimate estimate_resources(const Scenario& s) {
       e.virtual_seconds_key = key;
     }
   };
-  if (online && s.scheduler.online.min_qps > 0.0) longer(queries / s.scheduler.online.min_qps, "scheduler.online.min_qps");
+  if (online && online->online.min_qps > 0.0) longer(queries / online->online.min_qps, "scheduler.online.min_qps");
   if (const auto limit = cpu_stability_limit_qps(s)) longer(queries / *limit, "service");
   if (gpus > 0) {
     // Each GPU's stages take one query at a time: a query's upload waits for its tables' lookups in
     // a remote volatile tier (one round trip per table) and crosses PCIe, its download crosses back.
     double pcie_latency = 0.0;
-    for (const auto& g : s.servers) pcie_latency = std::max(pcie_latency, g.pcie_latency_s);
+    for (const auto& g : s.fleet.groups) pcie_latency = std::max(pcie_latency, g.pcie_latency_s);
     const double redis_latency = cache && cache->redis ? cache->redis->latency_s * static_cast<double>(cache->tables.size()) : 0.0;
     longer(queries / gpus * (2.0 * pcie_latency + redis_latency),
            redis_latency > 2.0 * pcie_latency ? "service.embedding_cache.redis.latency_us" : (s.format >= 2 ? "server_kinds" : "platform.servers"));
@@ -203,7 +215,7 @@ double lowest_searchable_qps(const Scenario& s, bool allow_large) {
 
 void check_resources(const Scenario& s, bool allow_large) {
   const ResourceEstimate e = estimate_resources(s);
-  const auto& cache = s.service.embedding_cache;
+  const EmbeddingCacheSpec* cache = s.fleet.embedding_cache();
   if (e.virtual_seconds > kMaxVirtualSeconds)
     throw InputError(e.virtual_seconds_key, "the run would last about " + count(e.virtual_seconds) +
                                                 " virtual seconds, beyond 1e9 (double-precision time then resolves a latency to worse than 0.12 µs)" +
@@ -244,7 +256,7 @@ void check_resources(const Scenario& s, bool allow_large) {
   }
   if (!allow_large && e.requests > kMaxRequests)
     throw InputError("run.queries", "the run would simulate about " + count(e.requests) + " requests (" + count(static_cast<double>(s.run.queries)) +
-                                        " queries at batch size " + std::to_string(batch_of(s)) +
+                                        " queries at batch size " + std::to_string(smallest_batch(s)) +
                                         "), beyond 1e10 (hours of simulation)" + hint);
   if (!allow_large && e.key_lookups > kMaxKeyLookups)
     throw InputError("service.embedding_cache.mode", "the run would draw about " + count(e.key_lookups) +

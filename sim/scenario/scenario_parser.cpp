@@ -140,17 +140,19 @@ QuerySizeSpec parse_query_size(JsonReader size, const std::string& base_dir) {
 
 namespace {
 
-void parse_workload(JsonReader workload, const std::string& base_dir, Scenario& s) {
-  parse_arrival(workload.object("arrival"), base_dir, s.arrival);
-  if (s.arrival.process == ArrivalSpec::Process::trace) {
+QuerySizeSpec parse_workload(JsonReader workload, const std::string& base_dir, ArrivalSpec& arrival) {
+  parse_arrival(workload.object("arrival"), base_dir, arrival);
+  QuerySizeSpec sizes;
+  if (arrival.process == ArrivalSpec::Process::trace) {
     if (workload.has("query_size"))
       throw InputError(workload.child_path("query_size"),
                        "must be absent with \"process\": \"trace\" (sizes come from the trace file)");
-    s.query_size.distribution = QuerySizeSpec::Distribution::trace;
+    sizes.distribution = QuerySizeSpec::Distribution::trace;
   } else {
-    s.query_size = parse_query_size(workload.object("query_size"), base_dir);
+    sizes = parse_query_size(workload.object("query_size"), base_dir);
   }
   workload.finish();
+  return sizes;
 }
 
 // The curve of `tier` at every dimension of the model's tables, or an error at `where` naming what
@@ -425,12 +427,11 @@ ServiceSpec parse_service(JsonReader service, const std::string& base_dir, Profi
   return spec;
 }
 
-SchedulerSpec parse_scheduler(JsonReader scheduler, bool with_server_selection) {
+SchedulerSpec parse_scheduler(JsonReader scheduler, std::string* server_selection) {
   SchedulerSpec spec;
   spec.policy = scheduler.choice("policy", scheduler_names());
   scheduler_policy(spec.policy).parse(scheduler, spec);
-  if (with_server_selection)
-    spec.server_selection = scheduler.choice_or("server_selection", balancer_names(), "least_loaded");
+  if (server_selection) *server_selection = scheduler.choice_or("server_selection", balancer_names(), "least_loaded");
   scheduler.finish();
   return spec;
 }
@@ -439,7 +440,7 @@ namespace {
 
 // The checks of service.embedding_cache that need the rest of the scenario.
 void check_embedding_cache(const Scenario& s) {
-  const EmbeddingCacheSpec& cache = *s.service.embedding_cache;
+  const EmbeddingCacheSpec& cache = *s.fleet.embedding_cache();
   if (cache.mode == EmbeddingCacheSpec::Mode::keys) {
     // Each GPU holds its own caches.
     const double bytes = embedding_cache_bytes(s);
@@ -453,7 +454,7 @@ void check_embedding_cache(const Scenario& s) {
     }
     int lookups = 0;
     for (const auto& t : cache.tables) lookups = std::max(lookups, t.lookups);
-    if (const std::int64_t items = s.query_size.largest();
+    if (const std::int64_t items = s.fleet.models.front().query_size.largest();
         static_cast<std::uint64_t>(items) * static_cast<std::uint64_t>(lookups) > kMaxKeysPerTableLookup)
       throw InputError("service.embedding_cache.mode",
                        "queries of up to " + std::to_string(items) + " items ask up to " + std::to_string(items * lookups) +
@@ -473,12 +474,12 @@ void check_embedding_cache(const Scenario& s) {
   for (std::size_t i = 0; i < outages.size(); ++i) {
     const std::string where = "service.embedding_cache.updates.outages." + std::to_string(i) + ".server";
     const ServerGroup* group = nullptr;
-    for (const auto& g : s.servers)
+    for (const auto& g : s.fleet.groups)
       for (int k = 0; k < g.count; ++k)
         if (outages[i].server == g.name + "-" + std::to_string(k)) group = &g;
     if (!group)
       throw InputError(where, "no server is named \"" + outages[i].server + "\" (servers are named <group>-<index>, e.g. \"" +
-                                  s.servers.front().name + "-0\")");
+                                  s.fleet.groups.front().name + "-0\")");
     if (group->gpus == 0) throw InputError(where, "\"" + outages[i].server + "\" has no GPU, so no update consumer to stop");
     for (std::size_t j = 0; j < i; ++j)
       if (outages[j].server == outages[i].server && outages[j].from_s < outages[i].until_s && outages[i].from_s < outages[j].until_s)
@@ -489,9 +490,49 @@ void check_embedding_cache(const Scenario& s) {
 
 }  // namespace
 
+namespace {
+
+// Format 1 translated into the fleet: each server group its own kind, one model served on every
+// server (named for its profile's model, else for the scenario), the scheduler's server_selection the
+// fleet's balancer.
+Fleet v1_fleet(const std::string& scenario_name, const std::vector<ServerGroup>& groups, const QuerySizeSpec& sizes,
+               const ServiceSpec& service, const SchedulerSpec& scheduler, const SlaSpec& sla, const std::string& balancer) {
+  Fleet f;
+  f.balancer = balancer;
+  FleetModel model;
+  model.name = service.type == ServiceSpec::Type::model ? service.model : scenario_name;
+  model.query_size = sizes;
+  model.sla = sla;
+  const auto shared = std::make_shared<const ServiceSpec>(service);
+  for (std::size_t g = 0; g < groups.size(); ++g) {
+    ServerKind kind;
+    kind.name = groups[g].name;
+    kind.cpu_cores = groups[g].cpu_cores;
+    kind.gpus = groups[g].gpus;
+    kind.pcie_bytes_per_s = groups[g].pcie_bytes_per_s;
+    kind.pcie_latency_s = groups[g].pcie_latency_s;
+    f.kinds.push_back(kind);
+    f.groups.push_back(groups[g]);
+    f.groups.back().kind = static_cast<int>(g);
+    model.service.push_back(shared);
+    model.scheduler.push_back(scheduler);
+    model.groups.push_back(static_cast<int>(g));
+  }
+  f.models.push_back(std::move(model));
+  return f;
+}
+
+}  // namespace
+
 void parse_run(JsonReader& run, Scenario& s) {
   if (s.arrival.process == ArrivalSpec::Process::trace) {
-    const auto rows = validate_trace(s.arrival.trace_file, &s.query_size.trace_max, &s.query_size.trace_mean, &s.arrival.trace_span_s);
+    int trace_max = 0;
+    double trace_mean = 0.0;
+    const auto rows = validate_trace(s.arrival.trace_file, &trace_max, &trace_mean, &s.arrival.trace_span_s);
+    for (auto& m : s.fleet.models) {  // every model's sizes come from the trace
+      m.query_size.trace_max = trace_max;
+      m.query_size.trace_mean = trace_mean;
+    }
     ArrivalSpec& a = s.arrival;
     a.trace_recorded_qps = a.trace_span_s > 0.0 ? static_cast<double>(rows) / a.trace_span_s : 0.0;
     if (a.trace_rate_given && a.trace_recorded_qps == 0.0)
@@ -524,20 +565,22 @@ Scenario parse_scenario(const nlohmann::json& document, const std::string& base_
   s.name = top.string("name");
   top.string_or("description", "");
   s.seed = static_cast<std::uint64_t>(top.integer_or("seed", 1, 0, std::numeric_limits<std::int64_t>::max()));
-  s.servers = parse_platform(top.object("platform"));
-  parse_workload(top.object("workload"), base_dir, s);
-  s.service = parse_service(top.object("service"), base_dir);
-  s.scheduler = parse_scheduler(top.object("scheduler"));
-  if (scheduler_policy(s.scheduler.policy).offloads) {
-    if (s.total_gpus() == 0)
-      throw InputError("scheduler.policy", "\"" + s.scheduler.policy + "\" offloads queries to GPUs, but no server has any (platform.servers.N.gpus)");
-    if (!s.service.gpu_curve)
+  const std::vector<ServerGroup> groups = parse_platform(top.object("platform"));
+  int gpus = 0;
+  for (const auto& g : groups) gpus += g.count * g.gpus;
+  const QuerySizeSpec sizes = parse_workload(top.object("workload"), base_dir, s.arrival);
+  const ServiceSpec service = parse_service(top.object("service"), base_dir);
+  SchedulerSpec scheduler = parse_scheduler(top.object("scheduler"), &s.fleet.balancer);
+  if (scheduler_policy(scheduler.policy).offloads) {
+    if (gpus == 0)
+      throw InputError("scheduler.policy", "\"" + scheduler.policy + "\" offloads queries to GPUs, but no server has any (platform.servers.N.gpus)");
+    if (!service.gpu_curve)
       throw InputError("service.gpu_profile", "required when the scheduler offloads to GPUs (a service of type \"model\" with a GPU profile)");
   }
-  if (scheduler_policy(s.scheduler.policy).online) {
+  if (scheduler_policy(scheduler.policy).online) {
     // Without a ladder the climb uses the offline search's defaults; it offloads when it can.
-    OnlineSpec& o = s.scheduler.online;
-    const bool can_offload = s.total_gpus() > 0 && s.service.gpu_curve.has_value();
+    OnlineSpec& o = scheduler.online;
+    const bool can_offload = gpus > 0 && service.gpu_curve.has_value();
     if (!o.thresholds.empty() && !can_offload)
       throw InputError("scheduler.online.thresholds", "offload thresholds need servers with GPUs and service.gpu_profile");
     if (o.batches.empty()) o.batches = default_batch_ladder();
@@ -552,14 +595,16 @@ Scenario parse_scenario(const nlohmann::json& document, const std::string& base_
     if (o.thresholds.empty() && can_offload) o.thresholds = default_batch_ladder();
   }
 
-  JsonReader sla = top.object("sla");
-  s.sla.percentile = sla.number("percentile", 0.0, 100.0, true, true);
-  s.sla.target_ms = sla.number("target_ms", 0.0, 1e12, true);
-  sla.finish();
+  JsonReader sla_reader = top.object("sla");
+  SlaSpec sla;
+  sla.percentile = sla_reader.number("percentile", 0.0, 100.0, true, true);
+  sla.target_ms = sla_reader.number("target_ms", 0.0, 1e12, true);
+  sla_reader.finish();
+  s.fleet = v1_fleet(s.name, groups, sizes, service, scheduler, sla, s.fleet.balancer);
 
   JsonReader run = top.object("run");
   parse_run(run, s);
-  if (s.service.embedding_cache) check_embedding_cache(s);  // needs the workload's largest query
+  if (s.fleet.embedding_cache()) check_embedding_cache(s);  // needs the workload's largest query
   run.finish();
 
   top.finish();
@@ -580,42 +625,26 @@ Scenario load_scenario(const std::string& path, const std::vector<std::string>& 
 
 std::vector<std::string> Scenario::input_files() const {
   std::vector<std::string> files;
-  for (const std::string* f : {&source_file, &arrival.trace_file, &query_size.table_file, &service.profile_file,
-                               &service.gpu_profile_file, &service.model_file})
+  for (const std::string* f : {&source_file, &arrival.trace_file})
     if (!f->empty()) files.push_back(*f);
-  if (service.embedding_cache) {
-    if (!service.embedding_cache->tier_profile_file.empty()) files.push_back(service.embedding_cache->tier_profile_file);
-    if (!service.embedding_cache->key_trace_file.empty()) files.push_back(service.embedding_cache->key_trace_file);
-  }
-  for (const auto& k : kinds)
+  for (const auto& k : fleet.kinds)
     for (const std::string* f : {&k.cpu_profile, &k.gpu_profile})
       if (!f->empty()) files.push_back(*f);
-  for (const auto& m : models) {
+  for (const auto& m : fleet.models) {
     if (!m.query_size.table_file.empty()) files.push_back(m.query_size.table_file);
-    for (const auto& svc : m.service)
-      if (svc && !svc->model_file.empty()) files.push_back(svc->model_file);
+    for (const auto& svc : m.service) {
+      if (!svc) continue;
+      for (const std::string* f : {&svc->profile_file, &svc->gpu_profile_file, &svc->model_file})
+        if (!f->empty()) files.push_back(*f);
+      if (const auto& cache = svc->embedding_cache) {
+        if (!cache->tier_profile_file.empty()) files.push_back(cache->tier_profile_file);
+        if (!cache->key_trace_file.empty()) files.push_back(cache->key_trace_file);
+      }
+    }
   }
   std::sort(files.begin(), files.end());
   files.erase(std::unique(files.begin(), files.end()), files.end());
   return files;
-}
-
-int Scenario::total_gpus() const {
-  int n = 0;
-  for (const auto& g : servers) n += g.count * g.gpus;
-  return n;
-}
-
-int Scenario::total_servers() const {
-  int n = 0;
-  for (const auto& g : servers) n += g.count;
-  return n;
-}
-
-int Scenario::total_cores() const {
-  int n = 0;
-  for (const auto& g : servers) n += g.count * g.cpu_cores;
-  return n;
 }
 
 }  // namespace recsim

@@ -26,10 +26,10 @@ class ProfileCache {
   std::map<std::string, LatencyProfile> profiles_;
 };
 ServiceSpec parse_service(JsonReader service, const std::string& base_dir, ProfileCache* profiles = nullptr);
-// `with_server_selection`: v1's scheduler also names the balancer.
-SchedulerSpec parse_scheduler(JsonReader scheduler, bool with_server_selection = true);
-// run.*: needs s.arrival (a trace's length) and fills s.run and, for a trace, s.query_size's and
-// s.arrival's trace statistics.
+// `server_selection`: format 1's scheduler also names the fleet's balancer, written there.
+SchedulerSpec parse_scheduler(JsonReader scheduler, std::string* server_selection = nullptr);
+// run.*: needs s.arrival (a trace's length) and s.fleet's models, and fills s.run and, for a trace,
+// the models' query sizes' and s.arrival's trace statistics.
 void parse_run(JsonReader& run, Scenario& s);
 // A format-2 document (docs/scenario-format.md, "Format 2").
 Scenario parse_datacenter_scenario(const nlohmann::json& document, const std::string& base_dir);

@@ -22,7 +22,7 @@
 // The class knows nothing of SimGrid: the load generator asks gap_seconds() and config() for each
 // arrival, reports every completion with complete(), pauses while draining() and calls drained()
 // once the system is empty.
-#include "sim/scenario/scenario.h"
+#include "sim/scheduling/scheduler_spec.h"
 #include "sim/scheduling/tune_config.h"
 
 #include <cstdint>

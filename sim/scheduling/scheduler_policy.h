@@ -3,7 +3,7 @@
 // whole on one of its GPUs, or split into per-core requests of at most `batch_size` items. A policy
 // is one file (sim/scheduling/*_scheduler.cpp) and one line in the registry (scheduler_registry.cpp);
 // `scheduler.policy` names it, and the parser's allowed names are the registry's.
-#include "sim/scenario/scenario.h"
+#include "sim/scheduling/scheduler_spec.h"
 #include "sim/scheduling/tune_config.h"
 #include "workloads/json_reader.h"
 

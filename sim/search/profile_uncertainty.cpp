@@ -7,13 +7,16 @@
 namespace recsim {
 
 ProfileUncertainty::ProfileUncertainty(const Scenario& scenario, double precision) : search_(precision / std::sqrt(12.0)) {
-  if (scenario.service.type != ServiceSpec::Type::model || !scenario.service.curve) return;
-  curve_ = &*scenario.service.curve;
-  if (scenario.query_size.distribution == QuerySizeSpec::Distribution::trace) {
-    sizes_ = {scenario.query_size.largest()};
+  // One model's (tune's): its service on the first kind hosting it.
+  const FleetModel& model = scenario.fleet.models.front();
+  const ServiceSpec& service = model.first_service();
+  if (service.type != ServiceSpec::Type::model || !service.curve) return;
+  curve_ = &*service.curve;
+  if (model.query_size.distribution == QuerySizeSpec::Distribution::trace) {
+    sizes_ = {model.query_size.largest()};
     return;
   }
-  auto distribution = make_query_sizes(scenario.query_size);
+  auto distribution = make_query_sizes(model.query_size);
   Rng rng(0x5e1f5e);
   sizes_.resize(20000);
   for (int& n : sizes_) n = distribution->sample(rng);

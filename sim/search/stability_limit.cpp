@@ -15,9 +15,9 @@ namespace {
 // Mean core time of one query of `model` on servers of `kind` while every core is busy; none
 // where the scenario alone does not give it.
 std::optional<double> mean_work(const FleetModel& model, std::size_t kind, const ServerKind& k) {
-  const ServiceSpec* spec = model.service[kind];
+  const ServiceSpec* spec = model.service[kind].get();
   const SchedulerSpec& scheduler = model.scheduler[kind];
-  if (!spec || !model.sizes || model.sizes->distribution == QuerySizeSpec::Distribution::trace) return std::nullopt;
+  if (!spec || model.query_size.distribution == QuerySizeSpec::Distribution::trace) return std::nullopt;
   const std::string& policy = scheduler.policy;
   if (policy != "static" && policy != "cpu-only" && policy != "deeprecsched") return std::nullopt;
   const auto service = make_service_model(*spec);
@@ -33,7 +33,7 @@ std::optional<double> mean_work(const FleetModel& model, std::size_t kind, const
     if (threshold && size >= *threshold) return 0.0;
     return (size / b) * full + (size % b ? request(size % b) : 0.0);
   };
-  const double mean = make_query_sizes(*model.sizes)->expectation(work);
+  const double mean = make_query_sizes(model.query_size)->expectation(work);
   if (!(mean > 0.0)) return std::nullopt;
   return mean;
 }
@@ -41,7 +41,7 @@ std::optional<double> mean_work(const FleetModel& model, std::size_t kind, const
 }  // namespace
 
 std::optional<double> cpu_stability_limit_qps(const Scenario& scenario) {
-  const Fleet fleet = fleet_of(scenario);
+  const Fleet& fleet = scenario.fleet;
   std::optional<double> limit;
   auto bound = [&](double qps) { limit = limit ? std::min(*limit, qps) : qps; };
   double total_cores = 0.0;

@@ -38,9 +38,11 @@ std::vector<int> threshold_ladder_for(const QuerySizeSpec& sizes) {
 // The scenario with a configuration of the search: the static policy, or deeprecsched with a threshold.
 Scenario configured(const Scenario& scenario, const TuneConfig& config) {
   Scenario s = scenario;
-  s.scheduler.batch_size = config.batch_size;
-  s.scheduler.policy = config.gpu_threshold ? "deeprecsched" : "static";
-  s.scheduler.gpu_threshold = config.gpu_threshold.value_or(0);
+  for (auto& scheduler : s.fleet.models.front().scheduler) {  // the one model, on every kind
+    scheduler.batch_size = config.batch_size;
+    scheduler.policy = config.gpu_threshold ? "deeprecsched" : "static";
+    scheduler.gpu_threshold = config.gpu_threshold.value_or(0);
+  }
   return s;
 }
 
@@ -80,7 +82,7 @@ json report_json(const Scenario& s, const TuneResult& r, const SeedSpread& sprea
   json j = {{"scenario", s.name},
             {"seed", s.seed},
             {"search", r.search},
-            {"sla", {{"percentile", s.sla.percentile}, {"target_ms", s.sla.target_ms}}},
+            {"sla", {{"percentile", s.fleet.models.front().sla.percentile}, {"target_ms", s.fleet.models.front().sla.target_ms}}},
             {"best", {{"batch_size", r.best.config.batch_size},
                       {"gpu_threshold", r.best.config.gpu_threshold ? json(*r.best.config.gpu_threshold) : json(nullptr)},
                       {"max_qps", r.best.max_qps},
@@ -170,17 +172,18 @@ TuneOptions prepare_tune(const Scenario& scenario, const TuneRequest& request, c
   o.batch_ladder = request.batches.empty() ? default_batch_ladder() : request.batches;
   // The no-splitting baseline's batch size: the largest query the workload can draw (with an
   // arrival trace, the largest in the trace).
-  o.baseline_batch = scenario.query_size.largest();
+  const FleetModel& model = scenario.fleet.models.front();
+  o.baseline_batch = model.query_size.largest();
   // With GPUs (and a GPU profile), the offload threshold is climbed after the batch size.
-  const bool can_offload = scenario.total_gpus() > 0 && scenario.service.gpu_curve.has_value();
+  const bool can_offload = scenario.total_gpus() > 0 && model.first_service().gpu_curve.has_value();
   if (!request.thresholds.empty() && !can_offload)
     throw InputError("--thresholds", "the scenario cannot offload: it needs servers with GPUs and service.gpu_profile");
-  if (can_offload) o.threshold_ladder = request.thresholds.empty() ? threshold_ladder_for(scenario.query_size) : request.thresholds;
+  if (can_offload) o.threshold_ladder = request.thresholds.empty() ? threshold_ladder_for(model.query_size) : request.thresholds;
   o.grid = request.grid;
   // The costliest configuration: the smallest batch size of the ladder, at the starting rate, and at
   // the lowest rate a search may try (what no machine can do).
   Scenario costliest = scenario;
-  costliest.scheduler.batch_size = o.batch_ladder.front();
+  for (auto& scheduler : costliest.fleet.models.front().scheduler) scheduler.batch_size = o.batch_ladder.front();
   check_resources(costliest, request.allow_large);
   costliest.arrival.qps = lowest_searchable_qps(costliest, request.allow_large);
   check_resources(costliest, true);

@@ -18,7 +18,7 @@
 //                   (k - 1 others busy at level k); a server larger than the top level stretches the
 //                   measured range over its cores (the top level standing for all of them busy).
 #include "kernels/profiles/latency_curve.h"
-#include "sim/scenario/scenario.h"
+#include "sim/service/service_spec.h"
 #include "workloads/random_stream.h"
 
 #include <memory>

@@ -37,24 +37,24 @@ constexpr double kReferenceSeconds = 0.5;
 // static policy, Poisson arrivals.
 void check_servable(const Scenario& s) {
   if (s.format != 1) throw InputError("format", "recsim validate serves one model on one server: format 2 scenarios are not supported");
-  if (s.servers.size() != 1 || s.servers[0].count != 1)
+  if (s.fleet.groups.size() != 1 || s.fleet.groups[0].count != 1)
     throw InputError("platform.servers", "recsim validate serves one server: expected one group with count 1");
-  if (s.servers[0].gpus != 0)
+  if (s.fleet.groups[0].gpus != 0)
     throw InputError("platform.servers.0.gpus", "recsim validate serves on this machine's CPU cores only: expected 0 GPUs");
-  if (s.service.type != ServiceSpec::Type::model)
+  if (s.fleet.models.front().first_service().type != ServiceSpec::Type::model)
     throw InputError("service.type", "recsim validate runs a model's kernels: expected \"model\"");
-  if (s.scheduler.policy != "static" && s.scheduler.policy != "cpu-only")
+  if (s.fleet.models.front().scheduler.front().policy != "static" && s.fleet.models.front().scheduler.front().policy != "cpu-only")
     throw InputError("scheduler.policy", "recsim validate serves with the static split: expected \"static\" or \"cpu-only\", got \"" +
-                                             s.scheduler.policy + "\"");
+                                             s.fleet.models.front().scheduler.front().policy + "\"");
   if (s.arrival.process != ArrivalSpec::Process::poisson)
     throw InputError("workload.arrival.process", "recsim validate issues Poisson arrivals: expected \"poisson\"");
-  if (!s.service.table_rows.empty())
+  if (!s.fleet.models.front().first_service().table_rows.empty())
     throw InputError("service.table_rows", "recsim validate serves the tables the profile was calibrated with: remove table_rows");
 }
 
 // The first `n` queries the simulator sees at `qps` (the same streams as its load generator).
 std::vector<QueryArrival> query_stream(const Scenario& s, double qps, std::size_t n) {
-  auto source = make_synthetic_source(PoissonArrivals(qps, make_stream(s.seed, StreamId::arrivals)), make_query_sizes(s.query_size),
+  auto source = make_synthetic_source(PoissonArrivals(qps, make_stream(s.seed, StreamId::arrivals)), make_query_sizes(s.fleet.models.front().query_size),
                                       make_stream(s.seed, StreamId::query_sizes));
   std::vector<QueryArrival> out(n);
   for (auto& q : out) source->next(q);
@@ -83,10 +83,12 @@ DrawRange p95_over_draws(const Scenario& s, const RunResults& first, int draws, 
 // per request size. Its error against real serving is the queueing model's own; the rest of the
 // simulation's error is the profile's (calibration against serving conditions).
 Scenario with_served_times(Scenario s, const std::map<int, ServedRequests>& served) {
-  s.service.type = ServiceSpec::Type::table;
-  s.service.batch_ms.clear();
+  ServiceSpec service = s.fleet.models.front().first_service();
+  service.type = ServiceSpec::Type::table;
+  service.batch_ms.clear();
   for (const auto& [items, r] : served)
-    if (r.requests > 0) s.service.batch_ms.emplace_back(items, r.mean_seconds() * 1e3);
+    if (r.requests > 0) service.batch_ms.emplace_back(items, r.mean_seconds() * 1e3);
+  s.fleet.models.front().set_service(service);
   return s;
 }
 
@@ -139,14 +141,14 @@ ValidationLevel serve_level(const ValidationReport& r, double load, const WorkFa
   for (const auto& [items, q] : l.real.served_by_items) {
     requests += q.requests;
     served += q.seconds;
-    profiled += static_cast<double>(q.requests) * s.service.curve->seconds_at(items);
+    profiled += static_cast<double>(q.requests) * s.fleet.models.front().first_service().curve->seconds_at(items);
   }
   if (requests > 0) {
     l.served_ms_per_request = served / static_cast<double>(requests) * 1e3;
     l.profile_ms_per_request = profiled / static_cast<double>(requests) * 1e3;
     l.replayed = simulate_isolated(with_served_times(s, l.real.served_by_items));
   }
-  const std::vector<CheckedRequest> checked = checked_requests(l.real, *make_service_model(s.service), r.cores);
+  const std::vector<CheckedRequest> checked = checked_requests(l.real, *make_service_model(s.fleet.models.front().first_service()), r.cores);
   l.check = check_service(checked, s.run.warmup_queries);
   l.order = replay_in_order_and_shuffled(checked, r.cores, s.run.warmup_queries, o.draws, s.seed);
   l.real.served_log.clear();  // not reported: bounded memory over the loads
@@ -181,7 +183,7 @@ ValidationSetup prepare_validation(const std::string& scenario_path, const Valid
   v.sets.push_back("run.warmup_queries=" + std::to_string(o.queries / 10));
   v.given = load_scenario(scenario_path, o.sets);
   check_servable(v.given);
-  v.spec = load_model_spec(model_file(v.given.service.model));
+  v.spec = load_model_spec(model_file(v.given.fleet.models.front().first_service().model));
   v.inputs = v.given.input_files();
   if (!o.profile.empty()) {
     v.inputs.push_back(o.profile);
@@ -192,8 +194,8 @@ ValidationSetup prepare_validation(const std::string& scenario_path, const Valid
     if (!p.models.count(v.spec.name)) throw InputError("--profile", "has no model \"" + v.spec.name + "\"");
   }
   // Every request size the split makes: the batch size and the remainders below it.
-  v.batch = v.given.scheduler.batch_size;
-  v.largest_request = std::min(v.batch, v.given.query_size.largest());
+  v.batch = v.given.fleet.models.front().scheduler.front().batch_size;
+  v.largest_request = std::min(v.batch, v.given.fleet.models.front().query_size.largest());
   return v;
 }
 
@@ -234,8 +236,8 @@ ValidationReport validate_serving(const std::string& scenario_path, const Valida
   if (!r.capacity.found || r.capacity.max_qps <= 0)
     throw std::runtime_error("the simulated capacity was not found (" + r.capacity.note + "): nothing to validate against");
   char text[200];
-  std::snprintf(text, sizeof text, "simulated capacity %.6g qps (p%g <= %g ms)", r.capacity.max_qps, r.scenario.sla.percentile,
-                r.scenario.sla.target_ms);
+  std::snprintf(text, sizeof text, "simulated capacity %.6g qps (p%g <= %g ms)", r.capacity.max_qps, r.scenario.fleet.models.front().sla.percentile,
+                r.scenario.fleet.models.front().sla.target_ms);
   say(o, text);
 
   // 3. Real and simulated at each load, on the same queries. The sizes are drawn from their own
@@ -249,7 +251,7 @@ ValidationReport validate_serving(const std::string& scenario_path, const Valida
   // The machine's drift: the profile's point at the largest request timed again, the calibration's
   // way, right before each load is served and after the last.
   CpuPointTimer reference(weights, r.largest_request, 2);
-  r.profile_reference_ms = r.scenario.service.curve->seconds_at(r.largest_request) * 1e3;
+  r.profile_reference_ms = r.scenario.fleet.models.front().first_service().curve->seconds_at(r.largest_request) * 1e3;
   const std::function<double()> time_reference = [&] { return reference.measure(15, kReferenceSeconds, 100000).median_ms; };
   for (double load : o.loads) r.levels.push_back(serve_level(r, load, work, time_reference, o, co.jobs));
   r.reference_after_ms = r.levels.empty() ? 0.0 : time_reference();

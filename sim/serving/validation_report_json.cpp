@@ -16,7 +16,7 @@ json served_by_items_json(const ValidationLevel& l, const Scenario& scenario) {
   for (const auto& [items, r] : l.real.served_by_items)
     if (r.requests > 0)
       sizes.push_back({{"items", items}, {"requests", r.requests}, {"mean_ms", r.seconds / static_cast<double>(r.requests) * 1e3},
-                       {"profile_ms", scenario.service.curve->seconds_at(items) * 1e3}});
+                       {"profile_ms", scenario.fleet.models.front().first_service().curve->seconds_at(items) * 1e3}});
   return sizes;
 }
 
@@ -86,7 +86,7 @@ json validation_report_json(const ValidationReport& r) {
           {"queries_per_load", r.scenario.run.queries},
           {"draws", r.draws},
           {"capacity_qps", r.capacity.max_qps},
-          {"sla", {{"percentile", r.scenario.sla.percentile}, {"target_ms", r.scenario.sla.target_ms}}},
+          {"sla", {{"percentile", r.scenario.fleet.models.front().sla.percentile}, {"target_ms", r.scenario.fleet.models.front().sla.target_ms}}},
           {"profile", r.profile.empty() ? json(nullptr) : json(r.profile)},
           {"calibration", r.calibration},
           {"pinned_cpus", any ? r.levels.front().real.cpus : std::vector<int>{}},

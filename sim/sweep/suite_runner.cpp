@@ -196,7 +196,7 @@ std::vector<SuiteCase> prepare_suite(const std::string& suite, const SuiteOption
     const Scenario scenario = load_scenario(c.scenario, {});
     c.seed = scenario.seed;
     c.inputs = suite_inputs(scenario, suite);
-    c.sla_target_ms = scenario.sla.target_ms;
+    c.sla_target_ms = scenario.fleet.models.front().sla.target_ms;  // format 2: the first model's
     if (o.update) continue;
     if (!fs::is_regular_file(c.expected, ec))
       throw InputError(c.expected, "missing: recsim check " + suite + " --update records the expected results");

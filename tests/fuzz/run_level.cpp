@@ -147,7 +147,7 @@ RunOutcome run_level(const std::string& input, double budget_seconds) {
       if (checked_plan_work(plan) > 10 * kMaxFuzzWork) return RunOutcome::too_large;
     }
     // Short runs: the fuzzer looks for what breaks a run, not for long ones (which the estimate bounds).
-    const bool key_level = s.service.embedding_cache && s.service.embedding_cache->mode == EmbeddingCacheSpec::Mode::keys;
+    const bool key_level = s.fleet.embedding_cache() && s.fleet.embedding_cache()->mode == EmbeddingCacheSpec::Mode::keys;
     s.run.queries = std::min<std::uint64_t>(s.run.queries, key_level ? kMaxFuzzKeyLevelQueries : kMaxFuzzQueries);
     s.run.warmup_queries = std::min<std::uint64_t>(s.run.warmup_queries, s.run.queries / 10);
     check_resources(s, false);

@@ -36,7 +36,7 @@ RateEvaluator synthetic(double capacity, int* calls) {
       const double q = s.arrival.qps;
       r.saturated = q >= capacity;
       if (!r.saturated) r.sla_observed_ms = 1e3 / (capacity - q);
-      r.sla_met = !r.saturated && *r.sla_observed_ms <= s.sla.target_ms;
+      r.sla_met = !r.saturated && *r.sla_observed_ms <= s.fleet.models.front().sla.target_ms;
       out.push_back(r);
     }
     return out;
@@ -45,7 +45,7 @@ RateEvaluator synthetic(double capacity, int* calls) {
 
 Scenario synthetic_scenario(double start_qps, double target_ms) {
   Scenario s = scenario_from(mmc_document(1, start_qps, 1.0, 1000, 0));
-  s.sla.target_ms = target_ms;
+  s.fleet.models.front().sla.target_ms = target_ms;
   return s;
 }
 
@@ -89,7 +89,7 @@ TEST_CASE("capacity search: the same answer, points and evaluations whatever the
       RunResults r;
       const double q = s.arrival.qps;
       r.sla_observed_ms = q < 880 ? 5.0 : (q < 890 ? 11.0 : (q < 905 ? 9.0 : 12.0));
-      r.sla_met = *r.sla_observed_ms <= s.sla.target_ms;
+      r.sla_met = *r.sla_observed_ms <= s.fleet.models.front().sla.target_ms;
       out.push_back(r);
     }
     return out;
@@ -152,7 +152,7 @@ TEST_CASE("capacity search says when no rate meets the SLA, or every rate does",
   CHECK(*r.missed_qps == *r.stability_limit_qps);
   // Where no limit is known (a policy whose CPU work it does not model), nothing bounds it.
   Scenario unbounded = synthetic_scenario(100, 10.0);
-  unbounded.scheduler.policy = "gpu-only";
+  for (auto& scheduler : unbounded.fleet.models.front().scheduler) scheduler.policy = "gpu-only";
   r = find_capacity(unbounded, {}, always_met);
   CHECK_FALSE(r.stability_limit_qps);
   CHECK_FALSE(r.found);
@@ -336,7 +336,7 @@ TEST_CASE("a run watching its SLA stops once it is missed for certain, with the 
   }
   SECTION("an overloaded M/M/2 stops early and misses; the full run misses too") {
     Scenario s = scenario_from(mmc_document(2, 1900.0, 1.0, 40000, 1000));
-    s.sla.target_ms = 3.0;
+    s.fleet.models.front().sla.target_ms = 3.0;
     SimulationOptions watch;
     watch.stop_when_sla_missed = true;
     const auto early = simulate_isolated(s, watch);
@@ -351,7 +351,7 @@ TEST_CASE("a run watching its SLA stops once it is missed for certain, with the 
   }
   SECTION("a run that meets its SLA is not cut short") {
     Scenario s = scenario_from(mmc_document(2, 1000.0, 1.0, 20000, 1000));
-    s.sla.target_ms = 10.0;
+    s.fleet.models.front().sla.target_ms = 10.0;
     SimulationOptions watch;
     watch.stop_when_sla_missed = true;
     const auto r = simulate_isolated(s, watch);
@@ -492,7 +492,7 @@ TEST_CASE("capacity never exceeds the analytic stability limit, across seeds and
   const auto limit = cpu_stability_limit_qps(base);
   REQUIRE(limit);
   {
-    auto sizes = make_query_sizes(base.query_size);
+    auto sizes = make_query_sizes(base.fleet.models.front().query_size);
     Rng rng(3);
     double requests = 0;
     const int n = 1'000'000;

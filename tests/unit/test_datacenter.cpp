@@ -269,7 +269,7 @@ TEST_CASE("format 1 stated explicitly reads as before", "[datacenter][scenario]"
   doc["format"] = 1;
   const auto s = scenario_from(doc);
   CHECK(s.format == 1);
-  CHECK(s.kinds.empty());
+  CHECK(s.fleet.kinds.size() == 1);  // format 1: one kind per server group
   const auto r = simulate_isolated(s);
   CHECK_FALSE(r.datacenter);
 }

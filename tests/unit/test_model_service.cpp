@@ -193,10 +193,10 @@ TEST_CASE("every shipped scenario is valid, and each model has one on the shippe
     const Scenario s = load_scenario(entry.path().string(), {});
     if (entry.path().parent_path().filename() == "models") {
       ++models;
-      CHECK(s.service.type == ServiceSpec::Type::model);
-      CHECK(s.service.model == entry.path().stem().string());
-      CHECK(s.service.profile_source == "measured");
-      CHECK(s.service.contention_curve.has_value());
+      CHECK(s.fleet.models.front().first_service().type == ServiceSpec::Type::model);
+      CHECK(s.fleet.models.front().first_service().model == entry.path().stem().string());
+      CHECK(s.fleet.models.front().first_service().profile_source == "measured");
+      CHECK(s.fleet.models.front().first_service().contention_curve.has_value());
     }
   }
   CHECK(models == 8);
@@ -205,11 +205,11 @@ TEST_CASE("every shipped scenario is valid, and each model has one on the shippe
 TEST_CASE("a CPU profile on more cores than it was measured with busy: one note line on stderr, after the answer", "[scenario][profile-shape]") {
   const std::string scenario = recsim::test::source_dir() + "/scenarios/models/dlrm-rmc1.json";
   const Scenario s = load_scenario(scenario, {});
-  REQUIRE(s.service.profile_busy_cores == 2);
-  CHECK(s.service.profile_cpu_model == "AMD EPYC");
+  REQUIRE(s.fleet.models.front().first_service().profile_busy_cores == 2);
+  CHECK(s.fleet.models.front().first_service().profile_cpu_model == "AMD EPYC");
   const auto warnings = profile_shape_warnings(s);
   REQUIRE(warnings.size() == 1);
-  CHECK(warnings[0] == "platform.servers.0 has 16 cores, but its CPU profile " + s.service.profile_file +
+  CHECK(warnings[0] == "platform.servers.0 has 16 cores, but its CPU profile " + s.fleet.models.front().first_service().profile_file +
                            " was measured on AMD EPYC with at most 2 cores busy at once: the contention of 16 busy cores is "
                            "extrapolated from that, not measured");
   CHECK(profile_shape_warnings(load_scenario(scenario, {"platform.servers.0.cpu_cores=2"})).empty());
@@ -433,9 +433,9 @@ TEST_CASE("a profile's contention levels are read, checked and reach the scenari
   dir.write_json("profile.json", profile);
   const auto trace = dir.write("t.csv", "0,8\n");
   const Scenario s = scenario_from(model_document(dir, trace, 4, 4), dir.path());
-  REQUIRE(s.service.contention_levels.size() == 1);
-  CHECK(s.service.contention_levels[0].first == 2);
-  CHECK(s.service.contention_instances == 4);
+  REQUIRE(s.fleet.models.front().first_service().contention_levels.size() == 1);
+  CHECK(s.fleet.models.front().first_service().contention_levels[0].first == 2);
+  CHECK(s.fleet.models.front().first_service().contention_instances == 4);
   const LatencyProfile p = load_latency_profile(dir.path() + "/profile.json");
   CHECK(profile_to_json(p)["models"]["m"]["contention_levels"][0]["instances"] == 2);
   profile["models"]["m"]["contention_levels"][0]["instances"] = 4;

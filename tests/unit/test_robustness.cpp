@@ -303,7 +303,7 @@ TEST_CASE("the largest query a run can draw, the queries in flight and a key tra
   const ResourceEstimate e = estimate_resources(s);
   CHECK(e.largest_query_requests == 250000);
   CHECK(e.largest_query_bytes == 64.0 * 250000);
-  CHECK(e.request_bytes == Approx(64.0 * (250000 + 1000 * (mean_query_size(s.query_size) / 4 + 1))));
+  CHECK(e.request_bytes == Approx(64.0 * (250000 + 1000 * (mean_query_size(s.fleet.models.front().query_size) / 4 + 1))));
   // An online climb's slowest rate sets its virtual time.
   r = run_recsim({"run", mmc, "--set", R"(scheduler={"policy":"deeprecsched-online","online":{"min_qps":1e-200,"batches":[1]}})"});
   CHECK(r.status == 2);

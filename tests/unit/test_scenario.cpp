@@ -34,15 +34,15 @@ TEST_CASE("the contract's example scenario parses to the right values", "[scenar
   const Scenario s = parse_scenario(base(), ".");
   CHECK(s.name == "cli-test");
   CHECK(s.seed == 7);
-  REQUIRE(s.servers.size() == 1);
-  CHECK(s.servers[0].cpu_cores == 8);
-  CHECK(s.servers[0].name == "server");
+  REQUIRE(s.fleet.groups.size() == 1);
+  CHECK(s.fleet.groups[0].cpu_cores == 8);
+  CHECK(s.fleet.groups[0].name == "server");
   CHECK(s.arrival.qps == 5600);
-  CHECK(s.service.type == ServiceSpec::Type::exponential);
-  CHECK(s.service.mean_ms == 1.0);
-  CHECK(s.scheduler.batch_size == 1);
-  CHECK(s.scheduler.server_selection == "least_loaded");
-  CHECK(s.sla.percentile == 95);
+  CHECK(s.fleet.models.front().first_service().type == ServiceSpec::Type::exponential);
+  CHECK(s.fleet.models.front().first_service().mean_ms == 1.0);
+  CHECK(s.fleet.models.front().scheduler.front().batch_size == 1);
+  CHECK(s.fleet.balancer == "least_loaded");
+  CHECK(s.fleet.models.front().sla.percentile == 95);
   CHECK(s.run.queries == 20000);
   CHECK(s.run.warmup_queries == 1000);
   CHECK(s.run.max_in_flight == 100000);
@@ -90,7 +90,7 @@ TEST_CASE("invalid scenarios name the JSON path and what was expected", "[scenar
   // Lognormal sizes by their median and the share of items in the largest quarter, or by mu and sigma.
   const std::string shaped = "workload.query_size={\"distribution\":\"lognormal\",\"median\":164,\"top_quarter_share\":";
   CHECK(scenario_error(with(shaped + "0.5,\"max\":1024}")) == "valid");
-  CHECK(recsim::test::scenario_from(with(shaped + "0.5,\"max\":1024}")).query_size.sigma == Approx(0.6744897502));
+  CHECK(recsim::test::scenario_from(with(shaped + "0.5,\"max\":1024}")).fleet.models.front().query_size.sigma == Approx(0.6744897502));
   CHECK(scenario_error(with(shaped + "0.25,\"max\":1024}")) ==
         "workload.query_size.top_quarter_share: expected a number in (0.25, 1), got 0.25");
   CHECK(scenario_error(with(shaped + "0.5,\"max\":1024,\"sigma\":0.2}")) ==
