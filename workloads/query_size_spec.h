@@ -1,38 +1,26 @@
 #pragma once
-// How many items a model's queries ask to rank (a model's query_size in docs/scenario-format.md):
-// the distribution's parameters as read; sim/scenario/query_sizes.h builds the sampler.
+// How many items a model's queries ask to rank (a model's query_size in docs/scenario-format.md), as
+// read: the distribution's name in the registry (sim/scenario/query_size_registry.h) and what it
+// needs to draw, or sizes that come with an arrival trace.
+#include "workloads/query_size_distribution.h"
+
+#include <functional>
+#include <memory>
 #include <string>
-#include <utility>
-#include <vector>
 
 namespace recsim {
 
 struct QuerySizeSpec {
-  enum class Distribution { fixed, normal, lognormal, empirical, trace } distribution = Distribution::fixed;
-  int value = 1;                             // fixed
-  double mean = 0.0, sd = 0.0;               // normal
-  double mu = 0.0, sigma = 0.0;              // lognormal
-  int max = 1;                               // normal, lognormal
-  std::string table_file;                    // empirical: resolved path
-  std::vector<std::pair<int, double>> table; // empirical: the rows read from table_file
-  int trace_max = 0;                         // trace: the largest size in the arrival trace
-  double trace_mean = 0.0;                   // trace: the mean size in the arrival trace
+  std::string distribution = "trace";  // a registered distribution's name, or "trace"
+  // A fresh sampler of the distribution (its own state); empty: sizes come from the arrival trace.
+  std::function<std::unique_ptr<QuerySizeDistribution>()> make;
+  int max = 0;              // the largest size it can draw (a trace: the trace's largest)
+  std::string file;         // the file it was read from, resolved; empty if none
+  double trace_mean = 0.0;  // trace: the mean size in the arrival trace
 
+  bool from_trace() const { return !make; }
   // The largest query the workload can draw.
-  int largest() const {
-    switch (distribution) {
-      case Distribution::fixed: return value;
-      case Distribution::normal:
-      case Distribution::lognormal: return max;
-      case Distribution::empirical: {
-        int m = 1;
-        for (const auto& row : table) m = row.first > m ? row.first : m;
-        return m;
-      }
-      case Distribution::trace: break;
-    }
-    return trace_max;
-  }
+  int largest() const { return max; }
 };
 
 }  // namespace recsim

@@ -49,7 +49,7 @@ std::unique_ptr<QuerySource> make_source(const Scenario& s, const Fleet& fleet) 
   std::vector<std::unique_ptr<QuerySizeDistribution>> sizes;
   for (const auto& m : fleet.models) {
     shares.push_back(m.share);
-    sizes.push_back(m.query_size.distribution == QuerySizeSpec::Distribution::trace ? nullptr : make_query_sizes(m.query_size));
+    sizes.push_back(m.query_size.from_trace() ? nullptr : make_query_sizes(m.query_size));
   }
   return make_model_mix_source(std::move(times), std::move(shares), std::move(sizes), make_stream(s.seed, StreamId::models),
                                make_stream(s.seed, StreamId::query_sizes));

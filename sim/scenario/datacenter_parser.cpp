@@ -200,7 +200,7 @@ Scenario parse_datacenter_scenario(const nlohmann::json& document, const std::st
     if (trace) {
       if (m.has("query_size"))
         throw InputError(m.child_path("query_size"), "must be absent with \"process\": \"trace\" (sizes come from the trace file)");
-      d.query_size.distribution = QuerySizeSpec::Distribution::trace;
+      d.query_size = QuerySizeSpec{};  // from the trace
     } else {
       d.query_size = parse_query_size(m.object("query_size"), base_dir);
     }

@@ -10,6 +10,7 @@
 #include "sim/ps/table_fetch.h"
 #include "sim/ps/update_stream.h"
 #include "sim/scenario/overrides.h"
+#include "sim/scenario/query_size_registry.h"
 #include "sim/scenario/resource_estimate.h"
 #include "sim/scheduling/scheduler_policy.h"
 #include "sim/scheduling/tune_config.h"
@@ -100,42 +101,16 @@ void parse_arrival(JsonReader arrival, const std::string& base_dir, ArrivalSpec&
 }
 
 QuerySizeSpec parse_query_size(JsonReader size, const std::string& base_dir) {
-  QuerySizeSpec q;
-  const auto dist = size.choice("distribution", {"fixed", "normal", "lognormal", "empirical"});
-  if (dist == "fixed") {
-    q.distribution = QuerySizeSpec::Distribution::fixed;
-    q.value = static_cast<int>(size.integer("value", 1, kMaxQuerySize));
-  } else if (dist == "normal") {
-    q.distribution = QuerySizeSpec::Distribution::normal;
-    q.mean = size.number("mean", -kInf, kInf);
-    q.sd = size.number("sd", 0.0, kInf);
-    q.max = static_cast<int>(size.integer("max", 1, kMaxQuerySize));
-  } else if (dist == "lognormal") {
-    q.distribution = QuerySizeSpec::Distribution::lognormal;
-    if (size.has("median") || size.has("top_quarter_share")) {
-      // Production-shaped: the median and the share of all items the largest quarter of queries
-      // asks for (DeepRecSys: the largest 25% of queries carry nearly half of the work).
-      for (const char* key : {"mu", "sigma"})
-        if (size.has(key))
-          throw InputError(size.child_path(key), "give either \"mu\" and \"sigma\", or \"median\" and \"top_quarter_share\", not both");
-      const double median = size.number("median", 0.0, 1e20, true);
-      const double share = size.number("top_quarter_share", 0.25, 1.0, true, true);
-      q.mu = std::log(median);
-      q.sigma = lognormal_sigma_for_top_quarter_share(share);
-      if (q.mu > 50.0) throw InputError(size.child_path("median"), "expected a median of at most e^50");
-    } else {
-      q.mu = size.number("mu", -50.0, 50.0);
-      q.sigma = size.number("sigma", 0.0, 10.0);
-    }
-    q.max = static_cast<int>(size.integer("max", 1, kMaxQuerySize));
-  } else {
-    q.distribution = QuerySizeSpec::Distribution::empirical;
-    q.table_file = resolve(base_dir, size.string("file"));
-    require_file(size.child_path("file"), q.table_file);
-    q.table = read_size_table(q.table_file);
-  }
+  const QuerySizeKind& kind = query_size_kind(size.choice("distribution", query_size_names()));
+  QuerySizeSpec q = kind.parse(size, kind.keys, base_dir);
   size.finish();
   return q;
+}
+
+std::string read_input_file(JsonReader& r, const std::string& key, const std::string& base_dir) {
+  const std::string resolved = resolve(base_dir, r.string(key));
+  require_file(r.child_path(key), resolved);
+  return resolved;
 }
 
 namespace {
@@ -147,7 +122,7 @@ QuerySizeSpec parse_workload(JsonReader workload, const std::string& base_dir, A
     if (workload.has("query_size"))
       throw InputError(workload.child_path("query_size"),
                        "must be absent with \"process\": \"trace\" (sizes come from the trace file)");
-    sizes.distribution = QuerySizeSpec::Distribution::trace;
+    sizes = QuerySizeSpec{};  // from the trace
   } else {
     sizes = parse_query_size(workload.object("query_size"), base_dir);
   }
@@ -530,7 +505,7 @@ void parse_run(JsonReader& run, Scenario& s) {
     double trace_mean = 0.0;
     const auto rows = validate_trace(s.arrival.trace_file, &trace_max, &trace_mean, &s.arrival.trace_span_s);
     for (auto& m : s.fleet.models) {  // every model's sizes come from the trace
-      m.query_size.trace_max = trace_max;
+      m.query_size.max = trace_max;
       m.query_size.trace_mean = trace_mean;
     }
     ArrivalSpec& a = s.arrival;
@@ -631,7 +606,7 @@ std::vector<std::string> Scenario::input_files() const {
     for (const std::string* f : {&k.cpu_profile, &k.gpu_profile})
       if (!f->empty()) files.push_back(*f);
   for (const auto& m : fleet.models) {
-    if (!m.query_size.table_file.empty()) files.push_back(m.query_size.table_file);
+    if (!m.query_size.file.empty()) files.push_back(m.query_size.file);
     for (const auto& svc : m.service) {
       if (!svc) continue;
       for (const std::string* f : {&svc->profile_file, &svc->gpu_profile_file, &svc->model_file})

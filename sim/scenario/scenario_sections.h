@@ -16,6 +16,8 @@ namespace recsim {
 
 void parse_arrival(JsonReader arrival, const std::string& base_dir, ArrivalSpec& out);
 QuerySizeSpec parse_query_size(JsonReader size, const std::string& base_dir);
+// The path `key` names, resolved against `base_dir`; an InputError unless it is an existing file.
+std::string read_input_file(JsonReader& r, const std::string& key, const std::string& base_dir);
 // The profiles one parse has read, by resolved path: a format-2 scenario reads each kind's profiles
 // once, not once per (model, kind) pair.
 class ProfileCache {

@@ -12,7 +12,7 @@ ProfileUncertainty::ProfileUncertainty(const Scenario& scenario, double precisio
   const ServiceSpec& service = model.first_service();
   if (service.type != ServiceSpec::Type::model || !service.curve) return;
   curve_ = &*service.curve;
-  if (model.query_size.distribution == QuerySizeSpec::Distribution::trace) {
+  if (model.query_size.from_trace()) {
     sizes_ = {model.query_size.largest()};
     return;
   }

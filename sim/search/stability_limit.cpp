@@ -17,7 +17,7 @@ namespace {
 std::optional<double> mean_work(const FleetModel& model, std::size_t kind, const ServerKind& k) {
   const ServiceSpec* spec = model.service[kind].get();
   const SchedulerSpec& scheduler = model.scheduler[kind];
-  if (!spec || model.query_size.distribution == QuerySizeSpec::Distribution::trace) return std::nullopt;
+  if (!spec || model.query_size.from_trace()) return std::nullopt;
   const std::string& policy = scheduler.policy;
   if (policy != "static" && policy != "cpu-only" && policy != "deeprecsched") return std::nullopt;
   const auto service = make_service_model(*spec);

@@ -23,7 +23,7 @@ using json = nlohmann::ordered_json;
 // thresholds all offload the same queries, so climbing them only walks a plateau.
 std::vector<int> threshold_ladder_for(const QuerySizeSpec& sizes) {
   std::vector<int> ladder = default_batch_ladder();
-  if (sizes.distribution == QuerySizeSpec::Distribution::trace) return ladder;
+  if (sizes.from_trace()) return ladder;
   auto distribution = make_query_sizes(sizes);
   Rng rng(0x7e57a11);
   std::vector<int> draws(20000);

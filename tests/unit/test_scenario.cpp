@@ -1,12 +1,14 @@
 // Scenario validation: every invalid input names its JSON path and what was expected.
 #include "support/build_paths.h"
 #include "sim/scenario/overrides.h"
+#include "sim/scenario/query_sizes.h"
 #include "sim/scenario/scenario_parser.h"
 #include "support/cli_runner.h"
 #include "support/scenarios.h"
 #include "support/temp_dir.h"
 #include "workloads/input_error.h"
 
+#include <cmath>
 #include <catch2/catch.hpp>
 
 #include <filesystem>
@@ -90,7 +92,9 @@ TEST_CASE("invalid scenarios name the JSON path and what was expected", "[scenar
   // Lognormal sizes by their median and the share of items in the largest quarter, or by mu and sigma.
   const std::string shaped = "workload.query_size={\"distribution\":\"lognormal\",\"median\":164,\"top_quarter_share\":";
   CHECK(scenario_error(with(shaped + "0.5,\"max\":1024}")) == "valid");
-  CHECK(recsim::test::scenario_from(with(shaped + "0.5,\"max\":1024}")).fleet.models.front().query_size.sigma == Approx(0.6744897502));
+  // sigma = Phi^-1(0.75) + Phi^-1(0.5) = 0.6744897502, mu = ln 164: the distribution those make.
+  CHECK(make_query_sizes(recsim::test::scenario_from(with(shaped + "0.5,\"max\":1024}")).fleet.models.front().query_size)->mean() ==
+        Approx(make_lognormal_sizes(std::log(164.0), 0.6744897502, 1024)->mean()).epsilon(1e-9));
   CHECK(scenario_error(with(shaped + "0.25,\"max\":1024}")) ==
         "workload.query_size.top_quarter_share: expected a number in (0.25, 1), got 0.25");
   CHECK(scenario_error(with(shaped + "0.5,\"max\":1024,\"sigma\":0.2}")) ==
