@@ -38,6 +38,9 @@ void add_validate_command(CLI::App& app, std::function<int()>& run, const std::s
 // docs/calibration.md); `command_line` is recorded in the file it writes.
 void add_fit_gpu_command(CLI::App& app, std::function<int()>& run, const std::string& command_line);
 
+// Registers `recsim schema` (the scenario's JSON Schema and docs key tables, sim/scenario/scenario_schema.h).
+void add_schema_command(CLI::App& app, std::function<int()>& run);
+
 // Registers `recsim accuracy PROFILE`.
 void add_accuracy_command(CLI::App& app, std::function<int()>& run);
 

@@ -18,5 +18,6 @@ int main(int argc, char** argv) {
                            recsim::add_accuracy_command(app, command);
                            recsim::add_fit_gpu_command(app, command, line);
                            recsim::add_validate_command(app, command, line);
+                           recsim::add_schema_command(app, command);
                          });
 }

@@ -228,20 +228,15 @@ RunResults collect_results(const Scenario& scenario, const System& sys, double e
   r.arrived = tracker.arrived();
   r.completed = tracker.completed();
   r.virtual_seconds = end;
-  switch (service.type) {
-    case ServiceSpec::Type::exponential: r.service_type = "exponential"; break;
-    case ServiceSpec::Type::deterministic: r.service_type = "deterministic"; break;
-    case ServiceSpec::Type::table: r.service_type = "table"; break;
-    case ServiceSpec::Type::model:
-      r.service_type = "model";
-      r.service_model = service.model;
-      r.service_profile = service.profile_file;
-      r.service_source = service.profile_source;
-      r.service_gpu_profile = service.gpu_profile_file;
-      r.service_gpu_source = service.gpu_profile_source;
-      r.service_model_file = service.model_file;
-      r.service_table_rows = service.table_rows;
-      break;
+  r.service_type = service.type;
+  if (service.type == "model") {
+    r.service_model = service.model;
+    r.service_profile = service.profile_file;
+    r.service_source = service.profile_source;
+    r.service_gpu_profile = service.gpu_profile_file;
+    r.service_gpu_source = service.gpu_profile_source;
+    r.service_model_file = service.model_file;
+    r.service_table_rows = service.table_rows;
   }
   if (scenario.format >= 2) r.service_type = "models";
   const double window = metrics.window_open() ? end - metrics.window_start() : 0.0;

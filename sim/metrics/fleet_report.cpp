@@ -71,7 +71,7 @@ DatacenterResults fleet_report(const FleetReportInput& in) {
     kinds[k].gpu_profile = fleet.kinds[k].gpu_profile;
     if (fleet.kinds[k].power) kinds[k].power_source = fleet.kinds[k].power->source;
     for (const auto& m : fleet.models)
-      if (const ServiceSpec* svc = m.service[k].get(); svc && svc->type == ServiceSpec::Type::model) {
+      if (const ServiceSpec* svc = m.service[k].get(); svc && svc->type == "model") {
         kinds[k].cpu_source = svc->profile_source;
         kinds[k].gpu_source = svc->gpu_profile_source;
       }

@@ -1,7 +1,9 @@
 // Format 2 of the scenario file: a datacenter of server kinds and groups serving several models
 // behind one balancer, optionally over a network of racks (docs/scenario-format.md, "Format 2").
-// Every key is checked and every error names its JSON path.
+// Every key is checked and every error names its JSON path. The keys of the objects read here are
+// declared once below (sim/scenario/datacenter_keys.h) and read through their declarations.
 #include "sim/balancing/balancer.h"
+#include "sim/scenario/datacenter_keys.h"
 #include "sim/scenario/scenario_sections.h"
 #include "sim/scheduling/scheduler_policy.h"
 #include "workloads/input_error.h"
@@ -20,14 +22,196 @@ constexpr std::int64_t kMaxServers = 100000;
 // hours of parsing.
 constexpr std::size_t kMaxKinds = 256, kMaxModels = 256, kMaxGroups = 10000, kMaxModelKindPairs = 4096;
 
+using Type = KeyDecl::Type;
+constexpr double kInf = std::numeric_limits<double>::infinity();
+
+std::string at_most(std::size_t n, const std::string& what) { return "at least one, at most " + std::to_string(n) + " " + what; }
+
+const KeySection& top_keys() {
+  static const KeySection s{
+      "scenario_v2",
+      "A format-2 scenario: a datacenter of server kinds and groups serving several models behind one balancer, optionally over "
+      "a rack network",
+      {{.type = Type::integer, .name = "format", .lo = 2, .hi = 2, .help = "the format; 2 for the keys of this section"},
+       {.type = Type::string, .name = "name", .help = "names the scenario in results", .also = "non-empty"},
+       {.type = Type::string, .name = "description", .required = false, .fallback = "",
+        .help = "free text for people; ignored by the simulator", .when = "none", .also = "non-empty"},
+       {.type = Type::integer, .name = "seed", .required = false, .lo = 0, .hi = kInf, .fallback = 1,
+        .help = "seeds every random stream (see *Randomness*)"},
+       {.type = Type::array, .name = "server_kinds", .help = "the kinds of server",
+        .also = at_most(kMaxKinds, "kinds") + "; every kind used by a group", .section = "server_kind", .items = "object"},
+       {.type = Type::array, .name = "server_groups", .help = "groups of identical servers",
+        .also = at_most(kMaxGroups, "groups") + "; at most " + std::to_string(kMaxServers) + " servers in all",
+        .section = "server_group", .items = "object"},
+       {.type = Type::object, .name = "workload", .help = "arrivals: one stream for all models", .section = "workload_v2"},
+       {.type = Type::array, .name = "models", .help = "the models the fleet serves",
+        .also = at_most(kMaxModels, "models") + "; at most " + std::to_string(kMaxModelKindPairs) +
+                " (model, hosting kind) pairs (each pair reads its kind's profiles)",
+        .section = "model", .items = "object"},
+       {.type = Type::object, .name = "balancer", .required = false, .help = "which server gets each query",
+        .when = "absent: `policy` `\"least_loaded\"`", .section = "balancer"},
+       {.type = Type::object, .name = "network", .required = false, .help = "the rack network queries and responses cross",
+        .when = "absent: no network", .section = "network"},
+       {.type = Type::object, .name = "run", .help = "run length and warm-up", .also = "as in format 1", .section = "run"}}};
+  return s;
+}
+
+const KeySection& workload_keys() {
+  static const KeySection s{
+      "workload_v2",
+      "The arrivals of a format-2 scenario (the query sizes are each model's)",
+      {{.type = Type::object, .name = "arrival",
+        .help = "one arrival stream for all models (Poisson or a trace; with a trace the sizes come from it and the models' "
+                "`query_size` must be absent)",
+        .also = "as `workload.arrival` in format 1", .section = "arrival"}}};
+  return s;
+}
+
+const KeySection& kind_keys() {
+  static const KeySection s{
+      "server_kind",
+      "A kind of server (server_kinds.N): its cores, GPUs, profiles, power and cost",
+      {{.type = Type::string, .name = "name", .help = "named by groups and `scheduler_by_kind`", .also = "non-empty, unique"},
+       {.type = Type::integer, .name = "cpu_cores", .lo = 1, .hi = 4096, .unit = "cores", .help = "cores per server"},
+       {.type = Type::integer, .name = "gpus", .required = false, .lo = 0, .hi = 64, .fallback = 0, .unit = "GPUs",
+        .help = "GPUs per server, each on its own PCIe link"},
+       {.type = Type::file, .name = "cpu_profile", .required = false, .unit = "path",
+        .help = "the kind's CPU times: each model's curves in it", .when = "required when a model of type `\"model\"` runs on the kind",
+        .also = "a CPU profile"},
+       {.type = Type::file, .name = "gpu_profile", .required = false, .unit = "path", .help = "the kind's GPU kernel times",
+        .when = "required when a model is offloaded on the kind", .also = "a GPU profile with kernel-only times; refused without GPUs"},
+       {.type = Type::object, .name = "pcie", .required = false, .help = "each GPU's link",
+        .when = "required with GPUs, refused without", .section = "link"},
+       {.type = Type::object, .name = "power", .required = false,
+        .help = "the kind's power model (docs/design.md, \"Energy and power\"): P = `other_w` + `cpu_idle_w` + (`cpu_busy_w` − "
+                "`cpu_idle_w`) · CPU utilisation + per GPU `gpu_idle_w` + (`gpu_busy_w` − `gpu_idle_w`) · its kernel-busy fraction",
+        .when = "absent: no power figures for the kind (then no fleet energy)", .section = "power"},
+       {.type = Type::number, .name = "cost_per_hour", .required = false, .lo = 0.0, .hi = 1e9, .unit = "any currency",
+        .help = "per server; with it on every kind, the results give the fleet's cost per hour and per million queries",
+        .when = "absent"}}};
+  return s;
+}
+
+const KeySection& power_keys() {
+  static const KeySection s{
+      "power",
+      "A server kind's power figures (server_kinds.N.power)",
+      {{.name = "cpu_idle_w", .lo = 0.0, .hi = 1e5, .unit = "W", .help = "all the server's CPU sockets, idle"},
+       {.name = "cpu_busy_w", .lo = 0.0, .hi = 1e5, .unit = "W", .help = "all the server's CPU sockets, every core busy",
+        .also = "at least `cpu_idle_w`"},
+       {.name = "gpu_idle_w", .required = false, .lo = 0.0, .hi = 1e5, .unit = "W", .help = "per GPU, idle",
+        .when = "required with GPUs, refused without"},
+       {.name = "gpu_busy_w", .required = false, .lo = 0.0, .hi = 1e5, .unit = "W", .help = "per GPU, busy",
+        .when = "required with GPUs, refused without", .also = "at least `gpu_idle_w`"},
+       {.name = "other_w", .required = false, .lo = 0.0, .hi = 1e5, .fallback = 0.0, .unit = "W",
+        .help = "the rest of the box, constant"},
+       {.type = Type::string, .name = "source",
+        .help = "where the figures come from (datasheet, measurement, or that they are assumed); reported in the results",
+        .also = "non-empty"}}};
+  return s;
+}
+
+const KeySection& link_keys() {
+  static const KeySection s{
+      "link",
+      "A link (a GPU's PCIe link, or a network link): its bandwidth and latency",
+      {{.name = "gb_per_s", .lo = 1e-3, .hi = 1e6, .unit = "GB/s", .help = "bandwidth, per direction"},
+       {.name = "latency_us", .lo = 0.0, .hi = 1e6, .unit = "µs", .help = "latency"}}};
+  return s;
+}
+
+const KeySection& group_keys() {
+  static const KeySection s{
+      "server_group",
+      "A group of identical servers (server_groups.N)",
+      {{.type = Type::string, .name = "name", .help = "servers are named `NAME-0`, `NAME-1`, ...; named by `models.N.groups`",
+        .also = "non-empty, unique"},
+       {.type = Type::string, .name = "kind", .help = "the group's kind", .also = "a `server_kinds` name"},
+       {.type = Type::integer, .name = "count", .required = false, .lo = 1, .hi = static_cast<double>(kMaxServers), .fallback = 1,
+        .help = "servers in the group; with a network, the group fills `servers_per_rack` racks of its own"}}};
+  return s;
+}
+
+const KeySection& model_keys() {
+  static const KeySection s{
+      "model",
+      "A model the fleet serves (models.N): its share of the arrivals, sizes, SLA, placement, service and scheduling",
+      {{.type = Type::string, .name = "name", .help = "names the model in the results", .also = "non-empty, unique"},
+       {.name = "share", .required = false, .lo = 0.0, .hi = 1e12, .lo_open = true, .fallback = 1.0,
+        .help = "its share of the arrivals, normalised over the models; each arrival's model is drawn by share (its own random "
+                "stream)"},
+       {.type = Type::object, .name = "query_size", .required = false, .help = "the model's query sizes",
+        .when = "required (refused with a trace)", .also = "as `workload.query_size` in format 1", .section = "query_size"},
+       {.type = Type::object, .name = "sla", .help = "the model's own SLA; the fleet meets its SLAs only if every model does",
+        .also = "as in format 1", .section = "sla"},
+       {.type = Type::array, .name = "groups", .required = false,
+        .help = "placement: only these groups' servers serve the model", .when = "every group",
+        .also = "at least one; group names, no repeats", .items = "string"},
+       {.type = Type::object, .name = "service",
+        .help = "the model's service; for `\"type\": \"model\"`, `model` names the model in the kinds' profiles, which give its "
+                "times on each kind",
+        .also = "as `service` in format 1, without `profile`, `gpu_profile` and `embedding_cache`", .section = "service_v2"},
+       {.type = Type::object, .name = "scheduler", .help = "the scheduling policy on every kind hosting the model",
+        .also = "as `scheduler` in format 1, without `server_selection`; not `deeprecsched-online`", .section = "scheduler"},
+       {.type = Type::object, .name = "scheduler_by_kind", .required = false,
+        .help = "the policy on those kinds instead (e.g. offload only on the GPU kind); an offloading policy on a kind without "
+                "GPUs is an error naming the key to change",
+        .also = "keys: kind names hosting the model; values: as `scheduler`", .section = "scheduler_by_kind"}}};
+  return s;
+}
+
+const KeySection& balancer_keys() {
+  static const KeySection s{
+      "balancer",
+      "The balancer: which server gets each query, among the servers hosting its model",
+      {{.type = Type::choice, .name = "policy", .required = false, .fallback = "least_loaded", .choices = balancer_names(),
+        .help = "which server gets each query, among the servers hosting its model (one balancer per model, so every policy is "
+                "model-aware); `weighted_round_robin` sends each server a share proportional to its capacity for the model: cores "
+                "/ (the requests of a query of the model's mean size × their mean time on that kind) — CPU capacity only"}}};
+  return s;
+}
+
+const KeySection& network_keys() {
+  static const KeySection s{
+      "network",
+      "The rack network queries and responses cross",
+      {{.type = Type::integer, .name = "servers_per_rack", .required = false, .lo = 1, .hi = static_cast<double>(kMaxServers),
+        .fallback = 40, .unit = "servers", .help = "rack size; each group starts a new rack"},
+       {.type = Type::object, .name = "server_link",
+        .help = "each server's full-duplex NIC link to its rack switch (3.125 GB/s is 25 Gb/s)", .section = "link"},
+       {.type = Type::object, .name = "rack_uplink", .help = "each rack switch's link to the spine, shared by its servers' traffic",
+        .section = "link"},
+       {.type = Type::object, .name = "frontend_link", .required = false,
+        .help = "the frontend's link to the spine, shared by every query; absent: the frontend tier (many machines in a real "
+                "datacenter) is not a bottleneck",
+        .when = "absent", .section = "link"},
+       {.type = Type::object, .name = "request_bytes",
+        .help = "a query's request: base + per item × its size (user features and candidate ids)", .section = "bytes"},
+       {.type = Type::object, .name = "response_bytes", .help = "its response (scores): base + per item × its size",
+        .section = "bytes"}}};
+  return s;
+}
+
+const KeySection& bytes_keys() {
+  static const KeySection s{
+      "bytes",
+      "A message's size: base + per item × the query's size",
+      {{.name = "base", .required = false, .lo = 0.0, .hi = 1e12, .fallback = 0.0, .unit = "bytes",
+        .help = "bytes of the message at any size"},
+       {.name = "per_item", .required = false, .lo = 0.0, .hi = 1e9, .fallback = 0.0, .unit = "bytes",
+        .help = "bytes more per item of the query"}}};
+  return s;
+}
+
 void check_name(const std::string& name, const std::string& where) {
   if (name.empty()) throw InputError(where, "expected a non-empty name");
 }
 
 // A link: { "gb_per_s": bandwidth per direction, "latency_us": latency }.
 void parse_link(JsonReader link, double& bytes_per_s, double& latency_s) {
-  bytes_per_s = link.number("gb_per_s", 1e-3, 1e6) * 1e9;
-  latency_s = link.number("latency_us", 0.0, 1e6) * 1e-6;
+  const KeySection& keys = link_keys();
+  bytes_per_s = read_number(link, keys.key("gb_per_s")) * 1e9;
+  latency_s = read_number(link, keys.key("latency_us")) * 1e-6;
   link.finish();
 }
 
@@ -36,20 +220,21 @@ struct KindText {  // a kind's profile paths as written (resolved by parse_servi
 };
 
 ServerKind parse_kind(JsonReader k, const std::string& base_dir, KindText& text) {
+  const KeySection& keys = kind_keys();
   ServerKind kind;
-  kind.name = k.string("name");
+  kind.name = read_string(k, keys.key("name"));
   check_name(kind.name, k.child_path("name"));
-  kind.cpu_cores = static_cast<int>(k.integer("cpu_cores", 1, 4096));
-  kind.gpus = static_cast<int>(k.integer_or("gpus", 0, 0, 64));
+  kind.cpu_cores = static_cast<int>(read_integer(k, keys.key("cpu_cores")));
+  kind.gpus = static_cast<int>(read_integer(k, keys.key("gpus")));
   if (k.has("cpu_profile")) {
-    text.cpu_profile = k.string("cpu_profile");
+    text.cpu_profile = read_string(k, keys.key("cpu_profile"));
     kind.cpu_profile = (std::filesystem::path(base_dir) / text.cpu_profile).lexically_normal().string();
     if (std::filesystem::path(text.cpu_profile).is_absolute()) kind.cpu_profile = text.cpu_profile;
   }
   if (kind.gpus > 0) {
-    parse_link(k.object("pcie"), kind.pcie_bytes_per_s, kind.pcie_latency_s);
+    parse_link(read_object(k, keys.key("pcie")), kind.pcie_bytes_per_s, kind.pcie_latency_s);
     if (k.has("gpu_profile")) {
-      text.gpu_profile = k.string("gpu_profile");
+      text.gpu_profile = read_string(k, keys.key("gpu_profile"));
       kind.gpu_profile = std::filesystem::path(text.gpu_profile).is_absolute()
                              ? text.gpu_profile
                              : (std::filesystem::path(base_dir) / text.gpu_profile).lexically_normal().string();
@@ -59,28 +244,29 @@ ServerKind parse_kind(JsonReader k, const std::string& base_dir, KindText& text)
       if (k.has(key)) throw InputError(k.child_path(key), "a server kind without GPUs has none: set \"gpus\" >= 1 or remove it");
   }
   if (k.has("power")) {
-    JsonReader p = k.object("power");
+    JsonReader p = read_object(k, keys.key("power"));
+    const KeySection& power_key = power_keys();
     PowerSpec power;
-    power.cpu_idle_w = p.number("cpu_idle_w", 0.0, 1e5);
-    power.cpu_busy_w = p.number("cpu_busy_w", 0.0, 1e5);
+    power.cpu_idle_w = read_number(p, power_key.key("cpu_idle_w"));
+    power.cpu_busy_w = read_number(p, power_key.key("cpu_busy_w"));
     if (power.cpu_busy_w < power.cpu_idle_w)
       throw InputError(p.child_path("cpu_busy_w"), "expected at least cpu_idle_w (" + std::to_string(power.cpu_idle_w) + ")");
     if (kind.gpus > 0) {
-      power.gpu_idle_w = p.number("gpu_idle_w", 0.0, 1e5);
-      power.gpu_busy_w = p.number("gpu_busy_w", 0.0, 1e5);
+      power.gpu_idle_w = read_number(p, power_key.key("gpu_idle_w"));
+      power.gpu_busy_w = read_number(p, power_key.key("gpu_busy_w"));
       if (power.gpu_busy_w < power.gpu_idle_w)
         throw InputError(p.child_path("gpu_busy_w"), "expected at least gpu_idle_w (" + std::to_string(power.gpu_idle_w) + ")");
     } else {
       for (const char* key : {"gpu_idle_w", "gpu_busy_w"})
         if (p.has(key)) throw InputError(p.child_path(key), "the kind has no GPUs");
     }
-    power.other_w = p.number_or("other_w", 0.0, 0.0, 1e5);
-    power.source = p.string("source");
+    power.other_w = read_number(p, power_key.key("other_w"));
+    power.source = read_string(p, power_key.key("source"));
     check_name(power.source, p.child_path("source"));
     p.finish();
     kind.power = power;
   }
-  if (k.has("cost_per_hour")) kind.cost_per_hour = k.number("cost_per_hour", 0.0, 1e9);
+  if (k.has("cost_per_hour")) kind.cost_per_hour = read_number(k, keys.key("cost_per_hour"));
   k.finish();
   return kind;
 }
@@ -119,14 +305,15 @@ ServiceSpec service_on_kind(const nlohmann::json& service, const std::string& wh
 Scenario parse_datacenter_scenario(const nlohmann::json& document, const std::string& base_dir) {
   Scenario s;
   s.format = 2;
+  const KeySection& top_key = top_keys();
   JsonReader top(document, "");
-  top.integer("format", 2, 2);
-  s.name = top.string("name");
-  top.string_or("description", "");
-  s.seed = static_cast<std::uint64_t>(top.integer_or("seed", 1, 0, std::numeric_limits<std::int64_t>::max()));
+  read_integer(top, top_key.key("format"));
+  s.name = read_string(top, top_key.key("name"));
+  read_string(top, top_key.key("description"));
+  s.seed = static_cast<std::uint64_t>(read_integer(top, top_key.key("seed")));
 
   // Server kinds.
-  const auto& kinds = top.array("server_kinds");
+  const auto& kinds = read_array(top, top_key.key("server_kinds"));
   if (kinds.empty()) throw InputError("server_kinds", "expected at least one server kind");
   if (kinds.size() > kMaxKinds) throw InputError("server_kinds", "expected at most " + std::to_string(kMaxKinds) + " server kinds");
   std::vector<KindText> texts;
@@ -141,7 +328,8 @@ Scenario parse_datacenter_scenario(const nlohmann::json& document, const std::st
   }
 
   // Server groups.
-  const auto& groups = top.array("server_groups");
+  const auto& groups = read_array(top, top_key.key("server_groups"));
+  const KeySection& group_key = group_keys();
   if (groups.empty()) throw InputError("server_groups", "expected at least one server group");
   if (groups.size() > kMaxGroups) throw InputError("server_groups", "expected at most " + std::to_string(kMaxGroups) + " server groups");
   std::map<std::string, int> group_index;
@@ -151,14 +339,14 @@ Scenario parse_datacenter_scenario(const nlohmann::json& document, const std::st
     const std::string where = "server_groups." + std::to_string(i);
     JsonReader g(groups[i], where);
     ServerGroup group;
-    group.name = g.string("name");
+    group.name = read_string(g, group_key.key("name"));
     check_name(group.name, g.child_path("name"));
-    const std::string kind = g.string("kind");
+    const std::string kind = read_string(g, group_key.key("kind"));
     const auto k = kind_index.find(kind);
     if (k == kind_index.end()) throw InputError(g.child_path("kind"), "no server kind is named \"" + printable(kind, 80) + "\"");
     group.kind = k->second;
     kind_used[static_cast<std::size_t>(k->second)] = true;
-    group.count = static_cast<int>(g.integer_or("count", 1, 1, kMaxServers));
+    group.count = static_cast<int>(read_integer(g, group_key.key("count")));
     const ServerKind& sk = s.fleet.kinds[static_cast<std::size_t>(group.kind)];
     group.cpu_cores = sk.cpu_cores;
     group.gpus = sk.gpus;
@@ -177,13 +365,14 @@ Scenario parse_datacenter_scenario(const nlohmann::json& document, const std::st
       throw InputError("server_kinds." + std::to_string(k), "no server group is of kind \"" + s.fleet.kinds[k].name + "\"");
 
   // Arrivals: one stream for all models.
-  JsonReader workload = top.object("workload");
-  parse_arrival(workload.object("arrival"), base_dir, s.arrival);
+  JsonReader workload = read_object(top, top_key.key("workload"));
+  parse_arrival(read_object(workload, workload_keys().key("arrival")), base_dir, s.arrival);
   workload.finish();
   const bool trace = s.arrival.process == ArrivalSpec::Process::trace;
 
   // Models.
-  const auto& models = top.array("models");
+  const auto& models = read_array(top, top_key.key("models"));
+  const KeySection& model_key = model_keys();
   if (models.empty()) throw InputError("models", "expected at least one model");
   if (models.size() > kMaxModels) throw InputError("models", "expected at most " + std::to_string(kMaxModels) + " models");
   std::size_t pairs = 0;
@@ -193,24 +382,21 @@ Scenario parse_datacenter_scenario(const nlohmann::json& document, const std::st
     const std::string where = "models." + std::to_string(i);
     JsonReader m(models[i], where);
     FleetModel d;
-    d.name = m.string("name");
+    d.name = read_string(m, model_key.key("name"));
     check_name(d.name, m.child_path("name"));
     if (!model_names.insert(d.name).second) throw InputError(where + ".name", "model name \"" + d.name + "\" is used twice");
-    d.share = m.number_or("share", 1.0, 0.0, 1e12, true);
+    d.share = read_number(m, model_key.key("share"));
     if (trace) {
       if (m.has("query_size"))
         throw InputError(m.child_path("query_size"), "must be absent with \"process\": \"trace\" (sizes come from the trace file)");
       d.query_size = QuerySizeSpec{};  // from the trace
     } else {
-      d.query_size = parse_query_size(m.object("query_size"), base_dir);
+      d.query_size = parse_query_size(read_object(m, model_key.key("query_size")), base_dir);
     }
-    JsonReader sla = m.object("sla");
-    d.sla.percentile = sla.number("percentile", 0.0, 100.0, true, true);
-    d.sla.target_ms = sla.number("target_ms", 0.0, 1e12, true);
-    sla.finish();
+    d.sla = parse_sla(read_object(m, model_key.key("sla")));
     // Placement: the groups serving it (default: all).
     if (m.has("groups")) {
-      const auto& list = m.array("groups");
+      const auto& list = read_array(m, model_key.key("groups"));
       const std::string lp = m.child_path("groups");
       if (list.empty()) throw InputError(lp, "expected at least one server group");
       for (std::size_t j = 0; j < list.size(); ++j) {
@@ -228,14 +414,14 @@ Scenario parse_datacenter_scenario(const nlohmann::json& document, const std::st
       for (std::size_t g = 0; g < s.fleet.groups.size(); ++g) d.groups.push_back(static_cast<int>(g));
     }
     // Service and scheduler per kind hosting it.
-    const nlohmann::json& service = m.value("service");
+    const nlohmann::json& service = m.value(model_key.key("service").name);
     const std::string service_path = m.child_path("service");
     if (!service.is_object()) throw InputError(service_path, "expected an object, got " + json_type_name(service));
-    const SchedulerSpec default_scheduler = parse_scheduler(m.object("scheduler"));
+    const SchedulerSpec default_scheduler = parse_scheduler(read_object(m, model_key.key("scheduler")));
     std::map<std::string, SchedulerSpec> by_kind;
     if (m.has("scheduler_by_kind")) {
-      JsonReader per = m.object("scheduler_by_kind");
-      const auto& object = m.value("scheduler_by_kind");
+      JsonReader per = read_object(m, model_key.key("scheduler_by_kind"));
+      const auto& object = m.value(model_key.key("scheduler_by_kind").name);
       for (auto it = object.begin(); it != object.end(); ++it) {
         if (!kind_index.count(it.key()))
           throw InputError(per.child_path(it.key()), "no server kind is named \"" + printable(it.key(), 80) + "\"");
@@ -278,26 +464,27 @@ Scenario parse_datacenter_scenario(const nlohmann::json& document, const std::st
   }
 
   if (top.has("balancer")) {
-    JsonReader b = top.object("balancer");
-    s.fleet.balancer = b.choice_or("policy", balancer_names(), "least_loaded");
+    JsonReader b = read_object(top, top_key.key("balancer"));
+    s.fleet.balancer = read_choice(b, balancer_keys().key("policy"));
     b.finish();
   }
 
   if (top.has("network")) {
-    JsonReader n = top.object("network");
+    JsonReader n = read_object(top, top_key.key("network"));
+    const KeySection& network_key = network_keys();
     NetworkSpec& net = s.fleet.network;
     net.enabled = true;
-    net.servers_per_rack = static_cast<int>(n.integer_or("servers_per_rack", 40, 1, kMaxServers));
-    parse_link(n.object("server_link"), net.nic_bytes_per_s, net.nic_latency_s);
-    parse_link(n.object("rack_uplink"), net.uplink_bytes_per_s, net.uplink_latency_s);
+    net.servers_per_rack = static_cast<int>(read_integer(n, network_key.key("servers_per_rack")));
+    parse_link(read_object(n, network_key.key("server_link")), net.nic_bytes_per_s, net.nic_latency_s);
+    parse_link(read_object(n, network_key.key("rack_uplink")), net.uplink_bytes_per_s, net.uplink_latency_s);
     if (n.has("frontend_link")) {
       net.frontend_link = true;
-      parse_link(n.object("frontend_link"), net.frontend_bytes_per_s, net.frontend_latency_s);
+      parse_link(read_object(n, network_key.key("frontend_link")), net.frontend_bytes_per_s, net.frontend_latency_s);
     }
     for (const char* key : {"request_bytes", "response_bytes"}) {
-      JsonReader bytes = n.object(key);
-      const double base = bytes.number_or("base", 0.0, 0.0, 1e12);
-      const double per_item = bytes.number_or("per_item", 0.0, 0.0, 1e9);
+      JsonReader bytes = read_object(n, network_key.key(key));
+      const double base = read_number(bytes, bytes_keys().key("base"));
+      const double per_item = read_number(bytes, bytes_keys().key("per_item"));
       bytes.finish();
       if (std::string(key) == "request_bytes") {
         net.request_bytes = base;
@@ -314,11 +501,17 @@ Scenario parse_datacenter_scenario(const nlohmann::json& document, const std::st
   for (const auto& m : s.fleet.models) share_total += m.share;
   for (auto& m : s.fleet.models) m.share /= share_total;
 
-  JsonReader run = top.object("run");
+  JsonReader run = read_object(top, top_key.key("run"));
   parse_run(run, s);
   run.finish();
   top.finish();
   return s;
+}
+
+const std::vector<KeySection>& datacenter_key_sections() {
+  static const std::vector<KeySection> sections{top_keys(),  workload_keys(), kind_keys(),     power_keys(),   link_keys(),
+                                                group_keys(), model_keys(),    balancer_keys(), network_keys(), bytes_keys()};
+  return sections;
 }
 
 }  // namespace recsim

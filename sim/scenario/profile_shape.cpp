@@ -9,7 +9,7 @@ namespace {
 
 void check(const ServiceSpec& s, int cores, const std::string& where, std::set<std::pair<std::string, int>>& seen,
            std::vector<std::string>& out) {
-  if (s.type != ServiceSpec::Type::model || !s.contention_curve) return;
+  if (s.type != "model" || !s.contention_curve) return;
   const int measured = s.profile_busy_cores > 0 ? s.profile_busy_cores : s.profile_cores;
   if (measured <= 0 || cores <= measured || !seen.insert({s.profile_file, cores}).second) return;
   out.push_back(where + " has " + std::to_string(cores) + " cores, but its CPU profile " + s.profile_file + " was measured on " +

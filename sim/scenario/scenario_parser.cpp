@@ -2,16 +2,14 @@
 
 #include "sim/scenario/scenario_sections.h"
 
-#include "kernels/model/model_spec.h"
 #include "kernels/profiles/latency_profile.h"
-#include "kernels/profiles/tier_profile.h"
 #include "sim/balancing/balancer.h"
-#include "sim/ps/embedding_cache.h"
-#include "sim/ps/table_fetch.h"
-#include "sim/ps/update_stream.h"
+#include "sim/scenario/datacenter_keys.h"
+#include "sim/scenario/embedding_cache_parser.h"
 #include "sim/scenario/overrides.h"
 #include "sim/scenario/query_size_registry.h"
-#include "sim/scenario/resource_estimate.h"
+#include "sim/scenario/scenario_keys.h"
+#include "sim/scenario/service_registry.h"
 #include "sim/scheduling/scheduler_policy.h"
 #include "sim/scheduling/tune_config.h"
 #include "workloads/json_reader.h"
@@ -47,25 +45,128 @@ void require_file(const std::string& json_path, const std::string& resolved) {
     throw InputError(json_path, "file \"" + resolved + "\" does not exist or is not a regular file");
 }
 
+
+}  // namespace
+
+using T = KeyDecl::Type;
+
+const KeySection& v1_top_keys() {
+  static const KeySection s{
+      "scenario_v1",
+      "A format-1 scenario: server groups serving one model",
+      {{.type = T::integer, .name = "format", .required = false, .lo = 1, .hi = 1, .fallback = 1,
+        .help = "the format: absent or 1 for the keys of this table, 2 for a datacenter (below)"},
+       {.type = T::string, .name = "name", .help = "names the scenario in results", .also = "non-empty"},
+       {.type = T::string, .name = "description", .required = false, .fallback = "", .help = "free text for people; ignored by the simulator", .when = "none", .also = "non-empty"},
+       {.type = T::integer, .name = "seed", .required = false, .lo = 0, .hi = kInf, .fallback = 1, .help = "seeds every random stream (see *Randomness*)"},
+       {.type = T::object, .name = "platform", .help = "the simulated hardware", .section = "platform"},
+       {.type = T::object, .name = "workload", .help = "arrivals and query sizes", .section = "workload"},
+       {.type = T::object, .name = "service", .help = "service time of one request on one core", .section = "service"},
+       {.type = T::object, .name = "scheduler", .help = "how queries become requests and which server gets them", .section = "scheduler_v1"},
+       {.type = T::object, .name = "sla", .help = "the tail-latency target", .section = "sla"},
+       {.type = T::object, .name = "run", .help = "run length and warm-up", .section = "run"}}};
+  return s;
+}
+
+const KeySection& platform_keys() {
+  static const KeySection s{"platform", "the simulated hardware",
+                            {{.type = T::array, .name = "servers", .help = "server groups", .also = "at least one",
+                              .section = "server", .items = "object"}}};
+  return s;
+}
+
+constexpr std::int64_t kMaxServers = 100000;
+
+const KeySection& server_keys() {
+  static const KeySection s{
+      "server",
+      "a group of identical servers",
+      {{.type = T::string, .name = "name", .required = false, .help = "servers are named `NAME-0`, `NAME-1`, ...",
+        .when = "`\"server\"` with one group, else `\"groupN\"`", .also = "non-empty, unique"},
+       {.type = T::integer, .name = "count", .required = false, .lo = 1, .hi = kMaxServers, .fallback = 1, .unit = "servers",
+        .help = "identical servers in the group", .also = "at most 100,000 servers over all groups"},
+       {.type = T::integer, .name = "cpu_cores", .lo = 1, .hi = 4096, .unit = "cores", .help = "cores per server; each serves one request at a time"},
+       {.type = T::integer, .name = "gpus", .required = false, .lo = 0, .hi = 64, .fallback = 0, .unit = "GPUs", .help = "GPUs per server, each on its own PCIe link"},
+       {.type = T::object, .name = "pcie", .required = false, .help = "the PCIe link of each GPU",
+        .when = "required when `gpus` >= 1, refused otherwise", .section = "link"}}};
+  return s;
+}
+
+const KeySection& workload_keys() {
+  static const KeySection s{"workload", "arrivals and query sizes",
+                            {{.type = T::object, .name = "arrival", .help = "how queries arrive", .section = "arrival"},
+                             {.type = T::object, .name = "query_size", .required = false, .help = "the number of items a query asks to rank",
+                              .when = "required; absent with a trace", .section = "query_size"}}};
+  return s;
+}
+
+const KeySection& sla_keys() {
+  static const KeySection s{"sla", "the tail-latency target",
+                            {{.name = "percentile", .lo = 0.0, .hi = 100.0, .lo_open = true, .hi_open = true, .unit = "%", .help = "the latency percentile the target applies to (DeepRecSys uses 95)"},
+                             {.name = "target_ms", .lo = 0.0, .hi = 1e12, .lo_open = true, .unit = "ms", .help = "the target: met when that percentile of query latency is <= target and the run did not saturate"}}};
+  return s;
+}
+
+const KeySection& run_keys() {
+  static const KeySection s{
+      "run",
+      "run length and warm-up",
+      {{.type = T::integer, .name = "queries", .required = false, .lo = 1, .hi = kMaxCount, .unit = "queries", .help = "queries to generate",
+        .when = "required (trace: the trace's length)", .also = "a trace: at most its length"},
+       {.type = T::integer, .name = "warmup_queries", .required = false, .lo = 0, .hi = kMaxCount, .fallback = 0, .unit = "queries",
+        .help = "the first queries (in arrival order) are excluded from every statistic", .also = "< `run.queries`"},
+       {.type = T::integer, .name = "max_in_flight", .required = false, .lo = 1, .hi = 100'000'000, .fallback = 100000, .unit = "queries",
+        .help = "saturation bound: when a query arrives and this many are already in the system, the run stops and reports `saturated: true`"}}};
+  return s;
+}
+
+const std::vector<KeyVariant>& arrival_variants() {
+  static const std::vector<KeyVariant> v = {
+      {"poisson", "Poisson arrivals: exponential gaps with mean 1/qps",
+       {{.name = "qps", .lo = 0.0, .hi = kInf, .lo_open = true, .unit = "queries/s", .help = "the rate"}},
+       {}},
+      {"trace",
+       "a recorded trace replayed (below); the sizes come from it",
+       {{.type = T::file, .name = "file", .help = "the trace to replay"},
+        {.name = "qps", .required = false, .lo = 0.0, .hi = kInf, .lo_open = true, .unit = "queries/s",
+         .help = "replay the trace at this mean rate: every arrival time is multiplied by (recorded rate / qps), the recorded rate being the trace's rows / its last arrival time. `recsim capacity` and `tune` vary it", .when = "the recorded rate", .also = "the trace's arrivals may not all be at time 0"}},
+       {}}};
+  return v;
+}
+
+const KeyDecl& server_selection_key() {
+  static const KeyDecl k{.type = T::choice, .name = "server_selection", .required = false, .fallback = "least_loaded", .choices = balancer_names(),
+                         .help = "which server a query goes to (its requests, or whole to that server's GPU): `least_loaded` the fewest queued-or-running requests per core (join the shortest queue; ties rotate; O(log N) through a segment tree of loads), `round_robin` strict rotation, `random` a server drawn uniformly (its own random stream), `power_of_two` the less loaded per core of two distinct servers drawn uniformly, `weighted_round_robin` (format 2's weights; in format 1 by cores over the request time, i.e. round robin over identical servers). Tested against queueing results (tests/unit/test_balancers.cpp): random routing of 50 one-core servers at 80% load gives M/M/1's 5 ms mean, power of two 1.97 ms against the supermarket limit's 1.95 ms, least loaded less"};
+  return k;
+}
+
+const std::vector<KeySection>& scenario_key_sections() {
+  static const std::vector<KeySection> sections = {v1_top_keys(), platform_keys(), server_keys(), workload_keys(), sla_keys(), run_keys()};
+  return sections;
+}
+
+namespace {
+
 std::vector<ServerGroup> parse_platform(JsonReader platform) {
   std::vector<ServerGroup> groups;
-  const auto& servers = platform.array("servers");
+  const auto& servers = platform.array(platform_keys().key("servers").name);
   const std::string servers_path = platform.child_path("servers");
   if (servers.empty()) throw InputError(servers_path, "expected at least one server group");
-  constexpr std::int64_t kMaxServers = 100000;
   std::set<std::string> names;
   std::int64_t total = 0;
   for (std::size_t i = 0; i < servers.size(); ++i) {
     JsonReader g(servers[i], servers_path + "." + std::to_string(i));
     ServerGroup group;
-    group.name = g.string_or("name", servers.size() == 1 ? "server" : "group" + std::to_string(i));
-    group.count = static_cast<int>(g.integer_or("count", 1, 1, 100000));
-    group.cpu_cores = static_cast<int>(g.integer("cpu_cores", 1, 4096));
-    group.gpus = static_cast<int>(g.integer_or("gpus", 0, 0, 64));
+    const KeySection& k = server_keys();
+    group.name = g.string_or(k.key("name").name, servers.size() == 1 ? "server" : "group" + std::to_string(i));
+    group.count = static_cast<int>(read_integer(g, k.key("count")));
+    group.cpu_cores = static_cast<int>(read_integer(g, k.key("cpu_cores")));
+    group.gpus = static_cast<int>(read_integer(g, k.key("gpus")));
     if (group.gpus > 0) {
       JsonReader pcie = g.object("pcie");
-      group.pcie_bytes_per_s = pcie.number("gb_per_s", 1e-3, 1e6) * 1e9;
-      group.pcie_latency_s = pcie.number("latency_us", 0.0, 1e6) * 1e-6;
+      const KeySection& link = datacenter_key_sections()[4];  // "link"
+      group.pcie_bytes_per_s = read_number(pcie, link.key("gb_per_s")) * 1e9;
+      group.pcie_latency_s = read_number(pcie, link.key("latency_us")) * 1e-6;
       pcie.finish();
     } else if (g.has("pcie")) {
       throw InputError(g.child_path("pcie"), "a PCIe link needs GPUs: set \"gpus\" >= 1 or remove \"pcie\"");
@@ -85,17 +186,19 @@ std::vector<ServerGroup> parse_platform(JsonReader platform) {
 }  // namespace
 
 void parse_arrival(JsonReader arrival, const std::string& base_dir, ArrivalSpec& a) {
-  const auto process = arrival.choice("process", {"poisson", "trace"});
+  std::vector<std::string> processes;
+  for (const auto& v : arrival_variants()) processes.push_back(v.value);
+  const auto process = arrival.choice("process", processes);
   if (process == "poisson") {
     a.process = ArrivalSpec::Process::poisson;
-    a.qps = arrival.number("qps", 0.0, kInf, true);
+    a.qps = read_number(arrival, arrival_variants()[0].key("qps"));
   } else {
     a.process = ArrivalSpec::Process::trace;
-    a.trace_file = resolve(base_dir, arrival.string("file"));
-    require_file(arrival.child_path("file"), a.trace_file);
+    const KeyVariant& trace = arrival_variants()[1];
+    a.trace_file = read_input_file(arrival, trace.key("file").name, base_dir);
     // Optional: replay at this mean rate, the time axis scaled (checked against the trace in parse_run).
     a.trace_rate_given = arrival.has("qps");
-    a.qps = a.trace_rate_given ? arrival.number("qps", 0.0, kInf, true) : 0.0;
+    a.qps = a.trace_rate_given ? read_number(arrival, trace.key("qps")) : 0.0;
   }
   arrival.finish();
 }
@@ -130,169 +233,6 @@ QuerySizeSpec parse_workload(JsonReader workload, const std::string& base_dir, A
   return sizes;
 }
 
-// The curve of `tier` at every dimension of the model's tables, or an error at `where` naming what
-// the profile lacks.
-std::map<int, LatencyCurve> tier_curves(const TierProfile& tiers, const std::string& tier, bool writes,
-                                        const std::vector<EmbeddingTableSpec>& tables, const std::string& where,
-                                        const char* why) {
-  std::map<int, LatencyCurve> curves;
-  for (const auto& t : tables) {
-    try {
-      curves.emplace(t.dim, writes ? tiers.write_curve(tier, t.dim) : tiers.curve(tier, t.dim));
-    } catch (const std::out_of_range& e) {
-      throw InputError(where, std::string(e.what()) + ", which " + why);
-    }
-  }
-  return curves;
-}
-
-EmbeddingCacheSpec parse_embedding_cache(JsonReader cache, const ModelSpec& model, const std::string& base_dir) {
-  EmbeddingCacheSpec spec;
-  spec.mode = cache.choice_or("mode", {"keys", "analytic"}, "keys") == "keys" ? EmbeddingCacheSpec::Mode::keys
-                                                                               : EmbeddingCacheSpec::Mode::analytic;
-  spec.fraction = cache.number("fraction", 0.0, 1.0, true);
-  spec.hit_rate_threshold = cache.number_or("hit_rate_threshold", 0.9, 0.0, 10.0);
-  spec.preload = cache.boolean_or("preload", false);
-  JsonReader keys = cache.object("keys");
-  const std::string distribution = keys.choice("distribution", {"zipf", "uniform", "trace"});
-  if (distribution == "zipf") spec.zipf_alpha = keys.number("alpha", 0.0, 10.0, true);
-  if (distribution == "trace") {
-    if (spec.mode == EmbeddingCacheSpec::Mode::analytic)
-      throw InputError(keys.child_path("distribution"), "the analytic mode needs a Zipf or uniform popularity, not a key trace");
-    spec.key_trace_file = resolve(base_dir, keys.string("file"));
-    require_file(keys.child_path("file"), spec.key_trace_file);
-  }
-  keys.finish();
-  const std::string where = cache.child_path("tier_profile");
-  spec.tier_profile_file = resolve(base_dir, cache.string("tier_profile"));
-  require_file(where, spec.tier_profile_file);
-  spec.volatile_tier = cache.choice_or("volatile_tier", {"host_hash_map", "redis"}, "host_hash_map");
-  spec.volatile_fraction = cache.number_or("volatile_fraction", 1.0, 0.0, 1.0, true);
-  if (spec.volatile_tier == "redis") {
-    JsonReader redis = cache.object("redis");
-    RedisSpec r;
-    r.nodes = static_cast<int>(redis.integer_or("nodes", 1, 1, 4096));
-    r.bytes_per_s = redis.number("gb_per_s", 1e-3, 1e6) * 1e9;
-    r.latency_s = redis.number("latency_us", 0.0, 1e6) * 1e-6;
-    redis.finish();
-    spec.redis = r;
-  } else if (cache.has("redis")) {
-    throw InputError(cache.child_path("redis"), "a Redis link needs \"volatile_tier\": \"redis\"");
-  }
-  if (cache.has("persistent")) {
-    JsonReader p = cache.object("persistent");
-    PersistentTierSpec t;
-    t.fraction = p.number_or("fraction", 1.0, 0.0, 1.0, true);
-    t.read_bytes_per_s = p.number("read_gb_per_s", 1e-3, 1e6) * 1e9;
-    t.write_bytes_per_s = p.number("write_gb_per_s", 1e-3, 1e6) * 1e9;
-    t.block_bytes = static_cast<std::uint64_t>(p.integer_or("block_bytes", 4096, 1, std::int64_t{1} << 30));
-    p.finish();
-    if (t.fraction < spec.volatile_fraction)
-      throw InputError(cache.child_path("persistent") + ".fraction",
-                       "must be at least volatile_fraction: the persistent tier holds every row the volatile tier does");
-    spec.persistent = t;
-  }
-  if (cache.has("refresh")) {
-    JsonReader r = cache.object("refresh");
-    spec.refresh = CacheRefreshSpec{r.number("interval_ms", 0.1, 1e9) / 1e3, r.number("share", 0.0, 1.0, true)};
-    r.finish();
-  }
-  if (cache.has("updates")) {
-    const std::string updates_path = cache.child_path("updates");
-    if (spec.mode != EmbeddingCacheSpec::Mode::keys)
-      throw InputError(updates_path, "online updates need \"mode\": \"keys\" (staleness is tracked per cached key)");
-    JsonReader u = cache.object("updates");
-    UpdateStreamSpec stream;
-    stream.keys_per_s = u.number("keys_per_s", 0.0, 1e9, true);
-    stream.tick_s = u.number_or("tick_ms", 10.0, 0.1, 1e9) / 1e3;
-    if (u.has("outages")) {
-      const auto& outages = u.array("outages");
-      const std::string outages_path = u.child_path("outages");
-      for (std::size_t i = 0; i < outages.size(); ++i) {
-        JsonReader o(outages[i], outages_path + "." + std::to_string(i));
-        UpdateOutage outage{o.string("server"), o.number("from_s", 0.0, kInf), 0.0};
-        outage.until_s = o.number("until_s", 0.0, kInf);
-        if (!(outage.until_s > outage.from_s)) throw InputError(o.child_path("until_s"), "must be after from_s");
-        o.finish();
-        stream.outages.push_back(outage);
-      }
-    }
-    u.finish();
-    spec.updates = stream;
-  }
-  spec.timeline_bin_s = cache.number_or("timeline_ms", 10.0, 1e-3, 1e9) / 1e3;
-  cache.finish();
-
-  for (const auto& t : model.expanded_tables()) spec.tables.push_back({t.rows, t.dim, t.lookups});
-  if (!spec.key_trace_file.empty()) {  // every key must fit every table (errors name file:line)
-    std::int64_t rows = spec.tables.front().rows;
-    for (const auto& t : spec.tables) rows = std::min(rows, t.rows);
-    spec.key_trace = load_key_trace(spec.key_trace_file);
-    TraceKeys check(spec.key_trace, static_cast<std::uint64_t>(rows));
-  }
-  const TierProfile tiers = load_tier_profile(spec.tier_profile_file);
-  spec.fetch_curves = tier_curves(tiers, spec.volatile_tier, false, spec.tables, where, "the model's tables need");
-  if (spec.persistent)
-    spec.persistent_fetch_curves = tier_curves(tiers, "rocksdb", false, spec.tables, where, "the persistent tier needs");
-  if (spec.updates) {
-    spec.volatile_write_curves = tier_curves(tiers, spec.volatile_tier, true, spec.tables, where, "online updates need");
-    if (spec.persistent)
-      spec.persistent_write_curves = tier_curves(tiers, "rocksdb", true, spec.tables, where, "online updates need");
-  }
-  return spec;
-}
-
-// The model definition of a model service: service.model_file (relative to the scenario), whose
-// name must be service.model, else the shipped definition of that name.
-ModelSpec load_service_model(JsonReader& service, ServiceSpec& spec, const std::string& base_dir) {
-  if (service.has("model_file")) {
-    const std::string where = service.child_path("model_file");
-    spec.model_file = resolve(base_dir, service.string("model_file"));
-    require_file(where, spec.model_file);
-    ModelSpec model = load_model_spec(spec.model_file);
-    if (model.name != spec.model)
-      throw InputError(where, "defines model \"" + model.name + "\", but service.model is \"" + spec.model + "\"");
-    return model;
-  }
-  try {
-    spec.model_file = model_file(spec.model);
-    return load_model_spec(spec.model_file);
-  } catch (const InputError& e) {
-    throw InputError(service.child_path("model"), std::string("GPU offload needs the model's definition: ") + e.what());
-  }
-}
-
-// The model with its tables' rows replaced: one integer for every table, or an array of one per
-// table (groups expanded, in definition order). `rows` receives the rows in force, one per table.
-ModelSpec with_table_rows(const ModelSpec& model, const nlohmann::json& value, const std::string& where,
-                          std::vector<std::int64_t>& rows) {
-  constexpr std::int64_t kMaxRows = std::int64_t{1} << 40;
-  const auto tables = model.expanded_tables();
-  const auto one = [&](const nlohmann::json& v, const std::string& path) {
-    if (!v.is_number_integer() || v.get<std::int64_t>() < 1 || v.get<std::int64_t>() > kMaxRows)
-      throw InputError(path, "expected an integer number of rows in [1, 2^40]");
-    return v.get<std::int64_t>();
-  };
-  rows.clear();
-  if (value.is_array()) {
-    if (value.size() != tables.size())
-      throw InputError(where, "expected one row count per table: the model has " + std::to_string(tables.size()) +
-                                  " tables, the array " + std::to_string(value.size()) + " values");
-    for (std::size_t i = 0; i < value.size(); ++i) rows.push_back(one(value[i], where + "." + std::to_string(i)));
-  } else {
-    rows.assign(tables.size(), one(value, where));
-  }
-  ModelSpec m = model;
-  m.tables.clear();
-  for (std::size_t i = 0; i < tables.size(); ++i) {
-    TableGroup t = tables[i];
-    t.count = 1;
-    t.rows = rows[i];
-    m.tables.push_back(t);
-  }
-  return m;
-}
-
 }  // namespace
 
 const LatencyProfile& ProfileCache::load(const std::string& path) {
@@ -303,101 +243,8 @@ const LatencyProfile& ProfileCache::load(const std::string& path) {
 
 ServiceSpec parse_service(JsonReader service, const std::string& base_dir, ProfileCache* profiles) {
   ProfileCache own;
-  ProfileCache& cache = profiles ? *profiles : own;
-  ServiceSpec spec;
-  const auto type = service.choice("type", {"exponential", "deterministic", "table", "model"});
-  if (type == "exponential") {
-    spec.type = ServiceSpec::Type::exponential;
-    spec.mean_ms = service.number("mean_ms", 0.0, 1e9, true);
-  } else if (type == "deterministic") {
-    spec.type = ServiceSpec::Type::deterministic;
-    spec.ms = service.number("ms", 0.0, 1e9, true);
-  } else if (type == "model") {
-    spec.type = ServiceSpec::Type::model;
-    spec.model = service.string("model");
-    spec.profile_file = resolve(base_dir, service.string("profile"));
-    require_file(service.child_path("profile"), spec.profile_file);
-    const LatencyProfile& profile = cache.load(spec.profile_file);
-    if (profile.device != "cpu")
-      throw InputError(service.child_path("profile"), "expected a CPU profile (\"device\": \"cpu\"), got \"" + profile.device + "\"");
-    spec.profile_source = profile.source;
-    if (profile.provenance.is_object()) {
-      const auto& prov = profile.provenance;
-      if (prov.contains("cores") && prov["cores"].is_number_integer()) spec.profile_cores = prov["cores"].get<int>();
-      if (prov.contains("cpu_model") && prov["cpu_model"].is_string()) spec.profile_cpu_model = prov["cpu_model"].get<std::string>();
-      const auto method = prov.find("method");
-      if (method != prov.end() && method->is_object() && method->contains("contention_instances") &&
-          (*method)["contention_instances"].is_number_integer())
-        spec.profile_busy_cores = (*method)["contention_instances"].get<int>();
-    }
-    // service.profile_fit: "smooth" (default) uses the fitted model of the profile's points
-    // (kernels/profiles/curve_fit.h), "raw" interpolates between the measured medians.
-    const ProfileFit fit =
-        service.has("profile_fit") && service.choice("profile_fit", {"smooth", "raw"}) == "raw" ? ProfileFit::raw : ProfileFit::smooth;
-    spec.curve = profile.curve(spec.model, service.child_path("model"), fit);
-    if (service.boolean_or("after_idle", true)) spec.after_idle = profile.after_idle_curves(spec.model, fit);
-    if (service.boolean_or("cold_size", true)) spec.cold_size_curve = profile.cold_size_curve(spec.model, fit);
-    if (service.boolean_or("run_spread", true)) spec.run_spread = profile.run_spread(spec.model);
-    if (service.boolean_or("contention", true)) {
-      spec.contention_curve = profile.contention_curve(spec.model, fit);
-      spec.contention_levels = profile.contention_level_curves(spec.model, fit);
-      spec.contention_instances = profile.models.at(spec.model).contention_instances;
-      if (!spec.contention_curve)
-        throw InputError(service.child_path("contention"),
-                         "the profile has no contention measurement for \"" + spec.model + "\"; set it to false");
-    }
-    if (service.has("gpu_profile")) {
-      const std::string where = service.child_path("gpu_profile");
-      spec.gpu_profile_file = resolve(base_dir, service.string("gpu_profile"));
-      require_file(where, spec.gpu_profile_file);
-      const LatencyProfile& gpu = cache.load(spec.gpu_profile_file);
-      if (gpu.device != "gpu")
-        throw InputError(where, "expected a GPU profile (\"device\": \"gpu\"), got \"" + gpu.device + "\"");
-      gpu.curve(spec.model, where);  // names the models it has when this one is missing
-      spec.gpu_curve = gpu.kernel_curve(spec.model, fit);
-      if (!spec.gpu_curve)
-        throw InputError(where, "the profile has no kernel-only times (\"kernel_only_ms\") for \"" + spec.model + "\"");
-      spec.gpu_profile_source = gpu.source;
-      // service.gpu_copy_overhead (default true): each copy's fixed cost from the GPU profile, on
-      // top of its bytes over the PCIe link; false charges the bytes alone.
-      if (service.boolean_or("gpu_copy_overhead", true)) {
-        spec.gpu_upload_fixed_s = gpu.copy_fixed_ms(spec.model, true) / 1e3;
-        spec.gpu_download_fixed_s = gpu.copy_fixed_ms(spec.model, false) / 1e3;
-      }
-      // Bytes moved per item and the embedding tables come from the model's definition: the
-      // scenario's model_file, else the shipped one (RECSIM_MODELS_DIR/NAME.json when that is set).
-      ModelSpec model = load_service_model(service, spec, base_dir);
-      spec.input_bytes_per_item = model.input_bytes_per_item();
-      spec.output_bytes_per_item = model.output_bytes_per_item();
-      if (service.has("table_rows")) {
-        if (!service.has("embedding_cache"))
-          throw InputError(service.child_path("table_rows"), "table rows matter only to the embedding cache: add service.embedding_cache or remove it");
-        model = with_table_rows(model, service.value("table_rows"), service.child_path("table_rows"), spec.table_rows);
-      }
-      if (service.has("embedding_cache")) spec.embedding_cache = parse_embedding_cache(service.object("embedding_cache"), model, base_dir);
-    } else {
-      for (const char* key : {"embedding_cache", "model_file", "table_rows"})
-        if (service.has(key))
-          throw InputError(service.child_path(key), std::string(key == std::string("embedding_cache")
-                                                                    ? "the GPU embedding cache serves offloaded queries"
-                                                                    : "the model's definition is read only for GPU offload") +
-                                                        ": it needs service.gpu_profile");
-    }
-  } else {
-    spec.type = ServiceSpec::Type::table;
-    const auto& points = service.array("points");
-    const std::string points_path = service.child_path("points");
-    if (points.empty()) throw InputError(points_path, "expected at least one {\"batch\", \"ms\"} point");
-    for (std::size_t i = 0; i < points.size(); ++i) {
-      JsonReader p(points[i], points_path + "." + std::to_string(i));
-      const int batch = static_cast<int>(p.integer("batch", 1, kMaxQuerySize));
-      const double ms = p.number("ms", 0.0, 1e9, true);
-      p.finish();
-      if (!spec.batch_ms.empty() && batch <= spec.batch_ms.back().first)
-        throw InputError(p.child_path("batch"), "batch sizes must increase strictly from point to point");
-      spec.batch_ms.emplace_back(batch, ms);
-    }
-  }
+  const ServiceKind& kind = service_kind(service.choice("type", service_names()));
+  ServiceSpec spec = kind.parse(service, kind.keys, base_dir, profiles ? *profiles : own);
   service.finish();
   return spec;
 }
@@ -406,64 +253,10 @@ SchedulerSpec parse_scheduler(JsonReader scheduler, std::string* server_selectio
   SchedulerSpec spec;
   spec.policy = scheduler.choice("policy", scheduler_names());
   scheduler_policy(spec.policy).parse(scheduler, spec);
-  if (server_selection) *server_selection = scheduler.choice_or("server_selection", balancer_names(), "least_loaded");
+  if (server_selection) *server_selection = read_choice(scheduler, server_selection_key());
   scheduler.finish();
   return spec;
 }
-
-namespace {
-
-// The checks of service.embedding_cache that need the rest of the scenario.
-void check_embedding_cache(const Scenario& s) {
-  const EmbeddingCacheSpec& cache = *s.fleet.embedding_cache();
-  if (cache.mode == EmbeddingCacheSpec::Mode::keys) {
-    // Each GPU holds its own caches.
-    const double bytes = embedding_cache_bytes(s);
-    constexpr double kMaxCacheBytes = 8.0 * 1024 * 1024 * 1024;
-    if (bytes > kMaxCacheBytes) {
-      char buf[200];
-      std::snprintf(buf, sizeof buf,
-                    "the caches of all GPUs would take %.1f GiB of the simulator's memory (at most 8 GiB): lower it, or use \"mode\": \"analytic\"",
-                    bytes / (1024.0 * 1024 * 1024));
-      throw InputError("service.embedding_cache.fraction", buf);
-    }
-    int lookups = 0;
-    for (const auto& t : cache.tables) lookups = std::max(lookups, t.lookups);
-    if (const std::int64_t items = s.fleet.models.front().query_size.largest();
-        static_cast<std::uint64_t>(items) * static_cast<std::uint64_t>(lookups) > kMaxKeysPerTableLookup)
-      throw InputError("service.embedding_cache.mode",
-                       "queries of up to " + std::to_string(items) + " items ask up to " + std::to_string(items * lookups) +
-                           " keys of one table, more than the key-level mode draws (2^28): use \"analytic\"");
-  }
-  if (!cache.updates) return;
-  if (const double slice = cache.updates->keys_per_s * cache.updates->tick_s * static_cast<double>(cache.tables.size());
-      slice > kMaxUpdateBatchKeys) {
-    char buf[240];
-    std::snprintf(buf, sizeof buf,
-                  "a slice holds %.0f updates of all tables on average (keys_per_s x tick x %zu tables), more than a consumer "
-                  "applies at once (65536): lower tick_ms",
-                  slice, cache.tables.size());
-    throw InputError("service.embedding_cache.updates.tick_ms", buf);
-  }
-  const auto& outages = cache.updates->outages;
-  for (std::size_t i = 0; i < outages.size(); ++i) {
-    const std::string where = "service.embedding_cache.updates.outages." + std::to_string(i) + ".server";
-    const ServerGroup* group = nullptr;
-    for (const auto& g : s.fleet.groups)
-      for (int k = 0; k < g.count; ++k)
-        if (outages[i].server == g.name + "-" + std::to_string(k)) group = &g;
-    if (!group)
-      throw InputError(where, "no server is named \"" + outages[i].server + "\" (servers are named <group>-<index>, e.g. \"" +
-                                  s.fleet.groups.front().name + "-0\")");
-    if (group->gpus == 0) throw InputError(where, "\"" + outages[i].server + "\" has no GPU, so no update consumer to stop");
-    for (std::size_t j = 0; j < i; ++j)
-      if (outages[j].server == outages[i].server && outages[j].from_s < outages[i].until_s && outages[i].from_s < outages[j].until_s)
-        throw InputError("service.embedding_cache.updates.outages." + std::to_string(i),
-                         "overlaps outage " + std::to_string(j) + " of the same server");
-  }
-}
-
-}  // namespace
 
 namespace {
 
@@ -475,7 +268,7 @@ Fleet v1_fleet(const std::string& scenario_name, const std::vector<ServerGroup>&
   Fleet f;
   f.balancer = balancer;
   FleetModel model;
-  model.name = service.type == ServiceSpec::Type::model ? service.model : scenario_name;
+  model.name = service.type == "model" ? service.model : scenario_name;
   model.query_size = sizes;
   model.sla = sla;
   const auto shared = std::make_shared<const ServiceSpec>(service);
@@ -499,6 +292,14 @@ Fleet v1_fleet(const std::string& scenario_name, const std::vector<ServerGroup>&
 
 }  // namespace
 
+SlaSpec parse_sla(JsonReader sla) {
+  SlaSpec out;
+  out.percentile = read_number(sla, sla_keys().key("percentile"));
+  out.target_ms = read_number(sla, sla_keys().key("target_ms"));
+  sla.finish();
+  return out;
+}
+
 void parse_run(JsonReader& run, Scenario& s) {
   if (s.arrival.process == ArrivalSpec::Process::trace) {
     int trace_max = 0;
@@ -513,18 +314,22 @@ void parse_run(JsonReader& run, Scenario& s) {
     if (a.trace_rate_given && a.trace_recorded_qps == 0.0)
       throw InputError("workload.arrival.qps", "the trace's arrivals all come at time 0: it has no rate to scale");
     if (!a.trace_rate_given) a.qps = a.trace_recorded_qps;
-    s.run.queries = static_cast<std::uint64_t>(run.integer_or("queries", static_cast<std::int64_t>(rows), 1, kMaxCount));
+    KeyDecl queries = run_keys().key("queries");
+    queries.fallback = static_cast<std::int64_t>(rows);
+    s.run.queries = static_cast<std::uint64_t>(read_integer(run, queries));
     if (s.run.queries > rows)
       throw InputError(run.child_path("queries"), "the trace has only " + std::to_string(rows) + " queries, fewer than " +
                                                       std::to_string(s.run.queries));
   } else {
-    s.run.queries = static_cast<std::uint64_t>(run.integer("queries", 1, kMaxCount));
+    KeyDecl queries = run_keys().key("queries");
+    queries.required = true;
+    s.run.queries = static_cast<std::uint64_t>(read_integer(run, queries));
   }
-  s.run.warmup_queries = static_cast<std::uint64_t>(run.integer_or("warmup_queries", 0, 0, kMaxCount));
+  s.run.warmup_queries = static_cast<std::uint64_t>(read_integer(run, run_keys().key("warmup_queries")));
   if (s.run.warmup_queries >= s.run.queries)
     throw InputError(run.child_path("warmup_queries"),
                      "expected fewer warm-up queries than run.queries (" + std::to_string(s.run.queries) + ")");
-  s.run.max_in_flight = static_cast<std::uint64_t>(run.integer_or("max_in_flight", 100000, 1, 100'000'000));
+  s.run.max_in_flight = static_cast<std::uint64_t>(read_integer(run, run_keys().key("max_in_flight")));
 }
 
 Scenario parse_scenario(const nlohmann::json& document, const std::string& base_dir) {
@@ -536,10 +341,11 @@ Scenario parse_scenario(const nlohmann::json& document, const std::string& base_
   }
   Scenario s;
   JsonReader top(document, "");
-  top.integer_or("format", 1, 1, 1);
-  s.name = top.string("name");
-  top.string_or("description", "");
-  s.seed = static_cast<std::uint64_t>(top.integer_or("seed", 1, 0, std::numeric_limits<std::int64_t>::max()));
+  const KeySection& keys = v1_top_keys();
+  read_integer(top, keys.key("format"));
+  s.name = read_string(top, keys.key("name"));
+  read_string(top, keys.key("description"));
+  s.seed = static_cast<std::uint64_t>(read_integer(top, keys.key("seed")));
   const std::vector<ServerGroup> groups = parse_platform(top.object("platform"));
   int gpus = 0;
   for (const auto& g : groups) gpus += g.count * g.gpus;
@@ -570,11 +376,7 @@ Scenario parse_scenario(const nlohmann::json& document, const std::string& base_
     if (o.thresholds.empty() && can_offload) o.thresholds = default_batch_ladder();
   }
 
-  JsonReader sla_reader = top.object("sla");
-  SlaSpec sla;
-  sla.percentile = sla_reader.number("percentile", 0.0, 100.0, true, true);
-  sla.target_ms = sla_reader.number("target_ms", 0.0, 1e12, true);
-  sla_reader.finish();
+  const SlaSpec sla = parse_sla(top.object("sla"));
   s.fleet = v1_fleet(s.name, groups, sizes, service, scheduler, sla, s.fleet.balancer);
 
   JsonReader run = top.object("run");

@@ -30,6 +30,8 @@ class ProfileCache {
 ServiceSpec parse_service(JsonReader service, const std::string& base_dir, ProfileCache* profiles = nullptr);
 // `server_selection`: format 1's scheduler also names the fleet's balancer, written there.
 SchedulerSpec parse_scheduler(JsonReader scheduler, std::string* server_selection = nullptr);
+// sla.*: the percentile and the target (both formats).
+SlaSpec parse_sla(JsonReader sla);
 // run.*: needs s.arrival (a trace's length) and s.fleet's models, and fills s.run and, for a trace,
 // the models' query sizes' and s.arrival's trace statistics.
 void parse_run(JsonReader& run, Scenario& s);

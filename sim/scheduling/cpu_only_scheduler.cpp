@@ -4,9 +4,10 @@
 namespace recsim {
 
 SchedulerPolicy cpu_only_scheduler() {
-  return {"cpu-only", "the same as static: the CPU cores only, whatever GPUs the server has", false, false,
+  return {"cpu-only", "the same routing as `static`, named for GPU comparisons (GPUs stay idle)", false, false,
           parse_cpu_batch,
-          [](const SchedulerSpec& spec, const TuneConfig&, int) { return QueryPlan{false, spec.batch_size}; }};
+          [](const SchedulerSpec& spec, const TuneConfig&, int) { return QueryPlan{false, spec.batch_size}; },
+          {batch_size_key()}};
 }
 
 }  // namespace recsim

@@ -6,6 +6,7 @@
 #include "sim/scheduling/scheduler_spec.h"
 #include "sim/scheduling/tune_config.h"
 #include "workloads/json_reader.h"
+#include "workloads/key_declaration.h"
 
 #include <functional>
 #include <string>
@@ -28,6 +29,7 @@ struct SchedulerPolicy {
   // The plan of a query of `size` items. `live`: the online climb's configuration in force (online
   // policies only; the others ignore it).
   QueryPlan (*plan)(const SchedulerSpec& spec, const TuneConfig& live, int size) = nullptr;
+  std::vector<KeyDecl> keys;  // the policy's own keys of the scheduler object, read by `parse`
 };
 
 // Every policy, in the order the docs list them.
@@ -47,5 +49,13 @@ SchedulerPolicy deeprecsched_online_scheduler();
 constexpr int kMaxQuerySize = 1'000'000'000;
 // Reads scheduler.batch_size (required) and refuses the keys a fixed, CPU-only policy does not have.
 void parse_cpu_batch(JsonReader& scheduler, SchedulerSpec& spec);
+// The declarations of the keys policies share: batch_size (required), gpu_threshold, online.
+const KeyDecl& batch_size_key();
+const KeyDecl& gpu_threshold_key();
+const KeyDecl& online_key();
+// The keys of scheduler.online (section "online"), read by the deeprecsched-online policy.
+const KeySection& online_keys();
+// The variants of a scheduler object, one per policy (for the docs and the JSON Schema).
+std::vector<KeyVariant> scheduler_variants();
 
 }  // namespace recsim

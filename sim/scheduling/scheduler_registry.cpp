@@ -23,8 +23,32 @@ const SchedulerPolicy& scheduler_policy(const std::string& name) {
   return find_policy(scheduler_policies(), name, "scheduling policy");
 }
 
+const KeyDecl& batch_size_key() {
+  static const KeyDecl k{.type = KeyDecl::Type::integer, .name = "batch_size", .lo = 1, .hi = kMaxQuerySize, .unit = "items",
+                         .help = "the per-core batch size; with batch_size >= the largest query size there is no splitting (DeepRecSys's baseline)"};
+  return k;
+}
+
+const KeyDecl& gpu_threshold_key() {
+  static const KeyDecl k{.type = KeyDecl::Type::integer, .name = "gpu_threshold", .lo = 1, .hi = kMaxQuerySize, .unit = "items",
+                         .help = "queries of at least this size are offloaded (1: every query)"};
+  return k;
+}
+
+const KeyDecl& online_key() {
+  static const KeyDecl k{.type = KeyDecl::Type::object, .name = "online", .required = false, .help = "the online climb (sim/scheduling/online_hill_climber.h): for each configuration an arrival-rate controller finds the load under the SLA; the batch size is climbed from the smallest value of its ladder upward while that load strictly improves, then the threshold the same way; the queues drain between configurations; the best configuration then serves the rest of the run at `workload.arrival.qps`, and only queries arriving after both the warm-up and the climb are measured",
+                         .when = "see its keys", .section = "online"};
+  return k;
+}
+
+std::vector<KeyVariant> scheduler_variants() {
+  std::vector<KeyVariant> out;
+  for (const auto& p : scheduler_policies()) out.push_back({p.name, p.description, p.keys, {}});
+  return out;
+}
+
 void parse_cpu_batch(JsonReader& scheduler, SchedulerSpec& spec) {
-  spec.batch_size = static_cast<int>(scheduler.integer("batch_size", 1, kMaxQuerySize));
+  spec.batch_size = static_cast<int>(read_integer(scheduler, batch_size_key()));
   if (scheduler.has("gpu_threshold"))
     throw InputError(scheduler.child_path("gpu_threshold"), "only the \"deeprecsched\" policy has a GPU threshold");
   if (scheduler.has("online"))

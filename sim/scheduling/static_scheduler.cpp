@@ -5,9 +5,10 @@
 namespace recsim {
 
 SchedulerPolicy static_scheduler() {
-  return {"static", "every query split over the CPU cores in requests of at most batch_size items", false, false,
+  return {"static", "a query of size s becomes ceil(s / batch_size) requests of at most batch_size items, queued at one server and served by its cores in parallel; the query completes with its last request", false, false,
           parse_cpu_batch,
-          [](const SchedulerSpec& spec, const TuneConfig&, int) { return QueryPlan{false, spec.batch_size}; }};
+          [](const SchedulerSpec& spec, const TuneConfig&, int) { return QueryPlan{false, spec.batch_size}; },
+          {batch_size_key()}};
 }
 
 }  // namespace recsim

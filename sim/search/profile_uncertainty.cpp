@@ -10,7 +10,7 @@ ProfileUncertainty::ProfileUncertainty(const Scenario& scenario, double precisio
   // One model's (tune's): its service on the first kind hosting it.
   const FleetModel& model = scenario.fleet.models.front();
   const ServiceSpec& service = model.first_service();
-  if (service.type != ServiceSpec::Type::model || !service.curve) return;
+  if (service.type != "model" || !service.curve) return;
   curve_ = &*service.curve;
   if (model.query_size.from_trace()) {
     sizes_ = {model.query_size.largest()};

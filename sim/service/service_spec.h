@@ -6,6 +6,8 @@
 #include "sim/ps/embedding_cache_spec.h"
 
 #include <cstdint>
+#include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -13,12 +15,13 @@
 
 namespace recsim {
 
+class ServiceTimeModel;
+
 struct ServiceSpec {
-  enum class Type { exponential, deterministic, table, model } type = Type::deterministic;
-  double mean_ms = 0.0;                           // exponential
-  double ms = 0.0;                                // deterministic
-  std::vector<std::pair<int, double>> batch_ms;   // table: (batch, ms), increasing batch
-  // model: a calibrated profile's curves for one model
+  std::string type;  // a service type of the registry (sim/scenario/service_registry.h)
+  // A fresh service-time model of this spec: the registry's, bound to the parameters read.
+  std::function<std::unique_ptr<ServiceTimeModel>(const ServiceSpec&)> make;
+  // type "model": a calibrated profile's curves for one model
   std::string model;
   std::string profile_file;                       // resolved path
   std::string profile_source;                     // "measured" or "analytic"

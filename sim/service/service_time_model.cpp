@@ -2,6 +2,7 @@
 
 #include "sim/service/run_variation.h"
 
+#include <stdexcept>
 #include <boost/random/exponential_distribution.hpp>
 
 #include <algorithm>
@@ -135,19 +136,8 @@ std::unique_ptr<ServiceTimeModel> make_table_service(LatencyCurve curve) {
 }
 
 std::unique_ptr<ServiceTimeModel> make_service_model(const ServiceSpec& spec) {
-  switch (spec.type) {
-    case ServiceSpec::Type::exponential: return make_exponential_service(spec.mean_ms / 1000.0);
-    case ServiceSpec::Type::deterministic: return make_deterministic_service(spec.ms / 1000.0);
-    case ServiceSpec::Type::table: {
-      std::vector<LatencyCurve::Point> points;
-      for (const auto& [batch, ms] : spec.batch_ms) points.push_back({batch, ms / 1000.0});
-      return make_table_service(LatencyCurve(std::move(points)));
-    }
-    case ServiceSpec::Type::model:
-      return make_profiled_service(*spec.curve, spec.contention_curve, spec.after_idle, spec.contention_levels,
-                                   spec.contention_instances, spec.cold_size_curve, spec.run_spread);
-  }
-  return nullptr;
+  if (!spec.make) throw std::logic_error("a service spec without a service type");
+  return spec.make(spec);
 }
 
 }  // namespace recsim

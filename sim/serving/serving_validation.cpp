@@ -1,5 +1,7 @@
 #include "sim/serving/serving_validation.h"
 
+#include "sim/scenario/service_registry.h"
+
 #include "kernels/calibration/cpu_calibrator.h"
 #include "kernels/calibration/drawn_inputs.h"
 #include "kernels/model/model_weights.h"
@@ -41,7 +43,7 @@ void check_servable(const Scenario& s) {
     throw InputError("platform.servers", "recsim validate serves one server: expected one group with count 1");
   if (s.fleet.groups[0].gpus != 0)
     throw InputError("platform.servers.0.gpus", "recsim validate serves on this machine's CPU cores only: expected 0 GPUs");
-  if (s.fleet.models.front().first_service().type != ServiceSpec::Type::model)
+  if (s.fleet.models.front().first_service().type != "model")
     throw InputError("service.type", "recsim validate runs a model's kernels: expected \"model\"");
   if (s.fleet.models.front().scheduler.front().policy != "static" && s.fleet.models.front().scheduler.front().policy != "cpu-only")
     throw InputError("scheduler.policy", "recsim validate serves with the static split: expected \"static\" or \"cpu-only\", got \"" +
@@ -83,12 +85,10 @@ DrawRange p95_over_draws(const Scenario& s, const RunResults& first, int draws, 
 // per request size. Its error against real serving is the queueing model's own; the rest of the
 // simulation's error is the profile's (calibration against serving conditions).
 Scenario with_served_times(Scenario s, const std::map<int, ServedRequests>& served) {
-  ServiceSpec service = s.fleet.models.front().first_service();
-  service.type = ServiceSpec::Type::table;
-  service.batch_ms.clear();
+  std::vector<std::pair<int, double>> batch_ms;
   for (const auto& [items, r] : served)
-    if (r.requests > 0) service.batch_ms.emplace_back(items, r.mean_seconds() * 1e3);
-  s.fleet.models.front().set_service(service);
+    if (r.requests > 0) batch_ms.emplace_back(items, r.mean_seconds() * 1e3);
+  s.fleet.models.front().set_service(table_service_spec(batch_ms));
   return s;
 }
 

@@ -115,9 +115,9 @@ TEST_CASE("invalid input: exit 2, one line naming the path, no results file", "[
       {{"run", missing_file}, "recsim: error: " + missing_file + ": file does not exist or is not a regular file"},
       {{"run", good, "--set", "typo=1"}, "recsim: error: typo: unknown key"},
       {{"runn", good}, "recsim: error: unknown command \"runn\" (did you mean \"run\"?); commands: run, capacity, tune, sweep, check, "
-                       "plan, calibrate, accuracy, fit-gpu, validate (see recsim --help)"},
+                       "plan, calibrate, accuracy, fit-gpu, validate, schema (see recsim --help)"},
       {{"simulate", good}, "recsim: error: unknown command \"simulate\"; commands: run, capacity, tune, sweep, check, plan, calibrate, "
-                           "accuracy, fit-gpu, validate (see recsim --help)"},
+                           "accuracy, fit-gpu, validate, schema (see recsim --help)"},
       {{"run", good, "--set", "workload.arrival.qps=-1"}, "recsim: error: workload.arrival.qps: expected a number > 0, got -1"},
       {{"run", good, "--set", "workload.arrival.qps=\"x\""}, "recsim: error: workload.arrival.qps: expected a number > 0, got \"x\""},
       {{"run", good, "--set", "platform.servers.0.cpu_cores=0"},

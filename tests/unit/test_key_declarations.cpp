@@ -1,6 +1,10 @@
 // Keys declared once next to their component (workloads/key_declaration.h): the parser enforces the
-// declared bounds, and docs/scenario-format.md's generated tables match the declarations.
+// declared bounds, and docs/scenario-format.md's key tables and docs/scenario.schema.json are what
+// the declarations generate (scripts/key-tables rewrites them).
 #include "sim/scenario/query_size_registry.h"
+#include "sim/scenario/scenario_keys.h"
+#include "sim/scenario/scenario_schema.h"
+#include "sim/scenario/service_registry.h"
 #include "support/build_paths.h"
 #include "support/scenarios.h"
 
@@ -15,13 +19,17 @@ using recsim::test::scenario_error;
 
 namespace {
 
-// The block of `doc` between "<!-- keys: NAME" and "<!-- /keys -->" (without the marker lines).
-std::string generated_block(const std::string& doc, const std::string& name) {
-  std::ifstream in(recsim::test::source_dir() + "/" + doc);
+std::string read_text(const std::string& relative) {
+  std::ifstream in(recsim::test::source_dir() + "/" + relative);
   std::stringstream text;
   text << in.rdbuf();
-  const std::string s = text.str();
-  const std::string open = "<!-- keys: " + name;
+  return text.str();
+}
+
+// The block of `doc` between "<!-- keys: NAME ...-->" and "<!-- /keys -->" (without the marker lines).
+std::string generated_block(const std::string& doc, const std::string& name) {
+  const std::string s = read_text(doc);
+  const std::string open = "<!-- keys: " + name + " ";
   const auto a = s.find(open);
   if (a == std::string::npos) return "(no \"" + open + "\" marker in " + doc + ")";
   const auto start = s.find('\n', a) + 1;
@@ -29,66 +37,113 @@ std::string generated_block(const std::string& doc, const std::string& name) {
   return end == std::string::npos ? "(no end marker)" : s.substr(start, end - start);
 }
 
-std::vector<KeyVariant> query_size_variants() {
-  std::vector<KeyVariant> v;
-  for (const auto& k : query_size_kinds()) v.push_back(k.keys);
-  return v;
+nlohmann::json& at_path(nlohmann::json& doc, const std::string& dotted) {
+  nlohmann::json* j = &doc;
+  std::stringstream parts(dotted);
+  for (std::string p; std::getline(parts, p, '.');) j = p.find_first_not_of("0123456789") == std::string::npos ? &(*j)[std::stoul(p)] : &(*j)[p];
+  return *j;
 }
 
-// A valid query_size object of each distribution (numeric keys only), to push one key past a bound.
-std::vector<nlohmann::json> valid_sizes() {
-  return {{{"distribution", "fixed"}, {"value", 4}},
-          {{"distribution", "normal"}, {"mean", 10.0}, {"sd", 2.0}, {"max", 100}},
-          {{"distribution", "lognormal"}, {"mu", 2.0}, {"sigma", 0.5}, {"max", 100}},
-          {{"distribution", "lognormal"}, {"median", 100.0}, {"top_quarter_share", 0.5}, {"max", 1000}}};
+// Pushes each numeric key of `keys` just past each finite bound in the object at `where` of a valid
+// document and checks the parser's error names that key; returns how many bounds it checked.
+int check_bounds(const nlohmann::json& valid, const std::string& where, const std::vector<KeyDecl>& keys, bool only_present = false) {
+  REQUIRE(scenario_error(valid) == "valid");
+  int checked = 0;
+  for (const auto& key : keys) {
+    if (key.type != KeyDecl::Type::integer && key.type != KeyDecl::Type::number) continue;
+    auto base = valid;
+    if (only_present && !at_path(base, where).contains(key.name)) continue;
+    INFO(where << "." << key.name);
+    const std::string expected = where + "." + key.name + ": ";
+    const double step = key.type == KeyDecl::Type::integer ? 1.0 : 1e-9 * std::max(1.0, std::abs(key.lo));
+    for (const bool low : {true, false}) {
+      const double bound = low ? key.lo : key.hi;
+      if (!std::isfinite(bound) || (key.type == KeyDecl::Type::integer && std::abs(bound) >= 9e18)) continue;
+      const bool open = low ? key.lo_open : key.hi_open;
+      const double outside = open ? bound : (low ? bound - step : bound + std::max(step, 1e-9 * std::abs(bound)));
+      auto doc = valid;
+      if (key.type == KeyDecl::Type::integer)
+        at_path(doc, where)[key.name] = static_cast<std::int64_t>(outside);
+      else
+        at_path(doc, where)[key.name] = outside;
+      CHECK(scenario_error(doc).rfind(expected, 0) == 0);
+      ++checked;
+    }
+  }
+  return checked;
+}
+
+const KeySection& section_named(const std::string& name) {
+  for (const auto& s : scenario_key_sections())
+    if (s.name == name) return s;
+  throw std::out_of_range(name);
 }
 
 }  // namespace
 
-TEST_CASE("docs/scenario-format.md's query-size table is generated from the registry's declarations", "[keys]") {
-  const std::string expected = markdown_variants("distribution", query_size_variants());
-  INFO("replace the block under <!-- keys: query_size --> in docs/scenario-format.md with:\n" << expected);
-  CHECK(generated_block("docs/scenario-format.md", "query_size") == expected);
-}
-
-TEST_CASE("the parser enforces each declared query-size bound, naming the key", "[keys]") {
-  int checked = 0;
-  for (const auto& valid : valid_sizes()) {
-    const KeyVariant& variant = query_size_kind(valid.at("distribution").get<std::string>()).keys;
-    auto doc = recsim::test::mmc_document(1, 100, 1.0, 100, 0);
-    doc["workload"]["query_size"] = valid;
-    REQUIRE(scenario_error(doc) == "valid");
-    for (const auto& key : variant.keys) {
-      if (!valid.contains(key.name)) continue;
-      INFO(variant.value << "." << key.name);
-      const std::string where = "workload.query_size." + key.name + ": ";
-      const double step = key.type == KeyDecl::Type::integer ? 1.0 : 1e-9 * std::max(1.0, std::abs(key.lo));
-      if (std::isfinite(key.lo)) {
-        doc["workload"]["query_size"] = valid;
-        doc["workload"]["query_size"][key.name] = key.lo_open ? key.lo : key.lo - step;
-        CHECK(scenario_error(doc).rfind(where, 0) == 0);
-        ++checked;
-      }
-      if (std::isfinite(key.hi)) {
-        doc["workload"]["query_size"] = valid;
-        doc["workload"]["query_size"][key.name] = key.hi_open ? key.hi : key.hi + std::max(step, 1e-9 * std::abs(key.hi));
-        CHECK(scenario_error(doc).rfind(where, 0) == 0);
-        ++checked;
-      }
-    }
+TEST_CASE("docs/scenario-format.md's key tables are generated from the declarations", "[keys]") {
+  for (const auto& [name, markdown] : scenario_key_tables()) {
+    INFO("block " << name << " is out of date: run scripts/key-tables");
+    CHECK(generated_block("docs/scenario-format.md", name) == markdown);
   }
-  CHECK(checked == 17);  // every finite bound of the examples' keys
 }
 
-TEST_CASE("the query-size JSON Schema states each distribution's keys, bounds and alternatives", "[keys]") {
-  const auto schema = schema_of_variants("distribution", query_size_variants(), "query_size");
-  CHECK(schema["properties"]["distribution"]["enum"] == nlohmann::json({"fixed", "normal", "lognormal", "empirical"}));
-  const auto& lognormal = schema["allOf"][2]["then"];
+TEST_CASE("docs/scenario.schema.json is the schema the declarations generate", "[keys]") {
+  INFO("out of date: run scripts/key-tables");
+  CHECK(read_text("docs/scenario.schema.json") == scenario_schema().dump(2) + "\n");
+}
+
+TEST_CASE("the parser enforces each declared bound, naming the key", "[keys]") {
+  const auto mmc = recsim::test::mmc_document(1, 100, 1.0, 100, 0);
+  int checked = 0;
+  checked += check_bounds(mmc, "sla", section_named("sla").keys);
+  checked += check_bounds(mmc, "run", section_named("run").keys);
+  checked += check_bounds(mmc, "platform.servers.0", section_named("server").keys);
+  checked += check_bounds(mmc, "service", service_kind("exponential").keys.keys);
+  auto deterministic = mmc;
+  deterministic["service"] = {{"type", "deterministic"}, {"ms", 1.0}};
+  checked += check_bounds(deterministic, "service", service_kind("deterministic").keys.keys);
+  // Query sizes: a valid object of each distribution, each of its numeric keys past each bound.
+  for (const auto& sizes : {nlohmann::json{{"distribution", "fixed"}, {"value", 4}},
+                            nlohmann::json{{"distribution", "normal"}, {"mean", 10.0}, {"sd", 2.0}, {"max", 100}},
+                            nlohmann::json{{"distribution", "lognormal"}, {"mu", 2.0}, {"sigma", 0.5}, {"max", 100}},
+                            nlohmann::json{{"distribution", "lognormal"}, {"median", 100.0}, {"top_quarter_share", 0.5}, {"max", 1000}}}) {
+    auto doc = mmc;
+    doc["workload"]["query_size"] = sizes;
+    checked += check_bounds(doc, "workload.query_size", query_size_kind(sizes.at("distribution").get<std::string>()).keys.keys, true);
+  }
+  // sla 4 (percentile both open, target_ms both), run 6, server 6, exponential 2, deterministic 2,
+  // query sizes 17.
+  CHECK(checked == 37);
+}
+
+TEST_CASE("the scenario schema states each variant's keys, bounds and alternatives", "[keys]") {
+  const auto schema = scenario_schema();
+  const auto& defs = schema["$defs"];
+  CHECK(defs["query_size"]["properties"]["distribution"]["enum"] == nlohmann::json({"fixed", "normal", "lognormal", "empirical"}));
+  const auto& lognormal = defs["query_size"]["allOf"][2]["then"];
   CHECK(lognormal["required"] == nlohmann::json({"distribution", "max"}));
   CHECK(lognormal["oneOf"] == nlohmann::json::parse(R"([{"required":["mu","sigma"]},{"required":["median","top_quarter_share"]}])"));
   CHECK(lognormal["properties"]["top_quarter_share"]["exclusiveMinimum"] == 0.25);
-  CHECK(lognormal["properties"]["top_quarter_share"]["exclusiveMaximum"] == 1.0);
   CHECK(lognormal["additionalProperties"] == false);
-  CHECK(schema["allOf"][0]["then"]["properties"]["value"]["maximum"] == 1e9);
-  CHECK(schema["allOf"][3]["then"]["properties"]["file"]["type"] == "string");
+  CHECK(defs["service"]["properties"]["type"]["enum"] == nlohmann::json({"exponential", "deterministic", "table", "model"}));
+  CHECK(defs["scheduler_v1"]["allOf"][0]["then"]["properties"].contains("server_selection"));
+  CHECK_FALSE(defs["scheduler"]["allOf"][0]["then"]["properties"].contains("server_selection"));
+  CHECK(defs["sla"]["properties"]["percentile"]["exclusiveMaximum"] == 100.0);
+  CHECK(defs["run"]["properties"]["max_in_flight"]["default"] == 100000);
+  CHECK(schema["then"]["$ref"] == "#/$defs/scenario_v2");
+  // Every reference resolves.
+  const std::function<void(const nlohmann::json&)> refs = [&](const nlohmann::json& j) {
+    if (j.is_object()) {
+      if (j.contains("$ref")) {
+        const std::string ref = j["$ref"];
+        INFO(ref);
+        CHECK(defs.contains(ref.substr(std::string("#/$defs/").size())));
+      }
+      for (const auto& [k, v] : j.items()) refs(v);
+    } else if (j.is_array()) {
+      for (const auto& v : j) refs(v);
+    }
+  };
+  refs(schema);
 }

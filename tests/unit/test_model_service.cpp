@@ -193,7 +193,7 @@ TEST_CASE("every shipped scenario is valid, and each model has one on the shippe
     const Scenario s = load_scenario(entry.path().string(), {});
     if (entry.path().parent_path().filename() == "models") {
       ++models;
-      CHECK(s.fleet.models.front().first_service().type == ServiceSpec::Type::model);
+      CHECK(s.fleet.models.front().first_service().type == "model");
       CHECK(s.fleet.models.front().first_service().model == entry.path().stem().string());
       CHECK(s.fleet.models.front().first_service().profile_source == "measured");
       CHECK(s.fleet.models.front().first_service().contention_curve.has_value());

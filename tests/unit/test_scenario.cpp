@@ -3,6 +3,7 @@
 #include "sim/scenario/overrides.h"
 #include "sim/scenario/query_sizes.h"
 #include "sim/scenario/scenario_parser.h"
+#include "sim/service/service_time_model.h"
 #include "support/cli_runner.h"
 #include "support/scenarios.h"
 #include "support/temp_dir.h"
@@ -40,8 +41,8 @@ TEST_CASE("the contract's example scenario parses to the right values", "[scenar
   CHECK(s.fleet.groups[0].cpu_cores == 8);
   CHECK(s.fleet.groups[0].name == "server");
   CHECK(s.arrival.qps == 5600);
-  CHECK(s.fleet.models.front().first_service().type == ServiceSpec::Type::exponential);
-  CHECK(s.fleet.models.front().first_service().mean_ms == 1.0);
+  CHECK(s.fleet.models.front().first_service().type == "exponential");
+  CHECK(make_service_model(s.fleet.models.front().first_service())->mean_seconds(1) == Approx(1e-3));
   CHECK(s.fleet.models.front().scheduler.front().batch_size == 1);
   CHECK(s.fleet.balancer == "least_loaded");
   CHECK(s.fleet.models.front().sla.percentile == 95);
