@@ -1,24 +1,31 @@
 #pragma once
-// How queries arrive (workload.arrival in docs/scenario-format.md): a Poisson process at a rate, or
-// a recorded trace replayed at a mean rate.
+// How queries arrive (workload.arrival in docs/scenario-format.md), as read: a synthetic process of
+// the registry (sim/scenario/arrival_registry.h) at a mean rate, or a recorded trace replayed at a
+// mean rate.
+#include "workloads/arrival_process.h"
+#include "workloads/random_stream.h"
+
+#include <functional>
+#include <memory>
 #include <string>
 
 namespace recsim {
 
 struct ArrivalSpec {
-  enum class Process { poisson, trace } process = Process::poisson;
-  // poisson: the rate. trace: the mean rate the trace is replayed at, its time axis scaled to it:
-  // the recorded rate unless the scenario gives one (so that capacity and tune can vary it).
+  std::string process = "poisson";  // a registered process's name ("trace": a recorded trace)
+  // The mean rate. A trace: the rate it is replayed at, its time axis scaled to it (the recorded
+  // rate unless the scenario gives one), so that capacity and tune can vary it.
   double qps = 0.0;
+  // A synthetic process at mean rate `qps` drawing from `rng`; empty: a trace.
+  std::function<std::unique_ptr<ArrivalProcess>(double qps, Rng rng)> make;
   std::string trace_file;  // trace: resolved path
   double trace_span_s = 0.0;  // trace: the last arrival's time, as recorded
   double trace_recorded_qps = 0.0;  // trace: its queries / its last arrival's time (0: all at time 0)
   bool trace_rate_given = false;    // trace: `qps` was in the scenario
 
-  // What a trace's arrival times are multiplied by (1 for Poisson arrivals and unscaled traces).
-  double time_scale() const {
-    return process == Process::trace && qps > 0.0 && trace_recorded_qps > 0.0 ? trace_recorded_qps / qps : 1.0;
-  }
+  bool from_trace() const { return !make; }
+  // What a trace's arrival times are multiplied by (1 for synthetic arrivals and unscaled traces).
+  double time_scale() const { return from_trace() && qps > 0.0 && trace_recorded_qps > 0.0 ? trace_recorded_qps / qps : 1.0; }
 };
 
 }  // namespace recsim

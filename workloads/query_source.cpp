@@ -9,17 +9,17 @@ namespace {
 
 class SyntheticSource final : public QuerySource {
  public:
-  SyntheticSource(PoissonArrivals arrivals, std::unique_ptr<QuerySizeDistribution> sizes, Rng size_rng)
+  SyntheticSource(std::unique_ptr<ArrivalProcess> arrivals, std::unique_ptr<QuerySizeDistribution> sizes, Rng size_rng)
       : arrivals_(std::move(arrivals)), sizes_(std::move(sizes)), size_rng_(std::move(size_rng)) {}
   bool next(QueryArrival& out) override {
-    now_ += arrivals_.next_gap();
+    now_ += arrivals_->next_gap();
     out.time = now_;
     out.size = sizes_->sample(size_rng_);
     return true;
   }
 
  private:
-  PoissonArrivals arrivals_;
+  std::unique_ptr<ArrivalProcess> arrivals_;
   std::unique_ptr<QuerySizeDistribution> sizes_;
   Rng size_rng_;
   double now_ = 0.0;
@@ -73,10 +73,16 @@ std::unique_ptr<QuerySource> make_model_mix_source(std::unique_ptr<QuerySource> 
                                           std::move(size_rng));
 }
 
-std::unique_ptr<QuerySource> make_synthetic_source(PoissonArrivals arrivals,
+std::unique_ptr<QuerySource> make_synthetic_source(std::unique_ptr<ArrivalProcess> arrivals,
                                                    std::unique_ptr<QuerySizeDistribution> sizes,
                                                    Rng size_rng) {
   return std::make_unique<SyntheticSource>(std::move(arrivals), std::move(sizes), std::move(size_rng));
+}
+
+std::unique_ptr<QuerySource> make_synthetic_source(PoissonArrivals arrivals,
+                                                   std::unique_ptr<QuerySizeDistribution> sizes,
+                                                   Rng size_rng) {
+  return make_synthetic_source(std::make_unique<PoissonArrivals>(std::move(arrivals)), std::move(sizes), std::move(size_rng));
 }
 
 std::unique_ptr<QuerySource> make_trace_source(const std::string& path, double time_scale) {

@@ -1,6 +1,7 @@
 #pragma once
 // Where queries come from: a stream of (arrival time, model, size) in virtual time. The simulator's
 // load generator pulls from a QuerySource and knows nothing else about the workload.
+#include "workloads/arrival_process.h"
 #include "workloads/poisson_arrivals.h"
 #include "workloads/query_size_distribution.h"
 #include "workloads/trace_file.h"
@@ -24,7 +25,11 @@ class QuerySource {
   virtual bool next(QueryArrival& out) = 0;
 };
 
-// Poisson arrivals with sizes from a distribution; never exhausted.
+// Arrivals from a process with sizes from a distribution; never exhausted.
+std::unique_ptr<QuerySource> make_synthetic_source(std::unique_ptr<ArrivalProcess> arrivals,
+                                                   std::unique_ptr<QuerySizeDistribution> sizes,
+                                                   Rng size_rng);
+// The same, from Poisson arrivals.
 std::unique_ptr<QuerySource> make_synthetic_source(PoissonArrivals arrivals,
                                                    std::unique_ptr<QuerySizeDistribution> sizes,
                                                    Rng size_rng);

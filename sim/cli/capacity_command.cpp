@@ -97,7 +97,7 @@ int execute(const CapacityFlags& f) {
   const Scenario scenario = load_scenario(f.scenario, f.sets);
   // A trace's rate is varied by scaling its time axis (workload.arrival.qps); one whose arrivals all
   // come at once has no rate.
-  if (scenario.arrival.process == ArrivalSpec::Process::trace && scenario.arrival.trace_recorded_qps == 0.0)
+  if (scenario.arrival.from_trace() && scenario.arrival.trace_recorded_qps == 0.0)
     throw InputError("workload.arrival.file", "recsim capacity varies the arrival rate, and this trace's arrivals all come at time 0");
   check_resources(scenario, f.allow_large);  // at the starting rate
   {  // and what no machine can do at the lowest rate the search may try (its virtual time is longest)

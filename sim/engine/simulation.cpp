@@ -35,23 +35,24 @@ namespace {
 bool g_engine_used = false;
 
 std::unique_ptr<QuerySource> make_source(const Scenario& s, const Fleet& fleet) {
-  const bool trace = s.arrival.process == ArrivalSpec::Process::trace;
+  const ArrivalSpec& arrival = s.arrival;
+  const auto times = [&](std::unique_ptr<QuerySizeDistribution> sizes, Rng size_rng) {
+    return make_synthetic_source(arrival.make(arrival.qps, make_stream(s.seed, StreamId::arrivals)), std::move(sizes), std::move(size_rng));
+  };
   if (s.format < 2) {
-    if (trace) return make_trace_source(s.arrival.trace_file, s.arrival.time_scale());
-    return make_synthetic_source(PoissonArrivals(s.arrival.qps, make_stream(s.seed, StreamId::arrivals)),
-                                 make_query_sizes(fleet.models.front().query_size), make_stream(s.seed, StreamId::query_sizes));
+    if (arrival.from_trace()) return make_trace_source(arrival.trace_file, arrival.time_scale());
+    return times(make_query_sizes(fleet.models.front().query_size), make_stream(s.seed, StreamId::query_sizes));
   }
   // Several models: the arrival times (and a trace's sizes), then each query's model and size.
-  auto times = trace ? make_trace_source(s.arrival.trace_file, s.arrival.time_scale())
-                     : make_synthetic_source(PoissonArrivals(s.arrival.qps, make_stream(s.seed, StreamId::arrivals)),
-                                             make_fixed_sizes(1), make_stream(s.seed, StreamId::query_sizes, 1));
+  auto arrivals = arrival.from_trace() ? make_trace_source(arrival.trace_file, arrival.time_scale())
+                                       : times(make_fixed_sizes(1), make_stream(s.seed, StreamId::query_sizes, 1));
   std::vector<double> shares;
   std::vector<std::unique_ptr<QuerySizeDistribution>> sizes;
   for (const auto& m : fleet.models) {
     shares.push_back(m.share);
     sizes.push_back(m.query_size.from_trace() ? nullptr : make_query_sizes(m.query_size));
   }
-  return make_model_mix_source(std::move(times), std::move(shares), std::move(sizes), make_stream(s.seed, StreamId::models),
+  return make_model_mix_source(std::move(arrivals), std::move(shares), std::move(sizes), make_stream(s.seed, StreamId::models),
                                make_stream(s.seed, StreamId::query_sizes));
 }
 

@@ -156,7 +156,7 @@ PlanSpec plan_spec_from(const json& plan, const json& fleet, const std::string& 
       throw InputError("fleet: " + fleet_file + ": " + e.where(), e.expected());
     }
     if (s.format < 2) throw InputError("fleet", "expected a format-2 (datacenter) scenario with server kinds and models");
-    if (s.arrival.process != ArrivalSpec::Process::poisson) throw InputError("fleet", "expected Poisson arrivals (workload.arrival.process)");
+    if (s.arrival.process != "poisson") throw InputError("fleet", "expected Poisson arrivals (workload.arrival.process)");
     p.fleet = fleet;
     // A model's share is its part of the arrivals, normalised over the fleet's models
     // (docs/scenario-format.md): two models without a share take half each.

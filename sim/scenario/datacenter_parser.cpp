@@ -368,7 +368,7 @@ Scenario parse_datacenter_scenario(const nlohmann::json& document, const std::st
   JsonReader workload = read_object(top, top_key.key("workload"));
   parse_arrival(read_object(workload, workload_keys().key("arrival")), base_dir, s.arrival);
   workload.finish();
-  const bool trace = s.arrival.process == ArrivalSpec::Process::trace;
+  const bool trace = s.arrival.from_trace();
 
   // Models.
   const auto& models = read_array(top, top_key.key("models"));

@@ -154,7 +154,7 @@ ResourceEstimate estimate_resources(const Scenario& s) {
   // where the work takes longer than the arrivals: the CPUs at their stability limit, each server's
   // SSD reading a block per key, the Redis link carrying every key (every lookup a miss: an upper bound).
   const SchedulerSpec* online = online_scheduler(s);
-  e.virtual_seconds = s.arrival.process == ArrivalSpec::Process::trace ? s.arrival.trace_span_s * s.arrival.time_scale() : queries / s.arrival.qps;
+  e.virtual_seconds = s.arrival.from_trace() ? s.arrival.trace_span_s * s.arrival.time_scale() : queries / s.arrival.qps;
   e.virtual_seconds_key = "workload.arrival.qps";
   auto longer = [&e](double seconds, const char* key) {
     if (seconds > e.virtual_seconds) {

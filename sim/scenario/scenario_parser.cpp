@@ -4,6 +4,7 @@
 
 #include "kernels/profiles/latency_profile.h"
 #include "sim/balancing/balancer.h"
+#include "sim/scenario/arrival_registry.h"
 #include "sim/scenario/datacenter_keys.h"
 #include "sim/scenario/embedding_cache_parser.h"
 #include "sim/scenario/overrides.h"
@@ -120,19 +121,6 @@ const KeySection& run_keys() {
   return s;
 }
 
-const std::vector<KeyVariant>& arrival_variants() {
-  static const std::vector<KeyVariant> v = {
-      {"poisson", "Poisson arrivals: exponential gaps with mean 1/qps",
-       {{.name = "qps", .lo = 0.0, .hi = kInf, .lo_open = true, .unit = "queries/s", .help = "the rate"}},
-       {}},
-      {"trace",
-       "a recorded trace replayed (below); the sizes come from it",
-       {{.type = T::file, .name = "file", .help = "the trace to replay"},
-        {.name = "qps", .required = false, .lo = 0.0, .hi = kInf, .lo_open = true, .unit = "queries/s",
-         .help = "replay the trace at this mean rate: every arrival time is multiplied by (recorded rate / qps), the recorded rate being the trace's rows / its last arrival time. `recsim capacity` and `tune` vary it", .when = "the recorded rate", .also = "the trace's arrivals may not all be at time 0"}},
-       {}}};
-  return v;
-}
 
 const KeyDecl& server_selection_key() {
   static const KeyDecl k{.type = T::choice, .name = "server_selection", .required = false, .fallback = "least_loaded", .choices = balancer_names(),
@@ -186,20 +174,10 @@ std::vector<ServerGroup> parse_platform(JsonReader platform) {
 }  // namespace
 
 void parse_arrival(JsonReader arrival, const std::string& base_dir, ArrivalSpec& a) {
-  std::vector<std::string> processes;
-  for (const auto& v : arrival_variants()) processes.push_back(v.value);
-  const auto process = arrival.choice("process", processes);
-  if (process == "poisson") {
-    a.process = ArrivalSpec::Process::poisson;
-    a.qps = read_number(arrival, arrival_variants()[0].key("qps"));
-  } else {
-    a.process = ArrivalSpec::Process::trace;
-    const KeyVariant& trace = arrival_variants()[1];
-    a.trace_file = read_input_file(arrival, trace.key("file").name, base_dir);
-    // Optional: replay at this mean rate, the time axis scaled (checked against the trace in parse_run).
-    a.trace_rate_given = arrival.has("qps");
-    a.qps = a.trace_rate_given ? read_number(arrival, trace.key("qps")) : 0.0;
-  }
+  const ArrivalKind& kind = arrival_kind(arrival.choice("process", arrival_names()));
+  a = ArrivalSpec{};
+  a.process = kind.keys.value;
+  kind.parse(arrival, kind.keys, base_dir, a);
   arrival.finish();
 }
 
@@ -221,7 +199,7 @@ namespace {
 QuerySizeSpec parse_workload(JsonReader workload, const std::string& base_dir, ArrivalSpec& arrival) {
   parse_arrival(workload.object("arrival"), base_dir, arrival);
   QuerySizeSpec sizes;
-  if (arrival.process == ArrivalSpec::Process::trace) {
+  if (arrival.from_trace()) {
     if (workload.has("query_size"))
       throw InputError(workload.child_path("query_size"),
                        "must be absent with \"process\": \"trace\" (sizes come from the trace file)");
@@ -301,7 +279,7 @@ SlaSpec parse_sla(JsonReader sla) {
 }
 
 void parse_run(JsonReader& run, Scenario& s) {
-  if (s.arrival.process == ArrivalSpec::Process::trace) {
+  if (s.arrival.from_trace()) {
     int trace_max = 0;
     double trace_mean = 0.0;
     const auto rows = validate_trace(s.arrival.trace_file, &trace_max, &trace_mean, &s.arrival.trace_span_s);
@@ -365,7 +343,7 @@ Scenario parse_scenario(const nlohmann::json& document, const std::string& base_
     if (!o.thresholds.empty() && !can_offload)
       throw InputError("scheduler.online.thresholds", "offload thresholds need servers with GPUs and service.gpu_profile");
     if (o.batches.empty()) o.batches = default_batch_ladder();
-    if (s.arrival.process != ArrivalSpec::Process::poisson)
+    if (s.arrival.process != "poisson")
       throw InputError("workload.arrival.process", "the \"deeprecsched-online\" policy varies the arrival rate while it climbs: expected \"poisson\"");
     if (o.min_qps == 0.0) o.min_qps = s.arrival.qps / 4;
     if (o.max_qps == 0.0) o.max_qps = s.arrival.qps * 4;

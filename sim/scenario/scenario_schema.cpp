@@ -1,5 +1,6 @@
 #include "sim/scenario/scenario_schema.h"
 
+#include "sim/scenario/arrival_registry.h"
 #include "sim/scenario/datacenter_keys.h"
 #include "sim/scenario/embedding_cache_parser.h"
 #include "sim/scenario/query_size_registry.h"
@@ -27,6 +28,12 @@ const KeySection& section(const std::string& name) {
   for (const auto& s : sections)
     if (s.name == name) return s;
   throw std::out_of_range("no key section \"" + name + "\"");
+}
+
+std::vector<KeyVariant> arrival_variants() {
+  std::vector<KeyVariant> v;
+  for (const auto& k : arrival_kinds()) v.push_back(k.keys);
+  return v;
 }
 
 std::vector<KeyVariant> query_size_variants() {

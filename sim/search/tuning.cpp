@@ -166,7 +166,7 @@ TuneOptions prepare_tune(const Scenario& scenario, const TuneRequest& request, c
                                     "scheduler_by_kind (docs/datacenter.md)");
   // A trace's rate is varied by scaling its time axis (workload.arrival.qps); one whose arrivals all
   // come at once has no rate.
-  if (scenario.arrival.process == ArrivalSpec::Process::trace && scenario.arrival.trace_recorded_qps == 0.0)
+  if (scenario.arrival.from_trace() && scenario.arrival.trace_recorded_qps == 0.0)
     throw InputError("workload.arrival.file", "recsim tune varies the arrival rate, and this trace's arrivals all come at time 0");
   TuneOptions o;
   o.batch_ladder = request.batches.empty() ? default_batch_ladder() : request.batches;

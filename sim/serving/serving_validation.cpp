@@ -48,7 +48,7 @@ void check_servable(const Scenario& s) {
   if (s.fleet.models.front().scheduler.front().policy != "static" && s.fleet.models.front().scheduler.front().policy != "cpu-only")
     throw InputError("scheduler.policy", "recsim validate serves with the static split: expected \"static\" or \"cpu-only\", got \"" +
                                              s.fleet.models.front().scheduler.front().policy + "\"");
-  if (s.arrival.process != ArrivalSpec::Process::poisson)
+  if (s.arrival.process != "poisson")
     throw InputError("workload.arrival.process", "recsim validate issues Poisson arrivals: expected \"poisson\"");
   if (!s.fleet.models.front().first_service().table_rows.empty())
     throw InputError("service.table_rows", "recsim validate serves the tables the profile was calibrated with: remove table_rows");
