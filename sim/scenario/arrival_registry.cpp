@@ -8,6 +8,9 @@ namespace recsim {
 const std::vector<ArrivalKind>& arrival_kinds() {
   static const std::vector<ArrivalKind> kinds = {
       poisson_arrivals(),
+      diurnal_arrivals(),
+      bursty_arrivals(),
+      gamma_arrivals(),
       trace_arrivals(),
   };
   return kinds;

@@ -24,6 +24,9 @@ const ArrivalKind& arrival_kind(const std::string& name);
 
 // The processes, one per file.
 ArrivalKind poisson_arrivals();
+ArrivalKind diurnal_arrivals();
+ArrivalKind bursty_arrivals();
+ArrivalKind gamma_arrivals();
 ArrivalKind trace_arrivals();
 
 }  // namespace recsim
