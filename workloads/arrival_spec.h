@@ -22,6 +22,10 @@ struct ArrivalSpec {
   double trace_span_s = 0.0;  // trace: the last arrival's time, as recorded
   double trace_recorded_qps = 0.0;  // trace: its queries / its last arrival's time (0: all at time 0)
   bool trace_rate_given = false;    // trace: `qps` was in the scenario
+  // The process's own events per second of virtual time (a burst schedule's state changes), for
+  // the resource estimate; the key that sets them.
+  double events_per_s = 0.0;
+  std::string events_key;
 
   bool from_trace() const { return !make; }
   // What a trace's arrival times are multiplied by (1 for synthetic arrivals and unscaled traces).

@@ -196,6 +196,8 @@ ResourceEstimate estimate_resources(const Scenario& s) {
     e.max_ticks = std::max(e.max_ticks, passes);
     e.periodic_events += passes * gpus * static_cast<double>(cache->tables.size());
   }
+  e.arrival_events = s.arrival.events_per_s * e.virtual_seconds;
+  e.periodic_events += e.arrival_events;
   return e;
 }
 
@@ -263,8 +265,11 @@ void check_resources(const Scenario& s, bool allow_large) {
                                                          " embedding keys (queries x items x the tables' lookups), beyond 1e9 (about ten minutes or more of simulation): "
                                                          "run fewer queries or use \"analytic\"" + hint);
   if (!allow_large && e.periodic_events > kMaxPeriodicEvents)
-    throw InputError(cache && cache->updates ? "service.embedding_cache.updates" : "service.embedding_cache.refresh",
-                     "the run would process about " + count(e.periodic_events) + " periodic events (update polls, keys and refresh passes over " +
+    throw InputError(e.arrival_events > e.periodic_events / 2 ? s.arrival.events_key
+                     : cache && cache->updates                ? "service.embedding_cache.updates"
+                                                              : "service.embedding_cache.refresh",
+                     "the run would process about " + count(e.periodic_events) +
+                         " periodic events (burst state changes, update polls, keys and refresh passes over " +
                          count(e.virtual_seconds) + " virtual seconds), beyond 1e9 (hours of simulation)" + hint);
 }
 

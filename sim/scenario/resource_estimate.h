@@ -43,7 +43,8 @@ struct ResourceEstimate {
   double virtual_seconds = 0;  // the run's expected virtual duration: its arrivals' span, or longer where
                                // its work takes longer on the CPUs, the SSDs or the Redis link
   std::string virtual_seconds_key;  // the scenario key that sets it
-  double periodic_events = 0;  // update polls, refresh passes and update keys applied
+  double periodic_events = 0;  // update polls, refresh passes, update keys applied and the arrivals' own events
+  double arrival_events = 0;   // of which the arrival process's (a burst schedule's state changes)
   double max_ticks = 0;        // the most periodic ticks of one actor
 };
 

@@ -3,6 +3,7 @@
 // window against its integral, on-off bursts' long-run rate and overdispersion, and common random
 // numbers (a higher rate moves every arrival earlier).
 #include "sim/engine/isolated_run.h"
+#include "support/cli_runner.h"
 #include "support/scenarios.h"
 #include "support/temp_dir.h"
 #include "workloads/cumulative_rate.h"
@@ -162,6 +163,10 @@ TEST_CASE("the new processes' keys: registry names, bounds and the diurnal alter
   const auto bad = dir.write("bad.csv", "0,1\n10,2\n10,3\n");
   CHECK(scenario_error(with_arrival(mmc, {{"process", "diurnal"}, {"qps", 100}, {"file", bad}})) ==
         bad + ":3: times must increase strictly from line to line");
+  // A burst schedule that would change state billions of times is refused before the run.
+  CHECK(recsim::test::run_recsim({"run", dir.write_json("storm.json", with_arrival(mmc, {{"process", "bursty"}, {"qps", 1e-3}, {"burst_factor", 2},
+                                                                                         {"burst_s", 1e-6}, {"bursts_per_hour", 1e9}}))})
+            .err.rfind("recsim: error: workload.arrival.bursts_per_hour: the run would process about", 0) == 0);
   // A whole run of each: the queries complete and the rate is the mean rate.
   for (const auto& arrival : {nlohmann::json{{"process", "diurnal"}, {"qps", 400}, {"peak_to_trough", 3}, {"period_s", 20}},
                               nlohmann::json{{"process", "bursty"}, {"qps", 400}, {"burst_factor", 3}, {"burst_s", 0.5}, {"bursts_per_hour", 3600}},

@@ -25,6 +25,9 @@ ArrivalKind bursty_arrivals() {
             const double factor = read_number(arrival, k.key("burst_factor"));
             const double length = read_number(arrival, k.key("burst_s"));
             const double per_s = read_number(arrival, k.key("bursts_per_hour")) / 3600.0;
+            // Two state changes per cycle of a gap and a burst.
+            spec.events_per_s = 2.0 / (1.0 / per_s + length);
+            spec.events_key = arrival.child_path("bursts_per_hour");
             spec.make = [factor, length, per_s](double qps, Rng rng) {
               Rng phases(rng());  // the bursts' own stream, drawn first: the same whatever the rate
               return std::make_unique<ModulatedArrivals>(qps, make_burst_rate(factor, length, per_s, std::move(phases)), std::move(rng));
