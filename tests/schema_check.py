@@ -39,7 +39,7 @@ refused = {
     "a percentile of 100": mutated(lambda d: d["sla"].update(percentile=100)),
     "lognormal sizes with both parameterisations": mutated(lambda d: d["workload"].update(
         query_size={"distribution": "lognormal", "mu": 5, "sigma": 0.2, "median": 164, "top_quarter_share": 0.5, "max": 1024})),
-    "a batch size on the online policy's misspelt key": mutated(lambda d: d["scheduler"].update(batchsize=4)),
+    "a misspelt scheduler key": mutated(lambda d: d["scheduler"].update(batchsize=4)),
 }
 for what, doc in refused.items():
     if validator.is_valid(doc):

@@ -5,6 +5,7 @@
 #include "workloads/arrival_process.h"
 #include "workloads/random_stream.h"
 
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
@@ -16,8 +17,10 @@ struct ArrivalSpec {
   // The mean rate. A trace: the rate it is replayed at, its time axis scaled to it (the recorded
   // rate unless the scenario gives one), so that capacity and tune can vary it.
   double qps = 0.0;
-  // A synthetic process at mean rate `qps` drawing from `rng`; empty: a trace.
-  std::function<std::unique_ptr<ArrivalProcess>(double qps, Rng rng)> make;
+  // A synthetic process at mean rate `qps`, drawing from the run's arrival streams
+  // (make_stream(seed, StreamId::arrivals, i)); empty: a trace.
+  std::function<std::unique_ptr<ArrivalProcess>(double qps, std::uint64_t seed)> make;
+  std::string file;  // a file the process reads besides a trace (a rate table), resolved; empty if none
   std::string trace_file;  // trace: resolved path
   double trace_span_s = 0.0;  // trace: the last arrival's time, as recorded
   double trace_recorded_qps = 0.0;  // trace: its queries / its last arrival's time (0: all at time 0)

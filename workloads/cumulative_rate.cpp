@@ -115,6 +115,7 @@ class BurstRate final : public CumulativeRate {
 }  // namespace
 
 std::unique_ptr<CumulativeRate> make_sinusoid_rate(double period_s, double peak_to_trough, double peak_at_s) {
+  if (!(peak_to_trough >= 1.0) || !(period_s > 0.0)) throw std::invalid_argument("a sinusoid needs peak_to_trough >= 1 and a positive period");
   return std::make_unique<SinusoidRate>(period_s, peak_to_trough, peak_at_s);
 }
 

@@ -39,6 +39,7 @@ std::vector<std::pair<double, double>> read_rate_table(const std::string& path) 
     table.emplace_back(t, rate);
   }
   if (table.size() < 2) throw InputError(path, "the rate table needs at least two rows (from time 0 to the period)");
+  if (table.back().first < 1e-3) throw InputError(path, "the rate table's period (its last time) must be at least 0.001 s");
   if (!(area > 0.0)) throw InputError(path, "the rate table's rates are all 0");
   return table;
 }

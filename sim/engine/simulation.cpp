@@ -37,7 +37,7 @@ bool g_engine_used = false;
 std::unique_ptr<QuerySource> make_source(const Scenario& s, const Fleet& fleet) {
   const ArrivalSpec& arrival = s.arrival;
   const auto times = [&](std::unique_ptr<QuerySizeDistribution> sizes, Rng size_rng) {
-    return make_synthetic_source(arrival.make(arrival.qps, make_stream(s.seed, StreamId::arrivals)), std::move(sizes), std::move(size_rng));
+    return make_synthetic_source(arrival.make(arrival.qps, s.seed), std::move(sizes), std::move(size_rng));
   };
   if (s.format < 2) {
     if (arrival.from_trace()) return make_trace_source(arrival.trace_file, arrival.time_scale());

@@ -13,5 +13,7 @@ namespace recsim {
 // In order: "scenario_v2", "workload_v2", "server_kind", "power", "link", "server_group", "model",
 // "balancer", "network", "bytes".
 const std::vector<KeySection>& datacenter_key_sections();
+// The "link" section ({gb_per_s, latency_us}): format 2's PCIe and network links, format 1's PCIe.
+const KeySection& link_keys();
 
 }  // namespace recsim

@@ -111,14 +111,6 @@ const KeySection& power_keys() {
   return s;
 }
 
-const KeySection& link_keys() {
-  static const KeySection s{
-      "link",
-      "A link (a GPU's PCIe link, or a network link): its bandwidth and latency",
-      {{.name = "gb_per_s", .lo = 1e-3, .hi = 1e6, .unit = "GB/s", .help = "bandwidth, per direction"},
-       {.name = "latency_us", .lo = 0.0, .hi = 1e6, .unit = "µs", .help = "latency"}}};
-  return s;
-}
 
 const KeySection& group_keys() {
   static const KeySection s{
@@ -301,6 +293,16 @@ ServiceSpec service_on_kind(const nlohmann::json& service, const std::string& wh
 }
 
 }  // namespace
+
+const KeySection& link_keys() {
+  static const KeySection s{
+      "link",
+      "A link (a GPU's PCIe link, or a network link): its bandwidth and latency",
+      {{.name = "gb_per_s", .lo = 1e-3, .hi = 1e6, .unit = "GB/s", .help = "bandwidth, per direction"},
+       {.name = "latency_us", .lo = 0.0, .hi = 1e6, .unit = "µs", .help = "latency"}}};
+  return s;
+}
+
 
 Scenario parse_datacenter_scenario(const nlohmann::json& document, const std::string& base_dir) {
   Scenario s;

@@ -196,7 +196,8 @@ ResourceEstimate estimate_resources(const Scenario& s) {
     e.max_ticks = std::max(e.max_ticks, passes);
     e.periodic_events += passes * gpus * static_cast<double>(cache->tables.size());
   }
-  e.arrival_events = s.arrival.events_per_s * e.virtual_seconds;
+  // A burst schedule runs until the last arrival, whatever the work makes the run's length.
+  e.arrival_events = s.arrival.from_trace() ? 0.0 : s.arrival.events_per_s * queries / s.arrival.qps;
   e.periodic_events += e.arrival_events;
   return e;
 }

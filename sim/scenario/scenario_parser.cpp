@@ -49,6 +49,8 @@ void require_file(const std::string& json_path, const std::string& resolved) {
 
 }  // namespace
 
+namespace {
+
 using T = KeyDecl::Type;
 
 const KeySection& v1_top_keys() {
@@ -122,6 +124,8 @@ const KeySection& run_keys() {
 }
 
 
+}  // namespace
+
 const KeyDecl& server_selection_key() {
   static const KeyDecl k{.type = T::choice, .name = "server_selection", .required = false, .fallback = "least_loaded", .choices = balancer_names(),
                          .help = "which server a query goes to (its requests, or whole to that server's GPU): `least_loaded` the fewest queued-or-running requests per core (join the shortest queue; ties rotate; O(log N) through a segment tree of loads), `round_robin` strict rotation, `random` a server drawn uniformly (its own random stream), `power_of_two` the less loaded per core of two distinct servers drawn uniformly, `weighted_round_robin` (format 2's weights; in format 1 by cores over the request time, i.e. round robin over identical servers). Tested against queueing results (tests/unit/test_balancers.cpp): random routing of 50 one-core servers at 80% load gives M/M/1's 5 ms mean, power of two 1.97 ms against the supermarket limit's 1.95 ms, least loaded less"};
@@ -152,7 +156,7 @@ std::vector<ServerGroup> parse_platform(JsonReader platform) {
     group.gpus = static_cast<int>(read_integer(g, k.key("gpus")));
     if (group.gpus > 0) {
       JsonReader pcie = g.object("pcie");
-      const KeySection& link = datacenter_key_sections()[4];  // "link"
+      const KeySection& link = link_keys();
       group.pcie_bytes_per_s = read_number(pcie, link.key("gb_per_s")) * 1e9;
       group.pcie_latency_s = read_number(pcie, link.key("latency_us")) * 1e-6;
       pcie.finish();
@@ -380,7 +384,7 @@ Scenario load_scenario(const std::string& path, const std::vector<std::string>& 
 
 std::vector<std::string> Scenario::input_files() const {
   std::vector<std::string> files;
-  for (const std::string* f : {&source_file, &arrival.trace_file})
+  for (const std::string* f : {&source_file, &arrival.trace_file, &arrival.file})
     if (!f->empty()) files.push_back(*f);
   for (const auto& k : fleet.kinds)
     for (const std::string* f : {&k.cpu_profile, &k.gpu_profile})

@@ -111,6 +111,24 @@ TEST_CASE("a rate table repeats its piecewise-linear curve, scaled to the mean r
   }
 }
 
+TEST_CASE("a rate table's zero-rate stretches get no arrivals, and its ramps are integrated exactly", "[arrivals]") {
+  // Period 30 s: nothing in [0, 10), a ramp 0 -> 2 over [10, 20), a ramp 2 -> 0 over [20, 30).
+  ModulatedArrivals p(50.0, make_table_rate({{0.0, 0.0}, {10.0, 0.0}, {20.0, 2.0}, {30.0, 0.0}}), make_stream(8, StreamId::arrivals));
+  const auto times = arrival_times(p, 60000);
+  double quiet = 0, rising = 0, falling = 0, first_half_of_ramp = 0;
+  for (double t : times) {
+    const double x = std::fmod(t, 30.0);
+    if (x < 10.0) ++quiet;
+    else if (x < 20.0) ++rising;
+    else ++falling;
+    if (x >= 10.0 && x < 15.0) ++first_half_of_ramp;
+  }
+  CHECK(quiet == 0);
+  CHECK(std::abs(rising - falling) < 4 * std::sqrt(rising + falling));
+  // A linear ramp from 0: a quarter of its arrivals in its first half.
+  CHECK(first_half_of_ramp / rising == Approx(0.25).margin(0.01));
+}
+
 TEST_CASE("on-off bursts keep the long-run mean rate and are overdispersed", "[arrivals]") {
   // Bursts of mean 2 s at 10x the rate, 0.05 per second outside them: 1/11 of the time in bursts.
   const double qps = 500.0;
@@ -163,6 +181,21 @@ TEST_CASE("the new processes' keys: registry names, bounds and the diurnal alter
   const auto bad = dir.write("bad.csv", "0,1\n10,2\n10,3\n");
   CHECK(scenario_error(with_arrival(mmc, {{"process", "diurnal"}, {"qps", 100}, {"file", bad}})) ==
         bad + ":3: times must increase strictly from line to line");
+  // The rate table is one of the scenario's inputs (provenance, the sweep store's key, --out guards).
+  CHECK(scenario_from(with_arrival(mmc, {{"process", "diurnal"}, {"qps", 100}, {"file", table}})).input_files() ==
+        std::vector<std::string>{table});
+  // Through the parser's factories too, a higher rate moves every arrival earlier.
+  for (const auto& arrival : {nlohmann::json{{"process", "diurnal"}, {"qps", 100}, {"file", table}},
+                              nlohmann::json{{"process", "bursty"}, {"qps", 100}, {"burst_factor", 5}, {"burst_s", 1}, {"bursts_per_hour", 600}},
+                              nlohmann::json{{"process", "gamma"}, {"qps", 100}, {"cv", 3}}}) {
+    INFO(arrival.dump());
+    const ArrivalSpec spec = scenario_from(with_arrival(mmc, arrival)).arrival;
+    auto slow = spec.make(100.0, 17), fast = spec.make(130.0, 17);
+    const auto a = arrival_times(*slow, 5000), b = arrival_times(*fast, 5000);
+    bool earlier = true;
+    for (std::size_t i = 0; i < a.size(); ++i) earlier = earlier && b[i] <= a[i];
+    CHECK(earlier);
+  }
   // A burst schedule that would change state billions of times is refused before the run.
   CHECK(recsim::test::run_recsim({"run", dir.write_json("storm.json", with_arrival(mmc, {{"process", "bursty"}, {"qps", 1e-3}, {"burst_factor", 2},
                                                                                          {"burst_s", 1e-6}, {"bursts_per_hour", 1e9}}))})

@@ -1,6 +1,7 @@
 // Keys declared once next to their component (workloads/key_declaration.h): the parser enforces the
 // declared bounds, and docs/scenario-format.md's key tables and docs/scenario.schema.json are what
 // the declarations generate (scripts/key-tables rewrites them).
+#include "sim/scenario/arrival_registry.h"
 #include "sim/scenario/query_size_registry.h"
 #include "sim/scenario/scenario_keys.h"
 #include "sim/scenario/scenario_schema.h"
@@ -112,9 +113,18 @@ TEST_CASE("the parser enforces each declared bound, naming the key", "[keys]") {
     doc["workload"]["query_size"] = sizes;
     checked += check_bounds(doc, "workload.query_size", query_size_kind(sizes.at("distribution").get<std::string>()).keys.keys, true);
   }
+  // Arrival processes: a valid object of each synthetic process, each of its numeric keys past each bound.
+  for (const auto& arrival : {nlohmann::json{{"process", "poisson"}, {"qps", 100}},
+                              nlohmann::json{{"process", "diurnal"}, {"qps", 100}, {"peak_to_trough", 3}, {"period_s", 10}, {"peak_at_s", 2}},
+                              nlohmann::json{{"process", "bursty"}, {"qps", 100}, {"burst_factor", 3}, {"burst_s", 1}, {"bursts_per_hour", 60}},
+                              nlohmann::json{{"process", "gamma"}, {"qps", 100}, {"cv", 2}}}) {
+    auto doc = mmc;
+    doc["workload"]["arrival"] = arrival;
+    checked += check_bounds(doc, "workload.arrival", arrival_kind(arrival.at("process").get<std::string>()).keys.keys, true);
+  }
   // sla 4 (percentile both open, target_ms both), run 6, server 6, exponential 2, deterministic 2,
-  // query sizes 17.
-  CHECK(checked == 37);
+  // query sizes 17, arrivals 18 (qps' lower bound in each of 4; diurnal 6, bursty 6 and gamma 2 more).
+  CHECK(checked == 55);
 }
 
 TEST_CASE("the scenario schema states each variant's keys, bounds and alternatives", "[keys]") {

@@ -28,9 +28,10 @@ ArrivalKind bursty_arrivals() {
             // Two state changes per cycle of a gap and a burst.
             spec.events_per_s = 2.0 / (1.0 / per_s + length);
             spec.events_key = arrival.child_path("bursts_per_hour");
-            spec.make = [factor, length, per_s](double qps, Rng rng) {
-              Rng phases(rng());  // the bursts' own stream, drawn first: the same whatever the rate
-              return std::make_unique<ModulatedArrivals>(qps, make_burst_rate(factor, length, per_s, std::move(phases)), std::move(rng));
+            spec.make = [factor, length, per_s](double qps, std::uint64_t seed) {
+              // The bursts' own stream (index 1): the same schedule whatever the rate.
+              return std::make_unique<ModulatedArrivals>(qps, make_burst_rate(factor, length, per_s, make_stream(seed, StreamId::arrivals, 1)),
+                                                         make_stream(seed, StreamId::arrivals));
             };
           }};
 }

@@ -33,10 +33,10 @@ ArrivalKind diurnal_arrivals() {
               for (const char* key : {"peak_to_trough", "period_s", "peak_at_s"})
                 if (arrival.has(key))
                   throw InputError(arrival.child_path(key), "give either a sinusoid (peak_to_trough, period_s, peak_at_s) or a table (file), not both");
-              auto table = std::make_shared<const std::vector<std::pair<double, double>>>(
-                  read_rate_table(read_input_file(arrival, "file", base_dir)));
-              spec.make = [table](double qps, Rng rng) {
-                return std::make_unique<ModulatedArrivals>(qps, make_table_rate(*table), std::move(rng));
+              spec.file = read_input_file(arrival, "file", base_dir);
+              auto table = std::make_shared<const std::vector<std::pair<double, double>>>(read_rate_table(spec.file));
+              spec.make = [table](double qps, std::uint64_t seed) {
+                return std::make_unique<ModulatedArrivals>(qps, make_table_rate(*table), make_stream(seed, StreamId::arrivals));
               };
               return;
             }
@@ -45,8 +45,8 @@ ArrivalKind diurnal_arrivals() {
             const double ratio = read_number(arrival, k.key("peak_to_trough"));
             const double period = read_number(arrival, k.key("period_s"));
             const double peak = arrival.has("peak_at_s") ? read_number(arrival, k.key("peak_at_s")) : period / 2;
-            spec.make = [ratio, period, peak](double qps, Rng rng) {
-              return std::make_unique<ModulatedArrivals>(qps, make_sinusoid_rate(period, ratio, peak), std::move(rng));
+            spec.make = [ratio, period, peak](double qps, std::uint64_t seed) {
+              return std::make_unique<ModulatedArrivals>(qps, make_sinusoid_rate(period, ratio, peak), make_stream(seed, StreamId::arrivals));
             };
           }};
 }

@@ -18,7 +18,7 @@ ArrivalKind gamma_arrivals() {
   return {keys, [](JsonReader& arrival, const KeyVariant& k, const std::string&, ArrivalSpec& spec) {
             spec.qps = read_number(arrival, k.key("qps"));
             const double cv = read_number(arrival, k.key("cv"));
-            spec.make = [cv](double qps, Rng rng) { return std::make_unique<GammaArrivals>(qps, cv, std::move(rng)); };
+            spec.make = [cv](double qps, std::uint64_t seed) { return std::make_unique<GammaArrivals>(qps, cv, make_stream(seed, StreamId::arrivals)); };
           }};
 }
 

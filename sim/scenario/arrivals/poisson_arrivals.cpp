@@ -13,7 +13,7 @@ ArrivalKind poisson_arrivals() {
                   {}};
   return {keys, [](JsonReader& arrival, const KeyVariant& k, const std::string&, ArrivalSpec& spec) {
             spec.qps = read_number(arrival, k.key("qps"));
-            spec.make = [](double qps, Rng rng) { return std::make_unique<PoissonArrivals>(qps, std::move(rng)); };
+            spec.make = [](double qps, std::uint64_t seed) { return std::make_unique<PoissonArrivals>(qps, make_stream(seed, StreamId::arrivals)); };
           }};
 }
 
