@@ -1,7 +1,7 @@
 // The registry of arrival processes: one line per process.
 #include "sim/scenario/arrival_registry.h"
 
-#include <stdexcept>
+#include "sim/policy_registry.h"
 
 namespace recsim {
 
@@ -16,16 +16,8 @@ const std::vector<ArrivalKind>& arrival_kinds() {
   return kinds;
 }
 
-std::vector<std::string> arrival_names() {
-  std::vector<std::string> names;
-  for (const auto& k : arrival_kinds()) names.push_back(k.keys.value);
-  return names;
-}
+std::vector<std::string> arrival_names() { return policy_names(arrival_kinds()); }
 
-const ArrivalKind& arrival_kind(const std::string& name) {
-  for (const auto& k : arrival_kinds())
-    if (k.keys.value == name) return k;
-  throw std::out_of_range("no arrival process \"" + name + "\"");
-}
+const ArrivalKind& arrival_kind(const std::string& name) { return find_policy(arrival_kinds(), name, "arrival process"); }
 
 }  // namespace recsim

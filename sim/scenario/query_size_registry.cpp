@@ -1,6 +1,8 @@
 // The registry of query-size distributions: one line per distribution.
 #include "sim/scenario/query_size_registry.h"
 
+#include "sim/policy_registry.h"
+
 namespace recsim {
 
 const std::vector<QuerySizeKind>& query_size_kinds() {
@@ -13,16 +15,8 @@ const std::vector<QuerySizeKind>& query_size_kinds() {
   return kinds;
 }
 
-std::vector<std::string> query_size_names() {
-  std::vector<std::string> names;
-  for (const auto& k : query_size_kinds()) names.push_back(k.keys.value);
-  return names;
-}
+std::vector<std::string> query_size_names() { return policy_names(query_size_kinds()); }
 
-const QuerySizeKind& query_size_kind(const std::string& name) {
-  for (const auto& k : query_size_kinds())
-    if (k.keys.value == name) return k;
-  throw std::out_of_range("no query-size distribution \"" + name + "\"");
-}
+const QuerySizeKind& query_size_kind(const std::string& name) { return find_policy(query_size_kinds(), name, "query-size distribution"); }
 
 }  // namespace recsim

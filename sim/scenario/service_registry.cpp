@@ -1,7 +1,7 @@
 // The registry of service-time types: one line per type.
 #include "sim/scenario/service_registry.h"
 
-#include <stdexcept>
+#include "sim/policy_registry.h"
 
 namespace recsim {
 
@@ -15,16 +15,8 @@ const std::vector<ServiceKind>& service_kinds() {
   return kinds;
 }
 
-std::vector<std::string> service_names() {
-  std::vector<std::string> names;
-  for (const auto& k : service_kinds()) names.push_back(k.keys.value);
-  return names;
-}
+std::vector<std::string> service_names() { return policy_names(service_kinds()); }
 
-const ServiceKind& service_kind(const std::string& name) {
-  for (const auto& k : service_kinds())
-    if (k.keys.value == name) return k;
-  throw std::out_of_range("no service type \"" + name + "\"");
-}
+const ServiceKind& service_kind(const std::string& name) { return find_policy(service_kinds(), name, "service type"); }
 
 }  // namespace recsim
