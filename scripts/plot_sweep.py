@@ -17,6 +17,11 @@
       A capacity plan (recsim plan --out): servers by kind and the objective against the target
       load, and the verified fleet's power per 1,000 queries/s.
 
+  plot_sweep.py series RESULTS.json OUT [--title TEXT] [--note TEXT]
+      A run's results over time (recsim run --out with run.window_s): offered and served rate,
+      latency percentiles against the SLA target with the windows that missed it shaded, CPU (and
+      GPU) utilisation per server group, and servers up and power.
+
 OUT is a path without extension: OUT.png and OUT.svg are written."""
 import argparse
 import csv
@@ -169,8 +174,64 @@ def plan_plot(a):
     save(fig, a.out)
 
 
+def series_plot(a):
+    with open(a.table) as f:
+        results = json.load(f)
+    series = results.get("time_series")
+    if not series:
+        sys.exit(f"plot_sweep.py: {a.table}: no time_series (run the scenario with run.window_s)")
+    windows = series["windows"]
+    mid = [(w["start_s"] + w["end_s"]) / 2 for w in windows]
+    hours = windows[-1]["end_s"] >= 3 * 3600 if windows else False
+    scale, unit = (3600.0, "h") if hours else (1.0, "s")
+    t = [x / scale for x in mid]
+    power = any(w["power_w"] is not None for w in windows)
+    fig, axes = plt.subplots(4, 1, figsize=(9, 10), sharex=True)
+    rate, lat, util, up = axes
+    rate.plot(t, [w["offered_qps"] for w in windows], label="offered")
+    rate.plot(t, [w["served_qps"] for w in windows], label="served", linestyle="--")
+    rate.set_ylabel("queries/s")
+    rate.legend(loc="upper right", fontsize=8)
+    for key, style in (("p50", ":"), ("p95", "-"), ("p99", "--")):
+        lat.plot(t, [w["latency_ms"][key] if w["latency_ms"] else math.nan for w in windows], style, label=key)
+    targets = {w["sla"]["target_ms"] for w in windows if w["sla"]["target_ms"] is not None}
+    if len(targets) == 1:
+        lat.axhline(targets.pop(), color="red", linewidth=1, label="SLA target")
+    for w in windows:
+        if w["sla"]["met"] is False:
+            for ax in axes:
+                ax.axvspan(w["start_s"] / scale, w["end_s"] / scale, color="red", alpha=0.12, linewidth=0)
+    lat.set_yscale("log")
+    lat.set_ylabel("latency (ms)")
+    lat.legend(loc="upper right", fontsize=8)
+    for g in range(len(windows[0]["groups"]) if windows else 0):
+        name = windows[0]["groups"][g]["name"]
+        util.plot(t, [w["groups"][g]["cpu_utilization"] for w in windows], label=f"{name} CPU")
+        if windows[0]["groups"][g]["gpu_utilization"] is not None:
+            util.plot(t, [w["groups"][g]["gpu_utilization"] for w in windows], "--", label=f"{name} GPU")
+    util.set_ylabel("utilisation")
+    util.set_ylim(0, 1.05)
+    util.legend(loc="upper right", fontsize=8)
+    up.step(t, [w["servers_up"] for w in windows], where="mid", label="servers up")
+    up.set_ylabel("servers up")
+    up.set_ylim(bottom=0)
+    if power:
+        right = up.twinx()
+        right.plot(t, [w["power_w"] / 1e3 if w["power_w"] is not None else math.nan for w in windows], color="tab:orange", label="power")
+        right.set_ylabel("power (kW)", color="tab:orange")
+        right.set_ylim(bottom=0)
+    up.set_xlabel(f"virtual time ({unit}), windows of {series['window_s']:g} s")
+    for ax in axes:
+        ax.grid(alpha=0.3)
+    s = series["summary"]
+    met = "no window judged" if s["fraction_met"] is None else f"{s['met']} of {s['judged']} windows met the SLA"
+    axes[0].set_title(a.title or f"{results['scenario']}: {met}")
+    footnote(fig, a.note or f"{a.table} (recsim run --out); shaded: windows that missed the SLA")
+    save(fig, a.out)
+
+
 parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-parser.add_argument("kind", choices=["table", "capacity", "plan"])
+parser.add_argument("kind", choices=["table", "capacity", "plan", "series"])
 parser.add_argument("table")
 parser.add_argument("out")
 parser.add_argument("--x")
@@ -188,5 +249,7 @@ if args.kind == "table":
     table_plot(args)
 elif args.kind == "capacity":
     capacity_plot(args)
+elif args.kind == "series":
+    series_plot(args)
 else:
     plan_plot(args)

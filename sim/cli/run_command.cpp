@@ -8,10 +8,12 @@
 #include "sim/engine/simulation.h"
 #include "sim/metrics/results_json.h"
 #include "sim/metrics/summary_table.h"
+#include "sim/metrics/time_series_json.h"
 #include "sim/provenance/provenance.h"
 #include "sim/scenario/profile_shape.h"
 #include "sim/scenario/resource_estimate.h"
 #include "sim/scenario/scenario_parser.h"
+#include "workloads/input_error.h"
 
 #include <unistd.h>
 
@@ -28,6 +30,7 @@ namespace {
 struct RunFlags : ScenarioFlags {
   std::optional<std::string> seed;  // checked by parse_seed
   std::string cdf;
+  std::string series;
 };
 
 int execute(const RunFlags& flags) {
@@ -38,6 +41,14 @@ int execute(const RunFlags& flags) {
   if (!flags.out.empty()) check_output_path("--out", flags.out, scenario.input_files());
   if (!flags.cdf.empty())
     check_output_path("--cdf", flags.cdf, scenario.input_files(), flags.out.empty() ? std::vector<std::string>{} : std::vector<std::string>{flags.out});
+  if (!flags.series.empty()) {
+    if (!scenario.run.window_s)
+      throw InputError("--series", "the scenario has no run.window_s to cut the run into windows: add it, or pass --set run.window_s=SECONDS");
+    std::vector<std::string> others;
+    if (!flags.out.empty()) others.push_back(flags.out);
+    if (!flags.cdf.empty()) others.push_back(flags.cdf);
+    check_output_path("--series", flags.series, scenario.input_files(), others);
+  }
   if (flags.validate_only) return kExitDone;
 
   const auto provenance = provenance_json(scenario);  // inputs hashed before any work
@@ -65,6 +76,7 @@ int execute(const RunFlags& flags) {
     }
     outputs.emplace_back(flags.cdf, text);
   }
+  if (!flags.series.empty()) outputs.emplace_back(flags.series, time_series_csv(*results.time_series));
   write_files_atomically(outputs);
   if (!flags.quiet) std::fputs(format_summary(results).c_str(), stdout);
   if (!flags.quiet) print_profile_shape_warnings(scenario);  // notes after the answer
@@ -82,6 +94,7 @@ void add_run_command(CLI::App& app, std::function<int()>& run) {
   add_scenario_flags(*cmd, *flags, help);
   cmd->add_option("--seed", flags->seed, "Random seed (overrides the scenario's \"seed\")")->check(non_empty());
   cmd->add_option("--cdf", flags->cdf, "Write the measured latency distribution as CSV (latency_ms,fraction) to FILE")->check(non_empty());
+  cmd->add_option("--series", flags->series, "Write the results over time (run.window_s) as CSV, one line per window, to FILE")->check(non_empty());
   cmd->callback([flags, &run] { run = [flags] { return execute(*flags); }; });
 }
 

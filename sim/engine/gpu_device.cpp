@@ -88,6 +88,7 @@ void GpuDevice::run_stage(int index) {
     s.busy.begin(start);
     const double end = work(index, job);
     s.busy.end(end);
+    tracker_.gpu_stage(job.slot, index, start, end);
     job.stage_seconds[index] = end - start;
     if (index < kDownload) {
       push(index + 1, job);

@@ -30,6 +30,7 @@ std::uint32_t QueryTracker::open(double now, int requests, bool measured, int mo
     records_.emplace_back();
   }
   records_[slot] = Record{now, now, -1.0, 0.0, requests, model, size, 0, 0, measured, true};
+  for (QueryObserver* o : observers_) o->arrived(now, model);
   ++in_flight_;
   ++arrived_;
   return slot;
@@ -62,7 +63,11 @@ void QueryTracker::complete(std::uint32_t slot, double now) {
   const Record r = records_[slot];
   if (r.measured) {
     metrics_.measured_completion(r.arrival, r.first_start, now);
-    if (fleet_) fleet_->completed(r.model, r.group, {r.arrival, r.at_server, r.first_start, r.departure, now});
+    if (fleet_) fleet_->completed(r.model, r.group, QueryTimes{r.arrival, r.at_server, r.first_start, r.departure, now});
+  }
+  if (!observers_.empty()) {
+    const QueryTimes times{r.arrival, r.at_server, r.first_start, r.departure, now};
+    for (QueryObserver* o : observers_) o->completed(times, r.model, r.group, r.server);
   }
   if (on_complete_) on_complete_(now, now - r.arrival);
   area_ += in_window(r.arrival, now);

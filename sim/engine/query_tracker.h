@@ -3,13 +3,16 @@
 // completions back (MLPerf LoadGen's QuerySamplesComplete): a fixed pool of records reused as
 // queries complete (memory bounded by the number in flight), request counting (a query leaves its
 // server with its last request), and the hand-off of completed queries to the run's metrics (the
-// fleet-wide RunMetrics, and the FleetMetrics observer when there is one).
+// fleet-wide RunMetrics, and the FleetMetrics observer when there is one), and the notification
+// of the run's cross-cutting observers (QueryObserver: the time series), which hear every query,
+// warm-up included, and every request placed on a core or a GPU stage.
 //
 // A query's life: open() at the frontend; at_server() when it reaches the server that serves it
 // (after the network, or at once), which plans it into requests (add_requests); request_started()
 // and request_finished() from the cores or the GPU; when the last request finishes, the departure
 // handler (the network's response leg) or, without one, complete() at once.
 #include "sim/metrics/fleet_metrics.h"
+#include "sim/metrics/query_observer.h"
 #include "sim/metrics/run_metrics.h"
 
 #include <cstdint>
@@ -31,6 +34,17 @@ class QueryTracker {
   void add_requests(std::uint32_t slot, int requests) { records_[slot].remaining += requests; }
   // Its request starts service (the first start ends the query's wait).
   void request_started(std::uint32_t slot, double now);
+  // Its request holds a core of its server from `start` to `end` (starts it, and tells observers).
+  void request_placed(std::uint32_t slot, double start, double end) {
+    request_started(slot, start);
+    for (QueryObserver* o : observers_) o->cpu_request(records_[slot].server, records_[slot].group, start, end);
+  }
+  // One GPU stage of it (QueryObserver::gpu_stage) ran from `start` to `end`.
+  void gpu_stage(std::uint32_t slot, int stage, double start, double end) {
+    for (QueryObserver* o : observers_) o->gpu_stage(records_[slot].server, records_[slot].group, stage, start, end);
+  }
+  // `observer` hears every query and request from now on (it outlives the run).
+  void observe(QueryObserver& observer) { observers_.push_back(&observer); }
   // Its request finishes; true when that was the query's last request.
   bool request_finished(std::uint32_t slot, double now);
   // Its response reached the frontend (after a departure handler).
@@ -84,6 +98,7 @@ class QueryTracker {
   std::function<void()> on_empty_;
   std::function<void(double, double)> on_complete_;
   std::function<void(std::uint32_t, double)> on_departure_;
+  std::vector<QueryObserver*> observers_;
 };
 
 }  // namespace recsim

@@ -11,6 +11,7 @@
 #include "sim/engine/update_publisher.h"
 #include "sim/metrics/fleet_metrics.h"
 #include "sim/metrics/fleet_report.h"
+#include "sim/metrics/time_series.h"
 #include "sim/scenario/fleet.h"
 #include "sim/scenario/query_sizes.h"
 #include "sim/scheduling/scheduler_policy.h"
@@ -90,6 +91,7 @@ struct System {
   std::unique_ptr<RunMetrics> metrics;
   std::unique_ptr<FleetMetrics> fleet_metrics;  // format 2
   std::unique_ptr<QueryTracker> tracker;
+  std::unique_ptr<TimeSeries> series;  // with run.window_s
   std::vector<std::unique_ptr<Server>> servers;
   std::optional<CacheRunStats> cache_stats;
   std::vector<std::unique_ptr<LowerTiers>> tiers;
@@ -162,6 +164,10 @@ std::unique_ptr<System> build_system(const Scenario& scenario, const SimulationO
   sys->tracker = std::make_unique<QueryTracker>(*sys->metrics, sys->fleet_metrics.get());
   QueryTracker& tracker = *sys->tracker;
   RunMetrics& metrics = *sys->metrics;
+  if (scenario.run.window_s) {
+    sys->series = std::make_unique<TimeSeries>(*scenario.run.window_s, fleet);
+    tracker.observe(*sys->series);
+  }
   for (std::size_t i = 0; i < platform.servers.size(); ++i) {
     std::vector<const ServiceTimeModel*> per_model;
     for (const auto& per_kind : sys->services) per_model.push_back(per_kind[static_cast<std::size_t>(platform.servers[i].kind)]);
@@ -346,6 +352,7 @@ RunResults collect_results(const Scenario& scenario, const System& sys, double e
     r.online = std::move(o);
   }
   if (options.latency_cdf) r.latency_cdf_ms = metrics.latency().cdf_ms();
+  if (sys.series) r.time_series = sys.series->report(end, metrics.window_open() ? metrics.window_start() : end);
   return r;
 }
 

@@ -6,20 +6,13 @@
 // (first start to the last request's or the GPU's end). The query tracker notifies it; no component
 // holds it otherwise. Present for format-2 scenarios; v1 results do not have these keys.
 #include "sim/metrics/latency_histogram.h"
+#include "sim/metrics/query_observer.h"
 #include "sim/metrics/run_metrics.h"
 
 #include <cstdint>
 #include <vector>
 
 namespace recsim {
-
-struct QueryTimes {
-  double arrival = 0.0;       // at the frontend
-  double at_server = 0.0;     // after the request crossed the network
-  double first_start = 0.0;   // its first request (or the GPU's upload) started
-  double departure = 0.0;     // its last request finished on the server
-  double completion = 0.0;    // its response reached the frontend
-};
 
 class FleetMetrics {
  public:

@@ -1,6 +1,7 @@
 #include "sim/metrics/results_json.h"
 
 #include "sim/metrics/datacenter_json.h"
+#include "sim/metrics/time_series_json.h"
 
 namespace recsim {
 namespace {
@@ -54,6 +55,7 @@ nlohmann::ordered_json results_to_json(const RunResults& r) {
   j["utilization"] = {{"cpu", r.cpu_utilization}, {"gpu", optional_to_json(r.gpu_utilization)}, {"servers", servers}};
   if (r.embedding_cache) j["embedding_cache"] = cache_report_to_json(*r.embedding_cache);
   if (r.datacenter) j["datacenter"] = datacenter_to_json(*r.datacenter);
+  if (r.time_series) j["time_series"] = time_series_to_json(*r.time_series);
   if (r.online) {
     const OnlineClimbReport& o = *r.online;
     json steps = json::array();
@@ -146,6 +148,7 @@ RunResults results_from_json(const nlohmann::json& j) {
   }
   if (j.contains("embedding_cache")) r.embedding_cache = cache_report_from_json(j.at("embedding_cache"));
   if (j.contains("datacenter")) r.datacenter = datacenter_from_json(j.at("datacenter"));
+  if (j.contains("time_series")) r.time_series = time_series_from_json(j.at("time_series"));
   if (j.contains("online")) {
     const auto& oj = j.at("online");
     OnlineClimbReport o;

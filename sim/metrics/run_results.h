@@ -1,6 +1,7 @@
 #pragma once
 // What one simulation run reports: the contract's results JSON (docs/results-format.md) in typed form.
 #include "sim/metrics/cache_report.h"
+#include "sim/metrics/time_series_report.h"
 
 #include <cstdint>
 #include <optional>
@@ -193,6 +194,7 @@ struct RunResults {
   std::string service_model_file;   // model with GPUs: the model definition read
   std::vector<std::int64_t> service_table_rows;  // service.table_rows in force, one per table; empty: the definition's
   std::optional<DatacenterResults> datacenter;  // format 2 only
+  std::optional<TimeSeriesReport> time_series;  // with run.window_s only
   // Only when asked for (SimulationOptions::latency_cdf); not part of the results JSON.
   std::vector<std::pair<double, double>> latency_cdf_ms;  // (latency ms, fraction of queries <= it)
   double wall_seconds = 0.0;

@@ -67,6 +67,23 @@ std::string datacenter_lines(const RunResults& r) {
   return out;
 }
 
+// The time series in one line: how many windows met the SLA, and the worst.
+std::string series_line(const RunResults& r) {
+  if (!r.time_series) return "";
+  const TimeSeriesReport& t = *r.time_series;
+  const TimeSeriesSummary& s = t.summary;
+  std::string v = std::to_string(s.windows) + fmt(" windows of %g s", t.window_s);
+  if (s.judged == 0) return line("over time", v + ", none with completions");
+  v += ": " + std::to_string(s.met) + " of " + std::to_string(s.judged) + " met the SLA";
+  if (s.first_missed_s) v += fmt(" (first miss at %.6g s", *s.first_missed_s) + fmt(", %.2f%% of queries in missed windows)", 100.0 * s.queries_in_missed_windows);
+  if (s.worst) {
+    const SeriesWindow& w = t.windows[*s.worst];
+    v += fmt("; worst %.4g ms", *w.sla_observed_ms) + fmt(" vs %g", w.sla_target_ms) + fmt(" at %.6g s", w.start_s);
+    if (r.datacenter) v += " (" + w.sla_model + ")";
+  }
+  return line("over time", v);
+}
+
 }  // namespace
 
 std::string format_summary(const RunResults& r) {
@@ -89,6 +106,7 @@ std::string format_summary(const RunResults& r) {
     if (r.gpu_utilization)
       out += line("GPU utilisation", fmt("%.1f%%", 100.0 * *r.gpu_utilization) + ", " + std::to_string(r.gpu_queries) +
                                          " queries offloaded");
+    out += series_line(r);
     if (r.saturated) out += line("SATURATED", r.saturation_reason);
     out += line("engine", std::to_string(r.requests_simulated) + " requests in " + fmt("%.3f s wall", r.wall_seconds) +
                               fmt(", %.3f s virtual", r.virtual_seconds));
@@ -189,6 +207,7 @@ std::string format_summary(const RunResults& r) {
       out += line("NOTE", "the climb did not finish within the run (batch " + std::to_string(o.batch_size) + ", gpu threshold " +
                               t + " at the end): lengthen run.queries");
   }
+  out += series_line(r);
   if (r.saturated) out += line("SATURATED", r.saturation_reason);
   out += line("engine", std::to_string(r.requests_simulated) + " requests in " + fmt("%.3f s wall", r.wall_seconds) +
                             fmt(", %.3f s virtual", r.virtual_seconds));

@@ -24,6 +24,8 @@ constexpr double kBaseBytes = 40.0 * 1024 * 1024;
 constexpr double kActorBytes = 56.0 * 1024;
 constexpr double kHostBytes = 4.0 * 1024;
 constexpr double kRouteBytes = 8.0;
+constexpr double kSeriesWindowBytes = 128.0;     // a time-series window's counters (sim/metrics/time_series.h)
+constexpr double kSeriesHistogramBytes = 4096.0;  // ... and each model's WindowHistogram
 constexpr double kInFlightBytes = 256.0;  // a query slot and its requests' bookkeeping
 constexpr double kCoreBytes = 64.0;       // a core's free time, busy time and its share of a server
 constexpr double kHistogramBytes = 290.0 * 1024;  // a LatencyHistogram (35,000 bins of 8 bytes)
@@ -196,6 +198,14 @@ ResourceEstimate estimate_resources(const Scenario& s) {
     e.max_ticks = std::max(e.max_ticks, passes);
     e.periodic_events += passes * gpus * static_cast<double>(cache->tables.size());
   }
+  // The time series: per window a few counters per group and a latency histogram per model, one
+  // with latencies spanning two decades (about 460 bins of 8 bytes) taken as typical.
+  if (s.run.window_s) {
+    e.series_windows = std::ceil(e.virtual_seconds / *s.run.window_s);
+    e.series_bytes = e.series_windows * (kSeriesWindowBytes + 16.0 * static_cast<double>(s.fleet.groups.size()) +
+                                         kSeriesHistogramBytes * static_cast<double>(s.fleet.models.size()));
+    e.memory_bytes += e.series_bytes;
+  }
   // A burst schedule runs until the last arrival, whatever the work makes the run's length.
   e.arrival_events = s.arrival.from_trace() ? 0.0 : s.arrival.events_per_s * queries / s.arrival.qps;
   e.periodic_events += e.arrival_events;
@@ -230,6 +240,9 @@ void check_resources(const Scenario& s, bool allow_large) {
     throw InputError(key, "the run's " + count(e.virtual_seconds) + " virtual seconds would hold " + count(e.max_ticks) +
                               " periods, more than virtual time can tell apart (at most 1e12): lengthen the period or shorten the run");
   }
+  if (e.series_windows > kMaxSeriesWindows)
+    throw InputError("run.window_s", "the run's " + count(e.virtual_seconds) + " virtual seconds would make " + count(e.series_windows) +
+                                         " windows, more than 1e7: lengthen the window");
   const std::string hint = "; pass --allow-large to run it anyway";
   const double queries = static_cast<double>(s.run.queries);
   const double available = available_memory_bytes();
@@ -242,7 +255,8 @@ void check_resources(const Scenario& s, bool allow_large) {
         {e.in_flight_bytes + e.request_bytes - e.largest_query_bytes,
          e.requests >= 1000.0 * queries ? (s.format >= 2 ? "models" : "workload.query_size") : "run.max_in_flight"},
         {e.largest_query_bytes, s.format >= 2 ? "models" : "workload.query_size"},
-        {e.key_trace_bytes, "service.embedding_cache.keys.file"}};
+        {e.key_trace_bytes, "service.embedding_cache.keys.file"},
+        {e.series_bytes, "run.window_s"}};
     std::string key = parts[0].second;
     double most = parts[0].first;
     for (const auto& [bytes, k] : parts)
@@ -254,7 +268,7 @@ void check_resources(const Scenario& s, bool allow_large) {
                               " simulated cores and " + count(e.actors) + " actors: " + gib(e.actor_bytes + e.core_bytes) + "; routing " +
                               gib(e.routing_bytes) + "; latency histograms " + gib(e.histogram_bytes) + "; embedding caches " + gib(e.cache_bytes) + "; queries in flight " +
                               gib(e.in_flight_bytes) + "; requests placed at once " + gib(e.request_bytes) + ", " + count(e.largest_query_requests) +
-                              " of them the largest query's; key trace " + gib(e.key_trace_bytes) + "), more than 80% of the " +
+                              " of them the largest query's; key trace " + gib(e.key_trace_bytes) + "; time series " + gib(e.series_bytes) + "), more than 80% of the " +
                               gib(available) + " this machine has available" + hint);
   }
   if (!allow_large && e.requests > kMaxRequests)

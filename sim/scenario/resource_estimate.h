@@ -9,7 +9,7 @@
 //     in flight;
 //   - memory also: the requests placed at once (a query's requests are placed when it arrives: the
 //     largest query a size distribution or trace can draw, and the queries in flight at their mean),
-//     and a key trace (held once, whatever the tables and GPUs);
+//     a key trace (held once, whatever the tables and GPUs), and the time series' windows;
 //   - work: simulated requests (queries × the mean requests per query at the configured batch size),
 //     embedding keys drawn (key-level caches), and periodic events (update polls, refresh passes,
 //     update keys applied) over the run's virtual duration: the longest of the arrivals' span
@@ -35,6 +35,8 @@ struct ResourceEstimate {
   double request_bytes = 0;    // ... the requests placed at once: the largest query's, and those of the queries in flight
   double largest_query_bytes = 0;  // the largest query's part of request_bytes (its requests and drawn keys)
   double key_trace_bytes = 0;  // ... a key trace, held once (workloads/key_trace.h)
+  double series_bytes = 0;     // ... the time series (run.window_s): its windows' counters and histograms
+  double series_windows = 0;   // windows over the run's expected virtual duration
   double simulated_cores = 0;
   double actors = 0;
   double requests = 0;         // simulated requests over the run
@@ -50,6 +52,9 @@ struct ResourceEstimate {
 
 // The lowest rate a capacity search tries, as a fraction of its starting rate.
 inline constexpr double kLowestRateFraction = 1e-6;
+
+// More time-series windows than this are refused always (run.window_s).
+constexpr double kMaxSeriesWindows = 1e7;
 
 // Virtual time beyond this no longer resolves a latency to 0.12 µs (double precision): refused.
 constexpr double kMaxVirtualSeconds = 1e9;

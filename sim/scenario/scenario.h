@@ -6,6 +6,7 @@
 #include "workloads/arrival_spec.h"
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -15,6 +16,7 @@ struct RunSpec {
   std::uint64_t queries = 0;
   std::uint64_t warmup_queries = 0;
   std::uint64_t max_in_flight = 100000;  // saturation bound on queries in the system
+  std::optional<double> window_s;         // results over time: the windows' length (none: no time series)
 };
 
 struct Scenario {

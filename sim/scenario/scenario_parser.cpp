@@ -119,7 +119,10 @@ const KeySection& run_keys() {
        {.type = T::integer, .name = "warmup_queries", .required = false, .lo = 0, .hi = kMaxCount, .fallback = 0, .unit = "queries",
         .help = "the first queries (in arrival order) are excluded from every statistic", .also = "< `run.queries`"},
        {.type = T::integer, .name = "max_in_flight", .required = false, .lo = 1, .hi = 100'000'000, .fallback = 100000, .unit = "queries",
-        .help = "saturation bound: when a query arrives and this many are already in the system, the run stops and reports `saturated: true`"}}};
+        .help = "saturation bound: when a query arrives and this many are already in the system, the run stops and reports `saturated: true`"},
+       {.name = "window_s", .required = false, .lo = 0.0, .hi = 1e9, .lo_open = true, .unit = "s",
+        .help = "results over time: the run's virtual time cut into windows of this length, each reported with its arrivals, completions, latency percentiles, SLA verdict, utilisation, power and servers up (results' `time_series`, `recsim run --series FILE` as CSV); absent: no time series",
+        .also = "at most 10,000,000 windows over the run"}}};
   return s;
 }
 
@@ -312,6 +315,7 @@ void parse_run(JsonReader& run, Scenario& s) {
     throw InputError(run.child_path("warmup_queries"),
                      "expected fewer warm-up queries than run.queries (" + std::to_string(s.run.queries) + ")");
   s.run.max_in_flight = static_cast<std::uint64_t>(read_integer(run, run_keys().key("max_in_flight")));
+  if (run.has("window_s")) s.run.window_s = read_number(run, run_keys().key("window_s"));
 }
 
 Scenario parse_scenario(const nlohmann::json& document, const std::string& base_dir) {

@@ -5,6 +5,7 @@
 //   run       saturated, throughput_qps, p50_ms, p95_ms, p99_ms, sla_observed_ms, sla_met, cpu, gpu
 //   capacity  max_qps, found, missed_qps, evaluations
 //   tune      best_batch_size, best_gpu_threshold, best_max_qps, baseline_batch_size, baseline_max_qps, evaluations
+#include "sim/metrics/csv_table.h"
 #include "sim/sweep/sweep_spec.h"
 
 #include <nlohmann/json.hpp>
@@ -23,7 +24,6 @@ struct SweepRow {
 // One JSON object per row (the JSON Lines file's lines), columns in the order above.
 std::vector<nlohmann::ordered_json> sweep_table(const SweepSpec& spec, const std::vector<SweepRow>& rows);
 
-std::string table_csv(const std::vector<nlohmann::ordered_json>& table);
 std::string table_jsonl(const std::vector<nlohmann::ordered_json>& table);
 
 }  // namespace recsim

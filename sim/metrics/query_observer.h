@@ -1,0 +1,32 @@
+#pragma once
+// What the run's cross-cutting observers (the time series, sim/metrics/time_series.h) hear about
+// queries and the resources that serve them. The query tracker (sim/engine/query_tracker.h) is the
+// one component that notifies them: the servers and GPUs tell the tracker what they place, and no
+// constructor beyond the tracker's hand-off takes an observer. Times are virtual seconds; a
+// notification may come after later-timed ones (servers deliver completions lazily), never before
+// the event is decided.
+namespace recsim {
+
+struct QueryTimes {
+  double arrival = 0.0;       // at the frontend
+  double at_server = 0.0;     // after the request crossed the network
+  double first_start = 0.0;   // its first request (or the GPU's upload) started
+  double departure = 0.0;     // its last request finished on the server
+  double completion = 0.0;    // its response reached the frontend
+};
+
+class QueryObserver {
+ public:
+  virtual ~QueryObserver() = default;
+  // A query of `model` arrived at the frontend at `now` (warm-up queries too).
+  virtual void arrived(double now, int model) = 0;
+  // A query of `model` served by server `server` of `group` completed.
+  virtual void completed(const QueryTimes& t, int model, int group, int server) = 0;
+  // One of its requests holds a core of server `server` (of `group`) from `start` to `end`.
+  virtual void cpu_request(int server, int group, double start, double end) = 0;
+  // One stage of a query offloaded to a GPU of server `server` ran from `start` to `end`: stage 0
+  // the upload (host-to-device copies and tier waits), 1 the kernels, 2 the download.
+  virtual void gpu_stage(int server, int group, int stage, double start, double end) = 0;
+};
+
+}  // namespace recsim

@@ -1,0 +1,55 @@
+#pragma once
+// The run's results over time: it hears every query and every request placed (a QueryObserver) and
+// adds each to the windows of `window_s` virtual seconds it falls in — arrivals by arrival time,
+// completions and their latencies by completion time (as a monitoring system would see them), core
+// and GPU busy time and the queries' time in the system split exactly across the windows they span.
+// Notifications may come out of time order (servers deliver completions lazily); every event is
+// placed by its own time, so the series is the same in lazy and timely mode and for every --jobs.
+// Memory: per window a few counters per group and a WindowHistogram per model, allocated as the run
+// reaches the window (estimated before the run: sim/scenario/resource_estimate.h).
+#include "sim/metrics/query_observer.h"
+#include "sim/metrics/time_series_report.h"
+#include "sim/metrics/window_histogram.h"
+#include "sim/scenario/fleet.h"
+
+#include <cstdint>
+#include <vector>
+
+namespace recsim {
+
+class TimeSeries final : public QueryObserver {
+ public:
+  TimeSeries(double window_s, const Fleet& fleet);
+
+  void arrived(double now, int model) override;
+  void completed(const QueryTimes& t, int model, int group, int server) override;
+  void cpu_request(int server, int group, double start, double end) override;
+  void gpu_stage(int server, int group, int stage, double start, double end) override;
+
+  // The windows from 0 to `end` (the run's end); `measurement_start` is reported as is.
+  TimeSeriesReport report(double end, double measurement_start) const;
+
+  // Bytes one window holds beyond its histograms, for a fleet of `groups` groups and `models` models;
+  // a histogram holds about kHistogramBytes (latencies spanning two decades).
+  static double window_bytes(std::size_t groups, std::size_t models);
+  static constexpr double kHistogramBytes = 4096;
+
+ private:
+  struct Window {
+    std::uint64_t arrived = 0, completed = 0;
+    long double in_system_area = 0.0L;
+    std::vector<double> cpu_busy, gpu_busy;  // per group, seconds
+    std::vector<WindowHistogram> latency;    // per model
+  };
+  Window& at(std::size_t index);
+  std::size_t index_of(double t) const;
+  // Adds the part of [start, end) in each window it spans to `add(window, seconds)`.
+  template <typename Add>
+  void spread(double start, double end, Add add);
+
+  double window_s_;
+  const Fleet& fleet_;
+  std::vector<Window> windows_;
+};
+
+}  // namespace recsim

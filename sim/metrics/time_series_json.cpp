@@ -1,0 +1,171 @@
+#include "sim/metrics/time_series_json.h"
+
+#include "sim/metrics/csv_table.h"
+
+namespace recsim {
+namespace {
+
+using json = nlohmann::ordered_json;
+
+template <typename T>
+json opt(const std::optional<T>& v) {
+  return v ? json(*v) : json(nullptr);
+}
+template <typename T>
+std::optional<T> get_opt(const nlohmann::json& j, const char* key) {
+  if (j.at(key).is_null()) return std::nullopt;
+  return j.at(key).get<T>();
+}
+
+json latency_json(const std::optional<WindowLatency>& l) {
+  if (!l) return nullptr;
+  return {{"mean", l->mean}, {"p50", l->p50}, {"p95", l->p95}, {"p99", l->p99}, {"max", l->max}};
+}
+
+json window_json(const SeriesWindow& w) {
+  json groups = json::array(), models = json::array();
+  for (const auto& g : w.groups)
+    groups.push_back({{"name", g.name}, {"servers_up", g.servers_up}, {"cpu_utilization", g.cpu_utilization},
+                      {"gpu_utilization", opt(g.gpu_utilization)}, {"power_w", opt(g.power_w)}});
+  for (const auto& m : w.models)
+    models.push_back({{"name", m.name}, {"completed", m.completed}, {"observed_ms", opt(m.observed_ms)}, {"met", opt(m.met)}});
+  return {{"start_s", w.start_s},
+          {"end_s", w.end_s},
+          {"arrived", w.arrived},
+          {"completed", w.completed},
+          {"offered_qps", w.offered_qps},
+          {"served_qps", w.served_qps},
+          {"in_system", w.in_system},
+          {"mean_in_system", w.mean_in_system},
+          {"latency_ms", latency_json(w.latency_ms)},
+          {"sla",
+           {{"met", opt(w.sla_met)},
+            {"observed_ms", opt(w.sla_observed_ms)},
+            {"target_ms", w.sla_met ? json(w.sla_target_ms) : json(nullptr)},
+            {"model", w.sla_met ? json(w.sla_model) : json(nullptr)}}},
+          {"cpu_utilization", w.cpu_utilization},
+          {"gpu_utilization", opt(w.gpu_utilization)},
+          {"power_w", opt(w.power_w)},
+          {"servers_up", w.servers_up},
+          {"groups", groups},
+          {"models", models}};
+}
+
+SeriesWindow window_from_json(const nlohmann::json& j) {
+  SeriesWindow w;
+  w.start_s = j.at("start_s").get<double>();
+  w.end_s = j.at("end_s").get<double>();
+  w.arrived = j.at("arrived").get<std::uint64_t>();
+  w.completed = j.at("completed").get<std::uint64_t>();
+  w.offered_qps = j.at("offered_qps").get<double>();
+  w.served_qps = j.at("served_qps").get<double>();
+  w.in_system = j.at("in_system").get<std::uint64_t>();
+  w.mean_in_system = j.at("mean_in_system").get<double>();
+  if (const auto& l = j.at("latency_ms"); !l.is_null())
+    w.latency_ms = WindowLatency{l.at("mean").get<double>(), l.at("p50").get<double>(), l.at("p95").get<double>(),
+                                 l.at("p99").get<double>(), l.at("max").get<double>()};
+  const auto& sla = j.at("sla");
+  w.sla_met = get_opt<bool>(sla, "met");
+  w.sla_observed_ms = get_opt<double>(sla, "observed_ms");
+  if (w.sla_met) {
+    w.sla_target_ms = sla.at("target_ms").get<double>();
+    w.sla_model = sla.at("model").get<std::string>();
+  }
+  w.cpu_utilization = j.at("cpu_utilization").get<double>();
+  w.gpu_utilization = get_opt<double>(j, "gpu_utilization");
+  w.power_w = get_opt<double>(j, "power_w");
+  w.servers_up = j.at("servers_up").get<double>();
+  for (const auto& g : j.at("groups"))
+    w.groups.push_back({g.at("name").get<std::string>(), g.at("servers_up").get<double>(), g.at("cpu_utilization").get<double>(),
+                        get_opt<double>(g, "gpu_utilization"), get_opt<double>(g, "power_w")});
+  for (const auto& m : j.at("models"))
+    w.models.push_back({m.at("name").get<std::string>(), m.at("completed").get<std::uint64_t>(), get_opt<double>(m, "observed_ms"),
+                        get_opt<bool>(m, "met")});
+  return w;
+}
+
+}  // namespace
+
+nlohmann::ordered_json time_series_to_json(const TimeSeriesReport& r) {
+  json windows = json::array();
+  for (const auto& w : r.windows) windows.push_back(window_json(w));
+  const TimeSeriesSummary& s = r.summary;
+  json worst = nullptr;
+  if (s.worst) {
+    const SeriesWindow& w = r.windows[*s.worst];
+    worst = {{"index", *s.worst}, {"start_s", w.start_s}, {"model", w.sla_model}, {"observed_ms", opt(w.sla_observed_ms)},
+             {"target_ms", w.sla_target_ms}};
+  }
+  return {{"window_s", r.window_s},
+          {"measurement_start_s", r.measurement_start_s},
+          {"summary",
+           {{"windows", s.windows},
+            {"judged", s.judged},
+            {"met", s.met},
+            {"fraction_met", opt(s.fraction_met)},
+            {"queries_in_missed_windows", s.queries_in_missed_windows},
+            {"first_missed_s", opt(s.first_missed_s)},
+            {"worst", worst}}},
+          {"windows", windows}};
+}
+
+TimeSeriesReport time_series_from_json(const nlohmann::json& j) {
+  TimeSeriesReport r;
+  r.window_s = j.at("window_s").get<double>();
+  r.measurement_start_s = j.at("measurement_start_s").get<double>();
+  for (const auto& w : j.at("windows")) r.windows.push_back(window_from_json(w));
+  const auto& s = j.at("summary");
+  r.summary.windows = s.at("windows").get<std::uint64_t>();
+  r.summary.judged = s.at("judged").get<std::uint64_t>();
+  r.summary.met = s.at("met").get<std::uint64_t>();
+  r.summary.fraction_met = get_opt<double>(s, "fraction_met");
+  r.summary.queries_in_missed_windows = s.at("queries_in_missed_windows").get<double>();
+  r.summary.first_missed_s = get_opt<double>(s, "first_missed_s");
+  if (!s.at("worst").is_null()) r.summary.worst = s.at("worst").at("index").get<std::size_t>();
+  return r;
+}
+
+std::string time_series_csv(const TimeSeriesReport& r) {
+  std::vector<json> rows;
+  for (const auto& w : r.windows) {
+    const json l = latency_json(w.latency_ms);
+    const auto field = [&l](const char* k) { return l.is_null() ? json(nullptr) : l.at(k); };
+    json row = {{"start_s", w.start_s},
+                {"end_s", w.end_s},
+                {"arrived", w.arrived},
+                {"completed", w.completed},
+                {"offered_qps", w.offered_qps},
+                {"served_qps", w.served_qps},
+                {"in_system", w.in_system},
+                {"mean_in_system", w.mean_in_system},
+                {"latency_mean_ms", field("mean")},
+                {"latency_p50_ms", field("p50")},
+                {"latency_p95_ms", field("p95")},
+                {"latency_p99_ms", field("p99")},
+                {"latency_max_ms", field("max")},
+                {"sla_met", opt(w.sla_met)},
+                {"sla_observed_ms", opt(w.sla_observed_ms)},
+                {"sla_target_ms", w.sla_met ? json(w.sla_target_ms) : json(nullptr)},
+                {"sla_model", w.sla_met ? json(w.sla_model) : json(nullptr)},
+                {"cpu_utilization", w.cpu_utilization},
+                {"gpu_utilization", opt(w.gpu_utilization)},
+                {"power_w", opt(w.power_w)},
+                {"servers_up", w.servers_up}};
+    for (const auto& g : w.groups) {
+      row[g.name + ".servers_up"] = g.servers_up;
+      row[g.name + ".cpu_utilization"] = g.cpu_utilization;
+      row[g.name + ".gpu_utilization"] = opt(g.gpu_utilization);
+      row[g.name + ".power_w"] = opt(g.power_w);
+    }
+    for (const auto& m : w.models) {
+      row[m.name + ".completed"] = m.completed;
+      row[m.name + ".observed_ms"] = opt(m.observed_ms);
+      row[m.name + ".met"] = opt(m.met);
+    }
+    rows.push_back(std::move(row));
+  }
+  if (rows.empty()) return "start_s,end_s\n";
+  return table_csv(rows);
+}
+
+}  // namespace recsim
