@@ -19,6 +19,7 @@ enum class StreamId : std::uint32_t {
   updates = 6,     // online embedding updates, one stream per table and time slice
   models = 7,      // which model each query asks (format 2)
   replay = 8,      // recsim validate's shuffled replays of real serving
+  failures = 9,    // random server failures and repairs, one stream per server
 };
 
 Rng make_stream(std::uint64_t seed, StreamId component, std::uint32_t index = 0);

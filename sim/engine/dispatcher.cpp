@@ -5,6 +5,7 @@
 #include <simgrid/s4u/Engine.hpp>
 
 #include <cmath>
+#include <boost/random/uniform_int_distribution.hpp>
 
 namespace recsim {
 
@@ -18,7 +19,8 @@ Dispatcher::Dispatcher(const Fleet& fleet, const Platform& platform, std::vector
       next_gpu_(servers.size(), 0),
       tracker_(tracker),
       rng_(std::move(selection_rng)),
-      live_(live) {
+      live_(live),
+      up_(servers.size(), 1) {
   const BalancerPolicy& policy = balancer_policy(fleet.balancer);
   for (std::size_t m = 0; m < fleet.models.size(); ++m) {
     const FleetModel& model = fleet.models[m];
@@ -72,10 +74,41 @@ Dispatcher::Dispatcher(const Fleet& fleet, const Platform& platform, std::vector
   }
 }
 
+void Dispatcher::set_up(std::size_t server, bool up) {
+  if (static_cast<bool>(up_[server]) == up) return;
+  up_[server] = up ? 1 : 0;
+  if (up)
+    --down_;
+  else
+    ++down_;
+}
+
+std::optional<std::size_t> Dispatcher::choose(Route& r) {
+  if (down_ == 0) return r.servers.size() == 1 ? r.servers.front() : r.servers[r.balancer->choose(*r.view)];
+  // Drawn again while the draw is down: uniform over the servers up for the random policies (by
+  // rejection), the next one up for a rotation, never a down one for least-loaded (infinite load).
+  constexpr int kDraws = 64;
+  for (int k = 0; k < kDraws; ++k) {
+    const std::size_t s = r.servers.size() == 1 ? r.servers.front() : r.servers[r.balancer->choose(*r.view)];
+    if (up_[s]) return s;
+  }
+  // Most of the route is down: one of those up, uniformly.
+  std::vector<std::size_t> up;
+  for (std::size_t s : r.servers)
+    if (up_[s]) up.push_back(s);
+  if (up.empty()) return std::nullopt;
+  return up[boost::random::uniform_int_distribution<std::size_t>(0, up.size() - 1)(rng_)];
+}
+
 void Dispatcher::issue(std::uint32_t slot, int model, int size, double now) {
   now_ = now;
   Route& r = routes_[static_cast<std::size_t>(model)];
-  const std::size_t server = r.servers.size() == 1 ? r.servers.front() : r.servers[r.balancer->choose(*r.view)];
+  const std::optional<std::size_t> chosen = choose(r);
+  if (!chosen) {
+    unservable_(slot, now);
+    return;
+  }
+  const std::size_t server = *chosen;
   if (!network_) {
     arrive(slot, model, size, server, now);
     return;
@@ -107,6 +140,10 @@ GpuDevice& Dispatcher::least_busy_gpu(std::size_t server) {
 }
 
 void Dispatcher::arrive(std::uint32_t slot, int model, int size, std::size_t server, double now) {
+  if (!up_[server]) {  // it went down while the query crossed the network
+    unservable_(slot, now);
+    return;
+  }
   Server& s = *servers_[server];
   tracker_.at_server(slot, now, s.host().group, static_cast<int>(server));
   const auto kind = static_cast<std::size_t>(s.host().kind);

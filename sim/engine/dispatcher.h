@@ -20,7 +20,9 @@
 #include "sim/scenario/fleet.h"
 #include "sim/scheduling/scheduler_policy.h"
 
+#include <functional>
 #include <memory>
+#include <optional>
 #include <vector>
 
 namespace recsim {
@@ -34,6 +36,18 @@ class Dispatcher final : public SystemUnderTest {
              const TuneConfig& live, const std::vector<std::vector<double>>& weights);
 
   void issue(std::uint32_t slot, int model, int size, double now) override;
+
+  // Failures (sim/failures/failure_injector.h): server `server` is up or down from now on; a down
+  // server gets no queries (a balancer's draw that lands on one is drawn again).
+  void set_up(std::size_t server, bool up);
+  // Where a query goes that cannot be served: no server of its model is up, or it reached a server
+  // that went down. Without a handler (no failures) neither can happen.
+  void on_unservable(std::function<void(std::uint32_t slot, double now)> handler) { unservable_ = std::move(handler); }
+  // Failures read the clock: arrivals must interleave with failure events in time.
+  void need_clock() {
+    needs_clock_ = true;
+    scales_with_rate_ = false;
+  }
   bool needs_clock() const override { return needs_clock_; }
   void arrivals_done() override;
   // Whether completions are delivered at their times throughout (sim/engine/server.h).
@@ -52,6 +66,8 @@ class Dispatcher final : public SystemUnderTest {
     std::unique_ptr<BalancerView> view;
   };
   void arrive(std::uint32_t slot, int model, int size, std::size_t server, double now);
+  // The route's choice among the servers that are up; none when every one is down.
+  std::optional<std::size_t> choose(Route& r);
   GpuDevice& least_busy_gpu(std::size_t server);
 
   const Fleet& fleet_;
@@ -70,6 +86,9 @@ class Dispatcher final : public SystemUnderTest {
   bool needs_clock_ = true;
   bool scales_with_rate_ = false;
   double now_ = 0.0;  // the arrival being routed (for lazily refreshed loads)
+  std::vector<char> up_;  // per server
+  std::size_t down_ = 0;  // servers down
+  std::function<void(std::uint32_t, double)> unservable_;
 };
 
 }  // namespace recsim

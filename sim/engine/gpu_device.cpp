@@ -46,7 +46,22 @@ void GpuDevice::start() {
 void GpuDevice::submit(std::uint32_t slot, int items, int model) {
   ++outstanding_;
   if (metrics_.window_open()) offered_kernel_ += services_[static_cast<std::size_t>(model)]->gpu_curve->seconds_at(items);
-  push(kUpload, {slot, items, model});
+  push(kUpload, {slot, items, model, epoch_});
+}
+
+std::vector<std::uint32_t> GpuDevice::fail() {
+  std::vector<std::uint32_t> caught;
+  for (Stage& s : stages_) {
+    for (const Job& j : s.queue) caught.push_back(j.slot);
+    s.queue.clear();
+    if (s.current) caught.push_back(*s.current);
+    s.current.reset();
+  }
+  std::sort(caught.begin(), caught.end());
+  caught.erase(std::unique(caught.begin(), caught.end()), caught.end());
+  ++epoch_;
+  outstanding_ = 0;
+  return caught;
 }
 
 void GpuDevice::push(int stage, Job job) {
@@ -86,8 +101,11 @@ void GpuDevice::run_stage(int index) {
     s.queue.pop_front();
     const double start = simgrid::s4u::Engine::get_clock();
     s.busy.begin(start);
+    s.current = job.slot;
     const double end = work(index, job);
     s.busy.end(end);
+    if (job.epoch != epoch_) continue;  // its server failed meanwhile: the query was re-issued or lost
+    s.current.reset();
     tracker_.gpu_stage(job.slot, index, start, end);
     job.stage_seconds[index] = end - start;
     if (index < kDownload) {

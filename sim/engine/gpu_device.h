@@ -24,6 +24,7 @@
 #include <cstdint>
 #include <deque>
 #include <memory>
+#include <optional>
 #include <vector>
 
 namespace recsim {
@@ -43,6 +44,10 @@ class GpuDevice {
   void submit(std::uint32_t slot, int items, int model = 0);
 
   const GpuHost& gpu() const { return gpu_; }
+  // Failures: its server went down at `now`. Returns the queries queued or in progress in any stage
+  // (each once, in slot order) and forgets them: a stage in progress runs to its end and its
+  // result is discarded.
+  std::vector<std::uint32_t> fail();
   // Queries queued or in any stage: the load balancer's measure.
   std::uint64_t outstanding() const { return outstanding_; }
   std::uint64_t queries_served() const { return served_; }
@@ -69,6 +74,7 @@ class GpuDevice {
     std::uint32_t slot;
     int items;
     int model;
+    std::uint64_t epoch = 0;  // the GPU's epoch when it was queued: a later failure voids it
     double stage_seconds[3] = {0, 0, 0};
   };
   struct Stage {
@@ -77,6 +83,7 @@ class GpuDevice {
     simgrid::s4u::Actor* actor = nullptr;
     bool parked = false;
     BusyMeter busy;
+    std::optional<std::uint32_t> current;  // the slot of the job in progress
   };
   void run_stage(int index);
   void push(int stage, Job job);
@@ -92,6 +99,7 @@ class GpuDevice {
   BusyMeter h2d_link_, d2h_link_, tier_wait_;
   std::uint64_t outstanding_ = 0;
   std::uint64_t served_ = 0;
+  std::uint64_t epoch_ = 0;
   double offered_kernel_ = 0.0;
   std::unique_ptr<GpuEmbeddingCache> cache_;
   std::vector<GpuStageTimes> stage_times_;

@@ -29,7 +29,7 @@ std::uint32_t QueryTracker::open(double now, int requests, bool measured, int mo
     slot = static_cast<std::uint32_t>(records_.size());
     records_.emplace_back();
   }
-  records_[slot] = Record{now, now, -1.0, 0.0, requests, model, size, 0, 0, measured, true};
+  records_[slot] = Record{now, now, -1.0, 0.0, requests, model, size, 0, 0, 0, measured, true};
   for (QueryObserver* o : observers_) o->arrived(now, model);
   ++in_flight_;
   ++arrived_;
@@ -70,11 +70,29 @@ void QueryTracker::complete(std::uint32_t slot, double now) {
     for (QueryObserver* o : observers_) o->completed(times, r.model, r.group, r.server);
   }
   if (on_complete_) on_complete_(now, now - r.arrival);
-  area_ += in_window(r.arrival, now);
+  ++completed_;
+  release(slot, now);
+}
+
+void QueryTracker::retry(std::uint32_t slot, double now) {
+  ++records_[slot].retries;
+  ++retries_;
+  for (QueryObserver* o : observers_) o->retried(now, records_[slot].model);
+}
+
+void QueryTracker::lose(std::uint32_t slot, double now) {
+  const Record& r = records_[slot];
+  ++lost_;
+  if (r.measured) ++lost_measured_;
+  for (QueryObserver* o : observers_) o->lost(r.arrival, now, r.model, r.measured);
+  release(slot, now);
+}
+
+void QueryTracker::release(std::uint32_t slot, double now) {
+  area_ += in_window(records_[slot].arrival, now);
   records_[slot].open = false;
   free_.push_back(slot);
   --in_flight_;
-  ++completed_;
   if (in_flight_ == 0 && on_empty_) on_empty_();
 }
 

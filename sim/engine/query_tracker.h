@@ -43,6 +43,28 @@ class QueryTracker {
   void gpu_stage(std::uint32_t slot, int stage, double start, double end) {
     for (QueryObserver* o : observers_) o->gpu_stage(records_[slot].server, records_[slot].group, stage, start, end);
   }
+  // Failures (sim/failures/failure_injector.h). The query's attempt at its server ended (its server
+  // failed, or it reached one that is down): its outstanding requests are forgotten. Returns how
+  // many times it was re-issued before.
+  int abort(std::uint32_t slot) {
+    records_[slot].remaining = 0;
+    return records_[slot].retries;
+  }
+  // It is re-issued at `now` (counted; observers hear it).
+  void retry(std::uint32_t slot, double now);
+  // It leaves the system at `now` without completing (counted; observers hear it).
+  void lose(std::uint32_t slot, double now);
+  // Core time [from, to) of one of its requests, announced by request_placed, was not used.
+  void request_cut(std::uint32_t slot, double from, double to) {
+    for (QueryObserver* o : observers_) o->cpu_request_cut(records_[slot].server, records_[slot].group, from, to);
+  }
+  void server_state(int server, int group, double now, bool up, bool powered) {
+    for (QueryObserver* o : observers_) o->server_state(server, group, now, up, powered);
+  }
+  std::uint64_t lost() const { return lost_; }
+  std::uint64_t lost_measured() const { return lost_measured_; }
+  std::uint64_t retries() const { return retries_; }
+
   // `observer` hears every query and request from now on (it outlives the run).
   void observe(QueryObserver& observer) { observers_.push_back(&observer); }
   // Its request finishes; true when that was the query's last request.
@@ -83,6 +105,7 @@ class QueryTracker {
     int size = 0;
     int group = 0;
     int server = 0;
+    int retries = 0;
     bool measured = false;
     bool open = false;
   };
@@ -93,7 +116,10 @@ class QueryTracker {
   // The time in the window of a query from `arrival` to `until` (completions may be delivered out
   // of time order, so the integral is summed per query, not swept in time).
   double in_window(double arrival, double until) const;
+  // Removes a query that left the system (completed or lost) at `now`.
+  void release(std::uint32_t slot, double now);
   std::uint64_t in_flight_ = 0, arrived_ = 0, completed_ = 0;
+  std::uint64_t lost_ = 0, lost_measured_ = 0, retries_ = 0;
   long double area_ = 0.0L;
   std::function<void()> on_empty_;
   std::function<void(double, double)> on_complete_;

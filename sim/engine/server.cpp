@@ -81,6 +81,31 @@ void Server::advance_to(double t) {
   }
 }
 
+std::vector<std::uint32_t> Server::fail(double now) {
+  advance_to(now);
+  std::vector<std::uint32_t> caught;
+  while (!pending_.empty()) {
+    const Request r = pending_.top();
+    pending_.pop();
+    if (r.start < now) core_busy_[static_cast<std::size_t>(r.core)] += busy_since_window(r.start, now);
+    tracker_.request_cut(r.query, std::max(r.start, now), r.end);
+    caught.push_back(r.query);
+  }
+  std::sort(caught.begin(), caught.end());
+  caught.erase(std::unique(caught.begin(), caught.end()), caught.end());
+  up_ = false;
+  load_changed();
+  return caught;
+}
+
+void Server::recover(double now) {
+  for (CoreFree& c : free_) c.at = now;
+  std::make_heap(free_.begin(), free_.end(), std::greater<CoreFree>());
+  for (CoreHistory& h : history_) h = CoreHistory();
+  up_ = true;
+  load_changed();
+}
+
 double Server::busy_since_window(double start, double end) const {
   if (!metrics_.window_open()) return 0.0;
   return std::max(0.0, end - std::max(start, metrics_.window_start()));

@@ -54,8 +54,17 @@ class Server {
   double next_completion() const { return pending_.empty() ? kNever : pending_.top().end; }
 
   const ServerHost& host() const { return host_; }
-  // Requests queued or in service (undelivered), per core: the load balancer's measure.
-  double load_per_core() const { return static_cast<double>(pending_.size()) / host_.cpu_cores; }
+  // Requests queued or in service (undelivered), per core: the load balancer's measure (infinite
+  // while the server is down).
+  double load_per_core() const { return up_ ? static_cast<double>(pending_.size()) / host_.cpu_cores : kNever; }
+
+  // Failures (sim/failures/failure_injector.h): the server goes down at `now`. Completions up to
+  // `now` are delivered; every request still queued or in service is dropped (one in service counts
+  // as busy up to `now`); returns the queries they belonged to, each once, in slot order.
+  std::vector<std::uint32_t> fail(double now);
+  // It is back at `now`, its cores free and cold (no recent sizes, idle since long ago).
+  void recover(double now);
+  bool up() const { return up_; }
   std::uint64_t requests_served() const { return served_; }
   // Busy time of each core inside the measurement window up to `end`, counting requests still in
   // service then.
@@ -107,6 +116,7 @@ class Server {
   std::size_t flusher_index_ = 0;
   std::uint64_t seq_ = 0;
   std::uint64_t served_ = 0;
+  bool up_ = true;
   double offered_work_ = 0.0;
   double offered_alone_ = 0.0;
   double offered_all_busy_ = 0.0;

@@ -1,6 +1,7 @@
 #include "sim/engine/simulation.h"
 
 #include "sim/engine/dispatcher.h"
+#include "sim/engine/failure_injector.h"
 #include "sim/engine/gpu_device.h"
 #include "sim/engine/lower_tiers.h"
 #include "sim/engine/offered_load.h"
@@ -101,6 +102,7 @@ struct System {
   std::vector<std::size_t> gpu_server;  // index of each GPU's server
   TuneConfig live;
   std::unique_ptr<Dispatcher> dispatcher;
+  std::unique_ptr<FailureInjector> failures;  // with the scenario's failures
   std::unique_ptr<LoadGenerator> generator;
 };
 
@@ -212,15 +214,53 @@ std::unique_ptr<System> build_system(const Scenario& scenario, const SimulationO
     sys->publisher = std::make_unique<UpdatePublisher>(*cache, scenario.seed, *sys->cache_stats, metrics);
     sys->publisher->start(platform.frontend);
   }
-  sys->dispatcher = std::make_unique<Dispatcher>(fleet, platform, sys->servers, std::move(gpus_of), tracker,
+  sys->dispatcher = std::make_unique<Dispatcher>(fleet, platform, sys->servers, gpus_of, tracker,
                                                  make_stream(scenario.seed, StreamId::selection), sys->live,
                                                  capacity_weights(*sys));
+  if (fleet.failures) {
+    sys->failures = std::make_unique<FailureInjector>(*fleet.failures, fleet, sys->servers, std::move(gpus_of), *sys->dispatcher,
+                                                      tracker, scenario.seed);
+    sys->failures->start(platform.frontend);
+  }
   sys->generator = std::make_unique<LoadGenerator>(scenario, *sys->source, *sys->dispatcher, tracker, sys->live, options.progress);
   LoadGenerator* generator = sys->generator.get();
   // A search's run ends as soon as a server's (or GPU's) offered load so far is beyond its noise above 1.
   if (options.stop_when_sla_missed) generator->stop_when_overloaded(make_overload_check(*sys->metrics, sys->servers, sys->gpus));
   simgrid::s4u::Actor::create("load-generator", platform.frontend, [generator] { (*generator)(); });
   return sys;
+}
+
+// What the failures did and cost: server time down, queries lost and re-issued, and the share of
+// measured queries (completed or lost) that completed within their model's SLA target.
+AvailabilityReport availability(const Scenario& scenario, const System& sys, double end, const RunResults& r) {
+  AvailabilityReport a;
+  const FailureStats f = sys.failures->stats(end);
+  a.failures = f.failures;
+  a.server_down_s = f.server_down_s;
+  a.most_down = f.most_down;
+  const double servers = scenario.total_servers();
+  a.mean_servers_up = end > 0.0 ? servers - f.server_down_s / end : servers;
+  a.all_up_fraction = end > 0.0 ? f.all_up_s / end : 1.0;
+  a.lost = sys.tracker->lost();
+  a.measured_lost = sys.tracker->lost_measured();
+  a.retries = sys.tracker->retries();
+  std::uint64_t within = 0;
+  const auto& models = scenario.fleet.models;
+  if (sys.fleet_metrics) {
+    for (std::size_t m = 0; m < models.size(); ++m)
+      within += sys.fleet_metrics->model(m).latency().count_at_most(models[m].sla.target_ms / 1e3);
+  } else {
+    within = sys.metrics->latency().count_at_most(models.front().sla.target_ms / 1e3);
+  }
+  const std::uint64_t asked = sys.metrics->measured() + a.measured_lost;
+  a.within_sla = asked > 0 ? static_cast<double>(within) / static_cast<double>(asked) : 1.0;
+  const auto nines = [](double x) { return x < 1.0 ? std::optional<double>(-std::log10(1.0 - x)) : std::nullopt; };
+  a.query_nines = nines(a.within_sla);
+  if (r.time_series && r.time_series->summary.fraction_met) {
+    a.windows_met = r.time_series->summary.fraction_met;
+    a.window_nines = nines(*a.windows_met);
+  }
+  return a;
 }
 
 RunResults collect_results(const Scenario& scenario, const System& sys, double end, const SimulationOptions& options) {
@@ -353,6 +393,7 @@ RunResults collect_results(const Scenario& scenario, const System& sys, double e
   }
   if (options.latency_cdf) r.latency_cdf_ms = metrics.latency().cdf_ms();
   if (sys.series) r.time_series = sys.series->report(end, metrics.window_open() ? metrics.window_start() : end);
+  if (sys.failures) r.availability = availability(scenario, sys, end, r);
   return r;
 }
 

@@ -45,6 +45,18 @@ std::vector<std::pair<double, double>> LatencyHistogram::cdf_ms() const {
   return out;
 }
 
+std::uint64_t LatencyHistogram::count_at_most(double seconds) const {
+  if (count_ == 0 || seconds < min_) return 0;
+  if (seconds >= max_) return count_;
+  const auto& axis = histogram_.axis(0);
+  std::uint64_t n = histogram_.at(-1);
+  for (int i = 0; i < axis.size(); ++i) {
+    if (std::clamp(std::sqrt(axis.value(i) * axis.value(i + 1)), min_, max_) > seconds) break;
+    n += histogram_.at(i);
+  }
+  return n;
+}
+
 double LatencyHistogram::percentile(double p) const {
   if (count_ == 0) return 0.0;
   const auto rank = static_cast<std::uint64_t>(std::max(1.0, std::ceil(p / 100.0 * static_cast<double>(count_) - 1e-9)));

@@ -22,6 +22,10 @@ class LatencyHistogram {
   // Nearest-rank percentile, p in (0, 100]: the smallest value v such that at least p% of the
   // samples are <= v (to the bin's resolution). 0 when empty.
   double percentile(double p) const;
+  // Samples at or below `seconds`, to the bin's resolution: a sample counts when its bin's centre
+  // (where percentile() reads it) is at or below, so a percentile <= x exactly when at least that
+  // share of samples is counted here.
+  std::uint64_t count_at_most(double seconds) const;
   // The empirical distribution: for each non-empty bin, (its upper edge in ms, clamped to the
   // exact max, fraction of samples at or below it).
   std::vector<std::pair<double, double>> cdf_ms() const;

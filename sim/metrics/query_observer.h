@@ -27,6 +27,17 @@ class QueryObserver {
   // One stage of a query offloaded to a GPU of server `server` ran from `start` to `end`: stage 0
   // the upload (host-to-device copies and tier waits), 1 the kernels, 2 the download.
   virtual void gpu_stage(int server, int group, int stage, double start, double end) = 0;
+
+  // Failures (sim/failures/): the part [from, to) of a core's time announced by cpu_request that the
+  // server's failure took back.
+  virtual void cpu_request_cut(int /*server*/, int /*group*/, double /*from*/, double /*to*/) {}
+  // A query of `model` that arrived at `arrival` was lost at `now` (`measured`: after the warm-up).
+  virtual void lost(double /*arrival*/, double /*now*/, int /*model*/, bool /*measured*/) {}
+  // A query of `model` caught by a failure is re-issued at `now`.
+  virtual void retried(double /*now*/, int /*model*/) {}
+  // Server `server` of `group` changed state at `now`: `up` (serving), else down and `powered`
+  // (cut off the network, idle) or not (failed).
+  virtual void server_state(int /*server*/, int /*group*/, double /*now*/, bool /*up*/, bool /*powered*/) {}
 };
 
 }  // namespace recsim

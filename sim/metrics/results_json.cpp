@@ -55,6 +55,21 @@ nlohmann::ordered_json results_to_json(const RunResults& r) {
   j["utilization"] = {{"cpu", r.cpu_utilization}, {"gpu", optional_to_json(r.gpu_utilization)}, {"servers", servers}};
   if (r.embedding_cache) j["embedding_cache"] = cache_report_to_json(*r.embedding_cache);
   if (r.datacenter) j["datacenter"] = datacenter_to_json(*r.datacenter);
+  if (r.availability) {
+    const AvailabilityReport& a = *r.availability;
+    j["availability"] = {{"failures", a.failures},
+                         {"server_down_s", a.server_down_s},
+                         {"mean_servers_up", a.mean_servers_up},
+                         {"all_up_fraction", a.all_up_fraction},
+                         {"most_down", a.most_down},
+                         {"queries_lost", a.lost},
+                         {"measured_lost", a.measured_lost},
+                         {"retries", a.retries},
+                         {"within_sla", a.within_sla},
+                         {"query_nines", optional_to_json(a.query_nines)},
+                         {"windows_met", optional_to_json(a.windows_met)},
+                         {"window_nines", optional_to_json(a.window_nines)}};
+  }
   if (r.time_series) j["time_series"] = time_series_to_json(*r.time_series);
   if (r.online) {
     const OnlineClimbReport& o = *r.online;
@@ -149,6 +164,22 @@ RunResults results_from_json(const nlohmann::json& j) {
   if (j.contains("embedding_cache")) r.embedding_cache = cache_report_from_json(j.at("embedding_cache"));
   if (j.contains("datacenter")) r.datacenter = datacenter_from_json(j.at("datacenter"));
   if (j.contains("time_series")) r.time_series = time_series_from_json(j.at("time_series"));
+  if (j.contains("availability")) {
+    const auto& aj = j.at("availability");
+    AvailabilityReport a;
+    a.failures = aj.at("failures").get<std::uint64_t>();
+    a.server_down_s = aj.at("server_down_s").get<double>();
+    a.mean_servers_up = aj.at("mean_servers_up").get<double>();
+    a.all_up_fraction = aj.at("all_up_fraction").get<double>();
+    a.most_down = aj.at("most_down").get<int>();
+    a.lost = aj.at("queries_lost").get<std::uint64_t>();
+    a.measured_lost = aj.at("measured_lost").get<std::uint64_t>();
+    a.retries = aj.at("retries").get<std::uint64_t>();
+    a.within_sla = aj.at("within_sla").get<double>();
+    for (auto [key, field] : {std::pair{"query_nines", &a.query_nines}, {"windows_met", &a.windows_met}, {"window_nines", &a.window_nines}})
+      if (!aj.at(key).is_null()) *field = aj.at(key).get<double>();
+    r.availability = a;
+  }
   if (j.contains("online")) {
     const auto& oj = j.at("online");
     OnlineClimbReport o;

@@ -160,6 +160,23 @@ struct GpuStageTimes {
   }
 };
 
+// With failures (the scenario's `failures`): what they did and what they cost.
+struct AvailabilityReport {
+  std::uint64_t failures = 0;      // servers going down
+  double server_down_s = 0.0;      // server-seconds down over the run
+  double mean_servers_up = 0.0;    // time-average over the run
+  double all_up_fraction = 0.0;    // of the run's time, every server up
+  int most_down = 0;
+  std::uint64_t lost = 0, measured_lost = 0, retries = 0;
+  // Measured queries that completed within their model's SLA target, over the measured queries
+  // (completed or lost), and its nines (-log10 of the rest; none when every query made it).
+  double within_sla = 0.0;
+  std::optional<double> query_nines;
+  // With run.window_s: the fraction of judged windows that met the SLA, and its nines.
+  std::optional<double> windows_met;
+  std::optional<double> window_nines;
+};
+
 struct RunResults {
   std::string scenario;
   std::uint64_t seed = 0;
@@ -195,6 +212,7 @@ struct RunResults {
   std::vector<std::int64_t> service_table_rows;  // service.table_rows in force, one per table; empty: the definition's
   std::optional<DatacenterResults> datacenter;  // format 2 only
   std::optional<TimeSeriesReport> time_series;  // with run.window_s only
+  std::optional<AvailabilityReport> availability;  // with failures only
   // Only when asked for (SimulationOptions::latency_cdf); not part of the results JSON.
   std::vector<std::pair<double, double>> latency_cdf_ms;  // (latency ms, fraction of queries <= it)
   double wall_seconds = 0.0;

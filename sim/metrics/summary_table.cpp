@@ -84,6 +84,17 @@ std::string series_line(const RunResults& r) {
   return line("over time", v);
 }
 
+// The failures in one line: what went down and what it cost the queries.
+std::string availability_line(const RunResults& r) {
+  if (!r.availability) return "";
+  const AvailabilityReport& a = *r.availability;
+  std::string v = std::to_string(a.failures) + fmt(" server failures (%.4g server-s down", a.server_down_s) +
+                  fmt(", %.4g up on average)", a.mean_servers_up) + "; " + std::to_string(a.lost) + " queries lost, " +
+                  std::to_string(a.retries) + " re-issued; " + fmt("%.4f%% of measured queries within the SLA target", 100.0 * a.within_sla);
+  if (a.query_nines) v += fmt(" (%.2f nines)", *a.query_nines);
+  return line("availability", v);
+}
+
 }  // namespace
 
 std::string format_summary(const RunResults& r) {
@@ -107,6 +118,7 @@ std::string format_summary(const RunResults& r) {
       out += line("GPU utilisation", fmt("%.1f%%", 100.0 * *r.gpu_utilization) + ", " + std::to_string(r.gpu_queries) +
                                          " queries offloaded");
     out += series_line(r);
+    out += availability_line(r);
     if (r.saturated) out += line("SATURATED", r.saturation_reason);
     out += line("engine", std::to_string(r.requests_simulated) + " requests in " + fmt("%.3f s wall", r.wall_seconds) +
                               fmt(", %.3f s virtual", r.virtual_seconds));
@@ -208,6 +220,7 @@ std::string format_summary(const RunResults& r) {
                               t + " at the end): lengthen run.queries");
   }
   out += series_line(r);
+  out += availability_line(r);
   if (r.saturated) out += line("SATURATED", r.saturation_reason);
   out += line("engine", std::to_string(r.requests_simulated) + " requests in " + fmt("%.3f s wall", r.wall_seconds) +
                             fmt(", %.3f s virtual", r.virtual_seconds));

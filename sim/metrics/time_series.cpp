@@ -20,6 +20,8 @@ TimeSeries::Window& TimeSeries::at(std::size_t index) {
     Window w;
     w.cpu_busy.assign(fleet_.groups.size(), 0.0);
     w.gpu_busy.assign(fleet_.groups.size(), 0.0);
+    w.down.assign(fleet_.groups.size(), 0.0);
+    w.off.assign(fleet_.groups.size(), 0.0);
     w.latency.resize(fleet_.models.size());
     windows_.push_back(std::move(w));
   }
@@ -55,7 +57,40 @@ void TimeSeries::gpu_stage(int, int group, int stage, double start, double end) 
   spread(start, end, [group](Window& x, double s) { x.gpu_busy[static_cast<std::size_t>(group)] += s; });
 }
 
-TimeSeriesReport TimeSeries::report(double end, double measurement_start) const {
+void TimeSeries::cpu_request_cut(int, int group, double from, double to) {
+  spread(from, to, [group](Window& x, double s) { x.cpu_busy[static_cast<std::size_t>(group)] -= s; });
+}
+
+void TimeSeries::lost(double arrival, double now, int, bool) {
+  ++at(index_of(now)).lost;
+  spread(arrival, now, [](Window& x, double s) { x.in_system_area += s; });
+}
+
+void TimeSeries::retried(double now, int) { ++at(index_of(now)).retried; }
+
+void TimeSeries::close_down(std::size_t server, double now) {
+  const ServerState& s = servers_[server];
+  if (s.up) return;
+  const auto g = static_cast<std::size_t>(s.group);
+  const bool off = !s.powered;
+  spread(s.since, now, [g, off](Window& x, double t) {
+    x.down[g] += t;
+    if (off) x.off[g] += t;
+  });
+}
+
+void TimeSeries::server_state(int server, int group, double now, bool up, bool powered) {
+  const auto index = static_cast<std::size_t>(server);
+  if (servers_.size() <= index) servers_.resize(index + 1);
+  close_down(index, now);
+  servers_[index] = {up, powered, group, now};
+}
+
+TimeSeriesReport TimeSeries::report(double end, double measurement_start) {
+  for (std::size_t s = 0; s < servers_.size(); ++s) {
+    close_down(s, end);
+    servers_[s].since = end;
+  }
   TimeSeriesReport r;
   r.window_s = window_s_;
   r.measurement_start_s = measurement_start;
@@ -64,10 +99,12 @@ TimeSeriesReport TimeSeries::report(double end, double measurement_start) const 
     Window w;
     w.cpu_busy.assign(fleet_.groups.size(), 0.0);
     w.gpu_busy.assign(fleet_.groups.size(), 0.0);
+    w.down.assign(fleet_.groups.size(), 0.0);
+    w.off.assign(fleet_.groups.size(), 0.0);
     w.latency.resize(fleet_.models.size());
     return w;
   }();
-  std::uint64_t arrived_so_far = 0, completed_so_far = 0, completed_all = 0, completed_missed = 0;
+  std::uint64_t arrived_so_far = 0, left_so_far = 0, completed_all = 0, completed_missed = 0;
   double worst_ratio = -1.0;
   for (std::size_t k = 0; k < count; ++k) {  // what lies past the end (a stopped run's placed requests) is not reported
     const Window& w = k < windows_.size() ? windows_[k] : empty;
@@ -76,12 +113,14 @@ TimeSeriesReport TimeSeries::report(double end, double measurement_start) const 
     out.end_s = std::min(static_cast<double>(k + 1) * window_s_, end);
     const double length = out.end_s - out.start_s;
     arrived_so_far += w.arrived;
-    completed_so_far += w.completed;
+    left_so_far += w.completed + w.lost;
     out.arrived = w.arrived;
     out.completed = w.completed;
+    out.lost = w.lost;
+    out.retried = w.retried;
     out.offered_qps = length > 0 ? static_cast<double>(w.arrived) / length : 0.0;
     out.served_qps = length > 0 ? static_cast<double>(w.completed) / length : 0.0;
-    out.in_system = arrived_so_far - completed_so_far;
+    out.in_system = arrived_so_far - left_so_far;
     out.mean_in_system = length > 0 ? static_cast<double>(w.in_system_area / length) : 0.0;
 
     WindowHistogram all;
@@ -132,16 +171,20 @@ TimeSeriesReport TimeSeries::report(double end, double measurement_start) const 
       const ServerGroup& group = fleet_.groups[g];
       WindowGroup wg;
       wg.name = group.name;
-      wg.servers_up = group.count;
+      // Servers up on average over the window; utilisation over the cores and GPUs that were up.
+      wg.servers_up = length > 0 ? std::max(0.0, group.count - w.down[g] / length) : group.count;
       const double group_cores = wg.servers_up * group.cpu_cores, group_gpus = wg.servers_up * group.gpus;
-      const double u_cpu = length > 0 && group_cores > 0 ? w.cpu_busy[g] / (group_cores * length) : 0.0;
+      const double u_cpu = length > 0 && group_cores > 0 ? std::max(0.0, w.cpu_busy[g]) / (group_cores * length) : 0.0;
       wg.cpu_utilization = u_cpu;
       const double u_gpu = length > 0 && group_gpus > 0 ? w.gpu_busy[g] / (group_gpus * length) : 0.0;
       if (group.gpus > 0) wg.gpu_utilization = u_gpu;
       const auto& spec = fleet_.kinds[static_cast<std::size_t>(group.kind)].power;
       if (spec) {
-        // Linear in utilisation (power_model.h): the mean power of its servers over the window.
-        wg.power_w = wg.servers_up * server_power_w(*spec, u_cpu, std::vector<double>(static_cast<std::size_t>(group.gpus), u_gpu));
+        // Linear in utilisation (power_model.h): the mean power of its servers up over the window,
+        // plus those cut off the network (powered, idle); failed servers draw nothing.
+        const double cut_off = length > 0 ? (w.down[g] - w.off[g]) / length : 0.0;
+        wg.power_w = wg.servers_up * server_power_w(*spec, u_cpu, std::vector<double>(static_cast<std::size_t>(group.gpus), u_gpu)) +
+                     cut_off * server_power_w(*spec, 0.0, std::vector<double>(static_cast<std::size_t>(group.gpus), 0.0));
         power += *wg.power_w;
       } else {
         every_power = false;

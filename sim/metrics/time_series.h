@@ -25,9 +25,14 @@ class TimeSeries final : public QueryObserver {
   void completed(const QueryTimes& t, int model, int group, int server) override;
   void cpu_request(int server, int group, double start, double end) override;
   void gpu_stage(int server, int group, int stage, double start, double end) override;
+  void cpu_request_cut(int server, int group, double from, double to) override;
+  void lost(double arrival, double now, int model, bool measured) override;
+  void retried(double now, int model) override;
+  void server_state(int server, int group, double now, bool up, bool powered) override;
 
-  // The windows from 0 to `end` (the run's end); `measurement_start` is reported as is.
-  TimeSeriesReport report(double end, double measurement_start) const;
+  // The windows from 0 to `end` (the run's end); `measurement_start` is reported as is. Servers
+  // still down count as down up to `end`.
+  TimeSeriesReport report(double end, double measurement_start);
 
   // Bytes one window holds beyond its histograms, for a fleet of `groups` groups and `models` models;
   // a histogram holds about kHistogramBytes (latencies spanning two decades).
@@ -36,9 +41,10 @@ class TimeSeries final : public QueryObserver {
 
  private:
   struct Window {
-    std::uint64_t arrived = 0, completed = 0;
+    std::uint64_t arrived = 0, completed = 0, lost = 0, retried = 0;
     long double in_system_area = 0.0L;
     std::vector<double> cpu_busy, gpu_busy;  // per group, seconds
+    std::vector<double> down, off;           // per group: server-seconds down, and of those failed (unpowered)
     std::vector<WindowHistogram> latency;    // per model
   };
   Window& at(std::size_t index);
@@ -47,9 +53,18 @@ class TimeSeries final : public QueryObserver {
   template <typename Add>
   void spread(double start, double end, Add add);
 
+  // Adds server `server`'s down time from its last change to `now`, if it was down.
+  void close_down(std::size_t server, double now);
+
+  struct ServerState {
+    bool up = true, powered = true;
+    int group = 0;
+    double since = 0.0;
+  };
   double window_s_;
   const Fleet& fleet_;
   std::vector<Window> windows_;
+  std::vector<ServerState> servers_;  // grown as servers change state
 };
 
 }  // namespace recsim

@@ -33,6 +33,8 @@ json window_json(const SeriesWindow& w) {
           {"end_s", w.end_s},
           {"arrived", w.arrived},
           {"completed", w.completed},
+          {"lost", w.lost},
+          {"retried", w.retried},
           {"offered_qps", w.offered_qps},
           {"served_qps", w.served_qps},
           {"in_system", w.in_system},
@@ -57,6 +59,8 @@ SeriesWindow window_from_json(const nlohmann::json& j) {
   w.end_s = j.at("end_s").get<double>();
   w.arrived = j.at("arrived").get<std::uint64_t>();
   w.completed = j.at("completed").get<std::uint64_t>();
+  w.lost = j.at("lost").get<std::uint64_t>();
+  w.retried = j.at("retried").get<std::uint64_t>();
   w.offered_qps = j.at("offered_qps").get<double>();
   w.served_qps = j.at("served_qps").get<double>();
   w.in_system = j.at("in_system").get<std::uint64_t>();
@@ -134,6 +138,8 @@ std::string time_series_csv(const TimeSeriesReport& r) {
                 {"end_s", w.end_s},
                 {"arrived", w.arrived},
                 {"completed", w.completed},
+                {"lost", w.lost},
+                {"retried", w.retried},
                 {"offered_qps", w.offered_qps},
                 {"served_qps", w.served_qps},
                 {"in_system", w.in_system},

@@ -31,8 +31,9 @@ struct WindowModel {
 struct SeriesWindow {
   double start_s = 0, end_s = 0;  // the last window ends with the run
   std::uint64_t arrived = 0, completed = 0;
+  std::uint64_t lost = 0, retried = 0;  // queries lost, and re-issues, in the window (failures)
   double offered_qps = 0, served_qps = 0;
-  std::uint64_t in_system = 0;  // queries arrived and not yet completed at end_s
+  std::uint64_t in_system = 0;  // queries arrived and neither completed nor lost at end_s
   double mean_in_system = 0;    // time-average over the window
   std::optional<WindowLatency> latency_ms;  // none without completions
   // The window's SLA verdict: every model with completions in it meets its target over them; the

@@ -4,6 +4,7 @@
 // declared once below (sim/scenario/datacenter_keys.h) and read through their declarations.
 #include "sim/balancing/balancer.h"
 #include "sim/scenario/datacenter_keys.h"
+#include "sim/failures/failure_parser.h"
 #include "sim/scenario/scenario_sections.h"
 #include "sim/scheduling/scheduler_policy.h"
 #include "workloads/input_error.h"
@@ -52,7 +53,8 @@ const KeySection& top_keys() {
         .when = "absent: `policy` `\"least_loaded\"`", .section = "balancer"},
        {.type = Type::object, .name = "network", .required = false, .help = "the rack network queries and responses cross",
         .when = "absent: no network", .section = "network"},
-       {.type = Type::object, .name = "run", .help = "run length and warm-up", .also = "as in format 1", .section = "run"}}};
+       {.type = Type::object, .name = "run", .help = "run length and warm-up", .also = "as in format 1", .section = "run"},
+       failures_key()}};
   return s;
 }
 
@@ -498,6 +500,8 @@ Scenario parse_datacenter_scenario(const nlohmann::json& document, const std::st
     }
     n.finish();
   }
+
+  if (top.has("failures")) s.fleet.failures = parse_failures(read_object(top, failures_key()), s.fleet);
 
   double share_total = 0.0;
   for (const auto& m : s.fleet.models) share_total += m.share;

@@ -5,6 +5,7 @@
 // hosting it its service time and scheduling policy. The parser translates a format-1 scenario into
 // this at the edge: one kind per server group and one model served everywhere
 // (docs/scenario-format.md).
+#include "sim/failures/failure_spec.h"
 #include "sim/scheduling/scheduler_spec.h"
 #include "sim/service/service_spec.h"
 #include "workloads/query_size_spec.h"
@@ -87,6 +88,7 @@ struct Fleet {
   std::vector<FleetModel> models;
   std::string balancer = "least_loaded";  // a balancer policy's name (sim/balancing/balancer.h)
   NetworkSpec network;
+  std::optional<FailureSpec> failures;  // the scenario's `failures`, if any
 
   int total_servers() const;
   int total_cores() const;

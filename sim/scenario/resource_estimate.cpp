@@ -206,6 +206,12 @@ ResourceEstimate estimate_resources(const Scenario& s) {
                                          kSeriesHistogramBytes * static_cast<double>(s.fleet.models.size()));
     e.memory_bytes += e.series_bytes;
   }
+  // Random failures: each server of a failing kind goes down and comes back once per mtbf + mttr.
+  if (s.fleet.failures)
+    for (const RandomFailures& f : s.fleet.failures->random)
+      for (const ServerGroup& g : s.fleet.groups)
+        if (g.kind == f.kind) e.failure_events += 2.0 * g.count * e.virtual_seconds / (f.mtbf_s + f.mttr_s);
+  e.periodic_events += e.failure_events;
   // A burst schedule runs until the last arrival, whatever the work makes the run's length.
   e.arrival_events = s.arrival.from_trace() ? 0.0 : s.arrival.events_per_s * queries / s.arrival.qps;
   e.periodic_events += e.arrival_events;
@@ -280,11 +286,12 @@ void check_resources(const Scenario& s, bool allow_large) {
                                                          " embedding keys (queries x items x the tables' lookups), beyond 1e9 (about ten minutes or more of simulation): "
                                                          "run fewer queries or use \"analytic\"" + hint);
   if (!allow_large && e.periodic_events > kMaxPeriodicEvents)
-    throw InputError(e.arrival_events > e.periodic_events / 2 ? s.arrival.events_key
+    throw InputError(e.arrival_events > e.periodic_events / 2   ? s.arrival.events_key
+                     : e.failure_events > e.periodic_events / 2 ? "failures.random"
                      : cache && cache->updates                ? "service.embedding_cache.updates"
                                                               : "service.embedding_cache.refresh",
                      "the run would process about " + count(e.periodic_events) +
-                         " periodic events (burst state changes, update polls, keys and refresh passes over " +
+                         " periodic events (burst state changes, failures and repairs, update polls, keys and refresh passes over " +
                          count(e.virtual_seconds) + " virtual seconds), beyond 1e9 (hours of simulation)" + hint);
 }
 

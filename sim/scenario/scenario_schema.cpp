@@ -1,5 +1,6 @@
 #include "sim/scenario/scenario_schema.h"
 
+#include "sim/failures/failure_parser.h"
 #include "sim/scenario/arrival_registry.h"
 #include "sim/scenario/datacenter_keys.h"
 #include "sim/scenario/embedding_cache_parser.h"
@@ -16,7 +17,7 @@ namespace {
 // Every declared section, by name.
 std::vector<KeySection> all_sections() {
   std::vector<KeySection> out;
-  for (const auto* list : {&scenario_key_sections(), &datacenter_key_sections(), &embedding_cache_key_sections()})
+  for (const auto* list : {&scenario_key_sections(), &datacenter_key_sections(), &embedding_cache_key_sections(), &failure_key_sections()})
     out.insert(out.end(), list->begin(), list->end());
   out.push_back(online_keys());
   out.push_back(table_point_keys());
@@ -109,6 +110,8 @@ std::vector<std::pair<std::string, std::string>> scenario_key_tables() {
                                     markdown_keys("scheduler", {server_selection_key(), online_key()}) + rows("scheduler.online", "online"));
   out.emplace_back("sla", keys("sla", "sla"));
   out.emplace_back("run", keys("run", "run"));
+  out.emplace_back("failures", keys("failures", "failures") + rows("failures.scheduled.N", "scheduled_failure") +
+                                   rows("failures.random.N", "random_failures"));
   out.emplace_back("top_v2", keys("", "scenario_v2") + rows("workload", "workload_v2"));
   out.emplace_back("server_kind", keys("server_kinds.N", "server_kind") + rows("server_kinds.N.pcie", "link") +
                                       rows("server_kinds.N.power", "power"));

@@ -249,7 +249,7 @@ TEST_CASE("time series: the JSON reads back as written, and the CSV has a line p
   std::istringstream lines(csv);
   std::string header, line;
   std::getline(lines, header);
-  CHECK(header.rfind("start_s,end_s,arrived,completed,offered_qps,served_qps,in_system,mean_in_system,", 0) == 0);
+  CHECK(header.rfind("start_s,end_s,arrived,completed,lost,retried,offered_qps,served_qps,in_system,mean_in_system,", 0) == 0);
   CHECK(header.find(",server.cpu_utilization,") != std::string::npos);
   int rows = 0;
   while (std::getline(lines, line)) ++rows;
