@@ -77,6 +77,7 @@ Dispatcher::Dispatcher(const Fleet& fleet, const Platform& platform, std::vector
 void Dispatcher::set_up(std::size_t server, bool up) {
   if (static_cast<bool>(up_[server]) == up) return;
   up_[server] = up ? 1 : 0;
+  servers_[server]->set_routable(up);
   if (up)
     --down_;
   else

@@ -22,15 +22,14 @@ double repair_time(const RandomFailures& f, Rng& rng) { return boost::random::ex
 }  // namespace
 
 FailureInjector::FailureInjector(const FailureSpec& spec, const Fleet& fleet, std::vector<std::unique_ptr<Server>>& servers,
-                                 std::vector<std::vector<GpuDevice*>> gpus_of, Dispatcher& dispatcher, QueryTracker& tracker,
-                                 std::uint64_t seed)
+                                 std::vector<std::vector<GpuDevice*>> gpus_of, Dispatcher& dispatcher, ServerStates& states,
+                                 QueryTracker& tracker, std::uint64_t seed)
     : spec_(spec),
       servers_(servers),
       gpus_of_(std::move(gpus_of)),
       dispatcher_(dispatcher),
+      states_(states),
       tracker_(tracker),
-      failed_(servers.size(), 0),
-      isolated_(servers.size(), 0),
       random_(servers.size(), nullptr) {
   dispatcher_.need_clock();
   dispatcher_.on_unservable([this](std::uint32_t slot, double now) { caught(slot, now); });
@@ -82,48 +81,27 @@ void FailureInjector::run_events() {
   }
 }
 
-void FailureInjector::account(double now) {
-  if (down_ == 0) stats_.all_up_s += now - last_;
-  stats_.server_down_s += down_ * (now - last_);
-  last_ = now;
-}
-
 void FailureInjector::apply(const Event& e) {
   const double now = simgrid::s4u::Engine::get_clock();
   const std::size_t s = e.server;
-  const bool was_up = failed_[s] == 0 && isolated_[s] == 0;
-  const bool was_powered = failed_[s] == 0;
-  int& causes = e.cause == Cause::failed ? failed_[s] : isolated_[s];
-  causes += e.down ? 1 : -1;
   if (e.random) {
     const RandomFailures& f = *random_[s];
     push(now + (e.down ? repair_time(f, rng_[s]) : up_time(f, rng_[s])), s, Cause::failed, !e.down, true);
   }
-  const bool up = failed_[s] == 0 && isolated_[s] == 0;
-  const bool powered = failed_[s] == 0;
-  if (up == was_up && powered == was_powered) return;
+  const bool was_faulted = states_.faulted(s);
   Server& server = *servers_[s];
-  account(now);
-  tracker_.server_state(static_cast<int>(s), server.host().group, now, up, powered);
-  if (up == was_up) return;  // still down, for another reason
-  if (up) {
-    --down_;
+  if (states_.fault(s, e.cause, e.down, now)) {
+    std::vector<std::uint32_t> queries = server.fail(now);
+    for (GpuDevice* g : gpus_of_[s]) {
+      const auto more = g->fail();
+      queries.insert(queries.end(), more.begin(), more.end());
+    }
+    std::sort(queries.begin(), queries.end());
+    queries.erase(std::unique(queries.begin(), queries.end()), queries.end());
+    for (std::uint32_t slot : queries) caught(slot, now);
+  } else if (was_faulted && !states_.faulted(s)) {
     server.recover(now);
-    dispatcher_.set_up(s, true);
-    return;
   }
-  ++down_;
-  ++stats_.failures;
-  stats_.most_down = std::max(stats_.most_down, down_);
-  dispatcher_.set_up(s, false);
-  std::vector<std::uint32_t> queries = server.fail(now);
-  for (GpuDevice* g : gpus_of_[s]) {
-    const auto more = g->fail();
-    queries.insert(queries.end(), more.begin(), more.end());
-  }
-  std::sort(queries.begin(), queries.end());
-  queries.erase(std::unique(queries.begin(), queries.end()), queries.end());
-  for (std::uint32_t slot : queries) caught(slot, now);
 }
 
 void FailureInjector::caught(std::uint32_t slot, double now) {
@@ -156,14 +134,6 @@ void FailureInjector::run_retries() {
     tracker_.retry(r.slot, now);
     dispatcher_.issue(r.slot, tracker_.model(r.slot), tracker_.size(r.slot), now);
   }
-}
-
-FailureStats FailureInjector::stats(double end) const {
-  FailureStats s = stats_;
-  const double span = std::max(0.0, end - last_);
-  if (down_ == 0) s.all_up_s += span;
-  s.server_down_s += down_ * span;
-  return s;
 }
 
 }  // namespace recsim

@@ -5,13 +5,14 @@
 // (the server and its GPUs drop what they hold; the dispatcher routes around it; the observers hear
 // its state), and hands each query a failure caught to a second actor that re-issues it after the
 // timeout (every re-issue waits the same timeout, so they come due in the order they were caught),
-// or loses it when re-issues are off or spent. A server down for two reasons at once (its own
-// failure and its rack's) comes back when both are over.
+// or loses it when re-issues are off or spent. Whether a server serves is ServerStates' (a server
+// down for two reasons at once, its own failure and its rack's, comes back when both are over).
 #include "sim/engine/dispatcher.h"
 #include "sim/engine/gpu_device.h"
 #include "sim/engine/platform.h"
 #include "sim/engine/query_tracker.h"
 #include "sim/engine/server.h"
+#include "sim/engine/server_states.h"
 #include "sim/failures/failure_spec.h"
 #include "sim/scenario/fleet.h"
 #include "workloads/random_stream.h"
@@ -26,18 +27,11 @@
 
 namespace recsim {
 
-// What the failures did over a run of `end` seconds.
-struct FailureStats {
-  std::uint64_t failures = 0;      // servers going down (failed or cut off)
-  double server_down_s = 0.0;      // server-seconds down
-  double all_up_s = 0.0;           // seconds with every server up
-  int most_down = 0;               // the most servers down at once
-};
-
 class FailureInjector {
  public:
   FailureInjector(const FailureSpec& spec, const Fleet& fleet, std::vector<std::unique_ptr<Server>>& servers,
-                  std::vector<std::vector<GpuDevice*>> gpus_of, Dispatcher& dispatcher, QueryTracker& tracker, std::uint64_t seed);
+                  std::vector<std::vector<GpuDevice*>> gpus_of, Dispatcher& dispatcher, ServerStates& states, QueryTracker& tracker,
+                  std::uint64_t seed);
   FailureInjector(const FailureInjector&) = delete;
   FailureInjector& operator=(const FailureInjector&) = delete;
 
@@ -46,10 +40,9 @@ class FailureInjector {
   // Query `slot` cannot be served at `now` (a failure caught it, or it found no server up):
   // re-issued after the timeout within its budget, else lost.
   void caught(std::uint32_t slot, double now);
-  FailureStats stats(double end) const;
 
  private:
-  enum class Cause { failed, isolated };
+  using Cause = ServerStates::Fault;
   struct Event {
     double time;
     std::uint64_t seq;
@@ -69,24 +62,20 @@ class FailureInjector {
   void run_events();
   void run_retries();
   void apply(const Event& e);
-  void account(double now);  // time-weighted statistics up to `now`
 
   const FailureSpec& spec_;
   std::vector<std::unique_ptr<Server>>& servers_;
   std::vector<std::vector<GpuDevice*>> gpus_of_;
   Dispatcher& dispatcher_;
+  ServerStates& states_;
   QueryTracker& tracker_;
   std::priority_queue<Event, std::vector<Event>, Later> events_;
   std::uint64_t seq_ = 0;
-  std::vector<int> failed_, isolated_;  // per server: causes in force
   std::vector<const RandomFailures*> random_;  // per server: its kind's random failures, or null
   std::vector<Rng> rng_;                       // per server with random failures
   std::deque<Retry> retries_;
   simgrid::s4u::Actor* retry_actor_ = nullptr;
   bool retry_parked_ = false;
-  FailureStats stats_;
-  int down_ = 0;
-  double last_ = 0.0;
 };
 
 }  // namespace recsim

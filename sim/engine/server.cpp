@@ -93,7 +93,6 @@ std::vector<std::uint32_t> Server::fail(double now) {
   }
   std::sort(caught.begin(), caught.end());
   caught.erase(std::unique(caught.begin(), caught.end()), caught.end());
-  up_ = false;
   load_changed();
   return caught;
 }
@@ -102,8 +101,13 @@ void Server::recover(double now) {
   for (CoreFree& c : free_) c.at = now;
   std::make_heap(free_.begin(), free_.end(), std::greater<CoreFree>());
   for (CoreHistory& h : history_) h = CoreHistory();
-  up_ = true;
   load_changed();
+}
+
+double Server::idle_at() const {
+  double t = 0.0;
+  for (const CoreFree& c : free_) t = std::max(t, c.at);
+  return t;
 }
 
 double Server::busy_since_window(double start, double end) const {

@@ -55,8 +55,13 @@ class Server {
 
   const ServerHost& host() const { return host_; }
   // Requests queued or in service (undelivered), per core: the load balancer's measure (infinite
-  // while the server is down).
-  double load_per_core() const { return up_ ? static_cast<double>(pending_.size()) / host_.cpu_cores : kNever; }
+  // while the server takes no queries).
+  double load_per_core() const { return routable_ ? static_cast<double>(pending_.size()) / host_.cpu_cores : kNever; }
+  // Whether it takes new queries (the dispatcher's, from sim/engine/server_states.h).
+  void set_routable(bool routable) {
+    routable_ = routable;
+    load_changed();
+  }
 
   // Failures (sim/failures/failure_injector.h): the server goes down at `now`. Completions up to
   // `now` are delivered; every request still queued or in service is dropped (one in service counts
@@ -64,7 +69,8 @@ class Server {
   std::vector<std::uint32_t> fail(double now);
   // It is back at `now`, its cores free and cold (no recent sizes, idle since long ago).
   void recover(double now);
-  bool up() const { return up_; }
+  // When its last placed request ends (now or earlier when it has none).
+  double idle_at() const;
   std::uint64_t requests_served() const { return served_; }
   // Busy time of each core inside the measurement window up to `end`, counting requests still in
   // service then.
@@ -116,7 +122,7 @@ class Server {
   std::size_t flusher_index_ = 0;
   std::uint64_t seq_ = 0;
   std::uint64_t served_ = 0;
-  bool up_ = true;
+  bool routable_ = true;
   double offered_work_ = 0.0;
   double offered_alone_ = 0.0;
   double offered_all_busy_ = 0.0;

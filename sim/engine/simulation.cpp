@@ -2,6 +2,7 @@
 
 #include "sim/engine/dispatcher.h"
 #include "sim/engine/failure_injector.h"
+#include "sim/engine/server_states.h"
 #include "sim/engine/gpu_device.h"
 #include "sim/engine/lower_tiers.h"
 #include "sim/engine/offered_load.h"
@@ -102,6 +103,7 @@ struct System {
   std::vector<std::size_t> gpu_server;  // index of each GPU's server
   TuneConfig live;
   std::unique_ptr<Dispatcher> dispatcher;
+  std::unique_ptr<ServerStates> states;      // with failures or autoscaling
   std::unique_ptr<FailureInjector> failures;  // with the scenario's failures
   std::unique_ptr<LoadGenerator> generator;
 };
@@ -218,8 +220,9 @@ std::unique_ptr<System> build_system(const Scenario& scenario, const SimulationO
                                                  make_stream(scenario.seed, StreamId::selection), sys->live,
                                                  capacity_weights(*sys));
   if (fleet.failures) {
+    sys->states = std::make_unique<ServerStates>(sys->servers, *sys->dispatcher, tracker);
     sys->failures = std::make_unique<FailureInjector>(*fleet.failures, fleet, sys->servers, std::move(gpus_of), *sys->dispatcher,
-                                                      tracker, scenario.seed);
+                                                      *sys->states, tracker, scenario.seed);
     sys->failures->start(platform.frontend);
   }
   sys->generator = std::make_unique<LoadGenerator>(scenario, *sys->source, *sys->dispatcher, tracker, sys->live, options.progress);
@@ -234,13 +237,13 @@ std::unique_ptr<System> build_system(const Scenario& scenario, const SimulationO
 // measured queries (completed or lost) that completed within their model's SLA target.
 AvailabilityReport availability(const Scenario& scenario, const System& sys, double end, const RunResults& r) {
   AvailabilityReport a;
-  const FailureStats f = sys.failures->stats(end);
-  a.failures = f.failures;
-  a.server_down_s = f.server_down_s;
-  a.most_down = f.most_down;
+  const FaultStats f = sys.states->fault_stats(end);
+  a.failures = f.faults;
+  a.server_down_s = f.faulted_s;
+  a.most_down = f.most_faulted;
   const double servers = scenario.total_servers();
-  a.mean_servers_up = end > 0.0 ? servers - f.server_down_s / end : servers;
-  a.all_up_fraction = end > 0.0 ? f.all_up_s / end : 1.0;
+  a.mean_servers_up = end > 0.0 ? servers - f.faulted_s / end : servers;
+  a.all_up_fraction = end > 0.0 ? f.all_healthy_s / end : 1.0;
   a.lost = sys.tracker->lost();
   a.measured_lost = sys.tracker->lost_measured();
   a.retries = sys.tracker->retries();
