@@ -1,5 +1,6 @@
 #include "sim/engine/simulation.h"
 
+#include "sim/engine/autoscaler.h"
 #include "sim/engine/dispatcher.h"
 #include "sim/engine/failure_injector.h"
 #include "sim/engine/server_states.h"
@@ -105,6 +106,7 @@ struct System {
   std::unique_ptr<Dispatcher> dispatcher;
   std::unique_ptr<ServerStates> states;      // with failures or autoscaling
   std::unique_ptr<FailureInjector> failures;  // with the scenario's failures
+  std::unique_ptr<Autoscaler> autoscaler;     // with the scenario's autoscaling
   std::unique_ptr<LoadGenerator> generator;
 };
 
@@ -219,8 +221,14 @@ std::unique_ptr<System> build_system(const Scenario& scenario, const SimulationO
   sys->dispatcher = std::make_unique<Dispatcher>(fleet, platform, sys->servers, gpus_of, tracker,
                                                  make_stream(scenario.seed, StreamId::selection), sys->live,
                                                  capacity_weights(*sys));
+  if (fleet.failures || fleet.autoscaling) sys->states = std::make_unique<ServerStates>(sys->servers, *sys->dispatcher, tracker);
+  if (fleet.autoscaling) {
+    sys->dispatcher->need_clock();
+    sys->autoscaler = std::make_unique<Autoscaler>(*fleet.autoscaling, fleet, sys->servers, gpus_of, *sys->states);
+    tracker.observe(*sys->autoscaler);
+    sys->autoscaler->start(platform.frontend);
+  }
   if (fleet.failures) {
-    sys->states = std::make_unique<ServerStates>(sys->servers, *sys->dispatcher, tracker);
     sys->failures = std::make_unique<FailureInjector>(*fleet.failures, fleet, sys->servers, std::move(gpus_of), *sys->dispatcher,
                                                       *sys->states, tracker, scenario.seed);
     sys->failures->start(platform.frontend);
@@ -397,6 +405,7 @@ RunResults collect_results(const Scenario& scenario, const System& sys, double e
   if (options.latency_cdf) r.latency_cdf_ms = metrics.latency().cdf_ms();
   if (sys.series) r.time_series = sys.series->report(end, metrics.window_open() ? metrics.window_start() : end);
   if (sys.failures) r.availability = availability(scenario, sys, end, r);
+  if (sys.autoscaler) r.autoscaling = sys.autoscaler->report(end);
   return r;
 }
 

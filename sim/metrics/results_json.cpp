@@ -70,6 +70,33 @@ nlohmann::ordered_json results_to_json(const RunResults& r) {
                          {"windows_met", optional_to_json(a.windows_met)},
                          {"window_nines", optional_to_json(a.window_nines)}};
   }
+  if (r.autoscaling) {
+    const AutoscalingReport& a = *r.autoscaling;
+    json groups = json::array();
+    for (const auto& g : a.groups)
+      groups.push_back({{"name", g.name},
+                        {"min", g.min},
+                        {"max", g.max},
+                        {"server_hours", g.server_hours},
+                        {"peak_server_hours", g.peak_server_hours},
+                        {"mean_servers", g.mean_servers},
+                        {"scale_outs", g.scale_outs},
+                        {"scale_ins", g.scale_ins},
+                        {"energy_kwh", optional_to_json(g.energy_kwh)},
+                        {"peak_energy_kwh", optional_to_json(g.peak_energy_kwh)},
+                        {"cost", optional_to_json(g.cost)},
+                        {"peak_cost", optional_to_json(g.peak_cost)}});
+    j["autoscaling"] = {{"policy", a.policy},
+                        {"interval_s", a.interval_s},
+                        {"startup_s", a.startup_s},
+                        {"server_hours", a.server_hours},
+                        {"peak_server_hours", a.peak_server_hours},
+                        {"energy_kwh", optional_to_json(a.energy_kwh)},
+                        {"peak_energy_kwh", optional_to_json(a.peak_energy_kwh)},
+                        {"cost", optional_to_json(a.cost)},
+                        {"peak_cost", optional_to_json(a.peak_cost)},
+                        {"groups", groups}};
+  }
   if (r.time_series) j["time_series"] = time_series_to_json(*r.time_series);
   if (r.online) {
     const OnlineClimbReport& o = *r.online;
@@ -164,6 +191,39 @@ RunResults results_from_json(const nlohmann::json& j) {
   if (j.contains("embedding_cache")) r.embedding_cache = cache_report_from_json(j.at("embedding_cache"));
   if (j.contains("datacenter")) r.datacenter = datacenter_from_json(j.at("datacenter"));
   if (j.contains("time_series")) r.time_series = time_series_from_json(j.at("time_series"));
+  if (j.contains("autoscaling")) {
+    const auto& aj = j.at("autoscaling");
+    AutoscalingReport a;
+    const auto opt = [](const nlohmann::json& o, const char* key) {
+      return o.at(key).is_null() ? std::optional<double>() : std::optional<double>(o.at(key).get<double>());
+    };
+    a.policy = aj.at("policy").get<std::string>();
+    a.interval_s = aj.at("interval_s").get<double>();
+    a.startup_s = aj.at("startup_s").get<double>();
+    a.server_hours = aj.at("server_hours").get<double>();
+    a.peak_server_hours = aj.at("peak_server_hours").get<double>();
+    a.energy_kwh = opt(aj, "energy_kwh");
+    a.peak_energy_kwh = opt(aj, "peak_energy_kwh");
+    a.cost = opt(aj, "cost");
+    a.peak_cost = opt(aj, "peak_cost");
+    for (const auto& gj : aj.at("groups")) {
+      ScaledGroupReport g;
+      g.name = gj.at("name").get<std::string>();
+      g.min = gj.at("min").get<int>();
+      g.max = gj.at("max").get<int>();
+      g.server_hours = gj.at("server_hours").get<double>();
+      g.peak_server_hours = gj.at("peak_server_hours").get<double>();
+      g.mean_servers = gj.at("mean_servers").get<double>();
+      g.scale_outs = gj.at("scale_outs").get<std::uint64_t>();
+      g.scale_ins = gj.at("scale_ins").get<std::uint64_t>();
+      g.energy_kwh = opt(gj, "energy_kwh");
+      g.peak_energy_kwh = opt(gj, "peak_energy_kwh");
+      g.cost = opt(gj, "cost");
+      g.peak_cost = opt(gj, "peak_cost");
+      a.groups.push_back(std::move(g));
+    }
+    r.autoscaling = std::move(a);
+  }
   if (j.contains("availability")) {
     const auto& aj = j.at("availability");
     AvailabilityReport a;

@@ -177,6 +177,27 @@ struct AvailabilityReport {
   std::optional<double> window_nines;
 };
 
+// With autoscaling: per scaled group, what it used against the same group at its maximum throughout
+// (a fleet sized for the peak doing the same work).
+struct ScaledGroupReport {
+  std::string name;
+  int min = 0, max = 0;
+  double server_hours = 0, peak_server_hours = 0;  // powered (booting, serving, draining)
+  double mean_servers = 0;                         // powered, time-averaged
+  std::uint64_t scale_outs = 0, scale_ins = 0;     // servers started (or reactivated) and drained (or stopped booting)
+  std::optional<double> energy_kwh, peak_energy_kwh;  // with the kind's power model
+  std::optional<double> cost, peak_cost;              // with the kind's cost per hour
+};
+
+struct AutoscalingReport {
+  std::string policy;
+  double interval_s = 0, startup_s = 0;
+  std::vector<ScaledGroupReport> groups;
+  double server_hours = 0, peak_server_hours = 0;
+  std::optional<double> energy_kwh, peak_energy_kwh;  // when every scaled group has a power model
+  std::optional<double> cost, peak_cost;              // ... a cost
+};
+
 struct RunResults {
   std::string scenario;
   std::uint64_t seed = 0;
@@ -213,6 +234,7 @@ struct RunResults {
   std::optional<DatacenterResults> datacenter;  // format 2 only
   std::optional<TimeSeriesReport> time_series;  // with run.window_s only
   std::optional<AvailabilityReport> availability;  // with failures only
+  std::optional<AutoscalingReport> autoscaling;    // with autoscaling only
   // Only when asked for (SimulationOptions::latency_cdf); not part of the results JSON.
   std::vector<std::pair<double, double>> latency_cdf_ms;  // (latency ms, fraction of queries <= it)
   double wall_seconds = 0.0;

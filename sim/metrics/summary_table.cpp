@@ -95,6 +95,16 @@ std::string availability_line(const RunResults& r) {
   return line("availability", v);
 }
 
+// Autoscaling in one line: what it used against the groups at their maximum throughout.
+std::string autoscaling_line(const RunResults& r) {
+  if (!r.autoscaling) return "";
+  const AutoscalingReport& a = *r.autoscaling;
+  std::string v = a.policy + fmt(": %.4g server-hours", a.server_hours) + fmt(" against %.4g for the peak-sized groups", a.peak_server_hours);
+  if (a.energy_kwh) v += fmt(", %.4g kWh", *a.energy_kwh) + fmt(" against %.4g", *a.peak_energy_kwh);
+  if (a.cost) v += fmt(", cost %.4g", *a.cost) + fmt(" against %.4g", *a.peak_cost);
+  return line("autoscaling", v);
+}
+
 }  // namespace
 
 std::string format_summary(const RunResults& r) {
@@ -119,6 +129,7 @@ std::string format_summary(const RunResults& r) {
                                          " queries offloaded");
     out += series_line(r);
     out += availability_line(r);
+    out += autoscaling_line(r);
     if (r.saturated) out += line("SATURATED", r.saturation_reason);
     out += line("engine", std::to_string(r.requests_simulated) + " requests in " + fmt("%.3f s wall", r.wall_seconds) +
                               fmt(", %.3f s virtual", r.virtual_seconds));
@@ -221,6 +232,7 @@ std::string format_summary(const RunResults& r) {
   }
   out += series_line(r);
   out += availability_line(r);
+  out += autoscaling_line(r);
   if (r.saturated) out += line("SATURATED", r.saturation_reason);
   out += line("engine", std::to_string(r.requests_simulated) + " requests in " + fmt("%.3f s wall", r.wall_seconds) +
                             fmt(", %.3f s virtual", r.virtual_seconds));

@@ -5,6 +5,7 @@
 #include "sim/balancing/balancer.h"
 #include "sim/scenario/datacenter_keys.h"
 #include "sim/failures/failure_parser.h"
+#include "sim/scaling/autoscaling_parser.h"
 #include "sim/scenario/scenario_sections.h"
 #include "sim/scheduling/scheduler_policy.h"
 #include "workloads/input_error.h"
@@ -54,7 +55,8 @@ const KeySection& top_keys() {
        {.type = Type::object, .name = "network", .required = false, .help = "the rack network queries and responses cross",
         .when = "absent: no network", .section = "network"},
        {.type = Type::object, .name = "run", .help = "run length and warm-up", .also = "as in format 1", .section = "run"},
-       failures_key()}};
+       failures_key(),
+       autoscaling_key()}};
   return s;
 }
 
@@ -502,6 +504,7 @@ Scenario parse_datacenter_scenario(const nlohmann::json& document, const std::st
   }
 
   if (top.has("failures")) s.fleet.failures = parse_failures(read_object(top, failures_key()), s.fleet);
+  if (top.has("autoscaling")) s.fleet.autoscaling = parse_autoscaling(read_object(top, autoscaling_key()), s.fleet);
 
   double share_total = 0.0;
   for (const auto& m : s.fleet.models) share_total += m.share;

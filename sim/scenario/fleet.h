@@ -6,6 +6,7 @@
 // this at the edge: one kind per server group and one model served everywhere
 // (docs/scenario-format.md).
 #include "sim/failures/failure_spec.h"
+#include "sim/scaling/autoscaling_spec.h"
 #include "sim/scheduling/scheduler_spec.h"
 #include "sim/service/service_spec.h"
 #include "workloads/query_size_spec.h"
@@ -89,6 +90,7 @@ struct Fleet {
   std::string balancer = "least_loaded";  // a balancer policy's name (sim/balancing/balancer.h)
   NetworkSpec network;
   std::optional<FailureSpec> failures;  // the scenario's `failures`, if any
+  std::optional<AutoscalingSpec> autoscaling;  // the scenario's `autoscaling`, if any
 
   int total_servers() const;
   int total_cores() const;

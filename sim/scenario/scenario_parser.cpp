@@ -1,6 +1,7 @@
 #include "sim/scenario/scenario_parser.h"
 
 #include "sim/failures/failure_parser.h"
+#include "sim/scaling/autoscaling_parser.h"
 
 #include "sim/scenario/scenario_sections.h"
 
@@ -70,7 +71,8 @@ const KeySection& v1_top_keys() {
        {.type = T::object, .name = "scheduler", .help = "how queries become requests and which server gets them", .section = "scheduler_v1"},
        {.type = T::object, .name = "sla", .help = "the tail-latency target", .section = "sla"},
        {.type = T::object, .name = "run", .help = "run length and warm-up", .section = "run"},
-       failures_key()}};
+       failures_key(),
+       autoscaling_key()}};
   return s;
 }
 
@@ -368,6 +370,7 @@ Scenario parse_scenario(const nlohmann::json& document, const std::string& base_
   const SlaSpec sla = parse_sla(top.object("sla"));
   s.fleet = v1_fleet(s.name, groups, sizes, service, scheduler, sla, s.fleet.balancer);
   if (top.has("failures")) s.fleet.failures = parse_failures(read_object(top, failures_key()), s.fleet);
+  if (top.has("autoscaling")) s.fleet.autoscaling = parse_autoscaling(read_object(top, autoscaling_key()), s.fleet);
 
   JsonReader run = top.object("run");
   parse_run(run, s);

@@ -1,6 +1,7 @@
 #include "sim/scenario/scenario_schema.h"
 
 #include "sim/failures/failure_parser.h"
+#include "sim/scaling/autoscaling_parser.h"
 #include "sim/scenario/arrival_registry.h"
 #include "sim/scenario/datacenter_keys.h"
 #include "sim/scenario/embedding_cache_parser.h"
@@ -17,7 +18,8 @@ namespace {
 // Every declared section, by name.
 std::vector<KeySection> all_sections() {
   std::vector<KeySection> out;
-  for (const auto* list : {&scenario_key_sections(), &datacenter_key_sections(), &embedding_cache_key_sections(), &failure_key_sections()})
+  for (const auto* list : {&scenario_key_sections(), &datacenter_key_sections(), &embedding_cache_key_sections(), &failure_key_sections(),
+                           &autoscaling_key_sections()})
     out.insert(out.end(), list->begin(), list->end());
   out.push_back(online_keys());
   out.push_back(table_point_keys());
@@ -62,6 +64,9 @@ nlohmann::json scenario_schema() {
   for (auto& v : v2)
     std::erase_if(v.keys, [](const KeyDecl& k) { return k.name == "profile" || k.name == "gpu_profile" || k.name == "embedding_cache"; });
   defs["service_v2"] = schema_of_variants("type", v2, "models.N.service");
+  std::vector<KeyDecl> scaling_common = autoscaling_common_keys();
+  std::erase_if(scaling_common, [](const KeyDecl& k) { return k.name == "policy"; });
+  defs["autoscaling"] = schema_of_variants("policy", scaling_variants(), "autoscaling", scaling_common);
   defs["scheduler"] = schema_of_variants("policy", scheduler_variants(), "scheduler");
   defs["scheduler_v1"] = schema_of_variants("policy", scheduler_variants(), "scheduler (format 1)", {server_selection_key()});
   defs["scheduler_by_kind"] = {{"type", "object"},
@@ -112,6 +117,8 @@ std::vector<std::pair<std::string, std::string>> scenario_key_tables() {
   out.emplace_back("run", keys("run", "run"));
   out.emplace_back("failures", keys("failures", "failures") + rows("failures.scheduled.N", "scheduled_failure") +
                                    rows("failures.random.N", "random_failures"));
+  out.emplace_back("autoscaling", markdown_keys("autoscaling", autoscaling_common_keys()) + rows("autoscaling.groups.N", "scaled_group") +
+                                      rows("autoscaling.steps.N", "scaling_step") + "\n" + markdown_variants("policy", scaling_variants()));
   out.emplace_back("top_v2", keys("", "scenario_v2") + rows("workload", "workload_v2"));
   out.emplace_back("server_kind", keys("server_kinds.N", "server_kind") + rows("server_kinds.N.pcie", "link") +
                                       rows("server_kinds.N.power", "power"));
