@@ -9,6 +9,7 @@
 #include "sim/metrics/results_json.h"
 #include "sim/metrics/summary_table.h"
 #include "sim/metrics/time_series_json.h"
+#include "sim/metrics/trace_recorder.h"
 #include "sim/provenance/provenance.h"
 #include "sim/scenario/profile_shape.h"
 #include "sim/scenario/resource_estimate.h"
@@ -31,6 +32,9 @@ struct RunFlags : ScenarioFlags {
   std::optional<std::string> seed;  // checked by parse_seed
   std::string cdf;
   std::string series;
+  std::string trace;
+  std::uint64_t trace_queries = 10000;
+  double trace_from = 0.0;
 };
 
 int execute(const RunFlags& flags) {
@@ -49,12 +53,20 @@ int execute(const RunFlags& flags) {
     if (!flags.cdf.empty()) others.push_back(flags.cdf);
     check_output_path("--series", flags.series, scenario.input_files(), others);
   }
+  if (!flags.trace.empty()) {
+    std::vector<std::string> others;
+    for (const std::string* f : {&flags.out, &flags.cdf, &flags.series})
+      if (!f->empty()) others.push_back(*f);
+    check_output_path("--trace", flags.trace, scenario.input_files(), others);
+  }
   if (flags.validate_only) return kExitDone;
 
   const auto provenance = provenance_json(scenario);  // inputs hashed before any work
 
   SimulationOptions options;
   options.latency_cdf = !flags.cdf.empty();
+  TraceRecorder trace(scenario.fleet, {flags.trace_queries, flags.trace_from});
+  if (!flags.trace.empty()) options.observers.push_back(&trace);
   ProgressBar bar;
   const bool show_progress = !flags.quiet && ::isatty(STDERR_FILENO);
   if (show_progress) options.progress = [&bar](const Progress& p) { bar.update(p); };
@@ -77,6 +89,7 @@ int execute(const RunFlags& flags) {
     outputs.emplace_back(flags.cdf, text);
   }
   if (!flags.series.empty()) outputs.emplace_back(flags.series, time_series_csv(*results.time_series));
+  if (!flags.trace.empty()) outputs.emplace_back(flags.trace, trace.json(scenario.name, scenario.seed));
   write_files_atomically(outputs);
   if (!flags.quiet) std::fputs(format_summary(results).c_str(), stdout);
   if (!flags.quiet) print_profile_shape_warnings(scenario);  // notes after the answer
@@ -95,6 +108,11 @@ void add_run_command(CLI::App& app, std::function<int()>& run) {
   cmd->add_option("--seed", flags->seed, "Random seed (overrides the scenario's \"seed\")")->check(non_empty());
   cmd->add_option("--cdf", flags->cdf, "Write the measured latency distribution as CSV (latency_ms,fraction) to FILE")->check(non_empty());
   cmd->add_option("--series", flags->series, "Write the results over time (run.window_s) as CSV, one line per window, to FILE")->check(non_empty());
+  cmd->add_option("--trace", flags->trace, "Write a timeline of the run to FILE in the Chrome trace event format (open it in Perfetto)")->check(non_empty());
+  cmd->add_option("--trace-queries", flags->trace_queries, "With --trace: how many queries to trace (default 10,000)")
+      ->check(CLI::Range(std::uint64_t{1}, TraceRecorder::kMaxQueries));
+  cmd->add_option("--trace-from", flags->trace_from, "With --trace: trace the queries arriving from this virtual time on, in seconds (default 0)")
+      ->check(CLI::Range(0.0, 1e9));
   cmd->callback([flags, &run] { run = [flags] { return execute(*flags); }; });
 }
 

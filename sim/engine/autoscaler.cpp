@@ -38,11 +38,11 @@ void Autoscaler::start(simgrid::s4u::Host* home) {
   simgrid::s4u::Actor::create("autoscaler", home, [this] { run(); })->daemonize();
 }
 
-void Autoscaler::cpu_request(int, int group, double start, double end) {
-  const int g = group_of_[static_cast<std::size_t>(group)];
+void Autoscaler::cpu_request(const RequestSpan& r) {
+  const int g = group_of_[static_cast<std::size_t>(r.group)];
   if (g < 0) return;
-  groups_[static_cast<std::size_t>(g)].cpu_work += end - start;
-  groups_[static_cast<std::size_t>(g)].cpu_total += end - start;
+  groups_[static_cast<std::size_t>(g)].cpu_work += r.end - r.start;
+  groups_[static_cast<std::size_t>(g)].cpu_total += r.end - r.start;
 }
 
 void Autoscaler::cpu_request_cut(int, int group, double from, double to) {
@@ -52,11 +52,11 @@ void Autoscaler::cpu_request_cut(int, int group, double from, double to) {
   groups_[static_cast<std::size_t>(g)].cpu_total -= to - from;
 }
 
-void Autoscaler::gpu_stage(int, int group, int stage, double start, double end) {
-  const int g = group_of_[static_cast<std::size_t>(group)];
-  if (g < 0 || stage != 1) return;
-  groups_[static_cast<std::size_t>(g)].gpu_work += end - start;
-  groups_[static_cast<std::size_t>(g)].gpu_total += end - start;
+void Autoscaler::gpu_stage(const GpuStageSpan& s) {
+  const int g = group_of_[static_cast<std::size_t>(s.group)];
+  if (g < 0 || s.stage != 1) return;
+  groups_[static_cast<std::size_t>(g)].gpu_work += s.end - s.start;
+  groups_[static_cast<std::size_t>(g)].gpu_total += s.end - s.start;
 }
 
 void Autoscaler::move(std::size_t server, Mode mode, double now) {

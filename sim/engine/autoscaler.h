@@ -34,11 +34,9 @@ class Autoscaler final : public QueryObserver {
   // Powers off each group's servers beyond its `initial` and creates the actor (a daemon).
   void start(simgrid::s4u::Host* home);
 
-  void arrived(double, int) override {}
-  void completed(const QueryTimes&, int, int, int) override {}
-  void cpu_request(int server, int group, double start, double end) override;
+  void cpu_request(const RequestSpan& r) override;
   void cpu_request_cut(int server, int group, double from, double to) override;
-  void gpu_stage(int server, int group, int stage, double start, double end) override;
+  void gpu_stage(const GpuStageSpan& s) override;
 
   AutoscalingReport report(double end) const;
 

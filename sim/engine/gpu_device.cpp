@@ -106,7 +106,7 @@ void GpuDevice::run_stage(int index) {
     s.busy.end(end);
     if (job.epoch != epoch_) continue;  // its server failed meanwhile: the query was re-issued or lost
     s.current.reset();
-    tracker_.gpu_stage(job.slot, index, start, end);
+    tracker_.gpu_stage(job.slot, gpu_.index, index, start, end);
     job.stage_seconds[index] = end - start;
     if (index < kDownload) {
       push(index + 1, job);

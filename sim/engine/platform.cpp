@@ -70,6 +70,7 @@ Platform build_platform(const Fleet& fleet) {
       for (int g = 0; g < group.gpus; ++g) {
         GpuHost gpu;
         gpu.name = server.name + "/gpu" + std::to_string(g);
+        gpu.index = g;
         gpu.host = zone->create_host(gpu.name, kCoreSpeed);
         gpu.host->seal();
         auto* pcie = zone->create_split_duplex_link(server.name + "/pcie" + std::to_string(g), group.pcie_bytes_per_s);

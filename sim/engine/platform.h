@@ -27,6 +27,7 @@ constexpr double kCoreSpeed = 1e9;
 
 struct GpuHost {
   std::string name;  // "server-0/gpu0"
+  int index = 0;     // on its server
   simgrid::s4u::Host* host = nullptr;
 };
 

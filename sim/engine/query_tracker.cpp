@@ -29,8 +29,8 @@ std::uint32_t QueryTracker::open(double now, int requests, bool measured, int mo
     slot = static_cast<std::uint32_t>(records_.size());
     records_.emplace_back();
   }
-  records_[slot] = Record{now, now, -1.0, 0.0, requests, model, size, 0, 0, 0, measured, true};
-  for (QueryObserver* o : observers_) o->arrived(now, model);
+  records_[slot] = Record{arrived_, now, now, -1.0, 0.0, requests, model, size, 0, 0, 0, measured, true};
+  for (QueryObserver* o : observers_) o->arrived(arrived_, now, model);
   ++in_flight_;
   ++arrived_;
   return slot;
@@ -67,7 +67,7 @@ void QueryTracker::complete(std::uint32_t slot, double now) {
   }
   if (!observers_.empty()) {
     const QueryTimes times{r.arrival, r.at_server, r.first_start, r.departure, now};
-    for (QueryObserver* o : observers_) o->completed(times, r.model, r.group, r.server);
+    for (QueryObserver* o : observers_) o->completed(r.id, times, r.model, r.group, r.server);
   }
   if (on_complete_) on_complete_(now, now - r.arrival);
   ++completed_;
@@ -77,14 +77,14 @@ void QueryTracker::complete(std::uint32_t slot, double now) {
 void QueryTracker::retry(std::uint32_t slot, double now) {
   ++records_[slot].retries;
   ++retries_;
-  for (QueryObserver* o : observers_) o->retried(now, records_[slot].model);
+  for (QueryObserver* o : observers_) o->retried(records_[slot].id, now, records_[slot].model);
 }
 
 void QueryTracker::lose(std::uint32_t slot, double now) {
   const Record& r = records_[slot];
   ++lost_;
   if (r.measured) ++lost_measured_;
-  for (QueryObserver* o : observers_) o->lost(r.arrival, now, r.model, r.measured);
+  for (QueryObserver* o : observers_) o->lost(r.id, r.arrival, now, r.model, r.measured);
   release(slot, now);
 }
 

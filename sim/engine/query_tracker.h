@@ -34,14 +34,20 @@ class QueryTracker {
   void add_requests(std::uint32_t slot, int requests) { records_[slot].remaining += requests; }
   // Its request starts service (the first start ends the query's wait).
   void request_started(std::uint32_t slot, double now);
-  // Its request holds a core of its server from `start` to `end` (starts it, and tells observers).
-  void request_placed(std::uint32_t slot, double start, double end) {
+  // Its request holds core `core` of its server from `start` to `end` (starts it, and tells observers).
+  void request_placed(std::uint32_t slot, int core, double start, double end) {
     request_started(slot, start);
-    for (QueryObserver* o : observers_) o->cpu_request(records_[slot].server, records_[slot].group, start, end);
+    if (observers_.empty()) return;
+    const Record& r = records_[slot];
+    const RequestSpan span{r.id, r.server, r.group, core, start, end};
+    for (QueryObserver* o : observers_) o->cpu_request(span);
   }
-  // One GPU stage of it (QueryObserver::gpu_stage) ran from `start` to `end`.
-  void gpu_stage(std::uint32_t slot, int stage, double start, double end) {
-    for (QueryObserver* o : observers_) o->gpu_stage(records_[slot].server, records_[slot].group, stage, start, end);
+  // One GPU stage of it (QueryObserver::gpu_stage) ran on GPU `gpu` of its server from `start` to `end`.
+  void gpu_stage(std::uint32_t slot, int gpu, int stage, double start, double end) {
+    if (observers_.empty()) return;
+    const Record& r = records_[slot];
+    const GpuStageSpan span{r.id, r.server, r.group, gpu, stage, start, end};
+    for (QueryObserver* o : observers_) o->gpu_stage(span);
   }
   // Failures (sim/failures/failure_injector.h). The query's attempt at its server ended (its server
   // failed, or it reached one that is down): its outstanding requests are forgotten. Returns how
@@ -96,6 +102,7 @@ class QueryTracker {
 
  private:
   struct Record {
+    std::uint64_t id = 0;  // arrival index
     double arrival = 0.0;
     double at_server = 0.0;
     double first_start = -1.0;

@@ -63,7 +63,7 @@ void Server::submit(std::uint32_t slot, int items, int model, double now) {
   }
   free_.push_back({end, core.core});
   std::push_heap(free_.begin(), free_.end(), std::greater<CoreFree>());
-  tracker_.request_placed(slot, start, end);
+  tracker_.request_placed(slot, core.core, start, end);
   const bool earliest = pending_.empty() || end < pending_.top().end;
   pending_.push({start, end, seq_++, slot, core.core});
   load_changed();

@@ -174,6 +174,7 @@ std::unique_ptr<System> build_system(const Scenario& scenario, const SimulationO
     sys->series = std::make_unique<TimeSeries>(*scenario.run.window_s, fleet);
     tracker.observe(*sys->series);
   }
+  for (QueryObserver* o : options.observers) tracker.observe(*o);
   for (std::size_t i = 0; i < platform.servers.size(); ++i) {
     std::vector<const ServiceTimeModel*> per_model;
     for (const auto& per_kind : sys->services) per_model.push_back(per_kind[static_cast<std::size_t>(platform.servers[i].kind)]);

@@ -6,11 +6,13 @@
 // need many runs (tests, capacity searches, tuning) use simulate_isolated() (isolated_run.h), which
 // runs each simulation in a child process.
 #include "sim/engine/load_generator.h"
+#include "sim/metrics/query_observer.h"
 #include "sim/metrics/run_results.h"
 #include "sim/scenario/scenario.h"
 
 #include <cstdint>
 #include <functional>
+#include <vector>
 
 namespace recsim {
 
@@ -27,6 +29,9 @@ struct SimulationOptions {
   // same arrivals and sizes. `recsim validate` runs several to show how far one run's percentiles
   // move by those draws alone.
   std::uint64_t service_draws = 0;
+  // More observers of the run's queries (e.g. `recsim run --trace`'s TraceRecorder), owned by the
+  // caller; in-process runs only.
+  std::vector<QueryObserver*> observers;
 };
 
 RunResults simulate(const Scenario& scenario, const SimulationOptions& options = {});

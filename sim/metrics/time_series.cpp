@@ -39,34 +39,36 @@ void TimeSeries::spread(double start, double end, Add add) {
   }
 }
 
-void TimeSeries::arrived(double now, int) { ++at(index_of(now)).arrived; }
+void TimeSeries::arrived(std::uint64_t, double now, int) { ++at(index_of(now)).arrived; }
 
-void TimeSeries::completed(const QueryTimes& t, int model, int, int) {
+void TimeSeries::completed(std::uint64_t, const QueryTimes& t, int model, int, int) {
   Window& w = at(index_of(t.completion));
   ++w.completed;
   w.latency[static_cast<std::size_t>(model)].add(t.completion - t.arrival);
   spread(t.arrival, t.completion, [](Window& x, double s) { x.in_system_area += s; });
 }
 
-void TimeSeries::cpu_request(int, int group, double start, double end) {
-  spread(start, end, [group](Window& x, double s) { x.cpu_busy[static_cast<std::size_t>(group)] += s; });
+void TimeSeries::cpu_request(const RequestSpan& r) {
+  const auto g = static_cast<std::size_t>(r.group);
+  spread(r.start, r.end, [g](Window& x, double s) { x.cpu_busy[g] += s; });
 }
 
-void TimeSeries::gpu_stage(int, int group, int stage, double start, double end) {
-  if (stage != 1) return;  // utilisation is the kernels' busy time, as in the end-of-run results
-  spread(start, end, [group](Window& x, double s) { x.gpu_busy[static_cast<std::size_t>(group)] += s; });
+void TimeSeries::gpu_stage(const GpuStageSpan& st) {
+  if (st.stage != 1) return;  // utilisation is the kernels' busy time, as in the end-of-run results
+  const auto g = static_cast<std::size_t>(st.group);
+  spread(st.start, st.end, [g](Window& x, double s) { x.gpu_busy[g] += s; });
 }
 
 void TimeSeries::cpu_request_cut(int, int group, double from, double to) {
   spread(from, to, [group](Window& x, double s) { x.cpu_busy[static_cast<std::size_t>(group)] -= s; });
 }
 
-void TimeSeries::lost(double arrival, double now, int, bool) {
+void TimeSeries::lost(std::uint64_t, double arrival, double now, int, bool) {
   ++at(index_of(now)).lost;
   spread(arrival, now, [](Window& x, double s) { x.in_system_area += s; });
 }
 
-void TimeSeries::retried(double now, int) { ++at(index_of(now)).retried; }
+void TimeSeries::retried(std::uint64_t, double now, int) { ++at(index_of(now)).retried; }
 
 void TimeSeries::close_down(std::size_t server, double now) {
   const ServerState& s = servers_[server];

@@ -21,13 +21,13 @@ class TimeSeries final : public QueryObserver {
  public:
   TimeSeries(double window_s, const Fleet& fleet);
 
-  void arrived(double now, int model) override;
-  void completed(const QueryTimes& t, int model, int group, int server) override;
-  void cpu_request(int server, int group, double start, double end) override;
-  void gpu_stage(int server, int group, int stage, double start, double end) override;
+  void arrived(std::uint64_t query, double now, int model) override;
+  void completed(std::uint64_t query, const QueryTimes& t, int model, int group, int server) override;
+  void cpu_request(const RequestSpan& r) override;
+  void gpu_stage(const GpuStageSpan& s) override;
   void cpu_request_cut(int server, int group, double from, double to) override;
-  void lost(double arrival, double now, int model, bool measured) override;
-  void retried(double now, int model) override;
+  void lost(std::uint64_t query, double arrival, double now, int model, bool measured) override;
+  void retried(std::uint64_t query, double now, int model) override;
   void server_state(int server, int group, double now, bool up, bool powered) override;
 
   // The windows from 0 to `end` (the run's end); `measurement_start` is reported as is. Servers

@@ -21,7 +21,9 @@ const std::vector<std::string>& suite_metric_paths() {
       "latency_ms.p99", "sla.observed_ms", "wait_ms.mean", "utilization.cpu", "utilization.gpu", "engine.requests_simulated",
       "engine.gpu_queries", "embedding_cache.hit_rate", "embedding_cache.default_fraction", "embedding_cache.synchronous_fraction",
       "datacenter.latency_split_ms.network", "datacenter.latency_split_ms.queueing", "datacenter.latency_split_ms.service",
-      "datacenter.energy.mean_power_w", "datacenter.energy.joules_per_query", "datacenter.imbalance.cv"};
+      "datacenter.energy.mean_power_w", "datacenter.energy.joules_per_query", "datacenter.imbalance.cv",
+      "time_series.summary.fraction_met", "availability.within_sla", "availability.server_down_s", "availability.retries",
+      "autoscaling.server_hours", "autoscaling.energy_kwh"};
   return paths;
 }
 

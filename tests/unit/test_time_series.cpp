@@ -280,3 +280,28 @@ TEST_CASE("time series: bad windows are refused before the run", "[time-series][
   std::ifstream in(dir.path() + "/series.csv");
   CHECK(in.good());
 }
+
+TEST_CASE("recsim run --trace: bad flags are refused before the run, a good one writes the trace", "[time-series][trace]") {
+  TempDir dir;
+  const auto path = dir.write("s.json", base_scenario_text());
+  const auto zero = run_recsim({"run", path, "--trace", dir.path() + "/t.json", "--trace-queries", "0"});
+  CHECK(zero.status == 2);
+  CHECK(zero.err.find("--trace-queries") != std::string::npos);
+  const auto negative = run_recsim({"run", path, "--trace", dir.path() + "/t.json", "--trace-from", "-1"});
+  CHECK(negative.status == 2);
+  const auto same = run_recsim({"run", path, "--out", dir.path() + "/t.json", "--trace", dir.path() + "/t.json"});
+  CHECK(same.status == 2);
+  CHECK(same.err.rfind("recsim: error: --trace:", 0) == 0);
+  const auto ok = run_recsim({"run", path, "--quiet", "--trace", dir.path() + "/t.json", "--trace-queries", "20"});
+  REQUIRE(ok.status == 0);
+  std::ifstream in(dir.path() + "/t.json");
+  const auto trace = nlohmann::json::parse(in);
+  CHECK(trace.at("otherData").at("traced_queries") == 20);
+  std::size_t requests = 0;
+  for (const auto& e : trace.at("traceEvents"))
+    if (e.at("ph") == "X") {
+      ++requests;
+      CHECK(e.at("args").at("query").get<int>() < 20);
+    }
+  CHECK(requests == 20);  // one request per query in the base scenario
+}
