@@ -29,7 +29,7 @@ std::uint32_t QueryTracker::open(double now, int requests, bool measured, int mo
     slot = static_cast<std::uint32_t>(records_.size());
     records_.emplace_back();
   }
-  records_[slot] = Record{arrived_, now, now, -1.0, 0.0, requests, model, size, 0, 0, 0, measured, true};
+  records_[slot] = Record{arrived_, now, now, now, -1.0, 0.0, requests, model, size, 0, 0, 0, measured, true};
   for (QueryObserver* o : observers_) o->arrived(arrived_, now, model);
   ++in_flight_;
   ++arrived_;
@@ -63,10 +63,10 @@ void QueryTracker::complete(std::uint32_t slot, double now) {
   const Record r = records_[slot];
   if (r.measured) {
     metrics_.measured_completion(r.arrival, r.first_start, now);
-    if (fleet_) fleet_->completed(r.model, r.group, QueryTimes{r.arrival, r.at_server, r.first_start, r.departure, now});
+    if (fleet_) fleet_->completed(r.model, r.group, QueryTimes{r.arrival, r.reissued, r.at_server, r.first_start, r.departure, now});
   }
   if (!observers_.empty()) {
-    const QueryTimes times{r.arrival, r.at_server, r.first_start, r.departure, now};
+    const QueryTimes times{r.arrival, r.reissued, r.at_server, r.first_start, r.departure, now};
     for (QueryObserver* o : observers_) o->completed(r.id, times, r.model, r.group, r.server);
   }
   if (on_complete_) on_complete_(now, now - r.arrival);
@@ -75,6 +75,9 @@ void QueryTracker::complete(std::uint32_t slot, double now) {
 }
 
 void QueryTracker::retry(std::uint32_t slot, double now) {
+  // Its wait and service are the attempt's that serves it; what came before is the retry's.
+  records_[slot].reissued = now;
+  records_[slot].first_start = -1.0;
   ++records_[slot].retries;
   ++retries_;
   for (QueryObserver* o : observers_) o->retried(records_[slot].id, now, records_[slot].model);

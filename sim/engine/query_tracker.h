@@ -104,6 +104,7 @@ class QueryTracker {
   struct Record {
     std::uint64_t id = 0;  // arrival index
     double arrival = 0.0;
+    double reissued = 0.0;
     double at_server = 0.0;
     double first_start = -1.0;
     double departure = 0.0;

@@ -95,7 +95,7 @@ json datacenter_to_json(const DatacenterResults& d) {
               {"qps_per_watt", d.energy->qps_per_watt}};
   return {{"balancer", d.balancer},
           {"binding_model", d.binding_model},
-          {"latency_split_ms", {{"network", d.network_ms}, {"queueing", d.queueing_ms}, {"service", d.service_ms}}},
+          {"latency_split_ms", {{"network", d.network_ms}, {"queueing", d.queueing_ms}, {"service", d.service_ms}, {"retry", d.retry_ms}}},
           {"network", d.network},
           {"energy", energy},
           {"cost", {{"per_hour", opt(d.cost_per_hour)}, {"per_million_queries", opt(d.cost_per_million_queries)}}},
@@ -111,6 +111,7 @@ DatacenterResults datacenter_from_json(const nlohmann::json& j) {
   d.binding_model = j.at("binding_model").get<std::string>();
   d.network_ms = j.at("latency_split_ms").at("network").get<double>();
   d.queueing_ms = j.at("latency_split_ms").at("queueing").get<double>();
+  d.retry_ms = j.at("latency_split_ms").at("retry").get<double>();
   d.service_ms = j.at("latency_split_ms").at("service").get<double>();
   d.network = j.at("network").get<bool>();
   if (const auto& e = j.at("energy"); !e.is_null())

@@ -12,7 +12,8 @@ void FleetMetrics::completed(int model, int group, const QueryTimes& t) {
   models_[static_cast<std::size_t>(model)].measured_completion(t.arrival, t.first_start, t.completion);
   groups_[static_cast<std::size_t>(group)].add(t.completion - t.arrival);
   ++measured_;
-  network_ += (t.at_server - t.arrival) + (t.completion - t.departure);
+  retry_ += t.reissued - t.arrival;
+  network_ += (t.at_server - t.reissued) + (t.completion - t.departure);
   queueing_ += t.first_start - t.at_server;
   service_ += t.departure - t.first_start;
 }

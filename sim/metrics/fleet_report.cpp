@@ -14,6 +14,7 @@ DatacenterResults fleet_report(const FleetReportInput& in) {
   dc.network = fleet.network.enabled;
   dc.network_ms = in.metrics.mean_network_seconds() * 1e3;
   dc.queueing_ms = in.metrics.mean_queueing_seconds() * 1e3;
+  dc.retry_ms = in.metrics.mean_retry_seconds() * 1e3;
   dc.service_ms = in.metrics.mean_service_seconds() * 1e3;
 
   // Per model, and the binding one: the largest observed / target.

@@ -11,6 +11,7 @@ namespace recsim {
 
 struct QueryTimes {
   double arrival = 0.0;       // at the frontend
+  double reissued = 0.0;      // its last re-issue after a failure caught it (= arrival if none)
   double at_server = 0.0;     // after the request crossed the network
   double first_start = 0.0;   // its first request (or the GPU's upload) started
   double departure = 0.0;     // its last request finished on the server

@@ -55,7 +55,7 @@ std::string datacenter_lines(const RunResults& r) {
     out += buf;
   }
   out += line("latency split", fmt("network %.3f ms", d.network_ms) + fmt(", queueing %.3f ms", d.queueing_ms) +
-                                   fmt(", service %.3f ms (means)", d.service_ms));
+                                   fmt(", service %.3f ms", d.service_ms) + (d.retry_ms > 0 ? fmt(", retry %.3f ms", d.retry_ms) : "") + " (means)");
   out += line("imbalance", fmt("busiest server %.3f x its group's mean", d.balance.max_over_mean) +
                                fmt(", mean coefficient of variation %.3f", d.balance.cv));
   if (d.energy)

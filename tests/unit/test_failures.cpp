@@ -91,6 +91,12 @@ TEST_CASE("failures: M/M/4 x 2 with one server down from 5 s to 15 s is M/M/4 at
   CHECK(a.lost == 0);  // the queries on the server when it failed were re-issued
   CHECK(a.retries >= 1);
   CHECK(a.retries < 20);
+  // A re-issued query's wait and service are its serving attempt's; the time before is the retry's.
+  REQUIRE(r.datacenter);
+  const DatacenterResults& d = *r.datacenter;
+  CHECK(d.queueing_ms >= 0.0);
+  CHECK(d.retry_ms > 0.0);
+  CHECK(d.network_ms + d.queueing_ms + d.service_ms + d.retry_ms == Approx(r.latency_ms->mean).epsilon(1e-6));
 }
 
 TEST_CASE("failures: servers failing at random are up mtbf/(mtbf+mttr) of the time, independently", "[failures][availability]") {
