@@ -10,11 +10,12 @@ namespace recsim {
 using Mode = ServerStates::Mode;
 
 Autoscaler::Autoscaler(const AutoscalingSpec& spec, const Fleet& fleet, std::vector<std::unique_ptr<Server>>& servers,
-                       std::vector<std::vector<GpuDevice*>> gpus_of, ServerStates& states)
+                       std::vector<std::vector<GpuDevice*>> gpus_of, const Dispatcher& dispatcher, ServerStates& states)
     : spec_(spec),
       fleet_(fleet),
       servers_(servers),
       gpus_of_(std::move(gpus_of)),
+      dispatcher_(dispatcher),
       states_(states),
       group_of_(fleet.groups.size(), -1),
       generation_(servers.size(), 0) {
@@ -65,7 +66,7 @@ void Autoscaler::move(std::size_t server, Mode mode, double now) {
 }
 
 bool Autoscaler::idle(std::size_t server) const {
-  if (servers_[server]->idle_at() > simgrid::s4u::Engine::get_clock()) return false;
+  if (dispatcher_.in_transit(server) > 0 || servers_[server]->idle_at() > simgrid::s4u::Engine::get_clock()) return false;
   for (const GpuDevice* g : gpus_of_[server])
     if (g->outstanding() > 0) return false;
   return true;

@@ -5,8 +5,10 @@
 // how many servers it wants and moves servers between the modes of ServerStates: out, a draining
 // server is reactivated first, else a powered-off one boots (startup_s powered and idle) and then
 // serves; in, a booting server is switched off first, else the active server with the highest
-// index drains (no new queries) and powers off once its last request ends. A faulted server does
+// index drains (no new queries; those already on their way still reach it) and powers off once the
+// last of them is done. A faulted server does
 // not count as active: the policy replaces it if it wants the capacity.
+#include "sim/engine/dispatcher.h"
 #include "sim/engine/gpu_device.h"
 #include "sim/engine/server.h"
 #include "sim/engine/server_states.h"
@@ -27,7 +29,7 @@ namespace recsim {
 class Autoscaler final : public QueryObserver {
  public:
   Autoscaler(const AutoscalingSpec& spec, const Fleet& fleet, std::vector<std::unique_ptr<Server>>& servers,
-             std::vector<std::vector<GpuDevice*>> gpus_of, ServerStates& states);
+             std::vector<std::vector<GpuDevice*>> gpus_of, const Dispatcher& dispatcher, ServerStates& states);
   Autoscaler(const Autoscaler&) = delete;
   Autoscaler& operator=(const Autoscaler&) = delete;
 
@@ -72,6 +74,7 @@ class Autoscaler final : public QueryObserver {
   const Fleet& fleet_;
   std::vector<std::unique_ptr<Server>>& servers_;
   std::vector<std::vector<GpuDevice*>> gpus_of_;
+  const Dispatcher& dispatcher_;
   ServerStates& states_;
   std::vector<Group> groups_;
   std::vector<int> group_of_;  // per fleet group: its entry in groups_, or -1

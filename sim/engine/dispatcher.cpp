@@ -20,7 +20,9 @@ Dispatcher::Dispatcher(const Fleet& fleet, const Platform& platform, std::vector
       tracker_(tracker),
       rng_(std::move(selection_rng)),
       live_(live),
-      up_(servers.size(), 1) {
+      up_(servers.size(), 1),
+      reachable_(servers.size(), 1),
+      in_transit_(servers.size(), 0) {
   const BalancerPolicy& policy = balancer_policy(fleet.balancer);
   for (std::size_t m = 0; m < fleet.models.size(); ++m) {
     const FleetModel& model = fleet.models[m];
@@ -116,8 +118,11 @@ void Dispatcher::issue(std::uint32_t slot, int model, int size, double now) {
   }
   const NetworkSpec& net = fleet_.network;
   const auto bytes = static_cast<std::uint64_t>(std::ceil(net.request_bytes + net.request_bytes_per_item * size));
-  network_->send(platform_.frontend, servers_[server]->host().host, bytes,
-                 [this, slot, model, size, server] { arrive(slot, model, size, server, simgrid::s4u::Engine::get_clock()); });
+  ++in_transit_[server];
+  network_->send(platform_.frontend, servers_[server]->host().host, bytes, [this, slot, model, size, server] {
+    --in_transit_[server];
+    arrive(slot, model, size, server, simgrid::s4u::Engine::get_clock());
+  });
 }
 
 void Dispatcher::arrivals_done() {
@@ -141,7 +146,7 @@ GpuDevice& Dispatcher::least_busy_gpu(std::size_t server) {
 }
 
 void Dispatcher::arrive(std::uint32_t slot, int model, int size, std::size_t server, double now) {
-  if (!up_[server]) {  // it went down while the query crossed the network
+  if (!reachable_[server]) {  // it went down while the query crossed the network
     unservable_(slot, now);
     return;
   }

@@ -40,6 +40,12 @@ class Dispatcher final : public SystemUnderTest {
   // Failures (sim/failures/failure_injector.h): server `server` is up or down from now on; a down
   // server gets no queries (a balancer's draw that lands on one is drawn again).
   void set_up(std::size_t server, bool up);
+  // Whether queries already sent to `server` can reach it (not failed, not cut off): a draining
+  // server still takes the queries on their way to it; one that cannot be reached hands them to
+  // on_unservable.
+  void set_reachable(std::size_t server, bool reachable) { reachable_[server] = reachable ? 1 : 0; }
+  // Queries sent to `server` over the network and not yet there.
+  std::uint32_t in_transit(std::size_t server) const { return in_transit_[server]; }
   // Where a query goes that cannot be served: no server of its model is up, or it reached a server
   // that went down. Without a handler (no failures) neither can happen.
   void on_unservable(std::function<void(std::uint32_t slot, double now)> handler) { unservable_ = std::move(handler); }
@@ -87,6 +93,8 @@ class Dispatcher final : public SystemUnderTest {
   bool scales_with_rate_ = false;
   double now_ = 0.0;  // the arrival being routed (for lazily refreshed loads)
   std::vector<char> up_;  // per server
+  std::vector<char> reachable_;
+  std::vector<std::uint32_t> in_transit_;
   std::size_t down_ = 0;  // servers down
   std::function<void(std::uint32_t, double)> unservable_;
 };

@@ -44,6 +44,7 @@ void ServerStates::changed(std::size_t s, const State& before, double now) {
   const bool was_powered = before.failed == 0 && before.mode != Mode::off;
   const bool routable = !faulted(s) && st.mode == Mode::active;
   if (routable != was_routable) dispatcher_.set_up(s, routable);
+  if (faulted(s) != was_faulted) dispatcher_.set_reachable(s, !faulted(s));
   const bool is_serving = serving(s), is_powered = powered(s);
   if (is_powered != was_powered) {
     if (is_powered)

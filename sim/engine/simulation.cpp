@@ -225,7 +225,7 @@ std::unique_ptr<System> build_system(const Scenario& scenario, const SimulationO
   if (fleet.failures || fleet.autoscaling) sys->states = std::make_unique<ServerStates>(sys->servers, *sys->dispatcher, tracker);
   if (fleet.autoscaling) {
     sys->dispatcher->need_clock();
-    sys->autoscaler = std::make_unique<Autoscaler>(*fleet.autoscaling, fleet, sys->servers, gpus_of, *sys->states);
+    sys->autoscaler = std::make_unique<Autoscaler>(*fleet.autoscaling, fleet, sys->servers, gpus_of, *sys->dispatcher, *sys->states);
     tracker.observe(*sys->autoscaler);
     sys->autoscaler->start(platform.frontend);
   }

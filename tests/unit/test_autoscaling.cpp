@@ -118,3 +118,25 @@ TEST_CASE("autoscaling: invalid autoscaling names its key", "[autoscaling][error
   CHECK(error_with({{"policy", "schedule"}, {"groups", {group}}, {"target", 0.5}, {"steps", json::array()}}) ==
         "autoscaling.target: unknown key");
 }
+
+TEST_CASE("autoscaling: queries on their way to a server that drains still reach it, and it powers off after them",
+          "[autoscaling][network]") {
+  // Half a millisecond each way at 2,000 queries/s: about one query on the wire at any time, so scale-ins
+  // catch queries on their way to the servers they drain.
+  json doc = fleet(8, 2000, 20000);
+  doc["network"] = {{"servers_per_rack", 4},
+                    {"server_link", {{"gb_per_s", 1.0}, {"latency_us", 250}}},
+                    {"rack_uplink", {{"gb_per_s", 10.0}, {"latency_us", 250}}},
+                    {"request_bytes", {{"base", 1000}, {"per_item", 0}}},
+                    {"response_bytes", {{"base", 100}, {"per_item", 0}}}};
+  doc["balancer"] = {{"policy", "round_robin"}};
+  json steps = json::array();
+  for (int k = 0; k < 10; ++k) steps.push_back({{"group", "a"}, {"at_s", k}, {"servers", k % 2 ? 8 : 2}});
+  doc["autoscaling"] = {{"policy", "schedule"}, {"interval_s", 0.5}, {"startup_s", 0.1},
+                        {"groups", {{{"group", "a"}, {"min", 1}}}}, {"steps", steps}};
+  const RunResults r = simulate_isolated(scenario_from(doc));
+  CHECK(r.completed == 20000);
+  CHECK_FALSE(r.saturated);
+  REQUIRE(r.autoscaling);
+  CHECK(r.autoscaling->groups[0].scale_ins >= 20);
+}
