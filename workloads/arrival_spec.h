@@ -29,6 +29,9 @@ struct ArrivalSpec {
   // the resource estimate; the key that sets them.
   double events_per_s = 0.0;
   std::string events_key;
+  // The highest rate over the mean rate (1 for a constant rate; a trace's is not known: 1). What a
+  // plan sizes a fleet for when it plans for the peak (docs/planning.md).
+  double peak_to_mean = 1.0;
 
   bool from_trace() const { return !make; }
   // What a trace's arrival times are multiplied by (1 for synthetic arrivals and unscaled traces).

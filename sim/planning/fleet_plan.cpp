@@ -26,9 +26,10 @@ struct Pool {
 
 std::string pool_name(const Pool& p) { return p.model + "-on-" + p.kind; }
 
-// The fleet document with these pools (one server group each) serving the models at `target`.
+// The fleet document with these pools (one server group each) serving the models at `target`, with
+// the plan's redundancy applied (its servers down) unless `redundancy` is false (capacity probes).
 json fleet_with(const PlanSpec& plan, const std::vector<Pool>& pools, const PlanTarget& target, std::int64_t queries,
-                std::int64_t warmup, bool weighted) {
+                std::int64_t warmup, bool weighted, bool redundancy = true) {
   json doc = plan.fleet;
   std::set<std::string> used_kinds;
   json groups = json::array();
@@ -60,7 +61,23 @@ json fleet_with(const PlanSpec& plan, const std::vector<Pool>& pools, const Plan
   doc["server_kinds"] = kinds;
   doc["server_groups"] = groups;
   doc["models"] = models;
-  doc["workload"]["arrival"]["qps"] = target.total_qps;
+  // At the target's rate throughout (a time-varying fleet is sized for a rate it reaches).
+  doc["workload"]["arrival"] = {{"process", "poisson"}, {"qps", target.total_qps}};
+  // Redundancy: verified with the servers it adds down throughout, in every pool at once (pools are
+  // groups of their own, so each pool's loss is checked as if alone).
+  doc.erase("failures");
+  doc.erase("autoscaling");
+  if (redundancy && plan.redundancy != "none") {
+    json down = json::array();
+    for (const auto& p : pools) {
+      if (plan.redundancy == "rack") {
+        down.push_back({{"group", pool_name(p)}, {"rack", 0}, {"down_s", 0}});
+      } else {
+        for (int i = 0; i < std::min(plan.redundancy_k, p.servers); ++i) down.push_back({{"group", pool_name(p)}, {"server", i}, {"down_s", 0}});
+      }
+    }
+    doc["failures"] = {{"scheduled", down}};
+  }
   doc["run"] = {{"queries", queries}, {"warmup_queries", warmup}};
   if (weighted) doc["balancer"] = {{"policy", "weighted_round_robin"}};
   doc["name"] = plan.name;
@@ -80,7 +97,7 @@ json scheduler_for(const json& fleet, const std::string& model, const std::strin
 json probe_document(const PlanSpec& plan, const std::string& model, const std::string& kind) {
   PlanTarget probe;
   probe.model_qps[model] = probe.total_qps = 1000;
-  return fleet_with(plan, {{model, kind, 1}}, probe, plan.probe_queries, plan.probe_warmup, false);
+  return fleet_with(plan, {{model, kind, 1}}, probe, plan.probe_queries, plan.probe_warmup, false, false);
 }
 
 void progress(const PlanOptions& o, const std::string& text) {
@@ -154,6 +171,11 @@ int server_count(const std::vector<Pool>& pools) {
 PlannedFleet verify(const PlanSpec& plan, const PlanOptions& o, std::size_t index, std::vector<Pool> pools) {
   PlannedFleet fleet;
   fleet.target = plan.targets[index];
+  const int extra = plan.redundancy == "n_plus_k" ? plan.redundancy_k : plan.redundancy == "rack" ? plan.rack_servers : 0;
+  for (auto& p : pools) {
+    p.servers += extra;
+    fleet.redundancy_servers += extra;
+  }
   const std::int64_t queries = verify_queries_for(plan, fleet.target, index);
   for (int attempt = 1; attempt <= plan.max_attempts && !fleet.verified; ++attempt) {
     std::map<std::string, std::set<std::string>> kinds_of;
@@ -256,6 +278,16 @@ ojson plan_report_json(const PlanSpec& plan, const PlanReport& report) {
                       {"objective", plan.objective},
                       {"objective_total", f.objective_total},
                       {"verified", f.verified},
+                      {"redundancy", {{"rule", plan.redundancy},
+                                      {"servers", f.redundancy_servers},
+                                      {"verified_with", plan.redundancy == "none"     ? "every server up"
+                                                        : plan.redundancy == "rack" ? "the fullest rack of every pool down throughout"
+                                                                                    : std::to_string(plan.redundancy_k) + (plan.redundancy_k == 1 ? " server" : " servers") +
+                                                                                          " of every pool down throughout"}}},
+                      {"availability", results.contains("availability") ? ojson{{"within_sla", results["availability"]["within_sla"]},
+                                                                                {"query_nines", results["availability"]["query_nines"]},
+                                                                                {"servers_down", results["availability"]["most_down"]}}
+                                                                          : ojson(nullptr)},
                       {"attempts", attempts},
                       {"pools", pools},
                       {"verification", {{"models", models},

@@ -50,7 +50,8 @@ struct PlannedFleet {
   int servers = 0;
   std::map<std::string, int> servers_by_kind;
   double objective_total = 0;
-  bool verified = false;  // its last attempt met every model's SLA unsaturated
+  bool verified = false;  // its last attempt met every model's SLA unsaturated (with the redundancy's servers down)
+  int redundancy_servers = 0;  // servers the redundancy rule added
   std::vector<VerificationAttempt> attempts;
   std::vector<PlannedPool> pools;
   RunResults verification;  // its last attempt's

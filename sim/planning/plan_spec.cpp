@@ -70,9 +70,18 @@ void read_objective(JsonReader& r, PlanSpec& p, const std::vector<std::string>& 
   }
 }
 
-// "targets" (each a total in the fleet's shares or a rate per model) or "growth".
-void read_targets(JsonReader& r, PlanSpec& p) {
+// "targets" (each a total in the fleet's shares or a rate per model, or "fleet_peak") or "growth".
+void read_targets(JsonReader& r, const json& plan, PlanSpec& p) {
   if (r.has("targets") == r.has("growth")) throw InputError("targets", "expected exactly one of \"targets\" or \"growth\"");
+  if (r.has("targets") && plan["targets"].is_string()) {
+    if (r.string("targets") != "fleet_peak")
+      throw InputError("targets", "expected a list of targets or \"fleet_peak\", got \"" + plan["targets"].get<std::string>() + "\"");
+    PlanTarget target;  // the peak of the fleet's own arrival curve
+    target.total_qps = p.arrival_qps * p.arrival_peak_to_mean;
+    for (const auto& m : p.models) target.model_qps[m] = target.total_qps * p.shares[m];
+    p.targets.push_back(std::move(target));
+    return;
+  }
   if (r.has("targets")) {
     const json& list = r.array("targets");
     if (list.empty()) throw InputError("targets", "expected at least one target");
@@ -156,7 +165,21 @@ PlanSpec plan_spec_from(const json& plan, const json& fleet, const std::string& 
       throw InputError("fleet: " + fleet_file + ": " + e.where(), e.expected());
     }
     if (s.format < 2) throw InputError("fleet", "expected a format-2 (datacenter) scenario with server kinds and models");
-    if (s.arrival.process != "poisson") throw InputError("fleet", "expected Poisson arrivals (workload.arrival.process)");
+    if (s.arrival.from_trace())
+      throw InputError("fleet", "expected synthetic arrivals (workload.arrival.process): a trace's peak is not known");
+    p.arrival_qps = s.arrival.qps;
+    p.arrival_peak_to_mean = s.arrival.peak_to_mean;
+    if (r.has("redundancy")) {
+      JsonReader red = r.object("redundancy");
+      p.redundancy = red.choice("rule", {"none", "n_plus_k", "rack"});
+      if (p.redundancy != "n_plus_k" && red.has("k")) throw InputError("redundancy.k", "only the \"n_plus_k\" rule takes k");
+      if (p.redundancy == "n_plus_k") p.redundancy_k = static_cast<int>(red.integer("k", 1, 1000));
+      if (p.redundancy == "rack") {
+        if (!s.fleet.network.enabled) throw InputError("redundancy.rule", "\"rack\" needs the fleet's network (its racks)");
+        p.rack_servers = s.fleet.network.servers_per_rack;
+      }
+      red.finish();
+    }
     p.fleet = fleet;
     // A model's share is its part of the arrivals, normalised over the fleet's models
     // (docs/scenario-format.md): two models without a share take half each.
@@ -171,7 +194,7 @@ PlanSpec plan_spec_from(const json& plan, const json& fleet, const std::string& 
     for (const auto& k : s.fleet.kinds) all.push_back(k.name);
     p.kinds = allowed_kinds(r, p.fleet, all);
     read_objective(r, p, all);
-    read_targets(r, p);
+    read_targets(r, plan, p);
     if (r.has("capacity")) {
       JsonReader c = r.object("capacity");
       p.probe_queries = c.integer_or("queries", p.probe_queries, 1000, 100'000'000);
@@ -194,8 +217,14 @@ PlanSpec plan_spec_from(const json& plan, const json& fleet, const std::string& 
   return p;
 }
 
-PlanSpec load_plan(const std::string& path, const std::vector<std::string>& fleet_overrides) {
-  const json document = read_json_file(path);
+PlanSpec load_plan(const std::string& path, const std::vector<std::string>& overrides) {
+  json document = read_json_file(path);
+  std::vector<std::string> fleet_overrides;
+  for (const auto& o : overrides)
+    if (o.rfind("plan.", 0) == 0)
+      apply_override(document, o.substr(5));
+    else
+      fleet_overrides.push_back(o);
   std::string fleet_file;
   try {
     fleet_file = JsonReader(document, "").string("fleet");

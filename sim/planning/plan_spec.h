@@ -35,11 +35,20 @@ struct PlanSpec {
   double precision = 0.02;
   std::int64_t verify_queries = 200000, verify_warmup = 20000;
   int max_attempts = 8;
+  // Redundancy (docs/planning.md): "none"; "n_plus_k", `redundancy_k` more servers in every pool;
+  // "rack", a rack's worth (`rack_servers`) more in every pool, so it survives the loss of its fullest
+  // rack. The verification runs with those servers down throughout.
+  std::string redundancy = "none";
+  int redundancy_k = 0;
+  int rack_servers = 0;
+  // The fleet's arrivals: their mean rate and their peak over it ("targets": "fleet_peak").
+  double arrival_qps = 0, arrival_peak_to_mean = 1;
 };
 
-// The plan file at `path` and the fleet it names, with `fleet_overrides` (PATH=VALUE, as
-// `--set`) applied to the fleet's document. Throws InputError ("PATH: key: expected ...").
-PlanSpec load_plan(const std::string& path, const std::vector<std::string>& fleet_overrides = {});
+// The plan file at `path` and the fleet it names, with `overrides` (PATH=VALUE, as `--set`) applied:
+// to the plan's own keys when PATH starts with "plan." (`plan.objective=power`), else to the fleet's
+// document. Throws InputError ("PATH: key: expected ...").
+PlanSpec load_plan(const std::string& path, const std::vector<std::string>& overrides = {});
 
 // The same from documents already read: `plan` (the plan file's keys; "fleet" is only a name here)
 // over the fleet document `fleet`, whose relative paths resolve from `base_dir`. Errors are named

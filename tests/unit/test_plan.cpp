@@ -173,3 +173,53 @@ TEST_CASE("recsim plan --set changes the plan's fleet before validation", "[plan
                        "/scenarios/plans/../datacenter/at-scale.json: models.0.sla.target_ms: expected a number in (0, 1e+12], got -1\n");
   CHECK(run_recsim({"plan", plan, "--set", "models.0.sla.target_ms=50", "--validate-only"}).status == 0);
 }
+
+TEST_CASE("recsim plan through time: the peak of a diurnal fleet, N+k redundancy verified with k servers of every pool down, --set plan.KEY",
+          "[plan][cli][failures]") {
+  TempDir dir;
+  auto diurnal = fleet();
+  diurnal["workload"]["arrival"] = {{"process", "diurnal"}, {"qps", 1000}, {"peak_to_trough", 3}, {"period_s", 60}};
+  dir.write_json("fleet.json", diurnal);
+  const json plan = {{"fleet", "fleet.json"},
+                     {"objective", "cost"},
+                     {"cost_per_hour", {{"small", 1.0}, {"large", 3.0}}},
+                     {"targets", "fleet_peak"},
+                     {"redundancy", {{"rule", "n_plus_k"}, {"k", 1}}},
+                     {"capacity", {{"queries", 4000}, {"precision", 0.05}}},
+                     {"verify", {{"queries", 8000}}}};
+  const auto file = dir.write_json("plan.json", plan);
+  const auto r = run_recsim({"plan", file, "--out", dir.file("out.json"), "--quiet", "--set", "plan.objective=servers"});
+  REQUIRE(r.status == 0);
+  std::ifstream in(dir.file("out.json"));
+  const json out = json::parse(in);
+  CHECK(out["objective"] == "servers");
+  REQUIRE(out["fleets"].size() == 1);
+  const json& f = out["fleets"][0];
+  // A sinusoid with peak 3x its trough peaks at 2 x 3 / (3 + 1) = 1.5 times its mean.
+  CHECK(f["target_qps"].get<double>() == Approx(1500).epsilon(1e-12));
+  CHECK(f["verified"] == true);
+  const int pools = static_cast<int>(f["pools"].size());
+  CHECK(f["redundancy"]["rule"] == "n_plus_k");
+  CHECK(f["redundancy"]["servers"] == pools);
+  for (const auto& p : f["pools"]) CHECK(p["servers"].get<int>() >= 2);
+  // Verified with one server of every pool down throughout.
+  REQUIRE(f["availability"].is_object());
+  CHECK(f["availability"]["servers_down"] == pools);
+  CHECK(f["verification_results"]["availability"]["server_down_s"].get<double>() ==
+        Approx(pools * f["verification_results"]["engine"]["virtual_seconds"].get<double>()).epsilon(1e-9));
+
+  const auto error = [&](const json& p) {
+    const auto bad = run_recsim({"plan", dir.write_json("bad.json", p), "--validate-only"});
+    CHECK(bad.status == 2);
+    return bad.err;
+  };
+  json rack = plan;
+  rack["redundancy"] = {{"rule", "rack"}};
+  CHECK(error(rack) == "recsim: error: " + dir.file("bad.json") + ": redundancy.rule: \"rack\" needs the fleet's network (its racks)\n");
+  json k = plan;
+  k["redundancy"] = {{"rule", "rack"}, {"k", 2}};
+  CHECK(error(k) == "recsim: error: " + dir.file("bad.json") + ": redundancy.k: only the \"n_plus_k\" rule takes k\n");
+  json peak = plan;
+  peak["targets"] = "peak";
+  CHECK(error(peak) == "recsim: error: " + dir.file("bad.json") + ": targets: expected a list of targets or \"fleet_peak\", got \"peak\"\n");
+}

@@ -28,6 +28,8 @@ ArrivalKind bursty_arrivals() {
             // Two state changes per cycle of a gap and a burst.
             spec.events_per_s = 2.0 / (1.0 / per_s + length);
             spec.events_key = arrival.child_path("bursts_per_hour");
+            // In a burst the rate is factor x c, c = 1 / (1 + (factor - 1) x the share of time in bursts).
+            spec.peak_to_mean = factor / (1.0 + (factor - 1.0) * length / (1.0 / per_s + length));
             spec.make = [factor, length, per_s](double qps, std::uint64_t seed) {
               // The bursts' own stream (index 1): the same schedule whatever the rate.
               return std::make_unique<ModulatedArrivals>(qps, make_burst_rate(factor, length, per_s, make_stream(seed, StreamId::arrivals, 1)),

@@ -2,11 +2,13 @@
 // rate qps: a sinusoid given by its peak-to-trough ratio and the time of its peak, or a
 // piecewise-linear table of relative rates from a CSV file (workloads/modulated_arrivals.h).
 #include "sim/scenario/arrival_registry.h"
+
 #include "sim/scenario/scenario_sections.h"
 #include "workloads/input_error.h"
 #include "workloads/modulated_arrivals.h"
 #include "workloads/rate_table_file.h"
 
+#include <algorithm>
 #include <limits>
 
 namespace recsim {
@@ -35,6 +37,14 @@ ArrivalKind diurnal_arrivals() {
                   throw InputError(arrival.child_path(key), "give either a sinusoid (peak_to_trough, period_s, peak_at_s) or a table (file), not both");
               spec.file = read_input_file(arrival, "file", base_dir);
               auto table = std::make_shared<const std::vector<std::pair<double, double>>>(read_rate_table(spec.file));
+              // Linear between rows: the mean is the trapezoids' area over the period.
+              double area = 0.0, most = 0.0;
+              for (std::size_t i = 0; i < table->size(); ++i) {
+                most = std::max(most, (*table)[i].second);
+                if (i > 0) area += ((*table)[i].first - (*table)[i - 1].first) * ((*table)[i].second + (*table)[i - 1].second) / 2;
+              }
+              const double period = table->back().first - table->front().first;
+              if (area > 0.0 && period > 0.0) spec.peak_to_mean = most / (area / period);
               spec.make = [table](double qps, std::uint64_t seed) {
                 return std::make_unique<ModulatedArrivals>(qps, make_table_rate(*table), make_stream(seed, StreamId::arrivals));
               };
@@ -45,6 +55,7 @@ ArrivalKind diurnal_arrivals() {
             const double ratio = read_number(arrival, k.key("peak_to_trough"));
             const double period = read_number(arrival, k.key("period_s"));
             const double peak = arrival.has("peak_at_s") ? read_number(arrival, k.key("peak_at_s")) : period / 2;
+            spec.peak_to_mean = 2.0 * ratio / (ratio + 1.0);  // 1 + (ratio - 1) / (ratio + 1)
             spec.make = [ratio, period, peak](double qps, std::uint64_t seed) {
               return std::make_unique<ModulatedArrivals>(qps, make_sinusoid_rate(period, ratio, peak), make_stream(seed, StreamId::arrivals));
             };
