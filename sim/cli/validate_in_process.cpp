@@ -15,6 +15,7 @@ int validate_in_process(std::vector<std::string> args, std::string* error) {
     add_run_command(app, command);
     add_capacity_command(app, command);
     add_tune_command(app, command);
+    add_plan_command(app, command);
   }, error);
 }
 

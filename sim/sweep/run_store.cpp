@@ -73,6 +73,8 @@ bool RunStore::is_result(const nlohmann::ordered_json& result) const {
     fields = {"throughput_qps", "latency_ms", "sla", "saturated"};
   else if (command_ == "capacity")
     fields = {"max_qps", "found", "points", "evaluations"};
+  else if (command_ == "plan")
+    fields = {"capacities", "fleets", "objective"};
   else
     fields = {"best", "baseline", "evaluations", "path"};
   return std::all_of(fields.begin(), fields.end(), [&result](const char* f) { return result.contains(f); });

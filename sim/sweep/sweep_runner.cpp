@@ -1,6 +1,7 @@
 #include "sim/sweep/sweep_runner.h"
 
 #include "sim/engine/atomic_file.h"
+#include "sim/planning/plan_spec.h"
 #include "sim/provenance/build_version.h"
 #include "sim/provenance/content_hash.h"
 #include "sim/provenance/provenance.h"
@@ -38,6 +39,25 @@ std::string point_name(const SweepSpec& spec, const SweepPoint& p) {
 // A point's key: the version, the command and its options, the scenario as simulated and the
 // content of every file it reads.
 PlannedPoint plan_point(const SweepSpec& spec, const SweepPoint& p, const std::string& sweep_file) {
+  if (spec.command == "plan") {
+    // The plan file and its fleet after the point's --set, and every file the fleet reads.
+    PlanSpec plan;
+    Scenario fleet;
+    try {
+      plan = load_plan(spec.scenario, p.sets);
+      fleet = parse_scenario(plan.fleet, plan.base_dir);
+    } catch (const InputError& e) {
+      throw InputError(sweep_file + ": " + point_name(spec, p) + ": " + e.where(), e.expected());
+    }
+    PlannedPoint planned;
+    planned.arguments = point_arguments(spec, p, std::nullopt);
+    std::vector<std::string> input_hashes = {sha256_file_hex(spec.scenario), sha256_file_hex(plan.fleet_file)};
+    for (const auto& file : fleet.input_files()) input_hashes.push_back(sha256_file_hex(file));
+    std::string sets;
+    for (const auto& s : p.sets) sets += s + "\n";
+    planned.key = point_key(kRecsimVersion, {spec.command}, sha256_hex(plan.fleet.dump() + "\n" + sets), input_hashes);
+    return planned;
+  }
   Scenario scenario;
   try {
     scenario = load_scenario(spec.scenario, p.sets);

@@ -148,10 +148,11 @@ SweepSpec parse_sweep(const nlohmann::json& document, const std::string& path) {
   const std::string scenario = r.string("scenario");
   if (scenario.empty()) throw InputError("scenario", "expected the base scenario's file, got \"\"");
   spec.scenario = std::filesystem::path(scenario).is_absolute() || dir.empty() ? scenario : (dir / scenario).string();
-  spec.command = r.choice_or("command", {"run", "capacity", "tune"}, "run");
+  spec.command = r.choice_or("command", {"run", "capacity", "tune", "plan"}, "run");
   if (r.has("options")) {
     JsonReader o = r.object("options");
-    if (spec.command == "run") throw InputError("options", "\"run\" takes no options (use \"set\" for scenario values)");
+    if (spec.command == "run" || spec.command == "plan")
+      throw InputError("options", "\"" + spec.command + "\" takes no options (use \"set\" for scenario values)");
     if (o.has("precision")) {
       char text[32];
       std::snprintf(text, sizeof text, "%.9g", o.number("precision", 1e-6, 1.0));
@@ -212,6 +213,8 @@ SweepSpec parse_sweep(const nlohmann::json& document, const std::string& path) {
     }
   }
   spec.repetitions = static_cast<int>(r.integer_or("repetitions", 0, 0, 10'000));
+  if (spec.repetitions > 0 && spec.command == "plan")
+    throw InputError("repetitions", "a plan has no seed to repeat over: sweep the fleet's \"seed\" on an axis");
   if (spec.repetitions > 0 && paths.count("seed"))
     throw InputError("repetitions", "an axis already sets \"seed\": give the seeds there or use repetitions, not both");
   r.finish();

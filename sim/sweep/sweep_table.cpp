@@ -24,6 +24,16 @@ void add_figures(const std::string& command, const ojson& result, ojson& row) {
     row["sla_met"] = at(result, "/sla/met");
     row["cpu"] = at(result, "/utilization/cpu");
     row["gpu"] = at(result, "/utilization/gpu");
+  } else if (command == "plan") {
+    // The last target's fleet (the largest, for a growth series).
+    const ojson fleets = at(result, "/fleets");
+    const ojson last = fleets.is_array() && !fleets.empty() ? fleets.back() : ojson(nullptr);
+    const auto of_last = [&last](const char* pointer) { return last.is_null() ? ojson(nullptr) : at(last, pointer); };
+    row["target_qps"] = of_last("/target_qps");
+    row["servers"] = of_last("/servers");
+    row["objective_total"] = of_last("/objective_total");
+    row["verified"] = of_last("/verified");
+    row["within_sla"] = of_last("/availability/within_sla");
   } else if (command == "capacity") {
     row["max_qps"] = at(result, "/max_qps");
     row["found"] = at(result, "/found");

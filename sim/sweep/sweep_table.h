@@ -5,6 +5,7 @@
 //   run       saturated, throughput_qps, p50_ms, p95_ms, p99_ms, sla_observed_ms, sla_met, cpu, gpu
 //   capacity  max_qps, found, missed_qps, evaluations
 //   tune      best_batch_size, best_gpu_threshold, best_max_qps, baseline_batch_size, baseline_max_qps, evaluations
+//   plan      target_qps, servers, objective_total, verified, within_sla (of the last target's fleet)
 #include "sim/metrics/csv_table.h"
 #include "sim/sweep/sweep_spec.h"
 

@@ -223,3 +223,36 @@ TEST_CASE("recsim plan through time: the peak of a diurnal fleet, N+k redundancy
   peak["targets"] = "peak";
   CHECK(error(peak) == "recsim: error: " + dir.file("bad.json") + ": targets: expected a list of targets or \"fleet_peak\", got \"peak\"\n");
 }
+
+TEST_CASE("a sweep of plans: SLA targets and redundancy on axes, one table row per plan", "[plan][sweep][cli]") {
+  TempDir dir;
+  dir.write_json("fleet.json", fleet());
+  dir.write_json("plan.json", {{"fleet", "fleet.json"},
+                               {"objective", "servers"},
+                               {"targets", json::array({{{"qps", 2000}}})},
+                               {"capacity", {{"queries", 4000}, {"precision", 0.05}}},
+                               {"verify", {{"queries", 8000}}}});
+  const auto sweep = dir.write_json("sweep.json", {{"name", "plans"},
+                                                   {"scenario", "plan.json"},
+                                                   {"command", "plan"},
+                                                   {"axes", json::array({{{"path", "plan.redundancy"},
+                                                                          {"values", json::array({{{"rule", "none"}}, {{"rule", "n_plus_k"}, {"k", 1}}})}}})}});
+  const auto r = run_recsim({"sweep", sweep, "--store", dir.file("store"), "--quiet"});
+  REQUIRE(r.status == 0);
+  std::ifstream in(dir.file("store/table.jsonl"));
+  std::vector<json> rows;
+  for (std::string line; std::getline(in, line);) rows.push_back(json::parse(line));
+  REQUIRE(rows.size() == 2);
+  for (const auto& row : rows) {
+    CHECK(row["status"] == "done");
+    CHECK(row["verified"] == true);
+  }
+  // N+1 adds a server to each model's pool (two models here).
+  CHECK(rows[1]["servers"].get<int>() - rows[0]["servers"].get<int>() >= 2);
+  CHECK(rows[0]["within_sla"].is_null());  // no redundancy: nothing down, no availability
+  CHECK(rows[1]["within_sla"].get<double>() > 0.9);
+  const auto seeded = run_recsim({"sweep", dir.write_json("bad.json", {{"scenario", "plan.json"}, {"command", "plan"}, {"repetitions", 2}}),
+                                  "--dry-run"});
+  CHECK(seeded.status == 2);
+  CHECK(seeded.err.find("repetitions: a plan has no seed to repeat over") != std::string::npos);
+}
