@@ -1,25 +1,18 @@
 #include "sim/metrics/datacenter_json.h"
 
+#include "sim/metrics/json_optional.h"
+
 namespace recsim {
 namespace {
 
 using json = nlohmann::ordered_json;
 
-template <typename T>
-json opt(const std::optional<T>& v) {
-  return v ? json(*v) : json(nullptr);
-}
 json opt_latency(const std::optional<LatencySummary>& v) { return v ? latency_summary_to_json(*v) : json(nullptr); }
 json opt_power(const std::optional<PowerReport>& p) {
   return p ? json{{"mean_w", p->mean_w}, {"energy_j", p->energy_j}} : json(nullptr);
 }
 json text(const std::string& s) { return s.empty() ? json(nullptr) : json(s); }
 
-template <typename T>
-std::optional<T> get_opt(const nlohmann::json& j, const char* key) {
-  if (!j.contains(key) || j.at(key).is_null()) return std::nullopt;
-  return j.at(key).get<T>();
-}
 std::optional<LatencySummary> get_latency(const nlohmann::json& j, const char* key) {
   if (j.at(key).is_null()) return std::nullopt;
   return latency_summary_from_json(j.at(key));
@@ -61,7 +54,7 @@ json datacenter_to_json(const DatacenterResults& d) {
                       {"sla",
                        {{"percentile", m.sla.percentile},
                         {"target_ms", m.sla.target_ms},
-                        {"observed_ms", opt(m.sla.observed_ms)},
+                        {"observed_ms", optional_to_json(m.sla.observed_ms)},
                         {"ci95_ms", m.sla.ci95_ms ? json::array({m.sla.ci95_ms->first, m.sla.ci95_ms->second}) : json(nullptr)},
                         {"met", m.sla.met}}}});
   json groups = json::array();
@@ -72,16 +65,16 @@ json datacenter_to_json(const DatacenterResults& d) {
                       {"measured", g.measured},
                       {"latency_ms", opt_latency(g.latency_ms)},
                       {"cpu", g.cpu_utilization},
-                      {"gpu", opt(g.gpu_utilization)},
+                      {"gpu", optional_to_json(g.gpu_utilization)},
                       {"power", opt_power(g.power)}});
   json kinds = json::array();
   for (const auto& k : d.kinds)
     kinds.push_back({{"name", k.name},
                      {"servers", k.servers},
                      {"cpu", k.cpu_utilization},
-                     {"gpu", opt(k.gpu_utilization)},
+                     {"gpu", optional_to_json(k.gpu_utilization)},
                      {"power", opt_power(k.power)},
-                     {"cost_per_hour", opt(k.cost_per_hour)},
+                     {"cost_per_hour", optional_to_json(k.cost_per_hour)},
                      {"cpu_profile", text(k.cpu_profile)},
                      {"cpu_source", text(k.cpu_source)},
                      {"gpu_profile", text(k.gpu_profile)},
@@ -98,7 +91,7 @@ json datacenter_to_json(const DatacenterResults& d) {
           {"latency_split_ms", {{"network", d.network_ms}, {"queueing", d.queueing_ms}, {"service", d.service_ms}, {"retry", d.retry_ms}}},
           {"network", d.network},
           {"energy", energy},
-          {"cost", {{"per_hour", opt(d.cost_per_hour)}, {"per_million_queries", opt(d.cost_per_million_queries)}}},
+          {"cost", {{"per_hour", optional_to_json(d.cost_per_hour)}, {"per_million_queries", optional_to_json(d.cost_per_million_queries)}}},
           {"imbalance", {{"max_over_mean", d.balance.max_over_mean}, {"cv", d.balance.cv}}},
           {"models", models},
           {"groups", groups},
@@ -117,8 +110,8 @@ DatacenterResults datacenter_from_json(const nlohmann::json& j) {
   if (const auto& e = j.at("energy"); !e.is_null())
     d.energy = EnergyReport{e.at("mean_power_w").get<double>(), e.at("energy_j").get<double>(),
                             e.at("joules_per_query").get<double>(), e.at("qps_per_watt").get<double>()};
-  d.cost_per_hour = get_opt<double>(j.at("cost"), "per_hour");
-  d.cost_per_million_queries = get_opt<double>(j.at("cost"), "per_million_queries");
+  d.cost_per_hour = optional_from_json<double>(j.at("cost"), "per_hour");
+  d.cost_per_million_queries = optional_from_json<double>(j.at("cost"), "per_million_queries");
   d.balance.max_over_mean = j.at("imbalance").at("max_over_mean").get<double>();
   d.balance.cv = j.at("imbalance").at("cv").get<double>();
   for (const auto& m : j.at("models")) {
@@ -131,7 +124,7 @@ DatacenterResults datacenter_from_json(const nlohmann::json& j) {
     const auto& s = m.at("sla");
     r.sla.percentile = s.at("percentile").get<double>();
     r.sla.target_ms = s.at("target_ms").get<double>();
-    r.sla.observed_ms = get_opt<double>(s, "observed_ms");
+    r.sla.observed_ms = optional_from_json<double>(s, "observed_ms");
     if (!s.at("ci95_ms").is_null()) r.sla.ci95_ms = std::make_pair(s.at("ci95_ms").at(0).get<double>(), s.at("ci95_ms").at(1).get<double>());
     r.sla.met = s.at("met").get<bool>();
     d.models.push_back(std::move(r));
@@ -144,7 +137,7 @@ DatacenterResults datacenter_from_json(const nlohmann::json& j) {
     r.measured = g.at("measured").get<std::uint64_t>();
     r.latency_ms = get_latency(g, "latency_ms");
     r.cpu_utilization = g.at("cpu").get<double>();
-    r.gpu_utilization = get_opt<double>(g, "gpu");
+    r.gpu_utilization = optional_from_json<double>(g, "gpu");
     r.power = get_power(g);
     d.groups.push_back(std::move(r));
   }
@@ -153,9 +146,9 @@ DatacenterResults datacenter_from_json(const nlohmann::json& j) {
     r.name = k.at("name").get<std::string>();
     r.servers = k.at("servers").get<int>();
     r.cpu_utilization = k.at("cpu").get<double>();
-    r.gpu_utilization = get_opt<double>(k, "gpu");
+    r.gpu_utilization = optional_from_json<double>(k, "gpu");
     r.power = get_power(k);
-    r.cost_per_hour = get_opt<double>(k, "cost_per_hour");
+    r.cost_per_hour = optional_from_json<double>(k, "cost_per_hour");
     r.cpu_profile = get_text(k, "cpu_profile");
     r.gpu_profile = get_text(k, "gpu_profile");
     r.cpu_source = get_text(k, "cpu_source");

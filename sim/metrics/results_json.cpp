@@ -1,18 +1,10 @@
 #include "sim/metrics/results_json.h"
 
 #include "sim/metrics/datacenter_json.h"
+#include "sim/metrics/json_optional.h"
 #include "sim/metrics/time_series_json.h"
 
 namespace recsim {
-namespace {
-
-
-template <typename T>
-nlohmann::ordered_json optional_to_json(const std::optional<T>& value) {
-  return value ? nlohmann::ordered_json(*value) : nlohmann::ordered_json(nullptr);
-}
-
-}  // namespace
 
 nlohmann::ordered_json results_to_json(const RunResults& r) {
   using json = nlohmann::ordered_json;

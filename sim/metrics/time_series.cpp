@@ -15,16 +15,18 @@ double TimeSeries::window_bytes(std::size_t groups, std::size_t models) {
 
 std::size_t TimeSeries::index_of(double t) const { return static_cast<std::size_t>(std::max(0.0, std::floor(t / window_s_))); }
 
+TimeSeries::Window TimeSeries::blank() const {
+  Window w;
+  w.cpu_busy.assign(fleet_.groups.size(), 0.0);
+  w.gpu_busy.assign(fleet_.groups.size(), 0.0);
+  w.down.assign(fleet_.groups.size(), 0.0);
+  w.off.assign(fleet_.groups.size(), 0.0);
+  w.latency.resize(fleet_.models.size());
+  return w;
+}
+
 TimeSeries::Window& TimeSeries::at(std::size_t index) {
-  while (windows_.size() <= index) {
-    Window w;
-    w.cpu_busy.assign(fleet_.groups.size(), 0.0);
-    w.gpu_busy.assign(fleet_.groups.size(), 0.0);
-    w.down.assign(fleet_.groups.size(), 0.0);
-    w.off.assign(fleet_.groups.size(), 0.0);
-    w.latency.resize(fleet_.models.size());
-    windows_.push_back(std::move(w));
-  }
+  while (windows_.size() <= index) windows_.push_back(blank());
   return windows_[index];
 }
 
@@ -97,15 +99,7 @@ TimeSeriesReport TimeSeries::report(double end, double measurement_start) {
   r.window_s = window_s_;
   r.measurement_start_s = measurement_start;
   const std::size_t count = end > 0.0 ? static_cast<std::size_t>(std::ceil(end / window_s_ - 1e-12)) : 0;
-  const Window empty = [&] {
-    Window w;
-    w.cpu_busy.assign(fleet_.groups.size(), 0.0);
-    w.gpu_busy.assign(fleet_.groups.size(), 0.0);
-    w.down.assign(fleet_.groups.size(), 0.0);
-    w.off.assign(fleet_.groups.size(), 0.0);
-    w.latency.resize(fleet_.models.size());
-    return w;
-  }();
+  const Window empty = blank();
   std::uint64_t arrived_so_far = 0, left_so_far = 0, completed_all = 0, completed_missed = 0;
   double worst_ratio = -1.0;
   for (std::size_t k = 0; k < count; ++k) {  // what lies past the end (a stopped run's placed requests) is not reported

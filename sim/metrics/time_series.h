@@ -47,6 +47,7 @@ class TimeSeries final : public QueryObserver {
     std::vector<double> down, off;           // per group: server-seconds down, and of those failed (unpowered)
     std::vector<WindowHistogram> latency;    // per model
   };
+  Window blank() const;  // a window with nothing in it yet
   Window& at(std::size_t index);
   std::size_t index_of(double t) const;
   // Adds the part of [start, end) in each window it spans to `add(window, seconds)`.

@@ -1,21 +1,13 @@
 #include "sim/metrics/time_series_json.h"
 
 #include "sim/metrics/csv_table.h"
+#include "sim/metrics/json_optional.h"
 
 namespace recsim {
 namespace {
 
 using json = nlohmann::ordered_json;
 
-template <typename T>
-json opt(const std::optional<T>& v) {
-  return v ? json(*v) : json(nullptr);
-}
-template <typename T>
-std::optional<T> get_opt(const nlohmann::json& j, const char* key) {
-  if (j.at(key).is_null()) return std::nullopt;
-  return j.at(key).get<T>();
-}
 
 json latency_json(const std::optional<WindowLatency>& l) {
   if (!l) return nullptr;
@@ -26,9 +18,9 @@ json window_json(const SeriesWindow& w) {
   json groups = json::array(), models = json::array();
   for (const auto& g : w.groups)
     groups.push_back({{"name", g.name}, {"servers_up", g.servers_up}, {"cpu_utilization", g.cpu_utilization},
-                      {"gpu_utilization", opt(g.gpu_utilization)}, {"power_w", opt(g.power_w)}});
+                      {"gpu_utilization", optional_to_json(g.gpu_utilization)}, {"power_w", optional_to_json(g.power_w)}});
   for (const auto& m : w.models)
-    models.push_back({{"name", m.name}, {"completed", m.completed}, {"observed_ms", opt(m.observed_ms)}, {"met", opt(m.met)}});
+    models.push_back({{"name", m.name}, {"completed", m.completed}, {"observed_ms", optional_to_json(m.observed_ms)}, {"met", optional_to_json(m.met)}});
   return {{"start_s", w.start_s},
           {"end_s", w.end_s},
           {"arrived", w.arrived},
@@ -41,13 +33,13 @@ json window_json(const SeriesWindow& w) {
           {"mean_in_system", w.mean_in_system},
           {"latency_ms", latency_json(w.latency_ms)},
           {"sla",
-           {{"met", opt(w.sla_met)},
-            {"observed_ms", opt(w.sla_observed_ms)},
+           {{"met", optional_to_json(w.sla_met)},
+            {"observed_ms", optional_to_json(w.sla_observed_ms)},
             {"target_ms", w.sla_met ? json(w.sla_target_ms) : json(nullptr)},
             {"model", w.sla_met ? json(w.sla_model) : json(nullptr)}}},
           {"cpu_utilization", w.cpu_utilization},
-          {"gpu_utilization", opt(w.gpu_utilization)},
-          {"power_w", opt(w.power_w)},
+          {"gpu_utilization", optional_to_json(w.gpu_utilization)},
+          {"power_w", optional_to_json(w.power_w)},
           {"servers_up", w.servers_up},
           {"groups", groups},
           {"models", models}};
@@ -69,22 +61,22 @@ SeriesWindow window_from_json(const nlohmann::json& j) {
     w.latency_ms = WindowLatency{l.at("mean").get<double>(), l.at("p50").get<double>(), l.at("p95").get<double>(),
                                  l.at("p99").get<double>(), l.at("max").get<double>()};
   const auto& sla = j.at("sla");
-  w.sla_met = get_opt<bool>(sla, "met");
-  w.sla_observed_ms = get_opt<double>(sla, "observed_ms");
+  w.sla_met = optional_from_json<bool>(sla, "met");
+  w.sla_observed_ms = optional_from_json<double>(sla, "observed_ms");
   if (w.sla_met) {
     w.sla_target_ms = sla.at("target_ms").get<double>();
     w.sla_model = sla.at("model").get<std::string>();
   }
   w.cpu_utilization = j.at("cpu_utilization").get<double>();
-  w.gpu_utilization = get_opt<double>(j, "gpu_utilization");
-  w.power_w = get_opt<double>(j, "power_w");
+  w.gpu_utilization = optional_from_json<double>(j, "gpu_utilization");
+  w.power_w = optional_from_json<double>(j, "power_w");
   w.servers_up = j.at("servers_up").get<double>();
   for (const auto& g : j.at("groups"))
     w.groups.push_back({g.at("name").get<std::string>(), g.at("servers_up").get<double>(), g.at("cpu_utilization").get<double>(),
-                        get_opt<double>(g, "gpu_utilization"), get_opt<double>(g, "power_w")});
+                        optional_from_json<double>(g, "gpu_utilization"), optional_from_json<double>(g, "power_w")});
   for (const auto& m : j.at("models"))
-    w.models.push_back({m.at("name").get<std::string>(), m.at("completed").get<std::uint64_t>(), get_opt<double>(m, "observed_ms"),
-                        get_opt<bool>(m, "met")});
+    w.models.push_back({m.at("name").get<std::string>(), m.at("completed").get<std::uint64_t>(), optional_from_json<double>(m, "observed_ms"),
+                        optional_from_json<bool>(m, "met")});
   return w;
 }
 
@@ -97,7 +89,7 @@ nlohmann::ordered_json time_series_to_json(const TimeSeriesReport& r) {
   json worst = nullptr;
   if (s.worst) {
     const SeriesWindow& w = r.windows[*s.worst];
-    worst = {{"index", *s.worst}, {"start_s", w.start_s}, {"model", w.sla_model}, {"observed_ms", opt(w.sla_observed_ms)},
+    worst = {{"index", *s.worst}, {"start_s", w.start_s}, {"model", w.sla_model}, {"observed_ms", optional_to_json(w.sla_observed_ms)},
              {"target_ms", w.sla_target_ms}};
   }
   return {{"window_s", r.window_s},
@@ -106,9 +98,9 @@ nlohmann::ordered_json time_series_to_json(const TimeSeriesReport& r) {
            {{"windows", s.windows},
             {"judged", s.judged},
             {"met", s.met},
-            {"fraction_met", opt(s.fraction_met)},
+            {"fraction_met", optional_to_json(s.fraction_met)},
             {"queries_in_missed_windows", s.queries_in_missed_windows},
-            {"first_missed_s", opt(s.first_missed_s)},
+            {"first_missed_s", optional_to_json(s.first_missed_s)},
             {"worst", worst}}},
           {"windows", windows}};
 }
@@ -122,9 +114,9 @@ TimeSeriesReport time_series_from_json(const nlohmann::json& j) {
   r.summary.windows = s.at("windows").get<std::uint64_t>();
   r.summary.judged = s.at("judged").get<std::uint64_t>();
   r.summary.met = s.at("met").get<std::uint64_t>();
-  r.summary.fraction_met = get_opt<double>(s, "fraction_met");
+  r.summary.fraction_met = optional_from_json<double>(s, "fraction_met");
   r.summary.queries_in_missed_windows = s.at("queries_in_missed_windows").get<double>();
-  r.summary.first_missed_s = get_opt<double>(s, "first_missed_s");
+  r.summary.first_missed_s = optional_from_json<double>(s, "first_missed_s");
   if (!s.at("worst").is_null()) r.summary.worst = s.at("worst").at("index").get<std::size_t>();
   return r;
 }
@@ -149,24 +141,24 @@ std::string time_series_csv(const TimeSeriesReport& r) {
                 {"latency_p95_ms", field("p95")},
                 {"latency_p99_ms", field("p99")},
                 {"latency_max_ms", field("max")},
-                {"sla_met", opt(w.sla_met)},
-                {"sla_observed_ms", opt(w.sla_observed_ms)},
+                {"sla_met", optional_to_json(w.sla_met)},
+                {"sla_observed_ms", optional_to_json(w.sla_observed_ms)},
                 {"sla_target_ms", w.sla_met ? json(w.sla_target_ms) : json(nullptr)},
                 {"sla_model", w.sla_met ? json(w.sla_model) : json(nullptr)},
                 {"cpu_utilization", w.cpu_utilization},
-                {"gpu_utilization", opt(w.gpu_utilization)},
-                {"power_w", opt(w.power_w)},
+                {"gpu_utilization", optional_to_json(w.gpu_utilization)},
+                {"power_w", optional_to_json(w.power_w)},
                 {"servers_up", w.servers_up}};
     for (const auto& g : w.groups) {
       row[g.name + ".servers_up"] = g.servers_up;
       row[g.name + ".cpu_utilization"] = g.cpu_utilization;
-      row[g.name + ".gpu_utilization"] = opt(g.gpu_utilization);
-      row[g.name + ".power_w"] = opt(g.power_w);
+      row[g.name + ".gpu_utilization"] = optional_to_json(g.gpu_utilization);
+      row[g.name + ".power_w"] = optional_to_json(g.power_w);
     }
     for (const auto& m : w.models) {
       row[m.name + ".completed"] = m.completed;
-      row[m.name + ".observed_ms"] = opt(m.observed_ms);
-      row[m.name + ".met"] = opt(m.met);
+      row[m.name + ".observed_ms"] = optional_to_json(m.observed_ms);
+      row[m.name + ".met"] = optional_to_json(m.met);
     }
     rows.push_back(std::move(row));
   }

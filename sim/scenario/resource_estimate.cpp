@@ -206,6 +206,12 @@ ResourceEstimate estimate_resources(const Scenario& s) {
                                          kSeriesHistogramBytes * static_cast<double>(s.fleet.models.size()));
     e.memory_bytes += e.series_bytes;
   }
+  // Autoscaling: a decision per interval for each scaled group.
+  if (s.fleet.autoscaling) {
+    const double ticks = e.virtual_seconds / s.fleet.autoscaling->interval_s;
+    e.max_ticks = std::max(e.max_ticks, ticks);
+    e.periodic_events += ticks * static_cast<double>(s.fleet.autoscaling->groups.size());
+  }
   // Random failures: each server of a failing kind goes down and comes back once per mtbf + mttr.
   if (s.fleet.failures)
     for (const RandomFailures& f : s.fleet.failures->random)
@@ -240,7 +246,8 @@ void check_resources(const Scenario& s, bool allow_large) {
                                                 " virtual seconds, beyond 1e9 (double-precision time then resolves a latency to worse than 0.12 µs)" +
                                                 (e.virtual_seconds_key == "workload.arrival.qps" ? ": raise the rate or run fewer queries" : ""));
   if (e.max_ticks > kMaxTicks) {
-    const std::string key = cache && cache->updates && e.virtual_seconds / cache->updates->tick_s >= e.max_ticks
+    const std::string key = s.fleet.autoscaling && e.virtual_seconds / s.fleet.autoscaling->interval_s >= e.max_ticks ? "autoscaling.interval_s"
+                            : cache && cache->updates && e.virtual_seconds / cache->updates->tick_s >= e.max_ticks
                                 ? "service.embedding_cache.updates.tick_ms"
                                 : "service.embedding_cache.refresh.interval_ms";
     throw InputError(key, "the run's " + count(e.virtual_seconds) + " virtual seconds would hold " + count(e.max_ticks) +
@@ -288,10 +295,11 @@ void check_resources(const Scenario& s, bool allow_large) {
   if (!allow_large && e.periodic_events > kMaxPeriodicEvents)
     throw InputError(e.arrival_events > e.periodic_events / 2   ? s.arrival.events_key
                      : e.failure_events > e.periodic_events / 2 ? "failures.random"
+                     : s.fleet.autoscaling && !cache            ? "autoscaling.interval_s"
                      : cache && cache->updates                ? "service.embedding_cache.updates"
                                                               : "service.embedding_cache.refresh",
                      "the run would process about " + count(e.periodic_events) +
-                         " periodic events (burst state changes, failures and repairs, update polls, keys and refresh passes over " +
+                         " periodic events (burst state changes, failures and repairs, autoscaling decisions, update polls, keys and refresh passes over " +
                          count(e.virtual_seconds) + " virtual seconds), beyond 1e9 (hours of simulation)" + hint);
 }
 

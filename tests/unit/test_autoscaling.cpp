@@ -3,7 +3,9 @@
 // load, the energy it reports equal to the time series' power integrated over the run, and the
 // parser's errors.
 #include "sim/engine/isolated_run.h"
+#include "sim/scenario/resource_estimate.h"
 #include "support/scenarios.h"
+#include "workloads/input_error.h"
 
 #include <catch2/catch.hpp>
 
@@ -139,4 +141,23 @@ TEST_CASE("autoscaling: queries on their way to a server that drains still reach
   CHECK_FALSE(r.saturated);
   REQUIRE(r.autoscaling);
   CHECK(r.autoscaling->groups[0].scale_ins >= 20);
+}
+
+TEST_CASE("autoscaling: decisions too close together for the run are refused before it", "[autoscaling][errors]") {
+  json doc = fleet(4, 100, 1000);  // 10 s
+  doc["autoscaling"] = {{"policy", "target_utilization"}, {"target", 0.5}, {"interval_s", 1e-9}, {"groups", {{{"group", "a"}}}}};
+  const Scenario s = scenario_from(doc);
+  try {
+    check_resources(s, false);
+    FAIL("expected an InputError");
+  } catch (const InputError& e) {
+    CHECK(std::string(e.what()).rfind("autoscaling.interval_s: the run would process about 1e+10 periodic events", 0) == 0);
+  }
+  doc["autoscaling"]["interval_s"] = 1e-12;
+  try {
+    check_resources(scenario_from(doc), true);
+    FAIL("expected an InputError");
+  } catch (const InputError& e) {
+    CHECK(std::string(e.what()).rfind("autoscaling.interval_s: the run's 10 virtual seconds would hold 1e+13 periods", 0) == 0);
+  }
 }
