@@ -54,7 +54,7 @@ with tempfile.TemporaryDirectory() as tmp:
         if any(v for v in open_spans.values()):
             failures.append(f"{scenario}: async begins without ends")
         for qid, parts in spans.items():
-            outer = [p for p in parts if p[0] not in ("request network", "queue", "service", "response network")]
+            outer = [p for p in parts if p[0] not in ("retry", "request network", "queue", "service", "response network")]
             if len(outer) != 1:
                 failures.append(f"{scenario}: query {qid} has {len(outer)} outer spans")
                 continue

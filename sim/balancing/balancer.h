@@ -26,6 +26,11 @@ struct BalancerView {
   // Brings server i's load up to date before a policy that samples a few loads reads it (set when
   // completions are delivered lazily; empty when every load is always current).
   std::function<void(std::size_t)> refresh;
+  // Which servers take queries (failures, autoscaling): null when all do; else at least one does,
+  // and a policy chooses among those only (a server that does not reads as infinitely loaded).
+  const std::vector<char>* up = nullptr;
+  std::size_t up_count = 0;  // with `up`: how many are up
+  bool is_up(std::size_t i) const { return !up || (*up)[i]; }
 };
 
 class Balancer {

@@ -12,10 +12,14 @@ class PowerOfTwo final : public Balancer {
  public:
   explicit PowerOfTwo(std::size_t servers) : first_(0, servers - 1), second_(0, servers > 1 ? servers - 2 : 0) {}
   std::size_t choose(const BalancerView& view) override {
-    const std::size_t a = first_(view.rng);
-    if (view.loads.size() == 1) return a;
-    std::size_t b = second_(view.rng);
-    if (b >= a) ++b;  // distinct from a, uniform over the others
+    std::size_t a = first_(view.rng);
+    while (!view.is_up(a)) a = first_(view.rng);  // two distinct servers up, each uniform
+    if (view.loads.size() == 1 || (view.up && view.up_count < 2)) return a;
+    std::size_t b;
+    do {
+      b = second_(view.rng);
+      if (b >= a) ++b;  // distinct from a, uniform over the others
+    } while (!view.is_up(b));
     if (view.refresh) {
       view.refresh(a);
       view.refresh(b);

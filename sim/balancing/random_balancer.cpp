@@ -10,7 +10,11 @@ namespace {
 class Random final : public Balancer {
  public:
   explicit Random(std::size_t servers) : pick_(0, servers - 1) {}
-  std::size_t choose(const BalancerView& view) override { return pick_(view.rng); }
+  std::size_t choose(const BalancerView& view) override {
+    std::size_t s = pick_(view.rng);
+    while (!view.is_up(s)) s = pick_(view.rng);  // uniform over the servers up
+    return s;
+  }
 
  private:
   boost::random::uniform_int_distribution<std::size_t> pick_;

@@ -7,7 +7,8 @@ namespace {
 class RoundRobin final : public Balancer {
  public:
   explicit RoundRobin(std::size_t servers) : servers_(servers) {}
-  std::size_t choose(const BalancerView&) override {
+  std::size_t choose(const BalancerView& view) override {
+    while (!view.is_up(next_)) next_ = (next_ + 1) % servers_;  // the next one up
     const std::size_t chosen = next_;
     next_ = (next_ + 1) % servers_;
     return chosen;

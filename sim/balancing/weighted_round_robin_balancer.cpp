@@ -20,7 +20,11 @@ class WeightedRoundRobin final : public Balancer {
         pass_.set(i, stride_.back() / 2);
       }
     }
-    const std::size_t chosen = pass_.least_from(0);
+    std::size_t chosen = pass_.least_from(0);
+    while (!view.is_up(chosen)) {  // a server down passes its turn
+      pass_.set(chosen, pass_.load(chosen) + stride_[chosen]);
+      chosen = pass_.least_from(0);
+    }
     pass_.set(chosen, pass_.load(chosen) + stride_[chosen]);
     return chosen;
   }

@@ -18,7 +18,8 @@ Autoscaler::Autoscaler(const AutoscalingSpec& spec, const Fleet& fleet, std::vec
       dispatcher_(dispatcher),
       states_(states),
       group_of_(fleet.groups.size(), -1),
-      generation_(servers.size(), 0) {
+      generation_(servers.size(), 0),
+      recheck_s_(spec.interval_s / 1000) {
   for (const ScaledGroup& b : spec.groups) {
     Group g;
     g.bounds = b;
@@ -88,7 +89,7 @@ void Autoscaler::run() {
         if (idle(e.server))
           move(e.server, Mode::off, now);
         else
-          events_.push({std::max(servers_[e.server]->idle_at(), now + 1e-3), seq_++, Kind::off, e.server, e.generation});
+          events_.push({std::max(servers_[e.server]->idle_at(), now + recheck_s_), seq_++, Kind::off, e.server, e.generation});
         break;
       case Kind::ready:
         if (e.generation == generation_[e.server] && states_.mode(e.server) == Mode::booting) move(e.server, Mode::active, now);
@@ -109,6 +110,7 @@ void Autoscaler::decide(Group& g, double now) {
   }
   in.demand = g.cpu_work / (group.cpu_cores * spec_.interval_s);
   if (group.gpus > 0) in.demand = std::max(in.demand, g.gpu_work / (group.gpus * spec_.interval_s));
+  in.demand = std::max(0.0, in.demand);  // a failure's cut of work counted in an earlier interval
   g.cpu_work = g.gpu_work = 0.0;
   const int desired = std::clamp(g.rule->desired(in), g.bounds.min, g.bounds.max);
   if (desired > in.current) scale_out(g, desired - in.current, now);

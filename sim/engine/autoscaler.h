@@ -81,6 +81,9 @@ class Autoscaler final : public QueryObserver {
   std::vector<std::uint64_t> generation_;  // per server
   std::priority_queue<Event, std::vector<Event>, Later> events_;
   std::uint64_t seq_ = 0;
+  // A draining server still waiting on queries in transit or on its GPUs is looked at again this
+  // much later (a thousandth of a decision interval: its power-off is at most that late).
+  double recheck_s_;
 };
 
 }  // namespace recsim

@@ -5,7 +5,6 @@
 #include <simgrid/s4u/Engine.hpp>
 
 #include <cmath>
-#include <boost/random/uniform_int_distribution.hpp>
 
 namespace recsim {
 
@@ -22,7 +21,11 @@ Dispatcher::Dispatcher(const Fleet& fleet, const Platform& platform, std::vector
       live_(live),
       up_(servers.size(), 1),
       reachable_(servers.size(), 1),
-      in_transit_(servers.size(), 0) {
+      in_transit_(servers.size(), 0),
+      unservable_([this](std::uint32_t slot, double now) {
+        tracker_.abort(slot);
+        tracker_.lose(slot, now);
+      }) {
   const BalancerPolicy& policy = balancer_policy(fleet.balancer);
   for (std::size_t m = 0; m < fleet.models.size(); ++m) {
     const FleetModel& model = fleet.models[m];
@@ -35,6 +38,8 @@ Dispatcher::Dispatcher(const Fleet& fleet, const Platform& platform, std::vector
     r.view = std::make_unique<BalancerView>(BalancerView{*r.loads, {}, m < weights.size() ? weights[m] : std::vector<double>{}, rng_, {}});
     // Servers keep the load index current (O(log N) per request) only for a policy that reads it.
     const bool reads_loads = r.servers.size() > 1 && policy.reads_loads;
+    r.up.assign(r.servers.size(), 1);
+    r.up_count = r.servers.size();
     for (std::size_t i = 0; i < r.servers.size(); ++i) {
       Server& server = *servers_[r.servers[i]];
       if (reads_loads) server.report_load_to(*r.loads, i);
@@ -80,27 +85,25 @@ void Dispatcher::set_up(std::size_t server, bool up) {
   if (static_cast<bool>(up_[server]) == up) return;
   up_[server] = up ? 1 : 0;
   servers_[server]->set_routable(up);
-  if (up)
-    --down_;
-  else
-    ++down_;
+  if (entries_.empty()) {  // first change: where each server sits in the routes
+    entries_.resize(servers_.size());
+    for (std::size_t r = 0; r < routes_.size(); ++r)
+      for (std::size_t i = 0; i < routes_[r].servers.size(); ++i) entries_[routes_[r].servers[i]].emplace_back(r, i);
+  }
+  for (const auto& [r, i] : entries_[server]) {
+    Route& route = routes_[r];
+    route.up[i] = up ? 1 : 0;
+    route.up_count += up ? 1 : std::size_t(-1);
+    // The balancer sees which are up only while some are not (the common case pays nothing).
+    route.view->up = route.up_count < route.servers.size() ? &route.up : nullptr;
+    route.view->up_count = route.up_count;
+  }
 }
 
 std::optional<std::size_t> Dispatcher::choose(Route& r) {
-  if (down_ == 0) return r.servers.size() == 1 ? r.servers.front() : r.servers[r.balancer->choose(*r.view)];
-  // Drawn again while the draw is down: uniform over the servers up for the random policies (by
-  // rejection), the next one up for a rotation, never a down one for least-loaded (infinite load).
-  constexpr int kDraws = 64;
-  for (int k = 0; k < kDraws; ++k) {
-    const std::size_t s = r.servers.size() == 1 ? r.servers.front() : r.servers[r.balancer->choose(*r.view)];
-    if (up_[s]) return s;
-  }
-  // Most of the route is down: one of those up, uniformly.
-  std::vector<std::size_t> up;
-  for (std::size_t s : r.servers)
-    if (up_[s]) up.push_back(s);
-  if (up.empty()) return std::nullopt;
-  return up[boost::random::uniform_int_distribution<std::size_t>(0, up.size() - 1)(rng_)];
+  // Every policy chooses among the servers up (sim/balancing/balancer.h); none up: nothing to choose.
+  if (r.up_count == 0) return std::nullopt;
+  return r.servers.size() == 1 ? r.servers.front() : r.servers[r.balancer->choose(*r.view)];
 }
 
 void Dispatcher::issue(std::uint32_t slot, int model, int size, double now) {

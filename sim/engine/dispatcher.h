@@ -47,7 +47,7 @@ class Dispatcher final : public SystemUnderTest {
   // Queries sent to `server` over the network and not yet there.
   std::uint32_t in_transit(std::size_t server) const { return in_transit_[server]; }
   // Where a query goes that cannot be served: no server of its model is up, or it reached a server
-  // that went down. Without a handler (no failures) neither can happen.
+  // that went down (failures re-issue it). Without a handler it is lost.
   void on_unservable(std::function<void(std::uint32_t slot, double now)> handler) { unservable_ = std::move(handler); }
   // Failures read the clock: arrivals must interleave with failure events in time.
   void need_clock() {
@@ -70,6 +70,8 @@ class Dispatcher final : public SystemUnderTest {
     std::unique_ptr<ServerLoadIndex> loads;
     std::unique_ptr<Balancer> balancer;
     std::unique_ptr<BalancerView> view;
+    std::vector<char> up;  // per entry of `servers`
+    std::size_t up_count = 0;
   };
   void arrive(std::uint32_t slot, int model, int size, std::size_t server, double now);
   // The route's choice among the servers that are up; none when every one is down.
@@ -93,9 +95,9 @@ class Dispatcher final : public SystemUnderTest {
   bool scales_with_rate_ = false;
   double now_ = 0.0;  // the arrival being routed (for lazily refreshed loads)
   std::vector<char> up_;  // per server
+  std::vector<std::vector<std::pair<std::size_t, std::size_t>>> entries_;  // per server: (route, index in it)
   std::vector<char> reachable_;
   std::vector<std::uint32_t> in_transit_;
-  std::size_t down_ = 0;  // servers down
   std::function<void(std::uint32_t, double)> unservable_;
 };
 

@@ -93,7 +93,7 @@ void FailureInjector::apply(const Event& e) {
   if (states_.fault(s, e.cause, e.down, now)) {
     std::vector<std::uint32_t> queries = server.fail(now);
     for (GpuDevice* g : gpus_of_[s]) {
-      const auto more = g->fail();
+      const auto more = g->fail(now);
       queries.insert(queries.end(), more.begin(), more.end());
     }
     std::sort(queries.begin(), queries.end());

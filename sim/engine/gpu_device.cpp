@@ -49,7 +49,8 @@ void GpuDevice::submit(std::uint32_t slot, int items, int model) {
   push(kUpload, {slot, items, model, epoch_});
 }
 
-std::vector<std::uint32_t> GpuDevice::fail() {
+std::vector<std::uint32_t> GpuDevice::fail(double now) {
+  failed_at_ = now;
   std::vector<std::uint32_t> caught;
   for (Stage& s : stages_) {
     for (const Job& j : s.queue) caught.push_back(j.slot);
@@ -103,8 +104,11 @@ void GpuDevice::run_stage(int index) {
     s.busy.begin(start);
     s.current = job.slot;
     const double end = work(index, job);
+    if (job.epoch != epoch_) {  // its server failed meanwhile: the query was re-issued or lost
+      s.busy.end(std::max(start, failed_at_));
+      continue;
+    }
     s.busy.end(end);
-    if (job.epoch != epoch_) continue;  // its server failed meanwhile: the query was re-issued or lost
     s.current.reset();
     tracker_.gpu_stage(job.slot, gpu_.index, index, start, end);
     job.stage_seconds[index] = end - start;

@@ -46,8 +46,8 @@ class GpuDevice {
   const GpuHost& gpu() const { return gpu_; }
   // Failures: its server went down at `now`. Returns the queries queued or in progress in any stage
   // (each once, in slot order) and forgets them: a stage in progress runs to its end and its
-  // result is discarded.
-  std::vector<std::uint32_t> fail();
+  // result is discarded (the stage counts as busy only up to `now`).
+  std::vector<std::uint32_t> fail(double now);
   // Queries queued or in any stage: the load balancer's measure.
   std::uint64_t outstanding() const { return outstanding_; }
   std::uint64_t queries_served() const { return served_; }
@@ -100,6 +100,7 @@ class GpuDevice {
   std::uint64_t outstanding_ = 0;
   std::uint64_t served_ = 0;
   std::uint64_t epoch_ = 0;
+  double failed_at_ = 0.0;  // when the last failure voided the jobs in progress
   double offered_kernel_ = 0.0;
   std::unique_ptr<GpuEmbeddingCache> cache_;
   std::vector<GpuStageTimes> stage_times_;

@@ -93,6 +93,8 @@ std::vector<std::uint32_t> Server::fail(double now) {
   }
   std::sort(caught.begin(), caught.end());
   caught.erase(std::unique(caught.begin(), caught.end()), caught.end());
+  for (CoreFree& c : free_) c.at = std::min(c.at, now);  // the dropped work no longer holds the cores
+  std::make_heap(free_.begin(), free_.end(), std::greater<CoreFree>());
   load_changed();
   return caught;
 }

@@ -9,8 +9,19 @@ namespace recsim {
 
 TimeSeries::TimeSeries(double window_s, const Fleet& fleet) : window_s_(window_s), fleet_(fleet) {}
 
-double TimeSeries::window_bytes(std::size_t groups, std::size_t models) {
-  return static_cast<double>(sizeof(Window) + 2 * groups * sizeof(double) + models * sizeof(WindowHistogram));
+void TimeSeries::add(Window& into, const Window& from) {
+  into.arrived += from.arrived;
+  into.completed += from.completed;
+  into.lost += from.lost;
+  into.retried += from.retried;
+  into.in_system_area += from.in_system_area;
+  for (std::size_t g = 0; g < into.cpu_busy.size(); ++g) {
+    into.cpu_busy[g] += from.cpu_busy[g];
+    into.gpu_busy[g] += from.gpu_busy[g];
+    into.down[g] += from.down[g];
+    into.off[g] += from.off[g];
+  }
+  for (std::size_t m = 0; m < into.latency.size(); ++m) into.latency[m].merge(from.latency[m]);
 }
 
 std::size_t TimeSeries::index_of(double t) const { return static_cast<std::size_t>(std::max(0.0, std::floor(t / window_s_))); }
@@ -94,6 +105,12 @@ TimeSeriesReport TimeSeries::report(double end, double measurement_start) {
   for (std::size_t s = 0; s < servers_.size(); ++s) {
     close_down(s, end);
     servers_[s].since = end;
+  }
+  // Events at the very end (t = end a whole number of windows) belong to the last window.
+  const std::size_t last = end > 0.0 ? static_cast<std::size_t>(std::ceil(end / window_s_ - 1e-12)) : 0;
+  for (std::size_t k = last; last > 0 && k < windows_.size() && static_cast<double>(k) * window_s_ <= end * (1 + 1e-12); ++k) {
+    add(at(last - 1), windows_[k]);
+    windows_[k] = blank();
   }
   TimeSeriesReport r;
   r.window_s = window_s_;

@@ -34,10 +34,6 @@ class TimeSeries final : public QueryObserver {
   // still down count as down up to `end`.
   TimeSeriesReport report(double end, double measurement_start);
 
-  // Bytes one window holds beyond its histograms, for a fleet of `groups` groups and `models` models;
-  // a histogram holds about kHistogramBytes (latencies spanning two decades).
-  static double window_bytes(std::size_t groups, std::size_t models);
-  static constexpr double kHistogramBytes = 4096;
 
  private:
   struct Window {
@@ -48,6 +44,7 @@ class TimeSeries final : public QueryObserver {
     std::vector<WindowHistogram> latency;    // per model
   };
   Window blank() const;  // a window with nothing in it yet
+  static void add(Window& into, const Window& from);
   Window& at(std::size_t index);
   std::size_t index_of(double t) const;
   // Adds the part of [start, end) in each window it spans to `add(window, seconds)`.

@@ -9,7 +9,7 @@
 namespace recsim {
 namespace {
 
-const char* const kParts[] = {"request network", "queue", "service", "response network"};
+const char* const kParts[] = {"retry", "request network", "queue", "service", "response network"};
 const char* const kStages[] = {"upload", "kernels", "download"};
 // Server state codes: serving, down and powered (cut off, booting), down and unpowered.
 const char* const kStates[] = {"up", "down (powered: cut off or booting)", "down (unpowered: failed or off)"};
@@ -43,8 +43,8 @@ void TraceRecorder::arrived(std::uint64_t query, double now, int) {
 void TraceRecorder::completed(std::uint64_t query, const QueryTimes& t, int model, int, int server) {
   if (!traced(query)) return;
   add({t.arrival, t.completion, query, -1, 0, model, Kind::query});
-  const double bounds[] = {t.arrival, t.at_server, std::max(t.at_server, t.first_start), t.departure, t.completion};
-  for (int p = 0; p < 4; ++p)
+  const double bounds[] = {t.arrival, t.reissued, t.at_server, std::max(t.at_server, t.first_start), t.departure, t.completion};
+  for (int p = 0; p < 5; ++p)
     if (bounds[p + 1] > bounds[p]) add({bounds[p], bounds[p + 1], query, server, 0, p, Kind::part});
   ++done_;
   last_ = std::max(last_, t.completion);

@@ -16,10 +16,11 @@ const KeySection& group_keys() {
       "scaled_group",
       "one group the autoscaler sizes",
       {{.type = T::string, .name = "group", .help = "the server group", .also = "a group's name; each group at most once"},
-       {.type = T::integer, .name = "min", .required = false, .lo = 0, .hi = 1e9, .fallback = 1, .help = "fewest servers active"},
+       {.type = T::integer, .name = "min", .required = false, .lo = 1, .hi = 1e9, .fallback = 1,
+        .help = "fewest servers active (at least one: a group scaled to none would get no work to measure and never scale out again)"},
        {.type = T::integer, .name = "max", .required = false, .lo = 1, .hi = 1e9, .help = "most servers active", .when = "the group's `count`",
         .also = "<= the group's `count`; >= `min`"},
-       {.type = T::integer, .name = "initial", .required = false, .lo = 0, .hi = 1e9, .help = "servers active at time 0 (the rest powered off)",
+       {.type = T::integer, .name = "initial", .required = false, .lo = 1, .hi = 1e9, .help = "servers active at time 0 (the rest powered off)",
         .when = "`max`", .also = "in [`min`, `max`]"}}};
   return s;
 }

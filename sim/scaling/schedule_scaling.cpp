@@ -26,7 +26,7 @@ const KeySection& step_keys() {
   static const KeySection s{"scaling_step", "one step of a scaling schedule",
                             {{.type = KeyDecl::Type::string, .name = "group", .help = "the scaled group", .also = "a group listed in `autoscaling.groups`"},
                              {.name = "at_s", .lo = 0.0, .hi = 1e9, .unit = "s", .help = "virtual time from which it holds"},
-                             {.type = KeyDecl::Type::integer, .name = "servers", .lo = 0, .hi = 1e9, .help = "servers active from then on (clamped to the group's bounds)"}}};
+                             {.type = KeyDecl::Type::integer, .name = "servers", .lo = 1, .hi = 1e9, .help = "servers active from then on (clamped to the group's bounds)"}}};
   return s;
 }
 

@@ -198,11 +198,11 @@ ResourceEstimate estimate_resources(const Scenario& s) {
     e.max_ticks = std::max(e.max_ticks, passes);
     e.periodic_events += passes * gpus * static_cast<double>(cache->tables.size());
   }
-  // The time series: per window a few counters per group and a latency histogram per model, one
+  // The time series: per window four figures per group and a latency histogram per model, one
   // with latencies spanning two decades (about 460 bins of 8 bytes) taken as typical.
   if (s.run.window_s) {
     e.series_windows = std::ceil(e.virtual_seconds / *s.run.window_s);
-    e.series_bytes = e.series_windows * (kSeriesWindowBytes + 16.0 * static_cast<double>(s.fleet.groups.size()) +
+    e.series_bytes = e.series_windows * (kSeriesWindowBytes + 32.0 * static_cast<double>(s.fleet.groups.size()) +
                                          kSeriesHistogramBytes * static_cast<double>(s.fleet.models.size()));
     e.memory_bytes += e.series_bytes;
   }

@@ -12,6 +12,7 @@
 #include <boost/random/uniform_int_distribution.hpp>
 
 #include <cmath>
+#include <limits>
 
 using namespace recsim;
 using namespace recsim::test;
@@ -84,6 +85,38 @@ TEST_CASE("the load index finds what a rotated scan finds", "[balancers][index]"
       }
       REQUIRE(index.least_from(start) == best);
       REQUIRE(index.load(i) == loads[i]);
+    }
+  }
+}
+
+TEST_CASE("balancers choose among the servers up only: uniformly, two up for power of two, in turn", "[balancers][failures]") {
+  // Six servers, 0, 2 and 5 up; server 2 the least loaded of them; the others infinitely loaded, as a
+  // server that takes no queries reports itself (sim/engine/server.h).
+  const std::size_t n = 6;
+  ServerLoadIndex loads(n);
+  const double inf = std::numeric_limits<double>::infinity();
+  const double load[] = {5, inf, 1, inf, inf, 3};
+  for (std::size_t i = 0; i < n; ++i) loads.set(i, load[i]);
+  const std::vector<char> up = {1, 0, 1, 0, 0, 1};
+  Rng rng = make_stream(5, StreamId::selection);
+  BalancerView view{loads, std::vector<int>(n, 1), std::vector<double>(n, 1.0), rng, {}};
+  view.up = &up;
+  view.up_count = 3;
+  for (const auto& policy : balancer_policies()) {
+    INFO(policy.name);
+    auto b = policy.make(n);
+    std::vector<int> chosen(n, 0);
+    for (int k = 0; k < 3000; ++k) ++chosen[b->choose(view)];
+    for (std::size_t i = 0; i < n; ++i)
+      if (!up[i]) CHECK(chosen[i] == 0);
+    if (policy.name == "random" || policy.name == "round_robin" || policy.name == "weighted_round_robin") {
+      for (std::size_t i : {0, 2, 5}) CHECK(chosen[i] == Approx(1000).margin(policy.name == "random" ? 100 : 1));
+    } else if (policy.name == "power_of_two") {
+      // Two distinct servers up each time: server 0 (the most loaded) only when paired with no better one, never.
+      CHECK(chosen[0] == 0);
+      CHECK(chosen[2] == Approx(2000).margin(120));  // paired with 0 or 5: 2 of the 3 pairs
+    } else {
+      CHECK(chosen[2] == 3000);  // least loaded
     }
   }
 }

@@ -117,7 +117,7 @@ TEST_CASE("a bad sweep file: one line naming the file and the JSON path", "[swee
     s[json::json_pointer(pointer)] = value;
     return s;
   };
-  CHECK(sweep_error(with("/command", "plan"), dir) == f + ": command: expected one of \"run\", \"capacity\", \"tune\", got \"plan\"");
+  CHECK(sweep_error(with("/command", "optimise"), dir) == f + ": command: expected one of \"run\", \"capacity\", \"tune\", \"plan\", got \"optimise\"");
   CHECK(sweep_error(with("/axes/0/values", json::array()), dir) == f + ": axes.0.values: expected a non-empty array");
   CHECK(sweep_error(with("/axes/0/values", {1, 1}), dir) == f + ": axes.0.values.1: lists 1 twice");
   CHECK(sweep_error(with("/axes/0/typo", 1), dir) == f + ": axes.0.typo: unknown key");

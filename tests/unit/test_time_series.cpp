@@ -120,6 +120,19 @@ TEST_CASE("time series: a deterministic load gives its windows exactly", "[time-
   CHECK_FALSE(s.summary.first_missed_s);
 }
 
+TEST_CASE("time series: a run ending on a window's boundary keeps its last completion in the last window", "[time-series]") {
+  TempDir dir;
+  json doc = deterministic_document(dir);
+  doc["service"]["ms"] = 0.5;  // the last query completes at 99.5 + 0.5 = 100 ms: ten whole windows
+  const RunResults r = simulate_isolated(scenario_from(doc, dir.path()));
+  REQUIRE(r.time_series);
+  const TimeSeriesReport& s = *r.time_series;
+  CHECK(s.windows.size() == 10);
+  CHECK(sum_over(s, [](const SeriesWindow& w) { return static_cast<double>(w.completed); }) == 50);
+  CHECK(s.windows.back().in_system == 0);
+  CHECK(s.windows.back().end_s == r.virtual_seconds);
+}
+
 TEST_CASE("time series: a kind's power model gives each window's power from its utilisation", "[time-series][energy]") {
   TempDir dir;
   json v1 = deterministic_document(dir);
