@@ -16,20 +16,15 @@ const KeySection& section(const char* name) {
   throw std::out_of_range(name);
 }
 
-int group_named(const Fleet& fleet, const std::string& name, const std::string& path) {
-  for (std::size_t g = 0; g < fleet.groups.size(); ++g)
-    if (fleet.groups[g].name == name) return static_cast<int>(g);
+// The index of the entry named `name` in `items` (the fleet's groups or kinds), or an error listing them.
+template <typename Named>
+int index_named(const std::vector<Named>& items, const std::string& name, const std::string& path, const char* what) {
   std::string names;
-  for (const auto& g : fleet.groups) names += (names.empty() ? "\"" : ", \"") + g.name + "\"";
-  throw InputError(path, "no server group \"" + name + "\" (groups: " + names + ")");
-}
-
-int kind_named(const Fleet& fleet, const std::string& name, const std::string& path) {
-  for (std::size_t k = 0; k < fleet.kinds.size(); ++k)
-    if (fleet.kinds[k].name == name) return static_cast<int>(k);
-  std::string names;
-  for (const auto& k : fleet.kinds) names += (names.empty() ? "\"" : ", \"") + k.name + "\"";
-  throw InputError(path, "no server kind \"" + name + "\" (kinds: " + names + ")");
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (items[i].name == name) return static_cast<int>(i);
+    names += (names.empty() ? "\"" : ", \"") + items[i].name + "\"";
+  }
+  throw InputError(path, std::string("no server ") + what + " \"" + name + "\" (" + what + "s: " + names + ")");
 }
 
 }  // namespace
@@ -83,7 +78,7 @@ FailureSpec parse_failures(JsonReader failures, const Fleet& fleet) {
   for (std::size_t i = 0; i < events.size(); ++i) {
     JsonReader e(events[i], failures.child_path("scheduled") + "." + std::to_string(i));
     ScheduledFailure f;
-    f.group = group_named(fleet, read_string(e, scheduled.key("group")), e.child_path("group"));
+    f.group = index_named(fleet.groups, read_string(e, scheduled.key("group")), e.child_path("group"), "group");
     const ServerGroup& group = fleet.groups[static_cast<std::size_t>(f.group)];
     if (e.has("server")) {
       f.server = static_cast<int>(read_integer(e, scheduled.key("server")));
@@ -112,7 +107,7 @@ FailureSpec parse_failures(JsonReader failures, const Fleet& fleet) {
   for (std::size_t i = 0; i < kinds.size(); ++i) {
     JsonReader r(kinds[i], failures.child_path("random") + "." + std::to_string(i));
     RandomFailures f;
-    f.kind = kind_named(fleet, read_string(r, random.key("kind")), r.child_path("kind"));
+    f.kind = index_named(fleet.kinds, read_string(r, random.key("kind")), r.child_path("kind"), "kind");
     for (const auto& other : spec.random)
       if (other.kind == f.kind) throw InputError(r.child_path("kind"), "kind \"" + fleet.kinds[static_cast<std::size_t>(f.kind)].name + "\" is listed twice");
     f.mtbf_s = read_number(r, random.key("mtbf_h")) * 3600.0;

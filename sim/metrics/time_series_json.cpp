@@ -3,6 +3,8 @@
 #include "sim/metrics/csv_table.h"
 #include "sim/metrics/json_optional.h"
 
+#include <functional>
+
 namespace recsim {
 namespace {
 
@@ -122,44 +124,26 @@ TimeSeriesReport time_series_from_json(const nlohmann::json& j) {
 }
 
 std::string time_series_csv(const TimeSeriesReport& r) {
+  // The window's JSON flattened: nested keys dotted, groups and models by name.
+  const std::function<void(const json&, const std::string&, json&)> flatten = [&flatten](const json& v, const std::string& at, json& row) {
+    if (v.is_object()) {
+      for (const auto& [k, x] : v.items()) flatten(x, at.empty() ? k : at + "." + k, row);
+    } else if (v.is_array()) {
+      for (const auto& item : v)
+        for (const auto& [k, x] : item.items())
+          if (k != "name") flatten(x, at + "." + item.at("name").get<std::string>() + "." + k, row);
+    } else {
+      row[at] = v;
+    }
+  };
+  const json no_latency = latency_json(WindowLatency{});
   std::vector<json> rows;
   for (const auto& w : r.windows) {
-    const json l = latency_json(w.latency_ms);
-    const auto field = [&l](const char* k) { return l.is_null() ? json(nullptr) : l.at(k); };
-    json row = {{"start_s", w.start_s},
-                {"end_s", w.end_s},
-                {"arrived", w.arrived},
-                {"completed", w.completed},
-                {"lost", w.lost},
-                {"retried", w.retried},
-                {"offered_qps", w.offered_qps},
-                {"served_qps", w.served_qps},
-                {"in_system", w.in_system},
-                {"mean_in_system", w.mean_in_system},
-                {"latency_mean_ms", field("mean")},
-                {"latency_p50_ms", field("p50")},
-                {"latency_p95_ms", field("p95")},
-                {"latency_p99_ms", field("p99")},
-                {"latency_max_ms", field("max")},
-                {"sla_met", optional_to_json(w.sla_met)},
-                {"sla_observed_ms", optional_to_json(w.sla_observed_ms)},
-                {"sla_target_ms", w.sla_met ? json(w.sla_target_ms) : json(nullptr)},
-                {"sla_model", w.sla_met ? json(w.sla_model) : json(nullptr)},
-                {"cpu_utilization", w.cpu_utilization},
-                {"gpu_utilization", optional_to_json(w.gpu_utilization)},
-                {"power_w", optional_to_json(w.power_w)},
-                {"servers_up", w.servers_up}};
-    for (const auto& g : w.groups) {
-      row[g.name + ".servers_up"] = g.servers_up;
-      row[g.name + ".cpu_utilization"] = g.cpu_utilization;
-      row[g.name + ".gpu_utilization"] = optional_to_json(g.gpu_utilization);
-      row[g.name + ".power_w"] = optional_to_json(g.power_w);
-    }
-    for (const auto& m : w.models) {
-      row[m.name + ".completed"] = m.completed;
-      row[m.name + ".observed_ms"] = optional_to_json(m.observed_ms);
-      row[m.name + ".met"] = optional_to_json(m.met);
-    }
+    json j = window_json(w);
+    if (j["latency_ms"].is_null())  // the same columns in every row
+      for (const auto& [k, x] : no_latency.items()) j["latency_ms"][k] = nullptr;
+    json row = json::object();
+    flatten(j, "", row);
     rows.push_back(std::move(row));
   }
   if (rows.empty()) return "start_s,end_s\n";

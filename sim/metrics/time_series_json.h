@@ -12,9 +12,9 @@ namespace recsim {
 
 nlohmann::ordered_json time_series_to_json(const TimeSeriesReport& r);
 TimeSeriesReport time_series_from_json(const nlohmann::json& j);
-// Columns: the window's figures, then per group `GROUP.servers_up`, `GROUP.cpu_utilization`,
-// `GROUP.gpu_utilization`, `GROUP.power_w`, then per model `MODEL.completed`, `MODEL.observed_ms`,
-// `MODEL.met`; an empty cell where the JSON has null.
+// Columns: a window's JSON keys, nested ones dotted (`latency_ms.p95`, `sla.met`) and groups and
+// models by name (`groups.NAME.cpu_utilization`, `models.NAME.observed_ms`); an empty cell where
+// the JSON has null.
 std::string time_series_csv(const TimeSeriesReport& r);
 
 }  // namespace recsim
