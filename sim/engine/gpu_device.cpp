@@ -45,7 +45,11 @@ void GpuDevice::start() {
 
 void GpuDevice::submit(std::uint32_t slot, int items, int model) {
   ++outstanding_;
-  if (metrics_.window_open()) offered_kernel_ += services_[static_cast<std::size_t>(model)]->gpu_curve->seconds_at(items);
+  if (metrics_.window_open()) {
+    const double kernel = services_[static_cast<std::size_t>(model)]->gpu_curve->seconds_at(items);
+    offered_kernel_ += kernel;
+    offered_kernel_square_ += kernel * kernel;
+  }
   push(kUpload, {slot, items, model, epoch_});
 }
 

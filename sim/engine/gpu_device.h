@@ -62,6 +62,7 @@ class GpuDevice {
   double tier_wait_seconds(double end) const { return tier_wait_.busy_seconds(end); }
   // Kernel time of the queries dispatched inside the window (the GPU's offered work).
   double offered_kernel_seconds() const { return offered_kernel_; }
+  double offered_kernel_square_sum() const { return offered_kernel_square_; }  // over measured queries
   // The measured queries' time in each stage (from the stage's start to its end: a copy's fixed
   // cost, its bytes on the link and any lower-tier wait; the kernels), by query-size class
   // (kGpuSizeClasses).
@@ -102,6 +103,7 @@ class GpuDevice {
   std::uint64_t epoch_ = 0;
   double failed_at_ = 0.0;  // when the last failure voided the jobs in progress
   double offered_kernel_ = 0.0;
+  double offered_kernel_square_ = 0.0;
   std::unique_ptr<GpuEmbeddingCache> cache_;
   std::vector<GpuStageTimes> stage_times_;
 };

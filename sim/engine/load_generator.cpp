@@ -57,9 +57,11 @@ void LoadGenerator::wait_until_empty() {
 void LoadGenerator::operator()() {
   const std::uint64_t total = scenario_.run.queries;
   const std::uint64_t warmup = scenario_.run.warmup_queries;
-  const std::uint64_t max_in_flight = scenario_.run.max_in_flight;
+  const std::uint64_t max_in_flight = scenario_.in_flight_bound();
   constexpr std::uint64_t kProgressEvery = 4096;
-  constexpr std::uint64_t kOverloadCheckEvery = 4096;
+  // The overload check reads every server and GPU: at most once per query each.
+  const std::uint64_t overload_check_every =
+      std::max<std::uint64_t>(4096, static_cast<std::uint64_t>(scenario_.total_servers()) + static_cast<std::uint64_t>(scenario_.total_gpus()));
   QueryArrival arrival;
   const bool clocked = sut_.needs_clock() || online_;
   double now = 0.0;
@@ -99,7 +101,7 @@ void LoadGenerator::operator()() {
       measured = measured && online_->finished();
       live_ = online_->config();
     }
-    if (measured && overload_check_ && ++measured_ % kOverloadCheckEvery == 0) {
+    if (measured && overload_check_ && ++measured_ % overload_check_every == 0) {
       saturation_reason_ = overload_check_(now, measured_);
       if (!saturation_reason_.empty()) break;
     }

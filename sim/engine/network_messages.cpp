@@ -38,20 +38,12 @@ NetworkMessages::~NetworkMessages() {
 }
 
 void NetworkMessages::send(simgrid::s4u::Host* from, simgrid::s4u::Host* to, std::uint64_t bytes, std::function<void()> then) {
-  if (crossing_.size() >= kMaxInFlight || !waiting_.empty()) {
-    waiting_.push_back({from, to, bytes, std::move(then)});
-    return;
-  }
-  start({from, to, bytes, std::move(then)});
-}
-
-void NetworkMessages::start(Message m) {
-  simgrid::s4u::CommPtr comm = simgrid::s4u::Comm::sendto_async(m.from, m.to, m.bytes);
+  simgrid::s4u::CommPtr comm = simgrid::s4u::Comm::sendto_async(from, to, bytes);
   // SimGrid 3.32 leaves a communication of 0 bytes unstarted (its wait would start it; nothing
   // waits here): start it, so that it takes its route's latency alone.
   if (comm->get_state() != simgrid::s4u::Activity::State::STARTED) comm->start();
   const void* key = comm->get_impl();
-  crossing_.emplace(key, std::make_pair(std::move(comm), std::move(m.then)));
+  crossing_.emplace(key, std::make_pair(std::move(comm), std::move(then)));
 }
 
 void NetworkMessages::arrived(const void* activity) {
@@ -74,12 +66,6 @@ void NetworkMessages::deliver() {
     auto [comm, then] = std::move(arrived_.front());
     arrived_.pop_front();
     comm = nullptr;
-    // A slot freed by an arrival goes to the oldest waiting message, at the arrival's time.
-    while (!waiting_.empty() && crossing_.size() < kMaxInFlight) {
-      Message m = std::move(waiting_.front());
-      waiting_.pop_front();
-      start(std::move(m));
-    }
     then();
   }
 }

@@ -9,12 +9,16 @@ namespace recsim {
 std::function<std::string(double now, std::uint64_t measured)> make_overload_check(
     const MeasurementWindow& window, const std::vector<std::unique_ptr<Server>>& servers,
     const std::vector<std::unique_ptr<GpuDevice>>& gpus) {
-  return [&window, &servers, &gpus](double now, std::uint64_t measured) -> std::string {
+  // The largest of n standardised sums exceeds 4 + sqrt(2 ln n) with a chance far below 1e-4
+  // (the maximum of n normals concentrates at sqrt(2 ln n)): a fleet's many servers raise no
+  // false alarm by their number.
+  const double units = static_cast<double>(std::max<std::size_t>(1, servers.size() + gpus.size()));
+  const double z = 4.0 + std::sqrt(2.0 * std::log(units));
+  return [&window, &servers, &gpus, z](double now, std::uint64_t measured) -> std::string {
     if (!window.window_open()) return "";
     const double span = now - window.window_start();
     if (span <= 0.0) return "";
-    const double per_unit = static_cast<double>(measured) / static_cast<double>(std::max<std::size_t>(1, servers.size()));
-    const double limit = 1.0 + std::max(0.05, 4.0 * std::sqrt(2.0 / per_unit));
+    auto over = [&](double work, double square_sum, double capacity) { return work / capacity >= 1.0 + std::max(0.05, z * std::sqrt(square_sum) / capacity); };
     auto reason = [&](double offered, const std::string& name) {
       char buf[200];
       std::snprintf(buf, sizeof buf, "offered load %.3f on %s after %llu measured queries: work arrives faster than it can be served",
@@ -22,15 +26,62 @@ std::function<std::string(double now, std::uint64_t measured)> make_overload_che
       return std::string(buf);
     };
     for (const auto& server : servers) {
-      const double offered = server->offered_work_seconds() / (span * server->host().cpu_cores);
-      if (offered >= limit) return reason(offered, server->host().name);
+      const double capacity = span * server->host().cpu_cores;
+      if (over(server->offered_work_seconds(), server->offered_work_square_sum(), capacity))
+        return reason(server->offered_work_seconds() / capacity, server->host().name);
     }
-    for (const auto& gpu : gpus) {
-      const double offered = gpu->offered_kernel_seconds() / span;
-      if (offered >= limit) return reason(offered, gpu->gpu().name);
-    }
+    for (const auto& gpu : gpus)
+      if (over(gpu->offered_kernel_seconds(), gpu->offered_kernel_square_sum(), span))
+        return reason(gpu->offered_kernel_seconds() / span, gpu->gpu().name);
     return "";
   };
+}
+
+std::string overload_verdict(const std::vector<std::unique_ptr<Server>>& servers, const std::vector<std::unique_ptr<GpuDevice>>& gpus,
+                             double arrival_span) {
+  char buf[240];
+  std::vector<double> group_work, group_capacity;
+  for (const auto& s : servers) {
+    const auto g = static_cast<std::size_t>(s->host().group);
+    if (g >= group_work.size()) {
+      group_work.resize(g + 1, 0.0);
+      group_capacity.resize(g + 1, 0.0);
+    }
+    group_work[g] += s->offered_work_seconds();
+    group_capacity[g] += arrival_span * s->host().cpu_cores;
+  }
+  for (std::size_t g = 0; g < group_work.size(); ++g) {
+    if (group_capacity[g] <= 0.0 || group_work[g] < group_capacity[g]) continue;
+    std::string name;
+    for (const auto& s : servers)
+      if (static_cast<std::size_t>(s->host().group) == g) name = s->host().name.substr(0, s->host().name.rfind('-'));
+    std::snprintf(buf, sizeof buf, "offered load %.3f >= 1 over group %s: work arrives faster than its cores can serve it",
+                  group_work[g] / group_capacity[g], name.c_str());
+    return buf;
+  }
+  const double units = static_cast<double>(std::max<std::size_t>(1, servers.size() + gpus.size()));
+  const double allowance = std::sqrt(2.0 * std::log(units));
+  auto over = [&](double work, double square_sum, double capacity, const std::string& name, const char* what) -> std::string {
+    const double offered = work / capacity, noise = std::sqrt(square_sum) / capacity;
+    if (offered < 1.0 + allowance * noise) return "";
+    if (units <= 1.0)
+      std::snprintf(buf, sizeof buf, "offered load %.3f >= 1 on %s: %s", offered, name.c_str(), what);
+    else
+      std::snprintf(buf, sizeof buf, "offered load %.3f on %s, beyond the noise of %.0f servers and GPUs (1 + %.2f x %.3f): %s", offered,
+                    name.c_str(), units, allowance, noise, what);
+    return buf;
+  };
+  for (const auto& s : servers) {
+    std::string reason = over(s->offered_work_seconds(), s->offered_work_square_sum(), arrival_span * s->host().cpu_cores, s->host().name,
+                              "work arrives faster than its cores can serve it");
+    if (!reason.empty()) return reason;
+  }
+  for (const auto& g : gpus) {
+    std::string reason = over(g->offered_kernel_seconds(), g->offered_kernel_square_sum(), arrival_span, g->gpu().name,
+                              "queries arrive faster than it can run them");
+    if (!reason.empty()) return reason;
+  }
+  return "";
 }
 
 RunResults::OfferedBounds offered_bounds(const std::vector<std::unique_ptr<Server>>& servers,

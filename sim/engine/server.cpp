@@ -48,6 +48,12 @@ void Server::submit(std::uint32_t slot, int items, int model, double now) {
   // overloaded server every core is busy, so an overload shows at the all-busy service times.
   if (metrics_.window_open()) {
     offered_work_ += seconds * factor;
+    if (slot != work_slot_) {
+      offered_square_ += query_work_ * query_work_;
+      query_work_ = 0.0;
+      work_slot_ = slot;
+    }
+    query_work_ += seconds * factor;
     offered_alone_ += seconds;
     if (service.contended() && host_.cpu_cores > 1) {
       // Most requests of a run have the batch size's items: one curve lookup per distinct size.

@@ -301,7 +301,7 @@ RunResults collect_results(const Scenario& scenario, const System& sys, double e
   const double window = metrics.window_open() ? end - metrics.window_start() : 0.0;
   const double arrival_span = metrics.window_open() ? generator.last_arrival() - metrics.window_start() : 0.0;
   double busy_total = 0.0;
-  std::string overloaded;
+  const std::string overloaded = arrival_span > 0.0 ? overload_verdict(sys.servers, sys.gpus, arrival_span) : "";
   for (const auto& s : sys.servers) {
     ServerUtilization u;
     u.name = s->host().name;
@@ -311,12 +311,6 @@ RunResults collect_results(const Scenario& scenario, const System& sys, double e
     busy_total += busy_sum;
     u.cpu = window > 0.0 ? busy_sum / (window * s->host().cpu_cores) : 0.0;
     u.offered = arrival_span > 0.0 ? s->offered_work_seconds() / (arrival_span * s->host().cpu_cores) : 0.0;
-    if (u.offered >= 1.0 && overloaded.empty()) {
-      char buf[160];
-      std::snprintf(buf, sizeof buf, "offered load %.3f >= 1 on %s: work arrives faster than its cores can serve it",
-                    u.offered, u.name.c_str());
-      overloaded = buf;
-    }
     if (cache) {
       const double tier_seconds = sys.tiers[r.servers.size()]->server_core_seconds();
       u.tier_work = window > 0.0 ? tier_seconds / (window * s->host().cpu_cores) : 0.0;
@@ -338,12 +332,6 @@ RunResults collect_results(const Scenario& scenario, const System& sys, double e
     u.tier_wait = window > 0.0 ? g.tier_wait_seconds(end) / window : 0.0;
     u.offered = arrival_span > 0.0 ? g.offered_kernel_seconds() / arrival_span : 0.0;
     u.queries = g.queries_served();
-    if (u.offered >= 1.0 && overloaded.empty()) {
-      char buf[160];
-      std::snprintf(buf, sizeof buf, "offered load %.3f >= 1 on %s: queries arrive faster than it can run them",
-                    u.offered, u.name.c_str());
-      overloaded = buf;
-    }
     r.gpu_queries += u.queries;
     r.gpu_stage_times.resize(kGpuSizeClasses);
     for (int c = 0; c < kGpuSizeClasses; ++c)

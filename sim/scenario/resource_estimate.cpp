@@ -118,7 +118,7 @@ ResourceEstimate estimate_resources(const Scenario& s) {
   e.actor_bytes = e.actors * kActorBytes;
   e.routing_bytes = hosts * hosts * kRouteBytes + hosts * kHostBytes;
   e.cache_bytes = embedding_cache_bytes(s);
-  const double in_flight = static_cast<double>(std::min(s.run.max_in_flight, s.run.queries));
+  const double in_flight = static_cast<double>(std::min(s.in_flight_bound(), s.run.queries));
   e.in_flight_bytes = in_flight * kInFlightBytes;
 
   // Work. Requests per query: a query of n items splits into ceil(n / batch) requests, at most

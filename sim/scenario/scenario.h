@@ -15,7 +15,8 @@ namespace recsim {
 struct RunSpec {
   std::uint64_t queries = 0;
   std::uint64_t warmup_queries = 0;
-  std::uint64_t max_in_flight = 100000;  // saturation bound on queries in the system
+  // Saturation bound on queries in the system; absent: in_flight_bound's default for the fleet.
+  std::optional<std::uint64_t> max_in_flight;
   std::optional<double> window_s;         // results over time: the windows' length (none: no time series)
 };
 
@@ -30,6 +31,14 @@ struct Scenario {
   int total_servers() const { return fleet.total_servers(); }
   int total_cores() const { return fleet.total_cores(); }
   int total_gpus() const { return fleet.total_gpus(); }
+  // The run's saturation bound on queries in the system: `run.max_in_flight`, or by default
+  // kDefaultMaxInFlight or kInFlightPerUnit per core and GPU of the fleet, whichever is more. A
+  // stable fleet holds far fewer: queries in the system are at most its requests, and a core's
+  // queue averages 64 only at 98.5% load (M/M/1), so the bound grows with the fleet and stops only
+  // runs whose queues are growing.
+  std::uint64_t in_flight_bound() const;
+  static constexpr std::uint64_t kDefaultMaxInFlight = 100000;
+  static constexpr std::uint64_t kInFlightPerUnit = 64;
   // Every file the scenario was read from: outputs may not overwrite them.
   std::vector<std::string> input_files() const;
   std::string source_file;  // the scenario file itself (load_scenario), empty when built otherwise

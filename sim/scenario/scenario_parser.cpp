@@ -123,8 +123,9 @@ const KeySection& run_keys() {
         .when = "required (trace: the trace's length)", .also = "a trace: at most its length"},
        {.type = T::integer, .name = "warmup_queries", .required = false, .lo = 0, .hi = kMaxCount, .fallback = 0, .unit = "queries",
         .help = "the first queries (in arrival order) are excluded from every statistic", .also = "< `run.queries`"},
-       {.type = T::integer, .name = "max_in_flight", .required = false, .lo = 1, .hi = 100'000'000, .fallback = 100000, .unit = "queries",
-        .help = "saturation bound: when a query arrives and this many are already in the system, the run stops and reports `saturated: true`"},
+       {.type = T::integer, .name = "max_in_flight", .required = false, .lo = 1, .hi = 100'000'000, .unit = "queries",
+        .help = "saturation bound: when a query arrives and this many are already in the system, the run stops and reports `saturated: true`",
+        .when = "100,000 or 64 per CPU core and GPU of the fleet, whichever is more (a core's queue averages 64 only at 98.5% load)"},
        {.name = "window_s", .required = false, .lo = 0.0, .hi = 1e9, .lo_open = true, .unit = "s",
         .help = "results over time: the run's virtual time cut into windows of this length, each reported with its arrivals, completions, latency percentiles, SLA verdict, utilisation, power and servers up (results' `time_series`, `recsim run --series FILE` as CSV); absent: no time series",
         .also = "at most 10,000,000 windows over the run"}}};
@@ -319,7 +320,7 @@ void parse_run(JsonReader& run, Scenario& s) {
   if (s.run.warmup_queries >= s.run.queries)
     throw InputError(run.child_path("warmup_queries"),
                      "expected fewer warm-up queries than run.queries (" + std::to_string(s.run.queries) + ")");
-  s.run.max_in_flight = static_cast<std::uint64_t>(read_integer(run, run_keys().key("max_in_flight")));
+  if (run.has("max_in_flight")) s.run.max_in_flight = static_cast<std::uint64_t>(read_integer(run, run_keys().key("max_in_flight")));
   if (run.has("window_s")) s.run.window_s = read_number(run, run_keys().key("window_s"));
 }
 
@@ -391,6 +392,12 @@ Scenario load_scenario(const std::string& path, const std::vector<std::string>& 
   s.source_file = path;
   s.final_document = document.dump();
   return s;
+}
+
+std::uint64_t Scenario::in_flight_bound() const {
+  if (run.max_in_flight) return *run.max_in_flight;
+  const auto units = static_cast<std::uint64_t>(total_cores()) + static_cast<std::uint64_t>(total_gpus());
+  return std::max(kDefaultMaxInFlight, kInFlightPerUnit * units);
 }
 
 std::vector<std::string> Scenario::input_files() const {

@@ -79,11 +79,10 @@ TEST_CASE("format 2: network time is added exactly on an idle system", "[datacen
   CHECK(r.completed == 1);
 }
 
-TEST_CASE("format 2: messages of 0 bytes take their route's latency, and beyond 256 in flight they wait", "[datacenter][network]") {
+TEST_CASE("format 2: messages of 0 bytes take their route's latency, however many cross at once", "[datacenter][network]") {
   TempDir dir;
   // 300 queries at the same instant on 300 one-core servers: 300 requests of 0 bytes (latency
-  // alone: 20 us) but at most 256 cross at once, so the last 44 start when the first arrive and
-  // reach their servers 20 us later; responses of 0 bytes; 1 ms of service each.
+  // alone: 20 us), all crossing at once; responses of 0 bytes; 1 ms of service each.
   std::string trace;
   for (int i = 0; i < 300; ++i) trace += "0,1\n";
   auto doc = dc_document(1, 300, {model("m", deterministic(1.0), 10.0)}, 1.0, 300, 0);
@@ -94,11 +93,30 @@ TEST_CASE("format 2: messages of 0 bytes take their route's latency, and beyond 
   const auto r = simulate_isolated(scenario_from(doc, dir.path()));
   REQUIRE(r.completed == 300);
   REQUIRE(r.datacenter);
-  // Mean network time: 256 queries at 0.020 + 0.020 ms, 44 at 0.040 + 0.020 ms (waiting counts).
-  const double network_ms = (256 * 0.040 + 44 * 0.060) / 300;
-  CHECK(r.datacenter->network_ms == Approx(network_ms).epsilon(1e-9));
+  CHECK(r.datacenter->network_ms == Approx(0.040).epsilon(1e-9));
   CHECK(r.datacenter->queueing_ms == Approx(0.0).margin(1e-9));
-  CHECK(r.latency_ms->max == Approx(1.060).epsilon(1e-3));  // histogram bin
+  CHECK(r.latency_ms->max == Approx(1.040).epsilon(1e-3));  // histogram bin
+}
+
+TEST_CASE("format 2: a lightly loaded fleet's network time does not depend on its size", "[datacenter][network][scale]") {
+  // One-core servers at 20% load (1 ms each, 200 queries/s per server), racks of 20, a 1 ms server
+  // link: at 2,000 servers about 800 messages cross at once (400,000 queries/s x 2 ms). No link is
+  // shared beyond its bandwidth (a rack's 4 messages at 1 GB/s on its 10 GB/s uplink; the frontend's
+  // link carries 800 GB/s at most), so every message takes its route's latency plus its bytes over
+  // the server link, whatever the fleet's size: 2 x 1.015 ms + (2,000 + 1,000) bytes / 1 GB/s.
+  const double expected_ms = 2 * 1.015 + 3000 / 1e9 * 1e3;
+  for (const int servers : {20, 2000}) {
+    CAPTURE(servers);
+    auto doc = dc_document(1, servers, {model("m", deterministic(1.0), 10.0)}, 200.0 * servers, 40 * servers, 0);
+    auto net = rack_network(20, 2000, 0, 1000, 0);
+    net["server_link"]["latency_us"] = 1000;
+    net["frontend_link"]["gb_per_s"] = 10000;
+    doc["network"] = net;
+    const auto r = simulate_isolated(scenario_from(doc));
+    REQUIRE(r.datacenter);
+    CHECK_FALSE(r.saturated);
+    CHECK(r.datacenter->network_ms == Approx(expected_ms).epsilon(1e-6));  // SimGrid times to the ns
+  }
 }
 
 TEST_CASE("format 2: energy and cost equal their closed forms on a deterministic load", "[datacenter][energy]") {

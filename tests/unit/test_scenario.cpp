@@ -48,8 +48,17 @@ TEST_CASE("the contract's example scenario parses to the right values", "[scenar
   CHECK(s.fleet.models.front().sla.percentile == 95);
   CHECK(s.run.queries == 20000);
   CHECK(s.run.warmup_queries == 1000);
-  CHECK(s.run.max_in_flight == 100000);
+  CHECK_FALSE(s.run.max_in_flight);
+  CHECK(s.in_flight_bound() == 100000);  // 8 cores: the floor
   CHECK(s.total_cores() == 8);
+}
+
+TEST_CASE("the in-flight bound grows with the fleet unless run.max_in_flight sets it", "[scenario][saturation]") {
+  auto doc = base();
+  doc["platform"]["servers"][0]["count"] = 2000;  // 2,000 x 8 cores: 64 x 16,000 queries
+  CHECK(parse_scenario(doc, ".").in_flight_bound() == 1024000);
+  doc["run"]["max_in_flight"] = 5000;
+  CHECK(parse_scenario(doc, ".").in_flight_bound() == 5000);
 }
 
 TEST_CASE("invalid scenarios name the JSON path and what was expected", "[scenario][errors]") {
