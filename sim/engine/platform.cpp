@@ -5,29 +5,34 @@
 
 namespace recsim {
 Platform build_platform(const Fleet& fleet) {
+  using simgrid::s4u::LinkInRoute;
   Platform platform;
-  auto* zone = simgrid::s4u::create_full_zone("cluster");
+  // A star zone: a route is its source's links up to the centre, then its destination's links down.
+  auto* zone = simgrid::s4u::create_star_zone("datacenter");
   platform.frontend = zone->create_host("frontend", kCoreSpeed);
   platform.frontend->seal();
   const EmbeddingCacheSpec* cache = fleet.embedding_cache();
-  simgrid::s4u::Link* redis_link = nullptr;
   if (cache && cache->redis) {
+    auto* redis_link = zone->create_split_duplex_link("redis/nic", cache->redis->bytes_per_s);
+    redis_link->set_latency(cache->redis->latency_s);
+    redis_link->seal();
+    // Every server's commands to any node cross the one link (UP towards the nodes): a node's
+    // route up is the link's DOWN direction, its route down (to it) the UP direction.
     for (int i = 0; i < cache->redis->nodes; ++i) {
       platform.redis_nodes.push_back(zone->create_host("redis-" + std::to_string(i), kCoreSpeed));
       platform.redis_nodes.back()->seal();
+      zone->add_route(platform.redis_nodes.back()->get_netpoint(), nullptr, nullptr, nullptr,
+                      {LinkInRoute(redis_link, LinkInRoute::Direction::DOWN)}, true);
     }
-    redis_link = zone->create_split_duplex_link("redis/nic", cache->redis->bytes_per_s);
-    redis_link->set_latency(cache->redis->latency_s);
-    redis_link->seal();
   }
   const NetworkSpec& net = fleet.network;
-  simgrid::s4u::Link* frontend_link = nullptr;
   simgrid::s4u::Link* uplink = nullptr;
   int rack = -1, in_rack = 0;
   if (net.enabled && net.frontend_link) {
-    frontend_link = zone->create_split_duplex_link("frontend/nic", net.frontend_bytes_per_s);
+    auto* frontend_link = zone->create_split_duplex_link("frontend/nic", net.frontend_bytes_per_s);
     frontend_link->set_latency(net.frontend_latency_s);
     frontend_link->seal();
+    zone->add_route(platform.frontend->get_netpoint(), nullptr, nullptr, nullptr, {LinkInRoute(frontend_link, LinkInRoute::Direction::UP)}, true);
   }
   for (std::size_t gi = 0; gi < fleet.groups.size(); ++gi) {
     const ServerGroup& group = fleet.groups[gi];
@@ -45,6 +50,7 @@ Platform build_platform(const Fleet& fleet) {
         server.ssd->seal();
       }
       server.host->seal();
+      std::vector<LinkInRoute> up;  // from the server towards the spine (the reverse route: down)
       if (net.enabled) {
         if (in_rack == 0) {
           ++rack;
@@ -57,16 +63,13 @@ Platform build_platform(const Fleet& fleet) {
         auto* nic = zone->create_split_duplex_link(server.name + "/nic", net.nic_bytes_per_s);
         nic->set_latency(net.nic_latency_s);
         nic->seal();
-        using simgrid::s4u::LinkInRoute;
-        std::vector<LinkInRoute> route;
-        if (frontend_link) route.emplace_back(frontend_link, LinkInRoute::Direction::UP);
-        route.emplace_back(uplink, LinkInRoute::Direction::DOWN);
-        route.emplace_back(nic, LinkInRoute::Direction::DOWN);
-        zone->add_route(platform.frontend->get_netpoint(), server.host->get_netpoint(), nullptr, nullptr, route, true);
+        up = {LinkInRoute(nic, LinkInRoute::Direction::UP), LinkInRoute(uplink, LinkInRoute::Direction::UP)};
       }
-      for (auto* node : platform.redis_nodes)
-        zone->add_route(server.host->get_netpoint(), node->get_netpoint(), nullptr, nullptr,
-                        {simgrid::s4u::LinkInRoute(redis_link, simgrid::s4u::LinkInRoute::Direction::UP)}, true);
+      server.pcie_host = server.host;
+      if (net.enabled && group.gpus > 0) {
+        server.pcie_host = zone->create_host(server.name + "/pcie", kCoreSpeed);
+        server.pcie_host->seal();
+      }
       for (int g = 0; g < group.gpus; ++g) {
         GpuHost gpu;
         gpu.name = server.name + "/gpu" + std::to_string(g);
@@ -76,10 +79,11 @@ Platform build_platform(const Fleet& fleet) {
         auto* pcie = zone->create_split_duplex_link(server.name + "/pcie" + std::to_string(g), group.pcie_bytes_per_s);
         pcie->set_latency(group.pcie_latency_s);
         pcie->seal();
-        zone->add_route(server.host->get_netpoint(), gpu.host->get_netpoint(), nullptr, nullptr,
-                        {simgrid::s4u::LinkInRoute(pcie, simgrid::s4u::LinkInRoute::Direction::UP)}, true);
+        // Server to GPU: the link's UP direction (the GPU's route down).
+        zone->add_route(gpu.host->get_netpoint(), nullptr, nullptr, nullptr, {LinkInRoute(pcie, LinkInRoute::Direction::DOWN)}, true);
         server.gpus.push_back(gpu);
       }
+      if (!up.empty()) zone->add_route(server.host->get_netpoint(), nullptr, nullptr, nullptr, up, true);
       platform.servers.push_back(server);
     }
   }

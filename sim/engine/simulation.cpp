@@ -202,10 +202,10 @@ std::unique_ptr<System> build_system(const Scenario& scenario, const SimulationO
       if (cache) {
         gpu_cache = std::make_unique<GpuEmbeddingCache>(
             *cache, make_embedding_lookup(*cache, scenario.seed, static_cast<std::uint32_t>(sys->gpus.size())), *sys->tiers[i], g,
-            platform.servers[i].host, *sys->cache_stats, metrics);
+            platform.servers[i].pcie_host, *sys->cache_stats, metrics);
         server_lookups.push_back(&gpu_cache->lookup());
       }
-      sys->gpus.push_back(std::make_unique<GpuDevice>(g, platform.servers[i].host, per_model, tracker, metrics, std::move(gpu_cache)));
+      sys->gpus.push_back(std::make_unique<GpuDevice>(g, platform.servers[i].pcie_host, per_model, tracker, metrics, std::move(gpu_cache)));
       sys->gpu_server.push_back(i);
       gpus_of[i].push_back(sys->gpus.back().get());
     }

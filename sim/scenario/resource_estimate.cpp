@@ -19,11 +19,12 @@ namespace recsim {
 namespace {
 
 // Measured with /usr/bin/time on 100 to 3,000 servers of 8 to 64 cores (docs/performance.md): about
-// 40 MiB at start, 54-57 KiB per simulated core, plus the routing table.
+// 40 MiB at start, 54-57 KiB per actor; 2,000 and 20,000 servers of 40 cores (scenarios/bench/
+// datacenter.json): 11.5 KiB per server without a network, 13.1 with one.
 constexpr double kBaseBytes = 40.0 * 1024 * 1024;
 constexpr double kActorBytes = 56.0 * 1024;
-constexpr double kHostBytes = 4.0 * 1024;
-constexpr double kRouteBytes = 8.0;
+constexpr double kHostBytes = 9.0 * 1024;  // a SimGrid host and its Server (random stream, per-core history)
+constexpr double kLinkBytes = 2.0 * 1024;  // a split-duplex link and its place in the star zone's routes
 constexpr double kSeriesWindowBytes = 128.0;     // a time-series window's counters (sim/metrics/time_series.h)
 constexpr double kSeriesHistogramBytes = 4096.0;  // ... and each model's WindowHistogram
 constexpr double kInFlightBytes = 256.0;  // a query slot and its requests' bookkeeping
@@ -116,7 +117,10 @@ ResourceEstimate estimate_resources(const Scenario& s) {
   e.histogram_bytes = ((1 + models) * kRunMetricsHistograms + groups) * kHistogramBytes;
   const double hosts = 1 + servers + gpus + redis_nodes;
   e.actor_bytes = e.actors * kActorBytes;
-  e.routing_bytes = hosts * hosts * kRouteBytes + hosts * kHostBytes;
+  // Links: a NIC per server, an uplink per rack and the frontend's with a network; a PCIe link per
+  // GPU; the Redis link. The star zone keeps each host's own links only (linear in the fleet).
+  const double links = (s.fleet.network.enabled ? 2 * servers + 1 : 0) + gpus + (redis_nodes > 0 ? 1 : 0);
+  e.routing_bytes = hosts * kHostBytes + links * kLinkBytes;
   e.cache_bytes = embedding_cache_bytes(s);
   const double in_flight = static_cast<double>(std::min(s.in_flight_bound(), s.run.queries));
   e.in_flight_bytes = in_flight * kInFlightBytes;

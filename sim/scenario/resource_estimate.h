@@ -3,8 +3,8 @@
 // must not start hours of work or exhaust memory. Estimated from the scenario alone:
 //   - memory: SimGrid's actors (the load generator, the completion flusher, the network's delivery actor,
 //     each GPU stage, cache and update actor: a 64 KiB stack, about 56 KiB of it resident:
-//     measured), the simulated cores (their free times, no actor each), its hosts and the full
-//     routing table of the platform's zone (8 bytes per pair of hosts), the latency histograms (one
+//     measured), the simulated cores (their free times, no actor each), its hosts and links (the
+//     platform's star zone keeps each host's own links: linear in the fleet), the latency histograms (one
 //     set per model in format 2, one per server group), the GPU embedding caches, and the queries
 //     in flight;
 //   - memory also: the requests placed at once (a query's requests are placed when it arrives: the

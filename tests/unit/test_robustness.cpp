@@ -220,7 +220,7 @@ TEST_CASE("resource estimate counts actors, routing and periodic events", "[robu
   CHECK(e.actors == 2);  // the load generator and the completion flusher: no actor per core
   CHECK(e.core_bytes == 80 * 64.0);
   CHECK(e.histogram_bytes == 21 * 290.0 * 1024);  // format 1: the run's RunMetrics alone
-  CHECK(e.routing_bytes == 11.0 * 11 * 8 + 11 * 4096.0);
+  CHECK(e.routing_bytes == 11 * 9.0 * 1024);  // hosts alone: no links without a network or GPUs
   CHECK(e.virtual_seconds == Approx(2.0));
   CHECK(e.periodic_events == 0);
   CHECK_NOTHROW(check_resources(s, false));
