@@ -16,6 +16,12 @@ class ServerLoadIndex {
   double load(std::size_t server) const { return tree_[leaves_ + server]; }
   // The smallest load.
   double min() const { return tree_[1]; }
+  // The first server whose load is the smallest (least_from(0), by one descent).
+  std::size_t argmin() const {
+    std::size_t k = 1;
+    while (k < leaves_) k = tree_[2 * k] == tree_[k] ? 2 * k : 2 * k + 1;
+    return k - leaves_;
+  }
   // The least-loaded server, first in rotated order from `start`.
   std::size_t least_from(std::size_t start) const;
 

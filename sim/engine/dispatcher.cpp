@@ -10,7 +10,7 @@ namespace recsim {
 
 Dispatcher::Dispatcher(const Fleet& fleet, const Platform& platform, std::vector<std::unique_ptr<Server>>& servers,
                        std::vector<std::vector<GpuDevice*>> gpus_of, QueryTracker& tracker, Rng selection_rng,
-                       const TuneConfig& live, const std::vector<std::vector<double>>& weights)
+                       const TuneConfig& live, const std::vector<std::vector<double>>& weights, bool timely_loads)
     : fleet_(fleet),
       platform_(platform),
       servers_(servers),
@@ -56,7 +56,11 @@ Dispatcher::Dispatcher(const Fleet& fleet, const Platform& platform, std::vector
   bool shared_loads = false;
   for (const auto& r : routes_) shared_loads = shared_loads || (policy.reads_loads && !policy.samples_loads && r.servers.size() > 1);
   const NetworkSpec& net = fleet.network;
-  timely_ = net.enabled || online || shared_loads;
+  timely_ = net.enabled || online || (shared_loads && timely_loads);
+  if (shared_loads && !timely_) {
+    next_completions_ = std::make_unique<ServerLoadIndex>(servers_.size());
+    for (std::size_t s = 0; s < servers_.size(); ++s) servers_[s]->report_next_completion_to(*next_completions_, s);
+  }
   bool routed_by_load = false;
   for (const auto& r : routes_) routed_by_load = routed_by_load || (policy.reads_loads && r.servers.size() > 1);
   scales_with_rate_ = !net.enabled && !online && !routed_by_load;
@@ -108,6 +112,8 @@ std::optional<std::size_t> Dispatcher::choose(Route& r) {
 
 void Dispatcher::issue(std::uint32_t slot, int model, int size, double now) {
   now_ = now;
+  if (next_completions_)
+    while (next_completions_->min() <= now) servers_[next_completions_->argmin()]->advance_to(now);
   Route& r = routes_[static_cast<std::size_t>(model)];
   const std::optional<std::size_t> chosen = choose(r);
   if (!chosen) {

@@ -31,9 +31,13 @@ class Dispatcher final : public SystemUnderTest {
  public:
   // `gpus_of`: per server, its GPUs. `live`: the online climb's configuration in force (read by
   // online policies). `weights`: per model, per hosting server, its capacity (BalancerView::weights).
+  // A balancer that reads every load (least_loaded) sees them as of each arrival: the completions due
+  // by then are delivered just before it chooses (through an index of the servers' next completion
+  // times, O(log N) each), so arrivals need no clock. `timely_loads`: the reference way instead (the
+  // flusher actor delivers every completion at its time); the same choices, slower (tests compare).
   Dispatcher(const Fleet& fleet, const Platform& platform, std::vector<std::unique_ptr<Server>>& servers,
              std::vector<std::vector<GpuDevice*>> gpus_of, QueryTracker& tracker, Rng selection_rng,
-             const TuneConfig& live, const std::vector<std::vector<double>>& weights);
+             const TuneConfig& live, const std::vector<std::vector<double>>& weights, bool timely_loads = false);
 
   void issue(std::uint32_t slot, int model, int size, double now) override;
 
@@ -92,6 +96,7 @@ class Dispatcher final : public SystemUnderTest {
   std::unique_ptr<CompletionFlusher> flusher_;
   bool timely_ = false;
   bool needs_clock_ = true;
+  std::unique_ptr<ServerLoadIndex> next_completions_;  // per server, when it catches up before choosing
   bool scales_with_rate_ = false;
   double now_ = 0.0;  // the arrival being routed (for lazily refreshed loads)
   std::vector<char> up_;  // per server

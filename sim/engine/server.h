@@ -43,6 +43,14 @@ class Server {
     loads_.push_back({&loads, entry});
     loads.set(entry, load_per_core());
   }
+  // Keeps entry `entry` of `index` equal to next_completion() from now on (the dispatcher delivers
+  // the completions due before a balancer reads every load).
+  void report_next_completion_to(ServerLoadIndex& index, std::size_t entry) {
+    next_index_ = &index;
+    next_entry_ = entry;
+    next_reported_ = next_completion();
+    index.set(entry, next_reported_);
+  }
   // Timely mode from now on: `flusher` delivers this server's completions at their times.
   void deliver_through(CompletionFlusher& flusher, std::size_t index);
   // Enqueues one request of `items` items of query `slot` of `model`, arriving at `now` (the
@@ -105,6 +113,10 @@ class Server {
   double busy_since_window(double start, double end) const;
   void load_changed() {
     for (const auto& l : loads_) l.index->set(l.entry, load_per_core());
+    if (next_index_ && next_completion() != next_reported_) {  // most requests queue behind the earliest
+      next_reported_ = next_completion();
+      next_index_->set(next_entry_, next_reported_);
+    }
   }
 
   ServerHost host_;
@@ -121,6 +133,9 @@ class Server {
     std::size_t entry;
   };
   std::vector<LoadEntry> loads_;
+  ServerLoadIndex* next_index_ = nullptr;
+  std::size_t next_entry_ = 0;
+  double next_reported_ = kNever;
   CompletionFlusher* flusher_ = nullptr;
   std::size_t flusher_index_ = 0;
   std::uint64_t seq_ = 0;

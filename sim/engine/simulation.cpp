@@ -221,7 +221,7 @@ std::unique_ptr<System> build_system(const Scenario& scenario, const SimulationO
   }
   sys->dispatcher = std::make_unique<Dispatcher>(fleet, platform, sys->servers, gpus_of, tracker,
                                                  make_stream(scenario.seed, StreamId::selection), sys->live,
-                                                 capacity_weights(*sys));
+                                                 capacity_weights(*sys), options.timely_loads);
   if (fleet.failures || fleet.autoscaling) sys->states = std::make_unique<ServerStates>(sys->servers, *sys->dispatcher, tracker);
   if (fleet.autoscaling) {
     sys->dispatcher->need_clock();
