@@ -75,11 +75,15 @@ Dispatcher::Dispatcher(const Fleet& fleet, const Platform& platform, std::vector
   for (const auto& g : gpus_of_) gpus = gpus || !g.empty();
   needs_clock_ = timely_ || gpus;
   if (net.enabled) {
-    network_ = std::make_unique<NetworkMessages>(platform.frontend);
+    network_ = std::make_unique<NetworkMessages>(platform.frontend, net.flow_model);
+    for (const auto& server : servers_) {
+      request_route_.push_back(network_->route_id(platform.frontend, server->host().host));
+      response_route_.push_back(network_->route_id(server->host().host, platform.frontend));
+    }
     tracker_.on_departure([this, &net](std::uint32_t slot, double) {
       const int size = tracker_.size(slot);
       const auto bytes = static_cast<std::uint64_t>(std::ceil(net.response_bytes + net.response_bytes_per_item * size));
-      network_->send(servers_[tracker_.server(slot)]->host().host, platform_.frontend, bytes,
+      network_->send(response_route_[static_cast<std::size_t>(tracker_.server(slot))], bytes,
                      [this, slot] { tracker_.complete(slot, simgrid::s4u::Engine::get_clock()); });
     });
   }
@@ -128,7 +132,7 @@ void Dispatcher::issue(std::uint32_t slot, int model, int size, double now) {
   const NetworkSpec& net = fleet_.network;
   const auto bytes = static_cast<std::uint64_t>(std::ceil(net.request_bytes + net.request_bytes_per_item * size));
   ++in_transit_[server];
-  network_->send(platform_.frontend, servers_[server]->host().host, bytes, [this, slot, model, size, server] {
+  network_->send(request_route_[server], bytes, [this, slot, model, size, server] {
     --in_transit_[server];
     arrive(slot, model, size, server, simgrid::s4u::Engine::get_clock());
   });

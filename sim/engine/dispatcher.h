@@ -93,6 +93,7 @@ class Dispatcher final : public SystemUnderTest {
   std::vector<Route> routes_;
   std::vector<std::vector<QueryPlan (*)(const SchedulerSpec&, const TuneConfig&, int)>> plan_;  // [model][kind]
   std::unique_ptr<NetworkMessages> network_;
+  std::vector<std::size_t> request_route_, response_route_;  // per server: its routes from and to the frontend
   std::unique_ptr<CompletionFlusher> flusher_;
   bool timely_ = false;
   bool needs_clock_ = true;

@@ -56,6 +56,7 @@ struct ServerGroup {
 // Racks behind top-of-rack switches under a spine, frontend on the spine (format 2's network).
 struct NetworkSpec {
   bool enabled = false;
+  bool flow_model = true;  // `model`: recsim's flow-level network ("flow") or SimGrid's ("simgrid")
   int servers_per_rack = 40;
   double nic_bytes_per_s = 0.0, nic_latency_s = 0.0;      // each server's link to its rack switch
   double uplink_bytes_per_s = 0.0, uplink_latency_s = 0.0;  // each rack switch's link to the spine
