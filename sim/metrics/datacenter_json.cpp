@@ -90,6 +90,7 @@ json datacenter_to_json(const DatacenterResults& d) {
           {"binding_model", d.binding_model},
           {"latency_split_ms", {{"network", d.network_ms}, {"queueing", d.queueing_ms}, {"service", d.service_ms}, {"retry", d.retry_ms}}},
           {"network", d.network},
+          {"network_model", d.network ? json(d.network_model) : json()},
           {"energy", energy},
           {"cost", {{"per_hour", optional_to_json(d.cost_per_hour)}, {"per_million_queries", optional_to_json(d.cost_per_million_queries)}}},
           {"imbalance", {{"max_over_mean", d.balance.max_over_mean}, {"cv", d.balance.cv}}},
@@ -107,6 +108,7 @@ DatacenterResults datacenter_from_json(const nlohmann::json& j) {
   d.retry_ms = j.at("latency_split_ms").at("retry").get<double>();
   d.service_ms = j.at("latency_split_ms").at("service").get<double>();
   d.network = j.at("network").get<bool>();
+  if (j.contains("network_model") && j.at("network_model").is_string()) d.network_model = j.at("network_model").get<std::string>();
   if (const auto& e = j.at("energy"); !e.is_null())
     d.energy = EnergyReport{e.at("mean_power_w").get<double>(), e.at("energy_j").get<double>(),
                             e.at("joules_per_query").get<double>(), e.at("qps_per_watt").get<double>()};

@@ -12,6 +12,7 @@ DatacenterResults fleet_report(const FleetReportInput& in) {
   const Fleet& fleet = in.fleet;
   dc.balancer = fleet.balancer;
   dc.network = fleet.network.enabled;
+  if (fleet.network.enabled) dc.network_model = fleet.network.flow_model ? "flow" : "simgrid";
   dc.network_ms = in.metrics.mean_network_seconds() * 1e3;
   dc.queueing_ms = in.metrics.mean_queueing_seconds() * 1e3;
   dc.retry_ms = in.metrics.mean_retry_seconds() * 1e3;

@@ -124,6 +124,7 @@ struct DatacenterResults {
   double network_ms = 0.0, queueing_ms = 0.0, service_ms = 0.0;  // mean split of the measured latency
   double retry_ms = 0.0;  // ... and, with failures, arrival to the last re-issue
   bool network = false;
+  std::string network_model;  // with a network: "flow" or "simgrid" (`network.model`)
   std::optional<EnergyReport> energy;  // when every kind has a power model
   std::optional<double> cost_per_hour;             // when every kind gives its cost
   std::optional<double> cost_per_million_queries;  // ... at the measured throughput
