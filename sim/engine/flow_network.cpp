@@ -31,6 +31,9 @@ void FlowNetwork::start(double now, double bytes, const std::vector<std::size_t>
   flow.links.clear();
   flow.slot.clear();
   flow.bound = kNever;
+  for (std::size_t i = 0; i < links.size(); ++i)
+    for (std::size_t j = 0; j < i; ++j)
+      if (links[i] == links[j]) throw std::logic_error("FlowNetwork: a flow crosses a link twice");
   for (const std::size_t l : links) {
     Link& link = links_[l];
     flow.links.push_back(static_cast<std::uint32_t>(l));

@@ -36,7 +36,8 @@ class FlowNetwork {
   void finish_due(double now, std::vector<std::uint64_t>& ended);
 
   std::size_t active() const { return active_; }
-  // How often a start or an end changed other flows' rates (links shared beyond their bandwidth).
+  // How often the rates of connected flows were recomputed: a start that did not fit in the spare
+  // bandwidth, or an end while some flow was held below its narrowest link.
   std::uint64_t rebalances() const { return rebalances_; }
   // The rate of the transfer with `tag` (for tests; 0 when none).
   double rate_of(std::uint64_t tag) const;

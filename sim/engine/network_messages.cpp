@@ -39,6 +39,7 @@ NetworkMessages::NetworkMessages(simgrid::s4u::Host* home, bool flow_model) : fl
   // When the run ends with messages still on the wire, the daemon is killed before the engine stops:
   // nothing may be handed to it then.
   deliverer_->on_exit([this](bool) {
+    if (g_active != this) return;  // this object is gone (a run that failed while being built)
     deliverer_ = nullptr;
     if (timer_ != nullptr) {
       timer_->remove();
@@ -117,6 +118,15 @@ void NetworkMessages::on_timer() {
   const double now = simgrid::s4u::Engine::get_clock();
   for (bool again = true; again;) {
     again = false;
+    // Flows that end now leave their links before messages whose latency ends now start on them.
+    ended_.clear();
+    flows_.finish_due(now, ended_);
+    for (const std::uint64_t tag : ended_) {
+      const auto id = static_cast<std::uint32_t>(tag);
+      hand_over(std::move(messages_[id].then));
+      free_messages_.push_back(id);
+      again = true;
+    }
     while (!waiting_.empty() && waiting_.top().until <= now) {
       const std::uint32_t id = waiting_.top().message;
       waiting_.pop();
@@ -128,14 +138,6 @@ void NetworkMessages::on_timer() {
       }
       hand_over(std::move(m.then));  // 0 bytes: the route's latency alone
       free_messages_.push_back(id);
-    }
-    ended_.clear();
-    flows_.finish_due(now, ended_);
-    for (const std::uint64_t tag : ended_) {
-      const auto id = static_cast<std::uint32_t>(tag);
-      hand_over(std::move(messages_[id].then));
-      free_messages_.push_back(id);
-      again = true;
     }
   }
   arm();

@@ -57,8 +57,7 @@ class NetworkMessages {
   // Sends `bytes` (0: the route's latency alone) along route `route`, then runs `then` in the
   // delivery actor at arrival time.
   void send(std::size_t route, std::uint64_t bytes, std::function<void()> then);
-  // Flow model: how often a message's start or end changed other messages' rates (links shared
-  // beyond their bandwidth).
+  // Flow model: how often the rates of connected messages were recomputed (sim/engine/flow_network.h).
   std::uint64_t rebalances() const { return flows_.rebalances(); }
 
  private:

@@ -17,7 +17,9 @@ Platform build_platform(const Fleet& fleet) {
     redis_link->set_latency(cache->redis->latency_s);
     redis_link->seal();
     // Every server's commands to any node cross the one link (UP towards the nodes): a node's
-    // route up is the link's DOWN direction, its route down (to it) the UP direction.
+    // route up is the link's DOWN direction, its route down (to it) the UP direction. With a network
+    // (not combined with Redis today: the parameter server is format 1's) they would also cross the
+    // server's NIC and rack uplink, its route up.
     for (int i = 0; i < cache->redis->nodes; ++i) {
       platform.redis_nodes.push_back(zone->create_host("redis-" + std::to_string(i), kCoreSpeed));
       platform.redis_nodes.back()->seal();

@@ -48,10 +48,12 @@ void Server::submit(std::uint32_t slot, int items, int model, double now) {
   // overloaded server every core is busy, so an overload shows at the all-busy service times.
   if (metrics_.window_open()) {
     offered_work_ += seconds * factor;
-    if (slot != work_slot_) {
+    // A query's requests come one after another at one time; a slot is reused only by a later query.
+    if (slot != work_slot_ || now != work_at_) {
       offered_square_ += query_work_ * query_work_;
       query_work_ = 0.0;
       work_slot_ = slot;
+      work_at_ = now;
     }
     query_work_ += seconds * factor;
     offered_alone_ += seconds;

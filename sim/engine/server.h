@@ -86,7 +86,7 @@ class Server {
   // Core time, contention included, of the requests of measured queries (the offered work).
   double offered_work_seconds() const { return offered_work_; }
   // The sum over measured queries of the square of each one's offered work here (a query's requests
-  // come one after another): the work sum's variance as a compound Poisson process.
+  // come one after another, at its arrival time): the work sum's variance as a compound Poisson process.
   double offered_work_square_sum() const { return offered_square_ + query_work_ * query_work_; }
   // The same work at the requests' times alone and at their times with every other core busy:
   // bounds of the offered work that, unlike it, do not depend on the rate (capacity searches).
@@ -145,6 +145,7 @@ class Server {
   double offered_square_ = 0.0;  // of the queries before the last one
   double query_work_ = 0.0;      // the last query's so far
   std::uint32_t work_slot_ = std::numeric_limits<std::uint32_t>::max();
+  double work_at_ = -1.0;
   double offered_alone_ = 0.0;
   double offered_all_busy_ = 0.0;
   int all_busy_items_ = -1, all_busy_model_ = -1;  // the last all-busy factor looked up

@@ -1,5 +1,7 @@
 #include "sim/provenance/content_hash.h"
 
+#include "sim/provenance/file_memo.h"
+
 #include <openssl/evp.h>
 
 #include <array>
@@ -46,7 +48,9 @@ std::string sha256_hex(const std::string& bytes) {
   return d.hex();
 }
 
-std::string sha256_file_hex(const std::string& path) {
+namespace {
+
+std::string hash_file(const std::string& path) {
   std::unique_ptr<std::FILE, int (*)(std::FILE*)> f(std::fopen(path.c_str(), "rb"), &std::fclose);
   if (!f) throw std::runtime_error(path + ": cannot read (" + std::strerror(errno) + ")");
   DigestContext d;
@@ -60,6 +64,13 @@ std::string sha256_file_hex(const std::string& path) {
     }
   }
   return d.hex();
+}
+
+}  // namespace
+
+std::string sha256_file_hex(const std::string& path) {
+  static FileMemo<std::string> memo;  // a file is read once per process while it is unchanged
+  return memo.get(path, hash_file);
 }
 
 }  // namespace recsim

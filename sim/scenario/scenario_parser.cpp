@@ -1,5 +1,7 @@
 #include "sim/scenario/scenario_parser.h"
 
+#include "sim/provenance/file_memo.h"
+
 #include "sim/failures/failure_parser.h"
 #include "sim/scaling/autoscaling_parser.h"
 
@@ -227,8 +229,10 @@ QuerySizeSpec parse_workload(JsonReader workload, const std::string& base_dir, A
 }  // namespace
 
 const LatencyProfile& ProfileCache::load(const std::string& path) {
+  // Parsed once per process while the file is unchanged (a sweep's points share their profiles).
+  static FileMemo<LatencyProfile> parsed;
   auto it = profiles_.find(path);
-  if (it == profiles_.end()) it = profiles_.emplace(path, load_latency_profile(path)).first;
+  if (it == profiles_.end()) it = profiles_.emplace(path, parsed.get(path, load_latency_profile)).first;
   return it->second;
 }
 

@@ -5,6 +5,8 @@
 #include "support/scenarios.h"
 #include "support/temp_dir.h"
 
+#include "sim/provenance/content_hash.h"
+#include "sim/provenance/file_memo.h"
 #include "sim/sweep/sweep_spec.h"
 #include "workloads/input_error.h"
 
@@ -286,4 +288,25 @@ TEST_CASE("shards add up to the whole sweep, and a point is the command run by h
   }
   CHECK(swept.dump() == by_hand.dump());
   CHECK(row["p95_ms"] == by_hand["latency_ms"]["p95"]);
+}
+
+TEST_CASE("a file's hash and parse are kept while the file is unchanged, and redone when it changes", "[sweep][memo]") {
+  TempDir dir;
+  const std::string path = dir.write("f.txt", "one");
+  FileMemo<std::string> memo;
+  int made = 0;
+  const auto make = [&made](const std::string& p) {
+    ++made;
+    return sha256_hex(p);
+  };
+  memo.get(path, make);
+  memo.get(path, make);
+  CHECK(made == 1);  // read once
+  dir.write("f.txt", "two, longer");  // a new size (and time): made again
+  memo.get(path, make);
+  CHECK(made == 2);
+  // The hash of a file follows its content, through the process-wide memo too.
+  CHECK(sha256_file_hex(path) == sha256_hex("two, longer"));
+  dir.write("f.txt", "three, other");
+  CHECK(sha256_file_hex(path) == sha256_hex("three, other"));
 }
