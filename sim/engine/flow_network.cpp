@@ -1,5 +1,7 @@
 #include "sim/engine/flow_network.h"
 
+#include "sim/engine/free_slots.h"
+
 #include <algorithm>
 #include <stdexcept>
 
@@ -19,14 +21,7 @@ std::size_t FlowNetwork::add_link(double bandwidth) {
 }
 
 void FlowNetwork::start(double now, double bytes, const std::vector<std::size_t>& links, std::uint64_t tag) {
-  std::uint32_t f;
-  if (!free_.empty()) {
-    f = free_.back();
-    free_.pop_back();
-  } else {
-    f = static_cast<std::uint32_t>(flows_.size());
-    flows_.emplace_back();
-  }
+  const std::uint32_t f = take_free_slot(flows_, free_);
   Flow& flow = flows_[f];
   flow.links.clear();
   flow.slot.clear();

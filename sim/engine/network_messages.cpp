@@ -1,5 +1,7 @@
 #include "sim/engine/network_messages.h"
 
+#include "sim/engine/free_slots.h"
+
 #include <simgrid/kernel/Timer.hpp>
 #include <simgrid/kernel/resource/Action.hpp>
 #include <simgrid/s4u/Engine.hpp>
@@ -76,14 +78,7 @@ std::size_t NetworkMessages::route_id(simgrid::s4u::Host* from, simgrid::s4u::Ho
 void NetworkMessages::send(std::size_t route, std::uint64_t bytes, std::function<void()> then) {
   const Route& r = routes_[route];
   if (flow_model_) {
-    std::uint32_t id;
-    if (!free_messages_.empty()) {
-      id = free_messages_.back();
-      free_messages_.pop_back();
-    } else {
-      id = static_cast<std::uint32_t>(messages_.size());
-      messages_.emplace_back();
-    }
+    const std::uint32_t id = take_free_slot(messages_, free_messages_);
     messages_[id] = {route, static_cast<double>(bytes), std::move(then)};
     const double until = simgrid::s4u::Engine::get_clock() + r.latency;
     waiting_.push({until, seq_++, id});

@@ -1,5 +1,7 @@
 #include "sim/engine/query_tracker.h"
 
+#include "sim/engine/free_slots.h"
+
 #include <algorithm>
 
 namespace recsim {
@@ -21,14 +23,7 @@ std::uint32_t QueryTracker::open(double now, int requests, bool measured, int mo
     metrics_.measured_arrival(now);
     if (fleet_) fleet_->arrived(model, now);
   }
-  std::uint32_t slot;
-  if (!free_.empty()) {
-    slot = free_.back();
-    free_.pop_back();
-  } else {
-    slot = static_cast<std::uint32_t>(records_.size());
-    records_.emplace_back();
-  }
+  const std::uint32_t slot = take_free_slot(records_, free_);
   records_[slot] = Record{arrived_, now, now, now, -1.0, 0.0, requests, model, size, 0, 0, 0, measured, true};
   for (QueryObserver* o : observers_) o->arrived(arrived_, now, model);
   ++in_flight_;
