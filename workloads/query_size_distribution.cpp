@@ -7,6 +7,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <deque>
+#include <mutex>
+#include <tuple>
 
 namespace recsim {
 namespace {
@@ -19,52 +22,92 @@ int round_and_clip(double x, int max) {
 
 double standard_normal_cdf(double z) { return 0.5 * std::erfc(-z / std::sqrt(2.0)); }
 
-// Mean of round_and_clip(X) for a continuous X: sum of P(X rounds to k) * k, exactly for k below
-// kExactSizes and, beyond, by `partial_mean(a, b)` = E[X; a < X <= b] (the sum's midpoint-rule
-// integral, exact to far below a size's width), so the cost does not grow with `max` (1e9 allowed).
-// The sum stops as soon as the rest of the distribution is below double precision.
+// The distribution of round_and_clip(X) for a continuous X: P(X rounds to k) exactly for k below
+// kExactSizes and, beyond, the tail below `max` by its mass and `partial_mean(a, b)` = E[X; a < X <=
+// b] (the sum's midpoint-rule integral, exact to far below a size's width), so the cost does not
+// grow with `max` (1e9 allowed); the rest is the clipped mass at max. The sizes stop as soon as the
+// rest of the distribution is below double precision. Computed once per distribution (and kept for
+// the last few parameters in the process: a sweep parses the same sizes once per point), then every
+// mean and expectation is a sum over it, term by term in the same order as computing it afresh.
 constexpr int kExactSizes = 1 << 16;
+struct RoundedSizes {
+  std::vector<double> mass;  // P(size = k) at index k - 1
+  bool complete = false;     // nothing left beyond the last mass
+  double below = 0.0;        // P(X < the last size + 0.5)
+  bool tail = false;         // sizes from mass.size() + 1 to max - 1 as one continuous tail
+  double tail_partial_mean = 0.0, cdf_at_max = 0.0;
+};
 template <typename Cdf, typename PartialMean>
-double clipped_rounded_mean(Cdf cdf, PartialMean partial_mean, int max) {
-  double mean = 0.0;
-  double below = 0.0;  // P(X < 1.5) goes to size 1
+RoundedSizes rounded_sizes(Cdf cdf, PartialMean partial_mean, int max) {
+  RoundedSizes r;
   int k = 1;
   for (; k < max && k < kExactSizes; ++k) {
     const double upper = cdf(k + 0.5);
-    mean += k * (upper - below);
-    below = upper;
-    if (1.0 - below < 1e-17) return mean;  // nothing left to reach larger sizes
+    r.mass.push_back(upper - r.below);
+    r.below = upper;
+    if (1.0 - r.below < 1e-17) {  // nothing left to reach larger sizes
+      r.complete = true;
+      return r;
+    }
   }
   if (k < max) {
-    mean += partial_mean(k - 0.5, max - 0.5);
-    below = cdf(max - 0.5);
+    r.tail = true;
+    r.tail_partial_mean = partial_mean(k - 0.5, max - 0.5);
+    r.cdf_at_max = cdf(max - 0.5);
   }
-  mean += max * (1.0 - below);
-  return mean;
+  return r;
 }
 
-// E[f(round_and_clip(X))] the same way: term by term below kExactSizes, then the tail below max as
-// its probability times f at its conditional mean, then the clipped mass at max.
-template <typename Cdf, typename PartialMean>
-double clipped_rounded_expectation(Cdf cdf, PartialMean partial_mean, int max, const std::function<double(int)>& f) {
-  double sum = 0.0;
-  double below = 0.0;
-  int k = 1;
-  for (; k < max && k < kExactSizes; ++k) {
-    const double upper = cdf(k + 0.5);
-    if (upper > below) sum += f(k) * (upper - below);
-    below = upper;
-    if (1.0 - below < 1e-17) return sum;
+// Mean of the sizes: sum of P(size = k) * k, the tail's partial mean, the clipped mass times max.
+double clipped_rounded_mean(const RoundedSizes& r, int max) {
+  double mean = 0.0;
+  for (std::size_t i = 0; i < r.mass.size(); ++i) mean += static_cast<int>(i + 1) * r.mass[i];
+  if (r.complete) return mean;
+  double below = r.below;
+  if (r.tail) {
+    mean += r.tail_partial_mean;
+    below = r.cdf_at_max;
   }
-  if (k < max) {
-    const double mass = cdf(max - 0.5) - below;
+  return mean + max * (1.0 - below);
+}
+
+// E[f(size)] the same way: term by term below kExactSizes, then the tail below max as its
+// probability times f at its conditional mean, then the clipped mass at max.
+double clipped_rounded_expectation(const RoundedSizes& r, int max, const std::function<double(int)>& f) {
+  double sum = 0.0;
+  for (std::size_t i = 0; i < r.mass.size(); ++i)
+    if (r.mass[i] > 0) sum += f(static_cast<int>(i + 1)) * r.mass[i];
+  if (r.complete) return sum;
+  double below = r.below;
+  if (r.tail) {
+    const double mass = r.cdf_at_max - r.below;
     if (mass > 0) {
-      const double mean = partial_mean(k - 0.5, max - 0.5) / mass;
-      sum += mass * f(std::clamp(static_cast<int>(std::lround(mean)), k, max));
+      const int first = static_cast<int>(r.mass.size()) + 1;
+      const double mean = r.tail_partial_mean / mass;
+      sum += mass * f(std::clamp(static_cast<int>(std::lround(mean)), first, max));
     }
-    below = cdf(max - 0.5);
+    below = r.cdf_at_max;
   }
   return sum + f(max) * (1.0 - below);
+}
+
+// The last few rounded distributions made in this process, by family and parameters.
+std::shared_ptr<const RoundedSizes> shared_rounded_sizes(char family, double a, double b, int max,
+                                                        const std::function<RoundedSizes()>& make) {
+  using Key = std::tuple<char, double, double, int>;
+  static std::mutex mutex;
+  static std::deque<std::pair<Key, std::shared_ptr<const RoundedSizes>>> recent;
+  const Key key{family, a, b, max};
+  {
+    std::lock_guard<std::mutex> lock(mutex);
+    for (const auto& [k, sizes] : recent)
+      if (k == key) return sizes;
+  }
+  auto sizes = std::make_shared<const RoundedSizes>(make());
+  std::lock_guard<std::mutex> lock(mutex);
+  recent.emplace_front(key, sizes);
+  if (recent.size() > 16) recent.pop_back();
+  return sizes;
 }
 
 // The normal's and the lognormal's cdf and E[X; a < X <= b], for the two sums above.
@@ -103,39 +146,50 @@ class FixedSizes final : public QuerySizeDistribution {
 class NormalSizes final : public QuerySizeDistribution {
  public:
   NormalSizes(double mean, double sd, int max) : dist_(mean, sd), max_(max) {
-    mean_ = sd == 0.0 ? round_and_clip(mean, max) : clipped_rounded_mean(normal_cdf(mean, sd), normal_partial_mean(mean, sd), max);
+    if (sd == 0.0) {
+      mean_ = round_and_clip(mean, max);
+      return;
+    }
+    sizes_ = shared_rounded_sizes('n', mean, sd, max, [&] { return rounded_sizes(normal_cdf(mean, sd), normal_partial_mean(mean, sd), max); });
+    mean_ = clipped_rounded_mean(*sizes_, max);
   }
   int sample(Rng& rng) override { return round_and_clip(dist_(rng), max_); }
   double mean() const override { return mean_; }
   double expectation(const std::function<double(int)>& f) const override {
-    const double m = dist_.mean(), sd = dist_.sigma();
-    if (sd == 0.0) return f(round_and_clip(m, max_));
-    return clipped_rounded_expectation(normal_cdf(m, sd), normal_partial_mean(m, sd), max_, f);
+    if (!sizes_) return f(round_and_clip(dist_.mean(), max_));
+    return clipped_rounded_expectation(*sizes_, max_, f);
   }
 
  private:
   boost::random::normal_distribution<double> dist_;
   int max_;
+  std::shared_ptr<const RoundedSizes> sizes_;  // null when sd is 0
   double mean_;
 };
 
 class LognormalSizes final : public QuerySizeDistribution {
  public:
-  LognormalSizes(double mu, double sigma, int max) : mu_(mu), sigma_(sigma), dist_(mu, sigma), max_(max) {
-    mean_ = sigma == 0.0 ? round_and_clip(std::exp(mu), max)
-                         : clipped_rounded_mean(lognormal_cdf(mu, sigma), lognormal_partial_mean(mu, sigma), max);
+  LognormalSizes(double mu, double sigma, int max) : mu_(mu), dist_(mu, sigma), max_(max) {
+    if (sigma == 0.0) {
+      mean_ = round_and_clip(std::exp(mu), max);
+      return;
+    }
+    sizes_ = shared_rounded_sizes('l', mu, sigma, max,
+                                  [&] { return rounded_sizes(lognormal_cdf(mu, sigma), lognormal_partial_mean(mu, sigma), max); });
+    mean_ = clipped_rounded_mean(*sizes_, max);
   }
   int sample(Rng& rng) override { return round_and_clip(dist_(rng), max_); }
   double mean() const override { return mean_; }
   double expectation(const std::function<double(int)>& f) const override {
-    if (sigma_ == 0.0) return f(round_and_clip(std::exp(mu_), max_));
-    return clipped_rounded_expectation(lognormal_cdf(mu_, sigma_), lognormal_partial_mean(mu_, sigma_), max_, f);
+    if (!sizes_) return f(round_and_clip(std::exp(mu_), max_));
+    return clipped_rounded_expectation(*sizes_, max_, f);
   }
 
  private:
-  double mu_, sigma_;
+  double mu_;
   boost::random::lognormal_distribution<double> dist_;
   int max_;
+  std::shared_ptr<const RoundedSizes> sizes_;  // null when sigma is 0
   double mean_;
 };
 

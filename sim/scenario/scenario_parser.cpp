@@ -228,13 +228,20 @@ QuerySizeSpec parse_workload(JsonReader workload, const std::string& base_dir, A
 
 }  // namespace
 
-const LatencyProfile& ProfileCache::load(const std::string& path) {
+const ProfileCache::Loaded& ProfileCache::entry(const std::string& path) {
   // Parsed once per process while the file is unchanged (a sweep's points share their profiles).
-  static FileMemo<LatencyProfile> parsed;
+  static FileMemo<std::shared_ptr<const Loaded>> parsed;
   auto it = profiles_.find(path);
-  if (it == profiles_.end()) it = profiles_.emplace(path, parsed.get(path, load_latency_profile)).first;
-  return it->second;
+  if (it == profiles_.end())
+    it = profiles_.emplace(path, parsed.get(path, [](const std::string& file) {
+                     auto loaded = std::make_shared<Loaded>();
+                     loaded->profile = load_latency_profile(file);
+                     return std::shared_ptr<const Loaded>(std::move(loaded));
+                   })).first;
+  return *it->second;
 }
+
+const LatencyProfile& ProfileCache::load(const std::string& path) { return entry(path).profile; }
 
 ServiceSpec parse_service(JsonReader service, const std::string& base_dir, ProfileCache* profiles) {
   ProfileCache own;
@@ -386,7 +393,19 @@ Scenario parse_scenario(const nlohmann::json& document, const std::string& base_
   return s;
 }
 
+namespace {
+thread_local const LoadedScenarioReuse* reusable = nullptr;
+}  // namespace
+
+LoadedScenarioReuse::LoadedScenarioReuse(std::string p, std::vector<std::string> o, const Scenario& s)
+    : path(std::move(p)), overrides(std::move(o)), scenario(s), outer(reusable) {
+  reusable = this;
+}
+LoadedScenarioReuse::~LoadedScenarioReuse() { reusable = outer; }
+
 Scenario load_scenario(const std::string& path, const std::vector<std::string>& overrides) {
+  for (const LoadedScenarioReuse* r = reusable; r; r = r->outer)
+    if (r->path == path && r->overrides == overrides) return r->scenario;
   // Results record paths resolved against the scenario's: they must be text.
   if (!is_valid_utf8(path)) throw InputError(printable(path, 200), "the scenario's path is not valid UTF-8");
   nlohmann::json document = read_json_file(path);

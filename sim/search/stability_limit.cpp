@@ -29,9 +29,17 @@ std::optional<double> mean_work(const FleetModel& model, std::size_t kind, const
   };
   const double full = request(b);
   // A query of n items: n / b requests of b items and one of the rest (sim/scheduling/static_policy.h).
+  // The rest's request time by size, each computed once (the expectation visits up to 65,536 sizes).
+  std::vector<double> rest(static_cast<std::size_t>(std::min(b, 1 << 16)), -1.0);
+  const auto rest_request = [&](int r) {
+    if (static_cast<std::size_t>(r) >= rest.size()) return request(r);
+    double& t = rest[static_cast<std::size_t>(r)];
+    if (t < 0.0) t = request(r);
+    return t;
+  };
   const auto work = [&](int size) {
     if (threshold && size >= *threshold) return 0.0;
-    return (size / b) * full + (size % b ? request(size % b) : 0.0);
+    return (size / b) * full + (size % b ? rest_request(size % b) : 0.0);
   };
   const double mean = make_query_sizes(model.query_size)->expectation(work);
   if (!(mean > 0.0)) return std::nullopt;

@@ -37,8 +37,9 @@ std::string point_name(const SweepSpec& spec, const SweepPoint& p) {
 }
 
 // A point's key: the version, the command and its options, the scenario as simulated and the
-// content of every file it reads.
-PlannedPoint plan_point(const SweepSpec& spec, const SweepPoint& p, const std::string& sweep_file) {
+// content of every file it reads. `loaded` receives the scenario as load_scenario gave it (before
+// the repetition's seed), except for `plan` points.
+PlannedPoint plan_point(const SweepSpec& spec, const SweepPoint& p, const std::string& sweep_file, Scenario& loaded) {
   if (spec.command == "plan") {
     // The plan file and its fleet after the point's --set, and every file the fleet reads.
     PlanSpec plan;
@@ -58,12 +59,12 @@ PlannedPoint plan_point(const SweepSpec& spec, const SweepPoint& p, const std::s
     planned.key = point_key(kRecsimVersion, {spec.command}, sha256_hex(plan.fleet.dump() + "\n" + sets), input_hashes);
     return planned;
   }
-  Scenario scenario;
   try {
-    scenario = load_scenario(spec.scenario, p.sets);
+    loaded = load_scenario(spec.scenario, p.sets);
   } catch (const InputError& e) {
     throw InputError(sweep_file + ": " + point_name(spec, p) + ": " + e.where(), e.expected());
   }
+  Scenario scenario = loaded;
   std::optional<std::uint64_t> seed;
   if (p.repetition >= 0) {
     seed = scenario.seed + static_cast<std::uint64_t>(p.repetition);
@@ -178,16 +179,23 @@ std::string point_command_line(const PlannedPoint& p) {
 
 SweepPlan plan_sweep(const std::string& sweep_file, const std::string& store_dir, const CommandValidator& validate, bool allow_large) {
   SweepSpec spec = load_sweep(sweep_file);
-  std::vector<PlannedPoint> points;
-  for (const auto& p : spec.points) points.push_back(plan_point(spec, p, sweep_file));
   RunStore store(store_dir.empty() ? spec.name + ".sweep" : store_dir, "--store", spec.command);
-  for (auto& p : points) p.stored = store.load(p.key);
-  for (std::size_t i = 0; i < points.size(); ++i) {
-    if (points[i].stored || !validate) continue;
-    auto args = points[i].arguments;
-    if (allow_large) args.push_back("--allow-large");
-    std::string error;
-    if (validate(args, &error) != 0) throw InputError(sweep_file + ": " + point_name(spec, spec.points[i]), error);
+  std::vector<PlannedPoint> points;
+  points.reserve(spec.points.size());
+  for (const auto& p : spec.points) {
+    Scenario loaded;
+    PlannedPoint planned = plan_point(spec, p, sweep_file, loaded);
+    planned.stored = store.load(planned.key);
+    if (!planned.stored && validate) {
+      // The command validates the scenario just loaded, not a second parse of the same file and sets.
+      std::optional<LoadedScenarioReuse> reuse;
+      if (spec.command != "plan") reuse.emplace(spec.scenario, p.sets, loaded);
+      auto args = planned.arguments;
+      if (allow_large) args.push_back("--allow-large");
+      std::string error;
+      if (validate(args, &error) != 0) throw InputError(sweep_file + ": " + point_name(spec, p), error);
+    }
+    points.push_back(std::move(planned));
   }
   return SweepPlan{std::move(spec), std::move(points), std::move(store)};
 }

@@ -7,6 +7,8 @@
 
 #include "sim/provenance/content_hash.h"
 #include "sim/provenance/file_memo.h"
+#include "sim/scenario/scenario_parser.h"
+#include "sim/scenario/scenario_sections.h"
 #include "sim/sweep/sweep_spec.h"
 #include "workloads/input_error.h"
 
@@ -309,4 +311,51 @@ TEST_CASE("a file's hash and parse are kept while the file is unchanged, and red
   CHECK(sha256_file_hex(path) == sha256_hex("two, longer"));
   dir.write("f.txt", "three, other");
   CHECK(sha256_file_hex(path) == sha256_hex("three, other"));
+}
+
+TEST_CASE("a sweep's point is parsed once: the command validating it reuses the scenario just loaded", "[sweep][memo]") {
+  TempDir dir;
+  const std::string path = dir.write_json("s.json", mmc_document(2, 1000, 1.0, 4000, 400));
+  const std::vector<std::string> sets = {"workload.arrival.qps=1500"};
+  const Scenario loaded = load_scenario(path, sets);
+  CHECK(loaded.arrival.qps == 1500);
+  Scenario marked = loaded;
+  marked.seed = 424242;  // a scenario the file cannot give: seen only when reused
+  {
+    LoadedScenarioReuse reuse(path, sets, marked);
+    CHECK(load_scenario(path, sets).seed == 424242);
+    CHECK(load_scenario(path, {"workload.arrival.qps=1500", "seed=3"}).seed == 3);  // other overrides: read again
+    CHECK(load_scenario(path, {}).arrival.qps == 1000);
+    // From another thread: read again.
+    CHECK(std::async(std::launch::async, [&] { return load_scenario(path, sets).seed; }).get() == loaded.seed);
+  }
+  CHECK(load_scenario(path, sets).seed == loaded.seed);  // once it is gone, the file is read again
+}
+
+TEST_CASE("a profile's fitted curves are computed once per profile and refitted when the file changes", "[sweep][memo]") {
+  TempDir dir;
+  const std::string shipped = recsim::test::source_dir() + "/kernels/profiles/cpu-amd-epyc-2c.json";
+  const std::string path = dir.write("p.json", read_text(shipped));
+  int fits = 0;
+  const auto fit = [&fits](const LatencyProfile& p) {
+    ++fits;
+    return p.curve("dlrm-rmc1", "model").seconds_at(64);
+  };
+  ProfileCache one, two;
+  const double first = one.derived<double>(path, "rmc1/64", fit);
+  CHECK(two.derived<double>(path, "rmc1/64", fit) == first);  // another parse, the same profile: kept
+  CHECK(fits == 1);
+  CHECK(first == ProfileCache().load(path).curve("dlrm-rmc1", "model").seconds_at(64));
+  // The same file rewritten (a new size and time): parsed and fitted again.
+  auto doc = json::parse(read_text(shipped));
+  doc["provenance"]["command"] = doc["provenance"]["command"].get<std::string>() + " (edited)";
+  dir.write_json("p.json", doc);
+  ProfileCache three;
+  CHECK(three.derived<double>(path, "rmc1/64", fit) == first);
+  CHECK(fits == 2);
+  // What make throws passes through, and nothing is kept.
+  CHECK_THROWS_AS(three.derived<double>(path, "missing", [](const LatencyProfile& p) { return p.curve("no-such-model", "m").seconds_at(1); }),
+                  InputError);
+  CHECK_THROWS_AS(three.derived<double>(path, "missing", [](const LatencyProfile& p) { return p.curve("no-such-model", "m").seconds_at(1); }),
+                  InputError);
 }

@@ -4,6 +4,7 @@
 // embedding cache (sim/scenario/embedding_cache_parser.h).
 #include "kernels/model/model_spec.h"
 #include "kernels/profiles/latency_profile.h"
+#include "sim/provenance/file_memo.h"
 #include "sim/scenario/embedding_cache_parser.h"
 #include "sim/scenario/scenario_sections.h"
 #include "sim/scenario/service_registry.h"
@@ -17,20 +18,26 @@ namespace {
 
 using T = KeyDecl::Type;
 
+// A model definition file, parsed once per process while it is unchanged (a sweep's points share it).
+ModelSpec model_spec_of(const std::string& path) {
+  static FileMemo<ModelSpec> parsed;
+  return parsed.get(path, load_model_spec);
+}
+
 // The model definition of a model service: service.model_file (relative to the scenario), whose
 // name must be service.model, else the shipped definition of that name.
 ModelSpec load_service_model(JsonReader& service, ServiceSpec& spec, const std::string& base_dir) {
   if (service.has("model_file")) {
     const std::string where = service.child_path("model_file");
     spec.model_file = read_input_file(service, "model_file", base_dir);
-    ModelSpec model = load_model_spec(spec.model_file);
+    ModelSpec model = model_spec_of(spec.model_file);
     if (model.name != spec.model)
       throw InputError(where, "defines model \"" + model.name + "\", but service.model is \"" + spec.model + "\"");
     return model;
   }
   try {
     spec.model_file = model_file(spec.model);
-    return load_model_spec(spec.model_file);
+    return model_spec_of(spec.model_file);
   } catch (const InputError& e) {
     throw InputError(service.child_path("model"), std::string("GPU offload needs the model's definition: ") + e.what());
   }
@@ -94,13 +101,23 @@ ServiceSpec parse_model_service(JsonReader& service, const KeyVariant& k, const 
   // (kernels/profiles/curve_fit.h), "raw" interpolates between the measured medians.
   const ProfileFit fit =
       read_choice(service, k.key("profile_fit")) == "raw" ? ProfileFit::raw : ProfileFit::smooth;
-  spec.curve = profile.curve(spec.model, service.child_path("model"), fit);
-  if (read_boolean(service, k.key("after_idle"))) spec.after_idle = profile.after_idle_curves(spec.model, fit);
-  if (read_boolean(service, k.key("cold_size"))) spec.cold_size_curve = profile.cold_size_curve(spec.model, fit);
+  // Each curve is fitted once per profile and model (ProfileCache::derived): the key names the curve.
+  const std::string& model = spec.model;
+  const std::string fitted = model + (fit == ProfileFit::raw ? "/raw/" : "/smooth/");
+  const std::string where = service.child_path("model");
+  spec.curve = cache.derived<LatencyCurve>(spec.profile_file, fitted + "curve", [&](const LatencyProfile& p) { return p.curve(model, where, fit); });
+  if (read_boolean(service, k.key("after_idle")))
+    spec.after_idle = cache.derived<std::vector<AfterIdleCurves>>(spec.profile_file, fitted + "after_idle",
+                                                                  [&](const LatencyProfile& p) { return p.after_idle_curves(model, fit); });
+  if (read_boolean(service, k.key("cold_size")))
+    spec.cold_size_curve = cache.derived<std::optional<LatencyCurve>>(spec.profile_file, fitted + "cold_size",
+                                                                      [&](const LatencyProfile& p) { return p.cold_size_curve(model, fit); });
   if (read_boolean(service, k.key("run_spread"))) spec.run_spread = profile.run_spread(spec.model);
   if (read_boolean(service, k.key("contention"))) {
-    spec.contention_curve = profile.contention_curve(spec.model, fit);
-    spec.contention_levels = profile.contention_level_curves(spec.model, fit);
+    spec.contention_curve = cache.derived<std::optional<LatencyCurve>>(
+        spec.profile_file, fitted + "contention", [&](const LatencyProfile& p) { return p.contention_curve(model, fit); });
+    spec.contention_levels = cache.derived<std::vector<std::pair<int, LatencyCurve>>>(
+        spec.profile_file, fitted + "contention_levels", [&](const LatencyProfile& p) { return p.contention_level_curves(model, fit); });
     spec.contention_instances = profile.models.at(spec.model).contention_instances;
     if (!spec.contention_curve)
       throw InputError(service.child_path("contention"),
@@ -113,7 +130,8 @@ ServiceSpec parse_model_service(JsonReader& service, const KeyVariant& k, const 
     if (gpu.device != "gpu")
       throw InputError(where, "expected a GPU profile (\"device\": \"gpu\"), got \"" + gpu.device + "\"");
     gpu.curve(spec.model, where);  // names the models it has when this one is missing
-    spec.gpu_curve = gpu.kernel_curve(spec.model, fit);
+    spec.gpu_curve = cache.derived<std::optional<LatencyCurve>>(spec.gpu_profile_file, fitted + "kernel",
+                                                                [&](const LatencyProfile& p) { return p.kernel_curve(model, fit); });
     if (!spec.gpu_curve)
       throw InputError(where, "the profile has no kernel-only times (\"kernel_only_ms\") for \"" + spec.model + "\"");
     spec.gpu_profile_source = gpu.source;
