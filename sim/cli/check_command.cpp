@@ -4,7 +4,7 @@
 #include "sim/cli/commands.h"
 #include "sim/cli/flag_checks.h"
 #include "sim/cli/output_path.h"
-#include "sim/cli/validate_in_process.h"
+#include "sim/cli/command_in_process.h"
 #include "sim/engine/atomic_file.h"
 #include "sim/provenance/host_info.h"
 #include "sim/sweep/suite_runner.h"
@@ -88,6 +88,7 @@ int execute(const CheckFlags& f) {
   o.false_fail = f.false_fail;
   o.reseed = f.reseed;
   o.validate = [](const std::vector<std::string>& args, std::string* error) { return validate_in_process(args, error); };
+  o.in_process = [](const std::vector<std::string>& args) { return run_in_process(args); };
   if (!f.quiet && ::isatty(STDERR_FILENO))
     o.progress = [](std::size_t done, std::size_t total) { std::fprintf(stderr, "\rrecsim check: %zu/%zu runs\033[K", done, total); };
   std::vector<SuiteCase> cases = prepare_suite(f.suite, o);

@@ -4,7 +4,7 @@
 // Slurm job array, and the table (the runner: sim/sweep/sweep_runner.h).
 #include "sim/cli/commands.h"
 #include "sim/cli/flag_checks.h"
-#include "sim/cli/validate_in_process.h"
+#include "sim/cli/command_in_process.h"
 #include "sim/provenance/host_info.h"
 #include "sim/sweep/process_pool.h"
 #include "sim/sweep/sweep_runner.h"
@@ -111,6 +111,7 @@ int compute_here(SweepPlan& plan, const SweepFlags& f, const Shard& shard, int j
   SweepRunOptions o;
   o.jobs = jobs;
   o.allow_large = f.allow_large;
+  o.in_process = run_in_process;
   const bool progress = !f.quiet && ::isatty(STDERR_FILENO);
   if (progress)
     o.progress = [&](const SweepProgress& p) {
@@ -144,12 +145,18 @@ int execute(const SweepFlags& f) {
   if (!f.slurm && (f.tasks > 0 || !f.slurm_options.empty()))
     throw InputError(f.tasks > 0 ? "--tasks" : "--slurm-option", "only applies with --slurm");
   if (f.slurm && !f.shard.empty()) throw InputError("--shard", "--slurm makes the shards itself (--tasks)");
-  // Every point validated, and keyed, before any work.
-  SweepPlan plan = plan_sweep(f.sweep, f.store, validate_in_process, f.allow_large);
-  if (!f.dry_run) plan.store.create();
+  // Every point keyed, and the points this command computes validated, before any work; a shard or a
+  // gather reads the keys from the store's plan index when it is current.
+  const auto mine = [&](std::size_t i) { return f.gather || static_cast<int>(i % static_cast<std::size_t>(shard.count)) == shard.index; };
+  const int jobs = f.jobs > 0 ? f.jobs : usable_cpus();
+  SweepPlan plan = plan_sweep(f.sweep, f.store, f.gather ? CommandValidator{} : CommandValidator(validate_in_process), f.allow_large, mine, jobs);
+  if (!f.dry_run) {
+    plan.store.create();
+    remember_plan(plan);
+  }
   if (f.gather) return gather(plan, f);
   if (f.slurm) return submit_to_slurm(plan, f);
-  return compute_here(plan, f, shard, f.jobs > 0 ? f.jobs : usable_cpus());
+  return compute_here(plan, f, shard, jobs);
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <fstream>
 #include <map>
@@ -22,7 +23,8 @@ std::string own_executable() {
 }
 
 void run_process_pool(const std::string& executable, const std::vector<PoolTask>& tasks, int jobs,
-                      const std::function<bool(std::size_t)>& may_start, const std::function<void(std::size_t, int)>& done) {
+                      const std::function<bool(std::size_t)>& may_start, const std::function<void(std::size_t, int)>& done,
+                      const CommandRunner& in_process) {
   std::map<pid_t, std::size_t> running;
   std::size_t next = 0;
   const pid_t parent = ::getpid();
@@ -31,6 +33,7 @@ void run_process_pool(const std::string& executable, const std::vector<PoolTask>
     argv.push_back(const_cast<char*>(executable.c_str()));
     for (const auto& a : tasks[t].args) argv.push_back(const_cast<char*>(a.c_str()));
     argv.push_back(nullptr);
+    std::fflush(nullptr);  // nothing buffered here is written twice
     const pid_t pid = ::fork();
     if (pid < 0) throw std::runtime_error(std::string("cannot start a point: fork failed: ") + std::strerror(errno));
     if (pid == 0) {
@@ -43,6 +46,21 @@ void run_process_pool(const std::string& executable, const std::vector<PoolTask>
         ::dup2(null, STDOUT_FILENO);
       }
       if (err >= 0) ::dup2(err, STDERR_FILENO);
+      if (in_process) {
+        // Nothing of this process's beyond the three: not the store's locks on other points, which
+        // would stay held while this child lives (an executed command has them closed on exec).
+        ::close_range(3, ~0U, 0);
+        int status = 1;
+        try {
+          status = in_process(tasks[t].args);
+        } catch (const std::exception& e) {
+          std::fprintf(stderr, "recsim: error: %s\n", e.what());
+        } catch (...) {
+          std::fprintf(stderr, "recsim: error: unknown exception\n");
+        }
+        std::fflush(nullptr);
+        ::_exit(status);  // not exit(): this process's destructors and atexit handlers are the parent's
+      }
       ::execv(executable.c_str(), argv.data());
       ::_exit(127);
     }

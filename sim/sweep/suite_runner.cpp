@@ -70,14 +70,14 @@ class SuiteRuns {
   }
   std::size_t size() const { return tasks_.size(); }
 
-  void run(int jobs, const std::function<void(std::size_t, std::size_t)>& progress) {
+  void run(int jobs, const std::function<void(std::size_t, std::size_t)>& progress, const CommandRunner& in_process) {
     status_.assign(tasks_.size(), -1);
     std::size_t finished = 0;
     run_process_pool(own_executable(), tasks_, jobs, [](std::size_t) { return true; }, [&](std::size_t t, int s) {
       status_[t] = s;
       ++finished;
       if (progress) progress(finished, tasks_.size());
-    });
+    }, in_process);
   }
   std::optional<json> result(std::size_t t) const {
     if (status_[t] != 0) return std::nullopt;
@@ -224,7 +224,7 @@ SuiteReport run_suite(const std::string& suite, std::vector<SuiteCase> cases, co
       for (int k = 1; k <= o.seeds; ++k) tasks[i].push_back(runs.add(c.scenario, {"--seed", std::to_string(c.seed + static_cast<std::uint64_t>(k))}));
   }
   const auto started = std::chrono::steady_clock::now();
-  runs.run(o.jobs, o.progress);
+  runs.run(o.jobs, o.progress, o.in_process);
   report.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   report.runs = runs.size();
   // The suite's chosen false-fail rate shared by every number it records (Bonferroni).

@@ -25,6 +25,7 @@ struct SuiteOptions {
   double false_fail = 0.001;  // with update: the chance a whole suite run fails by chance
   std::uint64_t reseed = 0;   // run every scenario at its seed + reseed instead
   CommandValidator validate;  // checks each `run SCENARIO` before any run
+  CommandRunner in_process;   // runs each in a forked child; empty: the executable again
   std::function<void(std::size_t finished, std::size_t total)> progress;  // may be empty
 };
 

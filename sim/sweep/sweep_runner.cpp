@@ -10,7 +10,11 @@
 #include "sim/sweep/sweep_table.h"
 #include "workloads/input_error.h"
 
+#include <atomic>
 #include <chrono>
+#include <exception>
+#include <mutex>
+#include <thread>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -52,8 +56,10 @@ PlannedPoint plan_point(const SweepSpec& spec, const SweepPoint& p, const std::s
     }
     PlannedPoint planned;
     planned.arguments = point_arguments(spec, p, std::nullopt);
-    std::vector<std::string> input_hashes = {sha256_file_hex(spec.scenario), sha256_file_hex(plan.fleet_file)};
-    for (const auto& file : fleet.input_files()) input_hashes.push_back(sha256_file_hex(file));
+    planned.files = {spec.scenario, plan.fleet_file};
+    for (const auto& file : fleet.input_files()) planned.files.push_back(file);
+    std::vector<std::string> input_hashes;
+    for (const auto& file : planned.files) input_hashes.push_back(sha256_file_hex(file));
     std::string sets;
     for (const auto& s : p.sets) sets += s + "\n";
     planned.key = point_key(kRecsimVersion, {spec.command}, sha256_hex(plan.fleet.dump() + "\n" + sets), input_hashes);
@@ -72,9 +78,13 @@ PlannedPoint plan_point(const SweepSpec& spec, const SweepPoint& p, const std::s
   }
   PlannedPoint planned;
   planned.arguments = point_arguments(spec, p, seed);
+  planned.files = {spec.scenario};  // its content is in the scenario's SHA-256
   std::vector<std::string> input_hashes;
   for (const auto& file : scenario.input_files())
-    if (file != scenario.source_file) input_hashes.push_back(sha256_file_hex(file));
+    if (file != scenario.source_file) {
+      input_hashes.push_back(sha256_file_hex(file));
+      planned.files.push_back(file);
+    }
   std::vector<std::string> command = {spec.command};
   command.insert(command.end(), spec.options.begin(), spec.options.end());
   planned.key = point_key(kRecsimVersion, command, scenario_sha256(scenario), input_hashes);
@@ -160,7 +170,7 @@ std::vector<std::size_t> compute_round(SweepPlan& plan, const std::vector<std::s
     }
     claims.erase(t);
     tell();
-  });
+  }, o.in_process);
   std::vector<std::size_t> again;
   for (std::size_t i : held_elsewhere) {
     store.claim(plan.points[i].key, true);  // waits until the other sweep is done with it
@@ -177,12 +187,64 @@ std::string point_command_line(const PlannedPoint& p) {
   return line;
 }
 
-SweepPlan plan_sweep(const std::string& sweep_file, const std::string& store_dir, const CommandValidator& validate, bool allow_large) {
+namespace {
+
+// body(i) for i in [0, n) on up to `jobs` threads; when some throw, the lowest index's exception is
+// rethrown (the one a loop in order would have met first: every lower index has been done).
+void for_each_index(std::size_t n, int jobs, const std::function<void(std::size_t)>& body) {
+  const std::size_t threads = std::min<std::size_t>(n, static_cast<std::size_t>(std::max(1, jobs)));
+  if (threads <= 1) {
+    for (std::size_t i = 0; i < n; ++i) body(i);
+    return;
+  }
+  std::atomic<std::size_t> next{0};
+  std::atomic<std::size_t> failed_at{n};
+  std::exception_ptr error;
+  std::mutex mutex;
+  const auto work = [&] {
+    for (std::size_t i; (i = next++) < n && i < failed_at;) {
+      try {
+        body(i);
+      } catch (...) {
+        std::lock_guard<std::mutex> lock(mutex);
+        if (i < failed_at) {
+          failed_at = i;
+          error = std::current_exception();
+        }
+      }
+    }
+  };
+  std::vector<std::thread> pool;
+  for (std::size_t t = 1; t < threads; ++t) pool.emplace_back(work);
+  work();
+  for (auto& t : pool) t.join();
+  if (error) std::rethrow_exception(error);
+}
+
+}  // namespace
+
+SweepPlan plan_sweep(const std::string& sweep_file, const std::string& store_dir, const CommandValidator& validate, bool allow_large,
+                     const std::function<bool(std::size_t)>& mine, int jobs) {
   SweepSpec spec = load_sweep(sweep_file);
   RunStore store(store_dir.empty() ? spec.name + ".sweep" : store_dir, "--store", spec.command);
-  std::vector<PlannedPoint> points;
-  points.reserve(spec.points.size());
-  for (const auto& p : spec.points) {
+  const auto check = [&](const SweepPoint& p, const PlannedPoint& planned) {
+    auto args = planned.arguments;
+    if (allow_large) args.push_back("--allow-large");
+    std::string error;
+    if (validate(args, &error) != 0) throw InputError(sweep_file + ": " + point_name(spec, p), error);
+  };
+  if (auto indexed = read_plan_index(store, sweep_file, spec.points.size())) {
+    for_each_index(indexed->size(), jobs, [&](std::size_t i) {
+      if (mine && !mine(i)) return;
+      PlannedPoint& planned = (*indexed)[i];
+      planned.stored = store.load(planned.key);
+      if (!planned.stored && validate) check(spec.points[i], planned);
+    });
+    return SweepPlan{std::move(spec), std::move(*indexed), std::move(store), sweep_file, true};
+  }
+  std::vector<PlannedPoint> points(spec.points.size());
+  for_each_index(points.size(), jobs, [&](std::size_t i) {
+    const SweepPoint& p = spec.points[i];
     Scenario loaded;
     PlannedPoint planned = plan_point(spec, p, sweep_file, loaded);
     planned.stored = store.load(planned.key);
@@ -190,19 +252,27 @@ SweepPlan plan_sweep(const std::string& sweep_file, const std::string& store_dir
       // The command validates the scenario just loaded, not a second parse of the same file and sets.
       std::optional<LoadedScenarioReuse> reuse;
       if (spec.command != "plan") reuse.emplace(spec.scenario, p.sets, loaded);
-      auto args = planned.arguments;
-      if (allow_large) args.push_back("--allow-large");
-      std::string error;
-      if (validate(args, &error) != 0) throw InputError(sweep_file + ": " + point_name(spec, p), error);
+      check(p, planned);
     }
-    points.push_back(std::move(planned));
-  }
-  return SweepPlan{std::move(spec), std::move(points), std::move(store)};
+    points[i] = std::move(planned);
+  });
+  return SweepPlan{std::move(spec), std::move(points), std::move(store), sweep_file, false};
+}
+
+void remember_plan(const SweepPlan& plan) {
+  if (!plan.from_index) write_plan_index(plan.store, plan.sweep_file, plan.points);
 }
 
 bool write_sweep_table(SweepPlan& plan, std::size_t* missing) {
   std::vector<SweepRow> rows;
   *missing = 0;
+  // First whether every point has a file at all (a stat each): a shard that does not finish the
+  // sweep reads no other shard's results.
+  for (const auto& p : plan.points) {
+    std::error_code ec;
+    if (!p.stored && !std::filesystem::exists(plan.store.point_file(p.key), ec)) ++*missing;
+  }
+  if (*missing > 0) return false;
   for (auto& p : plan.points) {
     if (!p.stored) p.stored = plan.store.load(p.key);  // another shard may have finished it
     if (!p.stored) ++*missing;

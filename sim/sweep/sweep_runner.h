@@ -7,6 +7,7 @@
 #include "sim/sweep/command_validator.h"
 #include "sim/sweep/run_store.h"
 #include "sim/sweep/slurm_scripts.h"
+#include "sim/sweep/sweep_plan_index.h"
 #include "sim/sweep/sweep_spec.h"
 
 #include <nlohmann/json.hpp>
@@ -18,22 +19,26 @@
 
 namespace recsim {
 
-struct PlannedPoint {
-  std::string key;
-  std::vector<std::string> arguments;  // after "recsim", without --out/--quiet/--jobs
-  std::optional<nlohmann::ordered_json> stored;
-};
-
 struct SweepPlan {
   SweepSpec spec;
   std::vector<PlannedPoint> points;  // spec.points' order
   RunStore store;
+  std::string sweep_file;
+  bool from_index = false;  // the keys came from the store's plan index (sim/sweep/sweep_plan_index.h)
 };
 
-// The sweep file, each point's scenario and command validated (`validate`, with --allow-large if
-// allow_large) and keyed, and what the store holds. Throws InputError naming the sweep file and the
-// point. The store directory is not created here.
-SweepPlan plan_sweep(const std::string& sweep_file, const std::string& store_dir, const CommandValidator& validate, bool allow_large);
+// The sweep file, each point keyed, and what the store holds for the points `mine` selects (empty:
+// all), each of those without a result validated (`validate`, with --allow-large if allow_large).
+// The keys come from the store's plan index when it is current; otherwise every point's scenario is
+// parsed and keyed, and every point without a result validated, whatever `mine`. Up to `jobs`
+// points at once on threads. Throws InputError naming the sweep file and the point (the first in
+// order that fails, whatever `jobs`). The store directory is not created here.
+SweepPlan plan_sweep(const std::string& sweep_file, const std::string& store_dir, const CommandValidator& validate, bool allow_large,
+                     const std::function<bool(std::size_t)>& mine = {}, int jobs = 1);
+
+// Keeps the plan's keys in the store's plan index for the next start (a shard, a resume, a gather),
+// unless they came from it. The store must exist.
+void remember_plan(const SweepPlan& plan);
 
 // `recsim PARGS...` as a shell line.
 std::string point_command_line(const PlannedPoint& p);
@@ -60,6 +65,7 @@ struct SweepRunOptions {
   int jobs = 1;
   bool allow_large = false;
   std::function<void(const SweepProgress&)> progress;  // may be empty
+  CommandRunner in_process;  // each point's command, in a forked child; empty: the executable again
 };
 
 struct SweepOutcome {

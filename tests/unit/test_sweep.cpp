@@ -9,6 +9,7 @@
 #include "sim/provenance/file_memo.h"
 #include "sim/scenario/scenario_parser.h"
 #include "sim/scenario/scenario_sections.h"
+#include "sim/sweep/sweep_runner.h"
 #include "sim/sweep/sweep_spec.h"
 #include "workloads/input_error.h"
 
@@ -23,6 +24,7 @@
 #include <filesystem>
 #include <functional>
 #include <future>
+#include <mutex>
 #include <fstream>
 #include <sstream>
 #include <thread>
@@ -284,6 +286,9 @@ TEST_CASE("shards add up to the whole sweep, and a point is the command run by h
               .status == 0);
   auto by_hand = json::parse(read_text(dir.file("by-hand.json")));
   auto swept = point["result"];
+  // Computed in a forked child, it records the command line the command started afresh would.
+  CHECK(swept["provenance"]["command_line"] ==
+        point["command_line"].get<std::string>() + " --out " + dir.file("whole/raw/" + row["key"].get<std::string>() + ".json") + " --quiet");
   for (auto* j : {&by_hand, &swept}) {
     (*j)["engine"].erase("wall_seconds");
     (*j)["provenance"].erase("command_line");
@@ -358,4 +363,83 @@ TEST_CASE("a profile's fitted curves are computed once per profile and refitted 
                   InputError);
   CHECK_THROWS_AS(three.derived<double>(path, "missing", [](const LatencyProfile& p) { return p.curve("no-such-model", "m").seconds_at(1); }),
                   InputError);
+}
+
+TEST_CASE("the plan index: a shard or a gather plans only its own points, and a changed file plans afresh", "[sweep][index]") {
+  TempDir dir;
+  dir.write_json("s.json", mmc_document(2, 1000, 1.0, 4000, 400));
+  const auto sweep = dir.write_json("sweep.json", mmc_sweep("s.json", 6, 1));  // 6 points
+  const std::string store = dir.file("store");
+  std::vector<std::size_t> validated;
+  std::mutex mutex;
+  const CommandValidator counting = [&](const std::vector<std::string>& args, std::string*) {
+    std::lock_guard<std::mutex> lock(mutex);
+    validated.push_back(validated.size());
+    return args.empty() ? 2 : 0;
+  };
+  // No index yet: every point is keyed and validated, whatever the shard.
+  const auto shard0 = [](std::size_t i) { return i % 3 == 0; };
+  SweepPlan first = plan_sweep(sweep, store, counting, false, shard0);
+  CHECK_FALSE(first.from_index);
+  CHECK(validated.size() == 6);
+  first.store.create();
+  remember_plan(first);
+  // With it: the same keys and command lines, and only the shard's two points validated.
+  validated.clear();
+  SweepPlan again = plan_sweep(sweep, store, counting, false, shard0);
+  CHECK(again.from_index);
+  CHECK(validated.size() == 2);
+  REQUIRE(again.points.size() == 6);
+  for (std::size_t i = 0; i < 6; ++i) {
+    CHECK(again.points[i].key == first.points[i].key);
+    CHECK(again.points[i].arguments == first.points[i].arguments);
+  }
+  // Through the command: shards and the gather give the table of the whole sweep run at once.
+  REQUIRE(run_recsim({"sweep", sweep, "--store", dir.file("whole"), "--quiet"}).status == 0);
+  for (const char* shard : {"0/3", "1/3", "2/3"}) REQUIRE(run_recsim({"sweep", sweep, "--store", store, "--shard", shard, "--quiet"}).status == 0);
+  REQUIRE(run_recsim({"sweep", sweep, "--store", store, "--gather", "--quiet"}).status == 0);
+  CHECK(read_text(store + "/table.csv") == read_text(dir.file("whole/table.csv")));
+  // The base scenario edited (another load): the index is not used, and the keys follow the file.
+  auto edited = mmc_document(2, 1000, 1.0, 4000, 400);
+  edited["seed"] = 99;
+  dir.write_json("s.json", edited);
+  validated.clear();
+  SweepPlan changed = plan_sweep(sweep, store, counting, false, shard0);
+  CHECK_FALSE(changed.from_index);
+  CHECK(validated.size() == 6);
+  CHECK(changed.points[0].key != first.points[0].key);
+  // The sweep file edited: another index (the old one is not read for it).
+  auto wider = mmc_sweep("s.json", 7, 1);
+  dir.write_json("sweep.json", wider);
+  CHECK_FALSE(plan_sweep(sweep, store, counting, false, shard0).from_index);
+}
+
+TEST_CASE("a sweep planned on several threads names the first bad point in order, as on one", "[sweep][errors]") {
+  TempDir dir;
+  dir.write_json("s.json", mmc_document(2, 1000, 1.0, 2000, 200));
+  std::vector<int> qps;
+  for (int i = 0; i < 40; ++i) qps.push_back(i == 13 || i == 31 ? -1 - i : 100 + i);  // points 13 and 31 are refused
+  const auto sweep = dir.write_json("sweep.json", {{"scenario", "s.json"}, {"axes", json::array({{{"path", "workload.arrival.qps"}, {"name", "qps"}, {"values", qps}}})}});
+  const std::string expected = "recsim: error: " + sweep + ": point 13 (qps=-14): workload.arrival.qps: expected a number > 0, got -14\n";
+  for (const char* jobs : {"1", "4"}) {
+    const auto r = run_recsim({"sweep", sweep, "--store", dir.file("store"), "--dry-run", "--jobs", jobs});
+    CHECK(r.status == 2);
+    CHECK(r.err == expected);
+  }
+  // A command's own refusal (the validation, not the parse) is ordered the same way.
+  const auto ok = dir.write_json("ok.json", {{"scenario", "s.json"}, {"axes", json::array({{{"path", "seed"}, {"range", {{"from", 1}, {"to", 40}, {"step", 1}}}}})}});
+  const CommandValidator refuse = [](const std::vector<std::string>& args, std::string* error) {
+    const bool bad = args[3] == "seed=9" || args[3] == "seed=30";
+    if (bad) *error = "refused " + args[3];
+    return bad ? 2 : 0;
+  };
+  for (int jobs : {1, 4}) {
+    INFO("jobs " << jobs);
+    try {
+      plan_sweep(ok, dir.file("store2"), refuse, false, {}, jobs);
+      FAIL("no point refused");
+    } catch (const InputError& e) {
+      CHECK(std::string(e.what()) == ok + ": point 8 (seed=9): refused seed=9");
+    }
+  }
 }
