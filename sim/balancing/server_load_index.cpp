@@ -18,6 +18,7 @@ ServerLoadIndex::ServerLoadIndex(std::size_t servers) : n_(servers), leaves_(1) 
 
 void ServerLoadIndex::set(std::size_t server, double load) {
   std::size_t k = leaves_ + server;
+  if (tree_[k] == load) return;
   tree_[k] = load;
   for (k /= 2; k >= 1; k /= 2) {
     const double m = std::min(tree_[2 * k], tree_[2 * k + 1]);
@@ -26,21 +27,28 @@ void ServerLoadIndex::set(std::size_t server, double load) {
   }
 }
 
-std::size_t ServerLoadIndex::first_at_most(std::size_t k, std::size_t node_lo, std::size_t node_hi, std::size_t lo,
-                                           double value) const {
-  // O(log N): a subtree is entered only when it reaches past `lo` and holds a value <= `value`;
-  // every subtree entered that lies wholly past `lo` holds the answer.
-  if (node_hi <= lo || tree_[k] > value) return n_;
-  if (k >= leaves_) return k - leaves_;
-  const std::size_t mid = (node_lo + node_hi) / 2;
-  const std::size_t left = first_at_most(2 * k, node_lo, mid, lo, value);
-  return left < n_ ? left : first_at_most(2 * k + 1, mid, node_hi, lo, value);
+std::size_t ServerLoadIndex::first_at_most(std::size_t lo, double value) const {
+  // From lo's leaf, climb to the first subtree to its right that holds a value <= `value`, then
+  // descend to that subtree's first such leaf: O(log N) without recursion. Padding leaves hold
+  // infinity and are never chosen.
+  std::size_t k = leaves_ + lo;
+  if (tree_[k] <= value) return lo;
+  for (;;) {
+    while (k & 1) {  // a right child (or the root): what lies to its right is its parent's
+      if (k == 1) return n_;
+      k >>= 1;
+    }
+    ++k;  // the sibling subtree, just right of everything passed
+    if (tree_[k] <= value) break;
+  }
+  while (k < leaves_) k = tree_[2 * k] <= value ? 2 * k : 2 * k + 1;
+  return k - leaves_;
 }
 
 std::size_t ServerLoadIndex::least_from(std::size_t start) const {
-  const double m = tree_[1];  // the smallest load: the first server at or after `start` with it, else the first
-  const std::size_t after = first_at_most(1, 0, leaves_, start, m);
-  return after < n_ ? after : first_at_most(1, 0, leaves_, 0, m);
+  // The first server at or after `start` with the smallest load, else the first with it.
+  const std::size_t after = first_at_most(start, tree_[1]);
+  return after < n_ ? after : argmin();
 }
 
 }  // namespace recsim

@@ -26,9 +26,8 @@ class ServerLoadIndex {
   std::size_t least_from(std::size_t start) const;
 
  private:
-  // The first server at or after `lo` whose load is at most `value` (in node k's subtree, which
-  // covers servers [node_lo, node_hi)), or n_ when none.
-  std::size_t first_at_most(std::size_t k, std::size_t node_lo, std::size_t node_hi, std::size_t lo, double value) const;
+  // The first server at or after `lo` (< n_) whose load is at most `value`, or n_ when none.
+  std::size_t first_at_most(std::size_t lo, double value) const;
   std::size_t n_, leaves_;
   std::vector<double> tree_;  // heap layout: node k has children 2k and 2k+1; leaves from leaves_
 };

@@ -176,6 +176,7 @@ void Dispatcher::arrive(std::uint32_t slot, int model, int size, std::size_t ser
   const StaticPolicy split(plan.batch_size);
   const int requests = split.request_count(size);
   tracker_.add_requests(slot, requests);
+  const Server::LoadBatch batch(s);  // the balancers see the query's requests at once
   for (int r = 0; r < requests; ++r) s.submit(slot, split.request_items(size, r), model, now);
 }
 

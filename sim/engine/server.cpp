@@ -11,8 +11,9 @@ namespace recsim {
 
 Server::Server(ServerHost host, std::vector<const ServiceTimeModel*> services, Rng service_rng, QueryTracker& tracker,
                const MeasurementWindow& metrics)
-    : host_(std::move(host)), services_(std::move(services)), rng_(std::move(service_rng)), tracker_(tracker), metrics_(metrics),
-      core_busy_(static_cast<std::size_t>(host_.cpu_cores), 0.0), history_(static_cast<std::size_t>(host_.cpu_cores)) {
+    : host_(std::move(host)), services_(std::move(services)), tracker_(tracker), metrics_(metrics),
+      core_busy_(static_cast<std::size_t>(host_.cpu_cores), 0.0), history_(static_cast<std::size_t>(host_.cpu_cores)),
+      rng_(std::move(service_rng)) {
   for (int c = 0; c < host_.cpu_cores; ++c) free_.push_back({0.0, c});  // sorted: already a heap
 }
 
@@ -79,6 +80,7 @@ void Server::submit(std::uint32_t slot, int items, int model, double now) {
 }
 
 void Server::advance_to(double t) {
+  const LoadBatch batch(*this);  // the loads change once, after every completion due
   while (!pending_.empty() && pending_.top().end <= t) {
     const Request r = pending_.top();
     pending_.pop();

@@ -58,6 +58,23 @@ class Server {
   void submit(std::uint32_t slot, int items, int model, double now);
   // Delivers every completion with end <= t, in end order (ties: in the order they were queued).
   void advance_to(double t);
+  // While one is alive, the server's load reaches the balancers' indexes once, when the last ends
+  // (a query's requests placed one after another): a balancer reads them only at its next choice.
+  class LoadBatch {
+   public:
+    explicit LoadBatch(Server& s) : s_(s) { ++s_.load_batches_; }
+    ~LoadBatch() {
+      if (--s_.load_batches_ == 0 && s_.load_pending_) {
+        s_.load_pending_ = false;
+        s_.load_changed();
+      }
+    }
+    LoadBatch(const LoadBatch&) = delete;
+    LoadBatch& operator=(const LoadBatch&) = delete;
+
+   private:
+    Server& s_;
+  };
   // End of the earliest undelivered request; +infinity when none.
   double next_completion() const { return pending_.empty() ? kNever : pending_.top().end; }
 
@@ -112,6 +129,10 @@ class Server {
   };
   double busy_since_window(double start, double end) const;
   void load_changed() {
+    if (load_batches_ > 0) {
+      load_pending_ = true;
+      return;
+    }
     for (const auto& l : loads_) l.index->set(l.entry, load_per_core());
     if (next_index_ && next_completion() != next_reported_) {  // most requests queue behind the earliest
       next_reported_ = next_completion();
@@ -121,7 +142,6 @@ class Server {
 
   ServerHost host_;
   std::vector<const ServiceTimeModel*> services_;
-  Rng rng_;
   QueryTracker& tracker_;
   const MeasurementWindow& metrics_;
   std::priority_queue<Request, std::vector<Request>, LaterEnd> pending_;  // placed, undelivered
@@ -150,6 +170,11 @@ class Server {
   double offered_all_busy_ = 0.0;
   int all_busy_items_ = -1, all_busy_model_ = -1;  // the last all-busy factor looked up
   double all_busy_factor_ = 1.0;
+  int load_batches_ = 0;       // LoadBatch objects alive
+  bool load_pending_ = false;  // a change not yet in the indexes
+  // Last: its 2.5 KB state would push every field after it onto lines of their own (a fleet of
+  // 100,000 servers touches each server's fields cold).
+  Rng rng_;
 };
 
 }  // namespace recsim

@@ -16,26 +16,28 @@ namespace recsim {
 template <class T>
 class FileMemo {
  public:
-  // make(path) when the file is new or changed since; a file that cannot be stat'ed is not kept
-  // (make reports it).
-  const T& get(const std::string& path, const std::function<T(const std::string&)>& make) {
+  // A copy of the value kept for the file, or make(path) when the file is new or changed since
+  // (computed outside the lock: threads looking up other files do not wait for it). A file that
+  // cannot be stat'ed is not kept (make reports it).
+  T get(const std::string& path, const std::function<T(const std::string&)>& make) {
     struct stat st {};
-    std::lock_guard<std::mutex> lock(mutex_);
-    if (::stat(path.c_str(), &st) != 0) {
-      uncached_ = make(path);
-      return uncached_;
-    }
+    if (::stat(path.c_str(), &st) != 0) return make(path);
     const Identity id{st.st_dev, st.st_ino, st.st_size, st.st_mtim.tv_sec, st.st_mtim.tv_nsec};
-    auto it = values_.find(path);
-    if (it == values_.end() || it->second.first != id) it = values_.insert_or_assign(path, std::make_pair(id, make(path))).first;
-    return it->second.second;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      const auto it = values_.find(path);
+      if (it != values_.end() && it->second.first == id) return it->second.second;
+    }
+    T value = make(path);
+    std::lock_guard<std::mutex> lock(mutex_);
+    values_.insert_or_assign(path, std::make_pair(id, value));
+    return value;
   }
 
  private:
   using Identity = std::tuple<dev_t, ino_t, off_t, long, long>;
   std::mutex mutex_;
   std::map<std::string, std::pair<Identity, T>> values_;
-  T uncached_{};
 };
 
 }  // namespace recsim

@@ -49,7 +49,11 @@ void run_process_pool(const std::string& executable, const std::vector<PoolTask>
       if (in_process) {
         // Nothing of this process's beyond the three: not the store's locks on other points, which
         // would stay held while this child lives (an executed command has them closed on exec).
-        ::close_range(3, ~0U, 0);
+        if (::close_range(3, ~0U, 0) != 0) {  // a kernel before 5.9, or a filter refusing it
+          const long open_max = ::sysconf(_SC_OPEN_MAX);
+          const int limit = open_max > 0 && open_max < (1 << 20) ? static_cast<int>(open_max) : (1 << 20);
+          for (int fd = 3; fd < limit; ++fd) ::close(fd);
+        }
         int status = 1;
         try {
           status = in_process(tasks[t].args);

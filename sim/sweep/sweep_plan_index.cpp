@@ -5,11 +5,14 @@
 #include "sim/provenance/content_hash.h"
 #include "sim/sweep/process_pool.h"
 
+#include <sys/stat.h>
+
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <sstream>
+#include <stdexcept>
 
 namespace recsim {
 namespace {
@@ -18,16 +21,15 @@ namespace fs = std::filesystem;
 using ojson = nlohmann::ordered_json;
 constexpr const char* kFormat = "recsim-sweep-plan/1";
 
-std::string absolute(const std::string& path) {
-  std::error_code ec;
-  const fs::path p = fs::absolute(path, ec);
-  return ec ? path : p.lexically_normal().string();
-}
-
 // STORE/plans/ID.json for this sweep file as this process sees it.
 std::string index_file(const RunStore& store, const std::string& sweep_file) {
-  std::string identity = std::string(kFormat) + "\n" + kRecsimVersion + "\n" + own_executable() + "\n" + fs::current_path().string() +
-                         "\n" + absolute(sweep_file) + "\n" + sha256_file_hex(sweep_file) + "\n";
+  const std::string executable = own_executable();
+  struct stat st {};
+  if (::stat(executable.c_str(), &st) != 0) throw std::runtime_error("cannot stat " + executable);
+  std::string identity = std::string(kFormat) + "\n" + kRecsimVersion + "\n" + kRecsimCommit + (kRecsimDirty ? "+dirty" : "") + "\n" +
+                         executable + " " + std::to_string(st.st_ino) + " " + std::to_string(st.st_size) + " " +
+                         std::to_string(st.st_mtim.tv_sec) + "." + std::to_string(st.st_mtim.tv_nsec) + "\n" +
+                         fs::current_path().string() + "\n" + sweep_file + "\n" + sha256_file_hex(sweep_file) + "\n";
   for (const char* variable : {"RECSIM_DATA_DIR", "RECSIM_MODELS_DIR"}) {
     const char* value = std::getenv(variable);
     identity += std::string(variable) + "=" + (value ? value : "") + "\n";
@@ -63,23 +65,20 @@ std::optional<std::vector<PlannedPoint>> read_plan_index(const RunStore& store, 
 }
 
 void write_plan_index(const RunStore& store, const std::string& sweep_file, const std::vector<PlannedPoint>& points) {
+  // Each file with the hash its keys were made from; two points that saw different content of one
+  // file (it changed while they were planned) make the index unusable: none is written.
+  std::map<std::string, std::string> hashes;
+  for (const auto& p : points)
+    for (const auto& [path, sha] : p.files)
+      if (!hashes.emplace(path, sha).second && hashes[path] != sha) return;
   ojson files = ojson::object();
-  try {
-    for (const auto& p : points)
-      for (const auto& f : p.files) {
-        const std::string path = absolute(f);
-        if (!files.contains(path)) files[path] = sha256_file_hex(f);
-      }
-  } catch (...) {
-    return;
-  }
+  for (const auto& [path, sha] : hashes) files[path] = sha;
   ojson list = ojson::array();
   for (const auto& p : points) list.push_back({{"key", p.key}, {"arguments", p.arguments}});
-  const ojson doc = {{"format", kFormat}, {"recsim", kRecsimVersion}, {"sweep", absolute(sweep_file)}, {"files", files}, {"points", list}};
-  std::error_code ec;
-  fs::create_directories(store.dir() + "/plans", ec);
+  const ojson doc = {{"format", kFormat}, {"recsim", kRecsimVersion}, {"sweep", sweep_file}, {"files", files}, {"points", list}};
   try {
-    if (!ec) write_files_atomically({{index_file(store, sweep_file), doc.dump(1) + "\n"}});
+    fs::create_directories(store.dir() + "/plans");
+    write_files_atomically({{index_file(store, sweep_file), doc.dump(1) + "\n"}});
   } catch (const std::exception&) {
     // Only a saving: without an index the next start plans every point again.
   }

@@ -2,9 +2,11 @@
 // A sweep's plan index (docs/sweeps.md, "The plan index"): every point's key and command line as
 // planned, kept in the run store so that a shard, a resume or a gather reads them instead of
 // parsing and keying every point of the sweep again; each then does work in proportion to its own
-// points. STORE/plans/ID.json, where ID is the SHA-256 of recsim's version and executable, the
-// working directory, the sweep file's absolute path and content, and the environment that places
-// shipped files (RECSIM_DATA_DIR, RECSIM_MODELS_DIR). The index also records the SHA-256 of every
+// points. STORE/plans/ID.json, where ID is the SHA-256 of recsim's version and commit, its
+// executable (path, inode, size and modification time: a rebuild is another executable), the
+// working directory, the sweep file's path and content, and the environment that places shipped
+// files (RECSIM_DATA_DIR, RECSIM_MODELS_DIR). Paths are kept as the sweep gives them (relative to
+// the working directory, which is in the ID). The index also records the SHA-256 of every
 // file the keys cover (the scenarios, plans, profiles, traces and model files the points read); it
 // is used only while each of them, and the sweep file, has that content, and is otherwise ignored
 // (the sweep is planned afresh, and the index rewritten). Written atomically, all or nothing.
@@ -13,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include <optional>
+#include <utility>
 #include <string>
 #include <vector>
 
@@ -22,7 +25,10 @@ struct PlannedPoint {
   std::string key;
   std::vector<std::string> arguments;  // after "recsim", without --out/--quiet/--jobs
   std::optional<nlohmann::ordered_json> stored;
-  std::vector<std::string> files;      // the files whose content the key covers
+  // The files whose content the key covers, each with the SHA-256 the key was made from (for a file
+  // parsed rather than hashed into the key, taken before it was read: an edit meanwhile makes the
+  // index stale, never the key).
+  std::vector<std::pair<std::string, std::string>> files;
 };
 
 // The points of the sweep in `sweep_file` (`count` of them, in order) as the store's index holds

@@ -20,6 +20,7 @@
 #include <fstream>
 #include <map>
 #include <stdexcept>
+#include <system_error>
 
 namespace recsim {
 namespace {
@@ -48,6 +49,7 @@ PlannedPoint plan_point(const SweepSpec& spec, const SweepPoint& p, const std::s
     // The plan file and its fleet after the point's --set, and every file the fleet reads.
     PlanSpec plan;
     Scenario fleet;
+    const std::string plan_sha = sha256_file_hex(spec.scenario);  // before reading it (sweep_plan_index.h)
     try {
       plan = load_plan(spec.scenario, p.sets);
       fleet = parse_scenario(plan.fleet, plan.base_dir);
@@ -56,38 +58,41 @@ PlannedPoint plan_point(const SweepSpec& spec, const SweepPoint& p, const std::s
     }
     PlannedPoint planned;
     planned.arguments = point_arguments(spec, p, std::nullopt);
-    planned.files = {spec.scenario, plan.fleet_file};
-    for (const auto& file : fleet.input_files()) planned.files.push_back(file);
+    planned.files = {{spec.scenario, plan_sha}, {plan.fleet_file, sha256_file_hex(plan.fleet_file)}};
+    for (const auto& file : fleet.input_files()) planned.files.emplace_back(file, sha256_file_hex(file));
     std::vector<std::string> input_hashes;
-    for (const auto& file : planned.files) input_hashes.push_back(sha256_file_hex(file));
+    for (const auto& file : planned.files) input_hashes.push_back(file.second);
     std::string sets;
     for (const auto& s : p.sets) sets += s + "\n";
     planned.key = point_key(kRecsimVersion, {spec.command}, sha256_hex(plan.fleet.dump() + "\n" + sets), input_hashes);
     return planned;
   }
+  // Its content is in the scenario's SHA-256; its hash, for the plan index, taken before it is read.
+  const std::string scenario_file_sha = sha256_file_hex(spec.scenario);
   try {
     loaded = load_scenario(spec.scenario, p.sets);
   } catch (const InputError& e) {
     throw InputError(sweep_file + ": " + point_name(spec, p) + ": " + e.where(), e.expected());
   }
-  Scenario scenario = loaded;
   std::optional<std::uint64_t> seed;
-  if (p.repetition >= 0) {
-    seed = scenario.seed + static_cast<std::uint64_t>(p.repetition);
-    scenario.seed = *seed;
-  }
+  if (p.repetition >= 0) seed = loaded.seed + static_cast<std::uint64_t>(p.repetition);
   PlannedPoint planned;
   planned.arguments = point_arguments(spec, p, seed);
-  planned.files = {spec.scenario};  // its content is in the scenario's SHA-256
+  planned.files = {{spec.scenario, scenario_file_sha}};
   std::vector<std::string> input_hashes;
-  for (const auto& file : scenario.input_files())
-    if (file != scenario.source_file) {
+  for (const auto& file : loaded.input_files())
+    if (file != loaded.source_file) {
       input_hashes.push_back(sha256_file_hex(file));
-      planned.files.push_back(file);
+      planned.files.emplace_back(file, input_hashes.back());
     }
   std::vector<std::string> command = {spec.command};
   command.insert(command.end(), spec.options.begin(), spec.options.end());
-  planned.key = point_key(kRecsimVersion, command, scenario_sha256(scenario), input_hashes);
+  // The scenario as simulated has the repetition's seed; `loaded` keeps load_scenario's own.
+  const std::uint64_t own_seed = loaded.seed;
+  if (seed) loaded.seed = *seed;
+  const std::string scenario_sha = scenario_sha256(loaded);
+  loaded.seed = own_seed;
+  planned.key = point_key(kRecsimVersion, command, scenario_sha, input_hashes);
   return planned;
 }
 
@@ -215,7 +220,11 @@ void for_each_index(std::size_t n, int jobs, const std::function<void(std::size_
     }
   };
   std::vector<std::thread> pool;
-  for (std::size_t t = 1; t < threads; ++t) pool.emplace_back(work);
+  try {
+    for (std::size_t t = 1; t < threads; ++t) pool.emplace_back(work);
+  } catch (const std::system_error&) {
+    // No more threads to be had (a limit on tasks): the ones started and this one do the rest.
+  }
   work();
   for (auto& t : pool) t.join();
   if (error) std::rethrow_exception(error);
