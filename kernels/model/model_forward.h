@@ -1,7 +1,8 @@
 #pragma once
-// A model's forward pass, per family, composed from a backend's KernelOps. Scratch buffers are
-// allocated once for a maximum batch size and reused.
+// A model's forward pass, its family's (kernels/model/model_family.h) composed from a backend's
+// KernelOps. Scratch buffers are allocated once for a maximum batch size and reused.
 #include "kernels/model/kernel_ops.h"
+#include "kernels/model/model_family.h"
 #include "kernels/model/model_inputs.h"
 
 #include <vector>
@@ -21,30 +22,14 @@ class ModelForward {
   // All three.
   void forward(const ModelInputs& inputs, float* host_out);
 
-  int outputs_per_item() const { return weights_.spec.outputs_per_item(); }
-  int max_batch() const { return max_batch_; }
+  int outputs_per_item() const { return pass_.weights.spec.outputs_per_item(); }
+  int max_batch() const { return pass_.max_batch; }
 
  private:
-  void compute_dlrm();
-  void compute_ncf();
-  void compute_wide();
-  void compute_din();
-  void compute_dien();
-  // Pools every table with role `role` ("" = all) into out, in table order, from column `offset`.
-  int pool_tables(const std::string& role, float* out, int ld, int offset);
-
-  const ModelWeights& weights_;
-  KernelOps& ops_;
-  int max_batch_;
-  int batch_ = 0;
-  float* dense_ = nullptr;
-  std::int32_t* all_indices_ = nullptr;           // every table's keys, one backend buffer
-  std::vector<std::size_t> lookups_before_;       // per table: lookups per item of the tables before it
-  std::vector<std::int32_t> staged_indices_;      // host staging for the single upload
-  std::vector<std::int32_t*> indices_;            // per table: its block of all_indices_ for this batch
-  float* out_ = nullptr;
-  std::vector<float*> scratch_;  // family-specific buffers
-  int top_in_ = 0;
+  ForwardPass pass_;  // what the family's forward pass works with (kernels/model/model_family.h)
+  std::vector<std::size_t> lookups_before_;   // per table: lookups per item of the tables before it
+  std::vector<std::int32_t> staged_indices_;  // host staging for the single upload
+  std::int32_t* all_indices_ = nullptr;       // every table's keys, one backend buffer
 };
 
 }  // namespace recsim

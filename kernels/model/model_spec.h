@@ -1,9 +1,9 @@
 #pragma once
 // A recommendation model's architecture, read from its definition file (kernels/models/NAME.json,
 // documented in docs/models.md): MLP widths, embedding tables, and the family-specific parts
-// (DIN's attention unit, DIEN's GRU width, MT-WnD's task heads, NCF's final layer). The kernels
-// build from it, the simulator reads bytes moved per item from it, and the analytic GPU model reads
-// FLOPs and bytes from it.
+// (DIN's attention unit, DIEN's GRU width, MT-WnD's task heads, NCF's final layer), which its family
+// (kernels/model/model_family.h) reads and checks. The kernels build from it, the simulator reads
+// bytes moved per item from it, and the analytic GPU model reads FLOPs and bytes from it.
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
@@ -12,7 +12,7 @@
 
 namespace recsim {
 
-enum class ModelFamily { dlrm, ncf, wnd, mtwnd, din, dien };
+struct ModelFamily;  // kernels/model/model_family.h
 // DLRM feature interaction: the bottom MLP's output and the pooled embeddings concatenated (the
 // DeepRecSys models), or the bottom output followed by the dot products of every pair of those
 // vectors (the MLPerf / HugeCTR DLRM).
@@ -28,13 +28,14 @@ struct TableGroup {
 
 struct ModelSpec {
   std::string name;
-  ModelFamily family = ModelFamily::dlrm;
+  const ModelFamily* family = nullptr;  // a registered family (parse_model_spec sets it)
   std::string model_class;  // "embedding-dominated", "mlp-dominated", "attention-dominated"
   std::string source;
   int dense_features = 0;
   std::vector<int> bottom_mlp;     // DLRM: over the dense features
   Interaction interaction = Interaction::concat;  // DLRM
   std::vector<int> top_mlp;        // all families: the main MLP tower (MT-WnD: the shared part)
+  // The families' own parts (each read by its family; absent for the others).
   std::vector<int> final_mlp;      // NCF: after joining the MLP tower and the MF branch
   std::vector<int> task_mlp;       // MT-WnD: one head per task
   int tasks = 1;                   // MT-WnD
@@ -61,7 +62,8 @@ struct ModelSpec {
   double embedding_bytes_per_item() const;
 };
 
-const char* family_name(ModelFamily family);
+// The family's name ("dlrm", "ncf", ...).
+const std::string& family_name(const ModelSpec& m);
 
 // Throws InputError naming the JSON path (prefixed with `where`) on any invalid key.
 ModelSpec parse_model_spec(const nlohmann::json& document, const std::string& where);

@@ -68,7 +68,8 @@ double rows_scale_for(const ModelSpec& spec, double max_table_bytes);
 // Width of the top MLP's input, as the family's forward pass builds it.
 int top_input_width(const ModelSpec& spec);
 // DLRM: the width of the features before the interaction (the bottom output and every pooled
-// embedding side by side); with a concatenation this is the top MLP's input.
+// embedding side by side); with a concatenation this is the top MLP's input
+// (kernels/model/families/dlrm.cpp).
 int dlrm_features_width(const ModelSpec& spec);
 
 }  // namespace recsim

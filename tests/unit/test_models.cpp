@@ -1,6 +1,7 @@
 // The eight models: their definition files, derived sizes, and the oneDNN backend's outputs against
 // the naive reference on small inputs.
 #include "kernels/cpu/onednn_ops.h"
+#include "kernels/model/model_family.h"
 #include "kernels/model/model_forward.h"
 #include "kernels/model/model_spec.h"
 #include "kernels/reference/reference_ops.h"
@@ -85,9 +86,24 @@ TEST_CASE("invalid model files name the path and the problem", "[models][errors]
   CHECK(error_of(doc) == "m.json: interaction: a dot interaction needs every table's dim equal to the bottom MLP's last width (8)");
   doc["interaction"] = "sum";
   CHECK(error_of(doc) == "m.json: interaction: expected one of \"concat\", \"dot\", got \"sum\"");
+  // Each family reads its own keys: another family's is named as such, any other is unknown.
   doc["family"] = "wnd";
   doc["interaction"] = "dot";
-  CHECK(error_of(doc) == "m.json: interaction: only a DLRM has an interaction key");
+  CHECK(error_of(doc) == "m.json: bottom_mlp: only dlrm models have this key (this one is wnd)");
+  doc.erase("bottom_mlp");
+  CHECK(error_of(doc) == "m.json: interaction: only dlrm models have this key (this one is wnd)");
+  doc.erase("interaction");
+  CHECK(error_of(doc) == "valid");
+  doc["gru_size"] = 4;
+  CHECK(error_of(doc) == "m.json: gru_size: unknown key");
+  doc.erase("gru_size");
+  doc["tables"][0]["role"] = "user";
+  CHECK(error_of(doc) == "m.json: tables.0.role: a wnd model's tables have no roles");
+  doc["family"] = "din";
+  doc["attention_mlp"] = {4, 1};
+  CHECK(error_of(doc) == "m.json: tables.0.role: expected one of \"profile\", \"behaviour\", \"ad\", got \"user\"");
+  CHECK(find_model_family("dcn") == nullptr);
+  CHECK(find_model_family("din")->name == "din");
 }
 
 TEST_CASE("oneDNN backend matches the naive reference for every model", "[models][onednn]") {
