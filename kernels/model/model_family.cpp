@@ -15,6 +15,9 @@ const ModelFamily& wnd_family();
 const ModelFamily& mtwnd_family();
 const ModelFamily& din_family();
 const ModelFamily& dien_family();
+const ModelFamily& deepfm_family();
+const ModelFamily& dcn_family();
+const ModelFamily& mmoe_family();
 
 const std::vector<const ModelFamily*>& model_families() {
   // One line per family.
@@ -25,6 +28,9 @@ const std::vector<const ModelFamily*>& model_families() {
       &mtwnd_family(),
       &din_family(),
       &dien_family(),
+      &deepfm_family(),
+      &dcn_family(),
+      &mmoe_family(),
   };
   return families;
 }

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -41,6 +42,10 @@ struct ModelSpec {
   int tasks = 1;                   // MT-WnD
   std::vector<int> attention_mlp;  // DIN: the local activation unit
   int gru_hidden = 0;              // DIEN
+  // Other families' own sizes and layer widths, by key (DCN's cross_layers, MMoE's experts): each
+  // read, checked and used by its family's file alone.
+  std::map<std::string, int> family_sizes;
+  std::map<std::string, std::vector<int>> family_layers;
   std::vector<TableGroup> tables;
   double sla_low_ms = 0, sla_medium_ms = 0, sla_high_ms = 0;
 

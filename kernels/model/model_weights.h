@@ -57,6 +57,7 @@ struct ModelWeights {
   Mlp attention;                       // DIN: local activation unit
   Mlp ad_projection;                   // DIEN: ad embedding -> hidden (one layer, no activation)
   GruWeights gru, augru;               // DIEN
+  std::vector<Mlp> family_mlps;        // other families' layers, in the order their make_weights made them
 
   double table_bytes() const;
 };

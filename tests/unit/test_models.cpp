@@ -102,7 +102,7 @@ TEST_CASE("invalid model files name the path and the problem", "[models][errors]
   doc["family"] = "din";
   doc["attention_mlp"] = {4, 1};
   CHECK(error_of(doc) == "m.json: tables.0.role: expected one of \"profile\", \"behaviour\", \"ad\", got \"user\"");
-  CHECK(find_model_family("dcn") == nullptr);
+  CHECK(find_model_family("xdeepfm") == nullptr);
   CHECK(find_model_family("din")->name == "din");
 }
 
@@ -140,4 +140,141 @@ TEST_CASE("oneDNN instances on two threads at once each give the reference's ans
     });
   for (auto& th : threads) th.join();
   for (const auto& out : outputs) CHECK(worst_difference(out, expected) <= 1e-4);
+}
+
+namespace {
+
+// The papers' formulas in double precision, straight from a case's weights and inputs: an oracle
+// independent of KernelOps and of how the families compose them.
+using Vec = std::vector<double>;
+
+Vec pooled(const ModelCase& c, std::size_t t, int b) {
+  const auto& table = c.weights.tables[t];
+  Vec v(static_cast<std::size_t>(table.dim), 0.0);
+  for (int l = 0; l < table.lookups; ++l) {
+    const auto key = static_cast<std::size_t>(c.inputs.indices[t][static_cast<std::size_t>(b * table.lookups + l)]);
+    for (std::size_t j = 0; j < v.size(); ++j) v[j] += table.data[key * v.size() + j];
+  }
+  return v;
+}
+
+Vec dense_of(const ModelCase& c, int b) {
+  const auto n = static_cast<std::size_t>(c.spec.dense_features);
+  return Vec(c.inputs.dense.begin() + static_cast<std::ptrdiff_t>(b * n), c.inputs.dense.begin() + static_cast<std::ptrdiff_t>((b + 1) * n));
+}
+
+// [dense, the pooled tables with role `role` ("": all), in table order].
+Vec features(const ModelCase& c, int b, const std::string& role) {
+  Vec x = dense_of(c, b);
+  for (std::size_t t = 0; t < c.weights.tables.size(); ++t)
+    if (role.empty() || c.weights.tables[t].role == role) {
+      const Vec v = pooled(c, t, b);
+      x.insert(x.end(), v.begin(), v.end());
+    }
+  return x;
+}
+
+Vec layer(const DenseLayer& l, const Vec& x) {
+  REQUIRE(x.size() == static_cast<std::size_t>(l.in));
+  Vec y(l.b.begin(), l.b.end());
+  for (std::size_t i = 0; i < x.size(); ++i)
+    for (std::size_t o = 0; o < y.size(); ++o) y[o] += x[i] * l.w[i * y.size() + o];
+  return y;
+}
+
+Vec apply(const Mlp& m, Vec x) {
+  for (std::size_t i = 0; i < m.layers.size(); ++i) {
+    x = layer(m.layers[i], x);
+    const Activation a = i + 1 < m.layers.size() ? Activation::relu : m.last;
+    if (a == Activation::relu)
+      for (double& v : x) v = std::max(v, 0.0);
+    if (a == Activation::sigmoid)
+      for (double& v : x) v = 1.0 / (1.0 + std::exp(-v));
+    if (a == Activation::softmax) {
+      double sum = 0.0;
+      for (double& v : x) sum += (v = std::exp(v));
+      for (double& v : x) v /= sum;
+    }
+  }
+  return x;
+}
+
+Vec deepfm_item(const ModelCase& c, int b) {
+  const auto& w = c.weights;
+  std::vector<Vec> v;  // the fields' embeddings
+  for (std::size_t t = 0; t < w.tables.size(); ++t)
+    if (w.tables[t].role == "field") v.push_back(pooled(c, t, b));
+  double second = 0.0;  // sum over pairs f < g of <v_f, v_g> (Rendle's FM)
+  for (std::size_t f = 0; f < v.size(); ++f)
+    for (std::size_t g = f + 1; g < v.size(); ++g)
+      for (std::size_t k = 0; k < v[f].size(); ++k) second += v[f][k] * v[g][k];
+  const double first = apply(w.family_mlps[0], features(c, b, "linear"))[0];
+  const double deep = apply(w.top, features(c, b, "field"))[0];
+  return {1.0 / (1.0 + std::exp(-(first + second + deep)))};
+}
+
+Vec dcn_item(const ModelCase& c, int b) {
+  const auto& w = c.weights;
+  const Vec x0 = features(c, b, "");
+  Vec x = x0;
+  for (std::size_t l = 0; l < w.family_mlps.size(); ++l) {  // x_{l+1} = x0 * (x_l W_l + b_l) + x_l
+    const Vec y = layer(w.family_mlps[l].layers[0], x);
+    for (std::size_t i = 0; i < x.size(); ++i) x[i] = x0[i] * y[i] + x[i];
+  }
+  const Vec deep = apply(w.top, x0);
+  x.insert(x.end(), deep.begin(), deep.end());
+  return apply(w.final_mlp, x);
+}
+
+Vec mmoe_item(const ModelCase& c, int b) {
+  const auto& w = c.weights;
+  const Vec x = features(c, b, "");
+  const auto experts = static_cast<std::size_t>(c.spec.family_sizes.at("experts"));
+  std::vector<Vec> e;
+  for (std::size_t i = 0; i < experts; ++i) e.push_back(apply(w.family_mlps[i], x));
+  Vec out;
+  for (std::size_t t = 0; t < w.task_heads.size(); ++t) {
+    const Vec gate = apply(w.family_mlps[experts + t], x);
+    Vec in(e[0].size(), 0.0);
+    for (std::size_t i = 0; i < experts; ++i)
+      for (std::size_t j = 0; j < in.size(); ++j) in[j] += gate[i] * e[i][j];
+    const Vec y = apply(w.task_heads[t], in);
+    out.insert(out.end(), y.begin(), y.end());
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("DeepFM, DCN and MMoE compute their papers' formulas, on the reference and on oneDNN", "[models][families]") {
+  const auto name = GENERATE(as<std::string>{}, "deepfm", "dcn", "mmoe");
+  CAPTURE(name);
+  const ModelCase c = make_model_case(name, 3);
+  CHECK(family_name(c.spec) == name);
+  std::vector<double> expected;
+  for (int b = 0; b < c.inputs.batch; ++b) {
+    const Vec item = name == "deepfm" ? deepfm_item(c, b) : name == "dcn" ? dcn_item(c, b) : mmoe_item(c, b);
+    REQUIRE(item.size() == static_cast<std::size_t>(c.spec.outputs_per_item()));
+    expected.insert(expected.end(), item.begin(), item.end());
+  }
+  ReferenceOps reference_ops;
+  OneDnnOps onednn_ops;
+  ModelForward reference(c.weights, reference_ops, 8), onednn(c.weights, onednn_ops, 8);
+  for (ModelForward* forward : {&reference, &onednn}) {
+    const auto actual = outputs_of(*forward, c);
+    REQUIRE(actual.size() == expected.size());
+    for (std::size_t i = 0; i < actual.size(); ++i) CHECK(actual[i] == Approx(expected[i]).margin(1e-4));
+  }
+  // Their sizes as the papers' structures give them.
+  const ModelSpec& m = c.spec;
+  if (name == "deepfm") {
+    CHECK(top_input_width(m) == 13 + 26 * 10);
+    CHECK(m.outputs_per_item() == 1);
+  } else if (name == "dcn") {
+    CHECK(top_input_width(m) == 13 + 26 * 16);  // 429
+    CHECK(m.flops_per_item() == Approx(6 * (2.0 * 429 * 429 + 3 * 429) + 2.0 * (429 * 1024 + 1024 * 1024) + 2.0 * (429 + 1024)));
+  } else {
+    CHECK(m.outputs_per_item() == 2);
+    CHECK(c.weights.family_mlps.size() == 8 + 2);  // the experts and a gate per task
+  }
 }
