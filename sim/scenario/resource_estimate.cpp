@@ -221,7 +221,15 @@ ResourceEstimate estimate_resources(const Scenario& s) {
     for (const RandomFailures& f : s.fleet.failures->random)
       for (const ServerGroup& g : s.fleet.groups)
         if (g.kind == f.kind) e.failure_events += 2.0 * g.count * e.virtual_seconds / (f.mtbf_s + f.mttr_s);
-  e.periodic_events += e.failure_events;
+  // Scheduled failures: each takes its servers down (a server, a rack of its group, or the group)
+  // and, with an end, back up: an event per server each way.
+  if (s.fleet.failures)
+    for (const ScheduledFailure& f : s.fleet.failures->scheduled) {
+      const ServerGroup& g = s.fleet.groups[static_cast<std::size_t>(f.group)];
+      const double servers = f.server ? 1.0 : f.rack ? std::min(g.count, s.fleet.network.servers_per_rack) : g.count;
+      e.scheduled_failure_events += servers * (f.up_s ? 2.0 : 1.0);
+    }
+  e.periodic_events += e.failure_events + e.scheduled_failure_events;
   // A burst schedule runs until the last arrival, whatever the work makes the run's length.
   e.arrival_events = s.arrival.from_trace() ? 0.0 : s.arrival.events_per_s * queries / s.arrival.qps;
   e.periodic_events += e.arrival_events;
@@ -299,6 +307,7 @@ void check_resources(const Scenario& s, bool allow_large) {
   if (!allow_large && e.periodic_events > kMaxPeriodicEvents)
     throw InputError(e.arrival_events > e.periodic_events / 2   ? s.arrival.events_key
                      : e.failure_events > e.periodic_events / 2 ? "failures.random"
+                     : e.scheduled_failure_events > e.periodic_events / 2 ? "failures.scheduled"
                      : s.fleet.autoscaling && !cache            ? "autoscaling.interval_s"
                      : cache && cache->updates                ? "service.embedding_cache.updates"
                                                               : "service.embedding_cache.refresh",

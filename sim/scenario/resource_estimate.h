@@ -48,6 +48,7 @@ struct ResourceEstimate {
   double periodic_events = 0;  // update polls, refresh passes, update keys applied and the arrivals' own events
   double arrival_events = 0;   // of which the arrival process's (a burst schedule's state changes)
   double failure_events = 0;   // ... and random failures' and repairs
+  double scheduled_failure_events = 0;  // ... and scheduled failures' and ends (an event per server each way)
   double max_ticks = 0;        // the most periodic ticks of one actor
 };
 

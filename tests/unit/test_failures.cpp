@@ -3,6 +3,8 @@
 // (exponential and Weibull) against the product form, exact counts of queries lost and re-issued on
 // a deterministic load, a rack cut off the network, and the parser's errors.
 #include "sim/engine/isolated_run.h"
+#include "sim/scenario/resource_estimate.h"
+#include "workloads/input_error.h"
 #include "support/queueing_formulas.h"
 #include "support/scenarios.h"
 #include "support/temp_dir.h"
@@ -211,4 +213,28 @@ TEST_CASE("failures: invalid failures name their key", "[failures][errors]") {
   json v1 = mmc_document(2, 100, 1.0, 100, 0);
   v1["failures"] = {{"scheduled", {{{"group", "server"}, {"down_s", 1}}}}, {"random", {{{"kind", "server"}, {"mtbf_h", 1}, {"mttr_h", 1}}}}};
   CHECK(scenario_error(v1) == "valid");
+}
+
+TEST_CASE("failures: scheduled failures count in the resource estimate, and too many are refused naming them", "[failures][limits]") {
+  json doc = fleet(10, 1, 100, 1000);
+  json scheduled = json::array();
+  scheduled.push_back({{"group", "a"}, {"down_s", 1}, {"up_s", 2}});                 // 10 servers down and up: 20
+  scheduled.push_back({{"group", "a"}, {"server", 3}, {"down_s", 3}});               // one server, never back: 1
+  scheduled.push_back({{"group", "a"}, {"server", 4}, {"down_s", 3}, {"up_s", 4}});  // 2
+  doc["failures"] = {{"scheduled", scheduled}};
+  CHECK(estimate_resources(scenario_from(doc)).scheduled_failure_events == 23.0);
+  // 100,000 servers taken down and up 5,001 times: over a billion events.
+  json many = fleet(100000, 1, 100, 1000);
+  json outages = json::array();
+  for (int i = 0; i < 5001; ++i) outages.push_back({{"group", "a"}, {"down_s", 1.0 + i}, {"up_s", 1.5 + i}});
+  many["failures"] = {{"scheduled", outages}};
+  const Scenario s = scenario_from(many);
+  CHECK(estimate_resources(s).scheduled_failure_events == 2.0 * 100000 * 5001);
+  try {
+    check_resources(s, false);
+    FAIL("not refused");
+  } catch (const InputError& e) {
+    CHECK(std::string(e.what()).rfind("failures.scheduled: the run would process about 1e+09 periodic events", 0) == 0);
+  }
+  CHECK_NOTHROW(check_resources(s, true));
 }
