@@ -21,7 +21,13 @@ namespace fs = std::filesystem;
 using ojson = nlohmann::ordered_json;
 constexpr const char* kFormat = "recsim-sweep-plan/1";
 
-// STORE/plans/ID.json for this sweep file as this process sees it.
+// The start of the index files' names of this sweep file from this working directory: a new index
+// replaces the older ones of the same sweep (another content of the file, another build).
+std::string index_prefix(const std::string& sweep_file) {
+  return sha256_hex(fs::current_path().string() + "\n" + sweep_file).substr(0, 16) + "-";
+}
+
+// STORE/plans/PREFIX-ID.json for this sweep file as this process sees it.
 std::string index_file(const RunStore& store, const std::string& sweep_file) {
   const std::string executable = own_executable();
   struct stat st {};
@@ -34,7 +40,7 @@ std::string index_file(const RunStore& store, const std::string& sweep_file) {
     const char* value = std::getenv(variable);
     identity += std::string(variable) + "=" + (value ? value : "") + "\n";
   }
-  return store.dir() + "/plans/" + sha256_hex(identity) + ".json";
+  return store.dir() + "/plans/" + index_prefix(sweep_file) + sha256_hex(identity) + ".json";
 }
 
 }  // namespace
@@ -78,7 +84,15 @@ void write_plan_index(const RunStore& store, const std::string& sweep_file, cons
   const ojson doc = {{"format", kFormat}, {"recsim", kRecsimVersion}, {"sweep", sweep_file}, {"files", files}, {"points", list}};
   try {
     fs::create_directories(store.dir() + "/plans");
-    write_files_atomically({{index_file(store, sweep_file), doc.dump(1) + "\n"}});
+    const std::string file = index_file(store, sweep_file);
+    write_files_atomically({{file, doc.dump(1) + "\n"}});
+    // The same sweep's older indexes (it changed, or recsim was rebuilt) are no longer current.
+    const std::string prefix = index_prefix(sweep_file);
+    for (const auto& entry : fs::directory_iterator(store.dir() + "/plans")) {
+      const std::string name = entry.path().filename().string();
+      if (name.rfind(prefix, 0) == 0 && name.size() > 5 && name.substr(name.size() - 5) == ".json" && entry.path() != fs::path(file))
+        fs::remove(entry.path());
+    }
   } catch (const std::exception&) {
     // Only a saving: without an index the next start plans every point again.
   }

@@ -2,7 +2,8 @@
 // A sweep's plan index (docs/sweeps.md, "The plan index"): every point's key and command line as
 // planned, kept in the run store so that a shard, a resume or a gather reads them instead of
 // parsing and keying every point of the sweep again; each then does work in proportion to its own
-// points. STORE/plans/ID.json, where ID is the SHA-256 of recsim's version and commit, its
+// points. STORE/plans/PREFIX-ID.json (PREFIX from the working directory and the sweep file's path:
+// a new index of the same sweep replaces its older ones), where ID is the SHA-256 of recsim's version and commit, its
 // executable (path, inode, size and modification time: a rebuild is another executable), the
 // working directory, the sweep file's path and content, and the environment that places shipped
 // files (RECSIM_DATA_DIR, RECSIM_MODELS_DIR). Paths are kept as the sweep gives them (relative to

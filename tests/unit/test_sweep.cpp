@@ -408,10 +408,19 @@ TEST_CASE("the plan index: a shard or a gather plans only its own points, and a 
   CHECK_FALSE(changed.from_index);
   CHECK(validated.size() == 6);
   CHECK(changed.points[0].key != first.points[0].key);
-  // The sweep file edited: another index (the old one is not read for it).
+  // The sweep file edited: another index (the old one is not read for it), which replaces the old.
   auto wider = mmc_sweep("s.json", 7, 1);
   dir.write_json("sweep.json", wider);
-  CHECK_FALSE(plan_sweep(sweep, store, counting, false, shard0).from_index);
+  SweepPlan widened = plan_sweep(sweep, store, counting, false, shard0);
+  CHECK_FALSE(widened.from_index);
+  const auto indexes = [&] {
+    std::vector<std::string> names;
+    for (const auto& e : std::filesystem::directory_iterator(store + "/plans")) names.push_back(e.path().filename().string());
+    return names;
+  };
+  remember_plan(widened);
+  CHECK(indexes().size() == 1);  // the sweep's older indexes (the commands', of the earlier content) are gone
+  CHECK(plan_sweep(sweep, store, counting, false, shard0).from_index);
 }
 
 TEST_CASE("a sweep planned on several threads names the first bad point in order, as on one", "[sweep][errors]") {
