@@ -15,11 +15,14 @@ void add_point_commands(CLI::App& app, std::function<int()>& command) {
   add_plan_command(app, command);
 }
 
-int run_point_cli(std::vector<std::string>& args, std::string* error) {
+// `recsim ARGS...` (args[0] is "recsim"); with `record`, provenance records its command line.
+int run_point_cli(std::vector<std::string>& args, std::string* error, bool record) {
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
-  return run_cli(static_cast<int>(args.size()), argv.data(), "", add_point_commands, error);
+  const int argc = static_cast<int>(args.size());
+  if (record) set_command_line(command_line_of(argc, argv.data()));
+  return run_cli(argc, argv.data(), "", add_point_commands, error);
 }
 
 }  // namespace
@@ -27,15 +30,12 @@ int run_point_cli(std::vector<std::string>& args, std::string* error) {
 int validate_in_process(std::vector<std::string> args, std::string* error) {
   args.insert(args.begin(), "recsim");
   args.push_back("--validate-only");
-  return run_point_cli(args, error);
+  return run_point_cli(args, error, false);
 }
 
 int run_in_process(std::vector<std::string> args) {
   args.insert(args.begin(), "recsim");
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  set_command_line(command_line_of(static_cast<int>(args.size()), argv.data()));
-  return run_point_cli(args, nullptr);
+  return run_point_cli(args, nullptr, true);
 }
 
 }  // namespace recsim
