@@ -2,17 +2,17 @@
 """The at-scale study (docs/datacenter.md), in the spirit of DeepRecSys's datacenter experiment.
 
 A fleet of hundreds of servers of two CPU kinds plus GPU servers serves the eight models
-co-located, with a traffic mix, behind a power-of-two-choices balancer over a rack network.
-DeepRecSched is tuned per (model, server kind) on a one-server format-1 scenario of that kind
-(`recsim tune`); the fleet then runs twice: with the tuned configurations and with DeepRecSys's
-static baseline (no splitting, CPU only). For both: the most total load every model serves within
-its SLA (`recsim capacity`), and the fleet's and each model's tail latency over a sweep of loads.
-Writes OUTDIR/at-scale.json and OUTDIR/at-scale-static.json (the scenarios), OUTDIR/tune/,
-OUTDIR/runs/, OUTDIR/study.json, OUTDIR/study-table.md and plots (PNG and SVG).
+co-located, with a traffic mix, behind a power-of-two-choices balancer over a rack network. The
+fleet with DeepRecSys's static baseline (no splitting, CPU only) is written first; `recsim tune`
+on it tunes DeepRecSched per (model, server kind), each on one server of the kind, measures the
+most total load every model serves within its SLA both ways, and writes the tuned fleet. Both then
+run over a sweep of loads: the fleet's and each model's tail latency, power.
+Writes OUTDIR/at-scale-static.json and OUTDIR/at-scale.json (the scenarios), OUTDIR/tune.json and
+tune.csv, OUTDIR/runs/, OUTDIR/study.json, OUTDIR/study-table.md and plots (PNG and SVG).
 
 Usage: datacenter_study.py RECSIM OUTDIR [--queries N] [--reuse] [--install]
-  --queries N   queries per fleet simulation (default 400000; tuning uses 10000 per evaluation)
-  --reuse       keep tuning results already in OUTDIR/tune/
+  --queries N   queries per fleet simulation (default 400000; tuning's one-server runs use 10000)
+  --reuse       keep the tuning already in OUTDIR (tune.json and at-scale.json) if made with the same --queries
   --install     copy the two scenarios to scenarios/datacenter/ (the shipped copies)
 """
 import argparse
@@ -55,7 +55,6 @@ NETWORK = {
     "request_bytes": {"base": 2048, "per_item": 64},         # user features and candidate ids (assumed)
     "response_bytes": {"base": 256, "per_item": 8},          # one score per item
 }
-NEVER = 1000000000  # an offload threshold above every query size
 
 
 def sla_ms(model):
@@ -68,72 +67,46 @@ def run(cmd):
     subprocess.run(cmd, check=True)
 
 
-def tune_scenario(model, kind, path):
-    single = json.load(open(os.path.join(ROOT, "scenarios", "models", model + ".json")))
-    server = {"count": 1, "cpu_cores": kind["cpu_cores"]}
-    service = {"type": "model", "model": model, "profile": os.path.join(PROFILES, kind["cpu_profile"])}
-    scheduler = {"policy": "static", "batch_size": 64}
-    if kind.get("gpus"):
-        server["gpus"] = kind["gpus"]
-        server["pcie"] = PCIE
-        service["gpu_profile"] = os.path.join(PROFILES, kind["gpu_profile"])
-        scheduler = {"policy": "deeprecsched", "batch_size": 64, "gpu_threshold": 256}
-    doc = {"name": "tune-%s-%s" % (model, kind["name"]), "seed": 1, "platform": {"servers": [server]},
-           "workload": {"arrival": {"process": "poisson",
-                                    "qps": single["workload"]["arrival"]["qps"] * kind["cpu_cores"] / 16},
-                        "query_size": SIZES},
-           "service": service, "scheduler": scheduler,
-           "sla": {"percentile": 95, "target_ms": sla_ms(model)},
-           "run": {"queries": 10000, "warmup_queries": 1000}}
-    with open(path, "w") as f:
-        json.dump(doc, f, indent=1)
+TUNED_DESCRIPTION = "DeepRecSched tuned per (model, server kind) by `recsim tune` on the static fleet (scripts/datacenter-study)"
+STATIC_DESCRIPTION = "DeepRecSys's static baseline: every query whole on one core (batch >= the largest query), CPU only"
 
 
-def fleet_scenario(tuned, static, name):
-    models = []
-    for m in MODELS:
-        entry = {"name": m, "share": SHARES[m], "query_size": SIZES,
-                 "service": {"type": "model", "model": m},
-                 "sla": {"percentile": 95, "target_ms": sla_ms(m)}}
-        by_kind = {}
-        for kind in KINDS:
-            t = tuned[m][kind["name"]]
-            if static:
-                cfg = {"policy": "static", "batch_size": t["baseline"]["batch_size"]}
-            elif kind.get("gpus") and t["best"]["gpu_threshold"]:
-                cfg = {"policy": "deeprecsched", "batch_size": t["best"]["batch_size"],
-                       "gpu_threshold": t["best"]["gpu_threshold"]}
-            else:
-                cfg = {"policy": "static", "batch_size": t["best"]["batch_size"]}
-            by_kind[kind["name"]] = cfg
-        entry["scheduler"] = by_kind[KINDS[0]["name"]]
-        entry["scheduler_by_kind"] = {k: v for k, v in by_kind.items() if k != KINDS[0]["name"]}
-        models.append(entry)
+def description(how):
+    return ("The at-scale study (docs/datacenter.md): 360 servers (160 AMD EPYC 40-core, 160 Intel Xeon 40-core, "
+            "40 Intel Xeon 40-core + NVIDIA H100) serving the eight models co-located with a traffic mix, "
+            "power of two choices over a rack network. Scheduling: " + how + ". CPU times from profiles "
+            "measured on 2-core VMs (contention extrapolated to 40 cores); H100 kernel times ANALYTIC; "
+            "power figures partly ASSUMED (see server_kinds.N.power.source).")
+
+
+def static_fleet(queries):
+    """The fleet with the static baseline on every kind, its profiles named by absolute paths."""
+    models = [{"name": m, "share": SHARES[m], "query_size": SIZES, "service": {"type": "model", "model": m},
+               "sla": {"percentile": 95, "target_ms": sla_ms(m)},
+               "scheduler": {"policy": "static", "batch_size": SIZES["max"]}} for m in MODELS]
     kinds = []
     for k in KINDS:
         kk = dict(k)
-        kk["cpu_profile"] = "../../kernels/profiles/" + k["cpu_profile"]
+        kk["cpu_profile"] = os.path.join(PROFILES, k["cpu_profile"])
         if "gpu_profile" in k:
-            kk["gpu_profile"] = "../../kernels/profiles/" + k["gpu_profile"]
+            kk["gpu_profile"] = os.path.join(PROFILES, k["gpu_profile"])
         kinds.append(kk)
-    how = ("DeepRecSys's static baseline: every query whole on one core (batch >= the largest query), CPU only"
-           if static else "DeepRecSched tuned per (model, server kind) by scripts/datacenter-study")
     return {
-        "format": 2, "name": name,
-        "description": ("The at-scale study (docs/datacenter.md): 360 servers (160 AMD EPYC 40-core, 160 Intel Xeon 40-core, "
-                        "40 Intel Xeon 40-core + NVIDIA H100) serving the eight models co-located with a traffic mix, "
-                        "power of two choices over a rack network. Scheduling: " + how + ". CPU times from profiles "
-                        "measured on 2-core VMs (contention extrapolated to 40 cores); H100 kernel times ANALYTIC; "
-                        "power figures partly ASSUMED (see server_kinds.N.power.source)."),
-        "seed": 1,
+        "format": 2, "name": "at-scale-static", "description": description(STATIC_DESCRIPTION), "seed": 1,
         "server_kinds": kinds,
         "server_groups": [{"name": g, "kind": k, "count": n} for g, k, n in GROUPS],
         "workload": {"arrival": {"process": "poisson", "qps": 100000}},
         "models": models,
         "balancer": {"policy": "power_of_two"},
         "network": NETWORK,
-        "run": {"queries": 400000, "warmup_queries": 40000},
+        "run": {"queries": queries, "warmup_queries": queries // 10},
     }
+
+
+def write_json(path, doc):
+    with open(path, "w") as f:
+        json.dump(doc, f, indent=1)
+        f.write("\n")
 
 
 def main():
@@ -145,67 +118,47 @@ def main():
     ap.add_argument("--install", action="store_true")
     a = ap.parse_args()
     out = os.path.abspath(a.out)
-    os.makedirs(os.path.join(out, "tune"), exist_ok=True)
     os.makedirs(os.path.join(out, "runs"), exist_ok=True)
     started = time.time()
+    scenarios = {"at-scale": os.path.join(out, "at-scale.json"), "at-scale-static": os.path.join(out, "at-scale-static.json")}
 
-    # 1. DeepRecSched per (model, kind).
-    tuned = {}
-    for m in MODELS:
-        tuned[m] = {}
-        for kind in KINDS:
-            tag = "%s-%s" % (m, kind["name"])
-            scen = os.path.join(out, "tune", tag + ".scenario.json")
-            res = os.path.join(out, "tune", tag + ".tune.json")
-            if not (a.reuse and os.path.exists(res)):
-                tune_scenario(m, kind, scen)
-                cmd = [a.recsim, "tune", scen, "--quiet", "--out", res]
-                if kind.get("gpus"):
-                    cmd += ["--thresholds", "32,64,96,128,192,256,384,512,768,1024"]
-                run(cmd)
-            tuned[m][kind["name"]] = json.load(open(res))
+    # 1. The static fleet, then DeepRecSched per (model, kind) and both fleets' most load under every
+    #    SLA, by one `recsim tune`.
+    write_json(scenarios["at-scale-static"], static_fleet(a.queries))
+    tune_json = os.path.join(out, "tune.json")
+    reusable = (a.reuse and os.path.exists(tune_json) and os.path.exists(scenarios["at-scale"])
+                and json.load(open(tune_json))["engine"]["queries_per_evaluation"] == a.queries)
+    if not reusable:
+        run([a.recsim, "tune", scenarios["at-scale-static"], "--slice-queries", "10000",
+             "--thresholds", "32,64,96,128,192,256,384,512,768,1024", "--quiet", "--out", tune_json,
+             "--csv", os.path.join(out, "tune.csv"), "--tuned-scenario", scenarios["at-scale"]])
+    # The tuned fleet laid out as the static one (recsim writes keys sorted): its schedulers only differ.
+    tuned = json.load(open(scenarios["at-scale"]))
+    doc = static_fleet(a.queries)
+    doc["name"] = "at-scale"
+    doc["description"] = description(TUNED_DESCRIPTION)
+    order = lambda sched: {k: sched[k] for k in ("policy", "batch_size", "gpu_threshold") if k in sched}
+    for model, tuned_model in zip(doc["models"], tuned["models"]):
+        model["scheduler"] = order(tuned_model["scheduler"])
+        if "scheduler_by_kind" in tuned_model:
+            model["scheduler_by_kind"] = {k: order(v) for k, v in tuned_model["scheduler_by_kind"].items()}
+    write_json(scenarios["at-scale"], doc)
+    tune = json.load(open(tune_json))
     tune_seconds = time.time() - started
+    capacity = {"at-scale": tune["best"]["max_qps"], "at-scale-static": tune["baseline"]["max_qps"]}
 
-    # 2. The fleet, both ways.
-    scenarios = {}
-    for static in (False, True):
-        name = "at-scale-static" if static else "at-scale"
-        doc = fleet_scenario(tuned, static, name)
-        doc["run"] = {"queries": a.queries, "warmup_queries": a.queries // 10}
-        path = os.path.join(out, name + ".json")
-        with open(path, "w") as f:
-            json.dump(doc, f, indent=1)
-            f.write("\n")
-        scenarios[name] = path
     if a.install:
         dest = os.path.join(ROOT, "scenarios", "datacenter")
         os.makedirs(dest, exist_ok=True)
         for name, path in scenarios.items():
             doc = json.load(open(path))
-            with open(os.path.join(dest, name + ".json"), "w") as f:
-                json.dump(doc, f, indent=1)
-                f.write("\n")
+            for k in doc["server_kinds"]:
+                for key in ("cpu_profile", "gpu_profile"):
+                    if key in k:
+                        k[key] = "../../kernels/profiles/" + os.path.basename(k[key])
+            write_json(os.path.join(dest, name + ".json"), doc)
 
-    # Paths inside the scenarios are relative to scenarios/datacenter/: run the installed copies
-    # when there are any, else rewrite them for OUTDIR.
-    for name, path in scenarios.items():
-        doc = json.load(open(path))
-        for k in doc["server_kinds"]:
-            for key in ("cpu_profile", "gpu_profile"):
-                if key in k:
-                    k[key] = os.path.join(PROFILES, os.path.basename(k[key]))
-        with open(path, "w") as f:
-            json.dump(doc, f, indent=1)
-            f.write("\n")
-
-    # 3. Capacity: the most total load with every model within its SLA.
-    capacity = {}
-    for name, path in scenarios.items():
-        res = os.path.join(out, "runs", name + ".capacity.json")
-        run([a.recsim, "capacity", path, "--precision", "0.02", "--quiet", "--out", res])
-        capacity[name] = json.load(open(res))["max_qps"]
-
-    # 4. Tail latency over a sweep of loads, as fractions of the static baseline's capacity.
+    # 2. Tail latency over a sweep of loads, as fractions of the static baseline's capacity.
     base = capacity["at-scale-static"]
     fractions = [0.3, 0.5, 0.7, 0.8, 0.9, 1.0]
     top = capacity["at-scale"] / base if base > 0 else 1.0
@@ -236,8 +189,10 @@ def main():
 
     study = {"capacity_qps": capacity, "sweep": sweep, "tune_seconds": tune_seconds,
              "total_seconds": time.time() - started,
-             "tuned": {m: {k: {"best": v["best"], "baseline": v["baseline"]} for k, v in kinds.items()}
-                       for m, kinds in tuned.items()}}
+             "fleet_gain_beyond_noise": tune["gain_beyond_noise"],
+             "tuned_ci95_qps": tune["best"]["ci95_qps"],
+             "pairs": [{"model": p["model"], "kind": p["kind"], "best": p["best"], "baseline": p["baseline"],
+                        "gain_beyond_noise": p["gain_beyond_noise"]} for p in tune["pairs"]]}
     with open(os.path.join(out, "study.json"), "w") as f:
         json.dump(study, f, indent=1)
     write_table(out, study)
@@ -261,12 +216,13 @@ def write_table(out, study):
             fmt(t["p95_ms"]), fmt(t["p99_ms"]), " (saturated)" if t["saturated"] else "", change,
             "met" if s["sla_met"] else "missed", "met" if t["sla_met"] else "missed"))
     lines += ["", "| model | kind | static batch | tuned batch | tuned GPU threshold | static max qps (1 server) | "
-              "tuned max qps (1 server) |", "|---|---|---|---|---|---|---|"]
-    for m, kinds in study["tuned"].items():
-        for k, v in kinds.items():
-            lines.append("| %s | %s | %d | %d | %s | %.0f | %.0f |" % (
-                m, k, v["baseline"]["batch_size"], v["best"]["batch_size"], v["best"]["gpu_threshold"] or "-",
-                v["baseline"]["max_qps"], v["best"]["max_qps"]))
+              "tuned max qps (1 server), 95% interval | gain | beyond noise |", "|---|---|---|---|---|---|---|---|---|"]
+    for p in study["pairs"]:
+        b, t = p["baseline"], p["best"]
+        lines.append("| %s | %s | %d | %d | %s | {:,.0f} | {:,.0f} ({:,.0f}-{:,.0f}) | %s | %s |".format(
+            b["max_qps"], t["max_qps"], t["ci95_qps"][0], t["ci95_qps"][1]) % (
+            p["model"], p["kind"], b["batch_size"], t["batch_size"], t["gpu_threshold"] or "-",
+            "%.2fx" % (t["max_qps"] / b["max_qps"]) if b["max_qps"] > 0 else "-", "yes" if p["gain_beyond_noise"] else "no"))
     with open(os.path.join(out, "study-table.md"), "w") as f:
         f.write("\n".join(lines) + "\n")
 

@@ -23,6 +23,7 @@ struct ArrivalSpec {
   std::string file;  // a file the process reads besides a trace (a rate table), resolved; empty if none
   std::string trace_file;  // trace: resolved path
   double trace_span_s = 0.0;  // trace: the last arrival's time, as recorded
+  std::uint64_t trace_rows = 0;  // trace: its queries
   double trace_recorded_qps = 0.0;  // trace: its queries / its last arrival's time (0: all at time 0)
   bool trace_rate_given = false;    // trace: `qps` was in the scenario
   // The process's own events per second of virtual time (a burst schedule's state changes), for

@@ -168,8 +168,11 @@ nlohmann::json schema_of(const KeyDecl& k) {
   if (k.schema.is_null()) switch (k.type) {
     case KeyDecl::Type::integer: s["type"] = "integer"; break;
     case KeyDecl::Type::number: s["type"] = "number"; break;
-    case KeyDecl::Type::string:
-    case KeyDecl::Type::file: s["type"] = "string"; break;
+    case KeyDecl::Type::string: s["type"] = "string"; break;
+    case KeyDecl::Type::file:  // a path, relative to the scenario's directory (sim/scenario/scenario_paths.h finds them by this)
+      s["type"] = "string";
+      s["format"] = "path";
+      break;
     case KeyDecl::Type::choice: s["enum"] = k.choices; break;
     case KeyDecl::Type::boolean: s["type"] = "boolean"; break;
     case KeyDecl::Type::object: s["$ref"] = "#/$defs/" + k.section; break;

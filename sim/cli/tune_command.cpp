@@ -1,6 +1,8 @@
 // `recsim tune SCENARIO.json [--out FILE] [--set PATH=VALUE]... [--jobs N] [--grid] [--batches LIST]
-//              [--thresholds LIST] [--precision P] [--search golden|climb] [--seeds N] [--csv FILE] [--quiet]`:
-// DeepRecSched's search with the capacity search as its measure (sim/search/tuning.h).
+//              [--thresholds LIST] [--precision P] [--search golden|climb] [--seeds N] [--csv FILE]
+//              [--tuned-scenario FILE] [--slice-queries N] [--quiet]`:
+// DeepRecSched's search with the capacity search as its measure (sim/search/tuning.h); on a fleet,
+// per (model, server kind) and then the whole fleet (sim/search/fleet_tuning.h).
 #include "sim/cli/commands.h"
 #include "sim/cli/flag_checks.h"
 #include "sim/cli/scenario_flags.h"
@@ -12,9 +14,13 @@
 #include "sim/provenance/provenance.h"
 #include "sim/scenario/profile_shape.h"
 #include "sim/scenario/scenario_parser.h"
+#include "sim/search/fleet_tuning.h"
 #include "sim/search/tuning.h"
+#include "workloads/input_error.h"
 
+#include <cstdint>
 #include <cstdio>
+#include <optional>
 #include <memory>
 
 namespace recsim {
@@ -25,6 +31,8 @@ struct TuneFlags : ScenarioFlags {
   std::string batches;
   std::string thresholds;
   std::string csv;
+  std::string tuned_scenario;
+  std::uint64_t slice_queries = 0;  // 0: the fleet's run.queries
   double precision = 0.01;
   std::string search = "golden";
   int seeds = 3;
@@ -115,6 +123,31 @@ std::string summary(const Scenario& s, const TuneResult& r, const SeedSpread& sp
   return out + line;
 }
 
+// The outputs are checked before any work: none may overwrite an input or another output.
+void check_outputs(const TuneFlags& f, const Scenario& scenario) {
+  std::vector<std::string> written;
+  const auto check = [&](const char* flag, const std::string& path) {
+    if (path.empty()) return;
+    check_output_path(flag, path, scenario.input_files(), written);
+    written.push_back(path);
+  };
+  check("--out", f.out);
+  check("--csv", f.csv);
+  check("--tuned-scenario", f.tuned_scenario);
+}
+
+// Writes the outputs all or nothing: the tuning JSON (with `document`), the CSV and the tuned scenario.
+void write_outputs(const TuneFlags& f, nlohmann::ordered_json document, const std::string& csv, const std::string& tuned_text) {
+  std::vector<std::pair<std::string, std::string>> outputs;
+  if (!f.out.empty()) {
+    document["tuned_scenario"] = f.tuned_scenario.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(f.tuned_scenario);
+    outputs.emplace_back(f.out, document.dump(2) + "\n");
+  }
+  if (!f.csv.empty()) outputs.emplace_back(f.csv, csv);
+  if (!f.tuned_scenario.empty()) outputs.emplace_back(f.tuned_scenario, tuned_text);
+  write_files_atomically(outputs);
+}
+
 int execute(const TuneFlags& f) {
   const Scenario scenario = load_scenario(f.scenario, f.sets);
   TuneRequest request;
@@ -127,24 +160,39 @@ int execute(const TuneFlags& f) {
   request.jobs = f.jobs > 0 ? f.jobs : usable_cpus();
   request.seeds = f.seeds;
   request.allow_large = f.allow_large;
+  if (scenario.format >= 2) {
+    const std::optional<std::uint64_t> slice_queries = f.slice_queries ? std::optional<std::uint64_t>(f.slice_queries) : std::nullopt;
+    const FleetTunePlan plan = prepare_fleet_tune(scenario, request, slice_queries, f.scenario);
+    check_outputs(f, scenario);
+    if (f.validate_only) return kExitDone;
+    const auto provenance = provenance_json(scenario);
+    StepLog steps("recsim tune", f.quiet);
+    request.step = [&](const std::string& text) { steps.step(text); };
+    const FleetTuneReport report = run_fleet_tune(scenario, plan, request);
+    steps.finish();
+    auto document = fleet_tune_json(scenario, plan, report);
+    document["provenance"] = provenance;
+    write_outputs(f, document, fleet_tune_csv_header() + report.csv,
+                  f.tuned_scenario.empty() ? "" : tuned_scenario_text(scenario, report.tuned, f.tuned_scenario));
+    if (!f.quiet) std::fputs(fleet_tune_summary(scenario, plan, report).c_str(), stdout);
+    if (!f.quiet) print_profile_shape_warnings(scenario);
+    return kExitDone;
+  }
+  if (f.slice_queries)
+    throw InputError("--slice-queries", "only for a fleet (a format-2 scenario): a format-1 scenario is tuned on its own servers");
   const TuneOptions options = prepare_tune(scenario, request, f.scenario);
-  if (!f.out.empty()) check_output_path("--out", f.out, scenario.input_files());
-  if (!f.csv.empty())
-    check_output_path("--csv", f.csv, scenario.input_files(), f.out.empty() ? std::vector<std::string>{} : std::vector<std::string>{f.out});
+  check_outputs(f, scenario);
   if (f.validate_only) return kExitDone;
   const auto provenance = provenance_json(scenario);
   StepLog steps("recsim tune", f.quiet);
   request.step = [&](const std::string& text) { steps.step(text); };
   const TuneReport report = run_tune(scenario, options, request);
   steps.finish();
-  std::vector<std::pair<std::string, std::string>> outputs;  // written all or nothing
-  if (!f.out.empty()) {
-    auto document = tune_report_json(scenario, report);
-    document["provenance"] = provenance;
-    outputs.emplace_back(f.out, document.dump(2) + "\n");
-  }
-  if (!f.csv.empty()) outputs.emplace_back(f.csv, report.csv);
-  write_files_atomically(outputs);
+  auto document = tune_report_json(scenario, report);
+  document["provenance"] = provenance;
+  const FleetConfigs best(1, std::vector<std::optional<TuneConfig>>(scenario.fleet.kinds.size(), report.result.best.config));
+  write_outputs(f, document, tune_csv_header() + report.csv,
+                f.tuned_scenario.empty() ? "" : tuned_scenario_text(scenario, best, f.tuned_scenario));
   if (!f.quiet) std::fputs(summary(scenario, report.result, report.spread, report.wall_seconds).c_str(), stdout);
   if (!f.quiet) print_profile_shape_warnings(scenario);  // notes after the answer
   return kExitDone;
@@ -170,6 +218,12 @@ void add_tune_command(CLI::App& app, std::function<int()>& run) {
   cmd->add_option("--precision", f->precision, "Relative precision of each capacity search (default 0.01)")
       ->check(finite_in(1e-6, 1.0));
   cmd->add_option("--csv", f->csv, "Write every simulation (configuration, rate, percentile, verdict) as CSV to FILE")->check(non_empty());
+  cmd->add_option("--tuned-scenario", f->tuned_scenario,
+                  "Write the scenario with the best configuration (a fleet: each (model, kind)'s) to FILE, its file paths relative to FILE")
+      ->check(non_empty());
+  cmd->add_option("--slice-queries", f->slice_queries,
+                  "A fleet's (format 2) one-server tuning runs: queries per simulation (default: the scenario's run.queries)")
+      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1'000'000'000'000}));
   cmd->callback([f, &run] { run = [f] { return execute(*f); }; });
 }
 

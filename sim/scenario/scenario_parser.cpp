@@ -312,6 +312,7 @@ void parse_run(JsonReader& run, Scenario& s) {
       m.query_size.trace_mean = trace_mean;
     }
     ArrivalSpec& a = s.arrival;
+    a.trace_rows = static_cast<std::uint64_t>(rows);
     a.trace_recorded_qps = a.trace_span_s > 0.0 ? static_cast<double>(rows) / a.trace_span_s : 0.0;
     if (a.trace_rate_given && a.trace_recorded_qps == 0.0)
       throw InputError("workload.arrival.qps", "the trace's arrivals all come at time 0: it has no rate to scale");

@@ -12,6 +12,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <stdexcept>
 
 namespace recsim {
 namespace {
@@ -46,7 +47,9 @@ Scenario configured(const Scenario& scenario, const TuneConfig& config) {
   return s;
 }
 
-json point_json(const TunePoint& p) {
+}  // namespace
+
+json tune_point_json(const TunePoint& p) {
   return {{"batch_size", p.config.batch_size},
           {"gpu_threshold", p.config.gpu_threshold ? json(*p.config.gpu_threshold) : json(nullptr)},
           {"max_qps", p.screened ? json(nullptr) : json(p.max_qps)},
@@ -56,28 +59,30 @@ json point_json(const TunePoint& p) {
           {"rel_uncertainty", p.rel_uncertainty}};
 }
 
-// Every simulation of the tune, one CSV row each: the configuration, the rate, and the verdict.
-struct EvaluationLog {
-  std::string text = "batch_size,gpu_threshold,qps,observed_ms,ci95_low_ms,ci95_high_ms,met,saturated,stopped_early\n";
-  void add(const TuneConfig& c, const CapacityResult& r) {
-    for (const auto& p : r.points) {
-      char row[256];
-      std::snprintf(row, sizeof row, "%d,%s,%.9g,%s,%s,%s,%s,%s,%s\n", c.batch_size,
-                    c.gpu_threshold ? std::to_string(*c.gpu_threshold).c_str() : "", p.qps,
-                    p.observed_ms ? std::to_string(*p.observed_ms).c_str() : "",
-                    p.ci95_ms ? std::to_string(p.ci95_ms->first).c_str() : "",
-                    p.ci95_ms ? std::to_string(p.ci95_ms->second).c_str() : "", p.met ? "true" : "false",
-                    p.saturated ? "true" : "false", p.stopped_early ? "true" : "false");
-      text += row;
-    }
+std::string tune_csv_header() { return "batch_size,gpu_threshold,qps,observed_ms,ci95_low_ms,ci95_high_ms,met,saturated,stopped_early\n"; }
+
+std::string tune_csv_rows(const std::string& prefix, const std::optional<TuneConfig>& c, const CapacityResult& r) {
+  std::string text;
+  for (const auto& p : r.points) {
+    char row[256];
+    std::snprintf(row, sizeof row, "%s,%s,%.9g,%s,%s,%s,%s,%s,%s\n", c ? std::to_string(c->batch_size).c_str() : "",
+                  c && c->gpu_threshold ? std::to_string(*c->gpu_threshold).c_str() : "", p.qps,
+                  p.observed_ms ? std::to_string(*p.observed_ms).c_str() : "",
+                  p.ci95_ms ? std::to_string(p.ci95_ms->first).c_str() : "",
+                  p.ci95_ms ? std::to_string(p.ci95_ms->second).c_str() : "", p.met ? "true" : "false",
+                  p.saturated ? "true" : "false", p.stopped_early ? "true" : "false");
+    text += prefix + row;
   }
-};
+  return text;
+}
+
+namespace {
 
 json report_json(const Scenario& s, const TuneResult& r, const SeedSpread& spread, int jobs, double wall) {
   json path = json::array();
-  for (const auto& p : r.path) path.push_back(point_json(p));
+  for (const auto& p : r.path) path.push_back(tune_point_json(p));
   json indistinguishable = json::array();
-  for (const auto& p : r.indistinguishable) indistinguishable.push_back(point_json(p));
+  for (const auto& p : r.indistinguishable) indistinguishable.push_back(tune_point_json(p));
   const auto ci = spread.ci95(r.best);
   json j = {{"scenario", s.name},
             {"seed", s.seed},
@@ -89,7 +94,7 @@ json report_json(const Scenario& s, const TuneResult& r, const SeedSpread& sprea
                       {"ci95_qps", {ci.first, ci.second}},
                       {"rel_uncertainty", r.best.rel_uncertainty}}},
             {"baseline", {{"batch_size", r.baseline.config.batch_size}, {"max_qps", r.baseline.max_qps}}},
-            {"climb", point_json(r.climb)},
+            {"climb", tune_point_json(r.climb)},
             {"speedup", r.baseline.max_qps > 0 ? json(r.best.max_qps / r.baseline.max_qps) : json(nullptr)},
             {"gain_beyond_noise", gain_beyond_noise(r, spread)},
             {"evaluations", r.evaluations},
@@ -100,8 +105,8 @@ json report_json(const Scenario& s, const TuneResult& r, const SeedSpread& sprea
                              {"evaluations", spread.evaluations}}}};
   if (r.grid_best) {
     json points = json::array();
-    for (const auto& p : r.grid) points.push_back(point_json(p));
-    j["grid"] = {{"best", point_json(*r.grid_best)},
+    for (const auto& p : r.grid) points.push_back(tune_point_json(p));
+    j["grid"] = {{"best", tune_point_json(*r.grid_best)},
                  {"climb_vs_grid", r.grid_best->max_qps > 0 ? json(r.climb.max_qps / r.grid_best->max_qps) : json(nullptr)},
                  {"best_vs_grid", r.grid_best->max_qps > 0 ? json(r.best.max_qps / r.grid_best->max_qps) : json(nullptr)},
                  {"points", points}};
@@ -110,24 +115,26 @@ json report_json(const Scenario& s, const TuneResult& r, const SeedSpread& sprea
   return j;
 }
 
-// The best configuration's max load at seeds after the scenario's.
-SeedSpread seed_spread(const Scenario& scenario, const TuneResult& r, const TuneRequest& request, const CapacityOptions& c,
-                       const RateEvaluator& evaluator) {
+}  // namespace
+
+SeedSpread measure_at_seeds(const Scenario& configured, double max_qps, int seeds, const CapacityOptions& c,
+                            const RateEvaluator& evaluator, const std::function<void(const std::string&)>& step,
+                            const std::string& what) {
   SeedSpread spread;
-  spread.seeds.push_back(scenario.seed);
-  spread.max_qps.push_back(r.best.max_qps);
-  for (int k = 1; k < request.seeds && r.best.max_qps > 0; ++k) {
-    Scenario s = configured(scenario, r.best.config);
-    s.seed = scenario.seed + static_cast<std::uint64_t>(k);
-    s.arrival.qps = r.best.max_qps;
+  spread.seeds.push_back(configured.seed);
+  spread.max_qps.push_back(max_qps);
+  for (int k = 1; k < seeds && max_qps > 0; ++k) {
+    Scenario s = configured;
+    s.seed = configured.seed + static_cast<std::uint64_t>(k);
+    s.arrival.qps = max_qps;
     CapacityOptions co = c;
     co.bracket_factor = 1.25;
     const CapacityResult cr = find_capacity(s, co, evaluator);
-    if (request.step) {
+    if (step) {
       char text[128];
-      std::snprintf(text, sizeof text, "the best at seed %llu: %.6g qps, %zu simulations", static_cast<unsigned long long>(s.seed),
+      std::snprintf(text, sizeof text, " at seed %llu: %.6g qps, %zu simulations", static_cast<unsigned long long>(s.seed),
                     cr.max_qps, cr.points.size());
-      request.step(text);
+      step(what + text);
     }
     spread.seeds.push_back(s.seed);
     spread.max_qps.push_back(cr.max_qps);
@@ -141,8 +148,6 @@ SeedSpread seed_spread(const Scenario& scenario, const TuneResult& r, const Tune
   }
   return spread;
 }
-
-}  // namespace
 
 std::pair<double, double> SeedSpread::ci95(const TunePoint& best) const {
   const double u = std::hypot(best.rel_uncertainty, rel_sd);
@@ -160,10 +165,7 @@ std::string tune_config_text(const TuneConfig& c) {
 }
 
 TuneOptions prepare_tune(const Scenario& scenario, const TuneRequest& request, const std::string& scenario_file) {
-  if (scenario.format >= 2)
-    throw InputError(scenario_file, "tune searches one model's batch size and offload threshold on one kind of server: give it a "
-                                    "format-1 scenario per (model, server kind) and put the results in the format-2 scenario's "
-                                    "scheduler_by_kind (docs/datacenter.md)");
+  if (scenario.format >= 2) throw std::logic_error("prepare_tune: " + scenario_file + " is a fleet (sim/search/fleet_tuning.h)");
   // A trace's rate is varied by scaling its time axis (workload.arrival.qps); one whose arrivals all
   // come at once has no rate.
   if (scenario.arrival.from_trace() && scenario.arrival.trace_recorded_qps == 0.0)
@@ -193,7 +195,7 @@ TuneOptions prepare_tune(const Scenario& scenario, const TuneRequest& request, c
 TuneReport run_tune(const Scenario& scenario, const TuneOptions& o, const TuneRequest& request) {
   TuneReport report;
   report.jobs = request.jobs;
-  EvaluationLog log;
+  std::string csv;
   CapacityOptions c;
   c.precision = request.precision;
   c.jobs = request.jobs;
@@ -211,7 +213,7 @@ TuneReport run_tune(const Scenario& scenario, const TuneOptions& o, const TuneRe
       co.floor = floor;
     }
     const CapacityResult r = find_capacity(s, co, evaluator);
-    log.add(config, r);
+    csv += tune_csv_rows(request.csv_prefix, config, r);
     if (request.step) {
       char text[128];
       if (r.screened)
@@ -233,9 +235,10 @@ TuneReport run_tune(const Scenario& scenario, const TuneOptions& o, const TuneRe
   };
   const auto started = std::chrono::steady_clock::now();
   report.result = tune_search(request.search, o, capacity_of);
-  report.spread = seed_spread(scenario, report.result, request, c, evaluator);
+  report.spread = measure_at_seeds(configured(scenario, report.result.best.config), report.result.best.max_qps, request.seeds, c,
+                                   evaluator, request.step, "the best");
   report.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  report.csv = log.text;
+  report.csv = std::move(csv);
   return report;
 }
 

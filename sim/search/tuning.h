@@ -4,12 +4,14 @@
 // measure, each configuration's uncertainty from the fitted profile (profile_uncertainty.h), the
 // best configuration measured again at other seeds, and every simulation logged as CSV.
 #include "sim/scenario/scenario.h"
+#include "sim/search/capacity_search.h"
 #include "sim/search/tune_search.h"
 
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -26,6 +28,7 @@ struct TuneRequest {
   int seeds = 3;                  // seeds the best's max load is measured at
   bool allow_large = false;
   std::function<void(const std::string&)> step;  // one line per capacity search; may be empty
+  std::string csv_prefix;  // put before each CSV row (a fleet's "stage,model,kind,")
 };
 
 // The best configuration's max load at other seeds (the run's own sampling noise, which the tune's
@@ -42,14 +45,30 @@ struct SeedSpread {
 struct TuneReport {
   TuneResult result;
   SeedSpread spread;
-  std::string csv;  // every simulation: configuration, rate, percentile, verdict
+  std::string csv;  // every simulation: configuration, rate, percentile, verdict (rows of tune_csv_header())
   double wall_seconds = 0;
   int jobs = 1;
 };
 
+// The best configuration's max load at `seeds` seeds, the scenario's first (`max_qps`, measured
+// already) and the next ones, each by a capacity search starting there; `step` (may be empty) gets
+// a line per seed beginning with `what`.
+SeedSpread measure_at_seeds(const Scenario& configured, double max_qps, int seeds, const CapacityOptions& c,
+                            const RateEvaluator& evaluator, const std::function<void(const std::string&)>& step,
+                            const std::string& what);
+
+// The CSV of every simulation: the header, and the rows of one capacity search (`prefix` first,
+// then the configuration's batch size and threshold, empty where there is none).
+std::string tune_csv_header();
+std::string tune_csv_rows(const std::string& prefix, const std::optional<TuneConfig>& config, const CapacityResult& r);
+
+// One configuration of the search in the tuning JSON.
+nlohmann::ordered_json tune_point_json(const TunePoint& p);
+
 // The search's options for this scenario, every check done before any work (format, trace rate,
 // thresholds only with GPUs, the costliest configuration within the resource limits). Throws
 // InputError; `scenario_file` names the scenario in errors.
+// A format-1 scenario only (a fleet: sim/search/fleet_tuning.h).
 TuneOptions prepare_tune(const Scenario& scenario, const TuneRequest& request, const std::string& scenario_file);
 
 TuneReport run_tune(const Scenario& scenario, const TuneOptions& options, const TuneRequest& request);
