@@ -21,7 +21,7 @@ std::uint64_t bytes_for(int items, double bytes_per_item) {
 }  // namespace
 
 GpuDevice::GpuDevice(GpuHost gpu, simgrid::s4u::Host* server, std::vector<const ServiceSpec*> services, QueryTracker& tracker,
-                     const MeasurementWindow& metrics, std::unique_ptr<GpuEmbeddingCache> cache)
+                     const MeasurementWindow& metrics, std::vector<std::unique_ptr<GpuEmbeddingCache>> caches)
     : gpu_(std::move(gpu)),
       server_(server),
       services_(std::move(services)),
@@ -31,16 +31,18 @@ GpuDevice::GpuDevice(GpuHost gpu, simgrid::s4u::Host* server, std::vector<const 
       h2d_link_(metrics),
       d2h_link_(metrics),
       tier_wait_(metrics),
-      cache_(std::move(cache)),
+      caches_(std::move(caches)),
       stage_times_(kGpuSizeClasses) {
-  if (cache_) cache_->measure(h2d_link_, tier_wait_);
+  for (auto& c : caches_)
+    if (c) c->measure(h2d_link_, tier_wait_);
 }
 
 void GpuDevice::start() {
   for (int i = 0; i < 3; ++i)
     stages_[static_cast<std::size_t>(i)].actor =
         simgrid::s4u::Actor::create(gpu_.name + "/" + kStageNames[i], gpu_.host, [this, i] { run_stage(i); })->daemonize();
-  if (cache_) cache_->start();
+  for (auto& c : caches_)
+    if (c) c->start();
 }
 
 void GpuDevice::submit(std::uint32_t slot, int items, int model) {
@@ -82,7 +84,7 @@ double GpuDevice::work(int stage, const Job& job) {
   switch (stage) {
     case kUpload:
       tracker_.request_started(job.slot, simgrid::s4u::Engine::get_clock());
-      if (cache_) cache_->look_up(job.items, tracker_.measured(job.slot));
+      if (GpuEmbeddingCache* c = cache(static_cast<std::size_t>(job.model))) c->look_up(job.items, tracker_.measured(job.slot));
       // Each copy: its fixed cost (launch, driver, DMA set-up), then its bytes over the link.
       if (service(job).gpu_upload_fixed_s > 0) simgrid::s4u::this_actor::sleep_for(service(job).gpu_upload_fixed_s);
       metered_transfer(h2d_link_, server_, gpu_.host, bytes_for(job.items, service(job).input_bytes_per_item));

@@ -32,9 +32,10 @@ namespace recsim {
 class GpuDevice {
  public:
   // `services`: per model, its service (GPU kernel curve and bytes per item; null for models this
-  // GPU's server does not host). `cache`: the GPU embedding cache of offloaded queries, or null.
+  // GPU's server does not host). `caches`: per model, the GPU embedding cache of its offloaded
+  // queries, or null (empty: none at all).
   GpuDevice(GpuHost gpu, simgrid::s4u::Host* server, std::vector<const ServiceSpec*> services, QueryTracker& tracker,
-            const MeasurementWindow& metrics, std::unique_ptr<GpuEmbeddingCache> cache = nullptr);
+            const MeasurementWindow& metrics, std::vector<std::unique_ptr<GpuEmbeddingCache>> caches = {});
   GpuDevice(const GpuDevice&) = delete;
   GpuDevice& operator=(const GpuDevice&) = delete;
 
@@ -67,8 +68,8 @@ class GpuDevice {
   // cost, its bytes on the link and any lower-tier wait; the kernels), by query-size class
   // (kGpuSizeClasses).
   const std::vector<GpuStageTimes>& stage_times() const { return stage_times_; }
-  // The embedding cache; null without one.
-  GpuEmbeddingCache* cache() const { return cache_.get(); }
+  // Model `model`'s embedding cache; null without one.
+  GpuEmbeddingCache* cache(std::size_t model = 0) const { return model < caches_.size() ? caches_[model].get() : nullptr; }
 
  private:
   struct Job {
@@ -104,7 +105,7 @@ class GpuDevice {
   double failed_at_ = 0.0;  // when the last failure voided the jobs in progress
   double offered_kernel_ = 0.0;
   double offered_kernel_square_ = 0.0;
-  std::unique_ptr<GpuEmbeddingCache> cache_;
+  std::vector<std::unique_ptr<GpuEmbeddingCache>> caches_;  // per model
   std::vector<GpuStageTimes> stage_times_;
 };
 

@@ -96,10 +96,11 @@ struct System {
   std::unique_ptr<QueryTracker> tracker;
   std::unique_ptr<TimeSeries> series;  // with run.window_s
   std::vector<std::unique_ptr<Server>> servers;
-  std::optional<CacheRunStats> cache_stats;
-  std::vector<std::unique_ptr<LowerTiers>> tiers;
-  std::vector<std::unique_ptr<UpdateConsumer>> consumers;
-  std::unique_ptr<UpdatePublisher> publisher;
+  // The parameter server, per model keeping an embedding cache (format 1: the one).
+  std::vector<std::unique_ptr<CacheRunStats>> cache_stats;         // [model]; null without a cache
+  std::vector<std::vector<std::unique_ptr<LowerTiers>>> tiers;     // [server][model]; null where none
+  std::vector<std::unique_ptr<UpdateConsumer>> consumers;          // per (server with GPUs, model with updates)
+  std::vector<std::unique_ptr<UpdatePublisher>> publishers;        // per model with updates
   std::vector<std::unique_ptr<GpuDevice>> gpus;
   std::vector<std::size_t> gpu_server;  // index of each GPU's server
   TuneConfig live;
@@ -185,39 +186,63 @@ std::unique_ptr<System> build_system(const Scenario& scenario, const SimulationO
                                                         : make_stream(scenario.seed, StreamId::service, index, options.service_draws),
                                                     tracker, metrics));
   }
-  // The parameter server (v1 only): each server's lower tiers, each GPU's cache, each server's update consumer.
-  const EmbeddingCacheSpec* cache = fleet.embedding_cache();
-  if (cache) {
-    sys->cache_stats.emplace(cache->timeline_bin_s);
-    for (const auto& server : platform.servers)
-      sys->tiers.push_back(std::make_unique<LowerTiers>(*cache, server, platform.redis_nodes, metrics));
+  // The parameter server: per model keeping a cache on a server's kind, the server's lower tiers
+  // for it, each GPU's cache of it and the server's update consumer; a publisher per model.
+  const std::size_t models = fleet.models.size();
+  sys->cache_stats.resize(models);
+  for (std::size_t m = 0; m < models; ++m)
+    for (std::size_t k = 0; k < fleet.kinds.size(); ++k)
+      if (const EmbeddingCacheSpec* c = fleet.embedding_cache(m, k); c && !sys->cache_stats[m])
+        sys->cache_stats[m] = std::make_unique<CacheRunStats>(c->timeline_bin_s);
+  sys->tiers.resize(platform.servers.size());
+  for (std::size_t i = 0; i < platform.servers.size(); ++i) {
+    sys->tiers[i].resize(models);
+    for (std::size_t m = 0; m < models; ++m)
+      if (const EmbeddingCacheSpec* c = fleet.embedding_cache(m, static_cast<std::size_t>(platform.servers[i].kind)))
+        sys->tiers[i][m] = std::make_unique<LowerTiers>(*c, platform.servers[i], platform.redis_nodes, metrics);
   }
   std::vector<std::vector<GpuDevice*>> gpus_of(platform.servers.size());
   for (std::size_t i = 0; i < platform.servers.size(); ++i) {
-    std::vector<EmbeddingLookup*> server_lookups;
+    const auto kind = static_cast<std::size_t>(platform.servers[i].kind);
+    std::vector<std::vector<EmbeddingLookup*>> server_lookups(models);  // per model
     std::vector<const ServiceSpec*> per_model;
-    for (const auto& m : fleet.models) per_model.push_back(m.service[static_cast<std::size_t>(platform.servers[i].kind)].get());
+    for (const auto& m : fleet.models) per_model.push_back(m.service[kind].get());
     for (const auto& g : platform.servers[i].gpus) {
-      std::unique_ptr<GpuEmbeddingCache> gpu_cache;
-      if (cache) {
-        gpu_cache = std::make_unique<GpuEmbeddingCache>(
-            *cache, make_embedding_lookup(*cache, scenario.seed, static_cast<std::uint32_t>(sys->gpus.size())), *sys->tiers[i], g,
-            platform.servers[i].pcie_host, *sys->cache_stats, metrics);
-        server_lookups.push_back(&gpu_cache->lookup());
+      std::vector<std::unique_ptr<GpuEmbeddingCache>> caches;
+      for (std::size_t m = 0; m < models; ++m) {
+        const EmbeddingCacheSpec* c = fleet.embedding_cache(m, kind);
+        if (!c) continue;
+        caches.resize(models);
+        caches[m] = std::make_unique<GpuEmbeddingCache>(
+            *c, make_embedding_lookup(*c, scenario.seed, static_cast<std::uint32_t>(sys->gpus.size())), *sys->tiers[i][m], g,
+            platform.servers[i].pcie_host, *sys->cache_stats[m], metrics);
+        server_lookups[m].push_back(&caches[m]->lookup());
       }
-      sys->gpus.push_back(std::make_unique<GpuDevice>(g, platform.servers[i].pcie_host, per_model, tracker, metrics, std::move(gpu_cache)));
+      sys->gpus.push_back(std::make_unique<GpuDevice>(g, platform.servers[i].pcie_host, per_model, tracker, metrics, std::move(caches)));
       sys->gpu_server.push_back(i);
       gpus_of[i].push_back(sys->gpus.back().get());
     }
-    if (cache && cache->updates && !server_lookups.empty())
-      sys->consumers.push_back(std::make_unique<UpdateConsumer>(*cache, platform.servers[i], *sys->tiers[i], server_lookups,
-                                                                *sys->cache_stats, metrics, scenario.seed));
+    for (std::size_t m = 0; m < models; ++m) {
+      const EmbeddingCacheSpec* c = fleet.embedding_cache(m, kind);
+      if (c && c->updates && !server_lookups[m].empty())
+        sys->consumers.push_back(std::make_unique<UpdateConsumer>(*c, platform.servers[i], *sys->tiers[i][m], server_lookups[m],
+                                                                  *sys->cache_stats[m], metrics, scenario.seed));
+    }
   }
   for (auto& g : sys->gpus) g->start();
   for (auto& c : sys->consumers) c->start();
-  if (!sys->consumers.empty()) {
-    sys->publisher = std::make_unique<UpdatePublisher>(*cache, scenario.seed, *sys->cache_stats, metrics);
-    sys->publisher->start(platform.frontend);
+  for (std::size_t m = 0; m < models; ++m) {
+    // One publisher per model whose updates some server consumes (its spec on any kind: the stream
+    // does not depend on the cache's size).
+    const EmbeddingCacheSpec* spec = nullptr;
+    for (std::size_t k = 0; k < fleet.kinds.size() && !spec; ++k) spec = fleet.embedding_cache(m, k);
+    if (!spec || !spec->updates) continue;
+    bool consumed = false;
+    for (std::size_t i = 0; i < platform.servers.size(); ++i)
+      consumed = consumed || (!gpus_of[i].empty() && fleet.embedding_cache(m, static_cast<std::size_t>(platform.servers[i].kind)));
+    if (!consumed) continue;
+    sys->publishers.push_back(std::make_unique<UpdatePublisher>(*spec, scenario.seed, *sys->cache_stats[m], metrics));
+    sys->publishers.back()->start(platform.frontend);
   }
   sys->dispatcher = std::make_unique<Dispatcher>(fleet, platform, sys->servers, gpus_of, tracker,
                                                  make_stream(scenario.seed, StreamId::selection), sys->live,
@@ -312,7 +337,9 @@ RunResults collect_results(const Scenario& scenario, const System& sys, double e
     u.cpu = window > 0.0 ? busy_sum / (window * s->host().cpu_cores) : 0.0;
     u.offered = arrival_span > 0.0 ? s->offered_work_seconds() / (arrival_span * s->host().cpu_cores) : 0.0;
     if (cache) {
-      const double tier_seconds = sys.tiers[r.servers.size()]->server_core_seconds();
+      double tier_seconds = 0.0;
+      for (const auto& t : sys.tiers[r.servers.size()])
+        if (t) tier_seconds += t->server_core_seconds();
       u.tier_work = window > 0.0 ? tier_seconds / (window * s->host().cpu_cores) : 0.0;
     }
     r.requests_simulated += s->requests_served();
@@ -339,13 +366,20 @@ RunResults collect_results(const Scenario& scenario, const System& sys, double e
     r.requests_simulated += u.queries;
     r.servers[sys.gpu_server[k]].gpus.push_back(u);
   }
-  if (cache) {
+  // Each model's cache over every GPU keeping one (format 1: the run's; format 2: the model's).
+  std::vector<std::optional<CacheReport>> cache_reports(scenario.fleet.models.size());
+  for (std::size_t m = 0; m < cache_reports.size(); ++m) {
+    if (!sys.cache_stats[m]) continue;
+    const EmbeddingCacheSpec* spec = nullptr;
+    for (std::size_t k = 0; k < scenario.fleet.kinds.size() && !spec; ++k) spec = scenario.fleet.embedding_cache(m, k);
     CacheReport report;
-    report.mode = cache->mode == EmbeddingCacheSpec::Mode::keys ? "keys" : "analytic";
-    for (const auto& g : sys.gpus) report.counters.add(g->cache()->counters());
-    sys.cache_stats->fill(report, cache->refresh.has_value(), cache->updates.has_value());
-    r.embedding_cache = std::move(report);
+    report.mode = spec->mode == EmbeddingCacheSpec::Mode::keys ? "keys" : "analytic";
+    for (const auto& g : sys.gpus)
+      if (const GpuEmbeddingCache* c = g->cache(m)) report.counters.add(c->counters());
+    sys.cache_stats[m]->fill(report, spec->refresh.has_value(), spec->updates.has_value());
+    cache_reports[m] = std::move(report);
   }
+  if (scenario.format < 2 && cache) r.embedding_cache = std::move(cache_reports.front());
   if (!sys.gpus.empty()) r.gpu_utilization = window > 0.0 ? gpu_busy_total / (window * static_cast<double>(sys.gpus.size())) : 0.0;
   r.mean_in_system = window > 0.0 ? tracker.in_system_area(end) / window : 0.0;
   r.cpu_utilization = window > 0.0 ? busy_total / (window * scenario.total_cores()) : 0.0;
@@ -359,6 +393,30 @@ RunResults collect_results(const Scenario& scenario, const System& sys, double e
   if (sys.fleet_metrics) {
     FleetReportInput in{sys.fleet, sys.platform, *sys.fleet_metrics, r, window, end};
     r.datacenter = fleet_report(in);
+    // The parameter server per model, and each group's hit rate per model it caches.
+    for (std::size_t m = 0; m < cache_reports.size(); ++m) r.datacenter->models[m].embedding_cache = std::move(cache_reports[m]);
+    for (std::size_t gi = 0; gi < scenario.fleet.groups.size(); ++gi)
+      for (std::size_t m = 0; m < scenario.fleet.models.size(); ++m) {
+        if (!scenario.fleet.embedding_cache(m, static_cast<std::size_t>(scenario.fleet.groups[gi].kind))) continue;
+        CacheCounters c;
+        for (std::size_t k = 0; k < sys.gpus.size(); ++k)
+          if (sys.platform.servers[sys.gpu_server[k]].group == static_cast<int>(gi))
+            if (const GpuEmbeddingCache* cache_m = sys.gpus[k]->cache(m)) c.add(cache_m->counters());
+        if (c.unique > 0)
+          r.datacenter->groups[gi].cache_hit_rates.emplace_back(scenario.fleet.models[m].name,
+                                                               static_cast<double>(c.hits) / static_cast<double>(c.unique));
+      }
+    for (std::size_t gi = 0; gi < scenario.fleet.groups.size(); ++gi) {
+      if (r.datacenter->groups[gi].cache_hit_rates.empty()) continue;
+      double wait = 0.0, gpus = 0.0;
+      for (std::size_t i = 0; i < r.servers.size(); ++i)
+        if (sys.platform.servers[i].group == static_cast<int>(gi))
+          for (const auto& g : r.servers[i].gpus) {
+            wait += g.tier_wait;
+            gpus += 1.0;
+          }
+      if (gpus > 0) r.datacenter->groups[gi].gpu_tier_wait = wait / gpus;
+    }
     // The fleet's verdict: every model meets its own SLA; the top-level SLA is the binding model's.
     const DatacenterResults& dc = *r.datacenter;
     bool all = !r.saturated;

@@ -11,6 +11,7 @@ UpdatePublisher::UpdatePublisher(const EmbeddingCacheSpec& spec, std::uint64_t s
       mean_(spec.updates->keys_per_s * spec.updates->tick_s),
       tick_(spec.updates->tick_s),
       tables_(spec.tables.size()),
+      base_(spec.stream_base),
       stats_(stats),
       metrics_(metrics) {}
 
@@ -19,7 +20,7 @@ void UpdatePublisher::start(simgrid::s4u::Host* host) {
     for (std::uint64_t slice = 0;; ++slice) {
       simgrid::s4u::this_actor::sleep_until(static_cast<double>(slice + 1) * tick_);
       if (!metrics_.window_open()) continue;
-      for (std::size_t t = 0; t < tables_; ++t) stats_.updates_published += update_count(seed_, mean_, slice, t);
+      for (std::size_t t = 0; t < tables_; ++t) stats_.updates_published += update_count(seed_, mean_, slice, base_ + t);
     }
   })->daemonize();
 }

@@ -21,6 +21,7 @@ class UpdatePublisher {
   std::uint64_t seed_;
   double mean_, tick_;  // updates per slice and table; slice length
   std::size_t tables_;
+  std::size_t base_;  // EmbeddingCacheSpec::stream_base
   CacheRunStats& stats_;
   const MeasurementWindow& metrics_;
 };

@@ -45,7 +45,7 @@ LatencySummary latency_summary_from_json(const nlohmann::json& l) {
 
 json datacenter_to_json(const DatacenterResults& d) {
   json models = json::array();
-  for (const auto& m : d.models)
+  for (const auto& m : d.models) {
     models.push_back({{"name", m.name},
                       {"share", m.share},
                       {"measured", m.measured},
@@ -57,8 +57,10 @@ json datacenter_to_json(const DatacenterResults& d) {
                         {"observed_ms", optional_to_json(m.sla.observed_ms)},
                         {"ci95_ms", m.sla.ci95_ms ? json::array({m.sla.ci95_ms->first, m.sla.ci95_ms->second}) : json(nullptr)},
                         {"met", m.sla.met}}}});
+    if (m.embedding_cache) models.back()["embedding_cache"] = cache_report_to_json(*m.embedding_cache);  // only with one
+  }
   json groups = json::array();
-  for (const auto& g : d.groups)
+  for (const auto& g : d.groups) {
     groups.push_back({{"name", g.name},
                       {"kind", g.kind},
                       {"servers", g.servers},
@@ -67,6 +69,13 @@ json datacenter_to_json(const DatacenterResults& d) {
                       {"cpu", g.cpu_utilization},
                       {"gpu", optional_to_json(g.gpu_utilization)},
                       {"power", opt_power(g.power)}});
+    if (!g.cache_hit_rates.empty()) {  // only where a model keeps a cache on the group's GPUs
+      json rates = json::array();
+      for (const auto& [model, rate] : g.cache_hit_rates) rates.push_back({{"model", model}, {"hit_rate", rate}});
+      groups.back()["embedding_cache_hit_rates"] = rates;
+      groups.back()["gpu_tier_wait"] = optional_to_json(g.gpu_tier_wait);
+    }
+  }
   json kinds = json::array();
   for (const auto& k : d.kinds)
     kinds.push_back({{"name", k.name},
@@ -129,6 +138,7 @@ DatacenterResults datacenter_from_json(const nlohmann::json& j) {
     r.sla.observed_ms = optional_from_json<double>(s, "observed_ms");
     if (!s.at("ci95_ms").is_null()) r.sla.ci95_ms = std::make_pair(s.at("ci95_ms").at(0).get<double>(), s.at("ci95_ms").at(1).get<double>());
     r.sla.met = s.at("met").get<bool>();
+    if (m.contains("embedding_cache")) r.embedding_cache = cache_report_from_json(m.at("embedding_cache"));
     d.models.push_back(std::move(r));
   }
   for (const auto& g : j.at("groups")) {
@@ -141,6 +151,10 @@ DatacenterResults datacenter_from_json(const nlohmann::json& j) {
     r.cpu_utilization = g.at("cpu").get<double>();
     r.gpu_utilization = optional_from_json<double>(g, "gpu");
     r.power = get_power(g);
+    if (g.contains("embedding_cache_hit_rates"))
+      for (const auto& x : g.at("embedding_cache_hit_rates"))
+        r.cache_hit_rates.emplace_back(x.at("model").get<std::string>(), x.at("hit_rate").get<double>());
+    if (g.contains("gpu_tier_wait")) r.gpu_tier_wait = optional_from_json<double>(g, "gpu_tier_wait");
     d.groups.push_back(std::move(r));
   }
   for (const auto& k : j.at("kinds")) {

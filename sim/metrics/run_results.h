@@ -75,6 +75,7 @@ struct ModelResults {
   double throughput_qps = 0.0;
   std::optional<LatencySummary> latency_ms;
   SlaVerdict sla;
+  std::optional<CacheReport> embedding_cache;  // with service.embedding_cache: its GPUs' caches of the model
 };
 
 struct PowerReport {  // over the measurement window
@@ -90,6 +91,11 @@ struct GroupResults {
   double cpu_utilization = 0.0;
   std::optional<double> gpu_utilization;
   std::optional<PowerReport> power;
+  // Per model cached on its GPUs: hits over unique keys looked up there (measured queries).
+  std::vector<std::pair<std::string, double>> cache_hit_rates;
+  // With caches on its GPUs: the fraction of the window its GPUs' upload stages waited on the lower
+  // tiers, their mean (every model's fetches).
+  std::optional<double> gpu_tier_wait;
 };
 
 struct KindResults {

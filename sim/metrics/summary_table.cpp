@@ -105,6 +105,33 @@ std::string autoscaling_line(const RunResults& r) {
   return line("autoscaling", v);
 }
 
+// The parameter server's lines: format 1's one cache, format 2's per model.
+std::string cache_lines(const std::string& label, const CacheReport& e) {
+  std::string out;
+  const CacheCounters& c = e.counters;
+  if (c.unique == 0) return out;
+  const auto frac = [](std::uint64_t a, std::uint64_t b) { return b ? static_cast<double>(a) / static_cast<double>(b) : 0.0; };
+  out += line(label.c_str(), fmt("hit rate %.4f", frac(c.hits, c.unique)) + " of " + std::to_string(c.unique) +
+                         " unique keys (" + e.mode + fmt(" mode), %.2f%% answered with default vectors", 100 * frac(c.default_answers, c.unique)) +
+                         fmt(", %.1f%% of table lookups waited", 100 * frac(c.synchronous_batches, c.batches)) +
+                         " (" + std::to_string(c.fetched_keys) + " keys fetched)");
+  out += line("  served from", fmt("GPU cache %.4f", frac(c.hits, c.unique)) + fmt(", volatile tier %.4f", frac(c.volatile_keys, c.unique)) +
+                                   fmt(", persistent tier %.4f", frac(c.persistent_keys, c.unique)) +
+                                   fmt(", found nowhere %.4f", frac(c.not_found_keys, c.unique)));
+  if (e.background_fetches + e.background_dropped > 0)
+    out += line("  background fetches", std::to_string(e.background_fetches) + " (" + std::to_string(e.background_keys) + " keys), " +
+                                            std::to_string(e.background_dropped) + " dropped with the queue full");
+  if (e.refresh_passes)
+    out += line("  refresh", std::to_string(*e.refresh_passes) + " passes, " + std::to_string(e.refresh_keys) + " keys re-read");
+  if (e.updates) {
+    std::string u = std::to_string(e.updates_published) + " published, " + std::to_string(e.updates_written) + " written (" +
+                    std::to_string(e.updates_redelivered) + " redelivered), " + std::to_string(e.updates_visible) + " made visible";
+    if (e.staleness_ms) u += fmt(", staleness p50 %.3g ms", e.staleness_ms->p50) + fmt(" p99 %.3g ms", e.staleness_ms->p99);
+    out += line("  online updates", u);
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string format_summary(const RunResults& r) {
@@ -130,6 +157,8 @@ std::string format_summary(const RunResults& r) {
     out += series_line(r);
     out += availability_line(r);
     out += autoscaling_line(r);
+    for (const auto& m : r.datacenter->models)
+      if (m.embedding_cache) out += cache_lines("cache of " + m.name, *m.embedding_cache);
     if (r.saturated) out += line("SATURATED", r.saturation_reason);
     out += line("engine", std::to_string(r.requests_simulated) + " requests in " + fmt("%.3f s wall", r.wall_seconds) +
                               fmt(", %.3f s virtual", r.virtual_seconds));
@@ -189,29 +218,7 @@ std::string format_summary(const RunResults& r) {
       out += line("GPU time in copies", fmt("%.1f%%", 100.0 * all.transfer_share()) + " of the offloaded queries' (" + by + ")");
     }
   }
-  if (r.embedding_cache && r.embedding_cache->counters.unique > 0) {
-    const CacheReport& e = *r.embedding_cache;
-    const CacheCounters& c = e.counters;
-    const auto frac = [](std::uint64_t a, std::uint64_t b) { return b ? static_cast<double>(a) / static_cast<double>(b) : 0.0; };
-    out += line("embedding cache", fmt("hit rate %.4f", frac(c.hits, c.unique)) + " of " + std::to_string(c.unique) +
-                                       " unique keys (" + e.mode + fmt(" mode), %.2f%% answered with default vectors", 100 * frac(c.default_answers, c.unique)) +
-                                       fmt(", %.1f%% of table lookups waited", 100 * frac(c.synchronous_batches, c.batches)) +
-                                       " (" + std::to_string(c.fetched_keys) + " keys fetched)");
-    out += line("  served from", fmt("GPU cache %.4f", frac(c.hits, c.unique)) + fmt(", volatile tier %.4f", frac(c.volatile_keys, c.unique)) +
-                                     fmt(", persistent tier %.4f", frac(c.persistent_keys, c.unique)) +
-                                     fmt(", found nowhere %.4f", frac(c.not_found_keys, c.unique)));
-    if (e.background_fetches + e.background_dropped > 0)
-      out += line("  background fetches", std::to_string(e.background_fetches) + " (" + std::to_string(e.background_keys) + " keys), " +
-                                              std::to_string(e.background_dropped) + " dropped with the queue full");
-    if (e.refresh_passes)
-      out += line("  refresh", std::to_string(*e.refresh_passes) + " passes, " + std::to_string(e.refresh_keys) + " keys re-read");
-    if (e.updates) {
-      std::string u = std::to_string(e.updates_published) + " published, " + std::to_string(e.updates_written) + " written (" +
-                      std::to_string(e.updates_redelivered) + " redelivered), " + std::to_string(e.updates_visible) + " made visible";
-      if (e.staleness_ms) u += fmt(", staleness p50 %.3g ms", e.staleness_ms->p50) + fmt(" p99 %.3g ms", e.staleness_ms->p99);
-      out += line("  online updates", u);
-    }
-  }
+  if (r.embedding_cache) out += cache_lines("embedding cache", *r.embedding_cache);
   if (r.online) {
     const OnlineClimbReport& o = *r.online;
     out += "  online climb           max load under the SLA of each configuration, by the arrival-rate controller:\n";

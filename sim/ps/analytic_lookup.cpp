@@ -37,7 +37,8 @@ std::uint64_t draw_binomial(Rng& rng, std::uint64_t n, double p) {
 }  // namespace
 
 AnalyticLookup::AnalyticLookup(const EmbeddingCacheSpec& spec, std::uint64_t seed, std::uint32_t gpu_index)
-    : EmbeddingLookup(spec.tables.size()), threshold_(spec.hit_rate_threshold), rng_(make_stream(seed, StreamId::keys, gpu_index)) {
+    : EmbeddingLookup(spec.tables.size()), threshold_(spec.hit_rate_threshold),
+      rng_(spec.stream_base ? make_stream(seed, StreamId::keys, gpu_index, spec.stream_base) : make_stream(seed, StreamId::keys, gpu_index)) {
   for (const auto& t : spec.tables) {
     const auto rows = static_cast<std::uint64_t>(t.rows);
     const double n = static_cast<double>(rows);

@@ -54,7 +54,13 @@ struct UpdateStreamSpec {
 
 struct EmbeddingCacheSpec {
   enum class Mode { keys, analytic } mode = Mode::keys;
-  double fraction = 0.1;
+  double fraction = 0.1;  // of each table's rows (format 2: from gpu_memory_share and the kind's memory)
+  // Format 2: the model's share of each GPU's embedding-cache memory (server_kinds.N.embedding_cache_gib);
+  // 0 in format 1, where `fraction` is given.
+  double gpu_memory_share = 0.0;
+  // Format 2: what separates the model's random streams from the other models' (its index x 1024):
+  // its key streams' part and its update streams' table offset. 0: the one model of format 1.
+  std::uint32_t stream_base = 0;
   double hit_rate_threshold = 0.9;
   double zipf_alpha = 0.0;  // 0: uniform keys (unless key_trace_file)
   std::string key_trace_file;  // keys replayed from a file by every table (workloads/key_trace.h)

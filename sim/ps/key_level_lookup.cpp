@@ -8,7 +8,7 @@ namespace recsim {
 KeyLevelLookup::KeyLevelLookup(const EmbeddingCacheSpec& spec, std::uint64_t seed, std::uint32_t gpu_index)
     : EmbeddingLookup(spec.tables.size()),
       popularity_(table_popularities(spec, seed)),
-      rng_(make_stream(seed, StreamId::keys, gpu_index)) {
+      rng_(spec.stream_base ? make_stream(seed, StreamId::keys, gpu_index, spec.stream_base) : make_stream(seed, StreamId::keys, gpu_index)) {
   const double share = spec.refresh ? spec.refresh->share : 1.0;
   for (std::size_t i = 0; i < spec.tables.size(); ++i) {
     const auto& t = spec.tables[i];

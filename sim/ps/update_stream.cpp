@@ -22,10 +22,11 @@ std::uint64_t update_count(std::uint64_t seed, double mean, std::uint64_t slice,
 }
 
 UpdateStream::UpdateStream(const EmbeddingCacheSpec& spec, std::uint64_t seed)
-    : seed_(seed), rate_(spec.updates->keys_per_s), tick_(spec.updates->tick_s), popularity_(table_popularities(spec, seed)) {}
+    : seed_(seed),
+      base_(spec.stream_base), rate_(spec.updates->keys_per_s), tick_(spec.updates->tick_s), popularity_(table_popularities(spec, seed)) {}
 
 void UpdateStream::read(std::uint64_t slice, std::size_t table, std::vector<std::pair<std::uint64_t, double>>& out) {
-  Rng rng = slice_stream(seed_, slice, table);
+  Rng rng = slice_stream(seed_, slice, base_ + table);
   const std::uint64_t n = draw_count(rng, rate_ * tick_);  // update_count's draw
   const double start = static_cast<double>(slice) * tick_;
   boost::random::uniform_real_distribution<double> when(start, start + tick_);

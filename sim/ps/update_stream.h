@@ -20,7 +20,8 @@ namespace recsim {
 constexpr double kMaxUpdateBatchKeys = 65536;
 
 // The number of updates published in `slice` of `table` (a Poisson draw of mean keys_per_s × tick,
-// the first draw of that slice's stream): the same whoever asks.
+// the first draw of that slice's stream): the same whoever asks. `table` counts from the model's
+// EmbeddingCacheSpec::stream_base.
 std::uint64_t update_count(std::uint64_t seed, double mean, std::uint64_t slice, std::size_t table);
 
 class UpdateStream {
@@ -33,6 +34,7 @@ class UpdateStream {
 
  private:
   std::uint64_t seed_;
+  std::size_t base_;  // spec.stream_base: the first table's stream
   double rate_, tick_;
   std::vector<TablePopularity> popularity_;
 };

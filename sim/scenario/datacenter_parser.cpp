@@ -4,6 +4,7 @@
 // declared once below (sim/scenario/datacenter_keys.h) and read through their declarations.
 #include "sim/balancing/balancer.h"
 #include "sim/scenario/datacenter_keys.h"
+#include "sim/scenario/embedding_cache_parser.h"
 #include "sim/failures/failure_parser.h"
 #include "sim/scaling/autoscaling_parser.h"
 #include "sim/scenario/scenario_sections.h"
@@ -23,6 +24,8 @@ constexpr std::int64_t kMaxServers = 100000;
 // Each (model, kind) pair reads its kind's profiles: bounded so that a small file cannot ask for
 // hours of parsing.
 constexpr std::size_t kMaxKinds = 256, kMaxModels = 256, kMaxGroups = 10000, kMaxModelKindPairs = 4096;
+// Each model's random streams of the parameter server (keys, updates) start at its index times this.
+constexpr std::size_t kStreamsPerModel = 1024;
 
 using Type = KeyDecl::Type;
 constexpr double kInf = std::numeric_limits<double>::infinity();
@@ -92,7 +95,11 @@ const KeySection& kind_keys() {
         .when = "absent: no power figures for the kind (then no fleet energy)", .section = "power"},
        {.type = Type::number, .name = "cost_per_hour", .required = false, .lo = 0.0, .hi = 1e9, .unit = "any currency",
         .help = "per server; with it on every kind, the results give the fleet's cost per hour and per million queries",
-        .when = "absent"}}};
+        .when = "absent"},
+       {.type = Type::number, .name = "embedding_cache_gib", .required = false, .lo = 0.0, .hi = 1e4, .lo_open = true, .unit = "GiB",
+        .help = "each GPU's memory for the embedding caches of the models offloaded to it (HPS's GPU cache, docs/parameter-server.md): "
+                "each model with `service.embedding_cache` takes its `gpu_memory_share` of it",
+        .when = "required where a hosted model keeps an embedding cache; refused without GPUs"}}};
   return s;
 }
 
@@ -146,7 +153,7 @@ const KeySection& model_keys() {
        {.type = Type::object, .name = "service",
         .help = "the model's service; for `\"type\": \"model\"`, `model` names the model in the kinds' profiles, which give its "
                 "times on each kind",
-        .also = "as `service` in format 1, without `profile`, `gpu_profile` and `embedding_cache`", .section = "service_v2"},
+        .also = "as `service` in format 1, without `profile` and `gpu_profile` (the kinds'), its `embedding_cache` sized by `gpu_memory_share` instead of `fraction`, without Redis, and kept only on kinds with GPUs", .section = "service_v2"},
        {.type = Type::object, .name = "scheduler", .help = "the scheduling policy on every kind hosting the model",
         .also = "as `scheduler` in format 1, without `server_selection`; not `deeprecsched-online`", .section = "scheduler"},
        {.type = Type::object, .name = "scheduler_by_kind", .required = false,
@@ -236,6 +243,7 @@ ServerKind parse_kind(JsonReader k, const std::string& base_dir, KindText& text)
   }
   if (kind.gpus > 0) {
     parse_link(read_object(k, keys.key("pcie")), kind.pcie_bytes_per_s, kind.pcie_latency_s);
+    if (k.has("embedding_cache_gib")) kind.embedding_cache_bytes = read_number(k, keys.key("embedding_cache_gib")) * 1024.0 * 1024 * 1024;
     if (k.has("gpu_profile")) {
       text.gpu_profile = read_string(k, keys.key("gpu_profile"));
       kind.gpu_profile = std::filesystem::path(text.gpu_profile).is_absolute()
@@ -243,7 +251,7 @@ ServerKind parse_kind(JsonReader k, const std::string& base_dir, KindText& text)
                              : (std::filesystem::path(base_dir) / text.gpu_profile).lexically_normal().string();
     }
   } else {
-    for (const char* key : {"pcie", "gpu_profile"})
+    for (const char* key : {"pcie", "gpu_profile", "embedding_cache_gib"})
       if (k.has(key)) throw InputError(k.child_path(key), "a server kind without GPUs has none: set \"gpus\" >= 1 or remove it");
   }
   if (k.has("power")) {
@@ -274,6 +282,47 @@ ServerKind parse_kind(JsonReader k, const std::string& base_dir, KindText& text)
   return kind;
 }
 
+// A model's cache on one kind: its gpu_memory_share of each GPU's cache memory, as the same fraction
+// of every table's rows (at most all of them); its random streams apart from the other models'.
+void size_cache(EmbeddingCacheSpec& cache, const ServerKind& kind, const std::string& kind_path, const std::string& model,
+                std::size_t model_index, const std::string& service_path) {
+  if (!kind.embedding_cache_bytes)
+    throw InputError(kind_path + ".embedding_cache_gib", "required: model \"" + model + "\" keeps an embedding cache on this kind's GPUs");
+  double table_bytes = 0.0;
+  for (const auto& t : cache.tables) table_bytes += static_cast<double>(t.rows) * t.dim * 4.0;
+  cache.fraction = std::min(1.0, cache.gpu_memory_share * *kind.embedding_cache_bytes / table_bytes);
+  if (cache.tables.size() > kStreamsPerModel)
+    throw InputError(service_path + ".embedding_cache", "a cached model has at most " + std::to_string(kStreamsPerModel) + " tables");
+  cache.stream_base = static_cast<std::uint32_t>(model_index * kStreamsPerModel);
+}
+
+// The models' shares of each kind's cache memory sum to at most 1, and their persistent tiers are
+// on one SSD per server: the same read and write bandwidths.
+void check_cache_shares(const Fleet& fleet) {
+  for (std::size_t k = 0; k < fleet.kinds.size(); ++k) {
+    double sum = 0.0;
+    const PersistentTierSpec* ssd = nullptr;
+    for (std::size_t m = 0; m < fleet.models.size(); ++m)
+      if (const EmbeddingCacheSpec* cache = fleet.embedding_cache(m, k)) {
+        if (cache->persistent) {
+          if (ssd && (ssd->read_bytes_per_s != cache->persistent->read_bytes_per_s ||
+                      ssd->write_bytes_per_s != cache->persistent->write_bytes_per_s))
+            throw InputError("models." + std::to_string(m) + ".service.embedding_cache.persistent",
+                             "the models' persistent tiers on server kind \"" + fleet.kinds[k].name +
+                                 "\" share each server's SSD: give them the same read_gb_per_s and write_gb_per_s");
+          ssd = &*cache->persistent;
+        }
+        sum += cache->gpu_memory_share;
+        if (sum > 1.0 + 1e-9) {
+          char text[200];
+          std::snprintf(text, sizeof text, "the shares of server kind \"%s\"'s cache memory reach %.6g with this model's, more than 1",
+                        fleet.kinds[k].name.c_str(), sum);
+          throw InputError("models." + std::to_string(m) + ".service.embedding_cache.gpu_memory_share", text);
+        }
+      }
+  }
+}
+
 // models.N.service for one kind: the model's own service object, with the kind's profiles for a
 // service of type "model".
 ServiceSpec service_on_kind(const nlohmann::json& service, const std::string& where, const ServerKind& kind,
@@ -290,8 +339,20 @@ ServiceSpec service_on_kind(const nlohmann::json& service, const std::string& wh
     copy["profile"] = text.cpu_profile;
     if (!text.gpu_profile.empty()) copy["gpu_profile"] = text.gpu_profile;
   }
-  if (copy.is_object() && copy.contains("embedding_cache"))
-    throw InputError(where + ".embedding_cache", "the parameter server is simulated in format-1 scenarios only (one model)");
+  if (copy.is_object() && copy.contains("embedding_cache")) {
+    if (text.gpu_profile.empty()) {
+      // The cache serves offloaded queries: a kind without GPUs (or a GPU profile) keeps none.
+      copy.erase("embedding_cache");
+      copy.erase("table_rows");
+    } else if (const auto& cache = copy["embedding_cache"]; cache.is_object()) {
+      const std::string at = where + ".embedding_cache";
+      if (cache.contains("fraction"))
+        throw InputError(at + ".fraction", "in format 2 a model's cache is sized by gpu_memory_share of its kind's embedding_cache_gib");
+      if (!cache.contains("gpu_memory_share")) throw InputError(at + ".gpu_memory_share", "required in format 2");
+      if (cache.contains("volatile_tier") && cache["volatile_tier"] == "redis")
+        throw InputError(at + ".volatile_tier", "Redis is simulated in format-1 scenarios only (one cluster for one model): use \"host_hash_map\"");
+    }
+  }
   try {
     return parse_service(JsonReader(copy, where), base_dir, &profiles);
   } catch (const InputError& e) {
@@ -457,7 +518,9 @@ Scenario parse_datacenter_scenario(const nlohmann::json& document, const std::st
       if (++pairs > kMaxModelKindPairs)
         throw InputError(where, "more than " + std::to_string(kMaxModelKindPairs) + " (model, server kind) pairs in all: host fewer models on each kind");
       const std::string kind_path = "server_kinds." + std::to_string(k);
-      d.service[k] = std::make_shared<const ServiceSpec>(service_on_kind(service, service_path, s.fleet.kinds[k], texts[k], kind_path, base_dir, profiles));
+      ServiceSpec on_kind = service_on_kind(service, service_path, s.fleet.kinds[k], texts[k], kind_path, base_dir, profiles);
+      if (on_kind.embedding_cache) size_cache(*on_kind.embedding_cache, s.fleet.kinds[k], kind_path, d.name, i, service_path);
+      d.service[k] = std::make_shared<const ServiceSpec>(std::move(on_kind));
       const SchedulerSpec& sched = d.scheduler[k];
       const SchedulerPolicy& policy = scheduler_policy(sched.policy);
       const std::string sched_where = by_kind.count(s.fleet.kinds[k].name) ? where + ".scheduler_by_kind." + s.fleet.kinds[k].name + ".policy"
@@ -475,6 +538,7 @@ Scenario parse_datacenter_scenario(const nlohmann::json& document, const std::st
     m.finish();
     s.fleet.models.push_back(std::move(d));
   }
+  check_cache_shares(s.fleet);
 
   if (top.has("balancer")) {
     JsonReader b = read_object(top, top_key.key("balancer"));
@@ -520,6 +584,7 @@ Scenario parse_datacenter_scenario(const nlohmann::json& document, const std::st
 
   JsonReader run = read_object(top, top_key.key("run"));
   parse_run(run, s);
+  if (s.fleet.embedding_cache()) check_embedding_cache(s);  // needs each model's largest query
   run.finish();
   top.finish();
   return s;

@@ -29,7 +29,8 @@ const std::vector<KeySection>& embedding_cache_key_sections() {
       {"embedding_cache", "HugeCTR HPS's hierarchy for offloaded queries (docs/parameter-server.md): one GPU cache per embedding table of the model per GPU, over a volatile tier, over an optional persistent tier. Each query's keys (items × the table's lookups per item, deduplicated) are looked up; a table lookup whose hit rate is below `hit_rate_threshold` waits for its misses (read from the lower tiers, then the vectors over the GPU's PCIe link, before the query's inputs); at or above it, the misses get the default vector (counted) and are fetched in the background. Results: `embedding_cache`",
        {
            {.type = T::choice, .name = "mode", .required = false, .fallback = "keys", .choices = {"keys", "analytic"}, .help = "`\"keys\"`: every key drawn and looked up in the set-associative cache (exact, cold start included, about 0.1 µs per key); `\"analytic\"`: Che's approximation of the cache in steady state (no cold start; 18–25× faster runs in docs/parameter-server.md's sweep, for sweeps)"},
-           {.name = "fraction", .lo = 0.0, .hi = 1.0, .lo_open = true, .help = "cache capacity as a fraction of each table's rows (at least 64 entries, in whole sets of 64); in key mode the simulator keeps 12 bytes per entry per GPU and refuses more than 8 GiB in all, and refuses workloads whose largest query asks more than 2^28 keys of one table"},
+           {.name = "fraction", .required = false, .lo = 0.0, .hi = 1.0, .lo_open = true, .help = "cache capacity as a fraction of each table's rows (at least 64 entries, in whole sets of 64); in key mode the simulator keeps 12 bytes per entry per GPU and refuses more than 8 GiB in all, and refuses workloads whose largest query asks more than 2^28 keys of one table", .when = "required in format 1; refused in format 2 (`gpu_memory_share`)"},
+           {.name = "gpu_memory_share", .required = false, .lo = 0.0, .hi = 1.0, .lo_open = true, .help = "format 2: the model's share of each GPU's embedding-cache memory on every kind hosting it (`server_kinds.N.embedding_cache_gib`); every table of the model keeps the same fraction of its rows, share × that memory / the tables' bytes (rows × dim × 4), at most 1. The shares of the models a kind hosts sum to at most 1", .when = "required in format 2; refused in format 1 (`fraction`)"},
            {.name = "hit_rate_threshold", .required = false, .lo = 0.0, .hi = 10.0, .fallback = 0.9, .help = "HPS's threshold between synchronous and asynchronous insertion; above 1: always synchronous; 0: always asynchronous"},
            {.type = T::boolean, .name = "preload", .required = false, .fallback = false, .help = "start each cache full of its table's hottest keys instead of empty (HPS starts empty; key mode only: the analytic mode is steady state anyway)"},
            {.type = T::object, .name = "keys", .help = "how keys are drawn", .section = "embedding_cache_keys"},
@@ -109,7 +110,15 @@ EmbeddingCacheSpec parse_embedding_cache(JsonReader cache, const ModelSpec& mode
   EmbeddingCacheSpec spec;
   spec.mode = read_choice(cache, top.key("mode")) == "keys" ? EmbeddingCacheSpec::Mode::keys
                                                                                : EmbeddingCacheSpec::Mode::analytic;
-  spec.fraction = read_number(cache, top.key("fraction"));
+  if (cache.has("fraction") && cache.has("gpu_memory_share"))
+    throw InputError(cache.child_path("gpu_memory_share"), "give fraction (format 1) or gpu_memory_share (format 2), not both");
+  if (cache.has("gpu_memory_share")) {
+    spec.gpu_memory_share = read_number(cache, top.key("gpu_memory_share"));
+  } else {
+    KeyDecl fraction = top.key("fraction");
+    fraction.required = true;
+    spec.fraction = read_number(cache, fraction);
+  }
   spec.hit_rate_threshold = read_number(cache, top.key("hit_rate_threshold"));
   spec.preload = read_boolean(cache, top.key("preload"));
   JsonReader keys = cache.object("keys");
@@ -203,54 +212,65 @@ EmbeddingCacheSpec parse_embedding_cache(JsonReader cache, const ModelSpec& mode
 }
 
 
-// The checks of service.embedding_cache that need the rest of the scenario.
+// The checks of service.embedding_cache that need the rest of the scenario: every (model, kind)'s
+// cache (format 1: the one), errors naming the model's keys.
 void check_embedding_cache(const Scenario& s) {
-  const EmbeddingCacheSpec& cache = *s.fleet.embedding_cache();
-  if (cache.mode == EmbeddingCacheSpec::Mode::keys) {
-    // Each GPU holds its own caches.
-    const double bytes = embedding_cache_bytes(s);
-    constexpr double kMaxCacheBytes = 8.0 * 1024 * 1024 * 1024;
-    if (bytes > kMaxCacheBytes) {
-      char buf[200];
-      std::snprintf(buf, sizeof buf,
-                    "the caches of all GPUs would take %.1f GiB of the simulator's memory (at most 8 GiB): lower it, or use \"mode\": \"analytic\"",
-                    bytes / (1024.0 * 1024 * 1024));
-      throw InputError("service.embedding_cache.fraction", buf);
-    }
-    int lookups = 0;
-    for (const auto& t : cache.tables) lookups = std::max(lookups, t.lookups);
-    if (const std::int64_t items = s.fleet.models.front().query_size.largest();
-        static_cast<std::uint64_t>(items) * static_cast<std::uint64_t>(lookups) > kMaxKeysPerTableLookup)
-      throw InputError("service.embedding_cache.mode",
-                       "queries of up to " + std::to_string(items) + " items ask up to " + std::to_string(items * lookups) +
-                           " keys of one table, more than the key-level mode draws (2^28): use \"analytic\"");
-  }
-  if (!cache.updates) return;
-  if (const double slice = cache.updates->keys_per_s * cache.updates->tick_s * static_cast<double>(cache.tables.size());
-      slice > kMaxUpdateBatchKeys) {
-    char buf[240];
+  const auto key = [&](std::size_t m, const std::string& rest) {
+    return (s.format >= 2 ? "models." + std::to_string(m) + ".service.embedding_cache." : std::string("service.embedding_cache.")) + rest;
+  };
+  // Each GPU holds its own caches, of every model offloaded to it.
+  const double bytes = embedding_cache_bytes(s);
+  constexpr double kMaxCacheBytes = 8.0 * 1024 * 1024 * 1024;
+  if (bytes > kMaxCacheBytes) {
+    char buf[200];
     std::snprintf(buf, sizeof buf,
-                  "a slice holds %.0f updates of all tables on average (keys_per_s x tick x %zu tables), more than a consumer "
-                  "applies at once (65536): lower tick_ms",
-                  slice, cache.tables.size());
-    throw InputError("service.embedding_cache.updates.tick_ms", buf);
+                  "the caches of all GPUs would take %.1f GiB of the simulator's memory (at most 8 GiB): lower it, or use \"mode\": \"analytic\"",
+                  bytes / (1024.0 * 1024 * 1024));
+    std::size_t first = 0;
+    while (first + 1 < s.fleet.models.size() && !s.fleet.models[first].first_service().embedding_cache) ++first;
+    throw InputError(s.format >= 2 ? key(first, "gpu_memory_share") : "service.embedding_cache.fraction", buf);
   }
-  const auto& outages = cache.updates->outages;
-  for (std::size_t i = 0; i < outages.size(); ++i) {
-    const std::string where = "service.embedding_cache.updates.outages." + std::to_string(i) + ".server";
-    const ServerGroup* group = nullptr;
-    for (const auto& g : s.fleet.groups)
-      for (int k = 0; k < g.count; ++k)
-        if (outages[i].server == g.name + "-" + std::to_string(k)) group = &g;
-    if (!group)
-      throw InputError(where, "no server is named \"" + outages[i].server + "\" (servers are named <group>-<index>, e.g. \"" +
-                                  s.fleet.groups.front().name + "-0\")");
-    if (group->gpus == 0) throw InputError(where, "\"" + outages[i].server + "\" has no GPU, so no update consumer to stop");
-    for (std::size_t j = 0; j < i; ++j)
-      if (outages[j].server == outages[i].server && outages[j].from_s < outages[i].until_s && outages[i].from_s < outages[j].until_s)
-        throw InputError("service.embedding_cache.updates.outages." + std::to_string(i),
-                         "overlaps outage " + std::to_string(j) + " of the same server");
-  }
+  for (std::size_t m = 0; m < s.fleet.models.size(); ++m)
+    for (std::size_t k = 0; k < s.fleet.kinds.size(); ++k) {
+      const EmbeddingCacheSpec* found = s.fleet.embedding_cache(m, k);
+      if (!found) continue;
+      const EmbeddingCacheSpec& cache = *found;
+      if (cache.mode == EmbeddingCacheSpec::Mode::keys) {
+        int lookups = 0;
+        for (const auto& t : cache.tables) lookups = std::max(lookups, t.lookups);
+        if (const std::int64_t items = s.fleet.models[m].query_size.largest();
+            static_cast<std::uint64_t>(items) * static_cast<std::uint64_t>(lookups) > kMaxKeysPerTableLookup)
+          throw InputError(key(m, "mode"), "queries of up to " + std::to_string(items) + " items ask up to " + std::to_string(items * lookups) +
+                                               " keys of one table, more than the key-level mode draws (2^28): use \"analytic\"");
+      }
+      if (!cache.updates) continue;
+      if (const double slice = cache.updates->keys_per_s * cache.updates->tick_s * static_cast<double>(cache.tables.size());
+          slice > kMaxUpdateBatchKeys) {
+        char buf[240];
+        std::snprintf(buf, sizeof buf,
+                      "a slice holds %.0f updates of all tables on average (keys_per_s x tick x %zu tables), more than a consumer "
+                      "applies at once (65536): lower tick_ms",
+                      slice, cache.tables.size());
+        throw InputError(key(m, "updates.tick_ms"), buf);
+      }
+      const auto& outages = cache.updates->outages;
+      for (std::size_t i = 0; i < outages.size(); ++i) {
+        const std::string where = key(m, "updates.outages." + std::to_string(i) + ".server");
+        const ServerGroup* group = nullptr;
+        for (const auto& g : s.fleet.groups)
+          for (int c = 0; c < g.count; ++c)
+            if (outages[i].server == g.name + "-" + std::to_string(c)) group = &g;
+        if (!group)
+          throw InputError(where, "no server is named \"" + outages[i].server + "\" (servers are named <group>-<index>, e.g. \"" +
+                                      s.fleet.groups.front().name + "-0\")");
+        if (group->gpus == 0) throw InputError(where, "\"" + outages[i].server + "\" has no GPU, so no update consumer to stop");
+        if (!s.fleet.embedding_cache(m, static_cast<std::size_t>(group->kind)))
+          throw InputError(where, "\"" + outages[i].server + "\" keeps no cache of this model, so no update consumer to stop");
+        for (std::size_t j = 0; j < i; ++j)
+          if (outages[j].server == outages[i].server && outages[j].from_s < outages[i].until_s && outages[i].from_s < outages[j].until_s)
+            throw InputError(key(m, "updates.outages." + std::to_string(i)), "overlaps outage " + std::to_string(j) + " of the same server");
+      }
+    }
 }
 
 }  // namespace recsim

@@ -33,6 +33,11 @@ int Fleet::total_cores() const {
   return n;
 }
 
+const EmbeddingCacheSpec* Fleet::embedding_cache(std::size_t model, std::size_t kind) const {
+  const auto& service = models[model].service[kind];
+  return service && service->embedding_cache ? &*service->embedding_cache : nullptr;
+}
+
 const EmbeddingCacheSpec* Fleet::embedding_cache() const {
   for (const auto& m : models)
     for (const auto& s : m.service)

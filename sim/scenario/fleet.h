@@ -41,6 +41,9 @@ struct ServerKind {
   std::string cpu_profile, gpu_profile;  // resolved paths; empty when not given
   std::optional<PowerSpec> power;
   std::optional<double> cost_per_hour;   // any currency, per server
+  // Each GPU's memory for the embedding caches of the models offloaded to it (bytes), shared by
+  // gpu_memory_share; none: no model keeps a cache on the kind.
+  std::optional<double> embedding_cache_bytes;
 };
 
 struct ServerGroup {
@@ -96,8 +99,10 @@ struct Fleet {
   int total_servers() const;
   int total_cores() const;
   int total_gpus() const;
-  // HPS's embedding cache and lower tiers, if a service configures them (format 1 only: one).
+  // HPS's embedding cache and lower tiers: the first a service configures (format 1: the one), or null.
   const EmbeddingCacheSpec* embedding_cache() const;
+  // Model `model`'s on kind `kind` (format 2: each (model, kind) its own, sized for the kind), or null.
+  const EmbeddingCacheSpec* embedding_cache(std::size_t model, std::size_t kind) const;
 };
 
 }  // namespace recsim

@@ -89,17 +89,71 @@ const SchedulerSpec* online_scheduler(const Scenario& s) {
   return nullptr;
 }
 
+// A key of the parameter server's configuration as the scenario's format names it: format 1's
+// service.embedding_cache, format 2's first model keeping a cache (gpu_memory_share for its size).
+std::string cache_key(const Scenario& s, std::string rest) {
+  if (s.format < 2) return "service.embedding_cache." + rest;
+  std::size_t first = 0;
+  for (std::size_t m = s.fleet.models.size(); m-- > 0;)
+    for (std::size_t k = 0; k < s.fleet.kinds.size(); ++k)
+      if (s.fleet.embedding_cache(m, k)) first = m;
+  if (rest == "fraction") rest = "gpu_memory_share";
+  return "models." + std::to_string(first) + ".service.embedding_cache." + rest;
+}
+
 }  // namespace
 
 double embedding_cache_bytes(const Scenario& s) {
-  const EmbeddingCacheSpec* found = s.fleet.embedding_cache();
-  if (!found || found->mode != EmbeddingCacheSpec::Mode::keys) return 0.0;
-  const EmbeddingCacheSpec& cache = *found;
+  // Format 1: the one model's cache on every GPU (at least one); format 2: each (model, kind)'s on
+  // each GPU of the kind.
+  if (s.format < 2) {
+    const EmbeddingCacheSpec* found = s.fleet.embedding_cache();
+    if (!found || found->mode != EmbeddingCacheSpec::Mode::keys) return 0.0;
+    double bytes = 0.0;
+    for (const auto& t : found->tables)
+      bytes += static_cast<double>(EmbeddingCache::slots_for(static_cast<std::uint64_t>(t.rows), found->fraction) * EmbeddingCache::kBytesPerSlot);
+    return bytes * std::max(1, s.total_gpus());
+  }
+  std::vector<double> gpus(s.fleet.kinds.size(), 0.0);
+  for (const auto& g : s.fleet.groups) gpus[static_cast<std::size_t>(g.kind)] += static_cast<double>(g.count) * g.gpus;
   double bytes = 0.0;
-  for (const auto& t : cache.tables)
-    bytes += static_cast<double>(EmbeddingCache::slots_for(static_cast<std::uint64_t>(t.rows), cache.fraction) * EmbeddingCache::kBytesPerSlot);
-  return bytes * std::max(1, s.total_gpus());
+  for (std::size_t m = 0; m < s.fleet.models.size(); ++m)
+    for (std::size_t k = 0; k < s.fleet.kinds.size(); ++k) {
+      const EmbeddingCacheSpec* cache = s.fleet.embedding_cache(m, k);
+      if (!cache || cache->mode != EmbeddingCacheSpec::Mode::keys) continue;
+      for (const auto& t : cache->tables)
+        bytes += gpus[k] * static_cast<double>(EmbeddingCache::slots_for(static_cast<std::uint64_t>(t.rows), cache->fraction) *
+                                               EmbeddingCache::kBytesPerSlot);
+    }
+  return bytes;
 }
+
+namespace {
+
+// Format 2's caches: (model, kind) pairs keeping one, GPUs holding one per model, servers consuming
+// each model's updates.
+struct CacheCounts {
+  double gpu_caches = 0, consumers = 0, publishers = 0;
+};
+
+CacheCounts cache_counts(const Scenario& s) {
+  CacheCounts c;
+  for (std::size_t m = 0; m < s.fleet.models.size(); ++m) {
+    bool updates = false;
+    for (const auto& g : s.fleet.groups)
+      if (const EmbeddingCacheSpec* cache = s.fleet.embedding_cache(m, static_cast<std::size_t>(g.kind))) {
+        c.gpu_caches += static_cast<double>(g.count) * g.gpus;
+        if (cache->updates && g.gpus > 0) {
+          c.consumers += g.count;
+          updates = true;
+        }
+      }
+    if (updates) ++c.publishers;
+  }
+  return c;
+}
+
+}  // namespace
 
 ResourceEstimate estimate_resources(const Scenario& s) {
   ResourceEstimate e;
@@ -110,7 +164,12 @@ ResourceEstimate estimate_resources(const Scenario& s) {
   // A load generator, the completion flusher, a network's delivery actor, three stages per GPU, a
   // fetcher and a refresher per GPU with a cache, an update consumer per server with GPUs and a
   // publisher.
-  e.actors = 2 + (s.fleet.network.enabled ? 1 : 0) + 3 * gpus + (cache ? 2 * gpus + servers + 1 : 0);
+  if (s.format < 2) {
+    e.actors = 2 + (s.fleet.network.enabled ? 1 : 0) + 3 * gpus + (cache ? 2 * gpus + servers + 1 : 0);
+  } else {  // a fetcher and a refresher per cache on a GPU, a consumer per (server, model) with updates, a publisher per such model
+    const CacheCounts c = cache_counts(s);
+    e.actors = 2 + (s.fleet.network.enabled ? 1 : 0) + 3 * gpus + 2 * c.gpu_caches + c.consumers + c.publishers;
+  }
   e.core_bytes = e.simulated_cores * kCoreBytes;
   const double models = s.format >= 2 ? static_cast<double>(s.fleet.models.size()) : 0.0;
   const double groups = s.format >= 2 ? static_cast<double>(s.fleet.groups.size()) : 0.0;
@@ -142,9 +201,21 @@ ResourceEstimate estimate_resources(const Scenario& s) {
   // flight's at their mean.
   e.largest_query_bytes = kRequestBytes * e.largest_query_requests;
   e.request_bytes = e.largest_query_bytes + kRequestBytes * in_flight * per_query;
-  double lookups_per_item = 0.0;  // embedding keys per item, over the tables
-  if (cache)
-    for (const auto& t : cache->tables) lookups_per_item += t.lookups;
+  // Each model's cache (format 1: the one; format 2: on the first kind keeping it, the others alike
+  // but for their size).
+  std::vector<const EmbeddingCacheSpec*> caches;
+  for (std::size_t m = 0; m < s.fleet.models.size(); ++m)
+    for (std::size_t k = 0; k < s.fleet.kinds.size(); ++k)
+      if (const EmbeddingCacheSpec* c = s.fleet.embedding_cache(m, k)) {
+        caches.push_back(c);
+        break;
+      }
+  double lookups_per_item = 0.0;  // embedding keys per item, over the tables: the most of any model's (an upper bound)
+  for (const EmbeddingCacheSpec* c : caches) {
+    double own = 0.0;
+    for (const auto& t : c->tables) own += t.lookups;
+    lookups_per_item = std::max(lookups_per_item, own);
+  }
   const double keys = queries * items_per_query * lookups_per_item;  // over the run
   if (cache && cache->mode == EmbeddingCacheSpec::Mode::keys) {
     e.key_lookups = keys;
@@ -162,7 +233,7 @@ ResourceEstimate estimate_resources(const Scenario& s) {
   const SchedulerSpec* online = online_scheduler(s);
   e.virtual_seconds = s.arrival.from_trace() ? s.arrival.trace_span_s * s.arrival.time_scale() : queries / s.arrival.qps;
   e.virtual_seconds_key = "workload.arrival.qps";
-  auto longer = [&e](double seconds, const char* key) {
+  auto longer = [&e](double seconds, const std::string& key) {
     if (seconds > e.virtual_seconds) {
       e.virtual_seconds = seconds;
       e.virtual_seconds_key = key;
@@ -177,30 +248,32 @@ ResourceEstimate estimate_resources(const Scenario& s) {
     for (const auto& g : s.fleet.groups) pcie_latency = std::max(pcie_latency, g.pcie_latency_s);
     const double redis_latency = cache && cache->redis ? cache->redis->latency_s * static_cast<double>(cache->tables.size()) : 0.0;
     longer(queries / gpus * (2.0 * pcie_latency + redis_latency),
-           redis_latency > 2.0 * pcie_latency ? "service.embedding_cache.redis.latency_us" : (s.format >= 2 ? "server_kinds" : "platform.servers"));
+           redis_latency > 2.0 * pcie_latency ? cache_key(s, "redis.latency_us") : (s.format >= 2 ? "server_kinds" : "platform.servers"));
   }
   if (cache) {
     if (cache->persistent && cache->persistent->read_bytes_per_s > 0.0)
       longer(keys * static_cast<double>(cache->persistent->block_bytes) / cache->persistent->read_bytes_per_s / std::max(1.0, servers),
-             "service.embedding_cache.persistent.block_bytes");
+             cache_key(s, "persistent.block_bytes"));
     if (cache->redis && cache->redis->bytes_per_s > 0.0) {
       double bytes_per_item = 0.0;
       for (const auto& t : cache->tables) bytes_per_item += 4.0 * t.dim * t.lookups;
-      longer(queries * items_per_query * bytes_per_item / cache->redis->bytes_per_s, "service.embedding_cache.redis.gb_per_s");
+      longer(queries * items_per_query * bytes_per_item / cache->redis->bytes_per_s, cache_key(s, "redis.gb_per_s"));
     }
   }
-  if (cache && cache->updates) {
-    const double tick = cache->updates->tick_s;
-    const double ticks = e.virtual_seconds / tick;
-    e.max_ticks = std::max(e.max_ticks, ticks);
-    const double servers_with_gpus = std::min(servers, gpus);
-    const double keys = cache->updates->keys_per_s * static_cast<double>(cache->tables.size()) * e.virtual_seconds;
-    e.periodic_events += ticks * (servers_with_gpus + 1) + keys * (servers_with_gpus + gpus);
-  }
-  if (cache && cache->refresh) {
-    const double passes = e.virtual_seconds / cache->refresh->interval_s;
-    e.max_ticks = std::max(e.max_ticks, passes);
-    e.periodic_events += passes * gpus * static_cast<double>(cache->tables.size());
+  for (const EmbeddingCacheSpec* c : caches) {  // each model's update stream and refresh, as if on every GPU (an upper bound)
+    if (c->updates) {
+      const double tick = c->updates->tick_s;
+      const double ticks = e.virtual_seconds / tick;
+      e.max_ticks = std::max(e.max_ticks, ticks);
+      const double servers_with_gpus = std::min(servers, gpus);
+      const double updated = c->updates->keys_per_s * static_cast<double>(c->tables.size()) * e.virtual_seconds;
+      e.periodic_events += ticks * (servers_with_gpus + 1) + updated * (servers_with_gpus + gpus);
+    }
+    if (c->refresh) {
+      const double passes = e.virtual_seconds / c->refresh->interval_s;
+      e.max_ticks = std::max(e.max_ticks, passes);
+      e.periodic_events += passes * gpus * static_cast<double>(c->tables.size());
+    }
   }
   // The time series: per window four figures per group and a latency histogram per model, one
   // with latencies spanning two decades (about 460 bins of 8 bytes) taken as typical.
@@ -260,8 +333,8 @@ void check_resources(const Scenario& s, bool allow_large) {
   if (e.max_ticks > kMaxTicks) {
     const std::string key = s.fleet.autoscaling && e.virtual_seconds / s.fleet.autoscaling->interval_s >= e.max_ticks ? "autoscaling.interval_s"
                             : cache && cache->updates && e.virtual_seconds / cache->updates->tick_s >= e.max_ticks
-                                ? "service.embedding_cache.updates.tick_ms"
-                                : "service.embedding_cache.refresh.interval_ms";
+                                ? cache_key(s, "updates.tick_ms")
+                                : cache_key(s, "refresh.interval_ms");
     throw InputError(key, "the run's " + count(e.virtual_seconds) + " virtual seconds would hold " + count(e.max_ticks) +
                               " periods, more than virtual time can tell apart (at most 1e12): lengthen the period or shorten the run");
   }
@@ -275,12 +348,12 @@ void check_resources(const Scenario& s, bool allow_large) {
     // The largest part names the key.
     const std::pair<double, std::string> parts[] = {
         {e.actor_bytes + e.core_bytes + e.routing_bytes + e.histogram_bytes, s.format >= 2 ? "server_groups" : "platform.servers"},
-        {e.cache_bytes, "service.embedding_cache.fraction"},
+        {e.cache_bytes, cache_key(s, "fraction")},
         // Requests in flight: the queries' sizes where each needs a thousand requests or more.
         {e.in_flight_bytes + e.request_bytes - e.largest_query_bytes,
          e.requests >= 1000.0 * queries ? (s.format >= 2 ? "models" : "workload.query_size") : "run.max_in_flight"},
         {e.largest_query_bytes, s.format >= 2 ? "models" : "workload.query_size"},
-        {e.key_trace_bytes, "service.embedding_cache.keys.file"},
+        {e.key_trace_bytes, cache_key(s, "keys.file")},
         {e.series_bytes, "run.window_s"}};
     std::string key = parts[0].second;
     double most = parts[0].first;
@@ -301,7 +374,7 @@ void check_resources(const Scenario& s, bool allow_large) {
                                         " queries at batch size " + std::to_string(smallest_batch(s)) +
                                         "), beyond 1e10 (hours of simulation)" + hint);
   if (!allow_large && e.key_lookups > kMaxKeyLookups)
-    throw InputError("service.embedding_cache.mode", "the run would draw about " + count(e.key_lookups) +
+    throw InputError(cache_key(s, "mode"), "the run would draw about " + count(e.key_lookups) +
                                                          " embedding keys (queries x items x the tables' lookups), beyond 1e9 (about ten minutes or more of simulation): "
                                                          "run fewer queries or use \"analytic\"" + hint);
   if (!allow_large && e.periodic_events > kMaxPeriodicEvents)
@@ -309,8 +382,8 @@ void check_resources(const Scenario& s, bool allow_large) {
                      : e.failure_events > e.periodic_events / 2 ? "failures.random"
                      : e.scheduled_failure_events > e.periodic_events / 2 ? "failures.scheduled"
                      : s.fleet.autoscaling && !cache            ? "autoscaling.interval_s"
-                     : cache && cache->updates                ? "service.embedding_cache.updates"
-                                                              : "service.embedding_cache.refresh",
+                     : cache && cache->updates                ? cache_key(s, "updates")
+                                                              : cache_key(s, "refresh"),
                      "the run would process about " + count(e.periodic_events) +
                          " periodic events (burst state changes, failures and repairs, autoscaling decisions, update polls, keys and refresh passes over " +
                          count(e.virtual_seconds) + " virtual seconds), beyond 1e9 (hours of simulation)" + hint);

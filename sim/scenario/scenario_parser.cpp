@@ -355,6 +355,9 @@ Scenario parse_scenario(const nlohmann::json& document, const std::string& base_
   for (const auto& g : groups) gpus += g.count * g.gpus;
   const QuerySizeSpec sizes = parse_workload(top.object("workload"), base_dir, s.arrival);
   const ServiceSpec service = parse_service(top.object("service"), base_dir);
+  if (service.embedding_cache && service.embedding_cache->gpu_memory_share > 0.0)
+    throw InputError("service.embedding_cache.gpu_memory_share",
+                     "format 2 only (a fleet's models share each GPU's cache memory): give \"fraction\", the share of each table's rows");
   SchedulerSpec scheduler = parse_scheduler(top.object("scheduler"), &s.fleet.balancer);
   if (scheduler_policy(scheduler.policy).offloads) {
     if (gpus == 0)

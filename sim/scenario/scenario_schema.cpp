@@ -59,10 +59,10 @@ nlohmann::json scenario_schema() {
   defs["arrival"] = schema_of_variants("process", arrival_variants(), "workload.arrival");
   defs["query_size"] = schema_of_variants("distribution", query_size_variants(), "query_size");
   defs["service"] = schema_of_variants("type", service_variants(), "service");
-  // Format 2: the kinds give the profiles, and the parameter server is format 1's.
+  // Format 2: the kinds give the profiles.
   std::vector<KeyVariant> v2 = service_variants();
   for (auto& v : v2)
-    std::erase_if(v.keys, [](const KeyDecl& k) { return k.name == "profile" || k.name == "gpu_profile" || k.name == "embedding_cache"; });
+    std::erase_if(v.keys, [](const KeyDecl& k) { return k.name == "profile" || k.name == "gpu_profile"; });
   defs["service_v2"] = schema_of_variants("type", v2, "models.N.service");
   std::vector<KeyDecl> scaling_common = autoscaling_common_keys();
   std::erase_if(scaling_common, [](const KeyDecl& k) { return k.name == "policy"; });

@@ -357,3 +357,136 @@ TEST_CASE("model definitions and table rows are scenario inputs, checked and rec
   doc["scheduler"]["policy"] = "static";
   CHECK(scenario_error(doc, dir.path()) == "service.table_rows: the model's definition is read only for GPU offload: it needs service.gpu_profile");
 }
+
+namespace {
+
+// Format 2: one kind of 4 cores and a GPU whose `gib` GiB of cache memory two models share ("a" and
+// "b", both DLRM-RMC1's definition: 8 tables of 4,000,000 rows of 32 floats), every query offloaded,
+// uniform keys, caches preloaded; `extra` kinds and groups may be added by the caller.
+nlohmann::json fleet_cache_document(const TempDir& dir, double gib, double share_a, double share_b) {
+  dir.write_json("cpu.json", flat_profile("cpu", 1.0, false));
+  dir.write_json("gpu.json", flat_profile("gpu", 1.0, true));
+  const std::string tiers = linear_tier_profile(dir);
+  const auto model = [&](const std::string& name, double share) {
+    return nlohmann::json{{"name", name},
+                          {"share", 0.5},
+                          {"service", {{"type", "model"}, {"model", "dlrm-rmc1"}, {"contention", false},
+                                       {"embedding_cache", {{"gpu_memory_share", share}, {"keys", {{"distribution", "uniform"}}},
+                                                            {"preload", true}, {"tier_profile", tiers}}}}},
+                          {"scheduler", {{"policy", "gpu-only"}, {"batch_size", 16}}},
+                          {"sla", {{"percentile", 95}, {"target_ms", 1000}}}};
+  };
+  return {{"format", 2},
+          {"name", "cached-fleet"},
+          {"seed", 4},
+          {"server_kinds", {{{"name", "gpu"}, {"cpu_cores", 4}, {"gpus", 1}, {"pcie", {{"gb_per_s", 1.0}, {"latency_us", 10.0}}},
+                             {"cpu_profile", "cpu.json"}, {"gpu_profile", "gpu.json"}, {"embedding_cache_gib", gib}}}},
+          {"server_groups", {{{"name", "g"}, {"kind", "gpu"}, {"count", 2}}}},
+          {"workload", {{"arrival", {{"process", "trace"}, {"file", query_trace(dir, 300, 2.0, 16)}}}}},
+          {"models", {model("a", share_a), model("b", share_b)}},
+          {"balancer", {{"policy", "round_robin"}}},
+          {"run", {{"queries", 300}, {"warmup_queries", 30}}}};
+}
+
+}  // namespace
+
+TEST_CASE("parameter server in a fleet: each model's cache takes its share of the GPU's memory, and more for one is less for the other", "[ps][datacenter]") {
+  TempDir dir;
+  // 1 GiB of cache memory per GPU; a model's tables hold 8 x 4,000,000 x 32 x 4 bytes = 4.096e9:
+  // a share s caches the fraction s x 2^30 / 4.096e9 of every table's rows.
+  const double table_bytes = 8 * 4e6 * 32 * 4;
+  const auto hit_rates = [&](double share_a, double share_b) {
+    const Scenario s = scenario_from(fleet_cache_document(dir, 1.0, share_a, share_b), dir.path());
+    REQUIRE(s.fleet.embedding_cache(0, 0));
+    CHECK(s.fleet.embedding_cache(0, 0)->fraction == Approx(share_a * 1073741824.0 / table_bytes).epsilon(1e-12));
+    CHECK(s.fleet.embedding_cache(1, 0)->fraction == Approx(share_b * 1073741824.0 / table_bytes).epsilon(1e-12));
+    const RunResults r = simulate_isolated(s);
+    REQUIRE(r.datacenter);
+    std::vector<double> rates;
+    for (const auto& m : r.datacenter->models) {
+      REQUIRE(m.embedding_cache);
+      const CacheCounters& c = m.embedding_cache->counters;
+      REQUIRE(c.unique > 100000);
+      rates.push_back(ratio(c.hits, c.unique));
+    }
+    // Each group reports each model's hit rate on its GPUs: here one group holds every GPU.
+    REQUIRE(r.datacenter->groups[0].cache_hit_rates.size() == 2);
+    CHECK(r.datacenter->groups[0].cache_hit_rates[0].second == Approx(rates[0]).epsilon(1e-12));
+    CHECK(r.datacenter->groups[0].cache_hit_rates[1].first == "b");
+    // And the mean of its GPUs' waits on the lower tiers.
+    REQUIRE(r.datacenter->groups[0].gpu_tier_wait);
+    CHECK(*r.datacenter->groups[0].gpu_tier_wait == Approx((r.servers[0].gpus[0].tier_wait + r.servers[1].gpus[0].tier_wait) / 2));
+    CHECK(*r.datacenter->groups[0].gpu_tier_wait > 0.0);
+    // The results JSON carries them and reads back the same.
+    const auto j = results_to_json(r);
+    CHECK(j["datacenter"]["models"][1]["embedding_cache"]["hit_rate"].get<double>() == Approx(rates[1]));
+    CHECK(results_from_json(nlohmann::json::parse(j.dump())).datacenter->groups[0].cache_hit_rates == r.datacenter->groups[0].cache_hit_rates);
+    return rates;
+  };
+  // Uniform keys over a cache kept full: a key is cached with probability capacity / rows, the
+  // fraction (whole sets of 64 slots: within 1e-4 of it here), whatever the policy.
+  const auto low_a = hit_rates(0.25, 0.75), high_a = hit_rates(0.75, 0.25);
+  const double f25 = 0.25 * 1073741824.0 / table_bytes, f75 = 0.75 * 1073741824.0 / table_bytes;
+  CHECK(low_a[0] == Approx(f25).margin(0.005));
+  CHECK(low_a[1] == Approx(f75).margin(0.005));
+  CHECK(high_a[0] == Approx(f75).margin(0.005));
+  CHECK(high_a[1] == Approx(f25).margin(0.005));
+  CHECK(high_a[0] > low_a[0]);  // more memory for a: a hits more
+  CHECK(high_a[1] < low_a[1]);  // and b less
+}
+
+TEST_CASE("parameter server in a fleet: the scenario's keys are checked", "[ps][datacenter]") {
+  TempDir dir;
+  auto doc = fleet_cache_document(dir, 1.0, 0.5, 0.5);
+  {
+    auto d = doc;
+    d["models"][1]["service"]["embedding_cache"]["gpu_memory_share"] = 0.6;
+    CHECK(scenario_error(d, dir.path()) ==
+          "models.1.service.embedding_cache.gpu_memory_share: the shares of server kind \"gpu\"'s cache memory reach 1.1 with this model's, "
+          "more than 1");
+  }
+  {
+    auto d = doc;
+    d["server_kinds"][0].erase("embedding_cache_gib");
+    CHECK(scenario_error(d, dir.path()) == "server_kinds.0.embedding_cache_gib: required: model \"a\" keeps an embedding cache on this kind's GPUs");
+  }
+  {
+    auto d = doc;
+    d["models"][0]["service"]["embedding_cache"]["fraction"] = 0.1;
+    CHECK(scenario_error(d, dir.path()) ==
+          "models.0.service.embedding_cache.fraction: in format 2 a model's cache is sized by gpu_memory_share of its kind's embedding_cache_gib");
+    d["models"][0]["service"]["embedding_cache"].erase("gpu_memory_share");
+    d["models"][0]["service"]["embedding_cache"].erase("fraction");
+    CHECK(scenario_error(d, dir.path()) == "models.0.service.embedding_cache.gpu_memory_share: required in format 2");
+  }
+  {
+    auto d = doc;
+    d["models"][0]["service"]["embedding_cache"]["volatile_tier"] = "redis";
+    CHECK(scenario_error(d, dir.path()) == "models.0.service.embedding_cache.volatile_tier: Redis is simulated in format-1 scenarios only "
+                                           "(one cluster for one model): use \"host_hash_map\"");
+  }
+  {
+    auto d = doc;
+    d["models"][0]["service"]["embedding_cache"]["persistent"] = {{"read_gb_per_s", 1.0}, {"write_gb_per_s", 0.5}};
+    d["models"][1]["service"]["embedding_cache"]["persistent"] = {{"read_gb_per_s", 2.0}, {"write_gb_per_s", 0.5}};
+    CHECK(scenario_error(d, dir.path()) == "models.1.service.embedding_cache.persistent: the models' persistent tiers on server kind \"gpu\" "
+                                           "share each server's SSD: give them the same read_gb_per_s and write_gb_per_s");
+  }
+  {
+    // A kind without GPUs hosting a cached model keeps no cache of it, and needs no cache memory.
+    auto d = doc;
+    d["server_kinds"].push_back({{"name", "cpu"}, {"cpu_cores", 4}, {"cpu_profile", "cpu.json"}});
+    d["server_groups"].push_back({{"name", "c"}, {"kind", "cpu"}, {"count", 1}});
+    d["models"][0]["scheduler_by_kind"] = {{"cpu", {{"policy", "static"}, {"batch_size", 16}}}};
+    d["models"][1]["groups"] = {"g"};
+    const Scenario s = scenario_from(d, dir.path());
+    CHECK(s.fleet.embedding_cache(0, 0) != nullptr);
+    CHECK(s.fleet.embedding_cache(0, 1) == nullptr);
+    d["server_kinds"][1]["embedding_cache_gib"] = 1;
+    CHECK(scenario_error(d, dir.path()) == "server_kinds.1.embedding_cache_gib: a server kind without GPUs has none: set \"gpus\" >= 1 or remove it");
+  }
+  // Format 1 sizes its one cache by fraction.
+  auto single = cache_document(dir, query_trace(dir, 1, 0, 100), {{"gpu_memory_share", 0.5}, {"keys", {{"distribution", "uniform"}}}});
+  CHECK(scenario_error(single, dir.path()) == "service.embedding_cache.gpu_memory_share: format 2 only (a fleet's models share each GPU's cache "
+                                              "memory): give \"fraction\", the share of each table's rows");
+}
