@@ -47,11 +47,11 @@ Platform build_platform(const Fleet& fleet) {
       server.cpu_cores = group.cpu_cores;
       server.host = zone->create_host(server.name, kCoreSpeed);
       server.host->set_core_count(group.cpu_cores);
-      // The server's SSD, with a persistent tier of a model on its kind (format 2: the models'
-      // tiers on one kind give the same SSD, checked by the parser).
+      // The server's SSD, with a persistent tier of a model placed on its group (format 2: the
+      // models' tiers there give the same SSD, checked by the parser).
       const PersistentTierSpec* ssd = nullptr;
       for (std::size_t m = 0; m < fleet.models.size() && !ssd; ++m)
-        if (const EmbeddingCacheSpec* c = fleet.embedding_cache(m, static_cast<std::size_t>(group.kind)); c && c->persistent) ssd = &*c->persistent;
+        if (const EmbeddingCacheSpec* c = fleet.embedding_cache_on_group(m, gi); c && c->persistent) ssd = &*c->persistent;
       if (ssd) {
         server.ssd = server.host->create_disk("ssd", ssd->read_bytes_per_s, ssd->write_bytes_per_s);
         server.ssd->seal();

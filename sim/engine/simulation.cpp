@@ -198,19 +198,20 @@ std::unique_ptr<System> build_system(const Scenario& scenario, const SimulationO
   for (std::size_t i = 0; i < platform.servers.size(); ++i) {
     sys->tiers[i].resize(models);
     for (std::size_t m = 0; m < models; ++m)
-      if (const EmbeddingCacheSpec* c = fleet.embedding_cache(m, static_cast<std::size_t>(platform.servers[i].kind)))
+      if (const EmbeddingCacheSpec* c = fleet.embedding_cache_on_group(m, static_cast<std::size_t>(platform.servers[i].group)))
         sys->tiers[i][m] = std::make_unique<LowerTiers>(*c, platform.servers[i], platform.redis_nodes, metrics);
   }
   std::vector<std::vector<GpuDevice*>> gpus_of(platform.servers.size());
   for (std::size_t i = 0; i < platform.servers.size(); ++i) {
     const auto kind = static_cast<std::size_t>(platform.servers[i].kind);
+    const auto group = static_cast<std::size_t>(platform.servers[i].group);
     std::vector<std::vector<EmbeddingLookup*>> server_lookups(models);  // per model
     std::vector<const ServiceSpec*> per_model;
     for (const auto& m : fleet.models) per_model.push_back(m.service[kind].get());
     for (const auto& g : platform.servers[i].gpus) {
       std::vector<std::unique_ptr<GpuEmbeddingCache>> caches;
       for (std::size_t m = 0; m < models; ++m) {
-        const EmbeddingCacheSpec* c = fleet.embedding_cache(m, kind);
+        const EmbeddingCacheSpec* c = fleet.embedding_cache_on_group(m, group);
         if (!c) continue;
         caches.resize(models);
         caches[m] = std::make_unique<GpuEmbeddingCache>(
@@ -223,7 +224,7 @@ std::unique_ptr<System> build_system(const Scenario& scenario, const SimulationO
       gpus_of[i].push_back(sys->gpus.back().get());
     }
     for (std::size_t m = 0; m < models; ++m) {
-      const EmbeddingCacheSpec* c = fleet.embedding_cache(m, kind);
+      const EmbeddingCacheSpec* c = fleet.embedding_cache_on_group(m, group);
       if (c && c->updates && !server_lookups[m].empty())
         sys->consumers.push_back(std::make_unique<UpdateConsumer>(*c, platform.servers[i], *sys->tiers[i][m], server_lookups[m],
                                                                   *sys->cache_stats[m], metrics, scenario.seed));
@@ -239,7 +240,7 @@ std::unique_ptr<System> build_system(const Scenario& scenario, const SimulationO
     if (!spec || !spec->updates) continue;
     bool consumed = false;
     for (std::size_t i = 0; i < platform.servers.size(); ++i)
-      consumed = consumed || (!gpus_of[i].empty() && fleet.embedding_cache(m, static_cast<std::size_t>(platform.servers[i].kind)));
+      consumed = consumed || (!gpus_of[i].empty() && fleet.embedding_cache_on_group(m, static_cast<std::size_t>(platform.servers[i].group)));
     if (!consumed) continue;
     sys->publishers.push_back(std::make_unique<UpdatePublisher>(*spec, scenario.seed, *sys->cache_stats[m], metrics));
     sys->publishers.back()->start(platform.frontend);
@@ -397,7 +398,7 @@ RunResults collect_results(const Scenario& scenario, const System& sys, double e
     for (std::size_t m = 0; m < cache_reports.size(); ++m) r.datacenter->models[m].embedding_cache = std::move(cache_reports[m]);
     for (std::size_t gi = 0; gi < scenario.fleet.groups.size(); ++gi)
       for (std::size_t m = 0; m < scenario.fleet.models.size(); ++m) {
-        if (!scenario.fleet.embedding_cache(m, static_cast<std::size_t>(scenario.fleet.groups[gi].kind))) continue;
+        if (!scenario.fleet.embedding_cache_on_group(m, gi)) continue;
         CacheCounters c;
         for (std::size_t k = 0; k < sys.gpus.size(); ++k)
           if (sys.platform.servers[sys.gpu_server[k]].group == static_cast<int>(gi))

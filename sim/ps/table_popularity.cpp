@@ -23,7 +23,8 @@ void TablePopularity::count(std::uint64_t key, TierCounts& c) const {
 
 std::vector<TablePopularity> table_popularities(const EmbeddingCacheSpec& spec, std::uint64_t seed) {
   std::vector<TablePopularity> tables;
-  std::uint64_t table_seed = seed * 1'000'003ULL;
+  // Each model's tables their own permutations (stream_base: 0 for format 1's one model).
+  std::uint64_t table_seed = seed * 1'000'003ULL + spec.stream_base;
   // One copy of a key trace for every table (each replays it with a cursor of its own).
   std::shared_ptr<const KeyTraceData> trace = spec.key_trace;
   if (!trace && !spec.key_trace_file.empty()) trace = load_key_trace(spec.key_trace_file);

@@ -296,27 +296,29 @@ void size_cache(EmbeddingCacheSpec& cache, const ServerKind& kind, const std::st
   cache.stream_base = static_cast<std::uint32_t>(model_index * kStreamsPerModel);
 }
 
-// The models' shares of each kind's cache memory sum to at most 1, and their persistent tiers are
-// on one SSD per server: the same read and write bandwidths.
+// On each server group, the shares of its GPUs' cache memory of the models placed there sum to at
+// most 1, and their persistent tiers are on one SSD per server: the same read and write bandwidths.
 void check_cache_shares(const Fleet& fleet) {
-  for (std::size_t k = 0; k < fleet.kinds.size(); ++k) {
+  for (std::size_t g = 0; g < fleet.groups.size(); ++g) {
     double sum = 0.0;
     const PersistentTierSpec* ssd = nullptr;
+    const std::string& kind = fleet.kinds[static_cast<std::size_t>(fleet.groups[g].kind)].name;
     for (std::size_t m = 0; m < fleet.models.size(); ++m)
-      if (const EmbeddingCacheSpec* cache = fleet.embedding_cache(m, k)) {
+      if (const EmbeddingCacheSpec* cache = fleet.embedding_cache_on_group(m, g)) {
         if (cache->persistent) {
           if (ssd && (ssd->read_bytes_per_s != cache->persistent->read_bytes_per_s ||
                       ssd->write_bytes_per_s != cache->persistent->write_bytes_per_s))
             throw InputError("models." + std::to_string(m) + ".service.embedding_cache.persistent",
-                             "the models' persistent tiers on server kind \"" + fleet.kinds[k].name +
+                             "the models' persistent tiers on server group \"" + fleet.groups[g].name +
                                  "\" share each server's SSD: give them the same read_gb_per_s and write_gb_per_s");
           ssd = &*cache->persistent;
         }
         sum += cache->gpu_memory_share;
         if (sum > 1.0 + 1e-9) {
-          char text[200];
-          std::snprintf(text, sizeof text, "the shares of server kind \"%s\"'s cache memory reach %.6g with this model's, more than 1",
-                        fleet.kinds[k].name.c_str(), sum);
+          char text[240];
+          std::snprintf(text, sizeof text,
+                        "the shares of server kind \"%s\"'s cache memory on group \"%s\" reach %.6g with this model's, more than 1",
+                        kind.c_str(), fleet.groups[g].name.c_str(), sum);
           throw InputError("models." + std::to_string(m) + ".service.embedding_cache.gpu_memory_share", text);
         }
       }
@@ -534,6 +536,13 @@ Scenario parse_datacenter_scenario(const nlohmann::json& document, const std::st
         if (!d.service[k]->gpu_curve)
           throw InputError(kind_path + ".gpu_profile", "required: model \"" + d.name + "\" is offloaded to this kind's GPUs");
       }
+    }
+    if (service.is_object() && service.contains("embedding_cache")) {
+      bool kept = false;
+      for (const auto& svc : d.service) kept = kept || (svc && svc->embedding_cache);
+      if (!kept)
+        throw InputError(service_path + ".embedding_cache", "no server kind hosting model \"" + d.name +
+                                                                "\" has GPUs and a gpu_profile: the cache serves offloaded queries");
     }
     m.finish();
     s.fleet.models.push_back(std::move(d));

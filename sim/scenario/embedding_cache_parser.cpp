@@ -226,8 +226,10 @@ void check_embedding_cache(const Scenario& s) {
     std::snprintf(buf, sizeof buf,
                   "the caches of all GPUs would take %.1f GiB of the simulator's memory (at most 8 GiB): lower it, or use \"mode\": \"analytic\"",
                   bytes / (1024.0 * 1024 * 1024));
-    std::size_t first = 0;
-    while (first + 1 < s.fleet.models.size() && !s.fleet.models[first].first_service().embedding_cache) ++first;
+    std::size_t first = s.fleet.models.size();
+    for (std::size_t m = s.fleet.models.size(); m-- > 0;)
+      for (std::size_t k = 0; k < s.fleet.kinds.size(); ++k)
+        if (s.fleet.embedding_cache(m, k)) first = m;
     throw InputError(s.format >= 2 ? key(first, "gpu_memory_share") : "service.embedding_cache.fraction", buf);
   }
   for (std::size_t m = 0; m < s.fleet.models.size(); ++m)
@@ -264,7 +266,7 @@ void check_embedding_cache(const Scenario& s) {
           throw InputError(where, "no server is named \"" + outages[i].server + "\" (servers are named <group>-<index>, e.g. \"" +
                                       s.fleet.groups.front().name + "-0\")");
         if (group->gpus == 0) throw InputError(where, "\"" + outages[i].server + "\" has no GPU, so no update consumer to stop");
-        if (!s.fleet.embedding_cache(m, static_cast<std::size_t>(group->kind)))
+        if (!s.fleet.embedding_cache_on_group(m, static_cast<std::size_t>(group - s.fleet.groups.data())))
           throw InputError(where, "\"" + outages[i].server + "\" keeps no cache of this model, so no update consumer to stop");
         for (std::size_t j = 0; j < i; ++j)
           if (outages[j].server == outages[i].server && outages[j].from_s < outages[i].until_s && outages[i].from_s < outages[j].until_s)

@@ -1,5 +1,7 @@
 #include "sim/scenario/fleet.h"
 
+#include <algorithm>
+
 namespace recsim {
 
 const ServiceSpec& FleetModel::first_service() const {
@@ -36,6 +38,12 @@ int Fleet::total_cores() const {
 const EmbeddingCacheSpec* Fleet::embedding_cache(std::size_t model, std::size_t kind) const {
   const auto& service = models[model].service[kind];
   return service && service->embedding_cache ? &*service->embedding_cache : nullptr;
+}
+
+const EmbeddingCacheSpec* Fleet::embedding_cache_on_group(std::size_t model, std::size_t group) const {
+  const auto& placed = models[model].groups;
+  if (!std::binary_search(placed.begin(), placed.end(), static_cast<int>(group))) return nullptr;
+  return embedding_cache(model, static_cast<std::size_t>(groups[group].kind));
 }
 
 const EmbeddingCacheSpec* Fleet::embedding_cache() const {

@@ -103,6 +103,8 @@ struct Fleet {
   const EmbeddingCacheSpec* embedding_cache() const;
   // Model `model`'s on kind `kind` (format 2: each (model, kind) its own, sized for the kind), or null.
   const EmbeddingCacheSpec* embedding_cache(std::size_t model, std::size_t kind) const;
+  // Model `model`'s on the servers of group `group`: its kind's, where the model is placed on the group.
+  const EmbeddingCacheSpec* embedding_cache_on_group(std::size_t model, std::size_t group) const;
 };
 
 }  // namespace recsim

@@ -91,14 +91,18 @@ const SchedulerSpec* online_scheduler(const Scenario& s) {
 
 // A key of the parameter server's configuration as the scenario's format names it: format 1's
 // service.embedding_cache, format 2's first model keeping a cache (gpu_memory_share for its size).
-std::string cache_key(const Scenario& s, std::string rest) {
+std::string model_cache_key(const Scenario& s, std::size_t model, std::string rest) {
   if (s.format < 2) return "service.embedding_cache." + rest;
+  if (rest == "fraction") rest = "gpu_memory_share";
+  return "models." + std::to_string(model) + ".service.embedding_cache." + rest;
+}
+
+std::string cache_key(const Scenario& s, std::string rest) {
   std::size_t first = 0;
   for (std::size_t m = s.fleet.models.size(); m-- > 0;)
     for (std::size_t k = 0; k < s.fleet.kinds.size(); ++k)
       if (s.fleet.embedding_cache(m, k)) first = m;
-  if (rest == "fraction") rest = "gpu_memory_share";
-  return "models." + std::to_string(first) + ".service.embedding_cache." + rest;
+  return model_cache_key(s, first, std::move(rest));
 }
 
 }  // namespace
@@ -114,16 +118,15 @@ double embedding_cache_bytes(const Scenario& s) {
       bytes += static_cast<double>(EmbeddingCache::slots_for(static_cast<std::uint64_t>(t.rows), found->fraction) * EmbeddingCache::kBytesPerSlot);
     return bytes * std::max(1, s.total_gpus());
   }
-  std::vector<double> gpus(s.fleet.kinds.size(), 0.0);
-  for (const auto& g : s.fleet.groups) gpus[static_cast<std::size_t>(g.kind)] += static_cast<double>(g.count) * g.gpus;
   double bytes = 0.0;
   for (std::size_t m = 0; m < s.fleet.models.size(); ++m)
-    for (std::size_t k = 0; k < s.fleet.kinds.size(); ++k) {
-      const EmbeddingCacheSpec* cache = s.fleet.embedding_cache(m, k);
+    for (std::size_t g = 0; g < s.fleet.groups.size(); ++g) {
+      const EmbeddingCacheSpec* cache = s.fleet.embedding_cache_on_group(m, g);
       if (!cache || cache->mode != EmbeddingCacheSpec::Mode::keys) continue;
+      const double gpus = static_cast<double>(s.fleet.groups[g].count) * s.fleet.groups[g].gpus;
       for (const auto& t : cache->tables)
-        bytes += gpus[k] * static_cast<double>(EmbeddingCache::slots_for(static_cast<std::uint64_t>(t.rows), cache->fraction) *
-                                               EmbeddingCache::kBytesPerSlot);
+        bytes += gpus * static_cast<double>(EmbeddingCache::slots_for(static_cast<std::uint64_t>(t.rows), cache->fraction) *
+                                            EmbeddingCache::kBytesPerSlot);
     }
   return bytes;
 }
@@ -140,8 +143,9 @@ CacheCounts cache_counts(const Scenario& s) {
   CacheCounts c;
   for (std::size_t m = 0; m < s.fleet.models.size(); ++m) {
     bool updates = false;
-    for (const auto& g : s.fleet.groups)
-      if (const EmbeddingCacheSpec* cache = s.fleet.embedding_cache(m, static_cast<std::size_t>(g.kind))) {
+    for (std::size_t gi = 0; gi < s.fleet.groups.size(); ++gi)
+      if (const EmbeddingCacheSpec* cache = s.fleet.embedding_cache_on_group(m, gi)) {
+        const ServerGroup& g = s.fleet.groups[gi];
         c.gpu_caches += static_cast<double>(g.count) * g.gpus;
         if (cache->updates && g.gpus > 0) {
           c.consumers += g.count;
@@ -202,28 +206,36 @@ ResourceEstimate estimate_resources(const Scenario& s) {
   e.largest_query_bytes = kRequestBytes * e.largest_query_requests;
   e.request_bytes = e.largest_query_bytes + kRequestBytes * in_flight * per_query;
   // Each model's cache (format 1: the one; format 2: on the first kind keeping it, the others alike
-  // but for their size).
-  std::vector<const EmbeddingCacheSpec*> caches;
+  // but for their size), with its model's index.
+  std::vector<std::pair<std::size_t, const EmbeddingCacheSpec*>> caches;
   for (std::size_t m = 0; m < s.fleet.models.size(); ++m)
     for (std::size_t k = 0; k < s.fleet.kinds.size(); ++k)
       if (const EmbeddingCacheSpec* c = s.fleet.embedding_cache(m, k)) {
-        caches.push_back(c);
+        caches.emplace_back(m, c);
         break;
       }
-  double lookups_per_item = 0.0;  // embedding keys per item, over the tables: the most of any model's (an upper bound)
-  for (const EmbeddingCacheSpec* c : caches) {
+  // Embedding keys per item, over the tables: the most of any model's (an upper bound), and of the
+  // key-level caches' alone (the keys drawn one by one).
+  double lookups_per_item = 0.0, key_level_lookups_per_item = 0.0;
+  for (const auto& [m, c] : caches) {
     double own = 0.0;
     for (const auto& t : c->tables) own += t.lookups;
     lookups_per_item = std::max(lookups_per_item, own);
+    if (c->mode == EmbeddingCacheSpec::Mode::keys) key_level_lookups_per_item = std::max(key_level_lookups_per_item, own);
   }
   const double keys = queries * items_per_query * lookups_per_item;  // over the run
-  if (cache && cache->mode == EmbeddingCacheSpec::Mode::keys) {
-    e.key_lookups = keys;
-    const double largest_keys = kKeyBytes * largest_items * lookups_per_item;  // the largest query's, drawn at once
+  if (key_level_lookups_per_item > 0.0) {
+    e.key_lookups = queries * items_per_query * key_level_lookups_per_item;
+    const double largest_keys = kKeyBytes * largest_items * key_level_lookups_per_item;  // the largest query's, drawn at once
     e.largest_query_bytes += largest_keys;
     e.request_bytes += largest_keys;
-    if (cache->key_trace) e.key_trace_bytes = cache->key_trace->bytes();
   }
+  for (std::size_t m = 0; m < s.fleet.models.size(); ++m)  // each (model, kind)'s copy of its key trace
+    for (std::size_t k = 0; k < s.fleet.kinds.size(); ++k)
+      if (const EmbeddingCacheSpec* c = s.fleet.embedding_cache(m, k); c && c->key_trace) {
+        e.key_trace_bytes += c->key_trace->bytes();
+        if (s.format < 2) break;  // format 1: one service shared by every kind
+      }
   e.memory_bytes = kBaseBytes + e.actor_bytes + e.core_bytes + e.routing_bytes + e.histogram_bytes + e.cache_bytes +
                    e.in_flight_bytes + e.request_bytes + e.key_trace_bytes;
 
@@ -260,21 +272,39 @@ ResourceEstimate estimate_resources(const Scenario& s) {
       longer(queries * items_per_query * bytes_per_item / cache->redis->bytes_per_s, cache_key(s, "redis.gb_per_s"));
     }
   }
-  for (const EmbeddingCacheSpec* c : caches) {  // each model's update stream and refresh, as if on every GPU (an upper bound)
+  double cache_ticks = 0.0, cache_events = 0.0;
+  for (const auto& [m, c] : caches) {  // each model's update stream and refresh, as if on every GPU (an upper bound)
     if (c->updates) {
       const double tick = c->updates->tick_s;
       const double ticks = e.virtual_seconds / tick;
-      e.max_ticks = std::max(e.max_ticks, ticks);
       const double servers_with_gpus = std::min(servers, gpus);
       const double updated = c->updates->keys_per_s * static_cast<double>(c->tables.size()) * e.virtual_seconds;
-      e.periodic_events += ticks * (servers_with_gpus + 1) + updated * (servers_with_gpus + gpus);
+      const double events = ticks * (servers_with_gpus + 1) + updated * (servers_with_gpus + gpus);
+      e.periodic_events += events;
+      if (ticks > cache_ticks) {
+        cache_ticks = ticks;
+        e.cache_ticks_key = model_cache_key(s, m, "updates.tick_ms");
+      }
+      if (events > cache_events) {
+        cache_events = events;
+        e.cache_events_key = model_cache_key(s, m, "updates");
+      }
     }
     if (c->refresh) {
       const double passes = e.virtual_seconds / c->refresh->interval_s;
-      e.max_ticks = std::max(e.max_ticks, passes);
-      e.periodic_events += passes * gpus * static_cast<double>(c->tables.size());
+      const double events = passes * gpus * static_cast<double>(c->tables.size());
+      e.periodic_events += events;
+      if (passes > cache_ticks) {
+        cache_ticks = passes;
+        e.cache_ticks_key = model_cache_key(s, m, "refresh.interval_ms");
+      }
+      if (events > cache_events) {
+        cache_events = events;
+        e.cache_events_key = model_cache_key(s, m, "refresh");
+      }
     }
   }
+  e.max_ticks = std::max(e.max_ticks, cache_ticks);
   // The time series: per window four figures per group and a latency histogram per model, one
   // with latencies spanning two decades (about 460 bins of 8 bytes) taken as typical.
   if (s.run.window_s) {
@@ -325,16 +355,13 @@ double lowest_searchable_qps(const Scenario& s, bool allow_large) {
 
 void check_resources(const Scenario& s, bool allow_large) {
   const ResourceEstimate e = estimate_resources(s);
-  const EmbeddingCacheSpec* cache = s.fleet.embedding_cache();
   if (e.virtual_seconds > kMaxVirtualSeconds)
     throw InputError(e.virtual_seconds_key, "the run would last about " + count(e.virtual_seconds) +
                                                 " virtual seconds, beyond 1e9 (double-precision time then resolves a latency to worse than 0.12 µs)" +
                                                 (e.virtual_seconds_key == "workload.arrival.qps" ? ": raise the rate or run fewer queries" : ""));
   if (e.max_ticks > kMaxTicks) {
-    const std::string key = s.fleet.autoscaling && e.virtual_seconds / s.fleet.autoscaling->interval_s >= e.max_ticks ? "autoscaling.interval_s"
-                            : cache && cache->updates && e.virtual_seconds / cache->updates->tick_s >= e.max_ticks
-                                ? cache_key(s, "updates.tick_ms")
-                                : cache_key(s, "refresh.interval_ms");
+    const bool autoscaling = s.fleet.autoscaling && e.virtual_seconds / s.fleet.autoscaling->interval_s >= e.max_ticks;
+    const std::string key = autoscaling || e.cache_ticks_key.empty() ? "autoscaling.interval_s" : e.cache_ticks_key;
     throw InputError(key, "the run's " + count(e.virtual_seconds) + " virtual seconds would hold " + count(e.max_ticks) +
                               " periods, more than virtual time can tell apart (at most 1e12): lengthen the period or shorten the run");
   }
@@ -381,9 +408,8 @@ void check_resources(const Scenario& s, bool allow_large) {
     throw InputError(e.arrival_events > e.periodic_events / 2   ? s.arrival.events_key
                      : e.failure_events > e.periodic_events / 2 ? "failures.random"
                      : e.scheduled_failure_events > e.periodic_events / 2 ? "failures.scheduled"
-                     : s.fleet.autoscaling && !cache            ? "autoscaling.interval_s"
-                     : cache && cache->updates                ? cache_key(s, "updates")
-                                                              : cache_key(s, "refresh"),
+                     : e.cache_events_key.empty()               ? "autoscaling.interval_s"
+                                                              : e.cache_events_key,
                      "the run would process about " + count(e.periodic_events) +
                          " periodic events (burst state changes, failures and repairs, autoscaling decisions, update polls, keys and refresh passes over " +
                          count(e.virtual_seconds) + " virtual seconds), beyond 1e9 (hours of simulation)" + hint);

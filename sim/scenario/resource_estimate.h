@@ -50,6 +50,9 @@ struct ResourceEstimate {
   double failure_events = 0;   // ... and random failures' and repairs
   double scheduled_failure_events = 0;  // ... and scheduled failures' and ends (an event per server each way)
   double max_ticks = 0;        // the most periodic ticks of one actor
+  // The parameter server's keys that set max_ticks and the most periodic events among the caches'
+  // (e.g. "models.1.service.embedding_cache.updates.tick_ms"); empty without a cache.
+  std::string cache_ticks_key, cache_events_key;
 };
 
 // The lowest rate a capacity search tries, as a fraction of its starting rate.

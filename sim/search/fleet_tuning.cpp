@@ -136,8 +136,16 @@ FleetTunePlan prepare_fleet_tune(const Scenario& fleet, const TuneRequest& reque
       try {
         pair.options = prepare_tune(pair.slice, r, scenario_file);
       } catch (const InputError& e) {
-        const bool from_flag = slice_queries && e.where() == "run.queries";
-        throw InputError(from_flag ? "--slice-queries" : e.where(), "tuning model \"" + model.name + "\" on one server of kind \"" + fleet.fleet.kinds[k].name +
+        // The slice is a format-1 scenario: its keys are named as the fleet's.
+        std::string where = e.where();
+        const std::string cache = "service.embedding_cache.";
+        if (slice_queries && where == "run.queries") where = "--slice-queries";
+        if (where.rfind(cache, 0) == 0) {
+          std::string rest = where.substr(cache.size());
+          if (rest == "fraction") rest = "gpu_memory_share";
+          where = "models." + std::to_string(m) + "." + cache + rest;
+        }
+        throw InputError(where, "tuning model \"" + model.name + "\" on one server of kind \"" + fleet.fleet.kinds[k].name +
                                         "\": " + e.expected());
       }
       plan.pairs.push_back(std::move(pair));

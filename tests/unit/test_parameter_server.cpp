@@ -442,8 +442,16 @@ TEST_CASE("parameter server in a fleet: the scenario's keys are checked", "[ps][
     auto d = doc;
     d["models"][1]["service"]["embedding_cache"]["gpu_memory_share"] = 0.6;
     CHECK(scenario_error(d, dir.path()) ==
-          "models.1.service.embedding_cache.gpu_memory_share: the shares of server kind \"gpu\"'s cache memory reach 1.1 with this model's, "
-          "more than 1");
+          "models.1.service.embedding_cache.gpu_memory_share: the shares of server kind \"gpu\"'s cache memory on group \"g\" reach 1.1 "
+          "with this model's, more than 1");
+    // Models on different groups of one kind do not share their GPUs.
+    d["server_groups"].push_back({{"name", "h"}, {"kind", "gpu"}, {"count", 1}});
+    d["models"][0]["groups"] = {"g"};
+    d["models"][1]["groups"] = {"h"};
+    const Scenario apart = scenario_from(d, dir.path());
+    CHECK(apart.fleet.embedding_cache_on_group(0, 0) != nullptr);
+    CHECK(apart.fleet.embedding_cache_on_group(0, 1) == nullptr);
+    CHECK(apart.fleet.embedding_cache_on_group(1, 1) != nullptr);
   }
   {
     auto d = doc;
@@ -469,7 +477,7 @@ TEST_CASE("parameter server in a fleet: the scenario's keys are checked", "[ps][
     auto d = doc;
     d["models"][0]["service"]["embedding_cache"]["persistent"] = {{"read_gb_per_s", 1.0}, {"write_gb_per_s", 0.5}};
     d["models"][1]["service"]["embedding_cache"]["persistent"] = {{"read_gb_per_s", 2.0}, {"write_gb_per_s", 0.5}};
-    CHECK(scenario_error(d, dir.path()) == "models.1.service.embedding_cache.persistent: the models' persistent tiers on server kind \"gpu\" "
+    CHECK(scenario_error(d, dir.path()) == "models.1.service.embedding_cache.persistent: the models' persistent tiers on server group \"g\" "
                                            "share each server's SSD: give them the same read_gb_per_s and write_gb_per_s");
   }
   {
@@ -484,6 +492,13 @@ TEST_CASE("parameter server in a fleet: the scenario's keys are checked", "[ps][
     CHECK(s.fleet.embedding_cache(0, 1) == nullptr);
     d["server_kinds"][1]["embedding_cache_gib"] = 1;
     CHECK(scenario_error(d, dir.path()) == "server_kinds.1.embedding_cache_gib: a server kind without GPUs has none: set \"gpus\" >= 1 or remove it");
+    // A model cached on no kind with GPUs is refused, not ignored.
+    d["server_kinds"][1].erase("embedding_cache_gib");
+    d["models"][0]["groups"] = {"c"};
+    d["models"][0].erase("scheduler_by_kind");
+    d["models"][0]["scheduler"] = {{"policy", "static"}, {"batch_size", 16}};
+    CHECK(scenario_error(d, dir.path()) == "models.0.service.embedding_cache: no server kind hosting model \"a\" has GPUs and a gpu_profile: "
+                                           "the cache serves offloaded queries");
   }
   // Format 1 sizes its one cache by fraction.
   auto single = cache_document(dir, query_trace(dir, 1, 0, 100), {{"gpu_memory_share", 0.5}, {"keys", {{"distribution", "uniform"}}}});
