@@ -18,6 +18,7 @@
 #include <condition_variable>
 #include <mutex>
 #include <cstdio>
+#include <exception>
 #include <stdexcept>
 #include <string>
 #include <system_error>
@@ -215,6 +216,13 @@ LatencyPoint CpuPointTimer::measure(int repeats, double min_seconds, int max_rep
   return summarise_samples(state_->batch, measure_drawn_ahead(state_->instance, fresh, per_batch, kInputBytes, o));
 }
 
+std::vector<int> default_intra_op_threads(int cpus) {
+  std::vector<int> out;
+  for (int t = 2; t < cpus; t *= 2) out.push_back(t);
+  if (cpus >= 2) out.push_back(cpus);
+  return out;
+}
+
 LatencyPoint summarise_samples(int batch, std::vector<double> samples_ms) {
   std::sort(samples_ms.begin(), samples_ms.end());
   LatencyPoint p;
@@ -264,6 +272,16 @@ ModelLatency calibrate_cpu_model(const ModelSpec& spec, const CpuCalibrationOpti
   for (int l : o.levels)
     if (l >= 2 && l < instances && (levels.empty() || l > levels.back())) levels.push_back(l);
   std::vector<Samples> level_samples(levels.size(), Samples(points));
+  std::vector<int> thread_counts;
+  for (int t : o.intra_op_threads) {
+    if (t < 2 || (!thread_counts.empty() && t <= thread_counts.back())) continue;
+    if (static_cast<std::size_t>(t) > cpus.size())
+      throw std::runtime_error("cannot time " + std::to_string(t) + " intra-op threads on the " + std::to_string(cpus.size()) +
+                               " CPUs this process may use");
+    thread_counts.push_back(t);
+  }
+  std::vector<Samples> thread_samples(thread_counts.size(), Samples(points));
+  for (int t : thread_counts) result.intra_op_threads.emplace_back(t, std::vector<LatencyPoint>{});
   for (int l : levels) result.contention_levels.emplace_back(l, std::vector<LatencyPoint>{});
   const auto append = [](std::vector<double>& to, const std::vector<double>& from) { to.insert(to.end(), from.begin(), from.end()); };
   for (int pass = 0; pass < passes; ++pass) {
@@ -341,6 +359,34 @@ ModelLatency calibrate_cpu_model(const ModelSpec& spec, const CpuCalibrationOpti
       };
       for (std::size_t li = 0; li < levels.size(); ++li) at_once(levels[li], level_samples[li][bi]);
       if (instances > 1) at_once(instances, busy_samples[bi]);
+      // One instance whose requests each run on `t` threads, alone: on a thread of its own whose
+      // OpenMP team of `t` is pinned one per CPU to the first `t`, the instance (its oneDNN
+      // primitives sized to the team) made there, on fresh keys as the alone runs.
+      for (std::size_t ti = 0; ti < thread_counts.size(); ++ti) {
+        const int t = thread_counts[ti];
+        std::exception_ptr failed;
+        std::thread team_master([&] {
+          try {
+            omp_set_num_threads(t);
+            std::atomic<int> pinned{0}, members{0};
+#pragma omp parallel num_threads(t)
+            {
+              if (pin_current_thread(cpu_of(omp_get_thread_num()))) ++pinned;
+              if (omp_get_thread_num() == 0) members = omp_get_num_threads();
+            }
+            if (members != t || pinned != t)
+              throw std::runtime_error("could not run " + std::to_string(t) + " intra-op threads pinned one per CPU (OpenMP gave " +
+                                       std::to_string(members.load()) + ", " + std::to_string(pinned.load()) +
+                                       " pinned; OMP_DYNAMIC or OMP_THREAD_LIMIT?): give --intra-op-threads none or fewer");
+            Instance threaded(weights, max_batch);
+            append(thread_samples[ti][bi], measure_drawn_ahead(threaded, fresh, per_batch, kInputBytes, per_pass));
+          } catch (...) {
+            failed = std::current_exception();
+          }
+        });
+        team_master.join();
+        if (failed) std::rethrow_exception(failed);
+      }
       if (pass + 1 < passes) continue;
       const LatencyPoint a = summarise_samples(batch, alone_samples[bi]);
       result.single.push_back(a);
@@ -357,6 +403,10 @@ ModelLatency calibrate_cpu_model(const ModelSpec& spec, const CpuCalibrationOpti
         result.contention.push_back(busy);
         result.contention_instances = instances;
         line += ", " + format_ms(busy.median_ms) + " with " + std::to_string(instances) + " instances";
+      }
+      for (std::size_t ti = 0; ti < thread_counts.size(); ++ti) {
+        result.intra_op_threads[ti].second.push_back(summarise_samples(batch, thread_samples[ti][bi]));
+        line += ", " + format_ms(result.intra_op_threads[ti].second.back().median_ms) + " with " + std::to_string(thread_counts[ti]) + " threads";
       }
       for (const auto& gap : result.after_idle)
         line += ", " + format_ms(gap.first.back().median_ms) + " after " + format_ms(gap.gap_ms) + " idle";

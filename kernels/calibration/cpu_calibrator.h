@@ -2,8 +2,10 @@
 // CPU calibration: runs a model's oneDNN kernels at each batch size and records the latency
 // distribution, (1) alone on one core, back to back, (2) while every core runs its own instance at
 // once (contention), and optionally (3) handed to a thread that was waiting idle for one of several
-// gaps (after idle) and (4) after dozens of runs of other sizes (cold), so the simulator can model a
-// busy server, the requests that find a core idle and request sizes the core has not run lately. Every instance's thread is pinned to a CPU of its own, as real serving pins its workers.
+// gaps (after idle), (4) after dozens of runs of other sizes (cold) and (5) alone with several
+// intra-op threads, so the simulator can model a busy server, the requests that find a core idle,
+// request sizes the core has not run lately and requests that run on several cores. Every
+// instance's thread is pinned to a CPU of its own, as real serving pins its workers.
 #include "kernels/model/model_inputs.h"
 #include "kernels/model/model_spec.h"
 #include "kernels/profiles/batch_ladder.h"
@@ -32,11 +34,19 @@ struct CpuCalibrationOptions {
   // Cold sizes: every size up to 64 timed in a shuffled mixture of all sizes up to 64, so that its
   // primitives and buffers have left the caches, as a remainder size's have on a serving core.
   bool cold_sizes = true;
+  // Intra-op threads: each batch size also timed alone with each of these thread counts (OpenMP,
+  // increasing from 2, at most the CPUs this process may use; empty: not measured), the instance's
+  // threads pinned one per CPU to the first ones.
+  std::vector<int> intra_op_threads;
   double max_table_bytes = 512e6;    // tables are shrunk (rows_scale) to fit
   KeyPopularity keys{KeyPopularity::Kind::power_law, 1.05};
   std::uint64_t seed = 1;
 };
 
+
+// The intra-op thread counts `recsim calibrate` measures by default with `cpus` CPUs (the lesser of
+// its --threads and the CPUs it may use): the powers of two from 2 below it, and `cpus` itself.
+std::vector<int> default_intra_op_threads(int cpus);
 
 // The after-idle gaps `recsim calibrate` and `recsim validate` measure by default, ms: a short
 // pause (the thread's wake-up), and pauses long enough for the caches to cool.

@@ -1,5 +1,7 @@
 #include "kernels/cpu/onednn_ops.h"
 
+#include <omp.h>
+
 #include <cstring>
 #include <vector>
 
@@ -42,10 +44,12 @@ OneDnnOps::OneDnnOps() : engine_(dnnl::engine::kind::cpu, 0), stream_(engine_) {
 OneDnnOps::~OneDnnOps() = default;
 
 // Gather + sum pooling, one output row at a time; the inner loop over the dimension vectorises.
+// With intra-op threads (omp_set_num_threads), the rows are split among them.
 void OneDnnOps::embedding_bag(const EmbeddingTable& table, const std::int32_t* idx, int batch, float* out, int out_ld,
                               int offset) {
   const int dim = table.dim, lookups = table.lookups;
   const float* data = table.data.data();
+#pragma omp parallel for schedule(static) if (batch > 1 && omp_get_max_threads() > 1)
   for (int b = 0; b < batch; ++b) {
     float* __restrict po = out + static_cast<std::size_t>(b) * out_ld + offset;
     const std::int32_t* ids = idx + static_cast<std::size_t>(b) * lookups;

@@ -4,6 +4,8 @@
 #include <cmath>
 #include <cstring>
 
+#include <omp.h>
+
 namespace recsim {
 
 float* HostOps::alloc_floats(std::size_t count) {
@@ -21,6 +23,7 @@ void HostOps::download(const void* device, void* host, std::size_t bytes) { std:
 
 void HostOps::copy_block(const float* src, int src_ld, int src_off, int rows, int cols, float* dst, int dst_ld,
                          int dst_off) {
+#pragma omp parallel for schedule(static) if (rows > 1 && omp_get_max_threads() > 1)
   for (int r = 0; r < rows; ++r)
     std::memcpy(dst + static_cast<std::size_t>(r) * dst_ld + dst_off, src + static_cast<std::size_t>(r) * src_ld + src_off,
                 static_cast<std::size_t>(cols) * sizeof(float));
@@ -28,6 +31,7 @@ void HostOps::copy_block(const float* src, int src_ld, int src_off, int rows, in
 
 void HostOps::multiply_block(const float* a, int a_off, const float* b, int b_off, int ld, int rows, int cols,
                              float* dst, int dst_ld, int dst_off) {
+#pragma omp parallel for schedule(static) if (rows > 1 && omp_get_max_threads() > 1)
   for (int r = 0; r < rows; ++r) {
     const float* pa = a + static_cast<std::size_t>(r) * ld + a_off;
     const float* pb = b + static_cast<std::size_t>(r) * ld + b_off;
@@ -37,6 +41,7 @@ void HostOps::multiply_block(const float* a, int a_off, const float* b, int b_of
 }
 
 void HostOps::sum_blocks(const float* src, int src_ld, int rows, int blocks, int width, float* dst) {
+#pragma omp parallel for schedule(static) if (rows > 1 && omp_get_max_threads() > 1)
   for (int r = 0; r < rows; ++r) {
     float* pd = dst + static_cast<std::size_t>(r) * width;
     std::fill(pd, pd + width, 0.0f);
@@ -48,6 +53,7 @@ void HostOps::sum_blocks(const float* src, int src_ld, int rows, int blocks, int
 }
 
 void HostOps::pairwise_dot(const float* x, int batch, int f, int d, float* out, int out_ld) {
+#pragma omp parallel for schedule(static) if (batch > 1 && omp_get_max_threads() > 1)
   for (int b = 0; b < batch; ++b) {
     const float* px = x + static_cast<std::size_t>(b) * f * d;
     float* po = out + static_cast<std::size_t>(b) * out_ld;
@@ -65,6 +71,7 @@ void HostOps::pairwise_dot(const float* x, int batch, int f, int d, float* out, 
 }
 
 void HostOps::din_attention_input(const float* e, const float* ad, int batch, int k, int d, float* x) {
+#pragma omp parallel for schedule(static) if (batch > 1 && omp_get_max_threads() > 1)
   for (int b = 0; b < batch; ++b) {
     const float* pa = ad + static_cast<std::size_t>(b) * d;
     for (int j = 0; j < k; ++j) {
@@ -81,6 +88,7 @@ void HostOps::din_attention_input(const float* e, const float* ad, int batch, in
 
 void HostOps::weighted_sum(const float* e, const float* score, int batch, int k, int d, float* out, int out_ld,
                            int off) {
+#pragma omp parallel for schedule(static) if (batch > 1 && omp_get_max_threads() > 1)
   for (int b = 0; b < batch; ++b) {
     float* po = out + static_cast<std::size_t>(b) * out_ld + off;
     std::fill(po, po + d, 0.0f);
@@ -94,7 +102,10 @@ void HostOps::weighted_sum(const float* e, const float* score, int batch, int k,
 
 void HostOps::sequence_attention(const float* h_all, const float* query, int steps, int batch, int hidden,
                                  float* att) {
+#pragma omp parallel if (batch > 1 && omp_get_max_threads() > 1)
+  {
   std::vector<float> logits(static_cast<std::size_t>(steps));
+#pragma omp for schedule(static)
   for (int b = 0; b < batch; ++b) {
     const float* q = query + static_cast<std::size_t>(b) * hidden;
     float top = -INFINITY;
@@ -108,6 +119,7 @@ void HostOps::sequence_attention(const float* h_all, const float* query, int ste
     float sum = 0.0f;
     for (auto& l : logits) sum += (l = std::exp(l - top));
     for (int t = 0; t < steps; ++t) att[static_cast<std::size_t>(t) * batch + b] = logits[static_cast<std::size_t>(t)] / sum;
+  }
   }
 }
 

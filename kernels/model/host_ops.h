@@ -1,6 +1,7 @@
 #pragma once
 // The host-memory part shared by the CPU backends: allocation, copies and the data-movement
-// operations (blocks, products, DIN's attention input and weighted sums), as plain loops.
+// operations (blocks, products, DIN's attention input and weighted sums), as plain loops over rows,
+// split among the calling thread's OpenMP threads (a request's intra-op threads) where it has several.
 #include "kernels/model/kernel_ops.h"
 
 #include <memory>

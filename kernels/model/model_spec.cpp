@@ -150,8 +150,8 @@ std::string model_file(const std::string& name) {
 }
 
 const std::vector<std::string>& shipped_model_names() {
-  static const std::vector<std::string> names = {"dlrm-rmc1", "dlrm-rmc2", "dlrm-rmc3", "ncf",
-                                                 "wnd",       "mtwnd",     "din",       "dien"};
+  static const std::vector<std::string> names = {"dlrm-rmc1", "dlrm-rmc2", "dlrm-rmc3", "ncf",    "wnd", "mtwnd",
+                                                 "din",       "dien",      "deepfm",    "dcn",    "mmoe"};
   return names;
 }
 

@@ -159,6 +159,14 @@ std::vector<std::pair<int, LatencyCurve>> LatencyProfile::contention_level_curve
   return out;
 }
 
+std::vector<std::pair<int, LatencyCurve>> LatencyProfile::intra_op_thread_curves(const std::string& model, ProfileFit mode) const {
+  std::vector<std::pair<int, LatencyCurve>> out;
+  const auto it = models.find(model);
+  if (it == models.end()) return out;
+  for (const auto& [threads, points] : it->second.intra_op_threads) out.emplace_back(threads, to_curve(points, mode));
+  return out;
+}
+
 std::vector<AfterIdleCurves> LatencyProfile::after_idle_curves(const std::string& model, ProfileFit mode) const {
   std::vector<AfterIdleCurves> out;
   const auto it = models.find(model);
@@ -230,6 +238,11 @@ nlohmann::ordered_json profile_to_json(const LatencyProfile& p) {
       for (const auto& [instances, points] : m.contention_levels)
         levels.push_back({{"instances", instances}, {"latency_ms", points_to_json(points)}});
       e["contention_levels"] = levels;
+    }
+    if (!m.intra_op_threads.empty()) {
+      nlohmann::ordered_json threads = nlohmann::ordered_json::array();
+      for (const auto& [t, points] : m.intra_op_threads) threads.push_back({{"threads", t}, {"latency_ms", points_to_json(points)}});
+      e["intra_op_threads"] = threads;
     }
     if (!m.after_idle.empty()) {
       nlohmann::ordered_json gaps = nlohmann::ordered_json::array();
@@ -316,6 +329,21 @@ LatencyProfile parse_latency_profile(const std::string& text, const std::string&
           auto points = checked_points(l, "latency_ms");
           l.finish();
           ml.contention_levels.emplace_back(instances, std::move(points));
+        }
+      }
+      if (m.has("intra_op_threads")) {
+        const nlohmann::json& items = m.array("intra_op_threads");
+        int last = 1;
+        for (std::size_t k = 0; k < items.size(); ++k) {
+          const std::string where = m.child_path("intra_op_threads") + "." + std::to_string(k);
+          if (!items[k].is_object()) throw InputError(where, "expected an object, got " + json_type_name(items[k]));
+          JsonReader l(items[k], where);
+          const int threads = static_cast<int>(l.integer("threads", 2, 1'000'000));
+          if (threads <= last) throw InputError(l.child_path("threads"), "expected thread counts increasing from 2");
+          last = threads;
+          auto points = checked_points(l, "latency_ms");
+          l.finish();
+          ml.intra_op_threads.emplace_back(threads, std::move(points));
         }
       }
       if (m.has("after_idle")) {

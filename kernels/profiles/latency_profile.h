@@ -44,6 +44,9 @@ struct ModelLatency {
   // CPU: each alone run's time over the median of its pass at that batch size, pooled over the
   // passes (ratios, not ms): how much one run varies while the machine holds still.
   std::vector<LatencyPoint> run_spread;
+  // CPU: one instance alone running each request with T intra-op threads (OpenMP, one per core, its
+  // T cores its own), by T increasing from 2.
+  std::vector<std::pair<int, std::vector<LatencyPoint>>> intra_op_threads;
   std::vector<LatencyPoint> kernel_only;  // GPU: kernel time without transfers
   std::vector<LatencyPoint> upload;       // GPU: host -> device copy of the inputs
   std::vector<LatencyPoint> download;     // GPU: device -> host copy of the outputs
@@ -74,6 +77,10 @@ struct LatencyProfile {
   // CPU: the lower contention levels' curves, by instances (increasing; the top level is contention_curve).
   std::vector<std::pair<int, LatencyCurve>> contention_level_curves(const std::string& model,
                                                                     ProfileFit mode = ProfileFit::smooth) const;
+  // CPU: the curves of requests run with T intra-op threads, by T (increasing from 2; empty when
+  // not measured). Fitted as the alone curve is, not tied to it (threads are meant to be faster).
+  std::vector<std::pair<int, LatencyCurve>> intra_op_thread_curves(const std::string& model,
+                                                                   ProfileFit mode = ProfileFit::smooth) const;
   // GPU: each copy's fixed cost, ms: the intercept at zero items of a least-squares line through the
   // upload (or download) medians, within [0, the smallest median]; 0 when the profile has none.
   double copy_fixed_ms(const std::string& model, bool upload) const;

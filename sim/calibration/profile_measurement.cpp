@@ -51,12 +51,14 @@ LatencyProfile measure_cpu_profile(const std::vector<ModelSpec>& specs, const Cp
       {"method", [&] {
          nlohmann::ordered_json m = {{"threads_per_instance", 1}, {"contention_instances", o.instances}, {"passes", o.passes},
                                      {"after_idle_gaps_ms", o.after_idle_gaps_ms}, {"cold_sizes", o.cold_sizes},
-                                     {"contention_levels", o.levels}};
+                                     {"contention_levels", o.levels}, {"intra_op_threads", o.intra_op_threads}};
          m.update(shared_method(o));
          m["inputs"] = "fresh keys for every timed run, drawn ahead (at most 256 MiB, cycled beyond; contention: each instance cycles its own, drawn beforehand)";
          // How the profiles since 2026-12-05 (afternoon) measure what older ones measured otherwise or not at all.
          if (o.cold_sizes) m["cold_size_order"] = "every size 1..64 shuffled, each timed right after a run of the largest";
          m["run_spread"] = "each alone run over the median of its pass at that batch size";
+         if (!o.intra_op_threads.empty())
+           m["intra_op_threads_method"] = "one instance alone, its OpenMP team of T threads pinned one per CPU to the first T, its primitives made there; fresh keys";
          return m;
        }()},
       {"calibration_seconds", seconds},

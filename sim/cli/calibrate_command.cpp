@@ -18,6 +18,7 @@
 #include "sim/cli/list_parsing.h"
 #include "sim/cli/output_path.h"
 #include "sim/engine/atomic_file.h"
+#include "kernels/cpu/cpu_affinity.h"
 #include "sim/provenance/host_info.h"
 #include "workloads/input_error.h"
 
@@ -26,6 +27,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <functional>
 #include <barrier>
 #include <cerrno>
 #include <chrono>
@@ -53,6 +55,7 @@ struct CalibrateFlags {
   std::string after_idle_ms;  // empty: the default gaps; "0": none
   bool no_cold_sizes = false;
   std::string levels;  // contention levels below --threads; empty: every one from 2
+  std::string intra_op_threads;  // empty: default_intra_op_threads; "none": not measured
   std::string isa = "all";
   double max_table_mib = 0;  // 0: the device's default (CPU 512 MiB, GPU 8 GiB)
   std::string analytic;
@@ -227,7 +230,7 @@ void check_threads_can_start(int n) {
 
 // The parameter server's lower tiers, measured on this machine.
 int execute_tiers(const CalibrateFlags& f, const CLI::App& cmd) {
-  for (const char* flag : {"--device", "--models", "--passes", "--threads", "--after-idle-ms", "--no-cold-sizes", "--levels", "--isa", "--max-table-mib", "--analytic", "--efficiencies"})
+  for (const char* flag : {"--device", "--models", "--passes", "--threads", "--after-idle-ms", "--no-cold-sizes", "--levels", "--intra-op-threads", "--isa", "--max-table-mib", "--analytic", "--efficiencies"})
     if (cmd.count(flag) > 0) throw InputError(flag, "does not apply to --tiers");
   TierCalibrationOptions o;
   if (!f.tier_list.empty()) {
@@ -290,12 +293,12 @@ int execute(const CalibrateFlags& f, const CLI::App& cmd) {
     throw InputError("--efficiencies", "applies to an analytic profile: add --device gpu --analytic GPU_FILE");
   if (!f.analytic.empty()) {
     if (f.device != "gpu") throw InputError("--analytic", "an analytic profile is a GPU profile: add --device gpu");
-    for (const char* flag : {"--repeats", "--min-time", "--passes", "--threads", "--after-idle-ms", "--no-cold-sizes", "--levels", "--isa", "--max-table-mib"})
+    for (const char* flag : {"--repeats", "--min-time", "--passes", "--threads", "--after-idle-ms", "--no-cold-sizes", "--levels", "--intra-op-threads", "--isa", "--max-table-mib"})
       if (cmd.count(flag) > 0) throw InputError(flag, "does not apply to --analytic (the profile is computed, not measured)");
     return execute_analytic(f);
   }
   if (f.device == "gpu") {
-    for (const char* flag : {"--passes", "--threads", "--after-idle-ms", "--no-cold-sizes", "--levels", "--isa"})
+    for (const char* flag : {"--passes", "--threads", "--after-idle-ms", "--no-cold-sizes", "--levels", "--intra-op-threads", "--isa"})
       if (cmd.count(flag) > 0) throw InputError(flag, "does not apply to --device gpu (a CPU calibration flag)");
     return execute_gpu(f);
   }
@@ -315,6 +318,13 @@ int execute(const CalibrateFlags& f, const CLI::App& cmd) {
     if (o.instances < 3) throw InputError("--levels", "needs --threads of at least 3 (levels lie between 2 and --threads - 1)");
     o.levels = parse_int_list("--levels", f.levels, 2, o.instances - 1);
   }
+  const int cpus = static_cast<int>(affinity_cpus().size());
+  if (f.intra_op_threads.empty()) {
+    o.intra_op_threads = default_intra_op_threads(std::min(cpus, o.instances));
+  } else if (f.intra_op_threads != "none") {
+    if (cpus < 2) throw InputError("--intra-op-threads", "this process may use " + std::to_string(cpus) + " CPU: no thread count from 2 fits");
+    o.intra_op_threads = parse_int_list("--intra-op-threads", f.intra_op_threads, 2, cpus);
+  }
   if (f.max_table_mib > 0) o.max_table_bytes = f.max_table_mib * 1024.0 * 1024.0;
   if (!f.out.empty()) check_output_path("--out", f.out, f.analytic.empty() ? std::vector<std::string>{} : std::vector<std::string>{f.analytic});
   check_threads_can_start(o.instances);
@@ -333,7 +343,7 @@ void add_calibrate_command(CLI::App& app, std::function<int()>& run, const std::
       cmd->add_flag("--tiers", f->tiers,
                 "Measure the parameter server's lower tiers instead (host hash map, RocksDB, a redis-server it starts)");
   cmd->add_option("--device", f->device, "cpu or gpu")->check(CLI::IsMember({"cpu", "gpu"}));
-  cmd->add_option("--models", f->models, "Comma-separated model names (default: all eight)")->check(non_empty());
+  cmd->add_option("--models", f->models, "Comma-separated model names (default: all eleven)")->check(non_empty());
   cmd->add_option("--batches", f->batches,
                   "Comma-separated batch sizes (default: 1..1024, powers of two and midpoints; with --tiers: keys per lookup, default 1,16,256,4096)")->check(non_empty());
   cmd->add_option("--repeats", f->repeats, "Minimum timed runs per batch size (default 15)")->check(CLI::Range(1, 100000));
@@ -346,6 +356,10 @@ void add_calibrate_command(CLI::App& app, std::function<int()>& run, const std::
       ->check(CLI::Range(1, 4096));
   cmd->add_option("--levels", f->levels,
                   "Contention levels measured below --threads: instances at once, comma-separated, or none (default: every one from 2)")
+      ->check(non_empty());
+  cmd->add_option("--intra-op-threads", f->intra_op_threads,
+                  "Also time each batch size alone with each of these intra-op thread counts, comma-separated, "
+                  "from 2 to the CPUs this process may use, or none (default: the powers of two below --threads, and --threads)")
       ->check(non_empty());
   cmd->add_option("--after-idle-ms", f->after_idle_ms,
                   "Also time each batch size handed to a thread idle this long, ms, comma-separated gaps "

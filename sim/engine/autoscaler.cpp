@@ -43,15 +43,15 @@ void Autoscaler::start(simgrid::s4u::Host* home) {
 void Autoscaler::cpu_request(const RequestSpan& r) {
   const int g = group_of_[static_cast<std::size_t>(r.group)];
   if (g < 0) return;
-  groups_[static_cast<std::size_t>(g)].cpu_work += r.end - r.start;
-  groups_[static_cast<std::size_t>(g)].cpu_total += r.end - r.start;
+  groups_[static_cast<std::size_t>(g)].cpu_work += (r.end - r.start) * r.cores;
+  groups_[static_cast<std::size_t>(g)].cpu_total += (r.end - r.start) * r.cores;
 }
 
-void Autoscaler::cpu_request_cut(int, int group, double from, double to) {
+void Autoscaler::cpu_request_cut(int, int group, double from, double to, int cores) {
   const int g = group_of_[static_cast<std::size_t>(group)];
   if (g < 0) return;
-  groups_[static_cast<std::size_t>(g)].cpu_work -= to - from;
-  groups_[static_cast<std::size_t>(g)].cpu_total -= to - from;
+  groups_[static_cast<std::size_t>(g)].cpu_work -= (to - from) * cores;
+  groups_[static_cast<std::size_t>(g)].cpu_total -= (to - from) * cores;
 }
 
 void Autoscaler::gpu_stage(const GpuStageSpan& s) {

@@ -37,7 +37,7 @@ class Autoscaler final : public QueryObserver {
   void start(simgrid::s4u::Host* home);
 
   void cpu_request(const RequestSpan& r) override;
-  void cpu_request_cut(int server, int group, double from, double to) override;
+  void cpu_request_cut(int server, int group, double from, double to, int cores) override;
   void gpu_stage(const GpuStageSpan& s) override;
 
   AutoscalingReport report(double end) const;

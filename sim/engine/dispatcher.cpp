@@ -42,7 +42,7 @@ Dispatcher::Dispatcher(const Fleet& fleet, const Platform& platform, std::vector
     r.up_count = r.servers.size();
     for (std::size_t i = 0; i < r.servers.size(); ++i) {
       Server& server = *servers_[r.servers[i]];
-      if (reads_loads) server.report_load_to(*r.loads, i);
+      if (reads_loads) server.report_load_to(*r.loads, i, static_cast<int>(m));
       r.view->cores.push_back(server.host().cpu_cores);
     }
     routes_.push_back(std::move(r));

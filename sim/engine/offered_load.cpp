@@ -6,13 +6,27 @@
 
 namespace recsim {
 
+namespace {
+// The pools of workers the checks look at (one per server but where models have instances).
+std::size_t pools_of(const std::vector<std::unique_ptr<Server>>& servers) {
+  std::size_t n = 0;
+  for (const auto& s : servers) n += s->pools();
+  return n;
+}
+
+// A server's name, with the pool's where its models do not all share its cores.
+std::string pool_name(const Server& server, const Server::PoolLoad& pool) {
+  return pool.label.empty() ? server.host().name : server.host().name + " (" + pool.label + ")";
+}
+}  // namespace
+
 std::function<std::string(double now, std::uint64_t measured)> make_overload_check(
     const MeasurementWindow& window, const std::vector<std::unique_ptr<Server>>& servers,
     const std::vector<std::unique_ptr<GpuDevice>>& gpus) {
   // The largest of n standardised sums exceeds 4 + sqrt(2 ln n) with a chance far below 1e-4
   // (the maximum of n normals concentrates at sqrt(2 ln n)): a fleet's many servers raise no
   // false alarm by their number.
-  const double units = static_cast<double>(std::max<std::size_t>(1, servers.size() + gpus.size()));
+  const double units = static_cast<double>(std::max<std::size_t>(1, pools_of(servers) + gpus.size()));
   const double z = 4.0 + std::sqrt(2.0 * std::log(units));
   return [&window, &servers, &gpus, z](double now, std::uint64_t measured) -> std::string {
     if (!window.window_open()) return "";
@@ -25,11 +39,11 @@ std::function<std::string(double now, std::uint64_t measured)> make_overload_che
                     offered, name.c_str(), static_cast<unsigned long long>(measured));
       return std::string(buf);
     };
-    for (const auto& server : servers) {
-      const double capacity = span * server->host().cpu_cores;
-      if (over(server->offered_work_seconds(), server->offered_work_square_sum(), capacity))
-        return reason(server->offered_work_seconds() / capacity, server->host().name);
-    }
+    for (const auto& server : servers)
+      for (const auto& pool : server->pool_loads()) {
+        const double capacity = span * pool.workers;
+        if (capacity > 0.0 && over(pool.work, pool.square_sum, capacity)) return reason(pool.work / capacity, pool_name(*server, pool));
+      }
     for (const auto& gpu : gpus)
       if (over(gpu->offered_kernel_seconds(), gpu->offered_kernel_square_sum(), span))
         return reason(gpu->offered_kernel_seconds() / span, gpu->gpu().name);
@@ -59,7 +73,7 @@ std::string overload_verdict(const std::vector<std::unique_ptr<Server>>& servers
                   group_work[g] / group_capacity[g], name.c_str());
     return buf;
   }
-  const double units = static_cast<double>(std::max<std::size_t>(1, servers.size() + gpus.size()));
+  const double units = static_cast<double>(std::max<std::size_t>(1, pools_of(servers) + gpus.size()));
   const double allowance = std::sqrt(2.0 * std::log(units));
   auto over = [&](double work, double square_sum, double capacity, const std::string& name, const char* what) -> std::string {
     const double offered = work / capacity, noise = std::sqrt(square_sum) / capacity;
@@ -71,11 +85,13 @@ std::string overload_verdict(const std::vector<std::unique_ptr<Server>>& servers
                     name.c_str(), units, allowance, noise, what);
     return buf;
   };
-  for (const auto& s : servers) {
-    std::string reason = over(s->offered_work_seconds(), s->offered_work_square_sum(), arrival_span * s->host().cpu_cores, s->host().name,
-                              "work arrives faster than its cores can serve it");
-    if (!reason.empty()) return reason;
-  }
+  for (const auto& s : servers)
+    for (const auto& pool : s->pool_loads()) {
+      if (pool.workers == 0) continue;
+      std::string reason = over(pool.work, pool.square_sum, arrival_span * pool.workers, pool_name(*s, pool),
+                                "work arrives faster than its cores can serve it");
+      if (!reason.empty()) return reason;
+    }
   for (const auto& g : gpus) {
     std::string reason = over(g->offered_kernel_seconds(), g->offered_kernel_square_sum(), arrival_span, g->gpu().name,
                               "queries arrive faster than it can run them");
@@ -88,11 +104,13 @@ RunResults::OfferedBounds offered_bounds(const std::vector<std::unique_ptr<Serve
                                          const std::vector<std::unique_ptr<GpuDevice>>& gpus,
                                          const std::vector<std::size_t>& gpu_server, double arrival_span) {
   RunResults::OfferedBounds b;
-  for (const auto& s : servers) {
-    const double cores = arrival_span * s->host().cpu_cores;
-    b.alone = std::max(b.alone, s->offered_alone_seconds() / cores);
-    b.all_busy = std::max(b.all_busy, s->offered_all_busy_seconds() / cores);
-  }
+  for (const auto& s : servers)
+    for (const auto& pool : s->pool_loads()) {
+      if (pool.workers == 0) continue;
+      const double workers = arrival_span * pool.workers;
+      b.alone = std::max(b.alone, pool.alone / workers);
+      b.all_busy = std::max(b.all_busy, pool.all_busy / workers);
+    }
   std::vector<int> gpus_on(servers.size(), 0);
   for (std::size_t k = 0; k < gpus.size(); ++k) ++gpus_on[gpu_server[k]];
   for (std::size_t k = 0; k < gpus.size(); ++k)

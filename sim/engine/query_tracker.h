@@ -34,12 +34,13 @@ class QueryTracker {
   void add_requests(std::uint32_t slot, int requests) { records_[slot].remaining += requests; }
   // Its request starts service (the first start ends the query's wait).
   void request_started(std::uint32_t slot, double now);
-  // Its request holds core `core` of its server from `start` to `end` (starts it, and tells observers).
-  void request_placed(std::uint32_t slot, int core, double start, double end) {
+  // Its request holds `cores` cores of its server from `core` on, from `start` to `end` (starts it,
+  // and tells observers).
+  void request_placed(std::uint32_t slot, int core, int cores, double start, double end) {
     request_started(slot, start);
     if (observers_.empty()) return;
     const Record& r = records_[slot];
-    const RequestSpan span{r.id, r.server, r.group, core, start, end};
+    const RequestSpan span{r.id, r.server, r.group, core, start, end, cores};
     for (QueryObserver* o : observers_) o->cpu_request(span);
   }
   // One GPU stage of it (QueryObserver::gpu_stage) ran on GPU `gpu` of its server from `start` to `end`.
@@ -60,9 +61,9 @@ class QueryTracker {
   void retry(std::uint32_t slot, double now);
   // It leaves the system at `now` without completing (counted; observers hear it).
   void lose(std::uint32_t slot, double now);
-  // Core time [from, to) of one of its requests, announced by request_placed, was not used.
-  void request_cut(std::uint32_t slot, double from, double to) {
-    for (QueryObserver* o : observers_) o->cpu_request_cut(records_[slot].server, records_[slot].group, from, to);
+  // Time [from, to) of one of its requests on `cores` cores, announced by request_placed, was not used.
+  void request_cut(std::uint32_t slot, double from, double to, int cores) {
+    for (QueryObserver* o : observers_) o->cpu_request_cut(records_[slot].server, records_[slot].group, from, to, cores);
   }
   void server_state(int server, int group, double now, bool up, bool powered) {
     for (QueryObserver* o : observers_) o->server_state(server, group, now, up, powered);

@@ -6,15 +6,58 @@
 
 #include <algorithm>
 #include <functional>
+#include <stdexcept>
 
 namespace recsim {
 
 Server::Server(ServerHost host, std::vector<const ServiceTimeModel*> services, Rng service_rng, QueryTracker& tracker,
-               const MeasurementWindow& metrics)
+               const MeasurementWindow& metrics, const std::vector<ModelDeployment>& deployments)
     : host_(std::move(host)), services_(std::move(services)), tracker_(tracker), metrics_(metrics),
+      pool_of_model_(services_.size(), 0), core_width_(static_cast<std::size_t>(host_.cpu_cores), 1),
       core_busy_(static_cast<std::size_t>(host_.cpu_cores), 0.0), history_(static_cast<std::size_t>(host_.cpu_cores)),
       rng_(std::move(service_rng)) {
-  for (int c = 0; c < host_.cpu_cores; ++c) free_.push_back({0.0, c});  // sorted: already a heap
+  // The shared pool takes the first cores; the deployed models' workers the next ones, in model
+  // order; any left over stay idle (no model shares them).
+  int dedicated = 0;
+  bool shares = false;
+  for (std::size_t m = 0; m < services_.size(); ++m) {
+    if (!services_[m]) continue;
+    const bool own = m < deployments.size() && deployments[m].instances > 0;
+    if (own) dedicated += deployments[m].instances * deployments[m].threads;
+    else shares = true;
+  }
+  const int shared = host_.cpu_cores - dedicated;
+  if (shared < 0 || (shares && shared == 0))
+    throw std::logic_error("server " + host_.name + ": the models' instances do not fit its cores");
+  const bool deployed = dedicated > 0;
+  if (shares || !deployed) {
+    Pool p;
+    for (int c = 0; c < shared; ++c) p.free.push_back({0.0, c});  // sorted: already a heap
+    if (deployed) p.label = "the cores its models share";
+    pools_.push_back(std::move(p));
+  }
+  int core = shared;
+  for (std::size_t m = 0; m < services_.size(); ++m) {
+    if (!services_[m] || m >= deployments.size() || deployments[m].instances <= 0) continue;
+    const ModelDeployment& d = deployments[m];
+    Pool p;
+    p.width = d.threads;
+    for (int w = 0; w < d.instances; ++w, core += d.threads) {
+      p.free.push_back({0.0, core});
+      core_width_[static_cast<std::size_t>(core)] = d.threads;
+      for (int k = 1; k < d.threads; ++k) core_width_[static_cast<std::size_t>(core + k)] = 0;
+    }
+    p.label = d.model + "'s " + std::to_string(d.instances) + (d.instances == 1 ? " instance" : " instances");
+    if (d.threads > 1) single_cores_ = false;
+    pool_of_model_[m] = static_cast<int>(pools_.size());
+    pools_.push_back(std::move(p));
+  }
+  if (pools_.size() > 1) {
+    pool_of_core_.assign(static_cast<std::size_t>(host_.cpu_cores), 0);
+    for (std::size_t p = 0; p < pools_.size(); ++p)
+      for (const CoreFree& w : pools_[p].free)
+        for (int k = 0; k < pools_[p].width; ++k) pool_of_core_[static_cast<std::size_t>(w.core + k)] = static_cast<int>(p);
+  }
 }
 
 void Server::deliver_through(CompletionFlusher& flusher, std::size_t index) {
@@ -26,11 +69,13 @@ void Server::deliver_through(CompletionFlusher& flusher, std::size_t index) {
 void Server::submit(std::uint32_t slot, int items, int model, double now) {
   if (!flusher_) advance_to(now);  // lazy mode: what finished before this arrival leaves first
   const ServiceTimeModel& service = *services_[static_cast<std::size_t>(model)];
+  Pool& pool = pools_[static_cast<std::size_t>(pool_of_model_[static_cast<std::size_t>(model)])];
   const double seconds = service.sample_seconds(items, rng_);
-  // FIFO over identical cores: the earliest-free core takes it, when it is free and the request has arrived.
-  std::pop_heap(free_.begin(), free_.end(), std::greater<CoreFree>());
-  const CoreFree core = free_.back();
-  free_.pop_back();
+  // FIFO over the pool's identical workers: the earliest-free one takes it, when it is free and the
+  // request has arrived.
+  std::pop_heap(pool.free.begin(), pool.free.end(), std::greater<CoreFree>());
+  const CoreFree core = pool.free.back();
+  pool.free.pop_back();
   const double start = std::max(now, core.at);
   // A request that finds its core idle (free before it arrived) pays the wake-up and the caches the
   // pause cooled, and leaves part of that to the requests after it in the busy period; one of a size
@@ -38,45 +83,78 @@ void Server::submit(std::uint32_t slot, int items, int model, double now) {
   double factor = 1.0;
   if (service.history_dependent())
     factor = history_[static_cast<std::size_t>(core.core)].next(service, model, items, core.at <= now ? now - core.at : -1.0).factor();
-  if (service.contended() && host_.cpu_cores > 1) {
-    // The other cores busy at its start: those free only after it (every earlier request is placed).
+  const int others = host_.cpu_cores - pool.width;  // the cores outside its worker
+  if (service.contended() && others > 0) {
+    // The other cores busy at its start: those of workers free only after it (every earlier request
+    // is placed).
     int busy = 0;
-    for (const CoreFree& c : free_) busy += c.at > start ? 1 : 0;
-    factor *= service.contention_factor(items, static_cast<double>(busy) / (host_.cpu_cores - 1), host_.cpu_cores);
+    for (const Pool& p : pools_) {
+      int workers = 0;
+      for (const CoreFree& c : p.free) workers += c.at > start ? 1 : 0;
+      busy += workers * p.width;
+    }
+    factor *= service.contention_factor(items, static_cast<double>(busy) / others, host_.cpu_cores);
   }
   const double end = start + seconds * factor;
-  // The work offered is the core time the request takes as served, contention included: in an
-  // overloaded server every core is busy, so an overload shows at the all-busy service times.
+  // The work offered is the worker time the request takes as served, contention included: in an
+  // overloaded pool every worker is busy, so an overload shows at the all-busy service times.
   if (metrics_.window_open()) {
-    offered_work_ += seconds * factor;
+    Offered& o = pool.offered;
+    o.work += seconds * factor;
     // A query's requests come one after another at one time; a slot is reused only by a later query.
-    if (slot != work_slot_ || now != work_at_) {
-      offered_square_ += query_work_ * query_work_;
-      query_work_ = 0.0;
-      work_slot_ = slot;
-      work_at_ = now;
+    if (slot != o.slot || now != o.at) {
+      o.square += o.query_work * o.query_work;
+      o.query_work = 0.0;
+      o.slot = slot;
+      o.at = now;
     }
-    query_work_ += seconds * factor;
-    offered_alone_ += seconds;
-    if (service.contended() && host_.cpu_cores > 1) {
+    o.query_work += seconds * factor;
+    o.alone += seconds;
+    if (service.contended() && others > 0) {
       // Most requests of a run have the batch size's items: one curve lookup per distinct size.
-      if (items != all_busy_items_ || model != all_busy_model_) {
-        all_busy_items_ = items;
-        all_busy_model_ = model;
-        all_busy_factor_ = service.contention_factor(items, 1.0, host_.cpu_cores);
+      if (items != o.all_busy_items || model != o.all_busy_model) {
+        o.all_busy_items = items;
+        o.all_busy_model = model;
+        o.all_busy_factor = service.contention_factor(items, 1.0, host_.cpu_cores);
       }
-      offered_all_busy_ += seconds * all_busy_factor_;
+      o.all_busy += seconds * o.all_busy_factor;
     } else {
-      offered_all_busy_ += seconds;
+      o.all_busy += seconds;
     }
   }
-  free_.push_back({end, core.core});
-  std::push_heap(free_.begin(), free_.end(), std::greater<CoreFree>());
-  tracker_.request_placed(slot, core.core, start, end);
+  pool.free.push_back({end, core.core});
+  std::push_heap(pool.free.begin(), pool.free.end(), std::greater<CoreFree>());
+  tracker_.request_placed(slot, core.core, pool.width, start, end);
   const bool earliest = pending_.empty() || end < pending_.top().end;
   pending_.push({start, end, seq_++, slot, core.core});
+  ++pool.pending;
   load_changed();
   if (flusher_ && earliest) flusher_->notify(flusher_index_, end);
+}
+
+double Server::offered_work_seconds() const {
+  double w = 0.0;
+  for (const Pool& p : pools_) w += p.width * p.offered.work;
+  return w;
+}
+
+std::vector<Server::PoolLoad> Server::pool_loads() const {
+  std::vector<PoolLoad> out;
+  for (const Pool& p : pools_) {
+    const Offered& o = p.offered;
+    out.push_back({o.work, o.square + o.query_work * o.query_work, o.alone, o.all_busy, static_cast<int>(p.free.size()), p.label});
+  }
+  return out;
+}
+
+void Server::count_busy(const Request& r, double until) {
+  const double busy = busy_since_window(r.start, until);
+  if (single_cores_) {
+    core_busy_[static_cast<std::size_t>(r.core)] += busy;
+    return;
+  }
+  const int width = core_width_[static_cast<std::size_t>(r.core)];
+  for (int k = 0; k < width; ++k) core_busy_[static_cast<std::size_t>(r.core + k)] += busy;
 }
 
 void Server::advance_to(double t) {
@@ -84,7 +162,8 @@ void Server::advance_to(double t) {
   while (!pending_.empty() && pending_.top().end <= t) {
     const Request r = pending_.top();
     pending_.pop();
-    core_busy_[static_cast<std::size_t>(r.core)] += busy_since_window(r.start, r.end);
+    count_busy(r, r.end);
+    leave_pool(r);
     ++served_;
     load_changed();
     tracker_.request_finished(r.query, r.end);
@@ -97,28 +176,34 @@ std::vector<std::uint32_t> Server::fail(double now) {
   while (!pending_.empty()) {
     const Request r = pending_.top();
     pending_.pop();
-    if (r.start < now) core_busy_[static_cast<std::size_t>(r.core)] += busy_since_window(r.start, now);
-    tracker_.request_cut(r.query, std::max(r.start, now), r.end);
+    if (r.start < now) count_busy(r, now);
+    leave_pool(r);
+    tracker_.request_cut(r.query, std::max(r.start, now), r.end, single_cores_ ? 1 : core_width_[static_cast<std::size_t>(r.core)]);
     caught.push_back(r.query);
   }
   std::sort(caught.begin(), caught.end());
   caught.erase(std::unique(caught.begin(), caught.end()), caught.end());
-  for (CoreFree& c : free_) c.at = std::min(c.at, now);  // the dropped work no longer holds the cores
-  std::make_heap(free_.begin(), free_.end(), std::greater<CoreFree>());
+  for (Pool& p : pools_) {
+    for (CoreFree& c : p.free) c.at = std::min(c.at, now);  // the dropped work no longer holds the cores
+    std::make_heap(p.free.begin(), p.free.end(), std::greater<CoreFree>());
+  }
   load_changed();
   return caught;
 }
 
 void Server::recover(double now) {
-  for (CoreFree& c : free_) c.at = now;
-  std::make_heap(free_.begin(), free_.end(), std::greater<CoreFree>());
+  for (Pool& p : pools_) {
+    for (CoreFree& c : p.free) c.at = now;
+    std::make_heap(p.free.begin(), p.free.end(), std::greater<CoreFree>());
+  }
   for (CoreHistory& h : history_) h = CoreHistory();
   load_changed();
 }
 
 double Server::idle_at() const {
   double t = 0.0;
-  for (const CoreFree& c : free_) t = std::max(t, c.at);
+  for (const Pool& p : pools_)
+    for (const CoreFree& c : p.free) t = std::max(t, c.at);
   return t;
 }
 
@@ -132,7 +217,11 @@ std::vector<double> Server::core_busy_seconds(double end) const {
   auto copy = pending_;  // requests in service at `end` count up to it; queued ones not at all
   while (!copy.empty()) {
     const Request& r = copy.top();
-    if (r.start < end) busy[static_cast<std::size_t>(r.core)] += busy_since_window(r.start, std::min(r.end, end));
+    if (r.start < end) {
+      const double b = busy_since_window(r.start, std::min(r.end, end));
+      const int width = single_cores_ ? 1 : core_width_[static_cast<std::size_t>(r.core)];
+      for (int k = 0; k < width; ++k) busy[static_cast<std::size_t>(r.core + k)] += b;
+    }
     copy.pop();
   }
   return busy;

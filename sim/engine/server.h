@@ -1,11 +1,20 @@
 #pragma once
-// One simulated server: a shared FIFO queue of requests in front of its identical CPU cores,
-// advanced exactly without an actor per core. Requests start in FIFO order, so each one's start is
-// the later of its arrival and the earliest time a core is free (a heap of the cores' free times),
-// and starts never decrease; its end is its start plus its service time, drawn when it is queued
-// and scaled by the contention factor of the cores busy at its start (the other cores whose free
-// time lies beyond that start — exact, because every earlier request has already been placed).
-// Each request is of one model, served with that model's service-time model on this server's kind.
+// One simulated server: FIFO queues of requests in front of its CPU cores, advanced exactly without
+// an actor per core. By default every core is a worker serving one request at a time, and the
+// server's models share one queue over all of them. A model may instead be deployed on workers of
+// its own (ModelDeployment: `instances` workers of `threads` cores each, a request's intra-op
+// threads), with a queue of its own; the models without one share the cores left. Each queue is a
+// pool: requests start in FIFO order, so each one's start is the later of its arrival and the
+// earliest time one of the pool's workers is free (a heap of their free times), and starts never
+// decrease; its end is its start plus its service time, drawn when it is queued and scaled by the
+// contention factor of the cores busy at its start (the other cores, of every pool, whose worker's
+// free time lies beyond that start). Within a pool this is exact, because every earlier request of
+// the pool has already been placed; across pools it counts the requests placed so far, so a request
+// of another pool queued after this one that starts before this one's start (this one waiting for
+// its own workers) is not counted: contention is undercounted for requests that queue in a pool
+// while another has free workers.
+// Each request is of one model, served with that model's service-time model on this server's kind
+// (for a model with intra-op threads, its curve at that many threads: sim/service/threaded_service.h).
 //
 // Completions are delivered (QueryTracker::request_finished with the request's exact end time) in
 // end order by advance_to(t). Who calls it decides when: the server itself before each new request
@@ -23,25 +32,39 @@
 #include <cstdint>
 #include <limits>
 #include <queue>
+#include <string>
 #include <vector>
 
 namespace recsim {
 
 class CompletionFlusher;
 
+// How one model's CPU requests are served on a server: on the cores its models share, one request
+// per core (instances 0), or on `instances` workers of its own, each running one request at a time
+// on `threads` cores of its own (the request's intra-op threads).
+struct ModelDeployment {
+  int instances = 0;
+  int threads = 1;
+  std::string model;  // its name, for messages
+};
+
 class Server {
  public:
   // `services`: per model, its service-time model on this server (null for models it does not host).
+  // `deployments`: per model (empty, or shorter: the rest share the cores); the dedicated cores must
+  // fit the server's, leaving at least one where a hosted model shares them (the parser checks).
   Server(ServerHost host, std::vector<const ServiceTimeModel*> services, Rng service_rng, QueryTracker& tracker,
-         const MeasurementWindow& metrics);
+         const MeasurementWindow& metrics, const std::vector<ModelDeployment>& deployments = {});
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
 
-  // Keeps entry `entry` of `loads` equal to this server's load per core from now on (one index per
-  // model the server hosts, each a balancer's view). Needs timely mode to be exact.
-  void report_load_to(ServerLoadIndex& loads, std::size_t entry) {
-    loads_.push_back({&loads, entry});
-    loads.set(entry, load_per_core());
+  // Keeps entry `entry` of `loads` equal to this server's load for `model` from now on (one index
+  // per model the server hosts, each a balancer's view): the requests queued or in service in the
+  // model's pool per worker. Needs timely mode to be exact.
+  void report_load_to(ServerLoadIndex& loads, std::size_t entry, int model) {
+    const int pool = pool_of_model_[static_cast<std::size_t>(model)];
+    loads_.push_back({&loads, entry, pool});
+    loads.set(entry, load_of(pool));
   }
   // Keeps entry `entry` of `index` equal to next_completion() from now on (the dispatcher delivers
   // the completions due before a balancer reads every load).
@@ -79,9 +102,12 @@ class Server {
   double next_completion() const { return pending_.empty() ? kNever : pending_.top().end; }
 
   const ServerHost& host() const { return host_; }
-  // Requests queued or in service (undelivered), per core: the load balancer's measure (infinite
-  // while the server takes no queries).
-  double load_per_core() const { return routable_ ? static_cast<double>(pending_.size()) / host_.cpu_cores : kNever; }
+  // Requests queued or in service (undelivered) in pool `pool`, per worker: the load balancer's
+  // measure (with one pool, per core; infinite while the server takes no queries).
+  double load_of(int pool) const {
+    const Pool& p = pools_[static_cast<std::size_t>(pool)];
+    return routable_ ? static_cast<double>(p.pending) / static_cast<double>(p.free.size()) : kNever;
+  }
   // Whether it takes new queries (the dispatcher's, from sim/engine/server_states.h).
   void set_routable(bool routable) {
     routable_ = routable;
@@ -100,15 +126,24 @@ class Server {
   // Busy time of each core inside the measurement window up to `end`, counting requests still in
   // service then.
   std::vector<double> core_busy_seconds(double end) const;
-  // Core time, contention included, of the requests of measured queries (the offered work).
-  double offered_work_seconds() const { return offered_work_; }
-  // The sum over measured queries of the square of each one's offered work here (a query's requests
-  // come one after another, at its arrival time): the work sum's variance as a compound Poisson process.
-  double offered_work_square_sum() const { return offered_square_ + query_work_ * query_work_; }
-  // The same work at the requests' times alone and at their times with every other core busy:
-  // bounds of the offered work that, unlike it, do not depend on the rate (capacity searches).
-  double offered_alone_seconds() const { return offered_alone_; }
-  double offered_all_busy_seconds() const { return offered_all_busy_; }
+  // Core time, contention included, of the requests of measured queries (the offered work; a
+  // request on a worker of several cores counts each core).
+  double offered_work_seconds() const;
+  // The work offered to each pool of workers (the shared cores first, where any model shares them;
+  // then each deployed model's), in worker-seconds, against its `workers`:
+  //   work       the requests' times as served, contention included;
+  //   square_sum the sum over measured queries of the square of each one's work (a query's requests
+  //              come one after another, at its arrival time): the work sum's variance as a compound
+  //              Poisson process;
+  //   alone, all_busy  the same work at the requests' times alone and with every other core busy:
+  //              bounds of the offered work that, unlike it, do not depend on the rate (capacity searches).
+  struct PoolLoad {
+    double work = 0.0, square_sum = 0.0, alone = 0.0, all_busy = 0.0;
+    int workers = 0;
+    std::string label;  // "" for a server whose models all share its cores; else which pool
+  };
+  std::vector<PoolLoad> pool_loads() const;
+  std::size_t pools() const { return pools_.size(); }
 
   static constexpr double kNever = std::numeric_limits<double>::infinity();
 
@@ -124,16 +159,41 @@ class Server {
   };
   struct CoreFree {
     double at;
-    int core;
+    int core;  // the worker's first core
     bool operator>(const CoreFree& o) const { return at > o.at || (at == o.at && core > o.core); }
   };
+  // The work offered to one pool (worker-seconds), as pool_loads() reports it.
+  struct Offered {
+    double work = 0.0;
+    double square = 0.0;      // of the queries before the last one
+    double query_work = 0.0;  // the last query's so far
+    std::uint32_t slot = std::numeric_limits<std::uint32_t>::max();
+    double at = -1.0;
+    double alone = 0.0, all_busy = 0.0;
+    int all_busy_items = -1, all_busy_model = -1;  // the last all-busy factor looked up
+    double all_busy_factor = 1.0;
+  };
+  // Workers of `width` cores, cores first_core, first_core + 1, ... in order, with one FIFO queue.
+  struct Pool {
+    int width = 1;
+    std::vector<CoreFree> free;  // each worker's free time, a min-heap (std::push_heap with std::greater)
+    std::size_t pending = 0;     // requests placed, undelivered
+    Offered offered;
+    std::string label;
+  };
   double busy_since_window(double start, double end) const;
+  // Adds the request's busy time inside the window up to `until` to each core of its worker.
+  void count_busy(const Request& r, double until);
+  // The request left its pool (delivered or dropped).
+  void leave_pool(const Request& r) {
+    --pools_[pool_of_core_.empty() ? 0 : static_cast<std::size_t>(pool_of_core_[static_cast<std::size_t>(r.core)])].pending;
+  }
   void load_changed() {
     if (load_batches_ > 0) {
       load_pending_ = true;
       return;
     }
-    for (const auto& l : loads_) l.index->set(l.entry, load_per_core());
+    for (const auto& l : loads_) l.index->set(l.entry, load_of(l.pool));
     if (next_index_ && next_completion() != next_reported_) {  // most requests queue behind the earliest
       next_reported_ = next_completion();
       next_index_->set(next_entry_, next_reported_);
@@ -145,12 +205,17 @@ class Server {
   QueryTracker& tracker_;
   const MeasurementWindow& metrics_;
   std::priority_queue<Request, std::vector<Request>, LaterEnd> pending_;  // placed, undelivered
-  std::vector<CoreFree> free_;  // each core's free time, a min-heap (std::push_heap with std::greater)
+  std::vector<Pool> pools_;
+  std::vector<int> pool_of_model_;  // per model hosted (others: 0, never used)
+  std::vector<int> core_width_;     // per core: the width of the worker it starts (0 for the others)
+  std::vector<int> pool_of_core_;   // per core: its pool (empty with one pool)
+  bool single_cores_ = true;        // every worker one core
   std::vector<double> core_busy_;  // inside the measurement window, delivered requests
   std::vector<CoreHistory> history_;  // per core: what it served lately (after-idle and cold-size slowdowns)
   struct LoadEntry {
     ServerLoadIndex* index;
     std::size_t entry;
+    int pool;
   };
   std::vector<LoadEntry> loads_;
   ServerLoadIndex* next_index_ = nullptr;
@@ -161,15 +226,6 @@ class Server {
   std::uint64_t seq_ = 0;
   std::uint64_t served_ = 0;
   bool routable_ = true;
-  double offered_work_ = 0.0;
-  double offered_square_ = 0.0;  // of the queries before the last one
-  double query_work_ = 0.0;      // the last query's so far
-  std::uint32_t work_slot_ = std::numeric_limits<std::uint32_t>::max();
-  double work_at_ = -1.0;
-  double offered_alone_ = 0.0;
-  double offered_all_busy_ = 0.0;
-  int all_busy_items_ = -1, all_busy_model_ = -1;  // the last all-busy factor looked up
-  double all_busy_factor_ = 1.0;
   int load_batches_ = 0;       // LoadBatch objects alive
   bool load_pending_ = false;  // a change not yet in the indexes
   // Last: its 2.5 KB state would push every field after it onto lines of their own (a fleet of

@@ -123,10 +123,13 @@ std::vector<std::vector<double>> capacity_weights(const System& sys) {
       const int group = server->host().group;
       if (std::find(model.groups.begin(), model.groups.end(), group) == model.groups.end()) continue;
       const auto kind = static_cast<std::size_t>(server->host().kind);
-      const int b = std::max(1, model.scheduler[kind].batch_size);
+      const SchedulerSpec& sched = model.scheduler[kind];
+      const int b = std::max(1, sched.batch_size);
       const double requests = std::ceil(mean / b);
       const double seconds = requests * sys.services[m][kind]->mean_seconds(static_cast<int>(std::min<double>(b, std::round(mean))));
-      w.push_back(seconds > 0.0 ? server->host().cpu_cores / seconds : 1.0);
+      // The workers serving it: its own instances, else the server's cores (those its models share).
+      const double workers = sched.instances > 0 ? sched.instances : sys.fleet.shared_cores(static_cast<std::size_t>(server->host().group));
+      w.push_back(seconds > 0.0 ? workers / seconds : 1.0);
     }
     weights.push_back(std::move(w));
   }
@@ -138,20 +141,22 @@ std::unique_ptr<System> build_system(const Scenario& scenario, const SimulationO
   const Fleet& fleet = sys->fleet;
   sys->platform = build_platform(fleet);
   const Platform& platform = sys->platform;
-  std::map<const ServiceSpec*, const ServiceTimeModel*> made;
+  std::map<std::pair<const ServiceSpec*, int>, const ServiceTimeModel*> made;  // by (spec, intra-op threads)
   for (const auto& m : fleet.models) {
     std::vector<const ServiceTimeModel*> per_kind;
-    for (const auto& shared : m.service) {
-      const ServiceSpec* spec = shared.get();
+    for (std::size_t k = 0; k < m.service.size(); ++k) {
+      const ServiceSpec* spec = m.service[k].get();
       if (!spec) {
         per_kind.push_back(nullptr);
         continue;
       }
-      if (!made.count(spec)) {
-        sys->service_models.push_back(make_service_model(*spec));
-        made[spec] = sys->service_models.back().get();
+      const int threads = m.scheduler[k].intra_op_threads;
+      const auto key = std::make_pair(spec, threads);
+      if (!made.count(key)) {
+        sys->service_models.push_back(make_service_model(*spec, threads));
+        made[key] = sys->service_models.back().get();
       }
-      per_kind.push_back(made[spec]);
+      per_kind.push_back(made[key]);
     }
     sys->services.push_back(std::move(per_kind));
   }
@@ -177,14 +182,22 @@ std::unique_ptr<System> build_system(const Scenario& scenario, const SimulationO
   }
   for (QueryObserver* o : options.observers) tracker.observe(*o);
   for (std::size_t i = 0; i < platform.servers.size(); ++i) {
+    // The models placed on its group, each with its deployment on its kind.
     std::vector<const ServiceTimeModel*> per_model;
-    for (const auto& per_kind : sys->services) per_model.push_back(per_kind[static_cast<std::size_t>(platform.servers[i].kind)]);
+    std::vector<ModelDeployment> deployments;
+    const auto kind = static_cast<std::size_t>(platform.servers[i].kind);
+    for (std::size_t m = 0; m < fleet.models.size(); ++m) {
+      const FleetModel& model = fleet.models[m];
+      const bool placed = std::find(model.groups.begin(), model.groups.end(), platform.servers[i].group) != model.groups.end();
+      per_model.push_back(placed ? sys->services[m][kind] : nullptr);
+      deployments.push_back({model.scheduler[kind].instances, model.scheduler[kind].intra_op_threads, model.name});
+    }
     const auto index = static_cast<std::uint32_t>(i);
     sys->servers.push_back(std::make_unique<Server>(platform.servers[i], std::move(per_model),
                                                     options.service_draws == 0
                                                         ? make_stream(scenario.seed, StreamId::service, index)
                                                         : make_stream(scenario.seed, StreamId::service, index, options.service_draws),
-                                                    tracker, metrics));
+                                                    tracker, metrics, deployments));
   }
   // The parameter server: per model keeping a cache on a server's kind, the server's lower tiers
   // for it, each GPU's cache of it and the server's update consumer; a publisher per model.

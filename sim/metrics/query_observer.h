@@ -23,6 +23,7 @@ struct RequestSpan {
   std::uint64_t query = 0;
   int server = 0, group = 0, core = 0;
   double start = 0.0, end = 0.0;
+  int cores = 1;  // the cores it holds, core and the next ones (its intra-op threads)
 };
 
 // One stage of query `query` offloaded to GPU `gpu` (its index on the server) of server `server`:
@@ -49,7 +50,8 @@ class QueryObserver {
 
   // Failures (sim/failures/): the part [from, to) of a core's time announced by cpu_request that the
   // server's failure took back.
-  virtual void cpu_request_cut(int /*server*/, int /*group*/, double /*from*/, double /*to*/) {}
+  // `cores`: the cores the request held.
+  virtual void cpu_request_cut(int /*server*/, int /*group*/, double /*from*/, double /*to*/, int /*cores*/) {}
   // Query `query` of `model`, arrived at `arrival`, was lost at `now` (`measured`: after the warm-up).
   virtual void lost(std::uint64_t /*query*/, double /*arrival*/, double /*now*/, int /*model*/, bool /*measured*/) {}
   // It was caught by a failure and is re-issued at `now`.

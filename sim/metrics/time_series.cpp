@@ -63,7 +63,7 @@ void TimeSeries::completed(std::uint64_t, const QueryTimes& t, int model, int, i
 
 void TimeSeries::cpu_request(const RequestSpan& r) {
   const auto g = static_cast<std::size_t>(r.group);
-  spread(r.start, r.end, [g](Window& x, double s) { x.cpu_busy[g] += s; });
+  spread(r.start, r.end, [g, cores = r.cores](Window& x, double s) { x.cpu_busy[g] += s * cores; });
 }
 
 void TimeSeries::gpu_stage(const GpuStageSpan& st) {
@@ -72,8 +72,8 @@ void TimeSeries::gpu_stage(const GpuStageSpan& st) {
   spread(st.start, st.end, [g](Window& x, double s) { x.gpu_busy[g] += s; });
 }
 
-void TimeSeries::cpu_request_cut(int, int group, double from, double to) {
-  spread(from, to, [group](Window& x, double s) { x.cpu_busy[static_cast<std::size_t>(group)] -= s; });
+void TimeSeries::cpu_request_cut(int, int group, double from, double to, int cores) {
+  spread(from, to, [group, cores](Window& x, double s) { x.cpu_busy[static_cast<std::size_t>(group)] -= s * cores; });
 }
 
 void TimeSeries::lost(std::uint64_t, double arrival, double now, int, bool) {

@@ -25,7 +25,7 @@ class TimeSeries final : public QueryObserver {
   void completed(std::uint64_t query, const QueryTimes& t, int model, int group, int server) override;
   void cpu_request(const RequestSpan& r) override;
   void gpu_stage(const GpuStageSpan& s) override;
-  void cpu_request_cut(int server, int group, double from, double to) override;
+  void cpu_request_cut(int server, int group, double from, double to, int cores) override;
   void lost(std::uint64_t query, double arrival, double now, int model, bool measured) override;
   void retried(std::uint64_t query, double now, int model) override;
   void server_state(int server, int group, double now, bool up, bool powered) override;

@@ -64,6 +64,14 @@ AutoscalingSpec parse_autoscaling(JsonReader a, const Fleet& fleet) {
       if (k.name == name) return k;
     throw std::out_of_range(name);
   };
+  // Its demand is a group's CPU work over all its cores: a model's own instances, a pool of their
+  // own, could saturate while that demand stays low.
+  for (const auto& m : fleet.models)
+    for (const auto& s : m.scheduler)
+      if (s.instances > 0)
+        throw InputError(a.path().empty() ? "autoscaling" : a.path(),
+                         "scales on each group's CPU demand over all its cores; model \"" + m.name +
+                             "\" has instances of its own (scheduler.instances), whose own queue that demand does not see: remove one or the other");
   AutoscalingSpec spec;
   spec.policy = read_choice(a, key("policy"));
   spec.interval_s = read_number(a, key("interval_s"));

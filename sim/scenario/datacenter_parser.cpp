@@ -4,6 +4,7 @@
 // declared once below (sim/scenario/datacenter_keys.h) and read through their declarations.
 #include "sim/balancing/balancer.h"
 #include "sim/scenario/datacenter_keys.h"
+#include "sim/scenario/deployment_check.h"
 #include "sim/scenario/embedding_cache_parser.h"
 #include "sim/failures/failure_parser.h"
 #include "sim/scaling/autoscaling_parser.h"
@@ -454,6 +455,8 @@ Scenario parse_datacenter_scenario(const nlohmann::json& document, const std::st
   std::size_t pairs = 0;
   ProfileCache profiles;
   std::set<std::string> model_names;
+  // Per model, per kind hosting it: the scheduler object giving its deployment (for errors).
+  std::vector<std::vector<std::string>> scheduler_paths(models.size(), std::vector<std::string>(s.fleet.kinds.size()));
   for (std::size_t i = 0; i < models.size(); ++i) {
     const std::string where = "models." + std::to_string(i);
     JsonReader m(models[i], where);
@@ -525,8 +528,11 @@ Scenario parse_datacenter_scenario(const nlohmann::json& document, const std::st
       d.service[k] = std::make_shared<const ServiceSpec>(std::move(on_kind));
       const SchedulerSpec& sched = d.scheduler[k];
       const SchedulerPolicy& policy = scheduler_policy(sched.policy);
-      const std::string sched_where = by_kind.count(s.fleet.kinds[k].name) ? where + ".scheduler_by_kind." + s.fleet.kinds[k].name + ".policy"
-                                                                      : where + ".scheduler.policy";
+      const std::string sched_path = by_kind.count(s.fleet.kinds[k].name) ? where + ".scheduler_by_kind." + s.fleet.kinds[k].name
+                                                                     : where + ".scheduler";
+      const std::string sched_where = sched_path + ".policy";
+      check_deployment(sched, d.service[k].get(), s.fleet.kinds[k], sched_path);
+      scheduler_paths[i][k] = sched_path;
       if (policy.online)
         throw InputError(sched_where, "\"deeprecsched-online\" climbs one model's configuration: it runs in format-1 scenarios only");
       if (policy.offloads) {
@@ -548,6 +554,7 @@ Scenario parse_datacenter_scenario(const nlohmann::json& document, const std::st
     s.fleet.models.push_back(std::move(d));
   }
   check_cache_shares(s.fleet);
+  check_deployments_fit(s.fleet, [&](std::size_t m, std::size_t k) { return scheduler_paths[m][k]; });
 
   if (top.has("balancer")) {
     JsonReader b = read_object(top, top_key.key("balancer"));

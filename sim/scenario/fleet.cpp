@@ -53,4 +53,15 @@ const EmbeddingCacheSpec* Fleet::embedding_cache() const {
   return nullptr;
 }
 
+int Fleet::shared_cores(std::size_t group) const {
+  const ServerGroup& g = groups[group];
+  int cores = g.cpu_cores;
+  for (const auto& m : models) {
+    if (!std::binary_search(m.groups.begin(), m.groups.end(), static_cast<int>(group))) continue;
+    const SchedulerSpec& s = m.scheduler[static_cast<std::size_t>(g.kind)];
+    if (s.instances > 0) cores -= s.instances * s.intra_op_threads;
+  }
+  return cores;
+}
+
 }  // namespace recsim

@@ -105,6 +105,9 @@ struct Fleet {
   const EmbeddingCacheSpec* embedding_cache(std::size_t model, std::size_t kind) const;
   // Model `model`'s on the servers of group `group`: its kind's, where the model is placed on the group.
   const EmbeddingCacheSpec* embedding_cache_on_group(std::size_t model, std::size_t group) const;
+  // The cores of each server of group `group` its models share: its cores less those of the
+  // instances of the models placed on it that have their own (SchedulerSpec::instances).
+  int shared_cores(std::size_t group) const;
 };
 
 }  // namespace recsim

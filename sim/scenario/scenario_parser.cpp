@@ -1,5 +1,7 @@
 #include "sim/scenario/scenario_parser.h"
 
+#include "sim/scenario/deployment_check.h"
+
 #include "sim/provenance/file_memo.h"
 
 #include "sim/failures/failure_parser.h"
@@ -255,6 +257,7 @@ SchedulerSpec parse_scheduler(JsonReader scheduler, std::string* server_selectio
   SchedulerSpec spec;
   spec.policy = scheduler.choice("policy", scheduler_names());
   scheduler_policy(spec.policy).parse(scheduler, spec);
+  parse_deployment(scheduler, spec);
   if (server_selection) *server_selection = read_choice(scheduler, server_selection_key());
   scheduler.finish();
   return spec;
@@ -385,6 +388,8 @@ Scenario parse_scenario(const nlohmann::json& document, const std::string& base_
 
   const SlaSpec sla = parse_sla(top.object("sla"));
   s.fleet = v1_fleet(s.name, groups, sizes, service, scheduler, sla, s.fleet.balancer);
+  for (const ServerKind& kind : s.fleet.kinds) check_deployment(scheduler, &service, kind, "scheduler");
+  check_deployments_fit(s.fleet, [](std::size_t, std::size_t) { return std::string("scheduler"); });
   if (top.has("failures")) s.fleet.failures = parse_failures(read_object(top, failures_key()), s.fleet);
   if (top.has("autoscaling")) s.fleet.autoscaling = parse_autoscaling(read_object(top, autoscaling_key()), s.fleet);
 

@@ -67,8 +67,10 @@ nlohmann::json scenario_schema() {
   std::vector<KeyDecl> scaling_common = autoscaling_common_keys();
   std::erase_if(scaling_common, [](const KeyDecl& k) { return k.name == "policy"; });
   defs["autoscaling"] = schema_of_variants("policy", scaling_variants(), "autoscaling", scaling_common);
-  defs["scheduler"] = schema_of_variants("policy", scheduler_variants(), "scheduler");
-  defs["scheduler_v1"] = schema_of_variants("policy", scheduler_variants(), "scheduler (format 1)", {server_selection_key()});
+  defs["scheduler"] = schema_of_variants("policy", scheduler_variants(), "scheduler", deployment_keys());
+  std::vector<KeyDecl> v1_common = deployment_keys();
+  v1_common.insert(v1_common.begin(), server_selection_key());
+  defs["scheduler_v1"] = schema_of_variants("policy", scheduler_variants(), "scheduler (format 1)", v1_common);
   defs["scheduler_by_kind"] = {{"type", "object"},
                                {"description", "per server kind hosting the model (by name), a scheduler replacing `scheduler`"},
                                {"additionalProperties", {{"$ref", "#/$defs/scheduler"}}}};
@@ -112,7 +114,8 @@ std::vector<std::pair<std::string, std::string>> scenario_key_tables() {
                                         rows("service.embedding_cache.refresh", "cache_refresh") + rows("service.embedding_cache.updates", "updates") +
                                         rows("service.embedding_cache.updates.outages.N", "outage"));
   out.emplace_back("scheduler", markdown_variants("policy", scheduler_variants()) + "\n" +
-                                    markdown_keys("scheduler", {server_selection_key(), online_key()}) + rows("scheduler.online", "online"));
+                                    markdown_keys("scheduler", {server_selection_key(), deployment_keys()[0], deployment_keys()[1], online_key()}) +
+                                    rows("scheduler.online", "online"));
   out.emplace_back("sla", keys("sla", "sla"));
   out.emplace_back("run", keys("run", "run"));
   out.emplace_back("failures", keys("failures", "failures") + rows("failures.scheduled.N", "scheduled_failure") +

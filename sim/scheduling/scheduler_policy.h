@@ -53,6 +53,11 @@ void parse_cpu_batch(JsonReader& scheduler, SchedulerSpec& spec);
 const KeyDecl& batch_size_key();
 const KeyDecl& gpu_threshold_key();
 const KeyDecl& online_key();
+// The keys every policy has: the model's deployment on each server (instances, intra_op_threads),
+// read by parse_deployment.
+const std::vector<KeyDecl>& deployment_keys();
+// Reads scheduler.instances and scheduler.intra_op_threads into `spec`.
+void parse_deployment(JsonReader& scheduler, SchedulerSpec& spec);
 // The keys of scheduler.online (section "online"), read by the deeprecsched-online policy.
 const KeySection& online_keys();
 // The variants of a scheduler object, one per policy (for the docs and the JSON Schema).

@@ -41,6 +41,27 @@ const KeyDecl& online_key() {
   return k;
 }
 
+const std::vector<KeyDecl>& deployment_keys() {
+  static const std::vector<KeyDecl> keys = {
+      {.type = KeyDecl::Type::integer, .name = "instances", .required = false, .lo = 1, .hi = 4096, .unit = "workers",
+       .help = "the model's own workers on each server of the kind, each with `intra_op_threads` cores of its own and one request at a time, behind one FIFO queue of the model's (as Triton's instance groups or TorchServe's workers, pinned); the other models do not use those cores",
+       .when = "absent: the model's requests share the server's cores not given to instances, one request per core, in one FIFO queue with the other models sharing them",
+       .also = "the instances of the models placed on a group need instances × intra_op_threads cores in all, at most the kind's `cpu_cores`, and at least one core left where a model shares them"},
+      {.type = KeyDecl::Type::integer, .name = "intra_op_threads", .required = false, .lo = 1, .hi = 4096, .fallback = 1, .unit = "threads",
+       .help = "cores each request of the model runs on together (oneDNN's intra-op threads): a request takes the profile's curve measured with that many threads (`intra_op_threads` in docs/calibration.md), scaled by the model's other factors (contention, after idle, cold sizes, run spread) as measured with one",
+       .also = "above 1: needs `instances`, and a `model` service whose CPU profile measured this many threads for the model"}};
+  return keys;
+}
+
+void parse_deployment(JsonReader& scheduler, SchedulerSpec& spec) {
+  const auto& keys = deployment_keys();
+  if (scheduler.has("instances")) spec.instances = static_cast<int>(read_integer(scheduler, keys[0]));
+  spec.intra_op_threads = static_cast<int>(read_integer(scheduler, keys[1]));
+  if (spec.intra_op_threads > 1 && spec.instances == 0)
+    throw InputError(scheduler.child_path("intra_op_threads"), "needs `instances`: how many workers of " + std::to_string(spec.intra_op_threads) +
+                                                                   " cores each serve the model on each server");
+}
+
 std::vector<KeyVariant> scheduler_variants() {
   std::vector<KeyVariant> out;
   for (const auto& p : scheduler_policies()) out.push_back({p.name, p.description, p.keys, {}});

@@ -1,7 +1,7 @@
 #pragma once
 // A server-level scheduling policy as a scenario configures it for one (model, server kind): the
-// policy's name (sim/scheduling/scheduler_policy.h), its batch size and offload threshold, and the
-// online policy's climb.
+// policy's name (sim/scheduling/scheduler_policy.h), its batch size and offload threshold, the
+// online policy's climb, and the model's deployment on each server (instances, intra-op threads).
 #include <string>
 #include <vector>
 
@@ -26,6 +26,11 @@ struct SchedulerSpec {
   int batch_size = 1;
   int gpu_threshold = 0;  // deeprecsched
   OnlineSpec online;      // deeprecsched-online
+  // How the model's CPU requests are served on each server (sim/engine/server.h, ModelDeployment):
+  // 0 instances: on the cores the server's models share, one request per core; else on this many
+  // workers of its own, each running one request at a time on `intra_op_threads` cores of its own.
+  int instances = 0;
+  int intra_op_threads = 1;
 };
 
 }  // namespace recsim

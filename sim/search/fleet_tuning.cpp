@@ -32,11 +32,18 @@ Scenario slice_of(const Scenario& fleet, int m, int k, std::optional<std::uint64
     s.run.queries = *queries;
   }
   s.fleet.kinds = {kind};
+  // A model sharing the cores another model's instances leave is tuned on those (the fewest over
+  // its groups of the kind); one with instances of its own keeps the kind's cores around them.
+  int cores = kind.cpu_cores;
+  if (model.scheduler[static_cast<std::size_t>(k)].instances == 0)
+    for (int g : model.groups)
+      if (fleet.fleet.groups[static_cast<std::size_t>(g)].kind == k) cores = std::min(cores, fleet.fleet.shared_cores(static_cast<std::size_t>(g)));
+  s.fleet.kinds.front().cpu_cores = cores;
   ServerGroup group;
   group.name = kind.name;
   group.kind = 0;
   group.count = 1;
-  group.cpu_cores = kind.cpu_cores;
+  group.cpu_cores = cores;
   group.gpus = kind.gpus;
   group.pcie_bytes_per_s = kind.pcie_bytes_per_s;
   group.pcie_latency_s = kind.pcie_latency_s;

@@ -15,6 +15,13 @@
 // own limit is not counted, so the limit stays an upper bound. A model whose work is not known
 // from the scenario alone (trace sizes; a policy other than static, cpu-only and deeprecsched)
 // bounds nothing and counts as no work in the total; none where no model is known.
+//
+// With deployments (scheduler.instances), a model's workers on a server are its instances (each
+// `intra_op_threads` cores, E[S] its time on them) or the cores its models share, and the
+// contention is what a saturated pool guarantees, not every core busy: its own other workers busy,
+// (W − 1) T of the C − T cores outside a worker (the shared pool's: shared − 1 of C − 1), so the
+// limit stays an upper bound when the other pools idle. Only the models sharing cores everywhere
+// count in the all-models condition, over the shared cores.
 #include "sim/scenario/scenario.h"
 
 #include <optional>

@@ -33,6 +33,8 @@ struct ServiceSpec {
   std::vector<AfterIdleCurves> after_idle;        // requests reaching an idle core, by pause (empty: as back to back)
   std::optional<LatencyCurve> cold_size_curve; // a request after one of another size (absent: as back to back)
   std::vector<RunSpreadPoint> run_spread;         // one request's own variation by size (empty: none)
+  // Requests run with T intra-op threads (T, curve), T increasing from 2 (empty: not measured).
+  std::vector<std::pair<int, LatencyCurve>> intra_op_thread_curves;
   int profile_cores = 0;                          // the calibration machine's cores (0: not recorded)
   int profile_busy_cores = 0;                     // the most instances it ran at once (contention measured up to)
   std::string profile_cpu_model;                  // the calibration machine's CPU ("" if not recorded)

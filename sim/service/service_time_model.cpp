@@ -1,5 +1,7 @@
 #include "sim/service/service_time_model.h"
 
+#include "sim/service/threaded_service.h"
+
 #include "sim/service/run_variation.h"
 
 #include <stdexcept>
@@ -135,9 +137,19 @@ std::unique_ptr<ServiceTimeModel> make_table_service(LatencyCurve curve) {
   return std::make_unique<TableService>(std::move(curve));
 }
 
-std::unique_ptr<ServiceTimeModel> make_service_model(const ServiceSpec& spec) {
+const LatencyCurve* intra_op_thread_curve(const ServiceSpec& spec, int threads) {
+  for (const auto& [t, curve] : spec.intra_op_thread_curves)
+    if (t == threads) return &curve;
+  return nullptr;
+}
+
+std::unique_ptr<ServiceTimeModel> make_service_model(const ServiceSpec& spec, int threads) {
   if (!spec.make) throw std::logic_error("a service spec without a service type");
-  return spec.make(spec);
+  auto one = spec.make(spec);
+  if (threads <= 1) return one;
+  const LatencyCurve* curve = intra_op_thread_curve(spec, threads);
+  if (!curve || !spec.curve) throw std::logic_error("no curve for " + std::to_string(threads) + " intra-op threads");
+  return make_threaded_service(std::move(one), *spec.curve, *curve);
 }
 
 }  // namespace recsim

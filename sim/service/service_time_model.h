@@ -78,6 +78,10 @@ std::unique_ptr<ServiceTimeModel> make_profiled_service(LatencyCurve alone, std:
                                                         int all_busy_instances = 2,
                                                         std::optional<LatencyCurve> cold_size = std::nullopt,
                                                         std::vector<RunSpreadPoint> run_spread = {});
-std::unique_ptr<ServiceTimeModel> make_service_model(const ServiceSpec& spec);
+// The spec's service-time model for requests run with `threads` intra-op threads (above 1: the
+// spec's curve for that many, which must exist: the parser checks; sim/service/threaded_service.h).
+std::unique_ptr<ServiceTimeModel> make_service_model(const ServiceSpec& spec, int threads = 1);
+// The spec's curve for `threads` intra-op threads, or null where it has none.
+const LatencyCurve* intra_op_thread_curve(const ServiceSpec& spec, int threads);
 
 }  // namespace recsim

@@ -48,6 +48,8 @@ void check_servable(const Scenario& s) {
   if (s.fleet.models.front().scheduler.front().policy != "static" && s.fleet.models.front().scheduler.front().policy != "cpu-only")
     throw InputError("scheduler.policy", "recsim validate serves with the static split: expected \"static\" or \"cpu-only\", got \"" +
                                              s.fleet.models.front().scheduler.front().policy + "\"");
+  if (s.fleet.models.front().scheduler.front().instances > 0)
+    throw InputError("scheduler.instances", "recsim validate serves one request per core from one queue: remove instances and intra_op_threads");
   if (s.arrival.process != "poisson")
     throw InputError("workload.arrival.process", "recsim validate issues Poisson arrivals: expected \"poisson\"");
   if (!s.fleet.models.front().first_service().table_rows.empty())

@@ -6,6 +6,8 @@
 #include "support/cli_runner.h"
 #include "support/temp_dir.h"
 
+#include "kernels/cpu/cpu_affinity.h"
+
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
@@ -26,8 +28,10 @@ bool one_line(const std::string& s) { return !s.empty() && s.back() == '\n' && s
 TEST_CASE("recsim calibrate measures a CPU profile the simulator can load", "[cli][calibrate]") {
   TempDir dir;
   const auto out = dir.file("p.json");
+  const bool two_cpus = affinity_cpus().size() >= 2;
   const auto r = run_recsim({"calibrate", "--device", "cpu", "--models", "ncf", "--batches", "1,4,16", "--repeats", "3",
-                             "--min-time", "1", "--passes", "2", "--threads", "2", "--after-idle-ms", "8,2", "--quiet", "--out", out});
+                             "--min-time", "1", "--passes", "2", "--threads", "2", "--after-idle-ms", "8,2", "--intra-op-threads",
+                             two_cpus ? "2" : "none", "--quiet", "--out", out});
   REQUIRE(r.status == 0);
   CHECK(r.err.empty());
   const LatencyProfile p = load_latency_profile(out);
@@ -59,6 +63,14 @@ TEST_CASE("recsim calibrate measures a CPU profile the simulator can load", "[cl
   for (const char* k : {"cpu_model", "cores", "isa", "libraries", "date", "command", "method"})
     CHECK(p.provenance.contains(k));
   CHECK(p.provenance["command"].get<std::string>().rfind("recsim calibrate --device cpu --models ncf", 0) == 0);
+  // Each size also with two intra-op threads, on a machine that lets this process use two CPUs.
+  if (two_cpus) {
+    REQUIRE(m.intra_op_threads.size() == 1);
+    CHECK(m.intra_op_threads[0].first == 2);
+    CHECK(m.intra_op_threads[0].second.size() == 3);
+    CHECK(m.intra_op_threads[0].second[0].samples >= 2);
+    CHECK(p.provenance["method"]["intra_op_threads"].back() == 2);
+  }
   // How the inputs were drawn, which decides how warm the embedding rows were (docs/calibration.md).
   CHECK(p.provenance["method"]["inputs"].get<std::string>().rfind("fresh keys for every timed run", 0) == 0);
 }
@@ -209,6 +221,9 @@ TEST_CASE("calibrate and accuracy: bad input exits 2 with one line", "[cli][cali
   check(run_recsim({"calibrate", "--device", "gpu", "--analytic", dir.file("missing.json")}), "--analytic");
   check(run_recsim({"calibrate", "--isa", "avx9", "--models", "ncf"}), "--isa");
   check(run_recsim({"accuracy", dir.file("missing.json")}), "missing.json");
+  if (affinity_cpus().size() >= 2)
+    check(run_recsim({"calibrate", "--models", "ncf", "--intra-op-threads", "1"}), "--intra-op-threads: expected integers in [2, ");
+  check(run_recsim({"calibrate", "--device", "gpu", "--intra-op-threads", "2"}), "--intra-op-threads: does not apply to --device gpu");
   check(run_recsim({"calibrate", "--models", "ncf", "--efficiencies", "e.json"}),
         "--efficiencies: applies to an analytic profile: add --device gpu --analytic GPU_FILE");
   check(run_recsim({"calibrate", "--device", "gpu", "--analytic", recsim::test::source_dir() + "/kernels/gpus/h100-sxm.json",

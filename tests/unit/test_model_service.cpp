@@ -448,3 +448,32 @@ TEST_CASE("a profile's contention levels are read, checked and reach the scenari
           std::string::npos);
   }
 }
+
+TEST_CASE("a profile's intra-op thread curves are read, checked and written back", "[service][model][intra-op]") {
+  TempDir dir;
+  auto profile = synthetic_profile();
+  const nlohmann::json two = {{{"batch", 1}, {"median", 0.6}}, {{"batch", 64}, {"median", 33.0}}};
+  profile["models"]["m"]["intra_op_threads"] = {{{"threads", 2}, {"latency_ms", two}}};
+  dir.write_json("profile.json", profile);
+  const LatencyProfile p = load_latency_profile(dir.path() + "/profile.json");
+  REQUIRE(p.models.at("m").intra_op_threads.size() == 1);
+  CHECK(p.models.at("m").intra_op_threads[0].first == 2);
+  CHECK(profile_to_json(p)["models"]["m"]["intra_op_threads"][0]["latency_ms"][1]["median"] == 33.0);
+  // The service at two threads: the one-thread draw times S_2(b) / S_1(b), here 0.6 at 1 item and
+  // 33 / 64 at 64; the factors of one thread unchanged.
+  const auto trace = dir.write("t.csv", "0,8\n");
+  const Scenario s = scenario_from(model_document(dir, trace, 4, 4), dir.path());
+  const ServiceSpec& spec = s.fleet.models.front().first_service();
+  const auto one = make_service_model(spec), threaded = make_service_model(spec, 2);
+  CHECK(threaded->mean_seconds(1) == Approx(0.6e-3).epsilon(1e-12));
+  CHECK(threaded->mean_seconds(64) == Approx(33e-3).epsilon(1e-12));
+  CHECK(threaded->contention_factor(4, 1.0, 4) == one->contention_factor(4, 1.0, 4));
+  profile["models"]["m"]["intra_op_threads"] = {{{"threads", 1}, {"latency_ms", two}}};
+  dir.write_json("bad.json", profile);
+  try {
+    load_latency_profile(dir.path() + "/bad.json");
+    FAIL("accepted");
+  } catch (const InputError& e) {
+    CHECK(std::string(e.what()).find("models.m.intra_op_threads.0.threads: expected an integer in [2, 1000000], got 1") != std::string::npos);
+  }
+}

@@ -9,6 +9,7 @@
 #include "workloads/input_error.h"
 
 #include <catch2/catch.hpp>
+#include <omp.h>
 
 #include <cmath>
 #include <thread>
@@ -140,6 +141,26 @@ TEST_CASE("oneDNN instances on two threads at once each give the reference's ans
     });
   for (auto& th : threads) th.join();
   for (const auto& out : outputs) CHECK(worst_difference(out, expected) <= 1e-4);
+}
+
+TEST_CASE("oneDNN with two intra-op threads gives the reference's answer", "[models][onednn][intra-op]") {
+  // A request's intra-op threads (OpenMP) split oneDNN's primitives and recsim's own row loops
+  // (embedding bags, interactions, attention): each row is still summed in the same order.
+  const auto name = GENERATE(from_range(defined_model_names()));
+  CAPTURE(name);
+  const ModelCase c = make_model_case(name, 33, 9);
+  ReferenceOps reference_ops;
+  ModelForward reference(c.weights, reference_ops, 64);
+  const auto expected = outputs_of(reference, c);
+  std::vector<float> actual;
+  std::thread team([&] {
+    omp_set_num_threads(2);
+    OneDnnOps ops;
+    ModelForward forward(c.weights, ops, 64);
+    actual = outputs_of(forward, c);
+  });
+  team.join();
+  CHECK(worst_difference(actual, expected) <= 1e-4);
 }
 
 namespace {

@@ -113,6 +113,8 @@ ServiceSpec parse_model_service(JsonReader& service, const KeyVariant& k, const 
     spec.cold_size_curve = cache.derived<std::optional<LatencyCurve>>(spec.profile_file, fitted + "cold_size",
                                                                       [&](const LatencyProfile& p) { return p.cold_size_curve(model, fit); });
   if (read_boolean(service, k.key("run_spread"))) spec.run_spread = profile.run_spread(spec.model);
+  spec.intra_op_thread_curves = cache.derived<std::vector<std::pair<int, LatencyCurve>>>(
+      spec.profile_file, fitted + "intra_op_threads", [&](const LatencyProfile& p) { return p.intra_op_thread_curves(model, fit); });
   if (read_boolean(service, k.key("contention"))) {
     spec.contention_curve = cache.derived<std::optional<LatencyCurve>>(
         spec.profile_file, fitted + "contention", [&](const LatencyProfile& p) { return p.contention_curve(model, fit); });
