@@ -166,7 +166,7 @@ TEST_CASE("every shipped plan is valid", "[plan][shipped]") {
 }
 
 TEST_CASE("recsim plan --set changes the plan's fleet before validation", "[plan][cli]") {
-  const std::string plan = recsim::test::source_dir() + "/scenarios/plans/eight-models-growth.json";
+  const std::string plan = recsim::test::source_dir() + "/scenarios/plans/at-scale-growth.json";
   const auto bad = run_recsim({"plan", plan, "--set", "models.0.sla.target_ms=-1", "--validate-only"});
   CHECK(bad.status == 2);
   CHECK(bad.err == "recsim: error: " + plan + ": fleet: " + recsim::test::source_dir() +
