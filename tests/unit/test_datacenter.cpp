@@ -4,6 +4,7 @@
 #include "sim/engine/isolated_run.h"
 #include "support/gpu_scenarios.h"
 #include "support/build_paths.h"
+#include "support/fleet_results.h"
 #include "support/scenarios.h"
 #include "support/temp_dir.h"
 
@@ -48,13 +49,6 @@ json rack_network(int servers_per_rack, double request_base, double request_per_
           {"frontend_link", {{"gb_per_s", 10.0}, {"latency_us", 10}}},
           {"request_bytes", {{"base", request_base}, {"per_item", request_per_item}}},
           {"response_bytes", {{"base", response_base}, {"per_item", response_per_item}}}};
-}
-
-const ModelResults& model_named(const RunResults& r, const std::string& name) {
-  for (const auto& m : r.datacenter->models)
-    if (m.name == name) return m;
-  FAIL("no model " << name);
-  return r.datacenter->models.front();
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include "sim/search/stability_limit.h"
 #include "sim/search/tuned_scenario.h"
 #include "support/queueing_formulas.h"
+#include "support/fleet_results.h"
 #include "support/scenarios.h"
 #include "support/temp_dir.h"
 
@@ -63,13 +64,6 @@ json fleet_document(int cores, json models, double qps, std::uint64_t queries, s
           {"workload", {{"arrival", {{"process", "poisson"}, {"qps", qps}}}}},
           {"models", std::move(models)},
           {"run", {{"queries", queries}, {"warmup_queries", warmup}}}};
-}
-
-const ModelResults& model_named(const RunResults& r, const std::string& name) {
-  for (const auto& m : r.datacenter->models)
-    if (m.name == name) return m;
-  FAIL("no model " << name);
-  return r.datacenter->models.front();
 }
 
 }  // namespace
