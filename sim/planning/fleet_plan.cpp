@@ -56,6 +56,13 @@ json fleet_with(const PlanSpec& plan, const std::vector<Pool>& pools, const Plan
         if (kinds_of_model[name].count(k)) by_kind[k] = v;
       m["scheduler_by_kind"] = by_kind;
     }
+    // Its embedding cache lives on the GPUs of the kinds serving it: none among its pools, no cache.
+    if (m.contains("service") && m["service"].contains("embedding_cache")) {
+      bool gpus = false;
+      for (const auto& k : kinds)
+        if (kinds_of_model[name].count(k["name"].get<std::string>()) && k.value("gpus", 0) > 0) gpus = true;
+      if (!gpus) m["service"].erase("embedding_cache");
+    }
     models.push_back(m);
   }
   doc["server_kinds"] = kinds;
@@ -114,7 +121,7 @@ void measure_capacities(const PlanSpec& plan, const PlanOptions& o, PlanReport& 
       if (q > 0) wanted.insert(m);
   for (const auto& m : plan.models) {
     if (!wanted.count(m)) continue;
-    for (const auto& k : plan.kinds) {
+    for (const auto& k : plan.kinds_of_model.at(m)) {
       progress(o, "recsim plan: capacity of one " + k + " server for " + m);
       KindOffer offer{k, 0, plan.objective_per_server.at(k)};
       KindCapacity row;
@@ -219,13 +226,13 @@ PlanScenarios plan_scenarios(const PlanSpec& plan) {
   PlanScenarios out;
   std::vector<Pool> every;
   for (const auto& m : plan.models)
-    for (const auto& k : plan.kinds) every.push_back({m, k, 1});
+    for (const auto& k : plan.kinds_of_model.at(m)) every.push_back({m, k, 1});
   for (std::size_t t = 0; t < plan.targets.size(); ++t) {
     const json doc = fleet_with(plan, every, plan.targets[t], verify_queries_for(plan, plan.targets[t], t), plan.verify_warmup, true);
     out.verifications.push_back(parse_scenario(doc, plan.base_dir));
   }
   for (const auto& m : plan.models)
-    for (const auto& k : plan.kinds) out.probes.push_back(parse_scenario(probe_document(plan, m, k), plan.base_dir));
+    for (const auto& k : plan.kinds_of_model.at(m)) out.probes.push_back(parse_scenario(probe_document(plan, m, k), plan.base_dir));
   return out;
 }
 

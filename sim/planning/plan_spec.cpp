@@ -193,6 +193,15 @@ PlanSpec plan_spec_from(const json& plan, const json& fleet, const std::string& 
     std::vector<std::string> all;
     for (const auto& k : s.fleet.kinds) all.push_back(k.name);
     p.kinds = allowed_kinds(r, p.fleet, all);
+    for (const auto& m : s.fleet.models) {
+      std::set<int> hosting;  // the kinds of the groups it is placed on
+      for (int g : m.groups) hosting.insert(s.fleet.groups[static_cast<std::size_t>(g)].kind);
+      for (std::size_t k = 0; k < s.fleet.kinds.size(); ++k)
+        if (hosting.count(static_cast<int>(k)) && std::find(p.kinds.begin(), p.kinds.end(), s.fleet.kinds[k].name) != p.kinds.end())
+          p.kinds_of_model[m.name].push_back(s.fleet.kinds[k].name);
+      if (p.kinds_of_model[m.name].empty())
+        throw InputError("kinds", "no allowed kind hosts model \"" + m.name + "\" (its groups in the fleet are of other kinds)");
+    }
     read_objective(r, p, all);
     read_targets(r, plan, p);
     if (r.has("capacity")) {

@@ -28,6 +28,9 @@ struct PlanSpec {
   std::map<std::string, double> shares;       // normalised: they sum to 1 over the models
   std::map<std::string, double> percentiles;  // each model's SLA percentile
   std::vector<std::string> kinds;             // allowed, in the fleet's order
+  // Per model: the allowed kinds that host it in the fleet (the kinds of its `groups`; all allowed
+  // kinds where it has none), in the fleet's order.
+  std::map<std::string, std::vector<std::string>> kinds_of_model;
   std::string objective = "cost";             // "cost", "power" or "servers"
   std::map<std::string, double> objective_per_server;
   std::vector<PlanTarget> targets;
