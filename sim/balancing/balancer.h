@@ -14,8 +14,9 @@
 
 namespace recsim {
 
-// What a balancer may read: the servers' loads (outstanding requests per core, kept current by the
-// servers), their core counts, their capacity for the model, and its own random stream. A balancer
+// What a balancer may read: the servers' loads (outstanding requests per core: all of them in an
+// index the servers keep current, or a few read from the servers themselves), their core counts,
+// their capacity for the model, and its own random stream. A balancer
 // sees only the servers hosting one model (format 2: one balancer per model, so every policy routes
 // a query only to servers that host its model); indices are into that list.
 struct BalancerView {
@@ -23,9 +24,12 @@ struct BalancerView {
   std::vector<int> cores;       // per server
   std::vector<double> weights;  // per server: cores / the model's mean request time there (queries/s scale)
   Rng& rng;
-  // Brings server i's load up to date before a policy that samples a few loads reads it (set when
-  // completions are delivered lazily; empty when every load is always current).
-  std::function<void(std::size_t)> refresh;
+  // Server i's load now, read from the server (its completions due delivered first, where they are
+  // delivered lazily), for a policy that samples a few loads: the servers keep no index for it, one
+  // update per request that would touch memory no other request of the fleet touches. Empty: read
+  // `loads` (a balancer tested on its own).
+  std::function<double(std::size_t)> load_now;
+  double sample_load(std::size_t i) const { return load_now ? load_now(i) : loads.load(i); }
   // Which servers take queries (failures, autoscaling): null when all do; else at least one does,
   // and a policy chooses among those only (a server that does not reads as infinitely loaded).
   const std::vector<char>* up = nullptr;
@@ -43,9 +47,9 @@ class Balancer {
 struct BalancerPolicy {
   std::string name;
   std::string description;  // for docs and errors
-  bool reads_loads = false;  // whether it reads view.loads (else the servers do not keep it current)
-  // Whether it reads only a few loads, each after view.refresh (then lazily delivered completions
-  // suffice); else it reads them all, and the servers deliver completions as they happen.
+  bool reads_loads = false;  // whether it reads the servers' loads
+  // Whether it reads only a few loads, each by view.sample_load (then lazily delivered completions
+  // suffice); else it reads them all in view.loads, kept current by the servers.
   bool samples_loads = false;
   std::function<std::unique_ptr<Balancer>(std::size_t servers)> make;
 };

@@ -20,11 +20,9 @@ class PowerOfTwo final : public Balancer {
       b = second_(view.rng);
       if (b >= a) ++b;  // distinct from a, uniform over the others
     } while (!view.is_up(b));
-    if (view.refresh) {
-      view.refresh(a);
-      view.refresh(b);
-    }
-    return view.loads.load(b) < view.loads.load(a) ? b : a;
+    const double load_a = view.sample_load(a);  // (first a: completions caught up in the order drawn)
+    const double load_b = view.sample_load(b);
+    return load_b < load_a ? b : a;
   }
 
  private:

@@ -36,8 +36,9 @@ Dispatcher::Dispatcher(const Fleet& fleet, const Platform& platform, std::vector
     r.loads = std::make_unique<ServerLoadIndex>(r.servers.size());
     r.balancer = policy.make(r.servers.size());
     r.view = std::make_unique<BalancerView>(BalancerView{*r.loads, {}, m < weights.size() ? weights[m] : std::vector<double>{}, rng_, {}});
-    // Servers keep the load index current (O(log N) per request) only for a policy that reads it.
-    const bool reads_loads = r.servers.size() > 1 && policy.reads_loads;
+    // Servers keep the load index current (O(log N) per request) only for a policy that reads every
+    // load; one that samples a few reads them from the servers (load_now, below).
+    const bool reads_loads = r.servers.size() > 1 && policy.reads_loads && !policy.samples_loads;
     r.up.assign(r.servers.size(), 1);
     r.up_count = r.servers.size();
     for (std::size_t i = 0; i < r.servers.size(); ++i) {
@@ -53,24 +54,31 @@ Dispatcher::Dispatcher(const Fleet& fleet, const Platform& platform, std::vector
   bool online = false;
   for (const auto& model : fleet.models)
     for (const auto& spec : model.scheduler) online = online || scheduler_policy(spec.policy).online;
-  bool shared_loads = false;
-  for (const auto& r : routes_) shared_loads = shared_loads || (policy.reads_loads && !policy.samples_loads && r.servers.size() > 1);
+  bool shared_loads = false, routed_by_load = false;
+  for (const auto& r : routes_) {
+    shared_loads = shared_loads || (policy.reads_loads && !policy.samples_loads && r.servers.size() > 1);
+    routed_by_load = routed_by_load || (policy.reads_loads && r.servers.size() > 1);
+  }
   const NetworkSpec& net = fleet.network;
-  timely_ = net.enabled || online || (shared_loads && timely_loads);
+  timely_ = net.enabled || online || (routed_by_load && timely_loads);
   if (shared_loads && !timely_) {
     next_completions_ = std::make_unique<ServerLoadIndex>(servers_.size());
     for (std::size_t s = 0; s < servers_.size(); ++s) servers_[s]->report_next_completion_to(*next_completions_, s);
   }
-  bool routed_by_load = false;
-  for (const auto& r : routes_) routed_by_load = routed_by_load || (policy.reads_loads && r.servers.size() > 1);
   scales_with_rate_ = !net.enabled && !online && !routed_by_load;
   flusher_ = std::make_unique<CompletionFlusher>(platform.frontend, servers_);
   flusher_->start();
   if (timely_)
     for (std::size_t s = 0; s < servers_.size(); ++s) servers_[s]->deliver_through(*flusher_, s);
-  else if (policy.samples_loads)
-    for (auto& r : routes_)
-      r.view->refresh = [this, &r](std::size_t i) { servers_[r.servers[i]]->advance_to(now_); };
+  if (policy.samples_loads)
+    for (std::size_t m = 0; m < routes_.size(); ++m) {
+      Route& r = routes_[m];
+      r.view->load_now = [this, &r, m](std::size_t i) {
+        Server& server = *servers_[r.servers[i]];
+        if (!timely_) server.advance_to(now_);  // lazy mode: what finished by this arrival leaves first
+        return server.load_for(static_cast<int>(m));
+      };
+    }
   bool gpus = false;
   for (const auto& g : gpus_of_) gpus = gpus || !g.empty();
   needs_clock_ = timely_ || gpus;

@@ -33,8 +33,9 @@ class Dispatcher final : public SystemUnderTest {
   // online policies). `weights`: per model, per hosting server, its capacity (BalancerView::weights).
   // A balancer that reads every load (least_loaded) sees them as of each arrival: the completions due
   // by then are delivered just before it chooses (through an index of the servers' next completion
-  // times, O(log N) each), so arrivals need no clock. `timely_loads`: the reference way instead (the
-  // flusher actor delivers every completion at its time); the same choices, slower (tests compare).
+  // times, O(log N) each), so arrivals need no clock; one that samples a few (power_of_two) has the
+  // servers it drew catch up. `timely_loads`: the reference way instead (the flusher actor delivers
+  // every completion at its time); the same choices, slower (tests compare).
   Dispatcher(const Fleet& fleet, const Platform& platform, std::vector<std::unique_ptr<Server>>& servers,
              std::vector<std::vector<GpuDevice*>> gpus_of, QueryTracker& tracker, Rng selection_rng,
              const TuneConfig& live, const std::vector<std::vector<double>>& weights, bool timely_loads = false);

@@ -108,6 +108,8 @@ class Server {
     const Pool& p = pools_[static_cast<std::size_t>(pool)];
     return routable_ ? static_cast<double>(p.pending) / static_cast<double>(p.free.size()) : kNever;
   }
+  // Its load for `model`: its pool's (a model it hosts).
+  double load_for(int model) const { return load_of(pool_of_model_[static_cast<std::size_t>(model)]); }
   // Whether it takes new queries (the dispatcher's, from sim/engine/server_states.h).
   void set_routable(bool routable) {
     routable_ = routable;

@@ -5,6 +5,7 @@
 #include "sim/engine/failure_injector.h"
 #include "sim/engine/server_states.h"
 #include "sim/engine/gpu_device.h"
+#include "sim/engine/huge_pages.h"
 #include "sim/engine/lower_tiers.h"
 #include "sim/engine/offered_load.h"
 #include "sim/engine/platform.h"
@@ -478,6 +479,9 @@ RunResults simulate(const Scenario& scenario, const SimulationOptions& options) 
   const auto wall_start = std::chrono::steady_clock::now();
   simgrid::s4u::Engine engine = make_engine();
   const std::unique_ptr<System> system = build_system(scenario, options);
+  // A fleet whose state outgrows what 4 KiB pages let the TLB cover runs on huge pages
+  // (sim/engine/huge_pages.h); smaller ones are left alone (the copy would cost more than it saves).
+  back_heap_with_huge_pages(std::size_t{512} << 20);
   engine.run();
   RunResults r = collect_results(scenario, *system, simgrid::s4u::Engine::get_clock(), options);
   r.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();

@@ -32,9 +32,9 @@ struct SimulationOptions {
   // More observers of the run's queries (e.g. `recsim run --trace`'s TraceRecorder), owned by the
   // caller; in-process runs only.
   std::vector<QueryObserver*> observers;
-  // The reference way for a balancer that reads every load (least_loaded): completions delivered at
-  // their times by an actor rather than caught up at each arrival. The same results, slower; tests
-  // compare the two.
+  // The reference way for a balancer that reads loads (least_loaded, power_of_two): completions
+  // delivered at their times by an actor rather than caught up at each arrival. The same results,
+  // slower; tests compare the two.
   bool timely_loads = false;
 };
 

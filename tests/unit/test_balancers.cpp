@@ -122,35 +122,41 @@ TEST_CASE("balancers choose among the servers up only: uniformly, two up for pow
   }
 }
 
-TEST_CASE("least_loaded catches up on completions at each arrival: the same choices as delivering them at their times", "[balancers][least_loaded]") {
+TEST_CASE("least_loaded and power_of_two catch up on completions at each arrival: the same choices as delivering them at their times", "[balancers][least_loaded]") {
   // 20 two-core servers at 85% load, queries of 1 to many requests (lognormal sizes, batch 16):
   // loads change between arrivals by completions only, so catching up before each choice and an
-  // actor delivering each completion at its time must route every request to the same server.
-  auto doc = mmc_document(2, 1.0, 1.0, 40000, 4000);
-  doc["platform"]["servers"][0]["count"] = 20;
-  doc["workload"]["query_size"] = {{"distribution", "lognormal"}, {"median", 40}, {"top_quarter_share", 0.6}, {"max", 512}};
-  doc["scheduler"]["batch_size"] = 16;
-  Scenario s = scenario_from(doc);
-  REQUIRE(s.fleet.balancer == "least_loaded");
-  const auto probe = simulate_isolated(s);  // offered load per server at 1 query/s
-  s.arrival.qps = 0.85 / probe.servers[0].offered;
-  SimulationOptions reference;
-  reference.timely_loads = true;
-  const auto timely = simulate_isolated(s, reference);
-  const auto caught_up = simulate_isolated(s);
-  REQUIRE(timely.completed == 40000);
-  CHECK(caught_up.completed == timely.completed);
-  CHECK(caught_up.requests_simulated == timely.requests_simulated);
-  REQUIRE(caught_up.servers.size() == timely.servers.size());
-  double lowest = 1.0;
-  for (std::size_t i = 0; i < timely.servers.size(); ++i) {
-    CAPTURE(i);
-    CHECK(caught_up.servers[i].offered == timely.servers[i].offered);  // the same work on each server
-    CHECK(caught_up.servers[i].cpu == timely.servers[i].cpu);
-    lowest = std::min(lowest, timely.servers[i].cpu);
+  // actor delivering each completion at its time must route every request to the same server
+  // (least_loaded catching up every server due, power_of_two the two it drew, reading their loads
+  // from them).
+  for (const char* policy : {"least_loaded", "power_of_two"}) {
+    CAPTURE(policy);
+    auto doc = mmc_document(2, 1.0, 1.0, 40000, 4000);
+    doc["platform"]["servers"][0]["count"] = 20;
+    doc["workload"]["query_size"] = {{"distribution", "lognormal"}, {"median", 40}, {"top_quarter_share", 0.6}, {"max", 512}};
+    doc["scheduler"]["batch_size"] = 16;
+    doc["scheduler"]["server_selection"] = policy;
+    Scenario s = scenario_from(doc);
+    REQUIRE(s.fleet.balancer == policy);
+    const auto probe = simulate_isolated(s);  // offered load per server at 1 query/s
+    s.arrival.qps = 0.85 / probe.servers[0].offered;
+    SimulationOptions reference;
+    reference.timely_loads = true;
+    const auto timely = simulate_isolated(s, reference);
+    const auto caught_up = simulate_isolated(s);
+    REQUIRE(timely.completed == 40000);
+    CHECK(caught_up.completed == timely.completed);
+    CHECK(caught_up.requests_simulated == timely.requests_simulated);
+    REQUIRE(caught_up.servers.size() == timely.servers.size());
+    double lowest = 1.0;
+    for (std::size_t i = 0; i < timely.servers.size(); ++i) {
+      CAPTURE(i);
+      CHECK(caught_up.servers[i].offered == timely.servers[i].offered);  // the same work on each server
+      CHECK(caught_up.servers[i].cpu == timely.servers[i].cpu);
+      lowest = std::min(lowest, timely.servers[i].cpu);
   }
   CHECK(lowest > 0.5);  // every server busy: the choices are not trivial
   CHECK(caught_up.latency_ms->mean == Approx(timely.latency_ms->mean).epsilon(1e-9));  // summed in another order
   CHECK(caught_up.latency_ms->p99 == timely.latency_ms->p99);
   CHECK(caught_up.latency_ms->max == timely.latency_ms->max);
+  }
 }
