@@ -73,8 +73,9 @@ Dispatcher::Dispatcher(const Fleet& fleet, const Platform& platform, std::vector
   if (policy.samples_loads)
     for (std::size_t m = 0; m < routes_.size(); ++m) {
       Route& r = routes_[m];
+      for (std::size_t s : r.servers) r.server_objects.push_back(servers_[s].get());
       r.view->load_now = [this, &r, m](std::size_t i) {
-        Server& server = *servers_[r.servers[i]];
+        Server& server = *r.server_objects[i];
         if (!timely_) server.advance_to(now_);  // lazy mode: what finished by this arrival leaves first
         return server.load_for(static_cast<int>(m));
       };

@@ -72,6 +72,7 @@ class Dispatcher final : public SystemUnderTest {
  private:
   struct Route {  // one model's balancer over the servers hosting it
     std::vector<std::size_t> servers;  // global indices
+    std::vector<Server*> server_objects;  // the same servers (for a balancer sampling their loads)
     std::unique_ptr<ServerLoadIndex> loads;
     std::unique_ptr<Balancer> balancer;
     std::unique_ptr<BalancerView> view;

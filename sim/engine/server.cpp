@@ -12,10 +12,9 @@ namespace recsim {
 
 Server::Server(ServerHost host, std::vector<const ServiceTimeModel*> services, Rng service_rng, QueryTracker& tracker,
                const MeasurementWindow& metrics, const std::vector<ModelDeployment>& deployments)
-    : host_(std::move(host)), services_(std::move(services)), tracker_(tracker), metrics_(metrics),
-      pool_of_model_(services_.size(), 0), core_width_(static_cast<std::size_t>(host_.cpu_cores), 1),
-      core_busy_(static_cast<std::size_t>(host_.cpu_cores), 0.0), history_(static_cast<std::size_t>(host_.cpu_cores)),
-      rng_(std::move(service_rng)) {
+    : pool_of_model_(services.size(), 0), core_busy_(static_cast<std::size_t>(host.cpu_cores), 0.0), tracker_(tracker),
+      metrics_(metrics), cores_(host.cpu_cores), services_(std::move(services)), history_(static_cast<std::size_t>(host.cpu_cores)),
+      core_width_(static_cast<std::size_t>(host.cpu_cores), 1), host_(std::move(host)), rng_(std::move(service_rng)) {
   // The shared pool takes the first cores; the deployed models' workers the next ones, in model
   // order; any left over stay idle (no model shares them).
   int dedicated = 0;
@@ -83,7 +82,7 @@ void Server::submit(std::uint32_t slot, int items, int model, double now) {
   double factor = 1.0;
   if (service.history_dependent())
     factor = history_[static_cast<std::size_t>(core.core)].next(service, model, items, core.at <= now ? now - core.at : -1.0).factor();
-  const int others = host_.cpu_cores - pool.width;  // the cores outside its worker
+  const int others = cores_ - pool.width;  // the cores outside its worker
   if (service.contended() && others > 0) {
     // The other cores busy at its start: those of workers free only after it (every earlier request
     // is placed).
@@ -93,7 +92,7 @@ void Server::submit(std::uint32_t slot, int items, int model, double now) {
       for (const CoreFree& c : p.free) workers += c.at > start ? 1 : 0;
       busy += workers * p.width;
     }
-    factor *= service.contention_factor(items, static_cast<double>(busy) / others, host_.cpu_cores);
+    factor *= service.contention_factor(items, static_cast<double>(busy) / others, cores_);
   }
   const double end = start + seconds * factor;
   // The work offered is the worker time the request takes as served, contention included: in an
@@ -115,7 +114,7 @@ void Server::submit(std::uint32_t slot, int items, int model, double now) {
       if (items != o.all_busy_items || model != o.all_busy_model) {
         o.all_busy_items = items;
         o.all_busy_model = model;
-        o.all_busy_factor = service.contention_factor(items, 1.0, host_.cpu_cores);
+        o.all_busy_factor = service.contention_factor(items, 1.0, cores_);
       }
       o.all_busy += seconds * o.all_busy_factor;
     } else {

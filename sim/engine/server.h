@@ -202,17 +202,23 @@ class Server {
     }
   }
 
-  ServerHost host_;
-  std::vector<const ServiceTimeModel*> services_;
-  QueryTracker& tracker_;
-  const MeasurementWindow& metrics_;
+  // What a request or a completion reads first, together on the object's first lines: a fleet of
+  // 100,000 servers touches each server's fields cold (from memory), line by line.
   std::priority_queue<Request, std::vector<Request>, LaterEnd> pending_;  // placed, undelivered
   std::vector<Pool> pools_;
   std::vector<int> pool_of_model_;  // per model hosted (others: 0, never used)
-  std::vector<int> core_width_;     // per core: the width of the worker it starts (0 for the others)
   std::vector<int> pool_of_core_;   // per core: its pool (empty with one pool)
+  std::vector<double> core_busy_;   // inside the measurement window, delivered requests
+  QueryTracker& tracker_;
+  const MeasurementWindow& metrics_;
+  int cores_;                       // the host's CPU cores
+  int load_batches_ = 0;            // LoadBatch objects alive
+  bool load_pending_ = false;       // a change not yet in the indexes
   bool single_cores_ = true;        // every worker one core
-  std::vector<double> core_busy_;  // inside the measurement window, delivered requests
+  bool routable_ = true;
+  std::uint64_t seq_ = 0;
+  std::uint64_t served_ = 0;
+  std::vector<const ServiceTimeModel*> services_;
   std::vector<CoreHistory> history_;  // per core: what it served lately (after-idle and cold-size slowdowns)
   struct LoadEntry {
     ServerLoadIndex* index;
@@ -225,13 +231,9 @@ class Server {
   double next_reported_ = kNever;
   CompletionFlusher* flusher_ = nullptr;
   std::size_t flusher_index_ = 0;
-  std::uint64_t seq_ = 0;
-  std::uint64_t served_ = 0;
-  bool routable_ = true;
-  int load_batches_ = 0;       // LoadBatch objects alive
-  bool load_pending_ = false;  // a change not yet in the indexes
-  // Last: its 2.5 KB state would push every field after it onto lines of their own (a fleet of
-  // 100,000 servers touches each server's fields cold).
+  std::vector<int> core_width_;  // per core: the width of the worker it starts (0 for the others)
+  ServerHost host_;
+  // Last: its 2.5 KB state would push every field after it onto lines of their own.
   Rng rng_;
 };
 

@@ -38,6 +38,8 @@ namespace recsim {
 namespace {
 
 bool g_engine_used = false;
+// The heap from which a run asks for huge pages: about 15,000 servers of the datacenter benchmark.
+constexpr std::size_t kHugePageHeapMin = std::size_t{512} << 20;
 
 std::unique_ptr<QuerySource> make_source(const Scenario& s, const Fleet& fleet) {
   const ArrivalSpec& arrival = s.arrival;
@@ -481,7 +483,7 @@ RunResults simulate(const Scenario& scenario, const SimulationOptions& options) 
   const std::unique_ptr<System> system = build_system(scenario, options);
   // A fleet whose state outgrows what 4 KiB pages let the TLB cover runs on huge pages
   // (sim/engine/huge_pages.h); smaller ones are left alone (the copy would cost more than it saves).
-  back_heap_with_huge_pages(std::size_t{512} << 20);
+  back_heap_with_huge_pages(kHugePageHeapMin);
   engine.run();
   RunResults r = collect_results(scenario, *system, simgrid::s4u::Engine::get_clock(), options);
   r.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
