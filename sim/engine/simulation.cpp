@@ -5,7 +5,6 @@
 #include "sim/engine/failure_injector.h"
 #include "sim/engine/server_states.h"
 #include "sim/engine/gpu_device.h"
-#include "sim/engine/huge_pages.h"
 #include "sim/engine/lower_tiers.h"
 #include "sim/engine/offered_load.h"
 #include "sim/engine/platform.h"
@@ -38,8 +37,6 @@ namespace recsim {
 namespace {
 
 bool g_engine_used = false;
-// The heap from which a run asks for huge pages: about 15,000 servers of the datacenter benchmark.
-constexpr std::size_t kHugePageHeapMin = std::size_t{512} << 20;
 
 std::unique_ptr<QuerySource> make_source(const Scenario& s, const Fleet& fleet) {
   const ArrivalSpec& arrival = s.arrival;
@@ -481,9 +478,6 @@ RunResults simulate(const Scenario& scenario, const SimulationOptions& options) 
   const auto wall_start = std::chrono::steady_clock::now();
   simgrid::s4u::Engine engine = make_engine();
   const std::unique_ptr<System> system = build_system(scenario, options);
-  // A fleet whose state outgrows what 4 KiB pages let the TLB cover runs on huge pages
-  // (sim/engine/huge_pages.h); smaller ones are left alone (the copy would cost more than it saves).
-  back_heap_with_huge_pages(kHugePageHeapMin);
   engine.run();
   RunResults r = collect_results(scenario, *system, simgrid::s4u::Engine::get_clock(), options);
   r.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
