@@ -273,35 +273,32 @@ ResourceEstimate estimate_resources(const Scenario& s) {
     }
   }
   double cache_ticks = 0.0, cache_events = 0.0;
+  // Counts one periodic source (`ticks` of it, `events` in all) and remembers the key of the one with
+  // the most ticks and the one with the most events (named in the bound's message).
+  const auto track = [&](double ticks, double events, std::string ticks_key, std::string events_key) {
+    e.periodic_events += events;
+    if (ticks > cache_ticks) {
+      cache_ticks = ticks;
+      e.cache_ticks_key = std::move(ticks_key);
+    }
+    if (events > cache_events) {
+      cache_events = events;
+      e.cache_events_key = std::move(events_key);
+    }
+  };
   for (const auto& [m, c] : caches) {  // each model's update stream and refresh, as if on every GPU (an upper bound)
     if (c->updates) {
       const double tick = c->updates->tick_s;
       const double ticks = e.virtual_seconds / tick;
       const double servers_with_gpus = std::min(servers, gpus);
       const double updated = c->updates->keys_per_s * static_cast<double>(c->tables.size()) * e.virtual_seconds;
-      const double events = ticks * (servers_with_gpus + 1) + updated * (servers_with_gpus + gpus);
-      e.periodic_events += events;
-      if (ticks > cache_ticks) {
-        cache_ticks = ticks;
-        e.cache_ticks_key = model_cache_key(s, m, "updates.tick_ms");
-      }
-      if (events > cache_events) {
-        cache_events = events;
-        e.cache_events_key = model_cache_key(s, m, "updates");
-      }
+      track(ticks, ticks * (servers_with_gpus + 1) + updated * (servers_with_gpus + gpus), model_cache_key(s, m, "updates.tick_ms"),
+            model_cache_key(s, m, "updates"));
     }
     if (c->refresh) {
       const double passes = e.virtual_seconds / c->refresh->interval_s;
-      const double events = passes * gpus * static_cast<double>(c->tables.size());
-      e.periodic_events += events;
-      if (passes > cache_ticks) {
-        cache_ticks = passes;
-        e.cache_ticks_key = model_cache_key(s, m, "refresh.interval_ms");
-      }
-      if (events > cache_events) {
-        cache_events = events;
-        e.cache_events_key = model_cache_key(s, m, "refresh");
-      }
+      track(passes, passes * gpus * static_cast<double>(c->tables.size()), model_cache_key(s, m, "refresh.interval_ms"),
+            model_cache_key(s, m, "refresh"));
     }
   }
   e.max_ticks = std::max(e.max_ticks, cache_ticks);
