@@ -6,9 +6,10 @@
 // crosses back and the query completes. GPUs belong to their server.
 //
 // Completions are delivered lazily (each server at its next request, and all of them once arrivals
-// end) unless something reads them as they happen: the network's response leg, an online climb, or
-// a balancer that reads the servers' loads over more than one server; then the CompletionFlusher
-// delivers each at its time (timely mode). Both give the same latencies.
+// end) unless something reads them as they happen: the network's response leg or an online climb;
+// then the CompletionFlusher delivers each at its time (timely mode). A balancer that reads loads
+// sees them current either way: power of two has the two servers it drew catch up, least_loaded
+// every server due (an index of their next completions). Both give the same latencies.
 #include "sim/balancing/balancer.h"
 #include "sim/engine/completion_flusher.h"
 #include "sim/engine/gpu_device.h"

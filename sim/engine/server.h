@@ -17,10 +17,11 @@
 // (for a model with intra-op threads, its curve at that many threads: sim/service/threaded_service.h).
 //
 // Completions are delivered (QueryTracker::request_finished with the request's exact end time) in
-// end order by advance_to(t). Who calls it decides when: the server itself before each new request
-// (lazy mode: nothing outside reads completions as they happen), or the CompletionFlusher actor at
-// each completion's virtual time (timely mode: when the network, an online climb or a balancer that
-// reads loads needs them then). SimGrid keeps the clock; the server costs it no simcall of its own.
+// end order by advance_to(t). Who calls it decides when: the server itself before each new request,
+// or the dispatcher before a balancer reads its load (lazy mode: nothing outside reads completions
+// as they happen), or the CompletionFlusher actor at each completion's virtual time (timely mode:
+// when the network or an online climb needs them then). SimGrid keeps the clock; the server costs
+// it no simcall of its own.
 #include "sim/balancing/server_load_index.h"
 #include "sim/engine/platform.h"
 #include "sim/engine/query_tracker.h"
