@@ -26,8 +26,9 @@ struct BalancerView {
   Rng& rng;
   // Server i's load now, read from the server (its completions due delivered first, where they are
   // delivered lazily), for a policy that samples a few loads: the servers keep no index for it, one
-  // update per request that would touch memory no other request of the fleet touches. Empty: read
-  // `loads` (a balancer tested on its own).
+  // update per request that would touch memory no other request of the fleet touches (the engine
+  // then passes an empty `loads`; the number of servers is cores.size()). Empty: read `loads` (a
+  // balancer tested on its own).
   std::function<double(std::size_t)> load_now;
   double sample_load(std::size_t i) const { return load_now ? load_now(i) : loads.load(i); }
   // Which servers take queries (failures, autoscaling): null when all do; else at least one does,

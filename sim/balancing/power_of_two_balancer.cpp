@@ -14,7 +14,7 @@ class PowerOfTwo final : public Balancer {
   std::size_t choose(const BalancerView& view) override {
     std::size_t a = first_(view.rng);
     while (!view.is_up(a)) a = first_(view.rng);  // two distinct servers up, each uniform
-    if (view.loads.size() == 1 || (view.up && view.up_count < 2)) return a;
+    if (view.cores.size() == 1 || (view.up && view.up_count < 2)) return a;
     std::size_t b;
     do {
       b = second_(view.rng);

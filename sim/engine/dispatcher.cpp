@@ -33,7 +33,8 @@ Dispatcher::Dispatcher(const Fleet& fleet, const Platform& platform, std::vector
     for (std::size_t s = 0; s < servers_.size(); ++s)
       for (int g : model.groups)
         if (servers_[s]->host().group == g) r.servers.push_back(s);
-    r.loads = std::make_unique<ServerLoadIndex>(r.servers.size());
+    // (An empty index for a policy that samples loads: it reads them from the servers, load_now.)
+    r.loads = std::make_unique<ServerLoadIndex>(policy.samples_loads ? 0 : r.servers.size());
     r.balancer = policy.make(r.servers.size());
     r.view = std::make_unique<BalancerView>(BalancerView{*r.loads, {}, m < weights.size() ? weights[m] : std::vector<double>{}, rng_, {}});
     // Servers keep the load index current (O(log N) per request) only for a policy that reads every
