@@ -54,6 +54,7 @@ nlohmann::ordered_json to_json(const Scenario& s, const CapacityResult& r, const
           {"found", r.found},
           {"note", r.note.empty() ? json(nullptr) : json(r.note)},
           {"missed_qps", r.missed_qps ? json(*r.missed_qps) : json(nullptr)},
+          {"missed_below_qps", r.missed_below_qps ? json(*r.missed_below_qps) : json(nullptr)},
           {"saturation_bound_qps", r.saturation_bound_qps ? json(*r.saturation_bound_qps) : json(nullptr)},
           {"stability_limit_qps", r.stability_limit_qps ? json(*r.stability_limit_qps) : json(nullptr)},
           {"precision", o.precision},
@@ -90,7 +91,9 @@ std::string summary(const Scenario& s, const CapacityResult& r, double wall) {
   else
     std::snprintf(line, sizeof line, "  no capacity found: %s (%zu evaluations, %.2f s)\n", r.note.c_str(),
                   r.points.size(), wall);
-  return out + line;
+  out += line;
+  if (r.missed_below_qps) out += "  note: " + missed_below_text(*r.missed_below_qps) + "\n";
+  return out;
 }
 
 int execute(const CapacityFlags& f) {

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <memory>
 #include <stdexcept>
 
@@ -39,6 +40,10 @@ struct PathState {
   std::optional<double> bound;                // every rate from here up is saturated for certain
   std::optional<double> hint;                 // where the offered load with every core busy reaches 1
   bool probed = false;                        // the probe below the bound was tried (or passed over)
+  // Looking above the misses: no rate down to the lowest searchable one met the SLA, so the search
+  // steps up from the highest rate tried instead of ending with none. Every rate at or below `above`
+  // missed; the bracket is then made of the rates above it only.
+  std::optional<double> above;
 };
 
 struct NextStep {
@@ -118,29 +123,56 @@ class Search {
     if (static_cast<int>(s.path.size()) >= options_.max_evaluations)
       return {std::nullopt, bracketed ? "evaluation budget spent before the precision was reached"
                                       : "evaluation budget spent before the SLA was bracketed"};
+    if (exhausted_below(s)) return upward(looking_above(s));
     if (s.bound && !s.probed) {
       const double hint = std::min(*s.bound, s.hint.value_or(*s.bound));
       const double probe = hint * (1.0 + options_.precision) >= *s.bound ? *s.bound / (1.0 + options_.precision) : hint;
-      if ((!s.met || probe > *s.met) && (!s.missed || probe < *s.missed)) return {probe, ""};
+      if ((!s.met || probe > *s.met) && (!s.missed || probe < *s.missed) && (!s.above || probe > *s.above)) return {probe, ""};
     }
     if (bracketed) return {*s.met + (*missed - *s.met) / 2, ""};
-    if (!s.met) {
-      const double rate = *missed / s.factor;
-      // Rates below a millionth of the start, or below where a run would reach the resource limits
-      // (lowest_searchable_qps), are not tried: the SLA is then unreachable at any load (the target
-      // is below the latency of a query alone).
-      if (rate < lowest_)
-        return {std::nullopt, "the SLA is missed even at " + std::to_string(*s.missed) +
-                                  " qps: the target is below the latency of a lone query"};
-      return {rate, ""};
-    }
+    if (s.above && !s.met) return upward(s);
+    if (!s.met) return {*missed / s.factor, ""};
     const double rate = *s.met * s.factor;
     if (rate > start * kHighestMultiple) return {std::nullopt, "the SLA is met at every rate tried"};
     return {rate, ""};
   }
 
+  // No rate met the SLA, and the next one down would be below the lowest searchable rate: a millionth
+  // of the start, or where a run would reach the resource limits (lowest_searchable_qps).
+  bool exhausted_below(const PathState& s) const {
+    const std::optional<double> missed = upper(s);
+    return !s.above && !s.met && missed && *missed / s.factor < lowest_;
+  }
+
+  // The state that looks above the misses: every rate tried so far missed.
+  PathState looking_above(PathState s) const {
+    double highest = 0;
+    for (const auto& step : s.path) highest = std::max(highest, step.first);
+    s.above = highest;
+    s.factor = std::max(1.0 + 1e-6, options_.bracket_factor);
+    return s;
+  }
+
+  // Above the misses, nothing met yet: the next rate up (the step squaring after each miss, as when
+  // bracketing), at most just below the saturation bound; none when that is passed. Where the
+  // verdicts are monotone in the load (the usual case) this only confirms that no load meets the
+  // SLA; where they are not (a fleet whose balancer moves queries to faster servers as queues grow
+  // can meet an SLA at high load that it misses at low load), it finds the loads that meet it.
+  NextStep upward(const PathState& s) const {
+    const double start = scenario_.arrival.qps;
+    double rate = *s.above * s.factor;
+    if (s.bound) rate = std::min(rate, *s.bound / (1.0 + options_.precision));
+    if (rate > *s.above && rate <= start * kHighestMultiple) return {rate, ""};
+    double lowest = *s.above;
+    for (const auto& step : s.path) lowest = std::min(lowest, step.first);
+    char text[160];
+    std::snprintf(text, sizeof text, "the SLA is missed at every rate tried, from %.6g to %.6g qps", lowest, *s.above);
+    return {std::nullopt, std::string(text) + ": the target is below the latency of a lone query"};
+  }
+
   // The state after evaluating `rate` with verdict `met`.
-  static PathState after(PathState s, double rate, bool met, const std::optional<RunResults::OfferedBounds>& offered = {}) {
+  PathState after(PathState s, double rate, bool met, const std::optional<RunResults::OfferedBounds>& offered = {}) const {
+    if (exhausted_below(s)) s = looking_above(std::move(s));
     const bool was_bracketing = !(s.met && upper(s));
     // The first rate is the scenario's, not a probe (a bound can be known before it: the analytic limit).
     s.probed = s.probed || (s.bound.has_value() && !s.path.empty());
@@ -150,14 +182,18 @@ class Search {
       if (offered->all_busy > 0.0 && (!s.hint || rate / offered->all_busy < *s.hint)) s.hint = rate / offered->all_busy;
     }
     s.path.emplace_back(rate, met);
-    // The bracket: the highest met rate below the lowest missed one. (With common random numbers
-    // the observed percentile rises with the rate, so a met rate above a missed one is noise at most.)
+    // Above the misses, a miss before any rate met raises the floor of the bracket.
+    if (s.above && !s.met && !met) s.above = std::max(*s.above, rate);
+    // The bracket: the highest met rate below the lowest missed one (above the misses, of the rates
+    // above them). (With common random numbers the observed percentile rises with the rate, so a
+    // met rate just above a missed one is noise at most.)
+    const auto counts = [&](double q) { return !s.above || q > *s.above; };
     s.missed.reset();
     for (const auto& [q, m] : s.path)
-      if (!m && (!s.missed || q < *s.missed)) s.missed = q;
+      if (!m && counts(q) && (!s.missed || q < *s.missed)) s.missed = q;
     s.met.reset();
     for (const auto& [q, m] : s.path)
-      if (m && (!s.missed || q < *s.missed) && (!s.met || q > *s.met)) s.met = q;
+      if (m && counts(q) && (!s.missed || q < *s.missed) && (!s.met || q > *s.met)) s.met = q;
     if (was_bracketing && s.path.size() > 1) s.factor *= s.factor;
     return s;
   }
@@ -194,6 +230,10 @@ class Search {
     result_.missed_qps = upper(s);
     result_.saturation_bound_qps = s.bound;
     result_.note = result_.screened ? "missed the SLA at or below the load to beat: not searched further" : note;
+    // A missed rate below the answer: the search found the answer above the misses.
+    if (s.met)
+      for (const auto& [q, m] : s.path)
+        if (!m && q < *s.met && (!result_.missed_below_qps || q > *result_.missed_below_qps)) result_.missed_below_qps = q;
     return std::move(result_);
   }
 
@@ -220,6 +260,15 @@ RateEvaluator isolated_evaluator(int jobs) {
     }
     return results;
   };
+}
+
+std::string missed_below_text(double missed_below_qps) {
+  char text[240];
+  std::snprintf(text, sizeof text,
+                "the SLA is also missed at %.6g qps, below this answer: the verdicts are not monotone in the load, so "
+                "not every lower load is within the SLA",
+                missed_below_qps);
+  return text;
 }
 
 CapacityResult find_capacity(const Scenario& scenario, const CapacityOptions& options, const RateEvaluator& evaluate) {

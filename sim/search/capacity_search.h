@@ -11,11 +11,18 @@
 // in `speculative`. Every evaluation is a full simulation of the scenario at that rate with the same seed,
 // so all rates share their random numbers (arrival gaps are unit-rate gaps scaled by 1/rate) and the
 // observed percentile rises with the rate. A saturated run counts as missed.
+//
+// Where no rate down to the lowest searchable one meets the SLA, the search does not end there: it
+// steps up from the highest rate tried (each step squaring, at most to just below the saturation
+// bound) and, where a rate above the misses meets the SLA, brackets and bisects above them
+// (CapacityResult::missed_below_qps says so). Only when every rate tried, low and high, missed is
+// there no capacity.
 #include "sim/metrics/run_results.h"
 #include "sim/scenario/scenario.h"
 
 #include <functional>
 #include <optional>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -59,6 +66,10 @@ struct CapacityResult {
   bool found = false;        // a met and a missed rate bracket max_qps to the precision
   bool screened = false;     // stopped by CapacityOptions::floor: max_qps < floor, not searched further
   std::string note;          // why not found, in words
+  // The highest rate below max_qps that missed the SLA, where the search saw one: the verdicts are
+  // not monotone in the load. It happens when nothing down to the lowest searchable rate met the
+  // SLA and the search, looking above the misses, found rates that do (find_capacity).
+  std::optional<double> missed_below_qps;
   std::vector<CapacityPoint> points;  // the search's path, in order (the same whatever the jobs)
   int speculative = 0;       // rates evaluated ahead of time and not on the path (0 with one job)
 };
@@ -69,6 +80,9 @@ using RateEvaluator = std::function<std::vector<RunResults>(const std::vector<Sc
 // Evaluates each scenario in its own process, up to `jobs` at once. Each run stops as soon as its
 // SLA is missed for certain (RunMetrics::watch_sla): the verdict is the full run's, only sooner.
 RateEvaluator isolated_evaluator(int jobs);
+
+// The warning a summary prints beside an answer with CapacityResult::missed_below_qps.
+std::string missed_below_text(double missed_below_qps);
 
 // Requires Poisson arrivals (the caller validates). Starts from scenario.arrival.qps.
 CapacityResult find_capacity(const Scenario& scenario, const CapacityOptions& options, const RateEvaluator& evaluate);

@@ -95,7 +95,9 @@ json capacity_json(const FleetCapacity& c, bool searched = true) {
                       {"saturated", p.saturated}});
   return {{"max_qps", c.result.max_qps},
           {"found", c.result.found},
+          {"note", c.result.note.empty() ? json(nullptr) : json(c.result.note)},
           {"missed_qps", c.result.missed_qps ? json(*c.result.missed_qps) : json(nullptr)},
+          {"missed_below_qps", c.result.missed_below_qps ? json(*c.result.missed_below_qps) : json(nullptr)},
           {"stability_limit_qps", c.result.stability_limit_qps ? json(*c.result.stability_limit_qps) : json(nullptr)},
           {"rel_uncertainty", c.rel_uncertainty ? json(*c.rel_uncertainty) : json(nullptr)},
           {"evaluations", searched ? c.result.points.size() : 0},
@@ -347,6 +349,9 @@ std::string fleet_tune_summary(const Scenario& fleet, const FleetTunePlan& plan,
     out += line;
   }
   out += "\n";
+  for (const FleetCapacity* c : {&r.baseline_capacity, &r.given_capacity, &r.tuned_capacity})
+    if (c->result.missed_below_qps && !c->same_as_tuned && !c->same_as_baseline)
+      out += "  note, the fleet " + c->what + ": " + missed_below_text(*c->result.missed_below_qps) + "\n";
   if (!(r.tuned == r.baseline) && tuned > 0)
     out += fleet_gain_beyond_noise(r) ? "  the fleet's gain over the baseline is beyond noise\n"
                                       : "  the fleet's gain over the baseline is within noise: none can be claimed\n";

@@ -159,6 +159,76 @@ TEST_CASE("capacity search says when no rate meets the SLA, or every rate does",
   CHECK(r.note == "the SLA is met at every rate tried");
 }
 
+TEST_CASE("capacity search looks above the misses when no low load meets the SLA", "[capacity][monotone]") {
+  // Met only from 400 to 900 qps: below 400 the percentile is 20 ms (as a fleet whose balancer
+  // sends more queries to its faster servers as queues grow can miss an SLA at low load), above 900
+  // the queue's 1 / (1000 - q) exceeds 10 ms. The scenario's analytic limit is 1,000 qps.
+  const auto low_misses = [](bool* above_start, double start) {
+    return [above_start, start](const std::vector<Scenario>& batch) {
+      std::vector<RunResults> out;
+      for (const auto& s : batch) {
+        RunResults r;
+        const double q = s.arrival.qps;
+        if (above_start && q > start) *above_start = true;
+        r.saturated = q >= 1000;
+        if (!r.saturated) r.sla_observed_ms = q < 400 ? 20.0 : 1e3 / (1000 - q);
+        r.sla_met = !r.saturated && *r.sla_observed_ms <= 10.0;
+        out.push_back(r);
+      }
+      return out;
+    };
+  };
+  Scenario bounded = synthetic_scenario(100, 10.0);
+  Scenario unbounded = bounded;  // a policy whose CPU work the analytic limit does not model
+  for (auto& scheduler : unbounded.fleet.models.front().scheduler) scheduler.policy = "gpu-only";
+  for (const Scenario* scenario : {&bounded, &unbounded}) {
+    CAPTURE(scenario == &bounded);
+    CapacityOptions o;
+    o.precision = 0.001;
+    bool looked_above = false;
+    const auto serial = find_capacity(*scenario, o, low_misses(&looked_above, 100));
+    CHECK(looked_above);
+    REQUIRE(serial.found);
+    CHECK(serial.note.empty());
+    CHECK(serial.max_qps <= 900);
+    CHECK(*serial.missed_qps > 900);
+    CHECK((*serial.missed_qps - serial.max_qps) / serial.max_qps <= 0.001);
+    // The misses below the answer are reported: the highest of them, from the step up past 100 qps.
+    REQUIRE(serial.missed_below_qps);
+    CHECK(*serial.missed_below_qps == 200);
+    for (const auto& p : serial.points) CHECK(p.met == (p.qps >= 400 && p.qps <= 900));
+    CHECK(serial.points.size() < 60);
+    // The same path whatever the jobs.
+    for (int jobs : {2, 3, 7}) {
+      CAPTURE(jobs);
+      o.jobs = jobs;
+      const auto r = find_capacity(*scenario, o, low_misses(nullptr, 0));
+      CHECK(r.max_qps == serial.max_qps);
+      CHECK(r.missed_below_qps == serial.missed_below_qps);
+      REQUIRE(r.points.size() == serial.points.size());
+      for (std::size_t i = 0; i < r.points.size(); ++i) CHECK(r.points[i].qps == serial.points[i].qps);
+    }
+  }
+  // Where the search meets the SLA on its way down, it does not look below the answer: the usual,
+  // monotone case costs no more runs, and nothing says a lower load misses.
+  CapacityOptions o;
+  o.precision = 0.001;
+  const auto down = find_capacity(synthetic_scenario(5000, 10.0), o, low_misses(nullptr, 0));
+  REQUIRE(down.found);
+  CHECK(down.max_qps <= 900);
+  CHECK(down.max_qps > 899);
+  CHECK_FALSE(down.missed_below_qps);
+  // Looking above ends at the analytic limit when every rate misses: no capacity, and why.
+  int calls = 0;
+  const auto none = find_capacity(synthetic_scenario(100, 0.5), {}, synthetic(1000.0, &calls));
+  CHECK_FALSE(none.found);
+  CHECK_FALSE(none.missed_below_qps);
+  double highest = 0;
+  for (const auto& p : none.points) highest = std::max(highest, p.qps);
+  CHECK(highest == Approx(1000 / 1.01));
+  CHECK(none.note.rfind("the SLA is missed at every rate tried, from ", 0) == 0);
+}
+
 TEST_CASE("capacity of an M/M/c queue matches the closed-form p95 sojourn time", "[capacity][queueing]") {
   // c = 4 cores, 1 ms exponential service, p95 of the sojourn time <= 4 ms. The exact answer is the
   // rate whose M/M/4 p95 equals 4 ms.
