@@ -72,21 +72,30 @@ TEST_CASE("the load index finds what a rotated scan finds", "[balancers][index]"
     ServerLoadIndex index(n);
     std::vector<double> loads(n, 0.0);
     boost::random::uniform_int_distribution<std::size_t> server(0, n - 1);
-    boost::random::uniform_int_distribution<int> level(0, 4);  // few levels: many ties
-    for (int step = 0; step < 2000; ++step) {
-      const std::size_t i = server(rng);
-      loads[i] = level(rng) / 2.0;
-      index.set(i, loads[i]);
-      const std::size_t start = server(rng);
-      std::size_t best = start;  // the scan the engine used before the index
+    boost::random::uniform_int_distribution<int> level(0, 5);  // few levels: many ties; 5: a server taking none
+    const auto scan = [&](std::size_t start) {  // the scan the engine used before the index
+      std::size_t best = start;
       for (std::size_t k = 1; k < n; ++k) {
         const std::size_t j = (start + k) % n;
         if (loads[j] < loads[best]) best = j;
       }
-      REQUIRE(index.least_from(start) == best);
-      REQUIRE(index.argmin() == index.least_from(0));
+      return best;
+    };
+    for (int step = 0; step < 2000; ++step) {
+      const std::size_t i = server(rng);
+      const int l = level(rng);
+      loads[i] = l == 5 ? std::numeric_limits<double>::infinity() : l / 2.0;
+      index.set(i, loads[i]);
+      const std::size_t start = server(rng);
+      REQUIRE(index.least_from(start) == scan(start));
+      REQUIRE(index.argmin() == scan(0));
+      REQUIRE(index.min() == loads[scan(0)]);
       REQUIRE(index.load(i) == loads[i]);
     }
+    // Every server taking none: the first is still the least loaded.
+    for (std::size_t i = 0; i < n; ++i) index.set(i, std::numeric_limits<double>::infinity());
+    CHECK(index.argmin() == 0);
+    CHECK(index.least_from(n - 1) == n - 1);
   }
 }
 
