@@ -49,33 +49,28 @@ void ServerLoadIndex::set(std::size_t server, double load) {
   }
 }
 
-std::size_t ServerLoadIndex::first_at_most(std::size_t lo, double value) const {
-  // From lo's leaf, climb to the first subtree to its right that holds a value <= `value`, then
-  // descend to that subtree's first such leaf: O(log N) without recursion. Padding leaves hold
-  // infinity and are never chosen.
+std::size_t ServerLoadIndex::first_least_from(std::size_t lo) const {
+  // From lo's leaf, climb to the first subtree to its right that holds the smallest load; its first
+  // leaf holding it is kept at the node. O(log N) without recursion. Padding leaves hold infinity
+  // and come after every server, so the first leaf of a subtree is never one of them.
+  const double least = tree_[1];
   std::size_t k = leaves_ + lo;
-  if (tree_[k] <= value) return lo;
+  if (tree_[k] == least) return lo;
   for (;;) {
     // Up past every right child: what lies to its right is its parent's. A node whose path to
     // the root is all right children (k + 1 a power of two) has nothing to its right: k becomes 0.
     k >>= __builtin_ctzll(~static_cast<unsigned long long>(k));
     if (k == 0) return n_;
     ++k;  // the sibling subtree, just right of everything passed
-    if (tree_[k] <= value) break;
+    if (tree_[k] == least) return first_[k];
   }
-  // Its first leaf <= value: where `value` is its minimum (least_from's case), the first leaf
-  // holding it, kept at the node; else down to it, branch-free (the side is as good as random to a
-  // predictor).
-  if (tree_[k] == value) return first_[k];
-  while (k < leaves_) k = 2 * k + static_cast<std::size_t>(!(tree_[2 * k] <= value));
-  return k - leaves_;
 }
 
 std::size_t ServerLoadIndex::least_from(std::size_t start) const {
   // The first server at or after `start` with the smallest load, else the first with it. The first
   // of all is the answer when it is not before `start`.
   if (first_[1] >= start) return first_[1];
-  const std::size_t after = first_at_most(start, tree_[1]);
+  const std::size_t after = first_least_from(start);
   return after < n_ ? after : argmin();
 }
 

@@ -25,8 +25,8 @@ class ServerLoadIndex {
   std::size_t least_from(std::size_t start) const;
 
  private:
-  // The first server at or after `lo` (< n_) whose load is at most `value`, or n_ when none.
-  std::size_t first_at_most(std::size_t lo, double value) const;
+  // The first server at or after `lo` (< n_) whose load is the smallest, or n_ when none.
+  std::size_t first_least_from(std::size_t lo) const;
   std::size_t n_, leaves_;
   std::vector<double> tree_;  // heap layout: node k has children 2k and 2k+1; leaves from leaves_
   // Per node: the first leaf under it holding its minimum (padding leaves: past the servers).

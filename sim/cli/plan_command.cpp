@@ -9,6 +9,7 @@
 #include "sim/provenance/host_info.h"
 #include "sim/provenance/provenance.h"
 #include "sim/scenario/scenario_parser.h"
+#include "sim/search/capacity_search.h"
 #include "workloads/input_error.h"
 
 #include <unistd.h>
@@ -32,8 +33,10 @@ struct PlanFlags {
 void print_summary(const PlanSpec& plan, const PlanReport& report) {
   std::printf("recsim plan %s: fleet %s, objective %s\n", plan.name.c_str(), plan.fleet_file.c_str(), plan.objective.c_str());
   std::printf("  one server, one model, within its SLA (qps):\n");
-  for (const auto& c : report.capacities)
+  for (const auto& c : report.capacities) {
     std::printf("    %-14s on %-16s %12.6g%s\n", c.model.c_str(), c.kind.c_str(), c.max_qps, c.found ? "" : "  (cannot serve it)");
+    if (c.missed_below_qps) std::printf("      note: %s\n", missed_below_text(*c.missed_below_qps).c_str());
+  }
   std::printf("  %12s %8s  %-40s %12s %10s  %s\n", "target qps", "servers", "by kind", plan.objective.c_str(), "power W", "verified");
   std::size_t simulations = 0;
   for (const auto& f : report.fleets) {

@@ -45,7 +45,7 @@ void CompletionFlusher::run() {
       }
       if (next_.min() < due) continue;  // (a notify raced the timeout)
     }
-    const std::size_t index = next_.argmin();  // the first server due then (as least_from(0), by one descent)
+    const std::size_t index = next_.argmin();  // the first server due then (as least_from(0), read at the root)
     Server& server = *servers_[index];
     server.advance_to(due);
     next_.set(index, server.next_completion());

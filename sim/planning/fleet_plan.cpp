@@ -141,6 +141,7 @@ void measure_capacities(const PlanSpec& plan, const PlanOptions& o, PlanReport& 
         row.found = r.found;
         row.evaluations = r.points.size();
         if (!r.found) row.note = r.note;
+        row.missed_below_qps = r.missed_below_qps;
       } catch (const InputError& e) {
         row.note = std::string("cannot serve it: ") + e.what();
       }
@@ -260,6 +261,7 @@ ojson plan_report_json(const PlanSpec& plan, const PlanReport& report) {
     ojson row = {{"model", c.model}, {"kind", c.kind}, {"scheduler", c.scheduler}, {"max_qps", c.max_qps}, {"found", c.found},
                  {"evaluations", c.evaluations}};
     if (!c.found) row["note"] = c.note;
+    row["missed_below_qps"] = c.missed_below_qps ? ojson(*c.missed_below_qps) : ojson(nullptr);
     capacities.push_back(row);
   }
   ojson fleets = ojson::array();

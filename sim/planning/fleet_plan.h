@@ -11,6 +11,7 @@
 
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -30,6 +31,9 @@ struct KindCapacity {
   bool found = false;
   std::size_t evaluations = 0;
   std::string note;  // why none was found; empty if found
+  // A lower load the search saw miss the SLA (CapacityResult::missed_below_qps): a pool of more
+  // servers than the sizing needs runs each at a lower load, which may miss it.
+  std::optional<double> missed_below_qps;
 };
 
 struct VerificationAttempt {

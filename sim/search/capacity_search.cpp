@@ -123,13 +123,9 @@ class Search {
     if (static_cast<int>(s.path.size()) >= options_.max_evaluations)
       return {std::nullopt, bracketed ? "evaluation budget spent before the precision was reached"
                                       : "evaluation budget spent before the SLA was bracketed"};
-    if (exhausted_below(s)) return upward(looking_above(s));
-    if (s.bound && !s.probed) {
-      const double hint = std::min(*s.bound, s.hint.value_or(*s.bound));
-      const double probe = hint * (1.0 + options_.precision) >= *s.bound ? *s.bound / (1.0 + options_.precision) : hint;
-      if ((!s.met || probe > *s.met) && (!s.missed || probe < *s.missed) && (!s.above || probe > *s.above)) return {probe, ""};
-    }
+    if (const std::optional<double> probe = pending_probe(s)) return {*probe, ""};
     if (bracketed) return {*s.met + (*missed - *s.met) / 2, ""};
+    if (goes_above(s)) return upward(looking_above(s));
     if (s.above && !s.met) return upward(s);
     if (!s.met) return {*missed / s.factor, ""};
     const double rate = *s.met * s.factor;
@@ -137,11 +133,22 @@ class Search {
     return {rate, ""};
   }
 
-  // No rate met the SLA, and the next one down would be below the lowest searchable rate: a millionth
-  // of the start, or where a run would reach the resource limits (lowest_searchable_qps).
-  bool exhausted_below(const PathState& s) const {
+  // The rate between the hint and the saturation bound, where it is still to be tried (see above).
+  std::optional<double> pending_probe(const PathState& s) const {
+    if (!s.bound || s.probed) return std::nullopt;
+    const double hint = std::min(*s.bound, s.hint.value_or(*s.bound));
+    const double probe = hint * (1.0 + options_.precision) >= *s.bound ? *s.bound / (1.0 + options_.precision) : hint;
+    if ((!s.met || probe > *s.met) && (!s.missed || probe < *s.missed) && (!s.above || probe > *s.above)) return probe;
+    return std::nullopt;
+  }
+
+  // Whether the search turns to look above the misses: it has tried rates, none met the SLA, no
+  // probe is pending, and the next rate down would be below the lowest searchable rate (a millionth
+  // of the start, or where a run would reach the resource limits: lowest_searchable_qps). next()
+  // then returns the first rate up, and after() makes the same turn before recording it.
+  bool goes_above(const PathState& s) const {
     const std::optional<double> missed = upper(s);
-    return !s.above && !s.met && missed && *missed / s.factor < lowest_;
+    return !s.path.empty() && !s.above && !s.met && missed && *missed / s.factor < lowest_ && !pending_probe(s);
   }
 
   // The state that looks above the misses: every rate tried so far missed.
@@ -149,15 +156,18 @@ class Search {
     double highest = 0;
     for (const auto& step : s.path) highest = std::max(highest, step.first);
     s.above = highest;
-    s.factor = std::max(1.0 + 1e-6, options_.bracket_factor);
+    s.factor = 2.0;  // (whatever the bracketing step: a smaller one would climb to the bound in many runs)
     return s;
   }
 
-  // Above the misses, nothing met yet: the next rate up (the step squaring after each miss, as when
-  // bracketing), at most just below the saturation bound; none when that is passed. Where the
-  // verdicts are monotone in the load (the usual case) this only confirms that no load meets the
-  // SLA; where they are not (a fleet whose balancer moves queries to faster servers as queues grow
-  // can meet an SLA at high load that it misses at low load), it finds the loads that meet it.
+  // Above the misses, nothing met yet: the next rate up, at most just below the saturation bound
+  // (none once that is passed). Below a bound the step stays the bracketing factor (x2), so a band
+  // of met loads as narrow as a factor of two above the misses is not stepped over; with no bound
+  // it squares after each miss, as when bracketing, to reach 1e9 x the start in a few runs. Where
+  // the verdicts are monotone in the load (the usual case) this only confirms that no load meets
+  // the SLA; where they are not (a fleet whose balancer moves queries to faster servers as queues
+  // grow can meet an SLA at high load that it misses at low load), it finds such loads when they
+  // reach up to one of its steps.
   NextStep upward(const PathState& s) const {
     const double start = scenario_.arrival.qps;
     double rate = *s.above * s.factor;
@@ -165,14 +175,17 @@ class Search {
     if (rate > *s.above && rate <= start * kHighestMultiple) return {rate, ""};
     double lowest = *s.above;
     for (const auto& step : s.path) lowest = std::min(lowest, step.first);
-    char text[160];
-    std::snprintf(text, sizeof text, "the SLA is missed at every rate tried, from %.6g to %.6g qps", lowest, *s.above);
-    return {std::nullopt, std::string(text) + ": the target is below the latency of a lone query"};
+    char text[200];
+    std::snprintf(text, sizeof text,
+                  "the SLA is missed at every rate tried, from %.6g to %.6g qps (at the lowest, the target is below the "
+                  "latency of a lone query)",
+                  lowest, *s.above);
+    return {std::nullopt, text};
   }
 
   // The state after evaluating `rate` with verdict `met`.
   PathState after(PathState s, double rate, bool met, const std::optional<RunResults::OfferedBounds>& offered = {}) const {
-    if (exhausted_below(s)) s = looking_above(std::move(s));
+    if (goes_above(s)) s = looking_above(std::move(s));
     const bool was_bracketing = !(s.met && upper(s));
     // The first rate is the scenario's, not a probe (a bound can be known before it: the analytic limit).
     s.probed = s.probed || (s.bound.has_value() && !s.path.empty());
@@ -194,7 +207,9 @@ class Search {
     s.met.reset();
     for (const auto& [q, m] : s.path)
       if (m && counts(q) && (!s.missed || q < *s.missed) && (!s.met || q > *s.met)) s.met = q;
-    if (was_bracketing && s.path.size() > 1) s.factor *= s.factor;
+    // (Climbing above the misses towards a bound, the step does not grow: see upward().)
+    const bool climbing_to_bound = s.above && !s.met && s.bound;
+    if (was_bracketing && s.path.size() > 1 && !climbing_to_bound) s.factor *= s.factor;
     return s;
   }
 
@@ -228,6 +243,9 @@ class Search {
     result_.found = s.met && upper(s) && note.empty() && !result_.screened;
     result_.max_qps = s.met.value_or(0.0);
     result_.missed_qps = upper(s);
+    if (!s.met)  // no answer: the lowest rate missed on the whole path (or the bound, if lower)
+      for (const auto& [q, m] : s.path)
+        if (!m && (!result_.missed_qps || q < *result_.missed_qps)) result_.missed_qps = q;
     result_.saturation_bound_qps = s.bound;
     result_.note = result_.screened ? "missed the SLA at or below the load to beat: not searched further" : note;
     // A missed rate below the answer: the search found the answer above the misses.

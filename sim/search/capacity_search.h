@@ -13,10 +13,10 @@
 // observed percentile rises with the rate. A saturated run counts as missed.
 //
 // Where no rate down to the lowest searchable one meets the SLA, the search does not end there: it
-// steps up from the highest rate tried (each step squaring, at most to just below the saturation
-// bound) and, where a rate above the misses meets the SLA, brackets and bisects above them
+// steps up from the highest rate tried (x2 up to just below the saturation bound; squaring where no
+// bound is known) and, where a rate above the misses meets the SLA, brackets and bisects above them
 // (CapacityResult::missed_below_qps says so). Only when every rate tried, low and high, missed is
-// there no capacity.
+// there no capacity (or when screened, or when the evaluation budget runs out).
 #include "sim/metrics/run_results.h"
 #include "sim/scenario/scenario.h"
 
@@ -56,7 +56,7 @@ struct CapacityPoint {
 };
 
 struct CapacityResult {
-  double max_qps = 0;        // 0 when even the lowest rate tried missed the SLA
+  double max_qps = 0;        // 0 when no rate tried met the SLA
   std::optional<double> missed_qps;  // the bracket's upper end: the lowest missed or certainly saturated rate
   // The lowest rate saturated for certain: the analytic stability limit or a run's offered load
   // alone (no simulation there), whichever is lower.

@@ -219,6 +219,9 @@ TuneReport run_tune(const Scenario& scenario, const TuneOptions& o, const TuneRe
       if (r.screened)
         std::snprintf(text, sizeof text, "below %.6g qps (missed there: screened out), %zu simulation%s", *r.missed_qps, r.points.size(),
                       r.points.size() == 1 ? "" : "s");
+      else if (r.missed_below_qps)  // found above misses (docs/capacity.md, step 4)
+        std::snprintf(text, sizeof text, "%.6g qps (but missed at %.6g, a lower load), %zu simulations", r.max_qps,
+                      *r.missed_below_qps, r.points.size());
       else
         std::snprintf(text, sizeof text, "%.6g qps, %zu simulations", r.max_qps, r.points.size());
       request.step(tune_config_text(config) + ": " + text);

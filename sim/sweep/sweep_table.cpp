@@ -38,6 +38,7 @@ void add_figures(const std::string& command, const ojson& result, ojson& row) {
     row["max_qps"] = at(result, "/max_qps");
     row["found"] = at(result, "/found");
     row["missed_qps"] = at(result, "/missed_qps");
+    row["missed_below_qps"] = at(result, "/missed_below_qps");
     row["evaluations"] = at(result, "/evaluations");
   } else {
     row["best_batch_size"] = at(result, "/best/batch_size");

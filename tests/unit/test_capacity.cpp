@@ -218,15 +218,38 @@ TEST_CASE("capacity search looks above the misses when no low load meets the SLA
   CHECK(down.max_qps <= 900);
   CHECK(down.max_qps > 899);
   CHECK_FALSE(down.missed_below_qps);
-  // Looking above ends at the analytic limit when every rate misses: no capacity, and why.
+  // Looking above ends at the analytic limit when every rate misses: no capacity, and why; the
+  // bracket's upper end is the lowest rate missed, as before the search looked above.
   int calls = 0;
   const auto none = find_capacity(synthetic_scenario(100, 0.5), {}, synthetic(1000.0, &calls));
   CHECK_FALSE(none.found);
-  CHECK_FALSE(none.missed_below_qps);
-  double highest = 0;
-  for (const auto& p : none.points) highest = std::max(highest, p.qps);
+  CHECK(none.max_qps == 0.0);
+  double highest = 0, lowest = 1e300;
+  for (const auto& p : none.points) {
+    highest = std::max(highest, p.qps);
+    lowest = std::min(lowest, p.qps);
+  }
   CHECK(highest == Approx(1000 / 1.01));
+  REQUIRE(none.missed_qps);
+  CHECK(*none.missed_qps == lowest);
   CHECK(none.note.rfind("the SLA is missed at every rate tried, from ", 0) == 0);
+  // The climb counts against the evaluation budget.
+  CapacityOptions short_budget;
+  short_budget.max_evaluations = 6;
+  const auto spent = find_capacity(synthetic_scenario(100, 10.0), short_budget, low_misses(nullptr, 0));
+  CHECK_FALSE(spent.found);
+  CHECK(spent.points.size() == 6);
+  CHECK(spent.points.back().qps > 100);  // it had begun to climb
+  CHECK(spent.note == "evaluation budget spent before the SLA was bracketed");
+  // A screened search (the tune's climb) stops at its first miss at or below the load to beat, and
+  // does not look above, even where its first rate is already the lowest it would try (a start far
+  // above the analytic limit: the first rate is the limit's, the next one down below the lowest).
+  CapacityOptions screen;
+  screen.floor = 1000;
+  const auto screened = find_capacity(synthetic_scenario(1e9, 10.0), screen, low_misses(nullptr, 0));
+  CHECK(screened.screened);
+  CHECK_FALSE(screened.found);
+  CHECK(screened.points.size() == 1);
 }
 
 TEST_CASE("capacity of an M/M/c queue matches the closed-form p95 sojourn time", "[capacity][queueing]") {
