@@ -161,9 +161,9 @@ class Search {
   }
 
   // Above the misses, nothing met yet: the next rate up, at most just below the saturation bound
-  // (none once that is passed). Below a bound the step stays the bracketing factor (x2), so a band
-  // of met loads as narrow as a factor of two above the misses is not stepped over; with no bound
-  // it squares after each miss, as when bracketing, to reach 1e9 x the start in a few runs. Where
+  // (none once that is passed). Below a bound the step stays x2 (whatever the bracketing factor), so
+  // a band of met loads as narrow as a factor of two above the misses is not stepped over; with no
+  // bound it squares after each miss, as when bracketing, to reach 1e9 x the start in a few runs. Where
   // the verdicts are monotone in the load (the usual case) this only confirms that no load meets
   // the SLA; where they are not (a fleet whose balancer moves queries to faster servers as queues
   // grow can meet an SLA at high load that it misses at low load), it finds such loads when they
