@@ -31,6 +31,12 @@ struct BalancerView {
   // balancer tested on its own).
   std::function<double(std::size_t)> load_now;
   double sample_load(std::size_t i) const { return load_now ? load_now(i) : loads.load(i); }
+  // Where set: server i's load will be read soon (by sample_load); its memory starts coming now, so
+  // that the loads of servers sampled together arrive together (a large fleet's servers are cold).
+  std::function<void(std::size_t)> will_sample;
+  void prefetch(std::size_t i) const {
+    if (will_sample) will_sample(i);
+  }
   // Which servers take queries (failures, autoscaling): null when all do; else at least one does,
   // and a policy chooses among those only (a server that does not reads as infinitely loaded).
   const std::vector<char>* up = nullptr;

@@ -15,11 +15,13 @@ class PowerOfTwo final : public Balancer {
     std::size_t a = first_(view.rng);
     while (!view.is_up(a)) a = first_(view.rng);  // two distinct servers up, each uniform
     if (view.cores.size() == 1 || (view.up && view.up_count < 2)) return a;
+    view.prefetch(a);
     std::size_t b;
     do {
       b = second_(view.rng);
       if (b >= a) ++b;  // distinct from a, uniform over the others
     } while (!view.is_up(b));
+    view.prefetch(b);
     const double load_a = view.sample_load(a);  // (first a: completions caught up in the order drawn)
     const double load_b = view.sample_load(b);
     return load_b < load_a ? b : a;

@@ -36,6 +36,8 @@ void CompletionFlusher::run() {
     }
     const double now = simgrid::s4u::Engine::get_clock();
     if (due > now) {
+      // The server due then is cold in a large fleet: its lines come while other events run.
+      servers_[next_.argmin()]->prefetch_visit();
       sleeping_until_ = due;
       const bool timed_out = wake_->acquire_timeout(due - now);
       sleeping_until_ = std::numeric_limits<double>::infinity();

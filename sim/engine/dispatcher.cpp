@@ -27,16 +27,19 @@ Dispatcher::Dispatcher(const Fleet& fleet, const Platform& platform, std::vector
         tracker_.lose(slot, now);
       }) {
   const BalancerPolicy& policy = balancer_policy(fleet.balancer);
+  for (const auto& server : servers_) objects_.push_back(server.get());
   for (std::size_t m = 0; m < fleet.models.size(); ++m) {
     const FleetModel& model = fleet.models[m];
     Route r;
     for (std::size_t s = 0; s < servers_.size(); ++s)
       for (int g : model.groups)
         if (servers_[s]->host().group == g) r.servers.push_back(s);
+    r.every_server = r.servers.size() == servers_.size();
+    for (std::size_t i = 0; i < r.servers.size() && r.every_server; ++i) r.every_server = r.servers[i] == i;
     // (An empty index for a policy that samples loads: it reads them from the servers, load_now.)
     r.loads = std::make_unique<ServerLoadIndex>(policy.samples_loads ? 0 : r.servers.size());
     r.balancer = policy.make(r.servers.size());
-    r.view = std::make_unique<BalancerView>(BalancerView{*r.loads, {}, m < weights.size() ? weights[m] : std::vector<double>{}, rng_, {}});
+    r.view = std::make_unique<BalancerView>(BalancerView{*r.loads, {}, m < weights.size() ? weights[m] : std::vector<double>{}, rng_, {}, {}});
     // Servers keep the load index current (O(log N) per request) only for a policy that reads every
     // load; one that samples a few reads them from the servers (load_now, below).
     const bool reads_loads = r.servers.size() > 1 && policy.reads_loads && !policy.samples_loads;
@@ -74,12 +77,12 @@ Dispatcher::Dispatcher(const Fleet& fleet, const Platform& platform, std::vector
   if (policy.samples_loads)
     for (std::size_t m = 0; m < routes_.size(); ++m) {
       Route& r = routes_[m];
-      for (std::size_t s : r.servers) r.server_objects.push_back(servers_[s].get());
       r.view->load_now = [this, &r, m](std::size_t i) {
-        Server& server = *r.server_objects[i];
+        Server& server = *objects_[r.every_server ? i : r.servers[i]];
         if (!timely_) server.advance_to(now_);  // lazy mode: what finished by this arrival leaves first
         return server.load_for(static_cast<int>(m));
       };
+      r.view->will_sample = [this, &r](std::size_t i) { objects_[r.every_server ? i : r.servers[i]]->prefetch_visit(); };
     }
   bool gpus = false;
   for (const auto& g : gpus_of_) gpus = gpus || !g.empty();
@@ -121,7 +124,9 @@ void Dispatcher::set_up(std::size_t server, bool up) {
 std::optional<std::size_t> Dispatcher::choose(Route& r) {
   // Every policy chooses among the servers up (sim/balancing/balancer.h); none up: nothing to choose.
   if (r.up_count == 0) return std::nullopt;
-  return r.servers.size() == 1 ? r.servers.front() : r.servers[r.balancer->choose(*r.view)];
+  if (r.servers.size() == 1) return r.servers.front();
+  const std::size_t i = r.balancer->choose(*r.view);
+  return r.every_server ? i : r.servers[i];
 }
 
 void Dispatcher::issue(std::uint32_t slot, int model, int size, double now) {
@@ -169,13 +174,14 @@ GpuDevice& Dispatcher::least_busy_gpu(std::size_t server) {
 }
 
 void Dispatcher::arrive(std::uint32_t slot, int model, int size, std::size_t server, double now) {
-  if (!reachable_[server]) {  // it went down while the query crossed the network
+  if (unreachable_ > 0 && !reachable_[server]) {  // it went down while the query crossed the network
     unservable_(slot, now);
     return;
   }
-  Server& s = *servers_[server];
-  tracker_.at_server(slot, now, s.host().group, static_cast<int>(server));
-  const auto kind = static_cast<std::size_t>(s.host().kind);
+  Server& s = *objects_[server];
+  s.prefetch_submit();
+  tracker_.at_server(slot, now, s.group(), static_cast<int>(server));
+  const auto kind = static_cast<std::size_t>(s.kind());
   const auto m = static_cast<std::size_t>(model);
   const QueryPlan plan = plan_[m][kind](fleet_.models[m].scheduler[kind], live_, size);
   if (plan.to_gpu && !gpus_of_[server].empty()) {

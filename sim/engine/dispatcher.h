@@ -49,7 +49,11 @@ class Dispatcher final : public SystemUnderTest {
   // Whether queries already sent to `server` can reach it (not failed, not cut off): a draining
   // server still takes the queries on their way to it; one that cannot be reached hands them to
   // on_unservable.
-  void set_reachable(std::size_t server, bool reachable) { reachable_[server] = reachable ? 1 : 0; }
+  void set_reachable(std::size_t server, bool reachable) {
+    if (static_cast<bool>(reachable_[server]) == reachable) return;
+    reachable_[server] = reachable ? 1 : 0;
+    unreachable_ += reachable ? std::size_t(-1) : 1;
+  }
   // Queries sent to `server` over the network and not yet there.
   std::uint32_t in_transit(std::size_t server) const { return in_transit_[server]; }
   // Where a query goes that cannot be served: no server of its model is up, or it reached a server
@@ -73,7 +77,7 @@ class Dispatcher final : public SystemUnderTest {
  private:
   struct Route {  // one model's balancer over the servers hosting it
     std::vector<std::size_t> servers;  // global indices
-    std::vector<Server*> server_objects;  // the same servers (for a balancer sampling their loads)
+    bool every_server = false;         // servers[i] == i for every server of the fleet (none read)
     std::unique_ptr<ServerLoadIndex> loads;
     std::unique_ptr<Balancer> balancer;
     std::unique_ptr<BalancerView> view;
@@ -106,6 +110,10 @@ class Dispatcher final : public SystemUnderTest {
   std::vector<char> up_;  // per server
   std::vector<std::vector<std::pair<std::size_t, std::size_t>>> entries_;  // per server: (route, index in it)
   std::vector<char> reachable_;
+  std::size_t unreachable_ = 0;  // servers not reachable (reachable_ is read only while some are not)
+  // servers_[s].get(), in one array: a large fleet's arrival reads it and the route's indices once
+  // each at most (cold lines and pages: sim/engine/server.h).
+  std::vector<Server*> objects_;
   std::vector<std::uint32_t> in_transit_;
   std::function<void(std::uint32_t, double)> unservable_;
 };

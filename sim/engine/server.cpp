@@ -12,9 +12,18 @@ namespace recsim {
 
 Server::Server(ServerHost host, std::vector<const ServiceTimeModel*> services, Rng service_rng, QueryTracker& tracker,
                const MeasurementWindow& metrics, const std::vector<ModelDeployment>& deployments)
-    : pool_of_model_(services.size(), 0), core_busy_(static_cast<std::size_t>(host.cpu_cores), 0.0), tracker_(tracker),
-      metrics_(metrics), cores_(host.cpu_cores), services_(std::move(services)), history_(static_cast<std::size_t>(host.cpu_cores)),
-      core_width_(static_cast<std::size_t>(host.cpu_cores), 1), host_(std::move(host)), rng_(std::move(service_rng)) {
+    : tracker_(tracker),
+      metrics_(metrics),
+      group_(host.group),
+      kind_(host.kind),
+      cores_(host.cpu_cores),
+      core_busy_(static_cast<std::size_t>(host.cpu_cores), 0.0),
+      history_(static_cast<std::size_t>(host.cpu_cores)),
+      pool_of_model_(services.size(), 0),
+      services_(std::move(services)),
+      core_width_(static_cast<std::size_t>(host.cpu_cores), 1),
+      host_(std::move(host)),
+      rng_(std::move(service_rng)) {
   // The shared pool takes the first cores; the deployed models' workers the next ones, in model
   // order; any left over stay idle (no model shares them).
   int dedicated = 0;
@@ -51,6 +60,8 @@ Server::Server(ServerHost host, std::vector<const ServiceTimeModel*> services, R
     pool_of_model_[m] = static_cast<int>(pools_.size());
     pools_.push_back(std::move(p));
   }
+  one_pool_ = pools_.size() == 1;
+  workers0_ = static_cast<int>(pools_.front().free.size());
   if (pools_.size() > 1) {
     pool_of_core_.assign(static_cast<std::size_t>(host_.cpu_cores), 0);
     for (std::size_t p = 0; p < pools_.size(); ++p)
@@ -62,19 +73,24 @@ Server::Server(ServerHost host, std::vector<const ServiceTimeModel*> services, R
 void Server::deliver_through(CompletionFlusher& flusher, std::size_t index) {
   flusher_ = &flusher;
   flusher_index_ = index;
-  if (!pending_.empty()) flusher.notify(index, pending_.top().end);
+  if (!pending_.empty()) flusher.notify(index, pending_.front().end);
 }
 
 void Server::submit(std::uint32_t slot, int items, int model, double now) {
   if (!flusher_) advance_to(now);  // lazy mode: what finished before this arrival leaves first
   const ServiceTimeModel& service = *services_[static_cast<std::size_t>(model)];
   Pool& pool = pools_[static_cast<std::size_t>(pool_of_model_[static_cast<std::size_t>(model)])];
-  const double seconds = service.sample_seconds(items, rng_);
   // FIFO over the pool's identical workers: the earliest-free one takes it, when it is free and the
   // request has arrived.
   std::pop_heap(pool.free.begin(), pool.free.end(), std::greater<CoreFree>());
   const CoreFree core = pool.free.back();
   pool.free.pop_back();
+  {  // its core's history, fetched while the time is drawn
+    const char* h = reinterpret_cast<const char*>(&history_[static_cast<std::size_t>(core.core)]);
+    __builtin_prefetch(h);
+    __builtin_prefetch(h + sizeof(CoreHistory) - 1);
+  }
+  const double seconds = service.sample_seconds(items, rng_);
   const double start = std::max(now, core.at);
   // A request that finds its core idle (free before it arrived) pays the wake-up and the caches the
   // pause cooled, and leaves part of that to the requests after it in the busy period; one of a size
@@ -124,9 +140,10 @@ void Server::submit(std::uint32_t slot, int items, int model, double now) {
   pool.free.push_back({end, core.core});
   std::push_heap(pool.free.begin(), pool.free.end(), std::greater<CoreFree>());
   tracker_.request_placed(slot, core.core, pool.width, start, end);
-  const bool earliest = pending_.empty() || end < pending_.top().end;
-  pending_.push({start, end, seq_++, slot, core.core});
-  ++pool.pending;
+  const bool earliest = pending_.empty() || end < pending_.front().end;
+  pending_.push_back({start, end, seq_++, slot, core.core});
+  std::push_heap(pending_.begin(), pending_.end(), LaterEnd());
+  if (!one_pool_) ++pool.pending;
   load_changed();
   if (flusher_ && earliest) flusher_->notify(flusher_index_, end);
 }
@@ -158,9 +175,9 @@ void Server::count_busy(const Request& r, double until) {
 
 void Server::advance_to(double t) {
   const LoadBatch batch(*this);  // the loads change once, after every completion due
-  while (!pending_.empty() && pending_.top().end <= t) {
-    const Request r = pending_.top();
-    pending_.pop();
+  while (!pending_.empty() && pending_.front().end <= t) {
+    const Request r = pop_earliest();
+    tracker_.prefetch(r.query);  // fetched while the core's busy time is read
     count_busy(r, r.end);
     leave_pool(r);
     ++served_;
@@ -173,8 +190,7 @@ std::vector<std::uint32_t> Server::fail(double now) {
   advance_to(now);
   std::vector<std::uint32_t> caught;
   while (!pending_.empty()) {
-    const Request r = pending_.top();
-    pending_.pop();
+    const Request r = pop_earliest();
     if (r.start < now) count_busy(r, now);
     leave_pool(r);
     tracker_.request_cut(r.query, std::max(r.start, now), r.end, single_cores_ ? 1 : core_width_[static_cast<std::size_t>(r.core)]);
@@ -213,15 +229,16 @@ double Server::busy_since_window(double start, double end) const {
 
 std::vector<double> Server::core_busy_seconds(double end) const {
   std::vector<double> busy = core_busy_;
-  auto copy = pending_;  // requests in service at `end` count up to it; queued ones not at all
-  while (!copy.empty()) {
-    const Request& r = copy.top();
+  // Requests in service at `end` count up to it, queued ones not at all; added in end order, as
+  // they would be delivered.
+  std::vector<Request> in_order(pending_.begin(), pending_.end());
+  std::sort(in_order.begin(), in_order.end(), [](const Request& a, const Request& b) { return LaterEnd()(b, a); });
+  for (const Request& r : in_order) {
     if (r.start < end) {
       const double b = busy_since_window(r.start, std::min(r.end, end));
       const int width = single_cores_ ? 1 : core_width_[static_cast<std::size_t>(r.core)];
       for (int k = 0; k < width; ++k) busy[static_cast<std::size_t>(r.core + k)] += b;
     }
-    copy.pop();
   }
   return busy;
 }

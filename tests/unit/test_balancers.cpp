@@ -109,7 +109,7 @@ TEST_CASE("balancers choose among the servers up only: uniformly, two up for pow
   for (std::size_t i = 0; i < n; ++i) loads.set(i, load[i]);
   const std::vector<char> up = {1, 0, 1, 0, 0, 1};
   Rng rng = make_stream(5, StreamId::selection);
-  BalancerView view{loads, std::vector<int>(n, 1), std::vector<double>(n, 1.0), rng, {}};
+  BalancerView view{loads, std::vector<int>(n, 1), std::vector<double>(n, 1.0), rng, {}, {}};
   view.up = &up;
   view.up_count = 3;
   for (const auto& policy : balancer_policies()) {
