@@ -20,7 +20,7 @@ std::size_t FlowNetwork::add_link(double bandwidth) {
   return links_.size() - 1;
 }
 
-void FlowNetwork::start(double now, double bytes, const std::vector<std::size_t>& links, std::uint64_t tag) {
+void FlowNetwork::start(double now, double bytes, std::span<const std::size_t> links, std::uint64_t tag) {
   const std::uint32_t f = take_free_slot(flows_, free_);
   Flow& flow = flows_[f];
   flow.links.clear();

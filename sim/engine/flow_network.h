@@ -14,10 +14,14 @@
 // the flows connected to it through shared links recomputed, and when one ends while some flow is
 // held below its narrowest link. tests/unit/test_flow_network.cpp checks it against closed forms;
 // tests/unit/test_datacenter.cpp against SimGrid's own network on the same fleets.
+#include <boost/container/small_vector.hpp>
+
 #include <cstddef>
 #include <cstdint>
+#include <initializer_list>
 #include <limits>
 #include <queue>
+#include <span>
 #include <vector>
 
 namespace recsim {
@@ -29,7 +33,10 @@ class FlowNetwork {
   // A link of `bandwidth` bytes/s (one direction). Returns its index.
   std::size_t add_link(double bandwidth);
   // A transfer of `bytes` > 0 over `links` (indices, distinct) from `now`; `tag` comes back when it ends.
-  void start(double now, double bytes, const std::vector<std::size_t>& links, std::uint64_t tag);
+  void start(double now, double bytes, std::span<const std::size_t> links, std::uint64_t tag);
+  void start(double now, double bytes, std::initializer_list<std::size_t> links, std::uint64_t tag) {
+    start(now, bytes, std::span<const std::size_t>(links.begin(), links.size()), tag);
+  }
   // When the next transfer ends (kNever when none is under way).
   double next_end();
   // Ends every transfer due by `now`, in end order, appending their tags to `ended`.
@@ -54,7 +61,9 @@ class FlowNetwork {
   };
   struct Link {
     double capacity = 0.0, load = 0.0;
-    std::vector<std::uint32_t> flows;
+    // The flows crossing it, inside the link while few are (a large fleet's links are cold: one
+    // line fewer per message).
+    boost::container::small_vector<std::uint32_t, 6> flows;
     std::uint32_t mark = 0;
     double spare = 0.0;         // during a rebalance
     std::uint32_t unfixed = 0;  // during a rebalance

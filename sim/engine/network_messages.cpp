@@ -128,7 +128,7 @@ void NetworkMessages::on_timer() {
       again = true;
       Message& m = messages_[id];
       if (m.bytes > 0.0) {
-        flows_.start(now, m.bytes, routes_[m.route].links, id);
+        flows_.start(now, m.bytes, std::span<const std::size_t>(routes_[m.route].links.data(), routes_[m.route].links.size()), id);
         continue;
       }
       hand_over(std::move(m.then));  // 0 bytes: the route's latency alone

@@ -24,6 +24,7 @@
 // (the reference: O(messages in flight) per message in SimGrid 3.32).
 #include "sim/engine/flow_network.h"
 
+#include <boost/container/small_vector.hpp>
 #include <simgrid/s4u/Actor.hpp>
 #include <simgrid/s4u/Comm.hpp>
 #include <simgrid/s4u/Host.hpp>
@@ -64,7 +65,7 @@ class NetworkMessages {
   struct Route {
     simgrid::s4u::Host* from = nullptr;
     simgrid::s4u::Host* to = nullptr;
-    std::vector<std::size_t> links;  // in flows_
+    boost::container::small_vector<std::size_t, 4> links;  // in flows_ (inside the route: one line fewer per message)
     double latency = 0.0;
   };
   struct Message {
