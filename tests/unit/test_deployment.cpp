@@ -146,6 +146,26 @@ TEST_CASE("a request with intra-op threads takes the profile's curve at that man
   CHECK(shared.latency_ms->max == Approx(2.0).epsilon(1e-9));
 }
 
+TEST_CASE("a server holds any number of requests in order (more than it keeps inside itself)", "[deployment][server]") {
+  // 200 queries at once, one request of 2 ms each, on 2 shared cores: 200 requests queued at one
+  // server, past the 64 its object holds (sim/engine/server.h). FIFO over the two cores: queries 2k
+  // and 2k + 1 end at 2 (k + 1) ms, so the last at 200 ms and the mean at 101 ms, both cores busy
+  // throughout.
+  TempDir dir;
+  std::string lines;
+  for (int q = 0; q < 200; ++q) lines += "0,10\n";
+  const auto trace = dir.write("t.csv", lines);
+  auto doc = threads_document(dir, trace, 2);
+  doc["run"]["warmup_queries"] = 0;
+  const RunResults r = simulate_isolated(scenario_from(doc, dir.path()));
+  REQUIRE(r.latency_ms);
+  CHECK(r.completed == 200);
+  CHECK(r.measured == 200);
+  CHECK(r.latency_ms->max == Approx(200.0).epsilon(1e-9));
+  CHECK(r.latency_ms->mean == Approx(101.0).epsilon(1e-9));
+  CHECK(r.cpu_utilization == Approx(1.0).epsilon(1e-9));
+}
+
 TEST_CASE("contention counts the cores of the other busy workers", "[deployment][threads][contention]") {
   TempDir dir;
   // Two instances of two threads on 4 cores: the first request finds the other 2 cores idle
