@@ -110,9 +110,11 @@ class alignas(64) Server {
     __builtin_prefetch(p);
     __builtin_prefetch(p + 64);
     __builtin_prefetch(p + 128);
-    const char* top = reinterpret_cast<const char*>(&pending_);  // its control words, then its first requests
+    // The heap's control words and its first requests (its top and the top's children), from
+    // offset 192 on: lines 3 and 4.
+    const char* top = reinterpret_cast<const char*>(&pending_);
+    __builtin_prefetch(top);
     __builtin_prefetch(top + 64);
-    __builtin_prefetch(top + 128);
   }
   // This server takes the next query's requests: starts fetching what submit() reads first (its
   // models' service times, its pools, its random stream's position).
@@ -257,8 +259,8 @@ class alignas(64) Server {
   bool reports_ = false;            // loads_ or next_index_ set (some index follows this server)
   bool load_pending_ = false;       // a change not yet in the indexes
   bool routable_ = true;
+  // Lines 1 and 2 (from byte 64): a request placed and a completion delivered.
   bool single_cores_ = true;        // every worker one core
-  // Lines 1 and 2: a request placed and a completion delivered.
   std::vector<double> core_busy_;     // inside the measurement window, delivered requests
   std::vector<CoreHistory> history_;  // per core: what it served lately (after-idle and cold-size slowdowns)
   std::vector<Pool> pools_;
