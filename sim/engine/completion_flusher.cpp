@@ -1,8 +1,12 @@
 #include "sim/engine/completion_flusher.h"
 
+#include "sim/engine/query_tracker.h"
 #include "sim/engine/server.h"
 
 #include <simgrid/s4u/Engine.hpp>
+
+#include <bit>
+#include <boost/sort/spreadsort/integer_sort.hpp>
 
 namespace recsim {
 
@@ -26,9 +30,60 @@ void CompletionFlusher::notify(std::size_t index, double time) {
   }
 }
 
+void CompletionFlusher::drain(QueryTracker& tracker) {
+  listed_.clear();
+  constexpr std::size_t kAhead = 8;  // servers read this far ahead: cold in a large fleet
+  for (std::size_t s = 0; s < servers_.size(); ++s) {
+    if (s + kAhead < servers_.size()) servers_[s + kAhead]->prefetch_visit();
+    servers_[s]->for_each_pending([&](double end, std::uint32_t query) {
+      listed_.push_back({end, servers_[s].get(), static_cast<std::uint32_t>(s), query});
+    });
+  }
+  if (listed_.empty()) return;
+  // By end, then server: a radix sort on the ends' bits (non-negative doubles order as their bits).
+  boost::sort::spreadsort::integer_sort(
+      listed_.begin(), listed_.end(), [](const Listed& l, unsigned shift) { return std::bit_cast<std::uint64_t>(l.end) >> shift; },
+      [](const Listed& a, const Listed& b) { return a.end < b.end || (a.end == b.end && a.index < b.index); });
+  next_listed_ = 0;
+  tracker_ = &tracker;
+  tracker.before_finish([this](double t) { deliver_listed(t); });
+  if (parked_) {
+    parked_ = false;
+    actor_->resume();
+  }
+}
+
+void CompletionFlusher::deliver_listed(double t) {
+  if (delivering_) return;
+  delivering_ = true;
+  // Each completion is on a server none of the last thousands touched: the lines of the one kAhead
+  // later start coming now (its server's first lines, its query's record).
+  constexpr std::size_t kAhead = 16;
+  while (next_listed_ < listed_.size() && listed_[next_listed_].end <= t) {
+    if (next_listed_ + kAhead < listed_.size()) {
+      const Listed& a = listed_[next_listed_ + kAhead];
+      a.server->prefetch_visit();
+      tracker_->prefetch(a.query);
+    }
+    const Listed& d = listed_[next_listed_++];
+    d.server->advance_to(d.end);  // (and its others due then: they come next in the list)
+  }
+  delivering_ = false;
+  if (next_listed_ == listed_.size() && !listed_.empty()) {
+    listed_.clear();
+    listed_.shrink_to_fit();
+    next_listed_ = 0;
+  }
+}
+
 void CompletionFlusher::run() {
   for (;;) {
     const double due = next_.min();
+    if (due == Server::kNever && !listed_.empty()) {  // a drain: once, at its last completion's time
+      simgrid::s4u::this_actor::sleep_until(listed_.back().end);
+      deliver_listed(Server::kNever);
+      continue;
+    }
     if (due == Server::kNever) {
       parked_ = true;
       simgrid::s4u::this_actor::suspend();

@@ -5,12 +5,13 @@
 #include <simgrid/s4u/Engine.hpp>
 
 #include <cmath>
+#include <stdexcept>
 
 namespace recsim {
 
 Dispatcher::Dispatcher(const Fleet& fleet, const Platform& platform, std::vector<std::unique_ptr<Server>>& servers,
                        std::vector<std::vector<GpuDevice*>> gpus_of, QueryTracker& tracker, Rng selection_rng,
-                       const TuneConfig& live, const std::vector<std::vector<double>>& weights, bool timely_loads)
+                       const TuneConfig& live, const std::vector<std::vector<double>>& weights, bool timely_completions)
     : fleet_(fleet),
       platform_(platform),
       servers_(servers),
@@ -64,7 +65,7 @@ Dispatcher::Dispatcher(const Fleet& fleet, const Platform& platform, std::vector
     routed_by_load = routed_by_load || (policy.reads_loads && r.servers.size() > 1);
   }
   const NetworkSpec& net = fleet.network;
-  timely_ = net.enabled || online || (routed_by_load && timely_loads);
+  timely_ = net.enabled || online || timely_completions;
   if (shared_loads && !timely_) {
     next_completions_ = std::make_unique<ServerLoadIndex>(servers_.size());
     for (std::size_t s = 0; s < servers_.size(); ++s) servers_[s]->report_next_completion_to(*next_completions_, s);
@@ -155,8 +156,13 @@ void Dispatcher::issue(std::uint32_t slot, int model, int size, double now) {
 
 void Dispatcher::arrivals_done() {
   if (timely_) return;
-  timely_ = true;
-  for (std::size_t s = 0; s < servers_.size(); ++s) servers_[s]->deliver_through(*flusher_, s);
+  if (servers_change_) {  // a failure or a scaling move may still come: each completion at its time
+    timely_ = true;
+    for (std::size_t s = 0; s < servers_.size(); ++s) servers_[s]->deliver_through(*flusher_, s);
+    return;
+  }
+  drained_ = true;
+  flusher_->drain(tracker_);
 }
 
 GpuDevice& Dispatcher::least_busy_gpu(std::size_t server) {
@@ -178,6 +184,7 @@ void Dispatcher::arrive(std::uint32_t slot, int model, int size, std::size_t ser
     unservable_(slot, now);
     return;
   }
+  if (drained_) throw std::logic_error("a query reached a server after the last arrival's drain");
   Server& s = *objects_[server];
   s.prefetch_submit();
   tracker_.at_server(slot, now, s.group(), static_cast<int>(server));

@@ -35,11 +35,11 @@ class Dispatcher final : public SystemUnderTest {
   // A balancer that reads every load (least_loaded) sees them as of each arrival: the completions due
   // by then are delivered just before it chooses (through an index of the servers' next completion
   // times, O(log N) each), so arrivals need no clock; one that samples a few (power_of_two) has the
-  // servers it drew catch up. `timely_loads`: the reference way instead (the flusher actor delivers
-  // every completion at its time); the same choices, slower (tests compare).
+  // servers it drew catch up. `timely_completions`: the reference way instead (the flusher actor
+  // delivers every completion at its time, to the end); the same choices, slower (tests compare).
   Dispatcher(const Fleet& fleet, const Platform& platform, std::vector<std::unique_ptr<Server>>& servers,
              std::vector<std::vector<GpuDevice*>> gpus_of, QueryTracker& tracker, Rng selection_rng,
-             const TuneConfig& live, const std::vector<std::vector<double>>& weights, bool timely_loads = false);
+             const TuneConfig& live, const std::vector<std::vector<double>>& weights, bool timely_completions = false);
 
   void issue(std::uint32_t slot, int model, int size, double now) override;
 
@@ -59,12 +59,16 @@ class Dispatcher final : public SystemUnderTest {
   // Where a query goes that cannot be served: no server of its model is up, or it reached a server
   // that went down (failures re-issue it). Without a handler it is lost.
   void on_unservable(std::function<void(std::uint32_t slot, double now)> handler) { unservable_ = std::move(handler); }
-  // Failures read the clock: arrivals must interleave with failure events in time.
+  // Failures read the clock: arrivals must interleave with failure events in time. (And the servers
+  // change after the last arrival too: a lazy run's completions then go at their times to the end.)
   void need_clock() {
     needs_clock_ = true;
     scales_with_rate_ = false;
+    servers_change_ = true;
   }
   bool needs_clock() const override { return needs_clock_; }
+  // Lazy mode: the completions still due are delivered as a drain (CompletionFlusher::drain), or,
+  // where the servers may still change, at their times (timely mode from now on).
   void arrivals_done() override;
   // Whether completions are delivered at their times throughout (sim/engine/server.h).
   bool timely() const { return timely_; }
@@ -104,6 +108,8 @@ class Dispatcher final : public SystemUnderTest {
   std::unique_ptr<CompletionFlusher> flusher_;
   bool timely_ = false;
   bool needs_clock_ = true;
+  bool servers_change_ = false;  // failures or scaling (need_clock)
+  bool drained_ = false;         // arrivals_done drained the servers
   std::unique_ptr<ServerLoadIndex> next_completions_;  // per server, when it catches up before choosing
   bool scales_with_rate_ = false;
   double now_ = 0.0;  // the arrival being routed (for lazily refreshed loads)

@@ -44,6 +44,7 @@ void QueryTracker::request_started(std::uint32_t slot, double now) {
 }
 
 bool QueryTracker::request_finished(std::uint32_t slot, double now) {
+  if (before_finish_) before_finish_(now);
   Record& r = records_[slot];
   if (--r.remaining > 0) return false;
   r.departure = now;

@@ -82,6 +82,9 @@ class QueryTracker {
   }
   // Its request finishes; true when that was the query's last request.
   bool request_finished(std::uint32_t slot, double now);
+  // Called at the start of every request_finished with its time, from now on (a drain of listed
+  // completions that delivers those due by then first: CompletionFlusher::drain).
+  void before_finish(std::function<void(double)> callback) { before_finish_ = std::move(callback); }
   // Its response reached the frontend (after a departure handler).
   void complete(std::uint32_t slot, double now);
   // Called when a query's last request finishes, instead of completing it at once.
@@ -138,6 +141,7 @@ class QueryTracker {
   long double area_ = 0.0L;
   std::function<void()> on_empty_;
   std::function<void(double, double)> on_complete_;
+  std::function<void(double)> before_finish_;
   std::function<void(std::uint32_t, double)> on_departure_;
   std::vector<QueryObserver*> observers_;
 };

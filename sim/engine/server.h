@@ -123,6 +123,11 @@ class alignas(64) Server {
     __builtin_prefetch(pools_.data());
     __builtin_prefetch(reinterpret_cast<const char*>(&rng_ + 1) - sizeof(std::size_t));  // the engine's index, last
   }
+  // Calls f(end, query) for each undelivered request, in no particular order.
+  template <class F>
+  void for_each_pending(F f) const {
+    for (const Request& r : pending_) f(r.end, r.query);
+  }
   // End of the earliest undelivered request; +infinity when none.
   double next_completion() const { return pending_.empty() ? kNever : pending_.front().end; }
 

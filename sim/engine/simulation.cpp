@@ -125,22 +125,25 @@ struct System {
 // time its requests for a query of the model's mean size take on its kind (CPU only).
 std::vector<std::vector<double>> capacity_weights(const System& sys) {
   std::vector<std::vector<double>> weights;
+  const std::vector<ServerGroup>& groups = sys.fleet.groups;
   for (std::size_t m = 0; m < sys.fleet.models.size(); ++m) {
     const FleetModel& model = sys.fleet.models[m];
     const double mean = std::max(1.0, mean_query_size(model.query_size));
-    std::vector<double> w;
-    for (const auto& server : sys.servers) {
-      const int group = server->host().group;
-      if (std::find(model.groups.begin(), model.groups.end(), group) == model.groups.end()) continue;
-      const auto kind = static_cast<std::size_t>(server->host().kind);
+    // Per group hosting it (a server's weight is its group's: one kind, one deployment).
+    std::vector<double> of_group(groups.size(), -1.0);
+    for (const int group : model.groups) {
+      const auto kind = static_cast<std::size_t>(groups[static_cast<std::size_t>(group)].kind);
       const SchedulerSpec& sched = model.scheduler[kind];
       const int b = std::max(1, sched.batch_size);
       const double requests = std::ceil(mean / b);
       const double seconds = requests * sys.services[m][kind]->mean_seconds(static_cast<int>(std::min<double>(b, std::round(mean))));
       // The workers serving it: its own instances, else the server's cores (those its models share).
-      const double workers = sched.instances > 0 ? sched.instances : sys.fleet.shared_cores(static_cast<std::size_t>(server->host().group));
-      w.push_back(seconds > 0.0 ? workers / seconds : 1.0);
+      const double workers = sched.instances > 0 ? sched.instances : sys.fleet.shared_cores(static_cast<std::size_t>(group));
+      of_group[static_cast<std::size_t>(group)] = seconds > 0.0 ? workers / seconds : 1.0;
     }
+    std::vector<double> w;
+    for (const ServerHost& server : sys.platform.servers)
+      if (const double g = of_group[static_cast<std::size_t>(server.group)]; g >= 0.0) w.push_back(g);
     weights.push_back(std::move(w));
   }
   return weights;
@@ -270,7 +273,7 @@ std::unique_ptr<System> build_system(const Scenario& scenario, const SimulationO
   }
   sys->dispatcher = std::make_unique<Dispatcher>(fleet, platform, sys->servers, gpus_of, tracker,
                                                  make_stream(scenario.seed, StreamId::selection), sys->live,
-                                                 capacity_weights(*sys), options.timely_loads);
+                                                 capacity_weights(*sys), options.timely_completions);
   if (fleet.failures || fleet.autoscaling) sys->states = std::make_unique<ServerStates>(sys->servers, *sys->dispatcher, tracker);
   if (fleet.autoscaling) {
     sys->dispatcher->need_clock();

@@ -32,10 +32,10 @@ struct SimulationOptions {
   // More observers of the run's queries (e.g. `recsim run --trace`'s TraceRecorder), owned by the
   // caller; in-process runs only.
   std::vector<QueryObserver*> observers;
-  // The reference way for a balancer that reads loads (least_loaded, power_of_two): completions
-  // delivered at their times by an actor rather than caught up at each arrival. The same results,
-  // slower; tests compare the two.
-  bool timely_loads = false;
+  // The reference way: every completion delivered at its time by an actor, rather than caught up
+  // when a server is next visited (a balancer that reads loads: least_loaded, power_of_two) and
+  // drained at the end (sim/engine/completion_flusher.h). The same results, slower; tests compare.
+  bool timely_completions = false;
 };
 
 RunResults simulate(const Scenario& scenario, const SimulationOptions& options = {});

@@ -149,7 +149,7 @@ TEST_CASE("least_loaded and power_of_two catch up on completions at each arrival
     const auto probe = simulate_isolated(s);  // offered load per server at 1 query/s
     s.arrival.qps = 0.85 / probe.servers[0].offered;
     SimulationOptions reference;
-    reference.timely_loads = true;
+    reference.timely_completions = true;
     const auto timely = simulate_isolated(s, reference);
     const auto caught_up = simulate_isolated(s);
     REQUIRE(timely.completed == 40000);
