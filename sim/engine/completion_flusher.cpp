@@ -32,6 +32,9 @@ void CompletionFlusher::notify(std::size_t index, double time) {
 
 void CompletionFlusher::drain(QueryTracker& tracker) {
   listed_.clear();
+  std::size_t pending = 0;
+  for (const auto& server : servers_) pending += server->pending();
+  listed_.reserve(pending);  // (24 bytes a request: the resource estimate counts them)
   constexpr std::size_t kAhead = 8;  // servers read this far ahead: cold in a large fleet
   for (std::size_t s = 0; s < servers_.size(); ++s) {
     if (s + kAhead < servers_.size()) servers_[s + kAhead]->prefetch_visit();

@@ -5,10 +5,24 @@
 #include <simgrid/s4u/Engine.hpp>
 
 #include <algorithm>
+#include <cstring>
 #include <functional>
 #include <stdexcept>
 
 namespace recsim {
+
+namespace {
+
+// The index of the engine's next state word: Boost's mt19937_64 keeps it after its 312 words. A hint
+// for Server::prefetch_submit only, clamped into the state (312: the next draw regenerates it all).
+std::uint16_t next_word(const Rng& rng) {
+  static_assert(sizeof(Rng) == 312 * sizeof(std::uint64_t) + sizeof(std::size_t));
+  std::size_t i = 0;
+  std::memcpy(&i, reinterpret_cast<const char*>(&rng) + sizeof(Rng) - sizeof(i), sizeof(i));
+  return static_cast<std::uint16_t>(std::min<std::size_t>(i, 311));
+}
+
+}  // namespace
 
 Server::Server(ServerHost host, std::vector<const ServiceTimeModel*> services, Rng service_rng, QueryTracker& tracker,
                const MeasurementWindow& metrics, const std::vector<ModelDeployment>& deployments)
@@ -17,10 +31,10 @@ Server::Server(ServerHost host, std::vector<const ServiceTimeModel*> services, R
       group_(host.group),
       kind_(host.kind),
       cores_(host.cpu_cores),
-      core_busy_(static_cast<std::size_t>(host.cpu_cores), 0.0),
       history_(static_cast<std::size_t>(host.cpu_cores)),
+      services_(services.begin(), services.end()),
       pool_of_model_(services.size(), 0),
-      services_(std::move(services)),
+      core_busy_(static_cast<std::size_t>(host.cpu_cores), 0.0),
       core_width_(static_cast<std::size_t>(host.cpu_cores), 1),
       host_(std::move(host)),
       rng_(std::move(service_rng)) {
@@ -79,7 +93,7 @@ void Server::deliver_through(CompletionFlusher& flusher, std::size_t index) {
 void Server::submit(std::uint32_t slot, int items, int model, double now) {
   if (!flusher_) advance_to(now);  // lazy mode: what finished before this arrival leaves first
   const ServiceTimeModel& service = *services_[static_cast<std::size_t>(model)];
-  Pool& pool = pools_[static_cast<std::size_t>(pool_of_model_[static_cast<std::size_t>(model)])];
+  Pool& pool = one_pool_ ? pools_.front() : pools_[static_cast<std::size_t>(pool_of_model_[static_cast<std::size_t>(model)])];
   // FIFO over the pool's identical workers: the earliest-free one takes it, when it is free and the
   // request has arrived.
   std::pop_heap(pool.free.begin(), pool.free.end(), std::greater<CoreFree>());
@@ -91,6 +105,7 @@ void Server::submit(std::uint32_t slot, int items, int model, double now) {
     __builtin_prefetch(h + sizeof(CoreHistory) - 1);
   }
   const double seconds = service.sample_seconds(items, rng_);
+  rng_next_ = next_word(rng_);
   const double start = std::max(now, core.at);
   // A request that finds its core idle (free before it arrived) pays the wake-up and the caches the
   // pause cooled, and leaves part of that to the requests after it in the busy period; one of a size
@@ -228,7 +243,7 @@ double Server::busy_since_window(double start, double end) const {
 }
 
 std::vector<double> Server::core_busy_seconds(double end) const {
-  std::vector<double> busy = core_busy_;
+  std::vector<double> busy(core_busy_.begin(), core_busy_.end());
   // Requests in service at `end` count up to it, queued ones not at all; added in end order, as
   // they would be delivered.
   std::vector<Request> in_order(pending_.begin(), pending_.end());

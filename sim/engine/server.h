@@ -116,13 +116,22 @@ class alignas(64) Server {
     __builtin_prefetch(top);
     __builtin_prefetch(top + 64);
   }
-  // This server takes the next query's requests: starts fetching what submit() reads first (its
-  // models' service times, its pools, its random stream's position).
+  // This server takes the next query's requests: starts fetching what submit() reads (its models'
+  // service times, its first pool's workers, its random stream's position and the state words it
+  // draws next), all at once: with one pool, every address is known from its first line.
   void prefetch_submit() const {
-    __builtin_prefetch(services_.data());
-    __builtin_prefetch(pools_.data());
-    __builtin_prefetch(reinterpret_cast<const char*>(&rng_ + 1) - sizeof(std::size_t));  // the engine's index, last
+    const Pool& p = pools_.front();
+    const char* free = reinterpret_cast<const char*>(p.free.data());
+    const char* last = reinterpret_cast<const char*>(p.free.data() + p.free.size()) - 1;
+    for (; free <= last; free += 64) __builtin_prefetch(free);
+    __builtin_prefetch(last);
+    const char* rng = reinterpret_cast<const char*>(&rng_);
+    __builtin_prefetch(rng + sizeof(Rng) - 1);  // the engine's index, last
+    __builtin_prefetch(rng + rng_next_ * sizeof(std::uint64_t));
+    __builtin_prefetch(rng + rng_next_ * sizeof(std::uint64_t) + 64);
   }
+  // Requests placed, undelivered.
+  std::size_t pending() const { return pending_.size(); }
   // Calls f(end, query) for each undelivered request, in no particular order.
   template <class F>
   void for_each_pending(F f) const {
@@ -180,6 +189,12 @@ class alignas(64) Server {
     std::string label;  // "" for a server whose models all share its cores; else which pool
   };
   std::vector<PoolLoad> pool_loads() const;
+  // A 40-core server at 70% load holds about 30 requests; more than this many move to the heap.
+  static constexpr std::size_t kInlineRequests = 48;
+  // Servers of up to this many cores keep their cores' free and busy times inside the object, and of
+  // up to this many models their service times.
+  static constexpr std::size_t kInlineCores = 48;
+  static constexpr std::size_t kInlineModels = 8;
   std::size_t pools() const { return pools_.size(); }
 
   static constexpr double kNever = std::numeric_limits<double>::infinity();
@@ -191,8 +206,6 @@ class alignas(64) Server {
     std::uint32_t query;
     int core;
   };
-  // A 40-core server at 70% load holds about 30 requests; more than this many move to the heap.
-  static constexpr std::size_t kInlineRequests = 64;
   struct LaterEnd {
     bool operator()(const Request& a, const Request& b) const { return a.end > b.end || (a.end == b.end && a.seq > b.seq); }
   };
@@ -215,7 +228,7 @@ class alignas(64) Server {
   // Workers of `width` cores, cores first_core, first_core + 1, ... in order, with one FIFO queue.
   struct Pool {
     int width = 1;
-    std::vector<CoreFree> free;  // each worker's free time, a min-heap (std::push_heap with std::greater)
+    boost::container::small_vector<CoreFree, kInlineCores> free;  // each worker's free time, a min-heap (std::push_heap with std::greater)
     std::size_t pending = 0;     // requests placed, undelivered (kept with more than one pool)
     Offered offered;
     std::string label;
@@ -264,16 +277,23 @@ class alignas(64) Server {
   bool reports_ = false;            // loads_ or next_index_ set (some index follows this server)
   bool load_pending_ = false;       // a change not yet in the indexes
   bool routable_ = true;
-  // Lines 1 and 2 (from byte 64): a request placed and a completion delivered.
+  std::uint16_t rng_next_ = 0;      // rng_'s next state word (prefetch_submit; any value is safe)
+  // Line 1 (from byte 64): a request placed and a completion delivered.
   bool single_cores_ = true;        // every worker one core
-  std::vector<double> core_busy_;     // inside the measurement window, delivered requests
   std::vector<CoreHistory> history_;  // per core: what it served lately (after-idle and cold-size slowdowns)
-  std::vector<Pool> pools_;
-  std::vector<int> pool_of_model_;  // per model hosted (others: 0, never used)
-  std::vector<const ServiceTimeModel*> services_;
   // Then the requests placed, undelivered: a heap by LaterEnd (std::push_heap, std::pop_heap), its
-  // first kInlineRequests inside the object (a longer heap moves out).
+  // first kInlineRequests inside the object (a longer heap moves out); its control words and top on
+  // lines 1 and 2.
   boost::container::small_vector<Request, kInlineRequests> pending_;
+  // Then what placing a request reads, inside the object (for up to kInlineModels models and servers
+  // of up to kInlineCores cores), so that it lies on pages already walked, at addresses known
+  // without a load: per model hosted, its service times and pool (others: null and 0, never used);
+  // the pools (the first inside the object, with its workers' free times); each core's busy time
+  // inside the measurement window (delivered requests).
+  boost::container::small_vector<const ServiceTimeModel*, kInlineModels> services_;
+  boost::container::small_vector<int, kInlineModels> pool_of_model_;
+  boost::container::small_vector<Pool, 1> pools_;
+  boost::container::small_vector<double, kInlineCores> core_busy_;
   // The rest:
   std::vector<int> pool_of_core_;   // per core: its pool (empty with one pool)
   struct LoadEntry {

@@ -31,7 +31,9 @@ constexpr double kInFlightBytes = 256.0;  // a query slot and its requests' book
 constexpr double kCoreBytes = 64.0;       // a core's free time, busy time and its share of a server
 constexpr double kHistogramBytes = 290.0 * 1024;  // a LatencyHistogram (35,000 bins of 8 bytes)
 constexpr double kRunMetricsHistograms = 21;      // RunMetrics: the run's and its 20 batches'
-constexpr double kRequestBytes = 64.0;   // a placed request (32 bytes) in a heap that may have doubled
+// A placed request (32 bytes) in a heap that may have doubled, and its entry (24 bytes) in the list
+// a lazy run's end drains (sim/engine/completion_flusher.h).
+constexpr double kRequestBytes = 88.0;
 constexpr double kKeyBytes = 8.0;        // a drawn embedding key
 constexpr double kMaxRequests = 1e10;
 constexpr double kMaxKeyLookups = 1e9;  // a key-level run draws 1.5-3 million keys a second

@@ -292,7 +292,7 @@ TEST_CASE("a capacity search never tries a rate whose run the work limits would 
 
 TEST_CASE("the largest query a run can draw, the queries in flight and a key trace count in the memory estimate", "[robustness][limits]") {
   const std::string mmc = recsim::test::source_dir() + "/scenarios/mmc-example.json";
-  // One query of 10^9 items at batch 1: 10^9 requests placed at once (64 GB); it died with bad_alloc.
+  // One query of 10^9 items at batch 1: 10^9 requests placed at once (88 GB); it died with bad_alloc.
   auto r = run_recsim({"run", mmc, "--set", R"(workload.query_size={"distribution":"fixed","value":1000000000})", "--set", "run.queries=5",
                        "--set", "run.warmup_queries=0", "--validate-only"});
   CHECK(r.status == 2);
@@ -302,8 +302,8 @@ TEST_CASE("the largest query a run can draw, the queries in flight and a key tra
                                    "scheduler.batch_size=4", "run.queries=1000", "run.warmup_queries=0"});
   const ResourceEstimate e = estimate_resources(s);
   CHECK(e.largest_query_requests == 250000);
-  CHECK(e.largest_query_bytes == 64.0 * 250000);
-  CHECK(e.request_bytes == Approx(64.0 * (250000 + 1000 * (mean_query_size(s.fleet.models.front().query_size) / 4 + 1))));
+  CHECK(e.largest_query_bytes == 88.0 * 250000);
+  CHECK(e.request_bytes == Approx(88.0 * (250000 + 1000 * (mean_query_size(s.fleet.models.front().query_size) / 4 + 1))));
   // An online climb's slowest rate sets its virtual time.
   r = run_recsim({"run", mmc, "--set", R"(scheduler={"policy":"deeprecsched-online","online":{"min_qps":1e-200,"batches":[1]}})"});
   CHECK(r.status == 2);
