@@ -148,7 +148,7 @@ TEST_CASE("a request with intra-op threads takes the profile's curve at that man
 
 TEST_CASE("a server holds any number of requests in order (more than it keeps inside itself)", "[deployment][server]") {
   // 200 queries at once, one request of 2 ms each, on 2 shared cores: 200 requests queued at one
-  // server, past the 64 its object holds (sim/engine/server.h). FIFO over the two cores: queries 2k
+  // server, past the 48 its object holds (sim/engine/server.h). FIFO over the two cores: queries 2k
   // and 2k + 1 end at 2 (k + 1) ms, so the last at 200 ms and the mean at 101 ms, both cores busy
   // throughout.
   TempDir dir;
