@@ -116,9 +116,9 @@ class alignas(64) Server {
     __builtin_prefetch(top);
     __builtin_prefetch(top + 64);
   }
-  // This server takes the next query's requests: starts fetching what submit() reads (its models'
-  // service times, its first pool's workers, its random stream's position and the state words it
-  // draws next), all at once: with one pool, every address is known from its first line.
+  // This server takes the next query's requests: starts fetching what submit() reads beyond its
+  // first lines (its first pool's workers' free times, its random stream's position and the state
+  // words it draws next), all at once: every address is known from the object's own.
   void prefetch_submit() const {
     const Pool& p = pools_.front();
     const char* free = reinterpret_cast<const char*>(p.free.data());
